@@ -1,0 +1,154 @@
+#include "cli/inputs.h"
+
+#include <cstring>
+#include <filesystem>
+#include <random>
+
+#include "io/npy.h"
+
+namespace tfldbg::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+Status CopyArrayInto(const NpyArray& array, Tensor& tensor, const std::string& file) {
+  if (array.type != tensor.type || array.shape != tensor.shape) {
+    return InvalidArgument("input '" + tensor.name + "' (tensor " + std::to_string(tensor.index) + ") expects " +
+                           DescribeTypeAndShape(tensor) + ", but " + file + " holds " + DataTypeName(array.type) +
+                           ShapeToString(array.shape));
+  }
+  if (array.data.size() != tensor.byte_size) {
+    return InvalidArgument(file + ": holds " + std::to_string(array.data.size()) + " bytes, input '" + tensor.name +
+                           "' needs " + std::to_string(tensor.byte_size));
+  }
+  std::memcpy(tensor.bytes, array.data.data(), array.data.size());
+  return Status::Ok();
+}
+
+// Seeded values over each type's useful range: the full range for 8/16-bit
+// integers (quantized inputs), [-1, 1) for floats, small non-negative ints
+// for int32/int64 (they are usually indices), 0/1 for bool.
+Status FillRandom(Tensor& tensor, uint64_t seed) {
+  std::mt19937_64 rng(seed * 0x9e3779b97f4a7c15ull + static_cast<uint64_t>(tensor.index));
+  const int64_t n = tensor.element_count();
+  switch (tensor.type) {
+    case DataType::kFloat32: {
+      std::uniform_real_distribution<float> d(-1.0f, 1.0f);
+      for (int64_t i = 0; i < n; ++i) tensor.data<float>()[i] = d(rng);
+      return Status::Ok();
+    }
+    case DataType::kInt8: {
+      std::uniform_int_distribution<int> d(-128, 127);
+      for (int64_t i = 0; i < n; ++i) tensor.data<int8_t>()[i] = static_cast<int8_t>(d(rng));
+      return Status::Ok();
+    }
+    case DataType::kUInt8: {
+      std::uniform_int_distribution<int> d(0, 255);
+      for (int64_t i = 0; i < n; ++i) tensor.data<uint8_t>()[i] = static_cast<uint8_t>(d(rng));
+      return Status::Ok();
+    }
+    case DataType::kInt16: {
+      std::uniform_int_distribution<int> d(-32768, 32767);
+      for (int64_t i = 0; i < n; ++i) tensor.data<int16_t>()[i] = static_cast<int16_t>(d(rng));
+      return Status::Ok();
+    }
+    case DataType::kInt32: {
+      std::uniform_int_distribution<int32_t> d(0, 9);
+      for (int64_t i = 0; i < n; ++i) tensor.data<int32_t>()[i] = d(rng);
+      return Status::Ok();
+    }
+    case DataType::kInt64: {
+      std::uniform_int_distribution<int64_t> d(0, 9);
+      for (int64_t i = 0; i < n; ++i) tensor.data<int64_t>()[i] = d(rng);
+      return Status::Ok();
+    }
+    case DataType::kBool: {
+      for (int64_t i = 0; i < n; ++i) tensor.bytes[i] = static_cast<uint8_t>(rng() & 1);
+      return Status::Ok();
+    }
+    default:
+      return Unsupported("input '" + tensor.name + "': cannot make random " + DataTypeName(tensor.type) +
+                         " values; pass --input " + tensor.name + "=FILE.npy");
+  }
+}
+
+std::string SafeFileName(std::string name) {
+  for (char& c : name) {
+    if (c == '/' || c == ':' || c == ' ' || c == '\\') c = '_';
+  }
+  return name;
+}
+
+}  // namespace
+
+void AddInputOptions(CLI::App& app, InputSpec& spec) {
+  app.add_option("--input", spec.assignments,
+                 "NAME=FILE.npy: value of one input; NAME is a signature name, a tensor name or a position (0, 1, ...)");
+  app.add_option("--inputs", spec.directory,
+                 "Directory of .npy files named after the inputs (signature name, tensor name with '/' and ':' "
+                 "as '_', or position)");
+  app.add_option("--seed", spec.seed, "Seed for random values of inputs given no file (default 0)");
+}
+
+Result<std::vector<InputRecord>> SetInputs(Interpreter& interp, const InputSpec& spec) {
+  std::vector<bool> done(interp.input_indices().size(), false);
+  std::vector<InputRecord> records(interp.input_indices().size());
+  auto position_of = [&](const Tensor* t) {
+    for (size_t i = 0; i < interp.input_indices().size(); ++i) {
+      if (interp.input_indices()[i] == t->index) return i;
+    }
+    return size_t{0};
+  };
+  for (const std::string& assignment : spec.assignments) {
+    const size_t eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == assignment.size()) {
+      return InvalidArgument("--input '" + assignment + "': expected NAME=FILE.npy");
+    }
+    const std::string name = assignment.substr(0, eq);
+    const std::string file = assignment.substr(eq + 1);
+    auto tensor = interp.FindInput(name);
+    if (!tensor.ok()) return tensor.status().WithContext("--input " + assignment);
+    auto array = ReadNpy(file);
+    if (!array.ok()) return array.status();
+    TFLDBG_RETURN_IF_ERROR(CopyArrayInto(array.value(), *tensor.value(), file));
+    const size_t pos = position_of(tensor.value());
+    done[pos] = true;
+    records[pos] = {tensor.value()->name, tensor.value()->index, file};
+  }
+  if (!spec.directory.empty()) {
+    if (!fs::is_directory(spec.directory)) return InvalidArgument("--inputs " + spec.directory + ": not a directory");
+    for (size_t pos = 0; pos < done.size(); ++pos) {
+      if (done[pos]) continue;
+      Tensor& tensor = interp.tensors()[static_cast<size_t>(interp.input_indices()[pos])];
+      std::vector<std::string> candidates = {SafeFileName(tensor.name), std::to_string(pos)};
+      for (uint32_t s = 0; s < SizeOf(interp.model().model().signature_defs()); ++s) {
+        const auto* sig = interp.model().model().signature_defs()->Get(s);
+        for (uint32_t m = 0; m < SizeOf(sig->inputs()); ++m) {
+          const auto* map = sig->inputs()->Get(m);
+          if (static_cast<int>(map->tensor_index()) == tensor.index && map->name()) {
+            candidates.insert(candidates.begin(), SafeFileName(map->name()->str()));
+          }
+        }
+      }
+      for (const std::string& c : candidates) {
+        const std::string file = (fs::path(spec.directory) / (c + ".npy")).string();
+        if (!fs::exists(file)) continue;
+        auto array = ReadNpy(file);
+        if (!array.ok()) return array.status();
+        TFLDBG_RETURN_IF_ERROR(CopyArrayInto(array.value(), tensor, file));
+        done[pos] = true;
+        records[pos] = {tensor.name, tensor.index, file};
+        break;
+      }
+    }
+  }
+  for (size_t pos = 0; pos < done.size(); ++pos) {
+    if (done[pos]) continue;
+    Tensor& tensor = interp.tensors()[static_cast<size_t>(interp.input_indices()[pos])];
+    TFLDBG_RETURN_IF_ERROR(FillRandom(tensor, spec.seed));
+    records[pos] = {tensor.name, tensor.index, "random(seed=" + std::to_string(spec.seed) + ")"};
+  }
+  return records;
+}
+
+}  // namespace tfldbg::cli

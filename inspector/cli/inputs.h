@@ -1,0 +1,36 @@
+// Filling a model's inputs from the command line: --input NAME=FILE.npy,
+// --inputs DIR (files named after the inputs) and --seed N (seeded random
+// values for whatever is left). Every mismatch is one line saying what the
+// input expects and what the file holds.
+//
+//   InputSpec spec{{"input_1=x.npy"}, "", 0};
+//   Result<std::vector<InputRecord>> used = SetInputs(*interp, spec);
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "interpreter/interpreter.h"
+
+namespace tfldbg::cli {
+
+struct InputSpec {
+  std::vector<std::string> assignments;  // "NAME=FILE.npy"
+  std::string directory;                 // --inputs DIR
+  uint64_t seed = 0;                     // for inputs given no file
+};
+
+struct InputRecord {
+  std::string name;    // the tensor's name
+  int tensor = -1;
+  std::string source;  // the file, or "random(seed=N)"
+};
+
+// Adds --input, --inputs and --seed to a subcommand.
+void AddInputOptions(CLI::App& app, InputSpec& spec);
+
+Result<std::vector<InputRecord>> SetInputs(Interpreter& interp, const InputSpec& spec);
+
+}  // namespace tfldbg::cli

@@ -1,0 +1,30 @@
+// Options shared by the commands that run a model (run, dump): planner and
+// rounding mode, parsed into InterpreterOptions.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "interpreter/interpreter.h"
+
+namespace tfldbg::cli {
+
+inline void AddRunOptions(CLI::App& app, InterpreterOptions& options) {
+  static const std::map<std::string, PlannerKind> kPlanners = {{"reuse", PlannerKind::kReuse},
+                                                               {"no-reuse", PlannerKind::kNoReuse}};
+  static const std::map<std::string, quant::RoundingMode> kRounding = {{"double", quant::RoundingMode::kDouble},
+                                                                       {"single", quant::RoundingMode::kSingle}};
+  app.add_option("--planner", options.planner,
+                 "Memory planner: reuse (production-like arena, observers snapshot before reuse) or no-reuse "
+                 "(every tensor its own memory)")
+      ->transform(CLI::CheckedTransformer(kPlanners, CLI::ignore_case))
+      ->default_str("reuse");
+  app.add_option("--rounding", options.rounding,
+                 "Requantization rounding: double (LiteRT reference kernels) or single (TFLITE_SINGLE_ROUNDING "
+                 "builds, ruy, CMSIS-NN)")
+      ->transform(CLI::CheckedTransformer(kRounding, CLI::ignore_case))
+      ->default_str("double");
+}
+
+}  // namespace tfldbg::cli

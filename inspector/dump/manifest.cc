@@ -1,0 +1,83 @@
+#include "dump/manifest.h"
+
+#include <openssl/evp.h>
+
+#include "dump/dump_writer.h"
+#include "report/model_info.h"
+#include "report/options_json.h"
+
+namespace tfldbg {
+namespace {
+
+nlohmann::json FileOrNull(const std::string& file) { return file.empty() ? nlohmann::json(nullptr) : nlohmann::json(file); }
+
+nlohmann::json Slots(const std::vector<SlotRecord>& slots) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const SlotRecord& s : slots) out.push_back({{"slot", s.slot}, {"tensor", s.tensor}, {"file", FileOrNull(s.file)}});
+  return out;
+}
+
+}  // namespace
+
+std::string Sha256Hex(const uint8_t* data, size_t size) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data, size, digest, &length, EVP_sha256(), nullptr);
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < length; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
+}
+
+nlohmann::json BuildManifest(const Interpreter& interp, const std::vector<StepRecord>& steps,
+                             const RunDescription& run) {
+  const ModelView& view = interp.model();
+  nlohmann::json m;
+  m["format"] = "tfldbg-dump";
+  m["version"] = kDumpFormatVersion;
+  m["complete"] = false;
+  m["model"] = {{"path", run.model_path}, {"sha256", run.model_sha256}};
+  m["run"] = {{"planner", PlannerKindName(interp.options().planner)},
+              {"rounding", interp.options().rounding == quant::RoundingMode::kDouble ? "double" : "single"},
+              {"inputs", run.inputs},
+              {"tool", "tfldbg"},
+              {"tool_version", run.tool_version}};
+
+  const int sg = interp.subgraph_index();
+  const tflite::SubGraph& subgraph = view.subgraph(sg);
+  nlohmann::json tensors = nlohmann::json::array();
+  for (const Tensor& t : interp.tensors()) {
+    tensors.push_back({{"index", t.index},
+                       {"name", t.name},
+                       {"dtype", DataTypeName(t.type)},
+                       {"shape", t.shape},
+                       {"quantization", QuantizationJson(t.quant)},
+                       {"kind", TensorKindName(t.kind)}});
+  }
+  nlohmann::json inputs = nlohmann::json::array(), outputs = nlohmann::json::array();
+  for (int i : interp.input_indices()) inputs.push_back(i);
+  for (int i : interp.output_indices()) outputs.push_back(i);
+  m["subgraphs"] = nlohmann::json::array(
+      {{{"index", sg}, {"name", subgraph.name() ? subgraph.name()->str() : ""}, {"inputs", inputs}, {"outputs", outputs},
+        {"tensors", tensors}}});
+
+  nlohmann::json out_steps = nlohmann::json::array();
+  for (const StepRecord& s : steps) {
+    out_steps.push_back({{"step", s.step},
+                         {"subgraph", s.subgraph},
+                         {"node", s.node},
+                         {"op", s.op},
+                         {"op_version", s.op_version},
+                         {"options", OperatorOptionsJson(view.op(s.subgraph, s.node))},
+                         {"inputs", Slots(s.inputs)},
+                         {"outputs", Slots(s.outputs)},
+                         {"time_ns", s.time_ns}});
+  }
+  m["steps"] = out_steps;
+  return m;
+}
+
+}  // namespace tfldbg

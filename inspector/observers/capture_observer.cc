@@ -1,0 +1,102 @@
+#include "observers/capture_observer.h"
+
+#include <cstring>
+
+namespace tfldbg {
+
+uint64_t Fingerprint(const uint8_t* data, size_t size) {
+  // 64-bit multiply-xorshift over 8-byte words; collisions only hide an
+  // in-place update, and only for variables, which are rare and small.
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ size;
+  size_t i = 0;
+  for (; i + 8 <= size; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, data + i, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdull;
+    h ^= h >> 32;
+  }
+  for (; i < size; ++i) h = (h ^ data[i]) * 0x100000001b3ull;
+  return h;
+}
+
+CaptureObserver::CaptureObserver(ValueSink& sink, CaptureOptions options) : sink_(sink), options_(std::move(options)) {}
+
+void CaptureObserver::Reset() {
+  tensors_.clear();
+  steps_.clear();
+  bytes_stored_ = 0;
+}
+
+bool CaptureObserver::WantsNode(const NodeContext& node) {
+  if (options_.node_range && (node.op_index < options_.node_range->first || node.op_index > options_.node_range->second)) {
+    return false;
+  }
+  return options_.ops.empty() || options_.ops.count(node.op_name) > 0;
+}
+
+bool CaptureObserver::WantsTensor(const Tensor& tensor) const {
+  if (tensor.is_constant() && !options_.constants) return false;
+  return !options_.tensor_pattern || std::regex_search(tensor.name, *options_.tensor_pattern);
+}
+
+Result<std::string> CaptureObserver::StoreValue(const Tensor& tensor, int subgraph) {
+  TensorState& state = tensors_[{subgraph, tensor.index}];
+  auto file = sink_.Store(tensor, subgraph, state.values);
+  if (!file.ok()) return file.status();
+  ++state.values;
+  state.file = file.value();
+  state.has_value = true;
+  if (tensor.kind == TensorKind::kVariable) state.fingerprint = Fingerprint(tensor.bytes, tensor.byte_size);
+  bytes_stored_ += tensor.byte_size;
+  return file;
+}
+
+Status CaptureObserver::BeforeNode(int step, const NodeContext& node) {
+  if (options_.cancel != nullptr && options_.cancel->load()) {
+    return Cancelled("interrupted before " + node.Describe());
+  }
+  StepRecord record;
+  record.step = step;
+  record.subgraph = node.subgraph;
+  record.node = node.op_index;
+  record.op = node.op_name;
+  record.op_version = node.op_version;
+  for (int slot = 0; slot < node.input_count(); ++slot) {
+    const Tensor* tensor = node.inputs[static_cast<size_t>(slot)];
+    SlotRecord s{slot, tensor ? tensor->index : -1, ""};
+    if (tensor != nullptr && WantsTensor(*tensor)) {
+      auto it = tensors_.find({node.subgraph, tensor->index});
+      const bool changed = it != tensors_.end() && it->second.has_value && tensor->kind == TensorKind::kVariable &&
+                           Fingerprint(tensor->bytes, tensor->byte_size) != it->second.fingerprint;
+      if (it == tensors_.end() || !it->second.has_value || changed) {
+        auto file = StoreValue(*tensor, node.subgraph);
+        if (!file.ok()) return file.status();
+        s.file = file.value();
+      } else {
+        s.file = it->second.file;
+      }
+    }
+    record.inputs.push_back(std::move(s));
+  }
+  steps_.push_back(std::move(record));
+  return Status::Ok();
+}
+
+Status CaptureObserver::AfterNode(int step, const NodeContext& node, int64_t elapsed_ns) {
+  StepRecord& record = steps_.back();
+  (void)step;
+  record.time_ns = elapsed_ns;
+  for (int slot = 0; slot < node.output_count(); ++slot) {
+    const Tensor* tensor = node.outputs[static_cast<size_t>(slot)];
+    SlotRecord s{slot, tensor ? tensor->index : -1, ""};
+    if (tensor != nullptr && WantsTensor(*tensor)) {
+      auto file = StoreValue(*tensor, node.subgraph);
+      if (!file.ok()) return file.status();
+      s.file = file.value();
+    }
+    record.outputs.push_back(std::move(s));
+  }
+  return Status::Ok();
+}
+
+}  // namespace tfldbg

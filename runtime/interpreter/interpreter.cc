@@ -1,0 +1,220 @@
+#include "interpreter/interpreter.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+
+#include "kernels/registry.h"
+
+namespace tfldbg {
+namespace {
+
+bool Contains(const std::vector<int>& v, int x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+std::vector<int> ToIndices(const flatbuffers::Vector<int32_t>* v) {
+  std::vector<int> out;
+  for (uint32_t i = 0; i < SizeOf(v); ++i) out.push_back(v->Get(i));
+  return out;
+}
+
+}  // namespace
+
+Interpreter::Interpreter(const ModelView& model, const InterpreterOptions& options, NodeObserver* observer)
+    : model_(model), options_(options), observer_(observer) {}
+
+Interpreter::~Interpreter() { std::free(arena_); }
+
+Result<std::unique_ptr<Interpreter>> Interpreter::Create(const ModelView& model, const InterpreterOptions& options,
+                                                         NodeObserver* observer) {
+  if (model.subgraph_count() == 0) {
+    return InvalidModel(model.origin() + ": the model has no subgraphs, so there is nothing to run");
+  }
+  std::unique_ptr<Interpreter> interp(new Interpreter(model, options, observer));
+  TFLDBG_RETURN_IF_ERROR(interp->BuildTensors().WithContext(model.origin()));
+  TFLDBG_RETURN_IF_ERROR(interp->PrepareNodes().WithContext(model.origin()));
+  TFLDBG_RETURN_IF_ERROR(interp->PlanAndAllocate().WithContext(model.origin()));
+  return interp;
+}
+
+Status Interpreter::BuildTensors() {
+  const int sg = subgraph_index();
+  const tflite::SubGraph& subgraph = model_.subgraph(sg);
+  inputs_ = ToIndices(subgraph.inputs());
+  outputs_ = ToIndices(subgraph.outputs());
+  const int count = static_cast<int>(SizeOf(subgraph.tensors()));
+  tensors_.resize(static_cast<size_t>(count));
+  for (int t = 0; t < count; ++t) {
+    Tensor& tensor = tensors_[static_cast<size_t>(t)];
+    const tflite::Tensor& src = model_.tensor(sg, t);
+    tensor.index = t;
+    tensor.name = model_.TensorName(sg, t);
+    tensor.type = model_.TensorType(sg, t);
+    tensor.shape = model_.TensorShape(sg, t);
+    tensor.quant = model_.TensorQuant(sg, t);
+    const ByteView data = model_.TensorData(sg, t);
+    if (!data.empty()) {
+      tensor.kind = TensorKind::kConstant;
+      if (src.sparsity() != nullptr) {
+        return Unsupported(model_.DescribeTensor(sg, t) + ": sparse constant tensors are not supported yet");
+      }
+      if (reinterpret_cast<uintptr_t>(data.data) % 16 != 0) {
+        // Buffers stored after the flatbuffer need not be aligned; kernels read typed values.
+        owned_constants_.emplace_back(new uint8_t[data.size]);
+        std::memcpy(owned_constants_.back().get(), data.data, data.size);
+        tensor.bytes = owned_constants_.back().get();
+      } else {
+        tensor.bytes = const_cast<uint8_t*>(data.data);
+      }
+      tensor.byte_size = data.size;
+    } else if (src.is_variable()) {
+      tensor.kind = TensorKind::kVariable;
+    } else if (Contains(inputs_, t)) {
+      tensor.kind = TensorKind::kInput;
+    } else if (Contains(outputs_, t)) {
+      tensor.kind = TensorKind::kOutput;
+    }
+  }
+  return Status::Ok();
+}
+
+Status Interpreter::PrepareNodes() {
+  const int sg = subgraph_index();
+  const tflite::SubGraph& subgraph = model_.subgraph(sg);
+  const int count = static_cast<int>(SizeOf(subgraph.operators()));
+  nodes_.resize(static_cast<size_t>(count));
+  for (int o = 0; o < count; ++o) {
+    Node& node = nodes_[static_cast<size_t>(o)];
+    const tflite::Operator& op = model_.op(sg, o);
+    NodeContext& ctx = node.context;
+    ctx.model = &model_;
+    ctx.subgraph = sg;
+    ctx.op_index = o;
+    ctx.op = &op;
+    ctx.op_name = model_.OpName(op.opcode_index());
+    ctx.op_version = model_.OpVersion(op.opcode_index());
+    ctx.rounding = options_.rounding;
+    for (int index : ToIndices(op.inputs())) ctx.inputs.push_back(index < 0 ? nullptr : &tensors_[static_cast<size_t>(index)]);
+    for (int index : ToIndices(op.outputs())) ctx.outputs.push_back(index < 0 ? nullptr : &tensors_[static_cast<size_t>(index)]);
+
+    const bool custom = model_.IsCustom(op.opcode_index());
+    const KernelFactory make = custom ? FindCustomKernel(ctx.op_name) : FindBuiltinKernel(model_.BuiltinCode(op.opcode_index()));
+    if (make == nullptr) {
+      return Unsupported(ctx.Describe() + ": " + (custom ? "custom operator '" + ctx.op_name + "'" : "operator " + ctx.op_name) +
+                         " (version " + std::to_string(ctx.op_version) + ") is not supported by tfldbg");
+    }
+    node.kernel = make();
+    TFLDBG_RETURN_IF_ERROR(node.kernel->Prepare(ctx));
+    node.observed = observer_ != nullptr && observer_->WantsNode(ctx);
+  }
+  return Status::Ok();
+}
+
+Status Interpreter::PlanAndAllocate() {
+  const int sg = subgraph_index();
+  const int last_step = std::max(0, node_count() - 1);
+  std::vector<int> first(tensors_.size(), -1), last(tensors_.size(), -1);
+  for (int o = 0; o < node_count(); ++o) {
+    const NodeContext& ctx = nodes_[static_cast<size_t>(o)].context;
+    for (const Tensor* t : ctx.inputs) {
+      if (t != nullptr) last[static_cast<size_t>(t->index)] = o;
+    }
+    for (const Tensor* t : ctx.outputs) {
+      if (t == nullptr) continue;
+      auto& f = first[static_cast<size_t>(t->index)];
+      if (f < 0) f = o;
+      last[static_cast<size_t>(t->index)] = std::max(last[static_cast<size_t>(t->index)], o);
+    }
+  }
+  std::vector<BufferRequirement> requirements;
+  planned_.clear();
+  for (Tensor& tensor : tensors_) {
+    if (tensor.is_constant()) continue;
+    const size_t i = static_cast<size_t>(tensor.index);
+    const auto elements = ElementCount(tensor.shape);
+    const auto bytes = elements ? DenseByteSize(tensor.type, *elements) : std::nullopt;
+    if (!bytes) {
+      return Unsupported(model_.DescribeTensor(sg, tensor.index) + ": " + DataTypeName(tensor.type) +
+                         " tensors of shape " + ShapeToString(tensor.shape) + " cannot be placed in the arena");
+    }
+    tensor.byte_size = static_cast<size_t>(*bytes);
+    BufferRequirement req;
+    req.bytes = tensor.byte_size;
+    const bool whole_run = tensor.kind == TensorKind::kInput || tensor.kind == TensorKind::kOutput ||
+                           tensor.kind == TensorKind::kVariable || first[i] < 0 ||
+                           (observer_ != nullptr && observer_->KeepsTensor(sg, tensor.index));
+    req.first_use = (tensor.kind == TensorKind::kInput || tensor.kind == TensorKind::kVariable || first[i] < 0) ? 0 : first[i];
+    req.last_use = whole_run ? last_step : std::max(last[i], req.first_use);
+    planned_.push_back({tensor.index, req});
+    requirements.push_back(req);
+  }
+  plan_ = MakePlanner(options_.planner)->Plan(requirements);
+  if (plan_.arena_bytes > options_.max_arena_bytes) {
+    return Unsupported("the " + std::string(PlannerKindName(options_.planner)) + " plan needs an arena of " +
+                       std::to_string(plan_.arena_bytes) + " bytes, over the limit of " +
+                       std::to_string(options_.max_arena_bytes));
+  }
+  const size_t arena_size = std::max<size_t>(AlignedSize(plan_.arena_bytes), kTensorAlignment);
+  arena_ = static_cast<uint8_t*>(std::aligned_alloc(kTensorAlignment, arena_size));
+  if (arena_ == nullptr) return RuntimeError("cannot allocate an arena of " + std::to_string(arena_size) + " bytes");
+  std::memset(arena_, 0, arena_size);
+  for (size_t p = 0; p < planned_.size(); ++p) {
+    tensors_[static_cast<size_t>(planned_[p].tensor)].bytes = arena_ + plan_.offsets[p];
+  }
+  return Status::Ok();
+}
+
+size_t Interpreter::arena_lower_bound() const {
+  std::vector<BufferRequirement> requirements;
+  for (const PlannedTensor& p : planned_) requirements.push_back(p.requirement);
+  return ArenaLowerBound(requirements);
+}
+
+Status Interpreter::Invoke() {
+  using Clock = std::chrono::steady_clock;
+  for (int step = 0; step < node_count(); ++step) {
+    Node& node = nodes_[static_cast<size_t>(step)];
+    if (node.observed) TFLDBG_RETURN_IF_ERROR(observer_->BeforeNode(step, node.context));
+    const auto start = Clock::now();
+    TFLDBG_RETURN_IF_ERROR(node.kernel->Eval(node.context));
+    const auto elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
+    if (node.observed) TFLDBG_RETURN_IF_ERROR(observer_->AfterNode(step, node.context, elapsed));
+  }
+  return Status::Ok();
+}
+
+Result<Tensor*> Interpreter::FindInput(const std::string& key) { return FindIo(key, inputs_, true); }
+Result<Tensor*> Interpreter::FindOutput(const std::string& key) { return FindIo(key, outputs_, false); }
+
+Result<Tensor*> Interpreter::FindIo(const std::string& key, const std::vector<int>& indices, bool inputs) {
+  const char* what = inputs ? "input" : "output";
+  const tflite::Model& m = model_.model();
+  std::string known;
+  // 1. Signature names of the signature that runs this subgraph.
+  for (uint32_t s = 0; s < SizeOf(m.signature_defs()); ++s) {
+    const tflite::SignatureDef* sig = m.signature_defs()->Get(s);
+    if (static_cast<int>(sig->subgraph_index()) != subgraph_index()) continue;
+    const auto* maps = inputs ? sig->inputs() : sig->outputs();
+    for (uint32_t i = 0; i < SizeOf(maps); ++i) {
+      const tflite::TensorMap* map = maps->Get(i);
+      const std::string name = map->name() ? map->name()->str() : "";
+      if (name == key) return &tensors_[map->tensor_index()];
+      known += (known.empty() ? "" : ", ") + ("'" + name + "'");
+    }
+  }
+  // 2. Tensor names, 3. positions.
+  for (size_t i = 0; i < indices.size(); ++i) {
+    Tensor& t = tensors_[static_cast<size_t>(indices[i])];
+    if (t.name == key) return &t;
+    known += (known.empty() ? "" : ", ") + ("'" + t.name + "'");
+  }
+  if (!key.empty() && key.find_first_not_of("0123456789") == std::string::npos && key.size() < 9) {
+    const size_t pos = std::stoul(key);
+    if (pos < indices.size()) return &tensors_[static_cast<size_t>(indices[pos])];
+  }
+  return InvalidArgument("no " + std::string(what) + " named '" + key + "'; the model's " + what + "s are " +
+                         (known.empty() ? std::string("(none)") : known) + ", or a position 0.." +
+                         std::to_string(static_cast<int>(indices.size()) - 1));
+}
+
+}  // namespace tfldbg

@@ -1,0 +1,94 @@
+// The interpreter: prepares every node once, plans memory, runs nodes in order.
+//
+//   Result<std::unique_ptr<Interpreter>> interp = Interpreter::Create(view, options, &observer);
+//   Tensor* x = interp.value()->FindInput("input_1").value();
+//   std::memcpy(x->bytes, data, x->byte_size);
+//   Status s = interp.value()->Invoke();
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "interpreter/observer.h"
+#include "interpreter/tensor.h"
+#include "kernels/kernel.h"
+#include "model/model_view.h"
+#include "planner/memory_planner.h"
+
+namespace tfldbg {
+
+struct InterpreterOptions {
+  PlannerKind planner = PlannerKind::kReuse;
+  quant::RoundingMode rounding = quant::RoundingMode::kDouble;
+  // Refuse models whose arena would exceed this, instead of failing to allocate.
+  size_t max_arena_bytes = size_t{16} << 30;
+};
+
+// One planned buffer and the tensor it holds, for reports (`tfldbg info --plan`).
+struct PlannedTensor {
+  int tensor = -1;
+  BufferRequirement requirement;
+};
+
+class Interpreter {
+ public:
+  // Loads subgraph 0 (the main graph): builds tensors, prepares every node,
+  // plans and allocates the arena. Any unsupported op, type or option fails
+  // here with one line naming the node.
+  static Result<std::unique_ptr<Interpreter>> Create(const ModelView& model, const InterpreterOptions& options,
+                                                     NodeObserver* observer = nullptr);
+  ~Interpreter();
+  Interpreter(const Interpreter&) = delete;
+  Interpreter& operator=(const Interpreter&) = delete;
+
+  const ModelView& model() const { return model_; }
+  const InterpreterOptions& options() const { return options_; }
+
+  int subgraph_index() const { return 0; }
+  std::vector<Tensor>& tensors() { return tensors_; }
+  const std::vector<Tensor>& tensors() const { return tensors_; }
+  const std::vector<int>& input_indices() const { return inputs_; }
+  const std::vector<int>& output_indices() const { return outputs_; }
+  int node_count() const { return static_cast<int>(nodes_.size()); }
+  const NodeContext& node(int i) const { return nodes_[static_cast<size_t>(i)].context; }
+
+  // Finds a graph input or output by signature name, tensor name or position ("0").
+  Result<Tensor*> FindInput(const std::string& key);
+  Result<Tensor*> FindOutput(const std::string& key);
+
+  Status Invoke();
+
+  const ArenaPlan& plan() const { return plan_; }
+  const std::vector<PlannedTensor>& planned_tensors() const { return planned_; }
+  size_t arena_lower_bound() const;
+
+ private:
+  struct Node {
+    NodeContext context;
+    std::unique_ptr<Kernel> kernel;
+    bool observed = false;
+  };
+
+  Interpreter(const ModelView& model, const InterpreterOptions& options, NodeObserver* observer);
+  Status BuildTensors();
+  Status PrepareNodes();
+  Status PlanAndAllocate();
+  Result<Tensor*> FindIo(const std::string& key, const std::vector<int>& indices, bool inputs);
+
+  ModelView model_;
+  InterpreterOptions options_;
+  NodeObserver* observer_ = nullptr;
+  std::vector<Tensor> tensors_;
+  std::vector<int> inputs_;
+  std::vector<int> outputs_;
+  std::vector<Node> nodes_;
+  std::vector<PlannedTensor> planned_;
+  ArenaPlan plan_;
+  uint8_t* arena_ = nullptr;
+  std::vector<std::unique_ptr<uint8_t[]>> owned_constants_;
+};
+
+}  // namespace tfldbg

@@ -1,0 +1,56 @@
+// A tensor as the interpreter and kernels see it: type, shape, quantization
+// and a pointer to its bytes (the arena for activations, the model file for
+// constants, owned storage for densified or converted constants).
+//
+//   const float* x = input.data<float>();
+//   int64_t n = input.element_count();
+//   int32_t channels = input.dim(3);
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/dtype.h"
+#include "model/model_view.h"
+
+namespace tfldbg {
+
+enum class TensorKind { kIntermediate, kInput, kOutput, kConstant, kVariable };
+const char* TensorKindName(TensorKind kind);
+
+struct Tensor {
+  int index = -1;  // index in its subgraph
+  std::string name;
+  DataType type = DataType::kFloat32;
+  std::vector<int32_t> shape;
+  QuantParams quant;
+  TensorKind kind = TensorKind::kIntermediate;
+
+  uint8_t* bytes = nullptr;  // constants point into the read-only model: never write through them
+  size_t byte_size = 0;
+
+  bool is_constant() const { return kind == TensorKind::kConstant; }
+  int rank() const { return static_cast<int>(shape.size()); }
+  int32_t dim(int i) const { return shape[static_cast<size_t>(i)]; }
+  int64_t element_count() const {
+    int64_t n = 1;
+    for (int32_t d : shape) n *= d;
+    return n;
+  }
+  // Per-tensor scale and zero point (the first entry when per-channel).
+  float scale() const { return quant.scale.empty() ? 0.0f : quant.scale[0]; }
+  int32_t zero_point() const { return quant.zero_point.empty() ? 0 : static_cast<int32_t>(quant.zero_point[0]); }
+
+  template <typename T>
+  T* data() { return reinterpret_cast<T*>(bytes); }
+  template <typename T>
+  const T* data() const { return reinterpret_cast<const T*>(bytes); }
+};
+
+// "int8[1,8,8,16]" — used in error messages and logs.
+std::string DescribeTypeAndShape(const Tensor& tensor);
+std::string ShapeToString(const std::vector<int32_t>& shape);
+
+}  // namespace tfldbg

@@ -1,0 +1,87 @@
+#include "kernels/kernel.h"
+
+#include <algorithm>
+
+namespace tfldbg {
+
+std::string NodeContext::Describe() const {
+  return "subgraph " + std::to_string(subgraph) + ", operator " + std::to_string(op_index) + " (" + op_name + ")";
+}
+
+Status NodeContext::UnsupportedError(const std::string& what) const { return Unsupported(Describe() + ": " + what); }
+Status NodeContext::InvalidModelError(const std::string& what) const { return InvalidModel(Describe() + ": " + what); }
+Status NodeContext::RuntimeFailure(const std::string& what) const { return RuntimeError(Describe() + ": " + what); }
+
+Status CheckInputCount(const NodeContext& node, int min_count, int max_count) {
+  const int n = node.input_count();
+  if (n < min_count || n > max_count) {
+    const std::string expected = min_count == max_count
+                                     ? std::to_string(min_count)
+                                     : std::to_string(min_count) + " to " + std::to_string(max_count);
+    return node.InvalidModelError("expected " + expected + " inputs, got " + std::to_string(n));
+  }
+  return Status::Ok();
+}
+
+Status CheckOutputCount(const NodeContext& node, int count) {
+  if (node.output_count() != count || std::any_of(node.outputs.begin(), node.outputs.end(), [](Tensor* t) { return t == nullptr; })) {
+    return node.InvalidModelError("expected " + std::to_string(count) + " outputs, got " + std::to_string(node.output_count()));
+  }
+  return Status::Ok();
+}
+
+Status CheckInputPresent(const NodeContext& node, int slot, const char* slot_name) {
+  if (node.input(slot) == nullptr) {
+    return node.InvalidModelError(std::string("input ") + std::to_string(slot) + " (" + slot_name + ") is missing");
+  }
+  return Status::Ok();
+}
+
+Status CheckType(const NodeContext& node, const Tensor& tensor, const char* slot_name,
+                 std::initializer_list<DataType> allowed) {
+  for (DataType t : allowed) {
+    if (tensor.type == t) return Status::Ok();
+  }
+  std::string list;
+  for (DataType t : allowed) list += (list.empty() ? "" : ", ") + std::string(DataTypeName(t));
+  return node.UnsupportedError(std::string(slot_name) + " has type " + DataTypeName(tensor.type) +
+                               "; supported: " + list);
+}
+
+Status CheckSameType(const NodeContext& node, const Tensor& a, const char* a_name, const Tensor& b,
+                     const char* b_name) {
+  if (a.type != b.type) {
+    return node.InvalidModelError(std::string(a_name) + " is " + DataTypeName(a.type) + " but " + b_name + " is " +
+                                  DataTypeName(b.type));
+  }
+  return Status::Ok();
+}
+
+Status CheckRank(const NodeContext& node, const Tensor& tensor, const char* slot_name, int min_rank, int max_rank) {
+  if (tensor.rank() < min_rank || tensor.rank() > max_rank) {
+    return node.UnsupportedError(std::string(slot_name) + " has rank " + std::to_string(tensor.rank()) + " " +
+                                 ShapeToString(tensor.shape) + "; expected rank " + std::to_string(min_rank) +
+                                 (min_rank == max_rank ? "" : " to " + std::to_string(max_rank)));
+  }
+  return Status::Ok();
+}
+
+Status SetOutputShape(const NodeContext& node, Tensor& output, std::vector<int32_t> shape) {
+  for (int32_t d : shape) {
+    if (d < 0) return node.InvalidModelError("computed output shape " + ShapeToString(shape) + " is negative");
+  }
+  if (!output.shape.empty() && output.shape != shape) {
+    // The model's stored shape may be stale for dynamic models, but a
+    // static model that disagrees with shape inference is a bug somewhere.
+    const auto stored = ElementCount(output.shape);
+    const auto computed = ElementCount(shape);
+    if (!stored || !computed || *stored != *computed) {
+      return node.InvalidModelError("output '" + output.name + "' is stored as " + ShapeToString(output.shape) +
+                                    " but the inputs give " + ShapeToString(shape));
+    }
+  }
+  output.shape = std::move(shape);
+  return Status::Ok();
+}
+
+}  // namespace tfldbg

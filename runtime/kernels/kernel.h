@@ -1,0 +1,83 @@
+// The kernel interface: one object per node, Prepare once, Eval per Invoke.
+//
+// Prepare validates types, shapes and options, writes each output's shape and
+// precomputes what Eval needs (multipliers, shifts, lookup tables) into the
+// kernel object. Eval is a type switch into pure math in kernels/math/, which
+// takes parameters, shapes and raw pointers and knows nothing of the interpreter.
+//
+//   class AddKernel : public Kernel {
+//     Status Prepare(NodeContext& node) override;  // checks, output shape, multipliers
+//     Status Eval(NodeContext& node) override;     // math::Add(params, shapes, pointers)
+//   };
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "interpreter/tensor.h"
+#include "model/model_view.h"
+#include "quant/fixed_point.h"
+
+namespace tfldbg {
+
+// What a kernel sees of its node. Inputs absent in the model (index -1) are null.
+struct NodeContext {
+  const ModelView* model = nullptr;
+  int subgraph = 0;
+  int op_index = 0;
+  const tflite::Operator* op = nullptr;
+  std::string op_name;  // "CONV_2D"
+  int op_version = 1;
+  std::vector<Tensor*> inputs;
+  std::vector<Tensor*> outputs;
+  quant::RoundingMode rounding = quant::RoundingMode::kDouble;
+
+  int input_count() const { return static_cast<int>(inputs.size()); }
+  int output_count() const { return static_cast<int>(outputs.size()); }
+  // Null when the slot is absent or past the end.
+  Tensor* input(int slot) const {
+    return slot < input_count() ? inputs[static_cast<size_t>(slot)] : nullptr;
+  }
+  Tensor* output(int slot) const {
+    return slot < output_count() ? outputs[static_cast<size_t>(slot)] : nullptr;
+  }
+
+  // "subgraph 0, operator 12 (CONV_2D)"
+  std::string Describe() const;
+  // Errors that name the node: Unsupported("subgraph 0, operator 3 (ADD): int4 input is not supported").
+  Status UnsupportedError(const std::string& what) const;
+  Status InvalidModelError(const std::string& what) const;
+  Status RuntimeFailure(const std::string& what) const;
+
+  // Typed builtin options; null when the operator carries other or no options.
+  template <typename T>
+  const T* options() const { return op->builtin_options_as<T>(); }
+};
+
+class Kernel {
+ public:
+  virtual ~Kernel() = default;
+  virtual Status Prepare(NodeContext& node) = 0;
+  virtual Status Eval(NodeContext& node) = 0;
+  // True for kernels that may write their output into their first input's memory.
+  // tfldbg never aliases; kept so the dump can say which ops LiteRT runs in place.
+};
+
+using KernelFactory = std::unique_ptr<Kernel> (*)();
+
+// Common checks used by Prepare; each returns an error naming the node and slot.
+Status CheckInputCount(const NodeContext& node, int min_count, int max_count);
+Status CheckOutputCount(const NodeContext& node, int count);
+Status CheckInputPresent(const NodeContext& node, int slot, const char* slot_name);
+Status CheckType(const NodeContext& node, const Tensor& tensor, const char* slot_name,
+                 std::initializer_list<DataType> allowed);
+Status CheckSameType(const NodeContext& node, const Tensor& a, const char* a_name, const Tensor& b,
+                     const char* b_name);
+Status CheckRank(const NodeContext& node, const Tensor& tensor, const char* slot_name, int min_rank,
+                 int max_rank);
+// Sets the output shape, checking that a shape already given by the model is not contradicted.
+Status SetOutputShape(const NodeContext& node, Tensor& output, std::vector<int32_t> shape);
+
+}  // namespace tfldbg

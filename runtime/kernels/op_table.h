@@ -1,0 +1,19 @@
+// The one list of operators tfldbg implements. It feeds the kernel registry,
+// `tfldbg info` (which ops of a model are supported) and the conformance tests.
+//
+// Each entry is X(BUILTIN_CODE_NAME, KernelName): the code name as in the
+// .tflite BuiltinOperator enum, and the factory Create<KernelName>Kernel()
+// defined in the op family's file under kernels/.
+//
+//   #define X(code, name) case tflite::BuiltinOperator::code: return &Create##name##Kernel;
+//   TFLDBG_BUILTIN_OPS(X)
+//   #undef X
+#pragma once
+
+// Keep one family per line group, sorted by code name inside a group.
+#define TFLDBG_BUILTIN_OPS(X)      \
+  /* kernels/shape_ops.cc */       \
+  X(RESHAPE, Reshape)
+
+// Custom operators, by their custom_code: X("NAME", KernelName).
+#define TFLDBG_CUSTOM_OPS(X)

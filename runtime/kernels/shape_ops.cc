@@ -1,0 +1,83 @@
+// Operators that only change how bytes are viewed: RESHAPE.
+#include <cstring>
+
+#include "kernels/kernel.h"
+
+namespace tfldbg {
+namespace {
+
+constexpr int kReshapeInput = 0;
+constexpr int kReshapeShape = 1;  // optional int32 vector; the options' new_shape is the legacy form
+
+// Fills a single -1 ("stretch") dimension so the element count matches the input.
+Status ResolveStretch(const NodeContext& node, int64_t input_elements, std::vector<int32_t>& shape) {
+  int stretch = -1;
+  int64_t known = 1;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (shape[i] == -1) {
+      if (stretch >= 0) return node.InvalidModelError("the new shape " + ShapeToString(shape) + " has more than one -1");
+      stretch = static_cast<int>(i);
+    } else if (shape[i] < 0) {
+      return node.InvalidModelError("the new shape " + ShapeToString(shape) + " has a negative dimension");
+    } else {
+      known *= shape[i];
+    }
+  }
+  if (stretch >= 0) {
+    if (known == 0 || input_elements % known != 0) {
+      return node.InvalidModelError("cannot reshape " + std::to_string(input_elements) + " elements to " + ShapeToString(shape));
+    }
+    shape[static_cast<size_t>(stretch)] = static_cast<int32_t>(input_elements / known);
+  }
+  return Status::Ok();
+}
+
+class ReshapeKernel : public Kernel {
+ public:
+  Status Prepare(NodeContext& node) override {
+    TFLDBG_RETURN_IF_ERROR(CheckInputCount(node, 1, 2));
+    TFLDBG_RETURN_IF_ERROR(CheckOutputCount(node, 1));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, kReshapeInput, "input"));
+    const Tensor& input = *node.input(kReshapeInput);
+    Tensor& output = *node.output(0);
+    TFLDBG_RETURN_IF_ERROR(CheckSameType(node, input, "input", output, "output"));
+
+    std::vector<int32_t> shape;
+    bool known = false;
+    const Tensor* shape_tensor = node.input(kReshapeShape);
+    if (shape_tensor != nullptr && shape_tensor->rank() == 1 && shape_tensor->type == DataType::kInt32) {
+      if (!shape_tensor->is_constant()) {
+        // A computed shape: LiteRT resolves it at run time. Static models
+        // store the resulting shape on the output, which is checked below.
+        shape = output.shape;
+      } else {
+        const int32_t* dims = shape_tensor->data<int32_t>();
+        shape.assign(dims, dims + shape_tensor->element_count());
+      }
+      known = true;
+    } else if (const auto* options = node.options<tflite::ReshapeOptions>(); options && options->new_shape()) {
+      shape.assign(options->new_shape()->begin(), options->new_shape()->end());
+      known = true;
+    }
+    if (!known) shape = output.shape;
+    TFLDBG_RETURN_IF_ERROR(ResolveStretch(node, input.element_count(), shape));
+    const auto elements = ElementCount(shape);
+    if (!elements || static_cast<int64_t>(*elements) != input.element_count()) {
+      return node.InvalidModelError("cannot reshape " + DescribeTypeAndShape(input) + " to " + ShapeToString(shape));
+    }
+    return SetOutputShape(node, output, std::move(shape));
+  }
+
+  Status Eval(NodeContext& node) override {
+    const Tensor& input = *node.input(kReshapeInput);
+    Tensor& output = *node.output(0);
+    if (output.bytes != input.bytes) std::memmove(output.bytes, input.bytes, input.byte_size);
+    return Status::Ok();
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> CreateReshapeKernel() { return std::make_unique<ReshapeKernel>(); }
+
+}  // namespace tfldbg

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Sets up this checkout on a Debian machine: the Debian packages tfldbg builds
+# with, a Python venv (.venv) with pinned packages, and a release build.
+#
+#   bash scripts/setup.sh            # packages, venv, release build
+#   bash scripts/setup.sh --asan     # also the AddressSanitizer+UBSan build
+#   bash scripts/setup.sh --fuzz     # also the libFuzzer build (clang)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_asan=0
+want_fuzz=0
+for arg in "$@"; do
+  case "$arg" in
+    --asan) want_asan=1 ;;
+    --fuzz) want_fuzz=1 ;;
+    *) echo "setup.sh: unknown option '$arg' (known: --asan, --fuzz)" >&2; exit 2 ;;
+  esac
+done
+
+packages=(cmake ninja-build g++ flatbuffers-compiler libflatbuffers-dev libgtest-dev libspdlog-dev
+          nlohmann-json3-dev libcli11-dev libbenchmark-dev libssl-dev graphviz)
+if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then packages+=(python3-venv); fi
+if [ "$want_fuzz" = 1 ]; then packages+=(clang libclang-rt-14-dev); fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "setup: installing Debian packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "setup: missing Debian packages: ${missing[*]}" >&2
+    echo "setup: install them with: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating the Python venv in .venv"
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check -r scripts/requirements.txt
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e scripts
+
+echo "setup: building (release preset)"
+cmake --preset release >/dev/null
+cmake --build --preset release
+if [ "$want_asan" = 1 ]; then
+  echo "setup: building (asan preset)"
+  cmake --preset asan >/dev/null
+  cmake --build --preset asan
+fi
+if [ "$want_fuzz" = 1 ]; then
+  echo "setup: building (fuzz preset)"
+  cmake --preset fuzz >/dev/null
+  cmake --build --preset fuzz
+fi
+echo "setup: done; the tool is build/release/bin/tfldbg"

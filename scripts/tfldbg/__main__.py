@@ -1,0 +1,67 @@
+"""`python -m tfldbg COMMAND ...`: the analysis tools over dumps.
+
+Commands: reference (LiteRT's values as a dump), compare (two dumps).
+Exit codes: 0 success / within tolerance, 1 differences, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _reference(args) -> int:
+    from tfldbg.reference import write_reference
+
+    out = write_reference(args.model, args.out, args.input or [], args.like, args.force)
+    print(f"tfldbg reference: wrote LiteRT's tensors to {out}", file=sys.stderr)
+    return 0
+
+
+def _compare(args) -> int:
+    from tfldbg.compare import compare_dumps, format_table, write_csv, write_json
+    from tfldbg.dump import load_dump
+
+    result = compare_dumps(load_dump(args.a), load_dump(args.b), args.rtol, args.atol, args.lsb)
+    print(format_table(result, only_failures=args.failures_only))
+    if args.json:
+        write_json(result, args.json)
+    if args.csv:
+        write_csv(result, args.csv)
+    return 0 if result else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tfldbg", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("reference", help="run LiteRT (reference kernels, all tensors kept) and write its values as a dump")
+    p.add_argument("model")
+    p.add_argument("--out", "-o", required=True, help="dump directory to create")
+    p.add_argument("--input", action="append", metavar="NAME=FILE.npy", help="value of one input (name or position)")
+    p.add_argument("--like", metavar="DUMP", help="use the inputs recorded in this tfldbg dump")
+    p.add_argument("--force", action="store_true", help="replace an existing directory")
+    p.set_defaults(run=_reference)
+
+    p = sub.add_parser("compare", help="compare two dumps tensor by tensor (exit 0 within tolerance, 1 otherwise)")
+    p.add_argument("a")
+    p.add_argument("b")
+    p.add_argument("--rtol", type=float, default=1e-5, help="relative tolerance for float tensors (default 1e-5)")
+    p.add_argument("--atol", type=float, default=1e-6, help="absolute tolerance for float tensors (default 1e-6)")
+    p.add_argument("--lsb", type=int, default=0, help="allowed |dq| for integer tensors (default 0: bit exact)")
+    p.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    p.add_argument("--csv", metavar="FILE", help="also write the results as CSV")
+    p.add_argument("--failures-only", action="store_true", help="list only the tensors that differ")
+    p.set_defaults(run=_compare)
+
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except (ValueError, FileExistsError, FileNotFoundError, OSError) as e:
+        print(f"tfldbg: error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

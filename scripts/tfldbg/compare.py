@@ -1,0 +1,151 @@
+"""`python -m tfldbg compare A B`: two dumps, tensor by tensor, in execution order.
+
+Steps are matched by position (both dumps follow the model's execution
+order). For each value a step produced (and the run's inputs), integer
+tensors are compared in LSB (max |dq|, a histogram of |dq| over 0, 1, 2, >=3,
+the share that differs) and pass only when identical (or within --lsb);
+float tensors pass within rtol/atol and report max abs, max rel and mean abs
+error. The first diverging step is marked. Exit 0: all within tolerance;
+1: something differs; 2: bad input.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from tfldbg.dump import Dump, Slot
+
+INTEGER_KINDS = "iub"
+
+
+@dataclass
+class TensorComparison:
+    step: int
+    op: str
+    role: str          # "output 0", "input 1", "graph input"
+    tensor: int
+    name: str
+    dtype: str
+    shape: list
+    passed: bool
+    reason: str = ""
+    max_abs_lsb: int | None = None
+    lsb_histogram: list | None = None  # counts of |dq| = 0, 1, 2, >=3
+    share_differing: float | None = None
+    max_abs: float | None = None
+    max_rel: float | None = None
+    mean_abs: float | None = None
+
+
+@dataclass
+class Comparison:
+    """All tensor comparisons; falsy when anything failed."""
+
+    results: list[TensorComparison] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # structural mismatches
+
+    def __bool__(self) -> bool:
+        return not self.problems and all(r.passed for r in self.results)
+
+    @property
+    def first_divergence(self) -> TensorComparison | None:
+        return next((r for r in self.results if not r.passed), None)
+
+    def summary(self) -> str:
+        failed = sum(not r.passed for r in self.results)
+        return f"{len(self.results) - failed} passed, {failed} failed"
+
+
+def compare_arrays(a: np.ndarray, b: np.ndarray, rtol: float, atol: float, lsb: int) -> dict:
+    """Metrics for one pair of arrays of equal dtype and shape."""
+    if a.dtype.kind in INTEGER_KINDS:
+        d = np.abs(a.astype(np.int64) - b.astype(np.int64)).ravel()
+        hist = [int(np.count_nonzero(d == 0)), int(np.count_nonzero(d == 1)), int(np.count_nonzero(d == 2)),
+                int(np.count_nonzero(d >= 3))]
+        max_d = int(d.max()) if d.size else 0
+        return {"passed": max_d <= lsb, "max_abs_lsb": max_d, "lsb_histogram": hist,
+                "share_differing": float(np.count_nonzero(d) / d.size) if d.size else 0.0}
+    af = a.astype(np.float64).ravel()
+    bf = b.astype(np.float64).ravel()
+    both_nan = np.isnan(af) & np.isnan(bf)
+    diff = np.where(both_nan, 0.0, np.abs(af - bf))
+    rel = diff / np.maximum(np.abs(bf), np.finfo(np.float32).tiny)
+    ok = bool(np.all(both_nan | np.isclose(af, bf, rtol=rtol, atol=atol)))
+    return {"passed": ok, "max_abs": float(diff.max()) if diff.size else 0.0,
+            "max_rel": float(np.where(diff == 0, 0.0, rel).max()) if diff.size else 0.0,
+            "mean_abs": float(diff.mean()) if diff.size else 0.0}
+
+
+def _compare_slot(result: TensorComparison, sa: Slot, sb: Slot, rtol, atol, lsb) -> TensorComparison:
+    a, b = sa.value, sb.value
+    if a is None or b is None:
+        result.passed = a is None and b is None
+        result.reason = "" if result.passed else f"stored only in {'A' if b is None else 'B'}"
+        return result
+    if a.dtype != b.dtype or a.shape != b.shape:
+        result.passed = False
+        result.reason = f"A is {a.dtype}{list(a.shape)}, B is {b.dtype}{list(b.shape)}"
+        return result
+    for k, v in compare_arrays(np.asarray(a), np.asarray(b), rtol, atol, lsb).items():
+        setattr(result, k, v)
+    return result
+
+
+def compare_dumps(a: Dump, b: Dump, rtol: float = 1e-5, atol: float = 1e-6, lsb: int = 0) -> Comparison:
+    out = Comparison()
+    if len(a.steps) != len(b.steps):
+        out.problems.append(f"A has {len(a.steps)} steps, B has {len(b.steps)}")
+    seen: set[tuple[int, str]] = set()
+    for sa, sb in zip(a.steps, b.steps):
+        if sa.op != sb.op:
+            out.problems.append(f"step {sa.step}: A runs {sa.op}, B runs {sb.op}")
+            continue
+        pairs = [("input", x, y) for x, y in zip(sa.inputs, sb.inputs)] + [("output", x, y) for x, y in zip(sa.outputs, sb.outputs)]
+        for role, xa, xb in pairs:
+            if xa.tensor is None or xa.file is None and xb.file is None:
+                continue
+            key = (sa.subgraph, xa.file or f"B:{xb.file}")
+            if key in seen:
+                continue  # a value is compared once, where it first appears
+            seen.add(key)
+            t = xa.tensor
+            res = TensorComparison(sa.step, sa.op, f"{role} {xa.slot}", t.index, t.name, t.dtype, list(t.shape), True)
+            out.results.append(_compare_slot(res, xa, xb, rtol, atol, lsb))
+    return out
+
+
+def format_table(c: Comparison, only_failures: bool = False) -> str:
+    lines = [f"{'step':>5} {'op':<22} {'slot':<9} {'tensor':<40} {'dtype':<8} {'verdict':<8} detail"]
+    first = c.first_divergence
+    for r in c.results:
+        if only_failures and r.passed:
+            continue
+        if r.reason:
+            detail = r.reason
+        elif r.max_abs_lsb is not None:
+            detail = f"max|dq|={r.max_abs_lsb} hist(0,1,2,>=3)={r.lsb_histogram} differ={r.share_differing:.2%}"
+        else:
+            detail = f"max_abs={r.max_abs:.3g} max_rel={r.max_rel:.3g} mean_abs={r.mean_abs:.3g}"
+        mark = "  <== first divergence" if r is first else ""
+        name = r.name if len(r.name) <= 40 else "..." + r.name[-37:]
+        lines.append(f"{r.step:>5} {r.op:<22} {r.role:<9} {name:<40} {r.dtype:<8} {'ok' if r.passed else 'DIFFERS':<8} {detail}{mark}")
+    lines.extend(f"problem: {p}" for p in c.problems)
+    lines.append(c.summary())
+    return "\n".join(lines)
+
+
+def write_json(c: Comparison, path: str) -> None:
+    with open(path, "w") as f:
+        json.dump({"passed": bool(c), "problems": c.problems, "results": [asdict(r) for r in c.results]}, f, indent=1)
+
+
+def write_csv(c: Comparison, path: str) -> None:
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(asdict(c.results[0]).keys()) if c.results else ["step"])
+        w.writeheader()
+        for r in c.results:
+            w.writerow(asdict(r))

@@ -1,0 +1,131 @@
+"""`python -m tfldbg reference`: LiteRT's values of every tensor, as a tfldbg dump.
+
+Runs the model in the real LiteRT runtime with its reference kernels
+(OpResolverType.BUILTIN_REF) and every tensor preserved, then writes each
+operator's inputs and outputs in tfldbg's dump format, step for step, so
+`python -m tfldbg compare` checks tfldbg (or anything else) against LiteRT.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from tfldbg.dump import FORMAT, VERSION, load_dump
+
+_DTYPE_NAMES = {np.dtype(t).name: np.dtype(t).name for t in (np.float32, np.float16, np.int8, np.uint8, np.int16,
+                                                             np.int32, np.int64, np.bool_, np.float64, np.uint16,
+                                                             np.uint32, np.uint64, np.complex64, np.complex128)}
+
+
+def litert_interpreter(model: str | Path):
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+    interp = Interpreter(model_path=str(model), experimental_op_resolver_type=OpResolverType.BUILTIN_REF,
+                         experimental_preserve_all_tensors=True)
+    interp.allocate_tensors()
+    return interp
+
+
+def _quantization(detail: dict) -> dict | None:
+    q = detail["quantization_parameters"]
+    if len(q["scales"]) == 0:
+        return None
+    return {"scale": [float(s) for s in q["scales"]], "zero_point": [int(z) for z in q["zero_points"]],
+            "quantized_dimension": int(q["quantized_dimension"]), "per_channel": len(q["scales"]) > 1,
+            "has_details": False}
+
+
+def _resolve_inputs(interp, assignments: list[str], like: str | None) -> dict[int, np.ndarray]:
+    details = interp.get_input_details()
+    values: dict[int, np.ndarray] = {}
+    if like:
+        dump = load_dump(like)
+        for rec in dump.inputs:
+            values[int(rec["tensor"])] = np.load(Path(like) / rec["file"], allow_pickle=False)
+    for a in assignments:
+        name, sep, file = a.partition("=")
+        if not sep:
+            raise ValueError(f"--input {a!r}: expected NAME=FILE.npy")
+        match = [d for d in details if d["name"] == name]
+        if not match and name.isdigit() and int(name) < len(details):
+            match = [details[int(name)]]
+        if not match:
+            raise ValueError(f"--input {a!r}: no input named {name!r}; inputs are {[d['name'] for d in details]}")
+        values[int(match[0]["index"])] = np.load(file, allow_pickle=False)
+    missing = [d["name"] for d in details if int(d["index"]) not in values]
+    if missing:
+        raise ValueError(f"no value for inputs {missing}: pass --input NAME=FILE.npy or --like DUMP")
+    return values
+
+
+def write_reference(model: str | Path, out: str | Path, assignments: list[str] = (), like: str | None = None,
+                    force: bool = False) -> Path:
+    """Runs LiteRT on the model and writes its dump to `out`; returns the path."""
+    import ai_edge_litert
+
+    out = Path(out)
+    if out.exists() and not force:
+        raise FileExistsError(f"{out}: already exists; pass --force to replace it")
+    interp = litert_interpreter(model)
+    inputs = _resolve_inputs(interp, list(assignments), like)
+    for index, value in inputs.items():
+        interp.set_tensor(index, value)
+    interp.invoke()
+
+    staging = out.parent / f".{out.name}.reference-partial-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    (staging / "tensors").mkdir(parents=True)
+    details = {int(d["index"]): d for d in interp.get_tensor_details()}
+    files: dict[int, str | None] = {}
+
+    def file_for(index: int) -> str | None:
+        if index < 0:
+            return None
+        if index not in files:
+            try:
+                value = interp.get_tensor(index)
+            except ValueError:  # a tensor without data (e.g. an unused optional)
+                files[index] = None
+            else:
+                name = f"tensors/s0_t{index}_v0.npy"
+                np.save(staging / name, np.ascontiguousarray(value), allow_pickle=False)
+                files[index] = name
+        return files[index]
+
+    run_inputs = []
+    for d in interp.get_input_details():
+        idx = int(d["index"])
+        run_inputs.append({"name": d["name"], "tensor": idx, "source": "given", "file": file_for(idx)})
+    steps = []
+    for i, op in enumerate(interp._get_ops_details()):
+        steps.append({
+            "step": i, "subgraph": 0, "node": int(op["index"]), "op": op["op_name"], "op_version": 0, "options": {},
+            "inputs": [{"slot": s, "tensor": int(t), "file": file_for(int(t))} for s, t in enumerate(op["inputs"])],
+            "outputs": [{"slot": s, "tensor": int(t), "file": file_for(int(t))} for s, t in enumerate(op["outputs"])],
+            "time_ns": 0,
+        })
+    tensors = []
+    for idx in sorted(details):
+        d = details[idx]
+        tensors.append({"index": idx, "name": d["name"], "dtype": np.dtype(d["dtype"]).name,
+                        "shape": [int(x) for x in d["shape"]], "quantization": _quantization(d), "kind": "intermediate"})
+    manifest = {
+        "format": FORMAT, "version": VERSION, "complete": True,
+        "model": {"path": str(model), "sha256": hashlib.sha256(Path(model).read_bytes()).hexdigest()},
+        "run": {"planner": "preserve-all", "rounding": "double", "inputs": run_inputs, "tool": "litert",
+                "tool_version": getattr(ai_edge_litert, "__version__", "unknown")},
+        "subgraphs": [{"index": 0, "name": "", "inputs": [int(d["index"]) for d in interp.get_input_details()],
+                       "outputs": [int(d["index"]) for d in interp.get_output_details()], "tensors": tensors}],
+        "steps": steps,
+    }
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    if out.exists():
+        shutil.rmtree(out)
+    staging.rename(out)
+    return out

@@ -1,0 +1,42 @@
+"""Locating and running the `tfldbg` C++ binary from Python."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+_REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class ToolError(RuntimeError):
+    """The tfldbg binary refused its input; the message is its one error line."""
+
+
+def find_binary() -> Path:
+    """The tfldbg binary: $TFLDBG_BIN, else this checkout's release build, else PATH."""
+    env = os.environ.get("TFLDBG_BIN")
+    if env:
+        return Path(env)
+    built = _REPO_ROOT / "build" / "release" / "bin" / "tfldbg"
+    if built.exists():
+        return built
+    found = shutil.which("tfldbg")
+    if found:
+        return Path(found)
+    raise ToolError("cannot find the tfldbg binary: build it with `bash scripts/setup.sh` or set TFLDBG_BIN")
+
+
+def run_tool(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Runs `tfldbg ARGS...` and returns the completed process (text mode)."""
+    proc = subprocess.run([str(find_binary()), *args], capture_output=True, text=True)
+    if check and proc.returncode != 0:
+        raise ToolError(proc.stderr.strip() or f"tfldbg exited with {proc.returncode}")
+    return proc
+
+
+def model_info(model: str | os.PathLike) -> dict:
+    """`tfldbg info --json MODEL` as a dict."""
+    return json.loads(run_tool("info", "--json", str(model)).stdout)
