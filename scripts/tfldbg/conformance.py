@@ -1,0 +1,30 @@
+"""Checking tfldbg against the LiteRT oracle on one model, end to end.
+
+    from tfldbg.conformance import check_model
+    result = check_model("model.tflite", workdir, seed=0)
+    assert result, format_table(result, only_failures=True)
+
+Runs `tfldbg dump` with seeded inputs, `reference` (LiteRT, reference kernels,
+all tensors preserved) on the very same inputs, and compares every tensor:
+integers bit for bit, floats within rtol/atol.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tfldbg.compare import Comparison, compare_dumps
+from tfldbg.dump import load_dump
+from tfldbg.reference import write_reference
+from tfldbg.tool import run_tool
+
+
+def check_model(model: str | Path, workdir: str | Path, seed: int = 0, planner: str = "reuse",
+                rounding: str = "double", rtol: float = 1e-5, atol: float = 1e-6,
+                extra_args: tuple[str, ...] = ()) -> Comparison:
+    workdir = Path(workdir)
+    ours, theirs = workdir / f"tfldbg-{seed}", workdir / f"litert-{seed}"
+    run_tool("dump", str(model), "--out", str(ours), "--seed", str(seed), "--planner", planner,
+             "--rounding", rounding, "--force", *extra_args)
+    write_reference(model, theirs, like=str(ours), force=True)
+    return compare_dumps(load_dump(ours), load_dump(theirs), rtol=rtol, atol=atol)
