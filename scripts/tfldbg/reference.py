@@ -103,18 +103,30 @@ def write_reference(model: str | Path, out: str | Path, assignments: list[str] =
         idx = int(d["index"])
         run_inputs.append({"name": d["name"], "tensor": idx, "source": "given", "file": file_for(idx)})
     steps = []
-    for i, op in enumerate(interp._get_ops_details()):
+    for i, op in enumerate(interp._get_ops_details()):  # execution order
         steps.append({
             "step": i, "subgraph": 0, "node": int(op["index"]), "op": op["op_name"], "op_version": 0, "options": {},
             "inputs": [{"slot": s, "tensor": int(t), "file": file_for(int(t))} for s, t in enumerate(op["inputs"])],
             "outputs": [{"slot": s, "tensor": int(t), "file": file_for(int(t))} for s, t in enumerate(op["outputs"])],
             "time_ns": 0,
         })
+    ops = interp._get_ops_details()
+    produced = {int(t) for op in ops for t in op["outputs"]}
+    graph_in = {int(d["index"]) for d in interp.get_input_details()}
+    graph_out = {int(d["index"]) for d in interp.get_output_details()}
+
+    def kind(idx: int) -> str:
+        if idx in graph_in:
+            return "input"
+        if idx in graph_out:
+            return "output"
+        return "intermediate" if idx in produced else "constant"
+
     tensors = []
     for idx in sorted(details):
         d = details[idx]
         tensors.append({"index": idx, "name": d["name"], "dtype": np.dtype(d["dtype"]).name,
-                        "shape": [int(x) for x in d["shape"]], "quantization": _quantization(d), "kind": "intermediate"})
+                        "shape": [int(x) for x in d["shape"]], "quantization": _quantization(d), "kind": kind(idx)})
     manifest = {
         "format": FORMAT, "version": VERSION, "complete": True,
         "model": {"path": str(model), "sha256": hashlib.sha256(Path(model).read_bytes()).hexdigest()},
