@@ -3,9 +3,7 @@
 // Each subcommand lives in its own file and exposes one function that adds
 // itself to the root app and returns the code to run once arguments parse:
 //
-//   CommandRunner AddInfoCommand(CLI::App& root);
-CommandRunner AddRunCommand(CLI::App& root);
-CommandRunner AddDumpCommand(CLI::App& root);   // in info_command.cc
+//   CommandRunner AddInfoCommand(CLI::App& root);   // in info_command.cc
 //   ... main.cc: runners.push_back(AddInfoCommand(app)); ...; return runner.run();
 #pragma once
 

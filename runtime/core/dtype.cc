@@ -3,7 +3,7 @@
 namespace tfldbg {
 
 std::optional<DataType> DataTypeFromModel(int value) {
-  if (value < 0 || value > static_cast<int>(DataType::kInt2)) return std::nullopt;
+  if (value < 0 || value > static_cast<int>(DataType::kFloat8E5M2)) return std::nullopt;
   return static_cast<DataType>(value);
 }
 
@@ -29,6 +29,9 @@ const char* DataTypeName(DataType type) {
     case DataType::kInt4: return "int4";
     case DataType::kBFloat16: return "bfloat16";
     case DataType::kInt2: return "int2";
+    case DataType::kUInt4: return "uint4";
+    case DataType::kFloat8E4M3FN: return "float8_e4m3fn";
+    case DataType::kFloat8E5M2: return "float8_e5m2";
   }
   return "unknown";
 }
@@ -37,7 +40,9 @@ int DataTypeBits(DataType type) {
   switch (type) {
     case DataType::kBool:
     case DataType::kInt8:
-    case DataType::kUInt8: return 8;
+    case DataType::kUInt8:
+    case DataType::kFloat8E4M3FN:
+    case DataType::kFloat8E5M2: return 8;
     case DataType::kFloat16:
     case DataType::kBFloat16:
     case DataType::kInt16:
@@ -50,7 +55,8 @@ int DataTypeBits(DataType type) {
     case DataType::kUInt64:
     case DataType::kComplex64: return 64;
     case DataType::kComplex128: return 128;
-    case DataType::kInt4: return 4;
+    case DataType::kInt4:
+    case DataType::kUInt4: return 4;
     case DataType::kInt2: return 2;
     case DataType::kString:
     case DataType::kResource:

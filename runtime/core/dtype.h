@@ -36,6 +36,9 @@ enum class DataType : int8_t {
   kInt4 = 17,
   kBFloat16 = 18,
   kInt2 = 19,
+  kUInt4 = 20,
+  kFloat8E4M3FN = 21,
+  kFloat8E5M2 = 22,
 };
 
 // Returns the type for a TensorType value, or nullopt when the value is unknown.

@@ -59,6 +59,15 @@ Status CheckStringBuffer(ByteView data, const std::string& where) {
 
 }  // namespace
 
+int32_t EffectiveQuantizedDimension(int32_t axis, const std::vector<int32_t>& shape, size_t scale_count) {
+  // TFLM's converter wrote per-channel biases (rank 1) with the filter's axis 3;
+  // TFLM runs them and LiteRT refuses them. The only axis that fits is 0.
+  if (scale_count > 1 && shape.size() == 1 && (axis < 0 || axis >= 1) && static_cast<size_t>(shape[0]) == scale_count) {
+    return 0;
+  }
+  return axis;
+}
+
 std::optional<uint64_t> ElementCount(const std::vector<int32_t>& shape) {
   uint64_t n = 1;
   for (int32_t d : shape) {
@@ -97,7 +106,6 @@ Result<ModelView> ModelView::FromBytes(std::shared_ptr<const ModelBytes> bytes, 
   const size_t verify_size = std::min<size_t>(size, FLATBUFFERS_MAX_BUFFER_SIZE - 1);
   flatbuffers::Verifier::Options options;
   options.max_tables = kMaxVerifierTables;
-  options.max_size = FLATBUFFERS_MAX_BUFFER_SIZE;
   flatbuffers::Verifier verifier(bytes->data(), verify_size, options);
   if (!tflite::VerifyModelBuffer(verifier)) {
     return InvalidModel(origin + ": the flatbuffer is malformed (the flatbuffers verifier rejected it)");
@@ -172,7 +180,8 @@ QuantParams ModelView::TensorQuant(int subgraph, int tensor) const {
   if (p->scale() == nullptr || p->zero_point() == nullptr) return q;
   q.scale.assign(p->scale()->begin(), p->scale()->end());
   q.zero_point.assign(p->zero_point()->begin(), p->zero_point()->end());
-  q.quantized_dimension = p->quantized_dimension();
+  q.quantized_dimension =
+      EffectiveQuantizedDimension(p->quantized_dimension(), TensorShape(subgraph, tensor), q.scale.size());
   return q;
 }
 
@@ -274,7 +283,7 @@ Status ModelView::Check() const {
                               std::to_string(zero_points) + " zero points");
         }
         if (scales > 1) {
-          const int32_t axis = q->quantized_dimension();
+          const int32_t axis = EffectiveQuantizedDimension(q->quantized_dimension(), shape, scales);
           if (axis < 0 || static_cast<size_t>(axis) >= shape.size()) {
             return InvalidModel(where + ": quantized_dimension " + std::to_string(axis) +
                                 " is out of range for rank " + std::to_string(shape.size()));

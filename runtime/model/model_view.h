@@ -101,6 +101,10 @@ class ModelView {
   std::string origin_;
 };
 
+// The quantized dimension tfldbg uses: the stored one, except that a rank-1
+// tensor with one scale per element gets axis 0 whatever the file says.
+int32_t EffectiveQuantizedDimension(int32_t axis, const std::vector<int32_t>& shape, size_t scale_count);
+
 // Product of the dimensions, or nullopt on a negative dimension or overflow past 2^62.
 std::optional<uint64_t> ElementCount(const std::vector<int32_t>& shape);
 

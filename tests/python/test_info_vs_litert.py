@@ -28,7 +28,12 @@ def _litert(path):
 @pytest.mark.parametrize("model", REAL_MODELS, ids=[p.name for p in REAL_MODELS])
 def test_info_matches_litert(model):
     ours = model_info(model)
-    theirs = _litert(model)
+    try:
+        theirs = _litert(model)
+    except ValueError as e:
+        # TFLM's person detection model: LiteRT refuses its per-channel biases
+        # (quantized_dimension 3 on rank-1 tensors); tfldbg reads them with axis 0.
+        pytest.skip(f"LiteRT refuses this file, so there is nothing to compare: {str(e)[:120]}")
     sg = ours["subgraphs"][0]
 
     ops = theirs._get_ops_details()

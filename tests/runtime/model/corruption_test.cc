@@ -47,7 +47,9 @@ void Exercise(std::vector<uint8_t> bytes, Outcome& outcome, const std::string& l
   ++outcome.prepared;
   if (small) {
     Status s = interp.value()->Invoke();
-    if (!s.ok()) ASSERT_EQ(s.message().find('\n'), std::string::npos) << s.message();
+    if (!s.ok()) {
+      ASSERT_EQ(s.message().find('\n'), std::string::npos) << s.message();
+    }
   }
 }
 

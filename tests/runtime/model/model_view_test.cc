@@ -27,7 +27,9 @@ TEST(ModelView, LoadsEveryRealModel) {
   for (const std::string& path : models) {
     auto view = ModelView::LoadFile(path);
     EXPECT_TRUE(view.ok()) << path << ": " << view.status().message();
-    if (view.ok()) EXPECT_GE(view->subgraph_count(), 1) << path;
+    if (view.ok()) {
+      EXPECT_GE(view->subgraph_count(), 1) << path;
+    }
   }
 }
 
@@ -35,7 +37,7 @@ TEST(ModelView, LoadsEveryRealModel) {
 // whose refusal must name the problem.
 TEST(ModelView, LiteRtTestdataLoadsOrIsRefusedClearly) {
   if (!HaveSharedModels()) GTEST_SKIP() << testing::kNoSharedModels;
-  const std::set<std::string> expected_refusals = {"test_model_broken.bin", "segment_sum_invalid_buffer.bin"};
+  const std::set<std::string> expected_refusals = {"test_model_broken.bin"};
   for (const std::string& path : SharedModels("edge-cases/litert_testdata", ".bin")) {
     auto view = ModelView::LoadFile(path);
     if (expected_refusals.count(FileName(path))) {
@@ -91,6 +93,19 @@ TEST(ModelView, DescribesPlacesForErrors) {
   ASSERT_TRUE(view.ok());
   EXPECT_EQ(view->DescribeOperator(0, 0), "subgraph 0, operator 0 (CONV_2D)");
   EXPECT_EQ(view->DescribeTensor(0, 0).rfind("subgraph 0, tensor 0 '", 0), 0u);
+}
+
+// TFLM's person detection model stores per-channel bias scales with axis 3 on
+// rank-1 tensors. LiteRT refuses the file; TFLM runs it; tfldbg reads axis 0.
+TEST(ModelView, PerChannelRankOneTensorsUseAxisZero) {
+  if (!HaveSharedModels()) GTEST_SKIP() << testing::kNoSharedModels;
+  auto view = ModelView::LoadFile(testing::SharedModelPath("real/tflm_person_detect_int8.tflite"));
+  ASSERT_TRUE(view.ok()) << view.status().message();
+  const QuantParams q = view->TensorQuant(0, 33);
+  EXPECT_GT(q.scale.size(), 1u);
+  EXPECT_EQ(q.quantized_dimension, 0);
+  EXPECT_EQ(EffectiveQuantizedDimension(3, {8}, 8), 0);
+  EXPECT_EQ(EffectiveQuantizedDimension(3, {1, 2, 2, 8}, 8), 3);
 }
 
 TEST(ModelView, ElementCountRefusesOverflowAndNegatives) {
