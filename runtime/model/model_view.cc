@@ -1,6 +1,7 @@
 #include "model/model_view.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "flatbuffers/flatbuffers.h"
@@ -94,12 +95,16 @@ Result<ModelView> ModelView::FromBytes(std::shared_ptr<const ModelBytes> bytes, 
     return InvalidModel(origin + ": " + std::to_string(size) + " bytes is too small to be a .tflite model");
   }
   if (!flatbuffers::BufferHasIdentifier(bytes->data(), tflite::ModelIdentifier())) {
-    char id[5] = {0};
+    std::string id;
+    bool printable = true;
+    for (int i = 0; i < 4; ++i) printable = printable && bytes->data()[4 + i] >= 32 && bytes->data()[4 + i] < 127;
     for (int i = 0; i < 4; ++i) {
-      const char c = static_cast<char>(bytes->data()[4 + i]);
-      id[i] = (c >= 32 && c < 127) ? c : '?';
+      char hex[4];
+      std::snprintf(hex, sizeof(hex), i ? " %02x" : "%02x", bytes->data()[4 + i]);
+      id += printable ? std::string(1, static_cast<char>(bytes->data()[4 + i])) : std::string(hex);
     }
-    return InvalidModel(origin + ": not a .tflite model: file identifier is '" + id + "', expected 'TFL3'");
+    return InvalidModel(origin + ": not a .tflite model: file identifier (bytes 4-7) is " +
+                        (printable ? "'" + id + "'" : id) + ", expected 'TFL3'");
   }
   // Buffers past 2 GiB live outside the flatbuffer; the verifier only sees the
   // flatbuffer part, whose size flatbuffers limits to 2^31 - 1.

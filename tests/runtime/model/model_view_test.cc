@@ -68,7 +68,7 @@ TEST(ModelView, RefusesFilesThatAreNotModels) {
   std::vector<uint8_t> junk(64, 0x41);
   auto not_tflite = ModelView::LoadBytes(junk, "junk.bin");
   ASSERT_FALSE(not_tflite.ok());
-  EXPECT_NE(not_tflite.status().message().find("junk.bin: not a .tflite model: file identifier is 'AAAA'"),
+  EXPECT_NE(not_tflite.status().message().find("junk.bin: not a .tflite model: file identifier (bytes 4-7) is 'AAAA'"),
             std::string::npos)
       << not_tflite.status().message();
 
