@@ -32,5 +32,6 @@ int ReportError(const Status& status);
 CommandRunner AddInfoCommand(CLI::App& root);
 CommandRunner AddRunCommand(CLI::App& root);
 CommandRunner AddDumpCommand(CLI::App& root);
+CommandRunner AddGraphCommand(CLI::App& root);
 
 }  // namespace tfldbg::cli
