@@ -64,16 +64,20 @@ Status CaptureObserver::BeforeNode(int step, const NodeContext& node) {
   for (int slot = 0; slot < node.input_count(); ++slot) {
     const Tensor* tensor = node.inputs[static_cast<size_t>(slot)];
     SlotRecord s{slot, tensor ? tensor->index : -1, ""};
-    if (tensor != nullptr && WantsTensor(*tensor)) {
+    if (tensor != nullptr) {
+      // A value already stored (a producer's output, a graph input) is referred
+      // to even when the selection would not store it; a new or changed value
+      // is stored only when selected.
       auto it = tensors_.find({node.subgraph, tensor->index});
-      const bool changed = it != tensors_.end() && it->second.has_value && tensor->kind == TensorKind::kVariable &&
+      const bool known = it != tensors_.end() && it->second.has_value;
+      const bool changed = known && tensor->kind == TensorKind::kVariable &&
                            Fingerprint(tensor->bytes, tensor->byte_size) != it->second.fingerprint;
-      if (it == tensors_.end() || !it->second.has_value || changed) {
+      if (known && !changed) {
+        s.file = it->second.file;
+      } else if (WantsTensor(*tensor)) {
         auto file = StoreValue(*tensor, node.subgraph);
         if (!file.ok()) return file.status();
         s.file = file.value();
-      } else {
-        s.file = it->second.file;
       }
     }
     record.inputs.push_back(std::move(s));

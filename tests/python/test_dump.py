@@ -1,0 +1,130 @@
+"""`tfldbg dump`: the format, the writing discipline and input errors.
+
+Uses small models built with tfldbg.opmodel, so it runs without ../shared.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import numpy as np
+import pytest
+
+from tfldbg import load_dump, run_tool
+from tfldbg.dump import DumpError
+from tfldbg.opmodel import OpModelBuilder
+
+SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "docs" / "dump-manifest.schema.json").read_text())
+
+
+@pytest.fixture()
+def reshape_model(tmp_path) -> Path:
+    b = OpModelBuilder()
+    x = b.input("x", "int8", [1, 4, 6], scale=0.5, zero_point=-3)
+    mid = b.tensor("mid", "int8", [4, 6], scale=0.5, zero_point=-3)
+    y = b.output("y", "int8", [24], scale=0.5, zero_point=-3)
+    b.op("RESHAPE", [x, b.constant("shape1", np.array([4, 6], np.int32))], [mid])
+    b.op("RESHAPE", [mid, b.constant("shape2", np.array([-1], np.int32))], [y])
+    return b.save(tmp_path / "two_reshapes.tflite")
+
+
+def test_manifest_follows_the_schema_and_values_are_written_once(reshape_model, tmp_path):
+    out = tmp_path / "d"
+    run_tool("dump", str(reshape_model), "--out", str(out), "--seed", "3")
+    manifest = json.loads((out / "manifest.json").read_text())
+    jsonschema.validate(manifest, SCHEMA)
+    assert manifest["complete"] is True
+    dump = load_dump(out)
+    assert [s.op for s in dump.steps] == ["RESHAPE", "RESHAPE"]
+    # The second step's input is the file the first step's output wrote.
+    assert dump.steps[1].inputs[0].file == dump.steps[0].outputs[0].file
+    # The graph input is stored once and named in run.inputs.
+    assert dump.inputs[0]["file"] == dump.steps[0].inputs[0].file
+    assert dump.inputs[0]["source"] == "random(seed=3)"
+    x = np.load(out / dump.inputs[0]["file"])  # plain numpy reads it
+    assert x.dtype == np.int8 and x.shape == (1, 4, 6)
+    np.testing.assert_array_equal(dump.steps[1].outputs[0].value, x.reshape(-1))
+    assert len(list((out / "tensors").iterdir())) == 5  # x, mid, y, shape1, shape2
+
+
+def test_planners_write_identical_files(reshape_model, tmp_path):
+    for planner in ("reuse", "no-reuse"):
+        run_tool("dump", str(reshape_model), "--out", str(tmp_path / planner), "--seed", "1", "--planner", planner)
+    for f in (tmp_path / "reuse" / "tensors").iterdir():
+        assert f.read_bytes() == (tmp_path / "no-reuse" / "tensors" / f.name).read_bytes()
+
+
+def test_existing_directory_needs_force(reshape_model, tmp_path):
+    out = tmp_path / "d"
+    out.mkdir()
+    proc = run_tool("dump", str(reshape_model), "--out", str(out), check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == f"tfldbg: error: {out}: already exists; pass --force to replace it"
+    run_tool("dump", str(reshape_model), "--out", str(out), "--force")
+    assert load_dump(out).complete
+
+
+def test_given_input_file_is_used(reshape_model, tmp_path):
+    x = np.arange(24, dtype=np.int8).reshape(1, 4, 6)
+    np.save(tmp_path / "x.npy", x)
+    run_tool("dump", str(reshape_model), "--out", str(tmp_path / "d"), "--input", f"x={tmp_path / 'x.npy'}")
+    dump = load_dump(tmp_path / "d")
+    np.testing.assert_array_equal(dump.steps[-1].outputs[0].value, x.reshape(-1))
+    # By position, and from a directory of files named after the inputs.
+    run_tool("dump", str(reshape_model), "--out", str(tmp_path / "e"), "--input", f"0={tmp_path / 'x.npy'}")
+    run_tool("dump", str(reshape_model), "--out", str(tmp_path / "f"), "--inputs", str(tmp_path))
+    assert load_dump(tmp_path / "f").inputs[0]["source"] == str(tmp_path / "x.npy")
+
+
+@pytest.mark.parametrize("array, expected", [
+    (np.zeros([1, 4, 6], np.float32), "expects int8[1,4,6], but {f} holds float32[1,4,6]"),
+    (np.zeros([1, 4, 5], np.int8), "expects int8[1,4,6], but {f} holds int8[1,4,5]"),
+])
+def test_wrong_input_is_one_line_naming_expected_and_got(reshape_model, tmp_path, array, expected):
+    f = tmp_path / "bad.npy"
+    np.save(f, array)
+    proc = run_tool("dump", str(reshape_model), "--out", str(tmp_path / "d"), "--input", f"x={f}", check=False)
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and expected.format(f=f) in lines[0], proc.stderr
+    assert not (tmp_path / "d").exists(), "no dump may be left behind"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".d.")], "no staging directory left behind"
+
+
+def test_unknown_input_name_lists_the_inputs(reshape_model, tmp_path):
+    np.save(tmp_path / "x.npy", np.zeros([1, 4, 6], np.int8))
+    proc = run_tool("dump", str(reshape_model), "--out", str(tmp_path / "d"), "--input", f"nope={tmp_path / 'x.npy'}",
+                    check=False)
+    assert proc.returncode == 1
+    assert "no input named 'nope'; the model's inputs are 'x'" in proc.stderr
+
+
+@pytest.mark.parametrize("content", [b"", b"\x93NUMPY\x01\x00\xff\xff{", b"not numpy at all",
+                                     b"\x93NUMPY\x01\x00\x46\x00{'descr': '<i1', 'fortran_order': True, 'shape': (24,), }" + b" " * 10])
+def test_hostile_npy_is_refused_in_one_line(reshape_model, tmp_path, content):
+    f = tmp_path / "evil.npy"
+    f.write_bytes(content)
+    proc = run_tool("dump", str(reshape_model), "--out", str(tmp_path / "d"), "--input", f"x={f}", check=False)
+    assert proc.returncode == 1
+    assert len(proc.stderr.strip().splitlines()) == 1 and "not a usable .npy file" in proc.stderr, proc.stderr
+
+
+def test_selection_options(reshape_model, tmp_path):
+    run_tool("dump", str(reshape_model), "--out", str(tmp_path / "d"), "--nodes", "1:1", "--no-constants")
+    dump = load_dump(tmp_path / "d")
+    assert [s.node for s in dump.steps] == [1]
+    assert dump.steps[0].inputs[1].file is None  # the constant shape was not stored
+    run_tool("dump", str(reshape_model), "--out", str(tmp_path / "e"), "--tensors", "^mid$")
+    dump = load_dump(tmp_path / "e")
+    stored = {s.tensor.name for st in dump.steps for s in st.inputs + st.outputs if s.file}
+    assert stored == {"mid", "x"}  # graph inputs are always recorded in run.inputs
+    proc = run_tool("dump", str(reshape_model), "--out", str(tmp_path / "f"), "--nodes", "3:1", check=False)
+    assert proc.returncode == 1 and "--nodes '3:1'" in proc.stderr
+
+
+def test_incomplete_dumps_are_refused_by_the_reader(tmp_path):
+    (tmp_path / "manifest.json").write_text(json.dumps({"format": "tfldbg-dump", "version": 1, "complete": False}))
+    with pytest.raises(DumpError, match="incomplete"):
+        load_dump(tmp_path)
