@@ -1,10 +1,75 @@
-// Fixed-point arithmetic of TFLite's quantized kernels (placeholder until the
-// full library lands: only the rounding mode is needed by the interpreter core).
+// The fixed-point arithmetic of TFLite's quantized kernels, in one place.
+//
+// Every quantized kernel rescales an integer accumulator by a real factor
+// expressed as a 31-bit multiplier and a power-of-two shift. How that product
+// is rounded decides whether tfldbg matches a deployed runtime bit for bit:
+// LiteRT's reference kernels round twice (a rounding doubling high multiply,
+// then a rounding shift); builds with TFLITE_SINGLE_ROUNDING, ruy and CMSIS-NN
+// round once. The mode is chosen per run.
+//
+//   QuantizedMultiplier m = QuantizeMultiplier(in_scale * w_scale / out_scale);
+//   int32_t y = MultiplyByQuantizedMultiplier(acc, m, RoundingMode::kDouble) + out_zero_point;
+//   y = std::clamp(y, range.min, range.max);
 #pragma once
+
+#include <cstdint>
+
+#include "core/dtype.h"
 
 namespace tfldbg::quant {
 
 // kDouble: LiteRT's default reference build; kSingle: TFLITE_SINGLE_ROUNDING, ruy, CMSIS-NN.
 enum class RoundingMode { kDouble, kSingle };
+
+// real ≈ multiplier · 2^(shift − 31), multiplier in [2^30, 2^31) (or 0). shift > 0 shifts left.
+struct QuantizedMultiplier {
+  int32_t multiplier = 0;
+  int shift = 0;
+};
+
+// TFLite's QuantizeMultiplier: frexp, round the mantissa to 31 bits (carrying
+// into the exponent when it rounds up to 2^31), flush tiny values to zero. In
+// single-rounding builds the shift is also capped at 30.
+QuantizedMultiplier QuantizeMultiplier(double real, RoundingMode mode = RoundingMode::kDouble);
+// For real in (0, 1): the shift is <= 0. For real > 1: the shift is >= 0.
+QuantizedMultiplier QuantizeMultiplierSmallerThanOneExp(double real);
+QuantizedMultiplier QuantizeMultiplierGreaterThanOne(double real);
+
+// round(a·b / 2^31), ties toward +inf; INT32_MIN·INT32_MIN saturates to INT32_MAX.
+int32_t SaturatingRoundingDoublingHighMul(int32_t a, int32_t b);
+// x / 2^exponent rounded to nearest, ties away from zero. exponent in [0, 31].
+int32_t RoundingDivideByPOT(int32_t x, int exponent);
+int64_t RoundingDivideByPOT64(int64_t x, int exponent);
+// x · 2^exponent, saturating (exponent may be negative: a rounding right shift).
+int32_t SaturatingRoundingMultiplyByPOT(int32_t x, int exponent);
+
+// x · real, for x an int32 accumulator.
+int32_t MultiplyByQuantizedMultiplier(int32_t x, QuantizedMultiplier m, RoundingMode mode);
+// The reference ADD/SUB helpers (identical to the general form in single rounding).
+int32_t MultiplyByQuantizedMultiplierSmallerThanOneExp(int32_t x, QuantizedMultiplier m, RoundingMode mode);
+int32_t MultiplyByQuantizedMultiplierGreaterThanOne(int32_t x, QuantizedMultiplier m, RoundingMode mode);
+// x · real for int64 accumulators (16x8 kernels): the multiplier is reduced to
+// 16 bits first; the same in both rounding modes.
+int32_t MultiplyByQuantizedMultiplier(int64_t x, QuantizedMultiplier m);
+
+// The .tflite ActivationFunctionType values.
+enum class Activation : int8_t { kNone = 0, kRelu = 1, kReluN1To1 = 2, kRelu6 = 3, kTanh = 4, kSignBit = 5 };
+
+struct IntRange {
+  int32_t min = 0;
+  int32_t max = 0;
+};
+struct FloatRange {
+  float min = 0.0f;
+  float max = 0.0f;
+};
+
+// Limits of the integer type (int8, uint8, int16, int32).
+IntRange TypeRange(DataType type);
+// The quantized clamp of a fused activation: TFLite's
+// CalculateActivationRangeQuantized (bounds quantized with float division and
+// std::round, intersected with the type's range). TANH and SIGN_BIT: no clamp.
+IntRange QuantizedActivationRange(Activation activation, float scale, int32_t zero_point, DataType type);
+FloatRange FloatActivationRange(Activation activation);
 
 }  // namespace tfldbg::quant

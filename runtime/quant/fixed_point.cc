@@ -1,0 +1,170 @@
+#include "quant/fixed_point.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace tfldbg::quant {
+
+QuantizedMultiplier QuantizeMultiplier(double real, RoundingMode mode) {
+  QuantizedMultiplier out;
+  if (real == 0.0 || !std::isfinite(real)) return out;
+  int exponent = 0;
+  const double fraction = std::frexp(real, &exponent);  // real = fraction · 2^exponent, |fraction| in [0.5, 1)
+  int64_t q = static_cast<int64_t>(std::round(fraction * static_cast<double>(int64_t{1} << 31)));
+  if (q == (int64_t{1} << 31)) {  // rounding carried into the next power of two
+    q /= 2;
+    ++exponent;
+  }
+  if (exponent < -31) return out;  // too small to represent: treated as zero
+  if (mode == RoundingMode::kSingle && exponent > 30) {
+    exponent = 30;
+    q = (int64_t{1} << 31) - 1;
+  }
+  out.multiplier = static_cast<int32_t>(q);
+  out.shift = exponent;
+  return out;
+}
+
+QuantizedMultiplier QuantizeMultiplierSmallerThanOneExp(double real) {
+  return QuantizeMultiplier(real, RoundingMode::kDouble);
+}
+
+QuantizedMultiplier QuantizeMultiplierGreaterThanOne(double real) {
+  return QuantizeMultiplier(real, RoundingMode::kDouble);
+}
+
+int32_t SaturatingRoundingDoublingHighMul(int32_t a, int32_t b) {
+  if (a == b && a == std::numeric_limits<int32_t>::min()) return std::numeric_limits<int32_t>::max();
+  const int64_t product = static_cast<int64_t>(a) * static_cast<int64_t>(b);
+  const int64_t nudge = product >= 0 ? (int64_t{1} << 30) : (1 - (int64_t{1} << 30));
+  // Division truncates toward zero, as gemmlowp's does.
+  return static_cast<int32_t>((product + nudge) / (int64_t{1} << 31));
+}
+
+int32_t RoundingDivideByPOT(int32_t x, int exponent) {
+  if (exponent <= 0) return x;
+  exponent = std::min(exponent, 31);
+  const int32_t mask = static_cast<int32_t>((int64_t{1} << exponent) - 1);
+  const int32_t remainder = x & mask;
+  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  // Arithmetic right shift of a negative value is implementation-defined
+  // before C++20; divide with floor semantics instead.
+  const int32_t floor_div = static_cast<int32_t>(x >= 0 ? (x >> exponent) : ~((~x) >> exponent));
+  return floor_div + (remainder > threshold ? 1 : 0);
+}
+
+int64_t RoundingDivideByPOT64(int64_t x, int exponent) {
+  if (exponent <= 0) return x;
+  exponent = std::min(exponent, 63);
+  const int64_t mask = (int64_t{1} << exponent) - 1;
+  const int64_t remainder = x & mask;
+  const int64_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  const int64_t floor_div = x >= 0 ? (x >> exponent) : ~((~x) >> exponent);
+  return floor_div + (remainder > threshold ? 1 : 0);
+}
+
+int32_t SaturatingRoundingMultiplyByPOT(int32_t x, int exponent) {
+  if (exponent == 0) return x;
+  if (exponent < 0) return RoundingDivideByPOT(x, -exponent);
+  const int64_t result = static_cast<int64_t>(x) * (int64_t{1} << std::min(exponent, 32));
+  return static_cast<int32_t>(std::clamp<int64_t>(result, std::numeric_limits<int32_t>::min(),
+                                                  std::numeric_limits<int32_t>::max()));
+}
+
+namespace {
+
+// x · 2^left with the wrap-around of a 32-bit multiply, as the reference does
+// (callers keep x small enough that it does not wrap).
+int32_t ShiftLeft(int32_t x, int left) {
+  if (left >= 32) return 0;  // only reachable with scales no valid model has
+  return static_cast<int32_t>(static_cast<uint32_t>(x) << left);
+}
+
+// Floor of x / 2^shift for shift >= 1, via unsigned arithmetic (no UB).
+int64_t FloorShift(uint64_t wrapped, int shift) {
+  const int64_t v = static_cast<int64_t>(wrapped);
+  if (shift >= 64) return v < 0 ? -1 : 0;
+  return v >= 0 ? (v >> shift) : ~((~v) >> shift);
+}
+
+int32_t SingleRounding(int32_t x, QuantizedMultiplier m) {
+  const int total_shift = std::max(1, 31 - m.shift);  // QuantizeMultiplier caps shift at 30 in this mode
+  const uint64_t round = uint64_t{1} << (total_shift - 1);
+  const uint64_t product = static_cast<uint64_t>(static_cast<int64_t>(x) * m.multiplier) + round;
+  return static_cast<int32_t>(FloorShift(product, total_shift));
+}
+
+}  // namespace
+
+int32_t MultiplyByQuantizedMultiplier(int32_t x, QuantizedMultiplier m, RoundingMode mode) {
+  if (mode == RoundingMode::kSingle) return SingleRounding(x, m);
+  const int left = m.shift > 0 ? m.shift : 0;
+  const int right = m.shift > 0 ? 0 : std::min(31, -m.shift);
+  return RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(ShiftLeft(x, left), m.multiplier), right);
+}
+
+int32_t MultiplyByQuantizedMultiplierSmallerThanOneExp(int32_t x, QuantizedMultiplier m, RoundingMode mode) {
+  if (mode == RoundingMode::kSingle) return SingleRounding(x, m);
+  return RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x, m.multiplier), std::min(31, -m.shift));
+}
+
+int32_t MultiplyByQuantizedMultiplierGreaterThanOne(int32_t x, QuantizedMultiplier m, RoundingMode mode) {
+  if (mode == RoundingMode::kSingle) return SingleRounding(x, m);
+  return SaturatingRoundingDoublingHighMul(ShiftLeft(x, m.shift), m.multiplier);
+}
+
+int32_t MultiplyByQuantizedMultiplier(int64_t x, QuantizedMultiplier m) {
+  // Reduce the 31-bit multiplier to 16 bits (rounding, saturating) and use a
+  // single 64-bit rounding shift: total_shift = 15 - shift.
+  const int32_t reduced = m.multiplier < 0x7FFF0000 ? ((m.multiplier + (1 << 15)) >> 16) : 0x7FFF;
+  // Valid 16x8 models have shift in [-31, 7]; other values only need to be safe.
+  const int total_shift = std::max(1, 15 - m.shift);
+  const uint64_t round = uint64_t{1} << (total_shift - 1);
+  const uint64_t product = static_cast<uint64_t>(x) * static_cast<uint64_t>(static_cast<int64_t>(reduced)) + round;
+  return static_cast<int32_t>(FloorShift(product, total_shift));
+}
+
+IntRange TypeRange(DataType type) {
+  switch (type) {
+    case DataType::kInt8: return {-128, 127};
+    case DataType::kUInt8: return {0, 255};
+    case DataType::kInt16: return {-32768, 32767};
+    case DataType::kInt4: return {-8, 7};
+    default: return {std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max()};
+  }
+}
+
+IntRange QuantizedActivationRange(Activation activation, float scale, int32_t zero_point, DataType type) {
+  const IntRange limits = TypeRange(type);
+  auto quantize = [&](float f) { return zero_point + static_cast<int32_t>(std::round(f / scale)); };
+  IntRange r = limits;
+  switch (activation) {
+    case Activation::kRelu:
+      r.min = std::max(limits.min, quantize(0.0f));
+      break;
+    case Activation::kRelu6:
+      r.min = std::max(limits.min, quantize(0.0f));
+      r.max = std::min(limits.max, quantize(6.0f));
+      break;
+    case Activation::kReluN1To1:
+      r.min = std::max(limits.min, quantize(-1.0f));
+      r.max = std::min(limits.max, quantize(1.0f));
+      break;
+    default:
+      break;
+  }
+  return r;
+}
+
+FloatRange FloatActivationRange(Activation activation) {
+  const float inf = std::numeric_limits<float>::infinity();
+  switch (activation) {
+    case Activation::kRelu: return {0.0f, inf};
+    case Activation::kRelu6: return {0.0f, 6.0f};
+    case Activation::kReluN1To1: return {-1.0f, 1.0f};
+    default: return {-inf, inf};
+  }
+}
+
+}  // namespace tfldbg::quant
