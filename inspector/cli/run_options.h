@@ -13,18 +13,19 @@ namespace tfldbg::cli {
 inline void AddRunOptions(CLI::App& app, InterpreterOptions& options) {
   static const std::map<std::string, PlannerKind> kPlanners = {{"reuse", PlannerKind::kReuse},
                                                                {"no-reuse", PlannerKind::kNoReuse}};
-  static const std::map<std::string, quant::RoundingMode> kRounding = {{"double", quant::RoundingMode::kDouble},
-                                                                       {"single", quant::RoundingMode::kSingle}};
+  static const std::map<std::string, RoundingPolicy> kRounding = {
+      {"litert", RoundingPolicy::kLiteRt}, {"double", RoundingPolicy::kDouble}, {"single", RoundingPolicy::kSingle}};
   app.add_option("--planner", options.planner,
                  "Memory planner: reuse (production-like arena, observers snapshot before reuse) or no-reuse "
                  "(every tensor its own memory)")
       ->transform(CLI::CheckedTransformer(kPlanners, CLI::ignore_case))
       ->default_str("reuse");
   app.add_option("--rounding", options.rounding,
-                 "Requantization rounding: double (LiteRT reference kernels) or single (TFLITE_SINGLE_ROUNDING "
-                 "builds, ruy, CMSIS-NN)")
+                 "Requantization rounding: litert (what the pinned LiteRT runtime computes: double rounding, "
+                 "single for FULLY_CONNECTED), double (everywhere: TFLite reference code, TFLM) or single "
+                 "(everywhere: TFLITE_SINGLE_ROUNDING builds, CMSIS-NN)")
       ->transform(CLI::CheckedTransformer(kRounding, CLI::ignore_case))
-      ->default_str("double");
+      ->default_str("litert");
 }
 
 }  // namespace tfldbg::cli

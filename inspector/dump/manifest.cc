@@ -41,7 +41,7 @@ nlohmann::json BuildManifest(const Interpreter& interp, const std::vector<StepRe
   m["complete"] = false;
   m["model"] = {{"path", run.model_path}, {"sha256", run.model_sha256}};
   m["run"] = {{"planner", PlannerKindName(interp.options().planner)},
-              {"rounding", interp.options().rounding == quant::RoundingMode::kDouble ? "double" : "single"},
+              {"rounding", RoundingPolicyName(interp.options().rounding)},
               {"inputs", run.inputs},
               {"tool", "tfldbg"},
               {"tool_version", run.tool_version}};

@@ -20,6 +20,26 @@ std::vector<int> ToIndices(const flatbuffers::Vector<int32_t>* v) {
 
 }  // namespace
 
+const char* RoundingPolicyName(RoundingPolicy policy) {
+  switch (policy) {
+    case RoundingPolicy::kLiteRt: return "litert";
+    case RoundingPolicy::kDouble: return "double";
+    case RoundingPolicy::kSingle: return "single";
+  }
+  return "unknown";
+}
+
+quant::RoundingMode RoundingForOp(RoundingPolicy policy, int32_t builtin_code) {
+  switch (policy) {
+    case RoundingPolicy::kDouble: return quant::RoundingMode::kDouble;
+    case RoundingPolicy::kSingle: return quant::RoundingMode::kSingle;
+    case RoundingPolicy::kLiteRt:
+      return builtin_code == static_cast<int32_t>(tflite::BuiltinOperator::FULLY_CONNECTED) ? quant::RoundingMode::kSingle
+                                                                                              : quant::RoundingMode::kDouble;
+  }
+  return quant::RoundingMode::kDouble;
+}
+
 Interpreter::Interpreter(const ModelView& model, const InterpreterOptions& options, NodeObserver* observer)
     : model_(model), options_(options), observer_(observer) {}
 
@@ -93,7 +113,7 @@ Status Interpreter::PrepareNodes() {
     ctx.op = &op;
     ctx.op_name = model_.OpName(op.opcode_index());
     ctx.op_version = model_.OpVersion(op.opcode_index());
-    ctx.rounding = options_.rounding;
+    ctx.rounding = RoundingForOp(options_.rounding, model_.BuiltinCode(op.opcode_index()));
     for (int index : ToIndices(op.inputs())) ctx.inputs.push_back(index < 0 ? nullptr : &tensors_[static_cast<size_t>(index)]);
     for (int index : ToIndices(op.outputs())) ctx.outputs.push_back(index < 0 ? nullptr : &tensors_[static_cast<size_t>(index)]);
 

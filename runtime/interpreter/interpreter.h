@@ -20,9 +20,20 @@
 
 namespace tfldbg {
 
+// Which requantization rounding each node uses.
+//   kLiteRt: what the pinned LiteRT runtime's reference kernels compute, op by
+//            op, as measured against it: double rounding, except
+//            FULLY_CONNECTED, whose integer path rounds once (it goes through
+//            LiteRT's GEMM backend even with the reference resolver).
+//   kDouble: double rounding everywhere (TFLite reference code, TFLM).
+//   kSingle: single rounding everywhere (TFLITE_SINGLE_ROUNDING builds, CMSIS-NN).
+enum class RoundingPolicy { kLiteRt, kDouble, kSingle };
+const char* RoundingPolicyName(RoundingPolicy policy);  // "litert", "double", "single"
+quant::RoundingMode RoundingForOp(RoundingPolicy policy, int32_t builtin_code);
+
 struct InterpreterOptions {
   PlannerKind planner = PlannerKind::kReuse;
-  quant::RoundingMode rounding = quant::RoundingMode::kDouble;
+  RoundingPolicy rounding = RoundingPolicy::kLiteRt;
   // Refuse models whose arena would exceed this, instead of failing to allocate.
   size_t max_arena_bytes = size_t{16} << 30;
 };

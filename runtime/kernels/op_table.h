@@ -11,8 +11,17 @@
 #pragma once
 
 // Keep one family per line group, sorted by code name inside a group.
-#define TFLDBG_BUILTIN_OPS(X)      \
-  /* kernels/shape_ops.cc */       \
+#define TFLDBG_BUILTIN_OPS(X)                          \
+  /* kernels/conv.cc, kernels/fully_connected.cc */    \
+  X(CONV_2D, Conv2D)                                   \
+  X(DEPTHWISE_CONV_2D, DepthwiseConv2D)                \
+  X(FULLY_CONNECTED, FullyConnected)                   \
+  /* kernels/pooling.cc */                             \
+  X(AVERAGE_POOL_2D, AveragePool2D)                    \
+  X(MAX_POOL_2D, MaxPool2D)                            \
+  /* kernels/activations.cc */                         \
+  X(SOFTMAX, Softmax)                                  \
+  /* kernels/shape_ops.cc */                           \
   X(RESHAPE, Reshape)
 
 // Custom operators, by their custom_code: X("NAME", KernelName).

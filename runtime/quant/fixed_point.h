@@ -52,6 +52,12 @@ int32_t MultiplyByQuantizedMultiplierGreaterThanOne(int32_t x, QuantizedMultipli
 // 16 bits first; the same in both rounding modes.
 int32_t MultiplyByQuantizedMultiplier(int64_t x, QuantizedMultiplier m);
 
+// a + b with two's-complement wrap-around: what the hardware does when an
+// accumulator of a hostile model overflows, without undefined behaviour.
+inline int32_t WrappingAdd(int32_t a, int32_t b) {
+  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
+}
+
 // The .tflite ActivationFunctionType values.
 enum class Activation : int8_t { kNone = 0, kRelu = 1, kReluN1To1 = 2, kRelu6 = 3, kTanh = 4, kSignBit = 5 };
 

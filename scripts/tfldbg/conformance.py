@@ -20,7 +20,7 @@ from tfldbg.tool import run_tool
 
 
 def check_model(model: str | Path, workdir: str | Path, seed: int = 0, planner: str = "reuse",
-                rounding: str = "double", rtol: float = 1e-5, atol: float = 1e-6,
+                rounding: str = "litert", rtol: float = 1e-5, atol: float = 1e-6,
                 extra_args: tuple[str, ...] = ()) -> Comparison:
     workdir = Path(workdir)
     ours, theirs = workdir / f"tfldbg-{seed}", workdir / f"litert-{seed}"

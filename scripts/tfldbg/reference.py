@@ -130,7 +130,7 @@ def write_reference(model: str | Path, out: str | Path, assignments: list[str] =
     manifest = {
         "format": FORMAT, "version": VERSION, "complete": True,
         "model": {"path": str(model), "sha256": hashlib.sha256(Path(model).read_bytes()).hexdigest()},
-        "run": {"planner": "preserve-all", "rounding": "double", "inputs": run_inputs, "tool": "litert",
+        "run": {"planner": "preserve-all", "rounding": "litert", "inputs": run_inputs, "tool": "litert",
                 "tool_version": getattr(ai_edge_litert, "__version__", "unknown")},
         "subgraphs": [{"index": 0, "name": "", "inputs": [int(d["index"]) for d in interp.get_input_details()],
                        "outputs": [int(d["index"]) for d in interp.get_output_details()], "tensors": tensors}],

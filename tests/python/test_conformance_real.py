@@ -3,13 +3,15 @@
 For each model in ../shared/models/real: `tfldbg dump` with seeded inputs,
 `python -m tfldbg reference` (LiteRT, reference kernels, all tensors kept) on
 the same inputs, then compare: quantized/integer tensors bit for bit, float
-tensors within rtol 1e-5 / atol 1e-6 (the worst error is printed). The reuse
+tensors within rtol 1e-5 / atol 1e-6 (the worst error is printed). Rounding
+is `litert`, the default: what the pinned LiteRT runtime computes. The reuse
 and no-reuse planners must give byte-identical tensor files.
 """
 
 from __future__ import annotations
 
 import filecmp
+import json
 
 import pytest
 
@@ -21,20 +23,35 @@ from tfldbg.reference import write_reference
 REAL_MODELS = shared_models("real", "*.tflite")
 
 
-def first_unsupported_op(model) -> str | None:
+def why_not_runnable(model) -> str | None:
+    """None when tfldbg can prepare the model, else the first missing op or Prepare's refusal."""
     info = model_info(model)
     for op in info["subgraphs"][0]["operators"]:
         if not op["supported"]:
-            return op["op"]
+            return f"first op tfldbg does not implement: {op['op']}"
+    plan = json.loads(run_tool("info", "--json", "--plan", str(model)).stdout)["plan"]["reuse"]
+    return plan.get("error")
+
+
+def litert_refuses(model) -> str | None:
+    from tfldbg.reference import litert_interpreter
+
+    try:
+        litert_interpreter(model)
+    except (ValueError, RuntimeError) as e:
+        return str(e)[:160]
     return None
 
 
 @pytest.mark.usefixtures("require_shared_models")
 @pytest.mark.parametrize("model", REAL_MODELS, ids=[p.name for p in REAL_MODELS])
 def test_every_tensor_matches_litert(model, tmp_path):
-    missing = first_unsupported_op(model)
-    if missing:
-        pytest.skip(f"first op tfldbg does not implement: {missing}")
+    reason = why_not_runnable(model)
+    if reason:
+        pytest.skip(reason)
+    refused = litert_refuses(model)
+    if refused:
+        pytest.skip(f"the oracle cannot run this file: {refused}")
     ours = tmp_path / "ours"
     run_tool("dump", str(model), "--out", str(ours), "--seed", "0", "--planner", "reuse")
     write_reference(model, tmp_path / "litert", like=str(ours))
@@ -47,8 +64,9 @@ def test_every_tensor_matches_litert(model, tmp_path):
 @pytest.mark.usefixtures("require_shared_models")
 @pytest.mark.parametrize("model", REAL_MODELS, ids=[p.name for p in REAL_MODELS])
 def test_reuse_and_no_reuse_dumps_are_identical(model, tmp_path):
-    if first_unsupported_op(model):
-        pytest.skip("model has ops tfldbg does not implement")
+    reason = why_not_runnable(model)
+    if reason:
+        pytest.skip(reason)
     for planner in ("reuse", "no-reuse"):
         run_tool("dump", str(model), "--out", str(tmp_path / planner), "--seed", "1", "--planner", planner)
     a, b = tmp_path / "reuse" / "tensors", tmp_path / "no-reuse" / "tensors"

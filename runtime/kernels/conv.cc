@@ -1,0 +1,219 @@
+// CONV_2D and DEPTHWISE_CONV_2D: float32, int8 (per-tensor and per-channel
+// weights), uint8 and int16x8, matching LiteRT's reference kernels.
+#include "kernels/conv_common.h"
+#include "kernels/math/conv.h"
+
+namespace tfldbg {
+namespace {
+
+constexpr int kConvInput = 0;
+constexpr int kConvFilter = 1;
+constexpr int kConvBias = 2;  // optional
+
+struct ConvOptions {
+  math::Padding padding = math::Padding::kSame;
+  int stride_w = 1, stride_h = 1, dilation_w = 1, dilation_h = 1;
+  int activation = 0;
+  int depth_multiplier = 0;
+};
+
+math::Shape4 ToShape4(const Tensor& t) { return {t.dim(0), t.dim(1), t.dim(2), t.dim(3)}; }
+
+class ConvKernelBase : public Kernel {
+ protected:
+  explicit ConvKernelBase(bool depthwise) : depthwise_(depthwise) {}
+
+  Status Prepare(NodeContext& node) override {
+    TFLDBG_RETURN_IF_ERROR(CheckInputCount(node, 2, 3));
+    TFLDBG_RETURN_IF_ERROR(CheckOutputCount(node, 1));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, kConvInput, "input"));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, kConvFilter, "filter"));
+    const Tensor& input = *node.input(kConvInput);
+    const Tensor& filter = *node.input(kConvFilter);
+    const Tensor* bias = node.input(kConvBias);
+    Tensor& output = *node.output(0);
+    TFLDBG_RETURN_IF_ERROR(CheckRank(node, input, "input", 4, 4));
+    TFLDBG_RETURN_IF_ERROR(CheckRank(node, filter, "filter", 4, 4));
+    TFLDBG_RETURN_IF_ERROR(ReadOptions(node));
+
+    geometry_.input = ToShape4(input);
+    geometry_.filter = ToShape4(filter);
+    int out_channels = 0;
+    if (depthwise_) {
+      if (filter.dim(0) != 1) return node.InvalidModelError("depthwise filter must be [1, H, W, C], got " + ShapeToString(filter.shape));
+      out_channels = filter.dim(3);
+      if (input.dim(3) <= 0 || out_channels % input.dim(3) != 0) {
+        return node.InvalidModelError("output channels " + std::to_string(out_channels) + " are not a multiple of input channels " +
+                                      std::to_string(input.dim(3)));
+      }
+      geometry_.depth_multiplier = out_channels / input.dim(3);
+    } else {
+      out_channels = filter.dim(0);
+      if (filter.dim(3) <= 0 || input.dim(3) % filter.dim(3) != 0) {
+        return node.InvalidModelError("input channels " + std::to_string(input.dim(3)) + " are not a multiple of filter channels " +
+                                      std::to_string(filter.dim(3)));
+      }
+      const int groups = input.dim(3) / filter.dim(3);
+      if (out_channels % groups != 0) {
+        return node.InvalidModelError(std::to_string(out_channels) + " output channels cannot be split into " +
+                                      std::to_string(groups) + " groups");
+      }
+    }
+    if (bias != nullptr && (bias->rank() != 1 || bias->dim(0) != out_channels)) {
+      return node.InvalidModelError("bias must be [" + std::to_string(out_channels) + "], got " + ShapeToString(bias->shape));
+    }
+    const int out_h = math::ComputeOutSize(options_.padding, input.dim(1), filter.dim(1), options_.stride_h, options_.dilation_h);
+    const int out_w = math::ComputeOutSize(options_.padding, input.dim(2), filter.dim(2), options_.stride_w, options_.dilation_w);
+    if (out_h <= 0 || out_w <= 0) {
+      return node.InvalidModelError("the filter " + ShapeToString(filter.shape) + " does not fit the input " +
+                                    ShapeToString(input.shape) + " (output " + std::to_string(out_h) + "x" + std::to_string(out_w) + ")");
+    }
+    TFLDBG_RETURN_IF_ERROR(SetOutputShape(node, output, {input.dim(0), out_h, out_w, out_channels}));
+    geometry_.output = ToShape4(output);
+    geometry_.stride_h = options_.stride_h;
+    geometry_.stride_w = options_.stride_w;
+    geometry_.dilation_h = options_.dilation_h;
+    geometry_.dilation_w = options_.dilation_w;
+    geometry_.pad_h = math::ComputePaddingBefore(options_.stride_h, options_.dilation_h, input.dim(1), filter.dim(1), out_h);
+    geometry_.pad_w = math::ComputePaddingBefore(options_.stride_w, options_.dilation_w, input.dim(2), filter.dim(2), out_w);
+    TFLDBG_ASSIGN_OR_RETURN(activation_, FusedActivation(node, options_.activation));
+    return PrepareTypes(node, input, filter, bias, output, out_channels);
+  }
+
+  Status Eval(NodeContext& node) override {
+    const Tensor& input = *node.input(kConvInput);
+    const Tensor& filter = *node.input(kConvFilter);
+    const Tensor* bias = node.input(kConvBias);
+    Tensor& output = *node.output(0);
+    const math::ConvGeometry& g = geometry_;
+    switch (input.type) {
+      case DataType::kFloat32: {
+        const float* b = bias ? bias->data<float>() : nullptr;
+        if (depthwise_) {
+          math::DepthwiseFloat(g, input.data<float>(), filter.data<float>(), b, float_clamp_, output.data<float>());
+        } else {
+          math::ConvFloat(g, input.data<float>(), filter.data<float>(), b, float_clamp_, output.data<float>());
+        }
+        return Status::Ok();
+      }
+      case DataType::kInt8: {
+        const int32_t* b = bias ? bias->data<int32_t>() : nullptr;
+        if (depthwise_) {
+          math::DepthwiseQuantized(g, input.data<int8_t>(), filter.data<int8_t>(), b, requant_, output.data<int8_t>());
+        } else {
+          math::ConvQuantized(g, input.data<int8_t>(), filter.data<int8_t>(), b, requant_, output.data<int8_t>());
+        }
+        return Status::Ok();
+      }
+      case DataType::kUInt8: {
+        const int32_t* b = bias ? bias->data<int32_t>() : nullptr;
+        if (depthwise_) {
+          math::DepthwiseQuantized(g, input.data<uint8_t>(), filter.data<uint8_t>(), b, requant_, output.data<uint8_t>());
+        } else {
+          math::ConvQuantized(g, input.data<uint8_t>(), filter.data<uint8_t>(), b, requant_, output.data<uint8_t>());
+        }
+        return Status::Ok();
+      }
+      case DataType::kInt16: {
+        if (bias != nullptr && bias->type == DataType::kInt32) {
+          return EvalInt16(input, filter, bias->data<int32_t>(), output);
+        }
+        return EvalInt16(input, filter, bias ? bias->data<int64_t>() : nullptr, output);
+      }
+      default:
+        return node.RuntimeFailure("unexpected input type");
+    }
+  }
+
+ private:
+  template <typename BiasT>
+  Status EvalInt16(const Tensor& input, const Tensor& filter, const BiasT* bias, Tensor& output) {
+    if (depthwise_) {
+      math::DepthwiseInt16(geometry_, input.data<int16_t>(), filter.data<int8_t>(), bias, requant_, output.data<int16_t>());
+    } else {
+      math::ConvInt16(geometry_, input.data<int16_t>(), filter.data<int8_t>(), bias, requant_, output.data<int16_t>());
+    }
+    return Status::Ok();
+  }
+
+  Status ReadOptions(const NodeContext& node) {
+    if (depthwise_) {
+      const auto* o = node.options<tflite::DepthwiseConv2DOptions>();
+      if (o == nullptr) return node.InvalidModelError("DepthwiseConv2DOptions are missing");
+      options_ = {static_cast<math::Padding>(o->padding()), o->stride_w(), o->stride_h(), o->dilation_w_factor(),
+                  o->dilation_h_factor(), static_cast<int>(o->fused_activation_function()), o->depth_multiplier()};
+    } else {
+      const auto* o = node.options<tflite::Conv2DOptions>();
+      if (o == nullptr) return node.InvalidModelError("Conv2DOptions are missing");
+      options_ = {static_cast<math::Padding>(o->padding()), o->stride_w(), o->stride_h(), o->dilation_w_factor(),
+                  o->dilation_h_factor(), static_cast<int>(o->fused_activation_function()), 0};
+    }
+    if (options_.padding != math::Padding::kSame && options_.padding != math::Padding::kValid) {
+      return node.InvalidModelError("unknown padding " + std::to_string(static_cast<int>(options_.padding)));
+    }
+    if (options_.stride_w <= 0 || options_.stride_h <= 0 || options_.dilation_w <= 0 || options_.dilation_h <= 0) {
+      return node.InvalidModelError("strides and dilations must be positive, got stride " + std::to_string(options_.stride_h) +
+                                    "x" + std::to_string(options_.stride_w) + " dilation " + std::to_string(options_.dilation_h) +
+                                    "x" + std::to_string(options_.dilation_w));
+    }
+    return Status::Ok();
+  }
+
+  Status PrepareTypes(const NodeContext& node, const Tensor& input, const Tensor& filter, const Tensor* bias,
+                      const Tensor& output, int out_channels) {
+    TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8, DataType::kInt16}));
+    TFLDBG_RETURN_IF_ERROR(CheckSameType(node, input, "input", output, "output"));
+    switch (input.type) {
+      case DataType::kFloat32:
+        if (filter.type != DataType::kFloat32) {
+          return node.UnsupportedError("hybrid (float32 input, " + std::string(DataTypeName(filter.type)) +
+                                       " filter) is not supported yet");
+        }
+        if (bias && bias->type != DataType::kFloat32) return node.InvalidModelError("float32 conv needs a float32 bias");
+        float_clamp_ = quant::FloatActivationRange(activation_);
+        return Status::Ok();
+      case DataType::kInt8:
+      case DataType::kUInt8:
+        TFLDBG_RETURN_IF_ERROR(CheckSameType(node, input, "input", filter, "filter"));
+        if (bias && bias->type != DataType::kInt32) {
+          return node.UnsupportedError(std::string(DataTypeName(bias->type)) + " bias; expected int32");
+        }
+        break;
+      case DataType::kInt16:
+        TFLDBG_RETURN_IF_ERROR(CheckType(node, filter, "filter", {DataType::kInt8}));
+        if (bias && bias->type != DataType::kInt64 && bias->type != DataType::kInt32) {
+          return node.UnsupportedError(std::string(DataTypeName(bias->type)) + " bias; expected int64 or int32");
+        }
+        break;
+      default:
+        break;
+    }
+    const bool float_product = input.type == DataType::kUInt8;
+    return PrepareChannelRequant(node, input, filter, output, out_channels, depthwise_ ? 3 : 0, activation_, float_product,
+                                 requant_);
+  }
+
+  bool depthwise_;
+  ConvOptions options_;
+  math::ConvGeometry geometry_;
+  quant::Activation activation_ = quant::Activation::kNone;
+  quant::FloatRange float_clamp_;
+  math::ChannelRequant requant_;
+};
+
+class Conv2DKernel : public ConvKernelBase {
+ public:
+  Conv2DKernel() : ConvKernelBase(false) {}
+};
+
+class DepthwiseConv2DKernel : public ConvKernelBase {
+ public:
+  DepthwiseConv2DKernel() : ConvKernelBase(true) {}
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> CreateConv2DKernel() { return std::make_unique<Conv2DKernel>(); }
+std::unique_ptr<Kernel> CreateDepthwiseConv2DKernel() { return std::make_unique<DepthwiseConv2DKernel>(); }
+
+}  // namespace tfldbg

@@ -1,0 +1,136 @@
+// FULLY_CONNECTED: float32, int8 (per-tensor and per-channel weights), uint8
+// and int16x8, matching LiteRT's reference kernels.
+#include "kernels/conv_common.h"
+#include "kernels/math/fully_connected.h"
+
+namespace tfldbg {
+namespace {
+
+constexpr int kFcInput = 0;
+constexpr int kFcWeights = 1;
+constexpr int kFcBias = 2;  // optional
+
+class FullyConnectedKernel : public Kernel {
+ public:
+  Status Prepare(NodeContext& node) override {
+    TFLDBG_RETURN_IF_ERROR(CheckInputCount(node, 2, 3));
+    TFLDBG_RETURN_IF_ERROR(CheckOutputCount(node, 1));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, kFcInput, "input"));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, kFcWeights, "weights"));
+    const Tensor& input = *node.input(kFcInput);
+    const Tensor& weights = *node.input(kFcWeights);
+    const Tensor* bias = node.input(kFcBias);
+    Tensor& output = *node.output(0);
+    TFLDBG_RETURN_IF_ERROR(CheckRank(node, weights, "weights", 2, 2));
+    TFLDBG_RETURN_IF_ERROR(CheckRank(node, input, "input", 1, 6));
+
+    const auto* options = node.options<tflite::FullyConnectedOptions>();
+    int activation_code = 0;
+    bool keep_num_dims = false;
+    if (options != nullptr) {
+      if (options->weights_format() != tflite::FullyConnectedOptionsWeightsFormat::DEFAULT) {
+        return node.UnsupportedError("weights_format SHUFFLED4x16INT8 is not supported");
+      }
+      activation_code = static_cast<int>(options->fused_activation_function());
+      keep_num_dims = options->keep_num_dims();
+    }
+    TFLDBG_ASSIGN_OR_RETURN(activation_, FusedActivation(node, activation_code));
+
+    shape_.units = weights.dim(0);
+    shape_.depth = weights.dim(1);
+    if (shape_.depth <= 0 || input.element_count() % shape_.depth != 0) {
+      return node.InvalidModelError("input " + ShapeToString(input.shape) + " cannot be split into rows of " +
+                                    std::to_string(shape_.depth) + " (the weights' columns)");
+    }
+    shape_.batches = static_cast<int>(input.element_count() / shape_.depth);
+    if (bias != nullptr && (bias->rank() != 1 || bias->dim(0) != shape_.units)) {
+      return node.InvalidModelError("bias must be [" + std::to_string(shape_.units) + "], got " + ShapeToString(bias->shape));
+    }
+    std::vector<int32_t> out_shape;
+    if (keep_num_dims) {
+      if (input.dim(input.rank() - 1) != shape_.depth) {
+        return node.InvalidModelError("keep_num_dims needs the input's last dimension to equal " + std::to_string(shape_.depth));
+      }
+      out_shape = input.shape;
+      out_shape.back() = shape_.units;
+    } else {
+      out_shape = {shape_.batches, shape_.units};
+    }
+    TFLDBG_RETURN_IF_ERROR(SetOutputShape(node, output, std::move(out_shape)));
+
+    TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8, DataType::kInt16}));
+    TFLDBG_RETURN_IF_ERROR(CheckSameType(node, input, "input", output, "output"));
+    switch (input.type) {
+      case DataType::kFloat32:
+        if (weights.type != DataType::kFloat32) {
+          return node.UnsupportedError("hybrid (float32 input, " + std::string(DataTypeName(weights.type)) +
+                                       " weights) is not supported yet");
+        }
+        if (bias && bias->type != DataType::kFloat32) return node.InvalidModelError("float32 FULLY_CONNECTED needs a float32 bias");
+        float_clamp_ = quant::FloatActivationRange(activation_);
+        return Status::Ok();
+      case DataType::kInt8:
+      case DataType::kUInt8:
+        TFLDBG_RETURN_IF_ERROR(CheckSameType(node, input, "input", weights, "weights"));
+        if (bias && bias->type != DataType::kInt32) {
+          return node.UnsupportedError(std::string(DataTypeName(bias->type)) + " bias; expected int32");
+        }
+        break;
+      case DataType::kInt16:
+        TFLDBG_RETURN_IF_ERROR(CheckType(node, weights, "weights", {DataType::kInt8}));
+        if (bias && bias->type != DataType::kInt64 && bias->type != DataType::kInt32) {
+          return node.UnsupportedError(std::string(DataTypeName(bias->type)) + " bias; expected int64 or int32");
+        }
+        break;
+      default:
+        break;
+    }
+    // LiteRT's fully_connected.cc derives per-tensor multipliers in double too
+    // (checked against the oracle on mlperf_tiny_ad01_int8).
+    return PrepareChannelRequant(node, input, weights, output, shape_.units, 0, activation_, false, requant_);
+  }
+
+  Status Eval(NodeContext& node) override {
+    const Tensor& input = *node.input(kFcInput);
+    const Tensor& weights = *node.input(kFcWeights);
+    const Tensor* bias = node.input(kFcBias);
+    Tensor& output = *node.output(0);
+    switch (input.type) {
+      case DataType::kFloat32:
+        math::FullyConnectedFloat(shape_, input.data<float>(), weights.data<float>(), bias ? bias->data<float>() : nullptr,
+                                  float_clamp_, output.data<float>());
+        return Status::Ok();
+      case DataType::kInt8:
+        math::FullyConnectedQuantized(shape_, input.data<int8_t>(), weights.data<int8_t>(),
+                                      bias ? bias->data<int32_t>() : nullptr, requant_, output.data<int8_t>());
+        return Status::Ok();
+      case DataType::kUInt8:
+        math::FullyConnectedQuantized(shape_, input.data<uint8_t>(), weights.data<uint8_t>(),
+                                      bias ? bias->data<int32_t>() : nullptr, requant_, output.data<uint8_t>());
+        return Status::Ok();
+      case DataType::kInt16:
+        if (bias != nullptr && bias->type == DataType::kInt32) {
+          math::FullyConnectedInt16(shape_, input.data<int16_t>(), weights.data<int8_t>(), bias->data<int32_t>(), requant_,
+                                    output.data<int16_t>());
+        } else {
+          math::FullyConnectedInt16(shape_, input.data<int16_t>(), weights.data<int8_t>(),
+                                    bias ? bias->data<int64_t>() : nullptr, requant_, output.data<int16_t>());
+        }
+        return Status::Ok();
+      default:
+        return node.RuntimeFailure("unexpected input type");
+    }
+  }
+
+ private:
+  math::FullyConnectedShape shape_;
+  quant::Activation activation_ = quant::Activation::kNone;
+  quant::FloatRange float_clamp_;
+  math::ChannelRequant requant_;
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> CreateFullyConnectedKernel() { return std::make_unique<FullyConnectedKernel>(); }
+
+}  // namespace tfldbg

@@ -1,0 +1,235 @@
+// Convolution math in LiteRT's reference order: for each output element, sum
+// over filter rows, filter columns, then input channels, skipping taps that
+// fall outside the image; then bias; then requantization (integer) or the
+// activation clamp (float). Pure functions over parameters and raw pointers.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "kernels/math/padding.h"
+#include "quant/fixed_point.h"
+
+namespace tfldbg::math {
+
+struct ConvGeometry {
+  Shape4 input;   // N, H, W, C_in
+  Shape4 filter;  // C_out, KH, KW, C_in / groups  (depthwise: 1, KH, KW, C_out)
+  Shape4 output;  // N, OH, OW, C_out
+  int stride_h = 1, stride_w = 1;
+  int dilation_h = 1, dilation_w = 1;
+  int pad_h = 0, pad_w = 0;
+  int depth_multiplier = 1;  // depthwise only
+};
+
+// Requantization of one output channel.
+struct ChannelRequant {
+  std::vector<quant::QuantizedMultiplier> multipliers;  // one per output channel
+  int32_t input_offset = 0;                             // -input zero point
+  int32_t filter_offset = 0;                            // -filter zero point (uint8 only)
+  int32_t output_offset = 0;                            // output zero point
+  quant::IntRange clamp;
+  quant::RoundingMode rounding = quant::RoundingMode::kDouble;
+};
+
+inline void ConvFloat(const ConvGeometry& g, const float* input, const float* filter, const float* bias,
+                      quant::FloatRange clamp, float* output) {
+  const int groups = g.input.c / g.filter.c;
+  const int out_per_group = g.output.c / groups;
+  for (int b = 0; b < g.output.n; ++b) {
+    for (int oy = 0; oy < g.output.h; ++oy) {
+      const int iy0 = oy * g.stride_h - g.pad_h;
+      for (int ox = 0; ox < g.output.w; ++ox) {
+        const int ix0 = ox * g.stride_w - g.pad_w;
+        for (int oc = 0; oc < g.output.c; ++oc) {
+          const int group = oc / out_per_group;
+          float total = 0.0f;
+          for (int fy = 0; fy < g.filter.h; ++fy) {
+            const int iy = iy0 + g.dilation_h * fy;
+            if (iy < 0 || iy >= g.input.h) continue;
+            for (int fx = 0; fx < g.filter.w; ++fx) {
+              const int ix = ix0 + g.dilation_w * fx;
+              if (ix < 0 || ix >= g.input.w) continue;
+              const float* in = input + g.input.Offset(b, iy, ix, group * g.filter.c);
+              const float* w = filter + g.filter.Offset(oc, fy, fx, 0);
+              for (int ic = 0; ic < g.filter.c; ++ic) total += in[ic] * w[ic];
+            }
+          }
+          const float value = total + (bias ? bias[oc] : 0.0f);
+          output[g.output.Offset(b, oy, ox, oc)] = std::min(std::max(value, clamp.min), clamp.max);
+        }
+      }
+    }
+  }
+}
+
+// int8/uint8 activations and weights, int32 bias and accumulator.
+template <typename T, typename W>
+void ConvQuantized(const ConvGeometry& g, const T* input, const W* filter, const int32_t* bias,
+                   const ChannelRequant& q, T* output) {
+  const int groups = g.input.c / g.filter.c;
+  const int out_per_group = g.output.c / groups;
+  for (int b = 0; b < g.output.n; ++b) {
+    for (int oy = 0; oy < g.output.h; ++oy) {
+      const int iy0 = oy * g.stride_h - g.pad_h;
+      for (int ox = 0; ox < g.output.w; ++ox) {
+        const int ix0 = ox * g.stride_w - g.pad_w;
+        for (int oc = 0; oc < g.output.c; ++oc) {
+          const int group = oc / out_per_group;
+          int32_t acc = 0;
+          for (int fy = 0; fy < g.filter.h; ++fy) {
+            const int iy = iy0 + g.dilation_h * fy;
+            if (iy < 0 || iy >= g.input.h) continue;
+            for (int fx = 0; fx < g.filter.w; ++fx) {
+              const int ix = ix0 + g.dilation_w * fx;
+              if (ix < 0 || ix >= g.input.w) continue;
+              const T* in = input + g.input.Offset(b, iy, ix, group * g.filter.c);
+              const W* w = filter + g.filter.Offset(oc, fy, fx, 0);
+              for (int ic = 0; ic < g.filter.c; ++ic) {
+                acc = quant::WrappingAdd(acc, (static_cast<int32_t>(w[ic]) + q.filter_offset) *
+                                                  (static_cast<int32_t>(in[ic]) + q.input_offset));
+              }
+            }
+          }
+          if (bias) acc = quant::WrappingAdd(acc, bias[oc]);
+          int32_t v = quant::MultiplyByQuantizedMultiplier(acc, q.multipliers[static_cast<size_t>(oc)], q.rounding);
+          v = quant::WrappingAdd(v, q.output_offset);
+          output[g.output.Offset(b, oy, ox, oc)] = static_cast<T>(std::min(std::max(v, q.clamp.min), q.clamp.max));
+        }
+      }
+    }
+  }
+}
+
+// int16 activations, int8 weights, int64 bias and accumulator (16x8).
+template <typename BiasT>
+void ConvInt16(const ConvGeometry& g, const int16_t* input, const int8_t* filter, const BiasT* bias,
+               const ChannelRequant& q, int16_t* output) {
+  const int groups = g.input.c / g.filter.c;
+  const int out_per_group = g.output.c / groups;
+  for (int b = 0; b < g.output.n; ++b) {
+    for (int oy = 0; oy < g.output.h; ++oy) {
+      const int iy0 = oy * g.stride_h - g.pad_h;
+      for (int ox = 0; ox < g.output.w; ++ox) {
+        const int ix0 = ox * g.stride_w - g.pad_w;
+        for (int oc = 0; oc < g.output.c; ++oc) {
+          const int group = oc / out_per_group;
+          int64_t acc = 0;
+          for (int fy = 0; fy < g.filter.h; ++fy) {
+            const int iy = iy0 + g.dilation_h * fy;
+            if (iy < 0 || iy >= g.input.h) continue;
+            for (int fx = 0; fx < g.filter.w; ++fx) {
+              const int ix = ix0 + g.dilation_w * fx;
+              if (ix < 0 || ix >= g.input.w) continue;
+              const int16_t* in = input + g.input.Offset(b, iy, ix, group * g.filter.c);
+              const int8_t* w = filter + g.filter.Offset(oc, fy, fx, 0);
+              for (int ic = 0; ic < g.filter.c; ++ic) acc += static_cast<int64_t>(w[ic]) * in[ic];
+            }
+          }
+          if (bias) acc += static_cast<int64_t>(bias[oc]);
+          int32_t v = quant::MultiplyByQuantizedMultiplier(acc, q.multipliers[static_cast<size_t>(oc)]);
+          v = quant::WrappingAdd(v, q.output_offset);
+          output[g.output.Offset(b, oy, ox, oc)] = static_cast<int16_t>(std::min(std::max(v, q.clamp.min), q.clamp.max));
+        }
+      }
+    }
+  }
+}
+
+inline void DepthwiseFloat(const ConvGeometry& g, const float* input, const float* filter, const float* bias,
+                           quant::FloatRange clamp, float* output) {
+  for (int b = 0; b < g.output.n; ++b) {
+    for (int oy = 0; oy < g.output.h; ++oy) {
+      const int iy0 = oy * g.stride_h - g.pad_h;
+      for (int ox = 0; ox < g.output.w; ++ox) {
+        const int ix0 = ox * g.stride_w - g.pad_w;
+        for (int ic = 0; ic < g.input.c; ++ic) {
+          for (int m = 0; m < g.depth_multiplier; ++m) {
+            const int oc = m + ic * g.depth_multiplier;
+            float total = 0.0f;
+            for (int fy = 0; fy < g.filter.h; ++fy) {
+              const int iy = iy0 + g.dilation_h * fy;
+              if (iy < 0 || iy >= g.input.h) continue;
+              for (int fx = 0; fx < g.filter.w; ++fx) {
+                const int ix = ix0 + g.dilation_w * fx;
+                if (ix < 0 || ix >= g.input.w) continue;
+                total += input[g.input.Offset(b, iy, ix, ic)] * filter[g.filter.Offset(0, fy, fx, oc)];
+              }
+            }
+            const float value = total + (bias ? bias[oc] : 0.0f);
+            output[g.output.Offset(b, oy, ox, oc)] = std::min(std::max(value, clamp.min), clamp.max);
+          }
+        }
+      }
+    }
+  }
+}
+
+template <typename T, typename W>
+void DepthwiseQuantized(const ConvGeometry& g, const T* input, const W* filter, const int32_t* bias,
+                        const ChannelRequant& q, T* output) {
+  for (int b = 0; b < g.output.n; ++b) {
+    for (int oy = 0; oy < g.output.h; ++oy) {
+      const int iy0 = oy * g.stride_h - g.pad_h;
+      for (int ox = 0; ox < g.output.w; ++ox) {
+        const int ix0 = ox * g.stride_w - g.pad_w;
+        for (int ic = 0; ic < g.input.c; ++ic) {
+          for (int m = 0; m < g.depth_multiplier; ++m) {
+            const int oc = m + ic * g.depth_multiplier;
+            int32_t acc = 0;
+            for (int fy = 0; fy < g.filter.h; ++fy) {
+              const int iy = iy0 + g.dilation_h * fy;
+              if (iy < 0 || iy >= g.input.h) continue;
+              for (int fx = 0; fx < g.filter.w; ++fx) {
+                const int ix = ix0 + g.dilation_w * fx;
+                if (ix < 0 || ix >= g.input.w) continue;
+                const int32_t in = static_cast<int32_t>(input[g.input.Offset(b, iy, ix, ic)]) + q.input_offset;
+                const int32_t w = static_cast<int32_t>(filter[g.filter.Offset(0, fy, fx, oc)]) + q.filter_offset;
+                acc = quant::WrappingAdd(acc, w * in);
+              }
+            }
+            if (bias) acc = quant::WrappingAdd(acc, bias[oc]);
+            int32_t v = quant::MultiplyByQuantizedMultiplier(acc, q.multipliers[static_cast<size_t>(oc)], q.rounding);
+            v = quant::WrappingAdd(v, q.output_offset);
+            output[g.output.Offset(b, oy, ox, oc)] = static_cast<T>(std::min(std::max(v, q.clamp.min), q.clamp.max));
+          }
+        }
+      }
+    }
+  }
+}
+
+template <typename BiasT>
+void DepthwiseInt16(const ConvGeometry& g, const int16_t* input, const int8_t* filter, const BiasT* bias,
+                    const ChannelRequant& q, int16_t* output) {
+  for (int b = 0; b < g.output.n; ++b) {
+    for (int oy = 0; oy < g.output.h; ++oy) {
+      const int iy0 = oy * g.stride_h - g.pad_h;
+      for (int ox = 0; ox < g.output.w; ++ox) {
+        const int ix0 = ox * g.stride_w - g.pad_w;
+        for (int ic = 0; ic < g.input.c; ++ic) {
+          for (int m = 0; m < g.depth_multiplier; ++m) {
+            const int oc = m + ic * g.depth_multiplier;
+            int64_t acc = 0;
+            for (int fy = 0; fy < g.filter.h; ++fy) {
+              const int iy = iy0 + g.dilation_h * fy;
+              if (iy < 0 || iy >= g.input.h) continue;
+              for (int fx = 0; fx < g.filter.w; ++fx) {
+                const int ix = ix0 + g.dilation_w * fx;
+                if (ix < 0 || ix >= g.input.w) continue;
+                acc += static_cast<int64_t>(filter[g.filter.Offset(0, fy, fx, oc)]) * input[g.input.Offset(b, iy, ix, ic)];
+              }
+            }
+            if (bias) acc += static_cast<int64_t>(bias[oc]);
+            int32_t v = quant::MultiplyByQuantizedMultiplier(acc, q.multipliers[static_cast<size_t>(oc)]);
+            v = quant::WrappingAdd(v, q.output_offset);
+            output[g.output.Offset(b, oy, ox, oc)] = static_cast<int16_t>(std::min(std::max(v, q.clamp.min), q.clamp.max));
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace tfldbg::math
