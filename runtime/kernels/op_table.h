@@ -21,8 +21,20 @@
   X(MAX_POOL_2D, MaxPool2D)                            \
   /* kernels/activations.cc */                         \
   X(SOFTMAX, Softmax)                                  \
+  /* kernels/arithmetic.cc */                          \
+  X(ADD, Add)                                          \
+  X(MUL, Mul)                                          \
+  X(SUB, Sub)                                          \
+  /* kernels/quantize.cc */                            \
+  X(DEQUANTIZE, Dequantize)                            \
+  X(QUANTIZE, Quantize)                                \
+  /* kernels/reduce.cc */                              \
+  X(MEAN, Mean)                                        \
   /* kernels/shape_ops.cc */                           \
-  X(RESHAPE, Reshape)
+  X(CONCATENATION, Concatenation)                      \
+  X(EXPAND_DIMS, ExpandDims)                           \
+  X(RESHAPE, Reshape)                                  \
+  X(SQUEEZE, Squeeze)
 
 // Custom operators, by their custom_code: X("NAME", KernelName).
 #define TFLDBG_CUSTOM_OPS(X)

@@ -1,0 +1,82 @@
+// N-D broadcasting (NumPy rules, up to 6 dimensions) for elementwise ops.
+//
+//   Broadcast b;
+//   if (!b.Init(shape1, shape2)) ...incompatible...
+//   b.ForEach([&](int64_t out, int64_t i1, int64_t i2) { y[out] = x1[i1] + x2[i2]; });
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace tfldbg::math {
+
+class Broadcast {
+ public:
+  static constexpr int kMaxRank = 6;
+
+  // False when the shapes cannot broadcast or have more than kMaxRank dims.
+  bool Init(const std::vector<int32_t>& a, const std::vector<int32_t>& b) {
+    const size_t rank = std::max(a.size(), b.size());
+    if (rank > kMaxRank) return false;
+    output_.assign(rank, 1);
+    std::vector<int32_t> pa(rank, 1), pb(rank, 1);
+    std::copy(a.begin(), a.end(), pa.begin() + static_cast<long>(rank - a.size()));
+    std::copy(b.begin(), b.end(), pb.begin() + static_cast<long>(rank - b.size()));
+    for (size_t i = 0; i < rank; ++i) {
+      if (pa[i] != pb[i] && pa[i] != 1 && pb[i] != 1) return false;
+      output_[i] = pa[i] == 1 ? pb[i] : pa[i];
+    }
+    // Strides over a kMaxRank box, 0 where an input is broadcast.
+    dims_.fill(1);
+    stride_a_.fill(0);
+    stride_b_.fill(0);
+    int64_t sa = 1, sb = 1;
+    for (int i = static_cast<int>(rank) - 1; i >= 0; --i) {
+      const int box = kMaxRank - static_cast<int>(rank) + i;
+      dims_[static_cast<size_t>(box)] = output_[static_cast<size_t>(i)];
+      stride_a_[static_cast<size_t>(box)] = pa[static_cast<size_t>(i)] == 1 ? 0 : sa;
+      stride_b_[static_cast<size_t>(box)] = pb[static_cast<size_t>(i)] == 1 ? 0 : sb;
+      sa *= pa[static_cast<size_t>(i)];
+      sb *= pb[static_cast<size_t>(i)];
+    }
+    same_shape_ = a == b;
+    return true;
+  }
+
+  const std::vector<int32_t>& output_shape() const { return output_; }
+
+  // Calls fn(output_index, index_in_a, index_in_b) in output order.
+  template <typename Fn>
+  void ForEach(Fn fn) const {
+    if (same_shape_) {
+      int64_t n = 1;
+      for (int32_t d : output_) n *= d;
+      for (int64_t i = 0; i < n; ++i) fn(i, i, i);
+      return;
+    }
+    int64_t out = 0;
+    for (int d0 = 0; d0 < dims_[0]; ++d0)
+      for (int d1 = 0; d1 < dims_[1]; ++d1)
+        for (int d2 = 0; d2 < dims_[2]; ++d2)
+          for (int d3 = 0; d3 < dims_[3]; ++d3)
+            for (int d4 = 0; d4 < dims_[4]; ++d4)
+              for (int d5 = 0; d5 < dims_[5]; ++d5) {
+                const int64_t ia = d0 * stride_a_[0] + d1 * stride_a_[1] + d2 * stride_a_[2] + d3 * stride_a_[3] +
+                                   d4 * stride_a_[4] + d5 * stride_a_[5];
+                const int64_t ib = d0 * stride_b_[0] + d1 * stride_b_[1] + d2 * stride_b_[2] + d3 * stride_b_[3] +
+                                   d4 * stride_b_[4] + d5 * stride_b_[5];
+                fn(out++, ia, ib);
+              }
+  }
+
+ private:
+  std::vector<int32_t> output_;
+  std::array<int32_t, kMaxRank> dims_{};
+  std::array<int64_t, kMaxRank> stride_a_{};
+  std::array<int64_t, kMaxRank> stride_b_{};
+  bool same_shape_ = false;
+};
+
+}  // namespace tfldbg::math
