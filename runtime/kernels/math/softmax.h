@@ -9,6 +9,8 @@
 #include <limits>
 
 #include "quant/gemmlowp_fixed_point.h"
+#include "quant/int16_lut.h"
+#include <vector>
 
 namespace tfldbg::math {
 
@@ -67,6 +69,47 @@ void SoftmaxQuantized(const SoftmaxParams& p, const In* input, int64_t rows, int
       } else {
         y[c] = std::numeric_limits<Out>::min();
       }
+    }
+  }
+}
+
+// int16 (zero point 0, output scale 1/32768): exp and 1/(1+x) through
+// interpolated 513-entry tables, as LiteRT's SoftmaxInt16.
+struct SoftmaxInt16Params {
+  quant::QuantizedMultiplier input_multiplier;  // maps input differences onto [-65535, 0] ~ [-10, 0]
+  quant::RoundingMode rounding = quant::RoundingMode::kDouble;
+  const int16_t* exp_lut = nullptr;
+  const int16_t* one_over_one_plus_x_lut = nullptr;
+};
+
+inline void SoftmaxInt16(const SoftmaxInt16Params& p, const int16_t* input, int64_t rows, int depth, int16_t* output) {
+  std::vector<int16_t> exp_q015(static_cast<size_t>(depth));
+  for (int64_t r = 0; r < rows; ++r) {
+    const int16_t* x = input + r * depth;
+    int16_t* y = output + r * depth;
+    int16_t max_in_row = std::numeric_limits<int16_t>::min();
+    for (int c = 0; c < depth; ++c) max_in_row = std::max(max_in_row, x[c]);
+    int32_t sum = 0;
+    for (int c = 0; c < depth; ++c) {
+      const int32_t diff = x[c] - max_in_row;
+      const int32_t scaled = quant::MultiplyByQuantizedMultiplier(diff, p.input_multiplier, p.rounding);
+      const int32_t symmetric = std::min(std::max(scaled + 32767, -32768), 32767);
+      exp_q015[static_cast<size_t>(c)] = quant::Int16LutLookup(static_cast<int16_t>(symmetric), p.exp_lut);
+      sum = quant::WrappingAdd(sum, exp_q015[static_cast<size_t>(c)]);
+    }
+    const uint32_t usum = static_cast<uint32_t>(sum);
+    const int headroom_plus_one = usum == 0 ? 32 : __builtin_clz(usum);
+    const int32_t shifted_sum =
+        headroom_plus_one >= 1 && headroom_plus_one <= 32
+            ? static_cast<int32_t>(((static_cast<int64_t>(sum) << (headroom_plus_one - 1)) + (1 << 13)) >> 14)
+            : 0;
+    const int32_t symmetric_sum = std::min(std::max(shifted_sum - ((1 << 15) + (1 << 16)), -32768), 32767);
+    const int16_t reciprocal = quant::Int16LutLookup(static_cast<int16_t>(symmetric_sum), p.one_over_one_plus_x_lut);
+    const int right_shift = std::max(1, 31 - headroom_plus_one);
+    const int64_t round = int64_t{1} << (right_shift - 1);
+    for (int c = 0; c < depth; ++c) {
+      const int64_t v = (static_cast<int64_t>(exp_q015[static_cast<size_t>(c)]) * reciprocal + round) >> right_shift;
+      y[c] = static_cast<int16_t>(std::min<int64_t>(std::max<int64_t>(v, 0), 32767));
     }
   }
 }
