@@ -2,6 +2,7 @@
 // weights), uint8 and int16x8, matching LiteRT's reference kernels.
 #include "kernels/conv_common.h"
 #include "kernels/math/conv.h"
+#include "kernels/math/hybrid.h"
 
 namespace tfldbg {
 namespace {
@@ -89,6 +90,10 @@ class ConvKernelBase : public Kernel {
     switch (input.type) {
       case DataType::kFloat32: {
         const float* b = bias ? bias->data<float>() : nullptr;
+        if (filter.type == DataType::kInt8) {
+          EvalHybrid(input, filter, b, output);
+          return Status::Ok();
+        }
         if (depthwise_) {
           math::DepthwiseFloat(g, input.data<float>(), filter.data<float>(), b, float_clamp_, output.data<float>());
         } else {
@@ -126,6 +131,59 @@ class ConvKernelBase : public Kernel {
   }
 
  private:
+  Status PrepareHybrid(const NodeContext& node, const Tensor& input, const Tensor& filter, int out_channels) {
+    (void)out_channels;
+    if (depthwise_) return node.UnsupportedError("hybrid DEPTHWISE_CONV_2D (float input, int8 filter) is not supported yet");
+    if (filter.quant.empty()) return node.InvalidModelError("int8 filters need scales");
+    if (filter.quant.per_channel()) {
+      return node.UnsupportedError("hybrid CONV_2D with per-channel filter scales (LiteRT's asymmetric per-batch path) "
+                                   "is not supported yet");
+    }
+    if (filter.zero_point() != 0) return node.UnsupportedError("hybrid int8 filters must have zero point 0");
+    quantized_input_.assign(static_cast<size_t>(input.element_count()), 0);
+    return Status::Ok();
+  }
+
+  // LiteRT's HybridConv: each batch of the input is quantized symmetrically as
+  // a whole, the convolution is integer (padding contributes 0), and each
+  // output is bias + acc · (batch scale · filter scale), then clamped.
+  void EvalHybrid(const Tensor& input, const Tensor& filter, const float* bias, Tensor& output) {
+    const math::ConvGeometry& g = geometry_;
+    const int64_t per_batch = static_cast<int64_t>(g.input.h) * g.input.w * g.input.c;
+    const int groups = g.input.c / g.filter.c;
+    const int out_per_group = g.output.c / groups;
+    const int8_t* w_all = filter.data<int8_t>();
+    for (int b = 0; b < g.output.n; ++b) {
+      const float scale = math::SymmetricQuantizeRow(input.data<float>() + b * per_batch, per_batch,
+                                                     quantized_input_.data() + b * per_batch) * filter.scale();
+      for (int oy = 0; oy < g.output.h; ++oy) {
+        const int iy0 = oy * g.stride_h - g.pad_h;
+        for (int ox = 0; ox < g.output.w; ++ox) {
+          const int ix0 = ox * g.stride_w - g.pad_w;
+          for (int oc = 0; oc < g.output.c; ++oc) {
+            const int group = oc / out_per_group;
+            int32_t acc = 0;
+            for (int fy = 0; fy < g.filter.h; ++fy) {
+              const int iy = iy0 + g.dilation_h * fy;
+              if (iy < 0 || iy >= g.input.h) continue;
+              for (int fx = 0; fx < g.filter.w; ++fx) {
+                const int ix = ix0 + g.dilation_w * fx;
+                if (ix < 0 || ix >= g.input.w) continue;
+                const int8_t* in = quantized_input_.data() + g.input.Offset(b, iy, ix, group * g.filter.c);
+                const int8_t* w = w_all + g.filter.Offset(oc, fy, fx, 0);
+                for (int ic = 0; ic < g.filter.c; ++ic) acc = quant::WrappingAdd(acc, static_cast<int32_t>(w[ic]) * in[ic]);
+              }
+            }
+            const float v = static_cast<float>(acc) * scale + (bias ? bias[oc] : 0.0f);
+            output.data<float>()[g.output.Offset(b, oy, ox, oc)] = std::min(std::max(v, float_clamp_.min), float_clamp_.max);
+          }
+        }
+      }
+    }
+  }
+
+  std::vector<int8_t> quantized_input_;
+
   template <typename BiasT>
   Status EvalInt16(const Tensor& input, const Tensor& filter, const BiasT* bias, Tensor& output) {
     if (depthwise_) {
@@ -165,12 +223,12 @@ class ConvKernelBase : public Kernel {
     TFLDBG_RETURN_IF_ERROR(CheckSameType(node, input, "input", output, "output"));
     switch (input.type) {
       case DataType::kFloat32:
-        if (filter.type != DataType::kFloat32) {
-          return node.UnsupportedError("hybrid (float32 input, " + std::string(DataTypeName(filter.type)) +
-                                       " filter) is not supported yet");
-        }
         if (bias && bias->type != DataType::kFloat32) return node.InvalidModelError("float32 conv needs a float32 bias");
         float_clamp_ = quant::FloatActivationRange(activation_);
+        if (filter.type == DataType::kInt8) return PrepareHybrid(node, input, filter, out_channels);
+        if (filter.type != DataType::kFloat32) {
+          return node.UnsupportedError("float32 input with a " + std::string(DataTypeName(filter.type)) + " filter");
+        }
         return Status::Ok();
       case DataType::kInt8:
       case DataType::kUInt8:

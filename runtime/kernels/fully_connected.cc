@@ -2,6 +2,7 @@
 // and int16x8, matching LiteRT's reference kernels.
 #include "kernels/conv_common.h"
 #include "kernels/math/fully_connected.h"
+#include "kernels/math/hybrid.h"
 
 namespace tfldbg {
 namespace {
@@ -62,12 +63,12 @@ class FullyConnectedKernel : public Kernel {
     TFLDBG_RETURN_IF_ERROR(CheckSameType(node, input, "input", output, "output"));
     switch (input.type) {
       case DataType::kFloat32:
-        if (weights.type != DataType::kFloat32) {
-          return node.UnsupportedError("hybrid (float32 input, " + std::string(DataTypeName(weights.type)) +
-                                       " weights) is not supported yet");
-        }
         if (bias && bias->type != DataType::kFloat32) return node.InvalidModelError("float32 FULLY_CONNECTED needs a float32 bias");
         float_clamp_ = quant::FloatActivationRange(activation_);
+        if (weights.type == DataType::kInt8) return PrepareHybrid(node, weights, options);
+        if (weights.type != DataType::kFloat32) {
+          return node.UnsupportedError("float32 input with " + std::string(DataTypeName(weights.type)) + " weights");
+        }
         return Status::Ok();
       case DataType::kInt8:
       case DataType::kUInt8:
@@ -97,6 +98,11 @@ class FullyConnectedKernel : public Kernel {
     Tensor& output = *node.output(0);
     switch (input.type) {
       case DataType::kFloat32:
+        if (weights.type == DataType::kInt8) {
+          EvalHybrid(input.data<float>(), weights.data<int8_t>(), bias ? bias->data<float>() : nullptr, weights,
+                     output.data<float>());
+          return Status::Ok();
+        }
         math::FullyConnectedFloat(shape_, input.data<float>(), weights.data<float>(), bias ? bias->data<float>() : nullptr,
                                   float_clamp_, output.data<float>());
         return Status::Ok();
@@ -123,6 +129,41 @@ class FullyConnectedKernel : public Kernel {
   }
 
  private:
+  Status PrepareHybrid(const NodeContext& node, const Tensor& weights, const tflite::FullyConnectedOptions* options) {
+    if (options != nullptr && options->asymmetric_quantize_inputs()) {
+      return node.UnsupportedError("hybrid with asymmetric_quantize_inputs is not supported yet");
+    }
+    if (weights.quant.empty()) return node.InvalidModelError("int8 weights need scales");
+    for (int64_t zp : weights.quant.zero_point) {
+      if (zp != 0) return node.UnsupportedError("hybrid int8 weights must have zero point 0");
+    }
+    if (weights.quant.per_channel() && weights.quant.scale.size() != static_cast<size_t>(shape_.units)) {
+      return node.InvalidModelError("per-channel weight scales do not match the units");
+    }
+    row_.assign(static_cast<size_t>(shape_.depth), 0);
+    return Status::Ok();
+  }
+
+  // LiteRT's hybrid path: each input row is quantized symmetrically, the dot
+  // products are integer, and each result is bias + acc · (row scale · weight scale).
+  void EvalHybrid(const float* x, const int8_t* w, const float* bias, const Tensor& weights, float* y) {
+    const bool per_channel = weights.quant.per_channel();
+    for (int b = 0; b < shape_.batches; ++b) {
+      float row_scale = math::SymmetricQuantizeRow(x + static_cast<int64_t>(b) * shape_.depth, shape_.depth, row_.data());
+      if (!per_channel) row_scale *= weights.quant.scale[0];
+      for (int u = 0; u < shape_.units; ++u) {
+        const int8_t* wu = w + static_cast<int64_t>(u) * shape_.depth;
+        int32_t acc = 0;
+        for (int d = 0; d < shape_.depth; ++d) acc = quant::WrappingAdd(acc, static_cast<int32_t>(wu[d]) * row_[static_cast<size_t>(d)]);
+        const float scale = per_channel ? row_scale * weights.quant.scale[static_cast<size_t>(u)] : row_scale;
+        float v = bias ? bias[u] : 0.0f;
+        v += static_cast<float>(acc) * scale;
+        y[static_cast<int64_t>(b) * shape_.units + u] = std::min(std::max(v, float_clamp_.min), float_clamp_.max);
+      }
+    }
+  }
+
+  std::vector<int8_t> row_;
   math::FullyConnectedShape shape_;
   quant::Activation activation_ = quant::Activation::kNone;
   quant::FloatRange float_clamp_;
