@@ -1,0 +1,133 @@
+"""Trains the bundled example model and writes examples/digits/.
+
+A small CNN for scikit-learn's 8x8 digits (bundled with scikit-learn, no
+download), converted with TensorFlow's converter to
+  digits_float.tflite  float32
+  digits_int8.tflite   full-integer int8 with float32 input/output (QUANTIZE in,
+                       DEQUANTIZE out), calibrated on training images
+plus sample inputs, a 64-image dataset and TensorFlow's QuantizationDebugger
+per-layer statistics (for cross-checking tfldbg's quantization report).
+
+    python3 -m venv /tmp/tfvenv
+    /tmp/tfvenv/bin/pip install -r scripts/example_model/requirements.txt
+    /tmp/tfvenv/bin/python scripts/example_model/make_example_model.py
+Deterministic: fixed seeds, op determinism, one thread.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np
+import tensorflow as tf
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+
+OUT = Path(__file__).resolve().parents[2] / "examples" / "digits"
+SEED = 7
+DEBUGGER_IMAGES = 32  # the first 32 test images
+
+
+def build_model() -> tf.keras.Model:
+    inputs = tf.keras.Input(shape=(8, 8, 1), batch_size=1, name="image")
+    x = tf.keras.layers.Conv2D(16, 3, padding="same", activation="relu", name="conv1")(inputs)
+    y = tf.keras.layers.DepthwiseConv2D(3, padding="same", activation="relu", name="dw1")(x)
+    y = tf.keras.layers.Conv2D(16, 1, padding="same", name="pw1")(y)
+    x = tf.keras.layers.Add(name="residual")([x, y])
+    x = tf.keras.layers.ReLU(name="relu_after_add")(x)
+    x = tf.keras.layers.MaxPooling2D(2, name="pool1")(x)
+    x = tf.keras.layers.Conv2D(32, 3, padding="same", activation="relu", name="conv2")(x)
+    x = tf.keras.layers.AveragePooling2D(4, name="pool2")(x)
+    x = tf.keras.layers.Reshape((32,), name="flatten")(x)
+    x = tf.keras.layers.Dense(10, name="logits")(x)
+    outputs = tf.keras.layers.Softmax(name="probabilities")(x)
+    return tf.keras.Model(inputs, outputs, name="digits_cnn")
+
+
+def tflite_accuracy(model_bytes: bytes, images: np.ndarray, labels: np.ndarray) -> float:
+    interp = tf.lite.Interpreter(model_content=model_bytes)
+    interp.allocate_tensors()
+    inp, out = interp.get_input_details()[0], interp.get_output_details()[0]
+    correct = 0
+    for image, label in zip(images, labels):
+        interp.set_tensor(inp["index"], image[None])
+        interp.invoke()
+        correct += int(np.argmax(interp.get_tensor(out["index"])) == label)
+    return correct / len(labels)
+
+
+def main() -> None:
+    tf.keras.utils.set_random_seed(SEED)
+    tf.config.experimental.enable_op_determinism()
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+    tf.config.threading.set_intra_op_parallelism_threads(1)
+
+    digits = load_digits()
+    images = (digits.images / 16.0).astype(np.float32)[..., None]  # [N, 8, 8, 1] in [0, 1]
+    x_train, x_test, y_train, y_test = train_test_split(images, digits.target, test_size=0.25, random_state=SEED,
+                                                        stratify=digits.target)
+    model = build_model()
+    model.compile(optimizer=tf.keras.optimizers.Adam(0.003), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(x_train, y_train, epochs=12, batch_size=1, verbose=0, shuffle=True)
+    keras_acc = float(model.evaluate(x_test, y_test, batch_size=1, verbose=0)[1])
+
+    def representative():
+        for image in x_train[:200]:
+            yield [image[None]]
+
+    float_bytes = tf.lite.TFLiteConverter.from_keras_model(model).convert()
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.representative_dataset = representative
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    int8_bytes = converter.convert()
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "digits_float.tflite").write_bytes(float_bytes)
+    (OUT / "digits_int8.tflite").write_bytes(int8_bytes)
+
+    (OUT / "inputs").mkdir(exist_ok=True)
+    labels = {}
+    for k in range(5):
+        np.save(OUT / "inputs" / f"sample_{k}.npy", x_test[k][None])
+        labels[f"sample_{k}.npy"] = int(y_test[k])
+    (OUT / "inputs" / "labels.json").write_text(json.dumps(labels, indent=1) + "\n")
+    (OUT / "dataset").mkdir(exist_ok=True)
+    for k in range(64):
+        np.save(OUT / "dataset" / f"{k:04d}.npy", x_test[k][None])
+
+    # TensorFlow's own per-layer view of the int8 model's error, for cross-checks.
+    def debug_dataset():
+        for image in x_test[:DEBUGGER_IMAGES]:
+            yield [image[None]]
+
+    debug_converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    debug_converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    debug_converter.representative_dataset = representative
+    debug_converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    debugger = tf.lite.experimental.QuantizationDebugger(converter=debug_converter, debug_dataset=debug_dataset)
+    debugger.run()
+    with open(OUT / "quant_debugger_layer_stats.csv", "w") as f:
+        debugger.layer_statistics_dump(f)
+
+    summary = {
+        "keras_test_accuracy": keras_acc,
+        "float_tflite_test_accuracy": tflite_accuracy(float_bytes, x_test, y_test),
+        "int8_tflite_test_accuracy": tflite_accuracy(int8_bytes, x_test, y_test),
+        "test_images": int(len(y_test)),
+        "float_bytes": len(float_bytes),
+        "int8_bytes": len(int8_bytes),
+        "tensorflow": tf.__version__,
+        "seed": SEED,
+        "debugger_images": f"the first {DEBUGGER_IMAGES} test images (dataset/0000.npy .. {DEBUGGER_IMAGES - 1:04d}.npy)",
+    }
+    (OUT / "training_summary.json").write_text(json.dumps(summary, indent=1) + "\n")
+    print(json.dumps(summary, indent=1))
+
+
+if __name__ == "__main__":
+    main()
