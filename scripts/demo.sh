@@ -17,7 +17,7 @@ py=.venv/bin/python
 
 echo
 echo "== tfldbg info $model"
-"$tfldbg" info "$model" | head -n 12
+"$tfldbg" info "$model" | sed -n 1,20p
 echo
 echo "== tfldbg dump: every node's inputs and outputs"
 "$tfldbg" dump "$model" --input "0=$input" --out "$out/tfldbg" --force
