@@ -114,7 +114,13 @@ int32_t MultiplyByQuantizedMultiplierGreaterThanOne(int32_t x, QuantizedMultipli
   return SaturatingRoundingDoublingHighMul(ShiftLeft(x, m.shift), m.multiplier);
 }
 
-int32_t MultiplyByQuantizedMultiplier(int64_t x, QuantizedMultiplier m) {
+int32_t MultiplyByQuantizedMultiplier(int64_t x, QuantizedMultiplier m, RoundingMode mode) {
+  if (mode == RoundingMode::kSingle) {
+    const int total_shift = std::clamp(31 - m.shift, 1, 120);
+    const __int128 product = static_cast<__int128>(x) * m.multiplier + (static_cast<__int128>(1) << (total_shift - 1));
+    const __int128 shifted = product >> total_shift;  // arithmetic shift of __int128: GCC/Clang define it as floor
+    return static_cast<int32_t>(static_cast<int64_t>(shifted));
+  }
   // Reduce the 31-bit multiplier to 16 bits (rounding, saturating) and use a
   // single 64-bit rounding shift: total_shift = 15 - shift.
   const int32_t reduced = m.multiplier < 0x7FFF0000 ? ((m.multiplier + (1 << 15)) >> 16) : 0x7FFF;

@@ -48,9 +48,11 @@ int32_t MultiplyByQuantizedMultiplier(int32_t x, QuantizedMultiplier m, Rounding
 // The reference ADD/SUB helpers (identical to the general form in single rounding).
 int32_t MultiplyByQuantizedMultiplierSmallerThanOneExp(int32_t x, QuantizedMultiplier m, RoundingMode mode);
 int32_t MultiplyByQuantizedMultiplierGreaterThanOne(int32_t x, QuantizedMultiplier m, RoundingMode mode);
-// x · real for int64 accumulators (16x8 kernels): the multiplier is reduced to
-// 16 bits first; the same in both rounding modes.
-int32_t MultiplyByQuantizedMultiplier(int64_t x, QuantizedMultiplier m);
+// x · real for int64 accumulators (16x8 kernels). Double rounding (TFLite's
+// reference code) first reduces the multiplier to 16 bits; single rounding
+// (what LiteRT's FULLY_CONNECTED computes, measured) keeps all 31 bits and
+// rounds once: (x·m + 2^(k-1)) >> k with k = 31 - shift.
+int32_t MultiplyByQuantizedMultiplier(int64_t x, QuantizedMultiplier m, RoundingMode mode = RoundingMode::kDouble);
 
 // a + b with two's-complement wrap-around: what the hardware does when an
 // accumulator of a hostile model overflows, without undefined behaviour.

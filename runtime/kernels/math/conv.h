@@ -128,7 +128,7 @@ void ConvInt16(const ConvGeometry& g, const int16_t* input, const int8_t* filter
             }
           }
           if (bias) acc += static_cast<int64_t>(bias[oc]);
-          int32_t v = quant::MultiplyByQuantizedMultiplier(acc, q.multipliers[static_cast<size_t>(oc)]);
+          int32_t v = quant::MultiplyByQuantizedMultiplier(acc, q.multipliers[static_cast<size_t>(oc)], q.rounding);
           v = quant::WrappingAdd(v, q.output_offset);
           output[g.output.Offset(b, oy, ox, oc)] = static_cast<int16_t>(std::min(std::max(v, q.clamp.min), q.clamp.max));
         }
@@ -222,7 +222,7 @@ void DepthwiseInt16(const ConvGeometry& g, const int16_t* input, const int8_t* f
               }
             }
             if (bias) acc += static_cast<int64_t>(bias[oc]);
-            int32_t v = quant::MultiplyByQuantizedMultiplier(acc, q.multipliers[static_cast<size_t>(oc)]);
+            int32_t v = quant::MultiplyByQuantizedMultiplier(acc, q.multipliers[static_cast<size_t>(oc)], q.rounding);
             v = quant::WrappingAdd(v, q.output_offset);
             output[g.output.Offset(b, oy, ox, oc)] = static_cast<int16_t>(std::min(std::max(v, q.clamp.min), q.clamp.max));
           }

@@ -61,7 +61,7 @@ void FullyConnectedInt16(const FullyConnectedShape& s, const int16_t* input, con
       int64_t acc = 0;
       for (int d = 0; d < s.depth; ++d) acc += static_cast<int64_t>(w[d]) * x[d];
       if (bias) acc += static_cast<int64_t>(bias[u]);
-      int32_t v = quant::MultiplyByQuantizedMultiplier(acc, q.multipliers[per_channel ? static_cast<size_t>(u) : 0]);
+      int32_t v = quant::MultiplyByQuantizedMultiplier(acc, q.multipliers[per_channel ? static_cast<size_t>(u) : 0], q.rounding);
       v = quant::WrappingAdd(v, q.output_offset);
       output[static_cast<int64_t>(b) * s.units + u] = static_cast<int16_t>(std::min(std::max(v, q.clamp.min), q.clamp.max));
     }
