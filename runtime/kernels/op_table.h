@@ -21,6 +21,13 @@
   X(MAX_POOL_2D, MaxPool2D)                            \
   /* kernels/activations.cc */                         \
   X(SOFTMAX, Softmax)                                  \
+  /* kernels/elementwise_unary.cc */                   \
+  X(LEAKY_RELU, LeakyRelu)                             \
+  X(LOGISTIC, Logistic)                                \
+  X(RELU, Relu)                                        \
+  X(RELU6, Relu6)                                      \
+  X(RELU_N1_TO_1, ReluN1To1)                           \
+  X(TANH, Tanh)                                        \
   /* kernels/arithmetic.cc */                          \
   X(ADD, Add)                                          \
   X(MUL, Mul)                                          \
@@ -29,7 +36,15 @@
   X(DEQUANTIZE, Dequantize)                            \
   X(QUANTIZE, Quantize)                                \
   /* kernels/reduce.cc */                              \
+  X(ARG_MAX, ArgMax)                                   \
   X(MEAN, Mean)                                        \
+  /* kernels/layout_ops.cc */                          \
+  X(PAD, Pad)                                          \
+  X(PADV2, PadV2)                                      \
+  X(TRANSPOSE, Transpose)                              \
+  /* kernels/resize.cc */                              \
+  X(RESIZE_BILINEAR, ResizeBilinear)                   \
+  X(RESIZE_NEAREST_NEIGHBOR, ResizeNearestNeighbor)    \
   /* kernels/shape_ops.cc */                           \
   X(CONCATENATION, Concatenation)                      \
   X(EXPAND_DIMS, ExpandDims)                           \

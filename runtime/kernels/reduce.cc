@@ -1,4 +1,4 @@
-// MEAN over constant axes: float32 (sum in input order, then divide) and
+// ARG_MAX, and MEAN over constant axes: float32 (sum in input order, then divide) and
 // int8/uint8/int16 (integer sum minus N·zp_in, then one requantization by
 // s_in / (N·s_out) folded into the multiplier), as LiteRT's reference kernels.
 #include <cmath>
@@ -127,8 +127,83 @@ class MeanKernel : public Kernel {
   quant::IntRange clamp_;
 };
 
+// ARG_MAX over one constant axis; ties go to the first maximum, as LiteRT.
+class ArgMaxKernel : public Kernel {
+ public:
+  Status Prepare(NodeContext& node) override {
+    TFLDBG_RETURN_IF_ERROR(CheckInputCount(node, 2, 2));
+    TFLDBG_RETURN_IF_ERROR(CheckOutputCount(node, 1));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, kInput, "input"));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, kAxes, "axis"));
+    const Tensor& input = *node.input(kInput);
+    const Tensor& axis = *node.input(kAxes);
+    Tensor& output = *node.output(0);
+    TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8, DataType::kInt16, DataType::kInt32}));
+    TFLDBG_RETURN_IF_ERROR(CheckType(node, output, "output", {DataType::kInt32, DataType::kInt64}));
+    TFLDBG_RETURN_IF_ERROR(CheckRank(node, input, "input", 1, 6));
+    if (!axis.is_constant() || axis.element_count() != 1 || (axis.type != DataType::kInt32 && axis.type != DataType::kInt64)) {
+      return node.UnsupportedError("the axis must be a constant int32/int64 scalar");
+    }
+    int64_t a = axis.type == DataType::kInt32 ? axis.data<int32_t>()[0] : axis.data<int64_t>()[0];
+    if (a < 0) a += input.rank();
+    if (a < 0 || a >= input.rank()) return node.InvalidModelError("axis " + std::to_string(a) + " is out of range");
+    axis_ = static_cast<int>(a);
+    std::vector<int32_t> shape;
+    outer_ = inner_ = 1;
+    for (int d = 0; d < input.rank(); ++d) {
+      if (d != axis_) shape.push_back(input.dim(d));
+      if (d < axis_) outer_ *= input.dim(d);
+      if (d > axis_) inner_ *= input.dim(d);
+    }
+    if (input.dim(axis_) == 0) return node.InvalidModelError("ARG_MAX over an empty axis");
+    return SetOutputShape(node, output, shape);
+  }
+
+  Status Eval(NodeContext& node) override {
+    const Tensor& input = *node.input(kInput);
+    switch (input.type) {
+      case DataType::kFloat32: return Run<float>(input, *node.output(0));
+      case DataType::kInt8: return Run<int8_t>(input, *node.output(0));
+      case DataType::kUInt8: return Run<uint8_t>(input, *node.output(0));
+      case DataType::kInt16: return Run<int16_t>(input, *node.output(0));
+      case DataType::kInt32: return Run<int32_t>(input, *node.output(0));
+      default: return node.RuntimeFailure("unexpected input type");
+    }
+  }
+
+ private:
+  template <typename T>
+  Status Run(const Tensor& input, Tensor& output) const {
+    const int size = input.dim(axis_);
+    const T* x = input.data<T>();
+    for (int64_t o = 0; o < outer_; ++o) {
+      for (int64_t i = 0; i < inner_; ++i) {
+        T best = x[o * size * inner_ + i];
+        int64_t best_index = 0;
+        for (int k = 1; k < size; ++k) {
+          const T v = x[(o * size + k) * inner_ + i];
+          if (v > best) {
+            best = v;
+            best_index = k;
+          }
+        }
+        if (output.type == DataType::kInt32) {
+          output.data<int32_t>()[o * inner_ + i] = static_cast<int32_t>(best_index);
+        } else {
+          output.data<int64_t>()[o * inner_ + i] = best_index;
+        }
+      }
+    }
+    return Status::Ok();
+  }
+
+  int axis_ = 0;
+  int64_t outer_ = 1, inner_ = 1;
+};
+
 }  // namespace
 
+std::unique_ptr<Kernel> CreateArgMaxKernel() { return std::make_unique<ArgMaxKernel>(); }
 std::unique_ptr<Kernel> CreateMeanKernel() { return std::make_unique<MeanKernel>(); }
 
 }  // namespace tfldbg

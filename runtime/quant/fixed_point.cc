@@ -12,7 +12,7 @@ QuantizedMultiplier QuantizeMultiplier(double real, RoundingMode mode) {
   int exponent = 0;
   const double fraction = std::frexp(real, &exponent);  // real = fraction · 2^exponent, |fraction| in [0.5, 1)
   int64_t q = static_cast<int64_t>(std::round(fraction * static_cast<double>(int64_t{1} << 31)));
-  if (q == (int64_t{1} << 31)) {  // rounding carried into the next power of two
+  if (q == (int64_t{1} << 31) || q == -(int64_t{1} << 31)) {  // rounding carried into the next power of two
     q /= 2;
     ++exponent;
   }

@@ -235,3 +235,86 @@ def test_mean(tmp_path, axes, keep, dtype):
     y = b.output("y", dtype, out, **qo)
     b.op("MEAN", [x, ax], [y], options={"keep_dims": keep}, version=2)
     check(b, tmp_path)
+
+
+UNARY_CASES = list(itertools.product(["RELU", "RELU6", "RELU_N1_TO_1", "LEAKY_RELU", "LOGISTIC", "TANH"],
+                                     ["float32", "int8", "uint8", "int16"]))
+
+
+@pytest.mark.parametrize("op,dtype", UNARY_CASES, ids=[f"{o}-{t}" for o, t in UNARY_CASES])
+def test_unary_activations(tmp_path, op, dtype):
+    if op in ("LOGISTIC", "TANH") and dtype == "int16":
+        pytest.skip("int16 LOGISTIC/TANH use LiteRT's interpolated tables: not implemented yet")
+    if op in ("RELU_N1_TO_1",) and dtype == "int16":
+        pytest.skip("LiteRT has no int16 RELU_N1_TO_1")
+    b = OpModelBuilder()
+    qi = {"float32": {}, "int8": {"scale": 0.05, "zero_point": -3}, "uint8": {"scale": 0.05, "zero_point": 128},
+          "int16": {"scale": 0.001, "zero_point": 0}}[dtype]
+    qo = dict(qi)
+    if op == "LOGISTIC" and dtype != "float32":
+        qo = {"scale": 1 / 256, "zero_point": -128 if dtype == "int8" else 0}
+    if op == "TANH" and dtype != "float32":
+        qo = {"scale": 1 / 128, "zero_point": 0 if dtype == "int8" else 128}
+    if op in ("RELU", "RELU6", "LEAKY_RELU") and dtype != "float32":
+        qo = {**qi, "scale": qi["scale"] * 0.7}
+    x = b.input("x", dtype, [2, 5, 13], **qi)
+    y = b.output("y", dtype, [2, 5, 13], **qo)
+    options = {"alpha": 0.2, "__table__": "LeakyReluOptions"} if op == "LEAKY_RELU" else None
+    b.op(op, [x], [y], options=options, version=1 if op == "RELU_N1_TO_1" else 2)
+    check(b, tmp_path)
+
+
+PAD_CASES = list(itertools.product(["PAD", "PADV2"], ["float32", "int8", "uint8"]))
+
+
+@pytest.mark.parametrize("op,dtype", PAD_CASES, ids=[f"{o}-{t}" for o, t in PAD_CASES])
+def test_pad(tmp_path, op, dtype):
+    b = OpModelBuilder()
+    q = {} if dtype == "float32" else {"scale": 0.1, "zero_point": 7 if dtype == "int8" else 130}
+    x = b.input("x", dtype, [1, 4, 5, 3], **q)
+    pads = b.constant("pads", np.array([[0, 0], [1, 2], [3, 0], [0, 1]], np.int32))
+    y = b.output("y", dtype, [1, 7, 8, 4], **q)
+    inputs = [x, pads]
+    if op == "PADV2":
+        value = np.array([-0.5], np.float32) if dtype == "float32" else np.array([3], np.int8 if dtype == "int8" else np.uint8)
+        inputs.append(b.constant("value", value, **q))
+    b.op(op, inputs, [y], version=2)
+    check(b, tmp_path)
+
+
+@pytest.mark.parametrize("perm", [[0, 2, 1], [2, 0, 1], [1, 0, 3, 2]], ids=["021", "201", "1032"])
+def test_transpose(tmp_path, perm):
+    shape = [2, 3, 4] if len(perm) == 3 else [2, 3, 4, 5]
+    b = OpModelBuilder()
+    x = b.input("x", "int8", shape, scale=0.1, zero_point=0)
+    y = b.output("y", "int8", [shape[p] for p in perm], scale=0.1, zero_point=0)
+    b.op("TRANSPOSE", [x, b.constant("perm", np.array(perm, np.int32))], [y], version=2)
+    check(b, tmp_path)
+
+
+RESIZE_CASES = list(itertools.product(["RESIZE_BILINEAR", "RESIZE_NEAREST_NEIGHBOR"], [(False, False), (True, False), (False, True)],
+                                      [(9, 7), (3, 2)], ["float32", "int8"]))
+
+
+@pytest.mark.parametrize("op,flags,size,dtype", RESIZE_CASES,
+                         ids=[f"{o}-ac{int(f[0])}-hp{int(f[1])}-{s[0]}x{s[1]}-{t}" for o, f, s, t in RESIZE_CASES])
+def test_resize(tmp_path, op, flags, size, dtype):
+    b = OpModelBuilder()
+    q = {} if dtype == "float32" else {"scale": 0.1, "zero_point": -4}
+    x = b.input("x", dtype, [1, 4, 5, 3], **q)
+    y = b.output("y", dtype, [1, size[0], size[1], 3], **q)
+    table = "ResizeBilinearOptions" if op == "RESIZE_BILINEAR" else "ResizeNearestNeighborOptions"
+    b.op(op, [x, b.constant("size", np.array(size, np.int32))], [y],
+         options={"__table__": table, "align_corners": flags[0], "half_pixel_centers": flags[1]}, version=3)
+    check(b, tmp_path)
+
+
+@pytest.mark.parametrize("axis,dtype", [(1, "float32"), (2, "int8"), (0, "uint8")], ids=["ax1-f32", "ax2-i8", "ax0-u8"])
+def test_arg_max(tmp_path, axis, dtype):
+    shape = [3, 4, 5]
+    b = OpModelBuilder()
+    q = {} if dtype == "float32" else {"scale": 0.1, "zero_point": 0}
+    x = b.input("x", dtype, shape, **q)
+    y = b.output("y", "int32", [d for i, d in enumerate(shape) if i != axis])
+    b.op("ARG_MAX", [x, b.constant("axis", np.array([axis], np.int32))], [y], options={"output_type": "INT32"}, version=2)
+    check(b, tmp_path)
