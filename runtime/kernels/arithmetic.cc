@@ -1,4 +1,4 @@
-// ADD, SUB, MUL with broadcasting (up to 6-D) and fused activations:
+// ADD, SUB, MUL, PRELU with broadcasting (up to 6-D) and fused activations:
 // float32, int8, uint8, int16 (zero point 0), as LiteRT's reference kernels.
 #include <cmath>
 
@@ -160,8 +160,75 @@ class ArithmeticKernel : public Kernel {
   quant::QuantizedMultiplier input1_multiplier_, input2_multiplier_, output_multiplier_;
 };
 
+// PRELU: x >= 0 ? x : alpha·x, alpha broadcast against x. Quantized: two
+// requantizations (identity, and input·alpha) with scales multiplied in float.
+class PreluKernel : public Kernel {
+ public:
+  Status Prepare(NodeContext& node) override {
+    TFLDBG_RETURN_IF_ERROR(CheckInputCount(node, 2, 2));
+    TFLDBG_RETURN_IF_ERROR(CheckOutputCount(node, 1));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, kInput1, "input"));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, kInput2, "alpha"));
+    const Tensor& x = *node.input(kInput1);
+    const Tensor& alpha = *node.input(kInput2);
+    Tensor& out = *node.output(0);
+    TFLDBG_RETURN_IF_ERROR(CheckType(node, x, "input", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8}));
+    TFLDBG_RETURN_IF_ERROR(CheckSameType(node, x, "input", alpha, "alpha"));
+    TFLDBG_RETURN_IF_ERROR(CheckSameType(node, x, "input", out, "output"));
+    if (!broadcast_.Init(x.shape, alpha.shape)) return node.UnsupportedError("alpha does not broadcast against the input");
+    TFLDBG_RETURN_IF_ERROR(SetOutputShape(node, out, broadcast_.output_shape()));
+    if (x.type == DataType::kFloat32) return Status::Ok();
+    if (x.quant.empty() || alpha.quant.empty() || out.quant.empty() || !(out.scale() > 0)) {
+      return node.InvalidModelError("quantized PRELU needs scales on input, alpha and output");
+    }
+    rounding_ = node.rounding;
+    identity_ = quant::QuantizeMultiplier(static_cast<double>(x.scale() / out.scale()), rounding_);
+    alpha_multiplier_ = quant::QuantizeMultiplier(static_cast<double>(x.scale() * alpha.scale() / out.scale()), rounding_);
+    if (identity_.shift > 30 || alpha_multiplier_.shift > 30) return node.UnsupportedError("the rescale factor is out of range");
+    range_ = quant::TypeRange(out.type);
+    return Status::Ok();
+  }
+
+  Status Eval(NodeContext& node) override {
+    const Tensor& x = *node.input(kInput1);
+    const Tensor& alpha = *node.input(kInput2);
+    Tensor& out = *node.output(0);
+    switch (x.type) {
+      case DataType::kFloat32: {
+        const float* a = x.data<float>();
+        const float* al = alpha.data<float>();
+        float* y = out.data<float>();
+        broadcast_.ForEach([&](int64_t o, int64_t i1, int64_t i2) { y[o] = a[i1] >= 0.0f ? a[i1] : a[i1] * al[i2]; });
+        return Status::Ok();
+      }
+      case DataType::kInt8: Quantized(x.data<int8_t>(), alpha.data<int8_t>(), x, alpha, out, out.data<int8_t>()); return Status::Ok();
+      case DataType::kUInt8: Quantized(x.data<uint8_t>(), alpha.data<uint8_t>(), x, alpha, out, out.data<uint8_t>()); return Status::Ok();
+      default: return node.RuntimeFailure("unexpected input type");
+    }
+  }
+
+ private:
+  template <typename T>
+  void Quantized(const T* a, const T* al, const Tensor& x, const Tensor& alpha, const Tensor& out, T* y) const {
+    const int32_t zp_x = x.zero_point(), zp_alpha = alpha.zero_point(), zp_out = out.zero_point();
+    broadcast_.ForEach([&](int64_t o, int64_t i1, int64_t i2) {
+      const int32_t v = a[i1] - zp_x;
+      int32_t r = v >= 0 ? quant::MultiplyByQuantizedMultiplier(v, identity_, rounding_)
+                         : quant::MultiplyByQuantizedMultiplier(v * (al[i2] - zp_alpha), alpha_multiplier_, rounding_);
+      r = quant::WrappingAdd(r, zp_out);
+      y[o] = static_cast<T>(std::min(std::max(r, range_.min), range_.max));
+    });
+  }
+
+  math::Broadcast broadcast_;
+  quant::QuantizedMultiplier identity_, alpha_multiplier_;
+  quant::RoundingMode rounding_ = quant::RoundingMode::kDouble;
+  quant::IntRange range_;
+};
+
 }  // namespace
 
+std::unique_ptr<Kernel> CreatePreluKernel() { return std::make_unique<PreluKernel>(); }
 std::unique_ptr<Kernel> CreateAddKernel() { return std::make_unique<ArithmeticKernel>(ArithmeticOp::kAdd); }
 std::unique_ptr<Kernel> CreateSubKernel() { return std::make_unique<ArithmeticKernel>(ArithmeticOp::kSub); }
 std::unique_ptr<Kernel> CreateMulKernel() { return std::make_unique<ArithmeticKernel>(ArithmeticOp::kMul); }

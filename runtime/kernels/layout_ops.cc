@@ -1,6 +1,9 @@
 // Operators that rearrange elements: PAD, PADV2 (constant value, the output
-// zero point for quantized PAD) and TRANSPOSE (up to 6-D).
+// zero point for quantized PAD), TRANSPOSE (up to 6-D) and STRIDED_SLICE.
+#include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "kernels/kernel.h"
 
@@ -157,8 +160,103 @@ class TransposeKernel : public Kernel {
   std::vector<int> perm_;
 };
 
+// STRIDED_SLICE with constant begin/end/strides, begin/end/shrink masks and
+// offset mode, following LiteRT's start/stop rules (negative indices wrap,
+// then clamp; a shrunk axis takes exactly one element).
+class StridedSliceKernel : public Kernel {
+ public:
+  Status Prepare(NodeContext& node) override {
+    TFLDBG_RETURN_IF_ERROR(CheckInputCount(node, 4, 4));
+    TFLDBG_RETURN_IF_ERROR(CheckOutputCount(node, 1));
+    for (int i = 0; i < 4; ++i) TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, i, i == 0 ? "input" : "begin/end/strides"));
+    const Tensor& input = *node.input(0);
+    Tensor& output = *node.output(0);
+    TFLDBG_RETURN_IF_ERROR(CheckSameType(node, input, "input", output, "output"));
+    TFLDBG_RETURN_IF_ERROR(CheckRank(node, input, "input", 1, 5));
+    if (DataTypeBits(input.type) < 8) return node.UnsupportedError(std::string(DataTypeName(input.type)) + " input");
+    const auto* o = node.options<tflite::StridedSliceOptions>();
+    const int begin_mask = o ? o->begin_mask() : 0, end_mask = o ? o->end_mask() : 0;
+    const int shrink_mask = o ? o->shrink_axis_mask() : 0;
+    if (o && (o->ellipsis_mask() != 0 || o->new_axis_mask() != 0)) {
+      return node.UnsupportedError("ellipsis_mask and new_axis_mask are not supported yet");
+    }
+    std::vector<int64_t> begin, end, strides;
+    TFLDBG_RETURN_IF_ERROR(ReadConstantInts(node, *node.input(1), "begin", begin));
+    TFLDBG_RETURN_IF_ERROR(ReadConstantInts(node, *node.input(2), "end", end));
+    TFLDBG_RETURN_IF_ERROR(ReadConstantInts(node, *node.input(3), "strides", strides));
+    const int rank = input.rank();
+    if (begin.size() != end.size() || begin.size() != strides.size() || begin.size() > static_cast<size_t>(rank)) {
+      return node.InvalidModelError("begin, end and strides must have the same length, at most the input's rank");
+    }
+    start_.assign(static_cast<size_t>(rank), 0);
+    stride_.assign(static_cast<size_t>(rank), 1);
+    count_.assign(static_cast<size_t>(rank), 0);
+    std::vector<int32_t> shape;
+    for (int axis = 0; axis < rank; ++axis) {
+      const int64_t size = input.dim(axis);
+      const bool given = static_cast<size_t>(axis) < begin.size();
+      const int64_t stride = given ? strides[static_cast<size_t>(axis)] : 1;
+      if (stride == 0) return node.InvalidModelError("stride 0 on axis " + std::to_string(axis));
+      int64_t start = given ? begin[static_cast<size_t>(axis)] : 0;
+      int64_t stop = given ? end[static_cast<size_t>(axis)] : size;
+      if (given && o && o->offset()) stop += start;
+      const bool shrink = (shrink_mask >> axis) & 1;
+      if (size == 0) {
+        start = stop = 0;
+      } else {
+        if (!given || ((begin_mask >> axis) & 1)) start = stride > 0 ? std::numeric_limits<int32_t>::lowest() : std::numeric_limits<int32_t>::max();
+        if (start < 0) start += size;
+        start = stride > 0 ? std::clamp<int64_t>(start, 0, size) : std::clamp<int64_t>(start, -1, size - 1);
+        if (shrink) {
+          stop = start + 1;
+        } else {
+          if (!given || ((end_mask >> axis) & 1)) stop = stride > 0 ? std::numeric_limits<int32_t>::max() : std::numeric_limits<int32_t>::lowest();
+          if (stop < 0) stop += size;
+          stop = stride > 0 ? std::clamp<int64_t>(stop, 0, size) : std::clamp<int64_t>(stop, -1, size - 1);
+        }
+      }
+      int64_t count = static_cast<int64_t>(std::ceil(static_cast<double>(stop - start) / static_cast<double>(stride)));
+      count = std::max<int64_t>(count, 0);
+      if (shrink && count != 1) return node.InvalidModelError("a shrunk axis must select one element");
+      start_[static_cast<size_t>(axis)] = start;
+      stride_[static_cast<size_t>(axis)] = stride;
+      count_[static_cast<size_t>(axis)] = count;
+      if (!shrink) shape.push_back(static_cast<int32_t>(count));
+    }
+    return SetOutputShape(node, output, shape);
+  }
+
+  Status Eval(NodeContext& node) override {
+    const Tensor& input = *node.input(0);
+    Tensor& output = *node.output(0);
+    const int rank = input.rank();
+    const size_t element = static_cast<size_t>(DataTypeBits(input.type) / 8);
+    std::vector<int64_t> in_stride(static_cast<size_t>(rank), 1);
+    for (int d = rank - 2; d >= 0; --d) in_stride[static_cast<size_t>(d)] = in_stride[static_cast<size_t>(d + 1)] * input.dim(d + 1);
+    int64_t total = 1;
+    for (int64_t c : count_) total *= c;
+    std::vector<int64_t> index(static_cast<size_t>(rank), 0);
+    for (int64_t o = 0; o < total; ++o) {
+      int64_t src = 0;
+      for (int d = 0; d < rank; ++d) {
+        src += (start_[static_cast<size_t>(d)] + index[static_cast<size_t>(d)] * stride_[static_cast<size_t>(d)]) * in_stride[static_cast<size_t>(d)];
+      }
+      std::memcpy(output.bytes + static_cast<size_t>(o) * element, input.bytes + static_cast<size_t>(src) * element, element);
+      for (int d = rank - 1; d >= 0; --d) {
+        if (++index[static_cast<size_t>(d)] < count_[static_cast<size_t>(d)]) break;
+        index[static_cast<size_t>(d)] = 0;
+      }
+    }
+    return Status::Ok();
+  }
+
+ private:
+  std::vector<int64_t> start_, stride_, count_;
+};
+
 }  // namespace
 
+std::unique_ptr<Kernel> CreateStridedSliceKernel() { return std::make_unique<StridedSliceKernel>(); }
 std::unique_ptr<Kernel> CreatePadKernel() { return std::make_unique<PadKernel>(false); }
 std::unique_ptr<Kernel> CreatePadV2Kernel() { return std::make_unique<PadKernel>(true); }
 std::unique_ptr<Kernel> CreateTransposeKernel() { return std::make_unique<TransposeKernel>(); }

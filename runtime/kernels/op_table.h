@@ -31,6 +31,7 @@
   /* kernels/arithmetic.cc */                          \
   X(ADD, Add)                                          \
   X(MUL, Mul)                                          \
+  X(PRELU, Prelu)                                      \
   X(SUB, Sub)                                          \
   /* kernels/quantize.cc */                            \
   X(DEQUANTIZE, Dequantize)                            \
@@ -41,6 +42,7 @@
   /* kernels/layout_ops.cc */                          \
   X(PAD, Pad)                                          \
   X(PADV2, PadV2)                                      \
+  X(STRIDED_SLICE, StridedSlice)                       \
   X(TRANSPOSE, Transpose)                              \
   /* kernels/resize.cc */                              \
   X(RESIZE_BILINEAR, ResizeBilinear)                   \

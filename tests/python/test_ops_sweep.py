@@ -318,3 +318,46 @@ def test_arg_max(tmp_path, axis, dtype):
     y = b.output("y", "int32", [d for i, d in enumerate(shape) if i != axis])
     b.op("ARG_MAX", [x, b.constant("axis", np.array([axis], np.int32))], [y], options={"output_type": "INT32"}, version=2)
     check(b, tmp_path)
+
+
+SLICE_CASES = [
+    ([0, 1, 0], [2, 4, 5], [1, 1, 2], 0, 0, 0),
+    ([1, -1, 4], [0, 0, 0], [-1, -1, -1], 0, 0, 0),
+    ([0, 2, 0], [0, 3, 0], [1, 1, 1], 0b101, 0b101, 0b010),
+    ([-2, 0, 1], [-1, 9, 4], [1, 2, 3], 0, 0, 0b001),
+]
+
+
+@pytest.mark.parametrize("begin,end,strides,begin_mask,end_mask,shrink", SLICE_CASES, ids=[f"case{i}" for i in range(len(SLICE_CASES))])
+def test_strided_slice(tmp_path, begin, end, strides, begin_mask, end_mask, shrink):
+    x_np = np.zeros([3, 5, 6])
+    sl = []
+    for ax in range(3):
+        b_, e_, s_ = begin[ax], end[ax], strides[ax]
+        if shrink >> ax & 1:
+            sl.append(b_)
+            continue
+        sl.append(slice(None if begin_mask >> ax & 1 else b_, None if end_mask >> ax & 1 else e_, s_))
+    out_shape = list(x_np[tuple(sl)].shape)
+    b = OpModelBuilder()
+    x = b.input("x", "float32", [3, 5, 6])
+    y = b.output("y", "float32", out_shape)
+    b.op("STRIDED_SLICE", [x, b.constant("begin", np.array(begin, np.int32)), b.constant("end", np.array(end, np.int32)),
+                           b.constant("strides", np.array(strides, np.int32))], [y],
+         options={"begin_mask": begin_mask, "end_mask": end_mask, "shrink_axis_mask": shrink}, version=2)
+    check(b, tmp_path)
+
+
+@pytest.mark.parametrize("dtype,alpha_shape", [("float32", [3]), ("int8", [1, 1, 3]), ("uint8", [3])], ids=["f32", "i8", "u8"])
+def test_prelu(tmp_path, dtype, alpha_shape):
+    b = OpModelBuilder()
+    q = {} if dtype == "float32" else {"scale": 0.05, "zero_point": 2 if dtype == "int8" else 128}
+    qa = {} if dtype == "float32" else {"scale": 0.01, "zero_point": 0 if dtype == "int8" else 128}
+    qo = {} if dtype == "float32" else {"scale": 0.04, "zero_point": -1 if dtype == "int8" else 120}
+    x = b.input("x", dtype, [2, 4, 3], **q)
+    np_t = {"float32": np.float32, "int8": np.int8, "uint8": np.uint8}[dtype]
+    values = rng.uniform(0.05, 0.5, alpha_shape) if dtype == "float32" else rng.integers(0 if dtype == "int8" else 130, 60 if dtype == "int8" else 190, alpha_shape)
+    alpha = b.constant("alpha", values.astype(np_t), **qa)
+    y = b.output("y", dtype, [2, 4, 3], **qo)
+    b.op("PRELU", [x, alpha], [y])
+    check(b, tmp_path)
