@@ -1,4 +1,4 @@
-// Unary activations: RELU, RELU6, RELU_N1_TO_1, LEAKY_RELU, LOGISTIC, TANH.
+// Unary activations: RELU, RELU6, RELU_N1_TO_1, LEAKY_RELU, LOGISTIC, TANH, HARD_SWISH.
 // float32 as LiteRT's reference kernels; int8/uint8 (and int16 for the ReLU
 // family and LEAKY_RELU) by requantization, LOGISTIC/TANH int8/uint8 through
 // the 256-entry table LiteRT builds in Prepare.
@@ -155,8 +155,101 @@ class UnaryKernel : public Kernel {
   int32_t table_[256] = {};
 };
 
+// HARD_SWISH: x·relu6(x + 3)/6. Quantized as LiteRT's reference kernel, in
+// int16 fixed point: the input on a 2^-7 finer scale, a saturating "relu-ish"
+// factor in [0, 1] and a truncating doubling high multiply at the end.
+int16_t Srdhm16(int16_t a, int16_t b) {
+  if (a == b && a == std::numeric_limits<int16_t>::min()) return std::numeric_limits<int16_t>::max();
+  const int32_t ab = static_cast<int32_t>(a) * b;
+  const int32_t nudge = ab >= 0 ? (1 << 14) : (1 - (1 << 14));
+  return static_cast<int16_t>((ab + nudge) / (1 << 15));
+}
+
+int16_t TruncatingDoublingHighMul16(int16_t a, int16_t b) {
+  if (a == b && a == std::numeric_limits<int16_t>::min()) return std::numeric_limits<int16_t>::max();
+  return static_cast<int16_t>((static_cast<int32_t>(a) * b) / (1 << 15));
+}
+
+int16_t SaturatingLeftShift16(int16_t v, int amount) {
+  const int64_t r = static_cast<int64_t>(v) * (int64_t{1} << std::min(amount, 40));
+  return static_cast<int16_t>(std::min<int64_t>(std::max<int64_t>(r, -32768), 32767));
+}
+
+int16_t RoundingDivideByPot16(int16_t x, int exponent) {
+  return static_cast<int16_t>(quant::RoundingDivideByPOT(x, std::min(exponent, 15)));
+}
+
+int16_t DownScaleToInt16(int32_t m) {
+  if (m >= std::numeric_limits<int32_t>::max() - (1 << 15)) return std::numeric_limits<int16_t>::max();
+  return static_cast<int16_t>((m + (1 << 15)) >> 16);
+}
+
+class HardSwishKernel : public Kernel {
+ public:
+  Status Prepare(NodeContext& node) override {
+    TFLDBG_RETURN_IF_ERROR(CheckInputCount(node, 1, 1));
+    TFLDBG_RETURN_IF_ERROR(CheckOutputCount(node, 1));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, kInput, "input"));
+    const Tensor& input = *node.input(kInput);
+    Tensor& output = *node.output(0);
+    TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8}));
+    TFLDBG_RETURN_IF_ERROR(CheckSameType(node, input, "input", output, "output"));
+    TFLDBG_RETURN_IF_ERROR(SetOutputShape(node, output, input.shape));
+    if (input.type == DataType::kFloat32) return Status::Ok();
+    if (input.quant.empty() || output.quant.empty() || !(input.scale() > 0) || !(output.scale() > 0)) {
+      return node.InvalidModelError("quantized HARD_SWISH needs positive scales");
+    }
+    // Derived in float, as LiteRT does.
+    const float hires_input_scale = (1.0f / 128.0f) * input.scale();
+    const float reluish_scale = 3.0f / 32768.0f;
+    const quant::QuantizedMultiplier out = quant::QuantizeMultiplier(static_cast<double>(hires_input_scale / output.scale()), node.rounding);
+    const quant::QuantizedMultiplier reluish = quant::QuantizeMultiplier(static_cast<double>(hires_input_scale / reluish_scale), node.rounding);
+    if (out.shift > 0) return node.UnsupportedError("the output rescale factor must be at most 1");
+    output_multiplier_ = DownScaleToInt16(out.multiplier);
+    output_exponent_ = out.shift;
+    reluish_multiplier_ = DownScaleToInt16(reluish.multiplier);
+    reluish_exponent_ = reluish.shift;
+    range_ = quant::TypeRange(output.type);
+    return Status::Ok();
+  }
+
+  Status Eval(NodeContext& node) override {
+    const Tensor& input = *node.input(kInput);
+    Tensor& output = *node.output(0);
+    const int64_t n = input.element_count();
+    if (input.type == DataType::kFloat32) {
+      const float* x = input.data<float>();
+      float* y = output.data<float>();
+      for (int64_t i = 0; i < n; ++i) y[i] = x[i] * std::min(6.0f, std::max(0.0f, x[i] + 3.0f)) / 6.0f;
+      return Status::Ok();
+    }
+    const int32_t zp_in = input.zero_point(), zp_out = output.zero_point();
+    for (int64_t i = 0; i < n; ++i) {
+      const int16_t x = static_cast<int16_t>(ReadQ(input, i) - zp_in);
+      const int16_t hires = static_cast<int16_t>(x * (1 << 7));
+      const int16_t preshift_output = Srdhm16(hires, output_multiplier_);
+      int16_t reluish = hires;
+      if (reluish_exponent_ > 0) reluish = SaturatingLeftShift16(reluish, reluish_exponent_ - 1);
+      reluish = Srdhm16(reluish, reluish_multiplier_);
+      if (reluish_exponent_ > 0) reluish = SaturatingLeftShift16(reluish, 1);
+      if (reluish_exponent_ < 0) reluish = RoundingDivideByPot16(reluish, -reluish_exponent_);
+      reluish = static_cast<int16_t>((static_cast<int32_t>(reluish) + (1 << 15)) >> 1);
+      const int16_t preshift = TruncatingDoublingHighMul16(reluish, preshift_output);
+      int32_t v = RoundingDivideByPot16(preshift, -output_exponent_) + zp_out;
+      WriteQ(output, i, std::min(std::max(v, range_.min), range_.max));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  int16_t output_multiplier_ = 0, reluish_multiplier_ = 0;
+  int output_exponent_ = 0, reluish_exponent_ = 0;
+  quant::IntRange range_;
+};
+
 }  // namespace
 
+std::unique_ptr<Kernel> CreateHardSwishKernel() { return std::make_unique<HardSwishKernel>(); }
 std::unique_ptr<Kernel> CreateReluKernel() { return std::make_unique<UnaryKernel>(UnaryOp::kRelu); }
 std::unique_ptr<Kernel> CreateRelu6Kernel() { return std::make_unique<UnaryKernel>(UnaryOp::kRelu6); }
 std::unique_ptr<Kernel> CreateReluN1To1Kernel() { return std::make_unique<UnaryKernel>(UnaryOp::kReluN1To1); }

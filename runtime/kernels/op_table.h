@@ -22,6 +22,7 @@
   /* kernels/activations.cc */                         \
   X(SOFTMAX, Softmax)                                  \
   /* kernels/elementwise_unary.cc */                   \
+  X(HARD_SWISH, HardSwish)                             \
   X(LEAKY_RELU, LeakyRelu)                             \
   X(LOGISTIC, Logistic)                                \
   X(RELU, Relu)                                        \

@@ -361,3 +361,15 @@ def test_prelu(tmp_path, dtype, alpha_shape):
     y = b.output("y", dtype, [2, 4, 3], **qo)
     b.op("PRELU", [x, alpha], [y])
     check(b, tmp_path)
+
+
+@pytest.mark.parametrize("dtype,scales", [("float32", None), ("int8", (0.05, 0.03)), ("int8", (0.2, 0.1)), ("uint8", (0.04, 0.03))],
+                         ids=["f32", "i8-small", "i8-wide", "u8"])
+def test_hard_swish(tmp_path, dtype, scales):
+    b = OpModelBuilder()
+    qi = {} if dtype == "float32" else {"scale": scales[0], "zero_point": -10 if dtype == "int8" else 128}
+    qo = {} if dtype == "float32" else {"scale": scales[1], "zero_point": -100 if dtype == "int8" else 20}
+    x = b.input("x", dtype, [3, 47], **qi)
+    y = b.output("y", dtype, [3, 47], **qo)
+    b.op("HARD_SWISH", [x], [y])
+    check(b, tmp_path)
