@@ -95,27 +95,27 @@ class ConvKernelBase : public Kernel {
           return Status::Ok();
         }
         if (depthwise_) {
-          math::DepthwiseFloat(g, input.data<float>(), filter.data<float>(), b, float_clamp_, output.data<float>());
+          math::ConvFloatT<true>(g, input.data<float>(), filter.data<float>(), b, float_clamp_, output.data<float>());
         } else {
-          math::ConvFloat(g, input.data<float>(), filter.data<float>(), b, float_clamp_, output.data<float>());
+          math::ConvFloatT<false>(g, input.data<float>(), filter.data<float>(), b, float_clamp_, output.data<float>());
         }
         return Status::Ok();
       }
       case DataType::kInt8: {
         const int32_t* b = bias ? bias->data<int32_t>() : nullptr;
         if (depthwise_) {
-          math::DepthwiseQuantized(g, input.data<int8_t>(), filter.data<int8_t>(), b, requant_, output.data<int8_t>());
+          math::ConvQuantizedT<true>(g, input.data<int8_t>(), filter.data<int8_t>(), b, requant_, output.data<int8_t>());
         } else {
-          math::ConvQuantized(g, input.data<int8_t>(), filter.data<int8_t>(), b, requant_, output.data<int8_t>());
+          math::ConvQuantizedT<false>(g, input.data<int8_t>(), filter.data<int8_t>(), b, requant_, output.data<int8_t>());
         }
         return Status::Ok();
       }
       case DataType::kUInt8: {
         const int32_t* b = bias ? bias->data<int32_t>() : nullptr;
         if (depthwise_) {
-          math::DepthwiseQuantized(g, input.data<uint8_t>(), filter.data<uint8_t>(), b, requant_, output.data<uint8_t>());
+          math::ConvQuantizedT<true>(g, input.data<uint8_t>(), filter.data<uint8_t>(), b, requant_, output.data<uint8_t>());
         } else {
-          math::ConvQuantized(g, input.data<uint8_t>(), filter.data<uint8_t>(), b, requant_, output.data<uint8_t>());
+          math::ConvQuantizedT<false>(g, input.data<uint8_t>(), filter.data<uint8_t>(), b, requant_, output.data<uint8_t>());
         }
         return Status::Ok();
       }
@@ -150,36 +150,20 @@ class ConvKernelBase : public Kernel {
   void EvalHybrid(const Tensor& input, const Tensor& filter, const float* bias, Tensor& output) {
     const math::ConvGeometry& g = geometry_;
     const int64_t per_batch = static_cast<int64_t>(g.input.h) * g.input.w * g.input.c;
-    const int groups = g.input.c / g.filter.c;
-    const int out_per_group = g.output.c / groups;
-    const int8_t* w_all = filter.data<int8_t>();
-    for (int b = 0; b < g.output.n; ++b) {
-      const float scale = math::SymmetricQuantizeRow(input.data<float>() + b * per_batch, per_batch,
-                                                     quantized_input_.data() + b * per_batch) * filter.scale();
-      for (int oy = 0; oy < g.output.h; ++oy) {
-        const int iy0 = oy * g.stride_h - g.pad_h;
-        for (int ox = 0; ox < g.output.w; ++ox) {
-          const int ix0 = ox * g.stride_w - g.pad_w;
-          for (int oc = 0; oc < g.output.c; ++oc) {
-            const int group = oc / out_per_group;
-            int32_t acc = 0;
-            for (int fy = 0; fy < g.filter.h; ++fy) {
-              const int iy = iy0 + g.dilation_h * fy;
-              if (iy < 0 || iy >= g.input.h) continue;
-              for (int fx = 0; fx < g.filter.w; ++fx) {
-                const int ix = ix0 + g.dilation_w * fx;
-                if (ix < 0 || ix >= g.input.w) continue;
-                const int8_t* in = quantized_input_.data() + g.input.Offset(b, iy, ix, group * g.filter.c);
-                const int8_t* w = w_all + g.filter.Offset(oc, fy, fx, 0);
-                for (int ic = 0; ic < g.filter.c; ++ic) acc = quant::WrappingAdd(acc, static_cast<int32_t>(w[ic]) * in[ic]);
-              }
-            }
-            const float v = static_cast<float>(acc) * scale + (bias ? bias[oc] : 0.0f);
-            output.data<float>()[g.output.Offset(b, oy, ox, oc)] = std::min(std::max(v, float_clamp_.min), float_clamp_.max);
-          }
-        }
-      }
+    std::vector<float> scales(static_cast<size_t>(g.input.n));
+    for (int b = 0; b < g.input.n; ++b) {
+      scales[static_cast<size_t>(b)] = math::SymmetricQuantizeRow(input.data<float>() + b * per_batch, per_batch,
+                                                                   quantized_input_.data() + b * per_batch) * filter.scale();
     }
+    const int64_t per_output_batch = static_cast<int64_t>(g.output.h) * g.output.w * g.output.c;
+    float* y = output.data<float>();
+    math::Convolve<int32_t>(
+        g, quantized_input_.data(), filter.data<int8_t>(),
+        [](int32_t acc, int8_t x, int8_t w) { return quant::WrappingAdd(acc, static_cast<int32_t>(w) * x); },
+        [&](int index, int oc, int32_t acc) {
+          const float v = static_cast<float>(acc) * scales[static_cast<size_t>(index / per_output_batch)] + (bias ? bias[oc] : 0.0f);
+          y[index] = std::min(std::max(v, float_clamp_.min), float_clamp_.max);
+        });
   }
 
   std::vector<int8_t> quantized_input_;
@@ -187,9 +171,9 @@ class ConvKernelBase : public Kernel {
   template <typename BiasT>
   Status EvalInt16(const Tensor& input, const Tensor& filter, const BiasT* bias, Tensor& output) {
     if (depthwise_) {
-      math::DepthwiseInt16(geometry_, input.data<int16_t>(), filter.data<int8_t>(), bias, requant_, output.data<int16_t>());
+      math::ConvInt16T<true>(geometry_, input.data<int16_t>(), filter.data<int8_t>(), bias, requant_, output.data<int16_t>());
     } else {
-      math::ConvInt16(geometry_, input.data<int16_t>(), filter.data<int8_t>(), bias, requant_, output.data<int16_t>());
+      math::ConvInt16T<false>(geometry_, input.data<int16_t>(), filter.data<int8_t>(), bias, requant_, output.data<int16_t>());
     }
     return Status::Ok();
   }

@@ -33,8 +33,12 @@ struct ChannelRequant {
   quant::RoundingMode rounding = quant::RoundingMode::kDouble;
 };
 
-inline void ConvFloat(const ConvGeometry& g, const float* input, const float* filter, const float* bias,
-                      quant::FloatRange clamp, float* output) {
+// The one convolution loop: for each output element, taps in LiteRT's
+// reference order (filter row, filter column, input channel), skipping taps
+// outside the image. `tap(acc, x, w)` folds one tap into the accumulator;
+// `finish(output_index, output_channel, acc)` writes the result.
+template <typename Acc, typename In, typename W, typename Tap, typename Finish>
+void Convolve(const ConvGeometry& g, const In* input, const W* filter, Tap tap, Finish finish) {
   const int groups = g.input.c / g.filter.c;
   const int out_per_group = g.output.c / groups;
   for (int b = 0; b < g.output.n; ++b) {
@@ -44,191 +48,106 @@ inline void ConvFloat(const ConvGeometry& g, const float* input, const float* fi
         const int ix0 = ox * g.stride_w - g.pad_w;
         for (int oc = 0; oc < g.output.c; ++oc) {
           const int group = oc / out_per_group;
-          float total = 0.0f;
+          Acc acc{};
           for (int fy = 0; fy < g.filter.h; ++fy) {
             const int iy = iy0 + g.dilation_h * fy;
             if (iy < 0 || iy >= g.input.h) continue;
             for (int fx = 0; fx < g.filter.w; ++fx) {
               const int ix = ix0 + g.dilation_w * fx;
               if (ix < 0 || ix >= g.input.w) continue;
-              const float* in = input + g.input.Offset(b, iy, ix, group * g.filter.c);
-              const float* w = filter + g.filter.Offset(oc, fy, fx, 0);
-              for (int ic = 0; ic < g.filter.c; ++ic) total += in[ic] * w[ic];
+              const In* in = input + g.input.Offset(b, iy, ix, group * g.filter.c);
+              const W* w = filter + g.filter.Offset(oc, fy, fx, 0);
+              for (int ic = 0; ic < g.filter.c; ++ic) acc = tap(acc, in[ic], w[ic]);
             }
           }
-          const float value = total + (bias ? bias[oc] : 0.0f);
-          output[g.output.Offset(b, oy, ox, oc)] = std::min(std::max(value, clamp.min), clamp.max);
+          finish(g.output.Offset(b, oy, ox, oc), oc, acc);
         }
       }
     }
   }
 }
 
-// int8/uint8 activations and weights, int32 bias and accumulator.
-template <typename T, typename W>
-void ConvQuantized(const ConvGeometry& g, const T* input, const W* filter, const int32_t* bias,
-                   const ChannelRequant& q, T* output) {
-  const int groups = g.input.c / g.filter.c;
-  const int out_per_group = g.output.c / groups;
+// The depthwise loop: output channel ic·M + m reads input channel ic only.
+template <typename Acc, typename In, typename W, typename Tap, typename Finish>
+void ConvolveDepthwise(const ConvGeometry& g, const In* input, const W* filter, Tap tap, Finish finish) {
   for (int b = 0; b < g.output.n; ++b) {
     for (int oy = 0; oy < g.output.h; ++oy) {
       const int iy0 = oy * g.stride_h - g.pad_h;
       for (int ox = 0; ox < g.output.w; ++ox) {
         const int ix0 = ox * g.stride_w - g.pad_w;
-        for (int oc = 0; oc < g.output.c; ++oc) {
-          const int group = oc / out_per_group;
-          int32_t acc = 0;
-          for (int fy = 0; fy < g.filter.h; ++fy) {
-            const int iy = iy0 + g.dilation_h * fy;
-            if (iy < 0 || iy >= g.input.h) continue;
-            for (int fx = 0; fx < g.filter.w; ++fx) {
-              const int ix = ix0 + g.dilation_w * fx;
-              if (ix < 0 || ix >= g.input.w) continue;
-              const T* in = input + g.input.Offset(b, iy, ix, group * g.filter.c);
-              const W* w = filter + g.filter.Offset(oc, fy, fx, 0);
-              for (int ic = 0; ic < g.filter.c; ++ic) {
-                acc = quant::WrappingAdd(acc, (static_cast<int32_t>(w[ic]) + q.filter_offset) *
-                                                  (static_cast<int32_t>(in[ic]) + q.input_offset));
+        for (int ic = 0; ic < g.input.c; ++ic) {
+          for (int m = 0; m < g.depth_multiplier; ++m) {
+            const int oc = m + ic * g.depth_multiplier;
+            Acc acc{};
+            for (int fy = 0; fy < g.filter.h; ++fy) {
+              const int iy = iy0 + g.dilation_h * fy;
+              if (iy < 0 || iy >= g.input.h) continue;
+              for (int fx = 0; fx < g.filter.w; ++fx) {
+                const int ix = ix0 + g.dilation_w * fx;
+                if (ix < 0 || ix >= g.input.w) continue;
+                acc = tap(acc, input[g.input.Offset(b, iy, ix, ic)], filter[g.filter.Offset(0, fy, fx, oc)]);
               }
             }
+            finish(g.output.Offset(b, oy, ox, oc), oc, acc);
           }
-          if (bias) acc = quant::WrappingAdd(acc, bias[oc]);
-          int32_t v = quant::MultiplyByQuantizedMultiplier(acc, q.multipliers[static_cast<size_t>(oc)], q.rounding);
-          v = quant::WrappingAdd(v, q.output_offset);
-          output[g.output.Offset(b, oy, ox, oc)] = static_cast<T>(std::min(std::max(v, q.clamp.min), q.clamp.max));
         }
       }
     }
+  }
+}
+
+// float: sum of products, then bias, then the activation clamp.
+template <bool kDepthwise>
+void ConvFloatT(const ConvGeometry& g, const float* input, const float* filter, const float* bias,
+                quant::FloatRange clamp, float* output) {
+  auto tap = [](float acc, float x, float w) { return acc + x * w; };
+  auto finish = [&](int index, int oc, float total) {
+    const float value = total + (bias ? bias[oc] : 0.0f);
+    output[index] = std::min(std::max(value, clamp.min), clamp.max);
+  };
+  if (kDepthwise) {
+    ConvolveDepthwise<float>(g, input, filter, tap, finish);
+  } else {
+    Convolve<float>(g, input, filter, tap, finish);
+  }
+}
+
+// int8/uint8 activations and weights: int32 accumulator of offset products,
+// bias, requantization, output zero point, clamp.
+template <bool kDepthwise, typename T, typename W>
+void ConvQuantizedT(const ConvGeometry& g, const T* input, const W* filter, const int32_t* bias, const ChannelRequant& q,
+                    T* output) {
+  auto tap = [&](int32_t acc, T x, W w) {
+    return quant::WrappingAdd(acc, (static_cast<int32_t>(w) + q.filter_offset) * (static_cast<int32_t>(x) + q.input_offset));
+  };
+  auto finish = [&](int index, int oc, int32_t acc) {
+    if (bias) acc = quant::WrappingAdd(acc, bias[oc]);
+    int32_t v = quant::MultiplyByQuantizedMultiplier(acc, q.multipliers[static_cast<size_t>(oc)], q.rounding);
+    v = quant::WrappingAdd(v, q.output_offset);
+    output[index] = static_cast<T>(std::min(std::max(v, q.clamp.min), q.clamp.max));
+  };
+  if (kDepthwise) {
+    ConvolveDepthwise<int32_t>(g, input, filter, tap, finish);
+  } else {
+    Convolve<int32_t>(g, input, filter, tap, finish);
   }
 }
 
 // int16 activations, int8 weights, int64 bias and accumulator (16x8).
-template <typename BiasT>
-void ConvInt16(const ConvGeometry& g, const int16_t* input, const int8_t* filter, const BiasT* bias,
-               const ChannelRequant& q, int16_t* output) {
-  const int groups = g.input.c / g.filter.c;
-  const int out_per_group = g.output.c / groups;
-  for (int b = 0; b < g.output.n; ++b) {
-    for (int oy = 0; oy < g.output.h; ++oy) {
-      const int iy0 = oy * g.stride_h - g.pad_h;
-      for (int ox = 0; ox < g.output.w; ++ox) {
-        const int ix0 = ox * g.stride_w - g.pad_w;
-        for (int oc = 0; oc < g.output.c; ++oc) {
-          const int group = oc / out_per_group;
-          int64_t acc = 0;
-          for (int fy = 0; fy < g.filter.h; ++fy) {
-            const int iy = iy0 + g.dilation_h * fy;
-            if (iy < 0 || iy >= g.input.h) continue;
-            for (int fx = 0; fx < g.filter.w; ++fx) {
-              const int ix = ix0 + g.dilation_w * fx;
-              if (ix < 0 || ix >= g.input.w) continue;
-              const int16_t* in = input + g.input.Offset(b, iy, ix, group * g.filter.c);
-              const int8_t* w = filter + g.filter.Offset(oc, fy, fx, 0);
-              for (int ic = 0; ic < g.filter.c; ++ic) acc += static_cast<int64_t>(w[ic]) * in[ic];
-            }
-          }
-          if (bias) acc += static_cast<int64_t>(bias[oc]);
-          int32_t v = quant::MultiplyByQuantizedMultiplier(acc, q.multipliers[static_cast<size_t>(oc)], q.rounding);
-          v = quant::WrappingAdd(v, q.output_offset);
-          output[g.output.Offset(b, oy, ox, oc)] = static_cast<int16_t>(std::min(std::max(v, q.clamp.min), q.clamp.max));
-        }
-      }
-    }
-  }
-}
-
-inline void DepthwiseFloat(const ConvGeometry& g, const float* input, const float* filter, const float* bias,
-                           quant::FloatRange clamp, float* output) {
-  for (int b = 0; b < g.output.n; ++b) {
-    for (int oy = 0; oy < g.output.h; ++oy) {
-      const int iy0 = oy * g.stride_h - g.pad_h;
-      for (int ox = 0; ox < g.output.w; ++ox) {
-        const int ix0 = ox * g.stride_w - g.pad_w;
-        for (int ic = 0; ic < g.input.c; ++ic) {
-          for (int m = 0; m < g.depth_multiplier; ++m) {
-            const int oc = m + ic * g.depth_multiplier;
-            float total = 0.0f;
-            for (int fy = 0; fy < g.filter.h; ++fy) {
-              const int iy = iy0 + g.dilation_h * fy;
-              if (iy < 0 || iy >= g.input.h) continue;
-              for (int fx = 0; fx < g.filter.w; ++fx) {
-                const int ix = ix0 + g.dilation_w * fx;
-                if (ix < 0 || ix >= g.input.w) continue;
-                total += input[g.input.Offset(b, iy, ix, ic)] * filter[g.filter.Offset(0, fy, fx, oc)];
-              }
-            }
-            const float value = total + (bias ? bias[oc] : 0.0f);
-            output[g.output.Offset(b, oy, ox, oc)] = std::min(std::max(value, clamp.min), clamp.max);
-          }
-        }
-      }
-    }
-  }
-}
-
-template <typename T, typename W>
-void DepthwiseQuantized(const ConvGeometry& g, const T* input, const W* filter, const int32_t* bias,
-                        const ChannelRequant& q, T* output) {
-  for (int b = 0; b < g.output.n; ++b) {
-    for (int oy = 0; oy < g.output.h; ++oy) {
-      const int iy0 = oy * g.stride_h - g.pad_h;
-      for (int ox = 0; ox < g.output.w; ++ox) {
-        const int ix0 = ox * g.stride_w - g.pad_w;
-        for (int ic = 0; ic < g.input.c; ++ic) {
-          for (int m = 0; m < g.depth_multiplier; ++m) {
-            const int oc = m + ic * g.depth_multiplier;
-            int32_t acc = 0;
-            for (int fy = 0; fy < g.filter.h; ++fy) {
-              const int iy = iy0 + g.dilation_h * fy;
-              if (iy < 0 || iy >= g.input.h) continue;
-              for (int fx = 0; fx < g.filter.w; ++fx) {
-                const int ix = ix0 + g.dilation_w * fx;
-                if (ix < 0 || ix >= g.input.w) continue;
-                const int32_t in = static_cast<int32_t>(input[g.input.Offset(b, iy, ix, ic)]) + q.input_offset;
-                const int32_t w = static_cast<int32_t>(filter[g.filter.Offset(0, fy, fx, oc)]) + q.filter_offset;
-                acc = quant::WrappingAdd(acc, w * in);
-              }
-            }
-            if (bias) acc = quant::WrappingAdd(acc, bias[oc]);
-            int32_t v = quant::MultiplyByQuantizedMultiplier(acc, q.multipliers[static_cast<size_t>(oc)], q.rounding);
-            v = quant::WrappingAdd(v, q.output_offset);
-            output[g.output.Offset(b, oy, ox, oc)] = static_cast<T>(std::min(std::max(v, q.clamp.min), q.clamp.max));
-          }
-        }
-      }
-    }
-  }
-}
-
-template <typename BiasT>
-void DepthwiseInt16(const ConvGeometry& g, const int16_t* input, const int8_t* filter, const BiasT* bias,
-                    const ChannelRequant& q, int16_t* output) {
-  for (int b = 0; b < g.output.n; ++b) {
-    for (int oy = 0; oy < g.output.h; ++oy) {
-      const int iy0 = oy * g.stride_h - g.pad_h;
-      for (int ox = 0; ox < g.output.w; ++ox) {
-        const int ix0 = ox * g.stride_w - g.pad_w;
-        for (int ic = 0; ic < g.input.c; ++ic) {
-          for (int m = 0; m < g.depth_multiplier; ++m) {
-            const int oc = m + ic * g.depth_multiplier;
-            int64_t acc = 0;
-            for (int fy = 0; fy < g.filter.h; ++fy) {
-              const int iy = iy0 + g.dilation_h * fy;
-              if (iy < 0 || iy >= g.input.h) continue;
-              for (int fx = 0; fx < g.filter.w; ++fx) {
-                const int ix = ix0 + g.dilation_w * fx;
-                if (ix < 0 || ix >= g.input.w) continue;
-                acc += static_cast<int64_t>(filter[g.filter.Offset(0, fy, fx, oc)]) * input[g.input.Offset(b, iy, ix, ic)];
-              }
-            }
-            if (bias) acc += static_cast<int64_t>(bias[oc]);
-            int32_t v = quant::MultiplyByQuantizedMultiplier(acc, q.multipliers[static_cast<size_t>(oc)], q.rounding);
-            v = quant::WrappingAdd(v, q.output_offset);
-            output[g.output.Offset(b, oy, ox, oc)] = static_cast<int16_t>(std::min(std::max(v, q.clamp.min), q.clamp.max));
-          }
-        }
-      }
-    }
+template <bool kDepthwise, typename BiasT>
+void ConvInt16T(const ConvGeometry& g, const int16_t* input, const int8_t* filter, const BiasT* bias,
+                const ChannelRequant& q, int16_t* output) {
+  auto tap = [](int64_t acc, int16_t x, int8_t w) { return acc + static_cast<int64_t>(w) * x; };
+  auto finish = [&](int index, int oc, int64_t acc) {
+    if (bias) acc += static_cast<int64_t>(bias[oc]);
+    int32_t v = quant::MultiplyByQuantizedMultiplier(acc, q.multipliers[static_cast<size_t>(oc)], q.rounding);
+    v = quant::WrappingAdd(v, q.output_offset);
+    output[index] = static_cast<int16_t>(std::min(std::max(v, q.clamp.min), q.clamp.max));
+  };
+  if (kDepthwise) {
+    ConvolveDepthwise<int64_t>(g, input, filter, tap, finish);
+  } else {
+    Convolve<int64_t>(g, input, filter, tap, finish);
   }
 }
 
