@@ -1,6 +1,7 @@
 // `tfldbg dump MODEL --out DIR`: every node's inputs and outputs to .npy files
 // with a manifest (docs/dump-format.md).
 #include <atomic>
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <iostream>
@@ -11,6 +12,7 @@
 #include "cli/run_options.h"
 #include "dump/dump_writer.h"
 #include "dump/manifest.h"
+#include "observers/stats_observer.h"
 
 namespace tfldbg::cli {
 namespace {
@@ -28,7 +30,82 @@ struct DumpArgs {
   std::string ops;
   std::string tensors;
   bool no_constants = false;
+  bool stats_only = false;
+  std::string dataset;
+  std::string shard;
 };
+
+namespace fs = std::filesystem;
+
+// The samples of --dataset DIR: its .npy files (one-input models) or its
+// subdirectories (one .npy per input, as --inputs), sorted by name.
+Result<std::vector<std::string>> DatasetSamples(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return InvalidArgument("--dataset " + dir + ": not a directory");
+  std::vector<std::string> samples;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.is_directory() || entry.path().extension() == ".npy") samples.push_back(entry.path().string());
+  }
+  std::sort(samples.begin(), samples.end());
+  if (samples.empty()) return InvalidArgument("--dataset " + dir + ": no .npy files or sample directories in it");
+  return samples;
+}
+
+Result<std::pair<int, int>> ParseShard(const std::string& text) {
+  const size_t slash = text.find('/');
+  try {
+    if (slash == std::string::npos) throw std::invalid_argument("no slash");
+    const int i = std::stoi(text.substr(0, slash)), n = std::stoi(text.substr(slash + 1));
+    if (n < 1 || i < 0 || i >= n) throw std::invalid_argument("range");
+    return std::make_pair(i, n);
+  } catch (const std::exception&) {
+    return InvalidArgument("--shard '" + text + "': expected i/N with 0 <= i < N");
+  }
+}
+
+// --stats-only: streamed statistics of every tensor over one input or a
+// dataset; writes DIR/stats.json and a manifest that points at it.
+int RunStats(const DumpArgs& args, const ModelView& view, DumpDirectory& dir, const std::vector<std::string>& samples,
+             std::pair<int, int> shard) {
+  StatsObserver stats;
+  auto interp = Interpreter::Create(view, args.interpreter, &stats);
+  auto abandon = [&](const Status& why) {
+    std::error_code ec;
+    fs::remove_all(dir.staging(), ec);
+    return ReportError(why);
+  };
+  if (!interp.ok()) return abandon(interp.status());
+  int64_t ran = 0;
+  const size_t count = samples.empty() ? 1 : samples.size();
+  for (size_t index = 0; index < count; ++index) {
+    if (static_cast<int>(index % static_cast<size_t>(shard.second)) != shard.first) continue;
+    if (g_interrupted.load()) return abandon(Cancelled("interrupted after " + std::to_string(ran) + " samples"));
+    InputSpec spec = args.inputs;
+    if (!samples.empty()) {
+      if (fs::is_directory(samples[index])) {
+        spec.directory = samples[index];
+      } else {
+        spec.assignments.push_back("0=" + samples[index]);
+      }
+    }
+    auto used = SetInputs(*interp.value(), spec);
+    if (!used.ok()) return abandon(used.status());
+    stats.BeginSample(static_cast<int64_t>(index));
+    if (Status s = interp.value()->Invoke(); !s.ok()) return abandon(s);
+    ++ran;
+  }
+  nlohmann::json manifest = BuildManifest(*interp.value(), {}, {args.model, Sha256Hex(view.file_data(), view.file_size()),
+                                                                 nlohmann::json::array(), TFLDBG_VERSION});
+  manifest["stats"] = "stats.json";
+  manifest["run"]["dataset"] = {{"dir", args.dataset},
+                                {"samples", samples.size()},
+                                {"shard", std::to_string(shard.first) + "/" + std::to_string(shard.second)},
+                                {"samples_run", ran}};
+  if (Status s = WriteJsonFile(dir.staging() + "/stats.json", stats.ToJson(*interp.value())); !s.ok()) return abandon(s);
+  if (Status s = dir.Finish(manifest); !s.ok()) return abandon(s);
+  std::cerr << "tfldbg: wrote statistics of " << ran << " sample(s) to " << dir.target() << "/stats.json\n";
+  return kExitOk;
+}
 
 Status ParseSelection(const DumpArgs& args, CaptureOptions& capture) {
   if (!args.nodes.empty()) {
@@ -63,8 +140,31 @@ int RunDump(const DumpArgs& args) {
   if (Status s = ParseSelection(args, capture_options); !s.ok()) return ReportError(s);
   auto view = ModelView::LoadFile(args.model);
   if (!view.ok()) return ReportError(view.status());
+  if (!args.dataset.empty() && !args.stats_only) {
+    return ReportError(InvalidArgument("--dataset needs --stats-only (a full dump per sample would be huge; dump one "
+                                       "sample with --input)"));
+  }
+  if (!args.shard.empty() && args.dataset.empty()) return ReportError(InvalidArgument("--shard needs --dataset"));
+  std::vector<std::string> samples;
+  std::pair<int, int> shard{0, 1};
+  if (!args.dataset.empty()) {
+    auto listed = DatasetSamples(args.dataset);
+    if (!listed.ok()) return ReportError(listed.status());
+    samples = listed.value();
+  }
+  if (!args.shard.empty()) {
+    auto parsed = ParseShard(args.shard);
+    if (!parsed.ok()) return ReportError(parsed.status());
+    shard = parsed.value();
+  }
   auto dir = DumpDirectory::Begin(args.out, args.force);
   if (!dir.ok()) return ReportError(dir.status());
+  if (args.stats_only) {
+    auto previous = std::signal(SIGINT, OnInterrupt);
+    const int code = RunStats(args, view.value(), dir.value(), samples, shard);
+    std::signal(SIGINT, previous);
+    return code;
+  }
 
   NpyDirectorySink sink(dir->staging());
   capture_options.cancel = &g_interrupted;
@@ -121,6 +221,15 @@ CommandRunner AddDumpCommand(CLI::App& root) {
   app->add_option("--ops", args->ops, "LIST - only these ops, comma-separated (CONV_2D,ADD)");
   app->add_option("--tensors", args->tensors, "REGEX - only tensors whose names match (searched, ECMAScript)");
   app->add_flag("--no-constants", args->no_constants, "Do not store constant tensors (weights, biases)");
+  app->add_flag("--stats-only", args->stats_only,
+                "Store no arrays: stream per-tensor statistics (min, max, mean, std, NaN/Inf, share at qmin/qmax) "
+                "into DIR/stats.json");
+  app->add_option("--dataset", args->dataset,
+                  "With --stats-only: run every sample of DIR (its .npy files for one-input models, or one "
+                  "subdirectory of NAME.npy files per sample) and aggregate in one pass");
+  app->add_option("--shard", args->shard,
+                  "i/N: with --dataset, run only samples whose index % N == i; merge the shards' stats.json with "
+                  "`python -m tfldbg merge-stats`");
   return {app, [args]() { return RunDump(*args); }};
 }
 

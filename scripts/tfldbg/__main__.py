@@ -1,6 +1,7 @@
 """`python -m tfldbg COMMAND ...`: the analysis tools over dumps.
 
-Commands: reference (LiteRT's values as a dump), compare (two dumps).
+Commands: reference (LiteRT's values as a dump), compare (two dumps),
+merge-stats (stats of dataset shards into one).
 Exit codes: 0 success / within tolerance, 1 differences, 2 bad input.
 """
 
@@ -31,6 +32,19 @@ def _compare(args) -> int:
     return 0 if result else 1
 
 
+def _merge_stats(args) -> int:
+    import json
+
+    from tfldbg.stats import merge_stats
+
+    merged = merge_stats(args.inputs)
+    with open(args.out, "w") as f:
+        json.dump(merged, f, indent=1)
+    print(f"tfldbg merge-stats: {len(merged['samples'])} samples, {len(merged['tensors'])} tensors -> {args.out}",
+          file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tfldbg", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -54,6 +68,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--csv", metavar="FILE", help="also write the results as CSV")
     p.add_argument("--failures-only", action="store_true", help="list only the tensors that differ")
     p.set_defaults(run=_compare)
+
+    p = sub.add_parser("merge-stats", help="merge stats.json files of dataset shards into one (equal to a single run)")
+    p.add_argument("inputs", nargs="+", help="stats.json files written by `tfldbg dump --stats-only --shard i/N`")
+    p.add_argument("--out", "-o", required=True, help="merged stats.json to write")
+    p.set_defaults(run=_merge_stats)
 
     args = parser.parse_args(argv)
     try:

@@ -128,3 +128,51 @@ def test_incomplete_dumps_are_refused_by_the_reader(tmp_path):
     (tmp_path / "manifest.json").write_text(json.dumps({"format": "tfldbg-dump", "version": 1, "complete": False}))
     with pytest.raises(DumpError, match="incomplete"):
         load_dump(tmp_path)
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "digits"
+
+
+def test_stats_only_over_a_dataset_streams_without_arrays(tmp_path):
+    out = tmp_path / "stats"
+    run_tool("dump", str(EXAMPLE / "digits_int8.tflite"), "--out", str(out), "--stats-only",
+             "--dataset", str(EXAMPLE / "dataset"))
+    assert not any((out / "tensors").iterdir()), "--stats-only stores no arrays"
+    stats = json.loads((out / "stats.json").read_text())
+    assert len(stats["samples"]) == 64
+    # Check one tensor against numpy over the same samples: the graph input.
+    images = np.stack([np.load(p) for p in sorted((EXAMPLE / "dataset").glob("*.npy"))])
+    s = stats["tensors"]["0"]
+    assert s["count"] == images.size
+    assert s["min"] == float(images.min()) and s["max"] == float(images.max())
+    assert abs(s["mean"] - float(images.astype(np.float64).mean())) < 1e-9
+    assert 0 < stats["tensors"]["12"]["saturation"] < 1  # int8 ReLU output: many values at qmin
+    manifest = json.loads((out / "manifest.json").read_text())
+    jsonschema.validate(manifest, SCHEMA)
+    assert manifest["stats"] == "stats.json" and manifest["run"]["dataset"]["samples_run"] == 64
+
+
+def test_merged_shards_equal_one_run_exactly(tmp_path):
+    model, dataset = str(EXAMPLE / "digits_int8.tflite"), str(EXAMPLE / "dataset")
+    run_tool("dump", model, "--out", str(tmp_path / "all"), "--stats-only", "--dataset", dataset)
+    for i in range(3):
+        run_tool("dump", model, "--out", str(tmp_path / f"s{i}"), "--stats-only", "--dataset", dataset, "--shard", f"{i}/3")
+    from tfldbg.__main__ import main
+
+    assert main(["merge-stats", *[str(tmp_path / f"s{i}" / "stats.json") for i in (2, 0, 1)],
+                 "--out", str(tmp_path / "merged.json")]) == 0
+    whole = json.loads((tmp_path / "all" / "stats.json").read_text())
+    merged = json.loads((tmp_path / "merged.json").read_text())
+    assert merged["tensors"] == whole["tensors"]
+    assert [s["sample"] for s in merged["samples"]] == list(range(64))
+
+
+def test_dataset_needs_stats_only_and_bad_shards_are_one_line(tmp_path):
+    model, dataset = str(EXAMPLE / "digits_int8.tflite"), str(EXAMPLE / "dataset")
+    proc = run_tool("dump", model, "--out", str(tmp_path / "a"), "--dataset", dataset, check=False)
+    assert proc.returncode == 1 and "--dataset needs --stats-only" in proc.stderr
+    proc = run_tool("dump", model, "--out", str(tmp_path / "b"), "--stats-only", "--dataset", dataset, "--shard", "3/3",
+                    check=False)
+    assert proc.returncode == 1 and "--shard '3/3'" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == [], "a refused run leaves nothing behind"
