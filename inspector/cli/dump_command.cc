@@ -31,6 +31,7 @@ struct DumpArgs {
   std::string tensors;
   bool no_constants = false;
   bool stats_only = false;
+  int64_t inline_json = 0;
   std::string dataset;
   std::string shard;
 };
@@ -132,6 +133,7 @@ Status ParseSelection(const DumpArgs& args, CaptureOptions& capture) {
     }
   }
   capture.constants = !args.no_constants;
+  capture.inline_max_elements = args.inline_json;
   return Status::Ok();
 }
 
@@ -192,7 +194,7 @@ int RunDump(const DumpArgs& args) {
   auto previous = std::signal(SIGINT, OnInterrupt);
   const Status invoked = interp.value()->Invoke();
   std::signal(SIGINT, previous);
-  const nlohmann::json manifest = BuildManifest(*interp.value(), capture.steps(), run);
+  const nlohmann::json manifest = BuildManifest(*interp.value(), capture.steps(), run, capture.inlined());
   if (!invoked.ok()) {
     // Keep what was written, marked incomplete, where nobody mistakes it for a dump.
     const Status kept = dir->Abandon(manifest);
@@ -221,6 +223,9 @@ CommandRunner AddDumpCommand(CLI::App& root) {
   app->add_option("--ops", args->ops, "LIST - only these ops, comma-separated (CONV_2D,ADD)");
   app->add_option("--tensors", args->tensors, "REGEX - only tensors whose names match (searched, ECMAScript)");
   app->add_flag("--no-constants", args->no_constants, "Do not store constant tensors (weights, biases)");
+  app->add_option("--inline-json", args->inline_json,
+                  "N: also write the values of tensors with at most N elements into manifest.json (\"value\")")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 20));
   app->add_flag("--stats-only", args->stats_only,
                 "Store no arrays: stream per-tensor statistics (min, max, mean, std, NaN/Inf, share at qmin/qmax) "
                 "into DIR/stats.json");

@@ -11,9 +11,14 @@ namespace {
 
 nlohmann::json FileOrNull(const std::string& file) { return file.empty() ? nlohmann::json(nullptr) : nlohmann::json(file); }
 
-nlohmann::json Slots(const std::vector<SlotRecord>& slots) {
+nlohmann::json Slots(const std::vector<SlotRecord>& slots, const std::map<std::string, std::vector<double>>& inlined) {
   nlohmann::json out = nlohmann::json::array();
-  for (const SlotRecord& s : slots) out.push_back({{"slot", s.slot}, {"tensor", s.tensor}, {"file", FileOrNull(s.file)}});
+  for (const SlotRecord& s : slots) {
+    nlohmann::json slot = {{"slot", s.slot}, {"tensor", s.tensor}, {"file", FileOrNull(s.file)}};
+    auto it = inlined.find(s.file);
+    if (!s.file.empty() && it != inlined.end()) slot["value"] = it->second;
+    out.push_back(std::move(slot));
+  }
   return out;
 }
 
@@ -33,7 +38,7 @@ std::string Sha256Hex(const uint8_t* data, size_t size) {
 }
 
 nlohmann::json BuildManifest(const Interpreter& interp, const std::vector<StepRecord>& steps,
-                             const RunDescription& run) {
+                             const RunDescription& run, const std::map<std::string, std::vector<double>>& inlined) {
   const ModelView& view = interp.model();
   nlohmann::json m;
   m["format"] = "tfldbg-dump";
@@ -72,8 +77,8 @@ nlohmann::json BuildManifest(const Interpreter& interp, const std::vector<StepRe
                          {"op", s.op},
                          {"op_version", s.op_version},
                          {"options", OperatorOptionsJson(view.op(s.subgraph, s.node))},
-                         {"inputs", Slots(s.inputs)},
-                         {"outputs", Slots(s.outputs)},
+                         {"inputs", Slots(s.inputs, inlined)},
+                         {"outputs", Slots(s.outputs, inlined)},
                          {"time_ns", s.time_ns}});
   }
   m["steps"] = out_steps;

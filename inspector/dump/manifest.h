@@ -4,6 +4,7 @@
 //   nlohmann::json m = BuildManifest(interp, capture.steps(), run);
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,8 +21,11 @@ struct RunDescription {
   std::string tool_version;
 };
 
+// `inlined` (optional): values of small tensors by file, written next to
+// their file reference as "value" (--inline-json).
 nlohmann::json BuildManifest(const Interpreter& interp, const std::vector<StepRecord>& steps,
-                             const RunDescription& run);
+                             const RunDescription& run,
+                             const std::map<std::string, std::vector<double>>& inlined = {});
 
 // Lower-case hex SHA-256 of the bytes.
 std::string Sha256Hex(const uint8_t* data, size_t size);

@@ -48,6 +48,23 @@ Result<std::string> CaptureObserver::StoreValue(const Tensor& tensor, int subgra
   state.has_value = true;
   if (tensor.kind == TensorKind::kVariable) state.fingerprint = Fingerprint(tensor.bytes, tensor.byte_size);
   bytes_stored_ += tensor.byte_size;
+  if (tensor.element_count() <= options_.inline_max_elements) {
+    std::vector<double> values;
+    const int64_t n = tensor.element_count();
+    for (int64_t i = 0; i < n; ++i) {
+      switch (tensor.type) {
+        case DataType::kFloat32: values.push_back(tensor.data<float>()[i]); break;
+        case DataType::kInt8: values.push_back(tensor.data<int8_t>()[i]); break;
+        case DataType::kUInt8: values.push_back(tensor.data<uint8_t>()[i]); break;
+        case DataType::kInt16: values.push_back(tensor.data<int16_t>()[i]); break;
+        case DataType::kInt32: values.push_back(tensor.data<int32_t>()[i]); break;
+        case DataType::kInt64: values.push_back(static_cast<double>(tensor.data<int64_t>()[i])); break;
+        case DataType::kBool: values.push_back(tensor.bytes[i] != 0); break;
+        default: break;
+      }
+    }
+    if (static_cast<int64_t>(values.size()) == n) inlined_[file.value()] = std::move(values);
+  }
   return file;
 }
 

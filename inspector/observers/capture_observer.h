@@ -42,6 +42,7 @@ struct CaptureOptions {
   std::optional<std::regex> tensor_pattern;       // tensors whose names match (search)
   bool constants = true;                          // store constant inputs (once)
   const std::atomic<bool>* cancel = nullptr;      // when set, the run stops before the next node
+  int64_t inline_max_elements = 0;                // also keep values of tensors this small (--inline-json N)
 };
 
 struct SlotRecord {
@@ -70,6 +71,8 @@ class CaptureObserver : public NodeObserver {
   Status AfterNode(int step, const NodeContext& node, int64_t elapsed_ns) override;
 
   const std::vector<StepRecord>& steps() const { return steps_; }
+  // Values kept for inlining, by stored file name, as numbers in C order.
+  const std::map<std::string, std::vector<double>>& inlined() const { return inlined_; }
   uint64_t bytes_stored() const { return bytes_stored_; }
   // Stores a graph input before the run, so every consumer refers to it and
   // the manifest can name the file even when its consumers are filtered out.
@@ -91,6 +94,7 @@ class CaptureObserver : public NodeObserver {
   CaptureOptions options_;
   std::map<std::pair<int, int>, TensorState> tensors_;
   std::vector<StepRecord> steps_;
+  std::map<std::string, std::vector<double>> inlined_;
   uint64_t bytes_stored_ = 0;
 };
 

@@ -176,3 +176,12 @@ def test_dataset_needs_stats_only_and_bad_shards_are_one_line(tmp_path):
     assert proc.returncode == 1 and "--shard '3/3'" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == [], "a refused run leaves nothing behind"
+
+
+def test_inline_json_writes_small_tensors_into_the_manifest(reshape_model, tmp_path):
+    run_tool("dump", str(reshape_model), "--out", str(tmp_path / "d"), "--inline-json", "2")
+    manifest = json.loads((tmp_path / "d" / "manifest.json").read_text())
+    jsonschema.validate(manifest, SCHEMA)
+    shape_slot = manifest["steps"][0]["inputs"][1]  # the constant [4, 6]
+    assert shape_slot["value"] == [4, 6]
+    assert "value" not in manifest["steps"][0]["inputs"][0]  # 24 elements > 2
