@@ -1,8 +1,12 @@
 // `tfldbg dump MODEL --out DIR`: every node's inputs and outputs to .npy files
 // with a manifest (docs/dump-format.md).
 #include <atomic>
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -137,7 +141,40 @@ Status ParseSelection(const DumpArgs& args, CaptureOptions& capture) {
   return Status::Ok();
 }
 
+// A one-line progress display on a terminal, for runs longer than a moment;
+// nothing when stderr is not a terminal.
+class Progress {
+ public:
+  explicit Progress(int total) : total_(total), enabled_(::isatty(2) == 1), start_(std::chrono::steady_clock::now()) {}
+  void Update(int step, const std::string& op) {
+    if (!enabled_) return;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    if (seconds < 0.5 && step + 1 < total_) return;
+    std::fprintf(stderr, "\r[%d/%d] %-28s %.1fs", step + 1, total_, op.c_str(), seconds);
+    shown_ = true;
+  }
+  ~Progress() {
+    if (shown_) std::fprintf(stderr, "\n");
+  }
+
+ private:
+  int total_;
+  bool enabled_;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point start_;
+};
+
+int RunDumpInterruptible(const DumpArgs& args);
+
 int RunDump(const DumpArgs& args) {
+  // Ctrl-C from here on stops the run at the next node and leaves an incomplete dump.
+  auto previous = std::signal(SIGINT, OnInterrupt);
+  const int code = RunDumpInterruptible(args);
+  std::signal(SIGINT, previous);
+  return code;
+}
+
+int RunDumpInterruptible(const DumpArgs& args) {
   CaptureOptions capture_options;
   if (Status s = ParseSelection(args, capture_options); !s.ok()) return ReportError(s);
   auto view = ModelView::LoadFile(args.model);
@@ -161,15 +198,14 @@ int RunDump(const DumpArgs& args) {
   }
   auto dir = DumpDirectory::Begin(args.out, args.force);
   if (!dir.ok()) return ReportError(dir.status());
-  if (args.stats_only) {
-    auto previous = std::signal(SIGINT, OnInterrupt);
-    const int code = RunStats(args, view.value(), dir.value(), samples, shard);
-    std::signal(SIGINT, previous);
-    return code;
-  }
+  if (args.stats_only) return RunStats(args, view.value(), dir.value(), samples, shard);
 
   NpyDirectorySink sink(dir->staging());
   capture_options.cancel = &g_interrupted;
+  Progress* progress_display = nullptr;
+  capture_options.progress = [&progress_display](int step, const NodeContext& node) {
+    if (progress_display != nullptr) progress_display->Update(step, node.op_name);
+  };
   CaptureObserver capture(sink, capture_options);
   auto interp = Interpreter::Create(view.value(), args.interpreter, &capture);
   auto abandon = [&](const Status& why) {
@@ -191,9 +227,9 @@ int RunDump(const DumpArgs& args) {
     run.inputs.push_back({{"name", r.name}, {"tensor", r.tensor}, {"source", r.source}, {"file", file.value()}});
   }
 
-  auto previous = std::signal(SIGINT, OnInterrupt);
+  Progress progress(interp.value()->node_count());
+  progress_display = &progress;
   const Status invoked = interp.value()->Invoke();
-  std::signal(SIGINT, previous);
   const nlohmann::json manifest = BuildManifest(*interp.value(), capture.steps(), run, capture.inlined());
   if (!invoked.ok()) {
     // Keep what was written, marked incomplete, where nobody mistakes it for a dump.

@@ -1,4 +1,5 @@
 // The `tfldbg` command-line tool: one subcommand per job (see docs/cli.md).
+#include <csignal>
 #include <iostream>
 #include <vector>
 
@@ -28,6 +29,8 @@ int main(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
   spdlog::set_level(verbose ? spdlog::level::debug : spdlog::level::warn);
+  // A file-size limit (ulimit -f) must fail a write with one error line, not kill us.
+  std::signal(SIGXFSZ, SIG_IGN);
   for (const CommandRunner& command : commands) {
     if (!command.app->parsed()) continue;
     try {

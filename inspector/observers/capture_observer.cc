@@ -105,7 +105,6 @@ Status CaptureObserver::BeforeNode(int step, const NodeContext& node) {
 
 Status CaptureObserver::AfterNode(int step, const NodeContext& node, int64_t elapsed_ns) {
   StepRecord& record = steps_.back();
-  (void)step;
   record.time_ns = elapsed_ns;
   for (int slot = 0; slot < node.output_count(); ++slot) {
     const Tensor* tensor = node.outputs[static_cast<size_t>(slot)];
@@ -117,6 +116,7 @@ Status CaptureObserver::AfterNode(int step, const NodeContext& node, int64_t ela
     }
     record.outputs.push_back(std::move(s));
   }
+  if (options_.progress) options_.progress(step, node);
   return Status::Ok();
 }
 

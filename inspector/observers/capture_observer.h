@@ -14,6 +14,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -43,6 +44,7 @@ struct CaptureOptions {
   bool constants = true;                          // store constant inputs (once)
   const std::atomic<bool>* cancel = nullptr;      // when set, the run stops before the next node
   int64_t inline_max_elements = 0;                // also keep values of tensors this small (--inline-json N)
+  std::function<void(int step, const NodeContext& node)> progress;  // called after each captured node
 };
 
 struct SlotRecord {

@@ -185,3 +185,46 @@ def test_inline_json_writes_small_tensors_into_the_manifest(reshape_model, tmp_p
     shape_slot = manifest["steps"][0]["inputs"][1]  # the constant [4, 6]
     assert shape_slot["value"] == [4, 6]
     assert "value" not in manifest["steps"][0]["inputs"][0]  # 24 elements > 2
+
+
+def test_a_full_disk_is_one_line_and_leaves_no_dump(tmp_path):
+    """A file-size limit stands in for a full disk: the write fails, the dump does not appear."""
+    import subprocess
+
+    from tfldbg.tool import find_binary
+
+    out = tmp_path / "d"
+    cmd = f"ulimit -f 16; exec '{find_binary()}' dump '{EXAMPLE / 'digits_int8.tflite'}' --out '{out}' --seed 0"
+    proc = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True)
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "write failed: File too large" in lines[0], proc.stderr
+    assert not out.exists()
+    partial = [p for p in tmp_path.iterdir() if p.name.startswith(".d.tfldbg-partial")]
+    for p in partial:  # whatever is left says it is incomplete
+        assert json.loads((p / "manifest.json").read_text())["complete"] is False
+
+
+def test_ctrl_c_exits_130_and_the_dump_never_looks_complete(tmp_path, require_shared_models):
+    import signal
+    import subprocess
+    import time
+
+    from conftest import SHARED_MODELS
+    from tfldbg.tool import find_binary
+
+    model = SHARED_MODELS / "real" / "deeplabv3_257_mv_gpu_float.tflite"  # about a second of work
+    out = tmp_path / "d"
+    proc = subprocess.Popen([str(find_binary()), "dump", str(model), "--out", str(out), "--seed", "0"],
+                            stderr=subprocess.PIPE, text=True)
+    time.sleep(0.4)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    if proc.returncode == 0:
+        pytest.skip("the dump finished before the interrupt arrived")
+    assert proc.returncode == 130, err
+    assert "interrupted before" in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()
+    partial = [p for p in tmp_path.iterdir() if p.name.startswith(".d.tfldbg-partial")]
+    assert len(partial) == 1
+    assert json.loads((partial[0] / "manifest.json").read_text())["complete"] is False
