@@ -1,6 +1,8 @@
 #include "model/model_view.h"
 
 #include <algorithm>
+#include <climits>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 
@@ -286,6 +288,30 @@ Status ModelView::Check() const {
         if (scales != zero_points) {
           return InvalidModel(where + ": quantization has " + std::to_string(scales) + " scales but " +
                               std::to_string(zero_points) + " zero points");
+        }
+        // Zero points must be values of the tensor's type, and scales finite and
+        // non-negative: kernels offset and rescale with them, and a hostile value
+        // would overflow the integer arithmetic.
+        int64_t zp_min = INT32_MIN, zp_max = INT32_MAX;
+        switch (*type) {
+          case DataType::kInt8: zp_min = -128; zp_max = 127; break;
+          case DataType::kUInt8: zp_min = 0; zp_max = 255; break;
+          case DataType::kInt16: zp_min = -32768; zp_max = 32767; break;
+          case DataType::kInt4: zp_min = -8; zp_max = 7; break;
+          default: break;
+        }
+        for (uint32_t i = 0; i < zero_points; ++i) {
+          const int64_t zp = q->zero_point()->Get(i);
+          if (zp < zp_min || zp > zp_max) {
+            return InvalidModel(where + ": zero point " + std::to_string(zp) + " is outside " + DataTypeName(*type) +
+                                "'s range [" + std::to_string(zp_min) + ", " + std::to_string(zp_max) + "]");
+          }
+        }
+        for (uint32_t i = 0; i < scales; ++i) {
+          const float s = q->scale()->Get(i);
+          if (!(s >= 0.0f) || !std::isfinite(s)) {
+            return InvalidModel(where + ": scale " + std::to_string(s) + " is not a finite non-negative number");
+          }
         }
         if (scales > 1) {
           const int32_t axis = EffectiveQuantizedDimension(q->quantized_dimension(), shape, scales);

@@ -45,3 +45,19 @@ def test_missing_file_is_one_line(tmp_path):
 def test_usage_error_exits_2():
     proc = run_tool("info", check=False)
     assert proc.returncode == 2
+
+
+def test_quantization_out_of_the_types_range_is_refused(tmp_path):
+    import numpy as np
+
+    from tfldbg.opmodel import OpModelBuilder
+
+    b = OpModelBuilder()
+    x = b.input("x", "int8", [4], scale=0.1, zero_point=300)
+    y = b.output("y", "int8", [4], scale=0.1, zero_point=0)
+    b.op("RESHAPE", [x, b.constant("shape", np.array([4], np.int32))], [y])
+    path = b.save(tmp_path / "bad_zp.tflite")
+    proc = run_tool("info", str(path), check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == (f"tfldbg: error: {path}: subgraph 0, tensor 0 'x': zero point 300 is outside "
+                                   "int8's range [-128, 127]")

@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "kernels/math/padding.h"
+#include "quant/fixed_point.h"
 
 namespace tfldbg::math {
 
@@ -64,7 +65,7 @@ bool AveragePoolQuantized(const PoolGeometry& g, const T* input, int32_t lo, int
     int count = 0;
     for (int y = ya; y < yb; ++y) {
       for (int x = xa; x < xb; ++x) {
-        acc += input[g.input.Offset(b, y, x, c)];
+        acc = quant::WrappingAdd(acc, input[g.input.Offset(b, y, x, c)]);
         ++count;
       }
     }
@@ -73,7 +74,8 @@ bool AveragePoolQuantized(const PoolGeometry& g, const T* input, int32_t lo, int
       return;
     }
     // Round half away from zero, in integer arithmetic.
-    const int32_t average = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
+    const int64_t sum = acc;  // 64 bits: the rounding offset must not overflow
+    const int32_t average = static_cast<int32_t>(sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count);
     output[g.output.Offset(b, oy, ox, c)] = static_cast<T>(std::min(std::max(average, lo), hi));
   });
   return ok;
