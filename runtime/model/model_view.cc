@@ -15,6 +15,14 @@ constexpr uint64_t kMaxElements = uint64_t{1} << 62;
 // The verifier's default of 1M tables is too low for large models; depth 64 is ample.
 constexpr flatbuffers::uoffset_t kMaxVerifierTables = 1u << 26;
 
+// The verifier checks a vector's length prefix is 4-byte aligned, not that
+// 8-byte elements are: read int64 elements without assuming alignment.
+int64_t Int64At(const flatbuffers::Vector<int64_t>* v, uint32_t i) {
+  int64_t value;
+  std::memcpy(&value, v->Data() + static_cast<size_t>(i) * sizeof(int64_t), sizeof(value));
+  return value;
+}
+
 std::string Quote(const flatbuffers::String* s) {
   return s == nullptr ? std::string("''") : "'" + std::string(s->c_str(), s->size()) + "'";
 }
@@ -186,7 +194,7 @@ QuantParams ModelView::TensorQuant(int subgraph, int tensor) const {
   q.has_details = p->details_type() != tflite::QuantizationDetails::NONE;
   if (p->scale() == nullptr || p->zero_point() == nullptr) return q;
   q.scale.assign(p->scale()->begin(), p->scale()->end());
-  q.zero_point.assign(p->zero_point()->begin(), p->zero_point()->end());
+  for (uint32_t i = 0; i < p->zero_point()->size(); ++i) q.zero_point.push_back(Int64At(p->zero_point(), i));
   q.quantized_dimension =
       EffectiveQuantizedDimension(p->quantized_dimension(), TensorShape(subgraph, tensor), q.scale.size());
   return q;
@@ -301,7 +309,7 @@ Status ModelView::Check() const {
           default: break;
         }
         for (uint32_t i = 0; i < zero_points; ++i) {
-          const int64_t zp = q->zero_point()->Get(i);
+          const int64_t zp = Int64At(q->zero_point(), i);
           if (zp < zp_min || zp > zp_max) {
             return InvalidModel(where + ": zero point " + std::to_string(zp) + " is outside " + DataTypeName(*type) +
                                 "'s range [" + std::to_string(zp_min) + ", " + std::to_string(zp_max) + "]");
