@@ -193,8 +193,12 @@ class ConvKernelBase : public Kernel {
     if (options_.padding != math::Padding::kSame && options_.padding != math::Padding::kValid) {
       return node.InvalidModelError("unknown padding " + std::to_string(static_cast<int>(options_.padding)));
     }
-    if (options_.stride_w <= 0 || options_.stride_h <= 0 || options_.dilation_w <= 0 || options_.dilation_h <= 0) {
-      return node.InvalidModelError("strides and dilations must be positive, got stride " + std::to_string(options_.stride_h) +
+    // Positive, and small enough that the geometry arithmetic cannot overflow.
+    constexpr int kMaxStep = 1 << 16;
+    if (options_.stride_w <= 0 || options_.stride_h <= 0 || options_.dilation_w <= 0 || options_.dilation_h <= 0 ||
+        options_.stride_w > kMaxStep || options_.stride_h > kMaxStep || options_.dilation_w > kMaxStep ||
+        options_.dilation_h > kMaxStep) {
+      return node.InvalidModelError("strides and dilations must be in [1, 65536], got stride " + std::to_string(options_.stride_h) +
                                     "x" + std::to_string(options_.stride_w) + " dilation " + std::to_string(options_.dilation_h) +
                                     "x" + std::to_string(options_.dilation_w));
     }

@@ -28,8 +28,10 @@ class PoolKernel : public Kernel {
     if (o == nullptr) return node.InvalidModelError("Pool2DOptions are missing");
     const auto padding = static_cast<math::Padding>(o->padding());
     if (padding != math::Padding::kSame && padding != math::Padding::kValid) return node.InvalidModelError("unknown padding");
-    if (o->stride_h() <= 0 || o->stride_w() <= 0 || o->filter_height() <= 0 || o->filter_width() <= 0) {
-      return node.InvalidModelError("filter sizes and strides must be positive");
+    constexpr int kMaxStep = 1 << 16;
+    if (o->stride_h() <= 0 || o->stride_w() <= 0 || o->filter_height() <= 0 || o->filter_width() <= 0 ||
+        o->stride_h() > kMaxStep || o->stride_w() > kMaxStep || o->filter_height() > kMaxStep || o->filter_width() > kMaxStep) {
+      return node.InvalidModelError("filter sizes and strides must be in [1, 65536]");
     }
     TFLDBG_ASSIGN_OR_RETURN(activation_, FusedActivation(node, static_cast<int>(o->fused_activation_function())));
     g_.input = {input.dim(0), input.dim(1), input.dim(2), input.dim(3)};
