@@ -12,7 +12,9 @@ QuantizedMultiplier QuantizeMultiplier(double real, RoundingMode mode) {
   int exponent = 0;
   const double fraction = std::frexp(real, &exponent);  // real = fraction · 2^exponent, |fraction| in [0.5, 1)
   int64_t q = static_cast<int64_t>(std::round(fraction * static_cast<double>(int64_t{1} << 31)));
-  if (q == (int64_t{1} << 31) || q == -(int64_t{1} << 31)) {  // rounding carried into the next power of two
+  // Rounding carried into the next power of two. TFLite tests only the
+  // positive carry: -2^31 fits in int32 and is kept as it is.
+  if (q == (int64_t{1} << 31)) {
     q /= 2;
     ++exponent;
   }
@@ -26,12 +28,23 @@ QuantizedMultiplier QuantizeMultiplier(double real, RoundingMode mode) {
   return out;
 }
 
-QuantizedMultiplier QuantizeMultiplierSmallerThanOneExp(double real) {
-  return QuantizeMultiplier(real, RoundingMode::kDouble);
+// Both go through QuantizeMultiplier, so a single-rounding build also applies
+// the shift cap to GreaterThanOne (SOFTMAX's beta multiplier can reach it).
+QuantizedMultiplier QuantizeMultiplierSmallerThanOneExp(double real, RoundingMode mode) {
+  return QuantizeMultiplier(real, mode);
 }
 
-QuantizedMultiplier QuantizeMultiplierGreaterThanOne(double real) {
-  return QuantizeMultiplier(real, RoundingMode::kDouble);
+QuantizedMultiplier QuantizeMultiplierGreaterThanOne(double real, RoundingMode mode) {
+  return QuantizeMultiplier(real, mode);
+}
+
+int16_t DownScaleInt32ToInt16Multiplier(int32_t multiplier) {
+  // Adding the rounding offset would overflow int32 (and the int16 result)
+  // at the top of the range.
+  if (multiplier >= std::numeric_limits<int32_t>::max() - (1 << 15)) return std::numeric_limits<int16_t>::max();
+  const int64_t nudged = static_cast<int64_t>(multiplier) + (1 << 15);
+  // Floor shift without shifting a negative value (TFLite only sees m >= 0).
+  return static_cast<int16_t>(nudged >= 0 ? (nudged >> 16) : ~((~nudged) >> 16));
 }
 
 int32_t SaturatingRoundingDoublingHighMul(int32_t a, int32_t b) {
@@ -57,7 +70,8 @@ int32_t RoundingDivideByPOT(int32_t x, int exponent) {
 int64_t RoundingDivideByPOT64(int64_t x, int exponent) {
   if (exponent <= 0) return x;
   exponent = std::min(exponent, 63);
-  const int64_t mask = (int64_t{1} << exponent) - 1;
+  // The mask is built unsigned: 2^63 - 1 would overflow int64 on the way.
+  const int64_t mask = static_cast<int64_t>((uint64_t{1} << exponent) - 1);
   const int64_t remainder = x & mask;
   const int64_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
   const int64_t floor_div = x >= 0 ? (x >> exponent) : ~((~x) >> exponent);
@@ -89,7 +103,9 @@ int64_t FloorShift(uint64_t wrapped, int shift) {
 }
 
 int32_t SingleRounding(int32_t x, QuantizedMultiplier m) {
-  const int total_shift = std::max(1, 31 - m.shift);  // QuantizeMultiplier caps shift at 30 in this mode
+  // QuantizeMultiplier keeps the shift in [-31, 30] in this mode (total shift
+  // 1..62); the upper clamp only keeps hand-made multipliers free of UB.
+  const int total_shift = std::clamp(31 - m.shift, 1, 63);
   const uint64_t round = uint64_t{1} << (total_shift - 1);
   const uint64_t product = static_cast<uint64_t>(static_cast<int64_t>(x) * m.multiplier) + round;
   return static_cast<int32_t>(FloorShift(product, total_shift));
@@ -123,9 +139,11 @@ int32_t MultiplyByQuantizedMultiplier(int64_t x, QuantizedMultiplier m, Rounding
   }
   // Reduce the 31-bit multiplier to 16 bits (rounding, saturating) and use a
   // single 64-bit rounding shift: total_shift = 15 - shift.
+  // (The threshold differs from DownScaleInt32ToInt16Multiplier's, but both
+  // give 0x7FFF for every multiplier between them.)
   const int32_t reduced = m.multiplier < 0x7FFF0000 ? ((m.multiplier + (1 << 15)) >> 16) : 0x7FFF;
   // Valid 16x8 models have shift in [-31, 7]; other values only need to be safe.
-  const int total_shift = std::max(1, 15 - m.shift);
+  const int total_shift = std::clamp(15 - m.shift, 1, 63);
   const uint64_t round = uint64_t{1} << (total_shift - 1);
   const uint64_t product = static_cast<uint64_t>(x) * static_cast<uint64_t>(static_cast<int64_t>(reduced)) + round;
   return static_cast<int32_t>(FloorShift(product, total_shift));
@@ -143,7 +161,18 @@ IntRange TypeRange(DataType type) {
 
 IntRange QuantizedActivationRange(Activation activation, float scale, int32_t zero_point, DataType type) {
   const IntRange limits = TypeRange(type);
-  auto quantize = [&](float f) { return zero_point + static_cast<int32_t>(std::round(f / scale)); };
+  // TFLite: zero_point + (int32)std::round(f / scale), with a float division.
+  // A tiny or zero scale makes the quotient huge or infinite (UB in TFLite's
+  // cast); saturating keeps hostile models defined and never changes a value
+  // a valid model can produce.
+  auto quantize = [&](float f) -> int32_t {
+    const float q = std::round(f / scale);
+    if (std::isnan(q)) return zero_point;
+    const double clamped = std::clamp<double>(q, -4294967296.0, 4294967296.0);
+    return static_cast<int32_t>(std::clamp<int64_t>(static_cast<int64_t>(clamped) + zero_point,
+                                                    std::numeric_limits<int32_t>::min(),
+                                                    std::numeric_limits<int32_t>::max()));
+  };
   IntRange r = limits;
   switch (activation) {
     case Activation::kRelu:
@@ -164,13 +193,37 @@ IntRange QuantizedActivationRange(Activation activation, float scale, int32_t ze
 }
 
 FloatRange FloatActivationRange(Activation activation) {
-  const float inf = std::numeric_limits<float>::infinity();
+  const float lowest = std::numeric_limits<float>::lowest();
+  const float highest = std::numeric_limits<float>::max();
   switch (activation) {
-    case Activation::kRelu: return {0.0f, inf};
+    case Activation::kRelu: return {0.0f, highest};
     case Activation::kRelu6: return {0.0f, 6.0f};
     case Activation::kReluN1To1: return {-1.0f, 1.0f};
-    default: return {-inf, inf};
+    default: return {lowest, highest};
   }
+}
+
+std::array<uint8_t, 256> BuildLookupTableInt8(float in_scale, int32_t in_zero_point, float out_scale,
+                                              int32_t out_zero_point, float (*fn)(float), bool is_uint8) {
+  const int32_t qmin = is_uint8 ? 0 : -128;
+  const int32_t qmax = is_uint8 ? 255 : 127;
+  // TFLite multiplies by this reciprocal; dividing by out_scale can differ in
+  // the last float bit and flip an entry that sits on a .5.
+  const float inverse_scale = 1.0f / out_scale;
+  std::array<uint8_t, 256> table{};
+  for (int32_t q = qmin; q <= qmax; ++q) {
+    // int difference converted to float, then a float product: TFLite's order.
+    const float dequantized = in_scale * static_cast<float>(q - in_zero_point);
+    const float rescaled = std::round(fn(dequantized) * inverse_scale);
+    // The zero point is added in float, as TFLite does, before the cast.
+    const float shifted = rescaled + static_cast<float>(out_zero_point);
+    // TFLite casts to int32 unguarded (UB for NaN or huge values); saturate.
+    int32_t value = 0;
+    if (!std::isnan(shifted)) value = static_cast<int32_t>(std::clamp(shifted, -1e9f, 1e9f));
+    value = std::clamp(value, qmin, qmax);
+    table[static_cast<uint8_t>(q & 0xFF)] = static_cast<uint8_t>(value & 0xFF);
+  }
+  return table;
 }
 
 }  // namespace tfldbg::quant

@@ -12,6 +12,7 @@
 //   y = std::clamp(y, range.min, range.max);
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 #include "core/dtype.h"
@@ -28,12 +29,19 @@ struct QuantizedMultiplier {
 };
 
 // TFLite's QuantizeMultiplier: frexp, round the mantissa to 31 bits (carrying
-// into the exponent when it rounds up to 2^31), flush tiny values to zero. In
-// single-rounding builds the shift is also capped at 30.
+// into the exponent when it rounds up to +2^31), flush tiny values to zero. In
+// single-rounding builds the shift is also capped at 30. A negative real keeps
+// TFLite's asymmetry: a mantissa rounding to -2^31 is not carried and comes
+// back as INT32_MIN. Zero, NaN and infinities give {0, 0}.
 QuantizedMultiplier QuantizeMultiplier(double real, RoundingMode mode = RoundingMode::kDouble);
-// For real in (0, 1): the shift is <= 0. For real > 1: the shift is >= 0.
-QuantizedMultiplier QuantizeMultiplierSmallerThanOneExp(double real);
-QuantizedMultiplier QuantizeMultiplierGreaterThanOne(double real);
+// TFLite's two range-checked wrappers. TFLite aborts when the real is out of
+// range ((0, 1) and > 1 respectively); tfldbg has no exceptions, so these
+// return QuantizeMultiplier's answer regardless and the caller validates.
+QuantizedMultiplier QuantizeMultiplierSmallerThanOneExp(double real, RoundingMode mode = RoundingMode::kDouble);
+QuantizedMultiplier QuantizeMultiplierGreaterThanOne(double real, RoundingMode mode = RoundingMode::kDouble);
+// TFLite's DownScaleInt32ToInt16Multiplier (HARD_SWISH): round a 31-bit
+// multiplier to its top 16 bits, saturating to 0x7FFF.
+int16_t DownScaleInt32ToInt16Multiplier(int32_t multiplier);
 
 // round(a·b / 2^31), ties toward +inf; INT32_MIN·INT32_MIN saturates to INT32_MAX.
 int32_t SaturatingRoundingDoublingHighMul(int32_t a, int32_t b);
@@ -52,6 +60,9 @@ int32_t MultiplyByQuantizedMultiplierGreaterThanOne(int32_t x, QuantizedMultipli
 // reference code) first reduces the multiplier to 16 bits; single rounding
 // (what LiteRT's FULLY_CONNECTED computes, measured) keeps all 31 bits and
 // rounds once: (x·m + 2^(k-1)) >> k with k = 31 - shift.
+// Note: TFLite's own TFLITE_SINGLE_ROUNDING build of this overload also
+// reduces to 16 bits (common.cc); kSingle here follows the measurement, not
+// that build flag.
 int32_t MultiplyByQuantizedMultiplier(int64_t x, QuantizedMultiplier m, RoundingMode mode = RoundingMode::kDouble);
 
 // a + b with two's-complement wrap-around: what the hardware does when an
@@ -78,6 +89,16 @@ IntRange TypeRange(DataType type);
 // CalculateActivationRangeQuantized (bounds quantized with float division and
 // std::round, intersected with the type's range). TANH and SIGN_BIT: no clamp.
 IntRange QuantizedActivationRange(Activation activation, float scale, int32_t zero_point, DataType type);
+// TFLite's CalculateActivationRange<float>: no clamp is [lowest, max], not
+// [-inf, inf], so an overflowed +inf output is clamped to FLT_MAX as TFLite does.
 FloatRange FloatActivationRange(Activation activation);
+
+// LiteRT's LUTPopulate for int8/uint8 (LOGISTIC, TANH, ELU...): for each input
+// byte, dequantize in float, apply `fn`, multiply by 1/out_scale (a float
+// reciprocal, not a division), std::round, add the zero point, clamp to the
+// type. The table is indexed by the input's raw byte, (uint8_t)q, so an int8
+// table runs 0..127, -128..-1. Entries hold the output's raw byte.
+std::array<uint8_t, 256> BuildLookupTableInt8(float in_scale, int32_t in_zero_point, float out_scale,
+                                              int32_t out_zero_point, float (*fn)(float), bool is_uint8);
 
 }  // namespace tfldbg::quant

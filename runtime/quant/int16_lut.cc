@@ -4,33 +4,57 @@
 #include <cmath>
 
 namespace tfldbg::quant {
+namespace {
 
-void BuildInt16Lut(double (*fn)(double), double input_min, double input_max, double output_min, double output_max,
-                   int16_t* lut) {
-  constexpr int kSteps = 512;
-  const double step = (input_max - input_min) / kSteps;
-  const double half_step = step / 2;
-  const double output_scaling_inv = 65536.0 / (output_max - output_min);
-  const double table_min = -32768.0, table_max = 32767.0;
+template <typename FloatT>
+void BuildInt16LutIn(FloatT (*fn)(FloatT), FloatT input_min, FloatT input_max, FloatT output_min, FloatT output_max,
+                     int16_t* lut) {
+  constexpr int kSteps = kInt16LutSize - 1;
+  const FloatT step = (input_max - input_min) / kSteps;
+  const FloatT half_step = step / 2;
+  const FloatT output_scaling_inv = static_cast<FloatT>(65536) / (output_max - output_min);
+  const FloatT table_min = -32768, table_max = 32767;
   for (int i = 0; i < kSteps; ++i) {
-    const double value = fn(input_min + i * step);
-    const double value_midpoint = fn(input_min + i * step + half_step);
-    const double value_next = fn(input_min + (i + 1) * step);
-    const double sample = std::round(value * output_scaling_inv);
-    const double midpoint_interpolated = std::round((value_next * output_scaling_inv + std::round(value * output_scaling_inv)) / 2);
-    const double midpoint = std::round(value_midpoint * output_scaling_inv);
-    const double bias = std::round((midpoint_interpolated - midpoint) / 2);
+    // The three abscissae are computed as TFLite computes them (i·step, not
+    // an accumulated sum) so the float rounding matches.
+    const FloatT value = fn(input_min + i * step);
+    const FloatT value_midpoint = fn(input_min + i * step + half_step);
+    const FloatT value_next = fn(input_min + (i + 1) * step);
+    const FloatT sample = std::round(value * output_scaling_inv);
+    // Where straight-line interpolation from this entry would land at the
+    // segment midpoint, against the true midpoint; half that error is
+    // subtracted from the entry so the error is spread over the segment.
+    const FloatT midpoint_interpolated = std::round((value_next * output_scaling_inv + sample) / 2);
+    const FloatT midpoint = std::round(value_midpoint * output_scaling_inv);
+    const FloatT bias = std::round((midpoint_interpolated - midpoint) / 2);
     lut[i] = static_cast<int16_t>(std::min(std::max(sample - bias, table_min), table_max));
   }
+  // The end point only serves as the last segment's slope: no bias.
   lut[kSteps] = static_cast<int16_t>(std::min(std::max(std::round(fn(input_max) * output_scaling_inv), table_min), table_max));
 }
 
+}  // namespace
+
+void BuildInt16Lut(double (*fn)(double), double input_min, double input_max, double output_min, double output_max,
+                   int16_t* lut) {
+  BuildInt16LutIn(fn, input_min, input_max, output_min, output_max, lut);
+}
+
+void BuildInt16Lut(float (*fn)(float), float input_min, float input_max, float output_min, float output_max,
+                   int16_t* lut) {
+  BuildInt16LutIn(fn, input_min, input_max, output_min, output_max, lut);
+}
+
 int16_t Int16LutLookup(int16_t value, const int16_t* lut) {
-  const int index = 256 + (value >> 7);  // arithmetic shift of a small value: well defined for int
-  const int offset = value & 0x7f;
+  const int v = value;
+  // floor(v / 128) without shifting a negative number: index in [0, 511].
+  const int index = 256 + (v >= 0 ? (v >> 7) : ~((~v) >> 7));
+  const int offset = v & 0x7f;
   const int base = lut[index];
-  const int slope = lut[index + 1] - lut[index];
-  const int delta = (slope * offset + 64) >> 7;
+  const int16_t slope = static_cast<int16_t>(lut[index + 1] - lut[index]);
+  // |slope·offset + 64| < 2^22, so the floor shift is exact and safe.
+  const int scaled = slope * offset + 64;
+  const int delta = scaled >= 0 ? (scaled >> 7) : ~((~scaled) >> 7);
   return static_cast<int16_t>(base + delta);
 }
 

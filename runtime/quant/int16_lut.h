@@ -14,11 +14,19 @@ namespace tfldbg::quant {
 
 inline constexpr int kInt16LutSize = 513;
 
+// TFLite's gen_lut<FloatT, int16_t, int16_t>. The arithmetic is done in the
+// function's own float type: LiteRT builds some tables in double (the legacy
+// SOFTMAX path) and others in float (LUTPopulate<int16_t>), and the two can
+// differ in an entry, so pick the overload that matches the kernel copied.
 void BuildInt16Lut(double (*fn)(double), double input_min, double input_max, double output_min, double output_max,
                    int16_t* lut);
+void BuildInt16Lut(float (*fn)(float), float input_min, float input_max, float output_min, float output_max,
+                   int16_t* lut);
 
-// Looks up an int16 input (the full range maps onto the 512 segments) with
-// 7-bit linear interpolation.
+// TFLite's LUTLookup / generic_int16_table_lookup: the top 9 bits of the input
+// pick a segment, the low 7 bits interpolate (rounded, Q0.7). The slope is
+// kept in int16 as TFLite keeps it, so a segment rising by more than 32767
+// wraps exactly as it does there.
 int16_t Int16LutLookup(int16_t value, const int16_t* lut);
 
 }  // namespace tfldbg::quant
