@@ -20,19 +20,18 @@
   X(AVERAGE_POOL_2D, AveragePool2D)                    \
   X(MAX_POOL_2D, MaxPool2D)                            \
   /* kernels/activations.cc */                         \
-  X(SOFTMAX, Softmax)                                  \
-  /* kernels/elementwise_unary.cc */                   \
   X(HARD_SWISH, HardSwish)                             \
   X(LEAKY_RELU, LeakyRelu)                             \
   X(LOGISTIC, Logistic)                                \
+  X(PRELU, Prelu)                                      \
   X(RELU, Relu)                                        \
   X(RELU6, Relu6)                                      \
   X(RELU_N1_TO_1, ReluN1To1)                           \
+  X(SOFTMAX, Softmax)                                  \
   X(TANH, Tanh)                                        \
   /* kernels/arithmetic.cc */                          \
   X(ADD, Add)                                          \
   X(MUL, Mul)                                          \
-  X(PRELU, Prelu)                                      \
   X(SUB, Sub)                                          \
   /* kernels/quantize.cc */                            \
   X(DEQUANTIZE, Dequantize)                            \
