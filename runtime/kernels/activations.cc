@@ -14,6 +14,7 @@
 #include "kernels/kernel.h"
 #include "kernels/math/activations.h"
 #include "kernels/math/broadcast.h"
+#include "kernels/math/quantize.h"
 
 namespace tfldbg {
 namespace {
@@ -36,7 +37,7 @@ class SoftmaxKernel : public Kernel {
     TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, kSoftmaxInput, "input"));
     const Tensor& input = *node.input(kSoftmaxInput);
     Tensor& output = *node.output(0);
-    TFLDBG_RETURN_IF_ERROR(CheckRank(node, input, "input", 1, 6));
+    TFLDBG_RETURN_IF_ERROR(CheckRank(node, input, "input", 1, std::numeric_limits<int>::max()));  // any rank, last axis
     TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8, DataType::kInt16}));
     // int8 and uint8 inputs may also produce int16 (LiteRT's SoftmaxQuantized<In, int16_t>).
     const bool widening = (input.type == DataType::kInt8 || input.type == DataType::kUInt8) && output.type == DataType::kInt16;
@@ -150,14 +151,6 @@ void WriteQ(Tensor& t, int64_t i, int32_t v) {
     case DataType::kUInt8: t.data<uint8_t>()[i] = static_cast<uint8_t>(v); break;
     default: t.data<int16_t>()[i] = static_cast<int16_t>(v); break;
   }
-}
-
-// TFLite's CheckedLog2: log2 in float, true when within 1e-3 of an integer.
-bool CheckedLog2(float x, int* log2_rounded) {
-  const float x_log2 = std::log(x) * (1.0f / std::log(2.0f));
-  const float rounded = std::round(x_log2);
-  *log2_rounded = static_cast<int>(rounded);
-  return std::fabs(x_log2 - rounded) < 1e-3f;
 }
 
 class UnaryKernel : public Kernel {
@@ -276,11 +269,11 @@ class UnaryKernel : public Kernel {
   // onto 1/(3·4096) with a 15-bit multiplier, as LiteRT's Prepare derives it.
   Status PrepareInt16Sigmoid(const NodeContext& node, const Tensor& input, const Tensor& output) {
     int log2_out = 0;
-    if (!CheckedLog2(output.scale(), &log2_out) || log2_out != -15) {
+    if (!math::CheckedLog2(output.scale(), &log2_out) || log2_out != -15) {
       return node.UnsupportedError("int16 " + node.op_name + " output scale must be 2^-15, got " + FormatScale(output.scale()));
     }
     int log2_in = 0;
-    bool pot = CheckedLog2(input.scale(), &log2_in);
+    bool pot = math::CheckedLog2(input.scale(), &log2_in);
     const int left_shift = 12 + log2_in;
     pot = pot && (left_shift == 0 || (op_ == UnaryOp::kTanh && left_shift == 1));
     if (pot) {
@@ -370,8 +363,8 @@ constexpr int kPreluInput = 0;
 constexpr int kPreluAlpha = 1;
 
 // x >= 0 ? x : alpha·x, alpha broadcast against x (the output keeps x's shape).
-// Quantized: two requantizations (identity, and x·alpha) with the scales
-// combined in float.
+// Quantized (int8, uint8, and int16 with int8 alpha): two requantizations
+// (identity, and x·alpha) with the scales combined in float.
 class PreluKernel : public Kernel {
  public:
   Status Prepare(NodeContext& node) override {
@@ -382,8 +375,12 @@ class PreluKernel : public Kernel {
     const Tensor& x = *node.input(kPreluInput);
     const Tensor& alpha = *node.input(kPreluAlpha);
     Tensor& out = *node.output(kOutput);
-    TFLDBG_RETURN_IF_ERROR(CheckType(node, x, "input", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8}));
-    TFLDBG_RETURN_IF_ERROR(CheckSameType(node, x, "input", alpha, "alpha"));
+    TFLDBG_RETURN_IF_ERROR(CheckType(node, x, "input", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8, DataType::kInt16}));
+    if (x.type == DataType::kInt16) {  // LiteRT: int16 input with int8 alpha
+      TFLDBG_RETURN_IF_ERROR(CheckType(node, alpha, "alpha", {DataType::kInt8}));
+    } else {
+      TFLDBG_RETURN_IF_ERROR(CheckSameType(node, x, "input", alpha, "alpha"));
+    }
     TFLDBG_RETURN_IF_ERROR(CheckSameType(node, x, "input", out, "output"));
     if (!broadcast_.Init(x.shape, alpha.shape)) return node.UnsupportedError("alpha does not broadcast against the input");
     if (broadcast_.output_shape() != x.shape) {
@@ -419,13 +416,14 @@ class PreluKernel : public Kernel {
       }
       case DataType::kInt8: Quantized(x.data<int8_t>(), alpha.data<int8_t>(), out.data<int8_t>()); return Status::Ok();
       case DataType::kUInt8: Quantized(x.data<uint8_t>(), alpha.data<uint8_t>(), out.data<uint8_t>()); return Status::Ok();
+      case DataType::kInt16: Quantized(x.data<int16_t>(), alpha.data<int8_t>(), out.data<int16_t>()); return Status::Ok();
       default: return node.RuntimeFailure("unexpected input type");
     }
   }
 
  private:
-  template <typename T>
-  void Quantized(const T* a, const T* al, T* y) const {
+  template <typename T, typename A>
+  void Quantized(const T* a, const A* al, T* y) const {
     broadcast_.ForEach([&](int64_t o, int64_t i1, int64_t i2) {
       const int32_t v = a[i1] - zp_x_;
       int32_t r = v >= 0 ? quant::MultiplyByQuantizedMultiplier(v, identity_, rounding_)

@@ -8,6 +8,7 @@
 #include "kernels/conv_common.h"
 #include "kernels/math/arithmetic.h"
 #include "kernels/math/broadcast.h"
+#include "kernels/math/quantize.h"
 
 namespace tfldbg {
 namespace {
@@ -17,14 +18,6 @@ constexpr int kInput2 = 1;
 constexpr int kOutput = 0;
 
 enum class ArithmeticOp { kAdd, kSub, kMul };
-
-// TFLite's CheckedLog2: log2 in float, true when within 1e-3 of an integer.
-bool CheckedLog2(float x, int* log2_rounded) {
-  const float x_log2 = std::log(x) * (1.0f / std::log(2.0f));
-  const float rounded = std::round(x_log2);
-  *log2_rounded = static_cast<int>(rounded);
-  return std::fabs(x_log2 - rounded) < 1e-3f;
-}
 
 // A scale as "1e-07" rather than std::to_string's "0.000000".
 std::string FormatScale(float scale) {
@@ -101,8 +94,8 @@ class ArithmeticKernel : public Kernel {
     }
     if (a.type == DataType::kInt16 && pot_scale_int16) {
       int log2_a = 0, log2_b = 0, log2_out = 0;
-      const bool all_pot = CheckedLog2(a.scale(), &log2_a) & CheckedLog2(b.scale(), &log2_b) &
-                           CheckedLog2(out.scale(), &log2_out);
+      const bool all_pot = math::CheckedLog2(a.scale(), &log2_a) & math::CheckedLog2(b.scale(), &log2_b) &
+                           math::CheckedLog2(out.scale(), &log2_out);
       if (all_pot) return PreparePot(node, log2_a - log2_out, log2_b - log2_out, clamp);
     }
     add_.subtract = op_ == ArithmeticOp::kSub;

@@ -397,3 +397,48 @@ def test_sub_output_factor_above_one_is_refused(tmp_path):
     y = b.output("y", "int8", [4], scale=1e-7, zero_point=0)
     b.op("SUB", [x1, x2], [y], version=2)
     refused(b, tmp_path, "undefined in LiteRT")
+
+
+PRELU_WIDE = [("int16", [2, 5, 3], [3]), ("int16", [2, 5, 3], [2, 5, 3]), ("int8", [2, 1, 3, 2, 2], [1, 3, 1, 2]),
+              ("float32", [2, 1, 3, 2, 2], [2, 1, 3, 2, 2]), ("float32", [2, 1, 3, 2, 2], [1, 3, 1, 2]),
+              ("uint8", [1, 2, 1, 3, 2, 2], [2, 1, 3, 1, 2])]
+
+
+@pytest.mark.parametrize("dtype,shape,alpha_shape", PRELU_WIDE, ids=[f"{t}-{len(s)}d-a{len(a)}d" for t, s, a in PRELU_WIDE])
+def test_prelu_int16_and_high_rank(tmp_path, dtype, shape, alpha_shape):
+    b = OpModelBuilder()
+    u8 = 128 if dtype == "uint8" else 0
+    q = {} if dtype == "float32" else {"scale": 0.0004 if dtype == "int16" else 0.05, "zero_point": 0 if dtype == "int16" else 4 + u8}
+    qa = {} if dtype == "float32" else {"scale": 0.004, "zero_point": -20 + u8}
+    qo = {} if dtype == "float32" else {"scale": 0.0003 if dtype == "int16" else 0.03, "zero_point": 0 if dtype == "int16" else -3 + u8}
+    x = b.input("x", dtype, shape, **q)
+    values = rng.uniform(-0.5, 1.5, alpha_shape).astype(np.float32) if dtype == "float32" else \
+        rng.integers(0, 256, alpha_shape).astype(np.uint8) if dtype == "uint8" else rng.integers(-128, 128, alpha_shape).astype(np.int8)
+    alpha = b.constant("alpha", values, **qa)
+    y = b.output("y", dtype, shape, **qo)
+    b.op("PRELU", [x, alpha], [y])
+    check(b, tmp_path, {0: wide_floats(shape, 3.0)} if dtype == "float32" else None)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int8"])
+def test_softmax_rank_7(tmp_path, dtype):
+    shape = [2, 1, 2, 1, 3, 1, 5]
+    b = OpModelBuilder()
+    qi = {} if dtype == "float32" else {"scale": 0.2, "zero_point": 1}
+    qo = {} if dtype == "float32" else {"scale": 1 / 256, "zero_point": -128}
+    x = b.input("x", dtype, shape, **qi)
+    y = b.output("y", dtype, shape, **qo)
+    b.op("SOFTMAX", [x], [y], options={"beta": 1.0}, version=2)
+    check(b, tmp_path, {0: wide_floats(shape, 5.0)} if dtype == "float32" else None)
+
+
+@pytest.mark.parametrize("op,dtype", [("ADD", "int8"), ("MUL", "float32"), ("SUB", "uint8")])
+def test_arithmetic_equal_shapes_rank_7(tmp_path, op, dtype):
+    shape = [2, 1, 2, 1, 3, 1, 2]
+    b = OpModelBuilder()
+    q = {} if dtype == "float32" else {"scale": 0.05, "zero_point": 3 if dtype == "int8" else 130}
+    x1 = b.input("x1", dtype, shape, **q)
+    x2 = b.input("x2", dtype, shape, **q)
+    y = b.output("y", dtype, shape, **({} if dtype == "float32" else {"scale": 0.08, "zero_point": -1 if dtype == "int8" else 120}))
+    b.op(op, [x1, x2], [y], options={"fused_activation_function": "NONE"}, version=2)
+    check(b, tmp_path, {0: wide_floats(shape), 1: wide_floats(shape)} if dtype == "float32" else None)

@@ -1,4 +1,5 @@
-// N-D broadcasting (NumPy rules, up to 6 dimensions) for elementwise ops.
+// N-D broadcasting (NumPy rules, up to 6 dimensions; equal shapes of any rank)
+// for elementwise ops.
 //
 //   Broadcast b;
 //   if (!b.Init(shape1, shape2)) ...incompatible...
@@ -16,8 +17,14 @@ class Broadcast {
  public:
   static constexpr int kMaxRank = 6;
 
-  // False when the shapes cannot broadcast or have more than kMaxRank dims.
+  // False when the shapes cannot broadcast or, differing, have more than
+  // kMaxRank dims (equal shapes of any rank walk flat, as LiteRT's kernels do).
   bool Init(const std::vector<int32_t>& a, const std::vector<int32_t>& b) {
+    if (a == b) {
+      output_ = a;
+      same_shape_ = true;
+      return true;
+    }
     const size_t rank = std::max(a.size(), b.size());
     if (rank > kMaxRank) return false;
     output_.assign(rank, 1);
@@ -41,7 +48,7 @@ class Broadcast {
       sa *= pa[static_cast<size_t>(i)];
       sb *= pb[static_cast<size_t>(i)];
     }
-    same_shape_ = a == b;
+    same_shape_ = false;
     return true;
   }
 

@@ -47,6 +47,15 @@ inline float DequantizePerChannel(int32_t q, float scale, int32_t zero_point) {
   return static_cast<float>(q - zero_point) * scale;
 }
 
+// TFLite's CheckedLog2 (the int16 power-of-two paths of ADD, SUB, LOGISTIC,
+// TANH): log2 computed in float, rounded; true when within 1e-3 of an integer.
+inline bool CheckedLog2(float x, int* log2_rounded) {
+  const float x_log2 = std::log(x) * (1.0f / std::log(2.0f));
+  const float rounded = std::round(x_log2);
+  *log2_rounded = static_cast<int>(rounded);
+  return std::fabs(x_log2 - rounded) < 1e-3f;
+}
+
 // IEEE half to float, exactly (subnormals, infinities and NaN payloads kept).
 inline float HalfToFloat(uint16_t h) {
   const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;

@@ -59,7 +59,12 @@ TEST(Broadcast, SixDimensionsAndRefusals) {
   EXPECT_EQ(b.output_shape(), (std::vector<int32_t>{2, 1, 1, 1, 3, 2}));
   EXPECT_EQ(Walk(b).size(), 12u);
   EXPECT_FALSE(b.Init({2, 3}, {3, 2}));
-  EXPECT_FALSE(b.Init({1, 1, 1, 1, 1, 1, 1}, {1}));  // 7-D
+  EXPECT_FALSE(b.Init({1, 1, 1, 1, 1, 1, 1}, {1}));  // 7-D broadcast
+  ASSERT_TRUE(b.Init({2, 1, 1, 1, 1, 1, 3}, {2, 1, 1, 1, 1, 1, 3}));  // 7-D, equal: flat
+  EXPECT_EQ(Walk(b).size(), 6u);
+  ASSERT_TRUE(b.Init({2, 3}, {3}));  // re-initialised after an equal-shape use
+  EXPECT_EQ(Walk(b).size(), 6u);
+  EXPECT_EQ(std::get<2>(Walk(b)[4]), 1);
 }
 
 TEST(Broadcast, ZeroSizedOutputVisitsNothing) {

@@ -57,6 +57,18 @@ TEST(Dequantize, WidensTheScale) {
   EXPECT_EQ(Dequantize(-32768, 1.0, 0), -32768.0f);
 }
 
+TEST(CheckedLog2, NearPowersOfTwoOnly) {
+  int log2 = 0;
+  EXPECT_TRUE(CheckedLog2(1.0f / 4096, &log2));
+  EXPECT_EQ(log2, -12);
+  EXPECT_TRUE(CheckedLog2(1.0f / 4096 * 1.0005f, &log2));  // within 1e-3 of an integer log2
+  EXPECT_EQ(log2, -12);
+  EXPECT_FALSE(CheckedLog2(0.001f, &log2));
+  EXPECT_FALSE(CheckedLog2(3.0f, &log2));
+  EXPECT_TRUE(CheckedLog2(32768.0f, &log2));
+  EXPECT_EQ(log2, 15);
+}
+
 TEST(HalfToFloat, ExactForEveryClass) {
   EXPECT_EQ(HalfToFloat(0x0000), 0.0f);
   EXPECT_TRUE(std::signbit(HalfToFloat(0x8000)));
