@@ -256,7 +256,7 @@ class UnaryKernel : public Kernel {
   // int8/uint8: LiteRT's LUTPopulate. LOGISTIC requires the output scale 1/256.
   Status PrepareTable(const NodeContext& node, const Tensor& input, const Tensor& output) {
     if (op_ == UnaryOp::kLogistic && output.scale() != 1.0f / 256) {
-      return node.UnsupportedError("LOGISTIC int8/uint8 output scale must be 1/256, got " + FormatScale(output.scale()));
+      return node.UnsupportedError("int8/uint8 output scale must be 1/256, got " + FormatScale(output.scale()));
     }
     table_ = quant::BuildLookupTableInt8(input.scale(), input.zero_point(), output.scale(), output.zero_point(),
                                          op_ == UnaryOp::kLogistic ? math::LogisticForTable : math::TanhFloat,
@@ -270,7 +270,7 @@ class UnaryKernel : public Kernel {
   Status PrepareInt16Sigmoid(const NodeContext& node, const Tensor& input, const Tensor& output) {
     int log2_out = 0;
     if (!math::CheckedLog2(output.scale(), &log2_out) || log2_out != -15) {
-      return node.UnsupportedError("int16 " + node.op_name + " output scale must be 2^-15, got " + FormatScale(output.scale()));
+      return node.UnsupportedError("int16 output scale must be 2^-15, got " + FormatScale(output.scale()));
     }
     int log2_in = 0;
     bool pot = math::CheckedLog2(input.scale(), &log2_in);

@@ -1,5 +1,5 @@
 // QUANTIZE (float32 -> int8/uint8/int16, per-tensor or per-channel; integer
-// requantization int8/uint8/int16 -> int8/uint8/int16 as LiteRT pairs them)
+// requantization int8/uint8 -> int8/uint8/int16 and int16 -> int8/int16)
 // and DEQUANTIZE (int8/uint8/int16 per-tensor or per-channel, float16 ->
 // float32), as LiteRT's reference kernels compute them. A DEQUANTIZE of a
 // constant is computed once, in Prepare, into storage the kernel owns.
@@ -51,12 +51,11 @@ class QuantizeKernel : public Kernel {
     const Tensor& input = *node.input(kInput);
     Tensor& output = *node.output(kOutput);
     TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8, DataType::kInt16}));
-    // LiteRT's pairs: float -> int8/uint8/int16; int8 -> int8/uint8/int16;
-    // uint8 -> uint8/int8; int16 -> int8/int16.
-    switch (input.type) {
-      case DataType::kUInt8: TFLDBG_RETURN_IF_ERROR(CheckType(node, output, "output", {DataType::kInt8, DataType::kUInt8})); break;
-      case DataType::kInt16: TFLDBG_RETURN_IF_ERROR(CheckType(node, output, "output", {DataType::kInt8, DataType::kInt16})); break;
-      default: TFLDBG_RETURN_IF_ERROR(CheckType(node, output, "output", {DataType::kInt8, DataType::kUInt8, DataType::kInt16})); break;
+    // LiteRT's pairs: float, int8, uint8 -> int8/uint8/int16; int16 -> int8/int16.
+    if (input.type == DataType::kInt16) {
+      TFLDBG_RETURN_IF_ERROR(CheckType(node, output, "output", {DataType::kInt8, DataType::kInt16}));
+    } else {
+      TFLDBG_RETURN_IF_ERROR(CheckType(node, output, "output", {DataType::kInt8, DataType::kUInt8, DataType::kInt16}));
     }
     TFLDBG_RETURN_IF_ERROR(SetOutputShape(node, output, input.shape));
     if (output.quant.empty()) return node.InvalidModelError("the output needs a scale and zero point");
@@ -127,7 +126,11 @@ class DequantizeKernel : public Kernel {
     if (input.type != DataType::kFloat16) {
       if (input.quant.empty()) return node.InvalidModelError("the input needs scales and zero points");
       if (input.type == DataType::kInt16 && input.zero_point() != 0) return node.UnsupportedError("int16 input needs zero point 0");
-      if (input.quant.per_channel()) TFLDBG_RETURN_IF_ERROR(ChannelLayout(node, input, "input", &axis_, &inner_));
+      if (input.quant.per_channel()) {
+        // LiteRT's per-channel DEQUANTIZE takes int8 and uint8 ("Type 7 not supported for per-channel").
+        if (input.type == DataType::kInt16) return node.UnsupportedError("per-channel int16 input (LiteRT has no such path)");
+        TFLDBG_RETURN_IF_ERROR(ChannelLayout(node, input, "input", &axis_, &inner_));
+      }
     }
     if (input.is_constant()) {
       // Constant weights (float16 models, weight-only quantization): convert once.

@@ -337,7 +337,7 @@ REQUANT = [("int8", 0.02, -3, "int8", 0.05, 10), ("int8", 0.02, 5, "uint8", 0.02
            ("uint8", 0.02, 133, "int8", 0.02, 5), ("uint8", 0.1, 128, "uint8", 0.01, 100),
            ("uint8", 0.1, 120, "int8", 0.3, -7), ("int8", 0.05, 1, "int16", 0.0003, 0),
            ("int16", 0.0003, 0, "int8", 0.02, -2), ("int16", 0.0003, 0, "int16", 0.0011, 0),
-           ("int8", 0.02, 0, "int8", 0.0001, 0)]
+           ("int8", 0.02, 0, "int8", 0.0001, 0), ("uint8", 0.02, 130, "int16", 0.0005, 0)]
 
 
 @pytest.mark.parametrize("src,s_in,z_in,dst,s_out,z_out", REQUANT, ids=[f"{r[0]}-to-{r[3]}-{i}" for i, r in enumerate(REQUANT)])
@@ -353,11 +353,10 @@ def test_requantize(tmp_path, src, s_in, z_in, dst, s_out, z_out):
 @pytest.mark.parametrize("per_channel", [False, True])
 @pytest.mark.parametrize("constant", [False, True])
 def test_dequantize(tmp_path, dtype, per_channel, constant):
-    if per_channel and dtype != "int8":
-        pytest.skip("LiteRT's per-channel DEQUANTIZE is for int8 weights")
     b = OpModelBuilder()
     shape = [4, 3, 5]
-    q = {"scale": [0.01, 0.2, 0.03], "zero_point": [0, 0, 0], "quantized_dimension": 1} if per_channel else \
+    zps = {"int8": [0, -3, 7], "uint8": [128, 0, 255], "int16": [0, 0, 0]}[dtype]
+    q = {"scale": [0.01, 0.2, 0.03], "zero_point": zps, "quantized_dimension": 1} if per_channel else \
         {"scale": 0.037, "zero_point": {"int8": -9, "uint8": 140, "int16": 0}[dtype]}
     if constant:
         info = np.iinfo(dtype)
@@ -371,7 +370,18 @@ def test_dequantize(tmp_path, dtype, per_channel, constant):
         x = b.input("x", dtype, shape, **q)
         y = b.output("y", "float32", shape)
         b.op("DEQUANTIZE", [x], [y], version=2 if dtype != "int16" else 4)
+    if per_channel and dtype == "int16":  # LiteRT: "Type 7 not supported for per-channel"
+        refused(b, tmp_path, "per-channel int16")
+        return
     check(b, tmp_path)
+
+
+def test_quantize_int16_to_uint8_is_refused(tmp_path):
+    b = OpModelBuilder()
+    x = b.input("x", "int16", [4], scale=0.001, zero_point=0)
+    y = b.output("y", "uint8", [4], scale=0.01, zero_point=128)
+    b.op("QUANTIZE", [x], [y], version=2)
+    refused(b, tmp_path, "output")
 
 
 def test_dequantize_float16_constant(tmp_path):
