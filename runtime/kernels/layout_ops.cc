@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "kernels/kernel.h"
+#include "kernels/math/transpose.h"
 
 namespace tfldbg {
 namespace {
@@ -13,7 +14,7 @@ namespace {
 // Reads a constant int32/int64 tensor into int64 values, or fails.
 Status ReadConstantInts(const NodeContext& node, const Tensor& t, const char* name, std::vector<int64_t>& out) {
   if (!t.is_constant() || (t.type != DataType::kInt32 && t.type != DataType::kInt64)) {
-    return node.UnsupportedError(std::string(name) + " must be a constant int32/int64 tensor");
+    return node.UnsupportedError(std::string(name) + " must be a constant int32/int64 tensor (computed ones come with dynamic shapes)");
   }
   out.resize(static_cast<size_t>(t.element_count()));
   for (int64_t i = 0; i < t.element_count(); ++i) {
@@ -137,22 +138,7 @@ class TransposeKernel : public Kernel {
 
   Status Eval(NodeContext& node) override {
     const Tensor& input = *node.input(0);
-    Tensor& output = *node.output(0);
-    const int rank = input.rank();
-    const size_t element = static_cast<size_t>(DataTypeBits(input.type) / 8);
-    std::vector<int64_t> in_stride(static_cast<size_t>(rank), 1);
-    for (int d = rank - 2; d >= 0; --d) in_stride[static_cast<size_t>(d)] = in_stride[static_cast<size_t>(d + 1)] * input.dim(d + 1);
-    std::vector<int32_t> index(static_cast<size_t>(rank), 0);
-    const int64_t n = output.element_count();
-    for (int64_t o = 0; o < n; ++o) {
-      int64_t src = 0;
-      for (int d = 0; d < rank; ++d) src += index[static_cast<size_t>(d)] * in_stride[static_cast<size_t>(perm_[static_cast<size_t>(d)])];
-      std::memcpy(output.bytes + static_cast<size_t>(o) * element, input.bytes + static_cast<size_t>(src) * element, element);
-      for (int d = rank - 1; d >= 0; --d) {
-        if (++index[static_cast<size_t>(d)] < output.dim(d)) break;
-        index[static_cast<size_t>(d)] = 0;
-      }
-    }
+    math::Transpose(input.shape, perm_, static_cast<size_t>(DataTypeBits(input.type) / 8), input.bytes, node.output(0)->bytes);
     return Status::Ok();
   }
 
@@ -160,98 +146,48 @@ class TransposeKernel : public Kernel {
   std::vector<int> perm_;
 };
 
-// STRIDED_SLICE with constant begin/end/strides, begin/end/shrink masks and
-// offset mode, following LiteRT's start/stop rules (negative indices wrap,
-// then clamp; a shrunk axis takes exactly one element).
+// STRIDED_SLICE with constant begin/end/strides and every mask (begin, end,
+// ellipsis, new axis, shrink) and offset mode, resolved as LiteRT's
+// strided_slice.cc does (math/transpose.h).
 class StridedSliceKernel : public Kernel {
  public:
   Status Prepare(NodeContext& node) override {
     TFLDBG_RETURN_IF_ERROR(CheckInputCount(node, 4, 4));
     TFLDBG_RETURN_IF_ERROR(CheckOutputCount(node, 1));
-    for (int i = 0; i < 4; ++i) TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, i, i == 0 ? "input" : "begin/end/strides"));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, 0, "input"));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, 1, "begin"));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, 2, "end"));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, 3, "strides"));
     const Tensor& input = *node.input(0);
     Tensor& output = *node.output(0);
     TFLDBG_RETURN_IF_ERROR(CheckSameType(node, input, "input", output, "output"));
-    TFLDBG_RETURN_IF_ERROR(CheckRank(node, input, "input", 1, 5));
+    TFLDBG_RETURN_IF_ERROR(CheckRank(node, input, "input", 0, 6));
     if (DataTypeBits(input.type) < 8) return node.UnsupportedError(std::string(DataTypeName(input.type)) + " input");
-    const auto* o = node.options<tflite::StridedSliceOptions>();
-    const int begin_mask = o ? o->begin_mask() : 0, end_mask = o ? o->end_mask() : 0;
-    const int shrink_mask = o ? o->shrink_axis_mask() : 0;
-    if (o && (o->ellipsis_mask() != 0 || o->new_axis_mask() != 0)) {
-      return node.UnsupportedError("ellipsis_mask and new_axis_mask are not supported yet");
+    math::StridedSliceSpec spec;
+    if (const auto* o = node.options<tflite::StridedSliceOptions>()) {
+      spec.begin_mask = static_cast<uint32_t>(o->begin_mask());
+      spec.end_mask = static_cast<uint32_t>(o->end_mask());
+      spec.ellipsis_mask = static_cast<uint32_t>(o->ellipsis_mask());
+      spec.new_axis_mask = static_cast<uint32_t>(o->new_axis_mask());
+      spec.shrink_axis_mask = static_cast<uint32_t>(o->shrink_axis_mask());
+      spec.offset = o->offset();
     }
-    std::vector<int64_t> begin, end, strides;
-    TFLDBG_RETURN_IF_ERROR(ReadConstantInts(node, *node.input(1), "begin", begin));
-    TFLDBG_RETURN_IF_ERROR(ReadConstantInts(node, *node.input(2), "end", end));
-    TFLDBG_RETURN_IF_ERROR(ReadConstantInts(node, *node.input(3), "strides", strides));
-    const int rank = input.rank();
-    if (begin.size() != end.size() || begin.size() != strides.size() || begin.size() > static_cast<size_t>(rank)) {
-      return node.InvalidModelError("begin, end and strides must have the same length, at most the input's rank");
-    }
-    start_.assign(static_cast<size_t>(rank), 0);
-    stride_.assign(static_cast<size_t>(rank), 1);
-    count_.assign(static_cast<size_t>(rank), 0);
-    std::vector<int32_t> shape;
-    for (int axis = 0; axis < rank; ++axis) {
-      const int64_t size = input.dim(axis);
-      const bool given = static_cast<size_t>(axis) < begin.size();
-      const int64_t stride = given ? strides[static_cast<size_t>(axis)] : 1;
-      if (stride == 0) return node.InvalidModelError("stride 0 on axis " + std::to_string(axis));
-      int64_t start = given ? begin[static_cast<size_t>(axis)] : 0;
-      int64_t stop = given ? end[static_cast<size_t>(axis)] : size;
-      if (given && o && o->offset()) stop += start;
-      const bool shrink = (shrink_mask >> axis) & 1;
-      if (size == 0) {
-        start = stop = 0;
-      } else {
-        if (!given || ((begin_mask >> axis) & 1)) start = stride > 0 ? std::numeric_limits<int32_t>::lowest() : std::numeric_limits<int32_t>::max();
-        if (start < 0) start += size;
-        start = stride > 0 ? std::clamp<int64_t>(start, 0, size) : std::clamp<int64_t>(start, -1, size - 1);
-        if (shrink) {
-          stop = start + 1;
-        } else {
-          if (!given || ((end_mask >> axis) & 1)) stop = stride > 0 ? std::numeric_limits<int32_t>::max() : std::numeric_limits<int32_t>::lowest();
-          if (stop < 0) stop += size;
-          stop = stride > 0 ? std::clamp<int64_t>(stop, 0, size) : std::clamp<int64_t>(stop, -1, size - 1);
-        }
-      }
-      int64_t count = static_cast<int64_t>(std::ceil(static_cast<double>(stop - start) / static_cast<double>(stride)));
-      count = std::max<int64_t>(count, 0);
-      if (shrink && count != 1) return node.InvalidModelError("a shrunk axis must select one element");
-      start_[static_cast<size_t>(axis)] = start;
-      stride_[static_cast<size_t>(axis)] = stride;
-      count_[static_cast<size_t>(axis)] = count;
-      if (!shrink) shape.push_back(static_cast<int32_t>(count));
-    }
-    return SetOutputShape(node, output, shape);
+    TFLDBG_RETURN_IF_ERROR(ReadConstantInts(node, *node.input(1), "begin", spec.begin));
+    TFLDBG_RETURN_IF_ERROR(ReadConstantInts(node, *node.input(2), "end", spec.end));
+    TFLDBG_RETURN_IF_ERROR(ReadConstantInts(node, *node.input(3), "strides", spec.strides));
+    const std::string why = math::PlanStridedSlice(input.shape, spec, &plan_);
+    if (!why.empty()) return node.InvalidModelError(why);
+    return SetOutputShape(node, output, plan_.output_shape);
   }
 
   Status Eval(NodeContext& node) override {
     const Tensor& input = *node.input(0);
-    Tensor& output = *node.output(0);
-    const int rank = input.rank();
-    const size_t element = static_cast<size_t>(DataTypeBits(input.type) / 8);
-    std::vector<int64_t> in_stride(static_cast<size_t>(rank), 1);
-    for (int d = rank - 2; d >= 0; --d) in_stride[static_cast<size_t>(d)] = in_stride[static_cast<size_t>(d + 1)] * input.dim(d + 1);
-    int64_t total = 1;
-    for (int64_t c : count_) total *= c;
-    std::vector<int64_t> index(static_cast<size_t>(rank), 0);
-    for (int64_t o = 0; o < total; ++o) {
-      int64_t src = 0;
-      for (int d = 0; d < rank; ++d) {
-        src += (start_[static_cast<size_t>(d)] + index[static_cast<size_t>(d)] * stride_[static_cast<size_t>(d)]) * in_stride[static_cast<size_t>(d)];
-      }
-      std::memcpy(output.bytes + static_cast<size_t>(o) * element, input.bytes + static_cast<size_t>(src) * element, element);
-      for (int d = rank - 1; d >= 0; --d) {
-        if (++index[static_cast<size_t>(d)] < count_[static_cast<size_t>(d)]) break;
-        index[static_cast<size_t>(d)] = 0;
-      }
-    }
+    math::StridedSlice(plan_, static_cast<size_t>(DataTypeBits(input.type) / 8), input.bytes, node.output(0)->bytes);
     return Status::Ok();
   }
 
  private:
-  std::vector<int64_t> start_, stride_, count_;
+  math::StridedSlicePlan plan_;
 };
 
 }  // namespace

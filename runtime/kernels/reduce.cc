@@ -1,10 +1,10 @@
-// ARG_MAX, and MEAN over constant axes: float32 (sum in input order, then divide) and
-// int8/uint8/int16 (integer sum minus N·zp_in, then one requantization by
-// s_in / (N·s_out) folded into the multiplier), as LiteRT's reference kernels.
+// MEAN over constant axes (float32: sum in input order, then divide;
+// int8/uint8/int16: LiteRT's QuantizedMeanOrSum, see math/reduce.h) and
+// ARG_MAX over a constant axis, as LiteRT's reference kernels.
 #include <cmath>
-#include <set>
 
 #include "kernels/kernel.h"
+#include "kernels/math/reduce.h"
 
 namespace tfldbg {
 namespace {
@@ -25,106 +25,64 @@ class MeanKernel : public Kernel {
     TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8, DataType::kInt16}));
     TFLDBG_RETURN_IF_ERROR(CheckSameType(node, input, "input", output, "output"));
     TFLDBG_RETURN_IF_ERROR(CheckRank(node, input, "input", 1, 6));
-    if (!axes.is_constant() || axes.type != DataType::kInt32) return node.UnsupportedError("axes must be a constant int32 tensor");
+    if (axes.type != DataType::kInt32) return node.InvalidModelError("axes must be an int32 tensor");
+    if (!axes.is_constant()) return node.UnsupportedError("the axes are computed (dynamic shapes come later)");
     const auto* o = node.options<tflite::ReducerOptions>();
     const bool keep_dims = o != nullptr && o->keep_dims();
-    std::set<int> reduced;
+    std::vector<bool> reduced(static_cast<size_t>(input.rank()), false);
     for (int64_t i = 0; i < axes.element_count(); ++i) {
       int a = axes.data<int32_t>()[i];
       if (a < 0) a += input.rank();
       if (a < 0 || a >= input.rank()) return node.InvalidModelError("axis " + std::to_string(axes.data<int32_t>()[i]) + " is out of range");
-      reduced.insert(a);
+      reduced[static_cast<size_t>(a)] = true;  // repeated axes count once, as LiteRT's ResolveAxis
     }
     std::vector<int32_t> shape;
-    reduced_.assign(static_cast<size_t>(input.rank()), false);
-    count_ = 1;
     for (int d = 0; d < input.rank(); ++d) {
-      const bool r = reduced.count(d) > 0;
-      reduced_[static_cast<size_t>(d)] = r;
-      if (r) count_ *= input.dim(d);
-      if (!r) shape.push_back(input.dim(d));
+      if (!reduced[static_cast<size_t>(d)]) shape.push_back(input.dim(d));
       else if (keep_dims) shape.push_back(1);
     }
     TFLDBG_RETURN_IF_ERROR(SetOutputShape(node, output, shape));
-    if (count_ == 0) return node.UnsupportedError("a mean over zero elements");
+    shape_ = math::MakeReduceShape(input.shape, reduced);
     if (input.type == DataType::kFloat32) return Status::Ok();
     if (input.quant.empty() || output.quant.empty() || !(input.scale() > 0) || !(output.scale() > 0)) {
       return node.InvalidModelError("quantized MEAN needs positive scales");
     }
-    // multiplier for s_in / s_out, then divided by N with as many bits as fit.
+    if (input.type == DataType::kInt16 && (input.zero_point() != 0 || output.zero_point() != 0)) {
+      return node.InvalidModelError("int16 MEAN needs zero points of 0 (input " + std::to_string(input.zero_point()) + ", output " +
+                                    std::to_string(output.zero_point()) + ")");
+    }
     const quant::QuantizedMultiplier base =
         quant::QuantizeMultiplier(static_cast<double>(input.scale()) / static_cast<double>(output.scale()), node.rounding);
-    int k = 0;
-    while ((int64_t{1} << (k + 1)) <= count_ && k < 32) ++k;  // floor(log2 N), at most 32
-    k = std::min(k, 31 + base.shift);
-    if (k < 0) k = 0;
-    multiplier_.multiplier = static_cast<int32_t>((static_cast<int64_t>(base.multiplier) << k) / count_);
-    multiplier_.shift = base.shift - k;
+    multiplier_ = math::MeanMultiplier(base, shape_.count);
     rounding_ = node.rounding;
-    clamp_ = quant::TypeRange(output.type);
     return Status::Ok();
   }
 
   Status Eval(NodeContext& node) override {
     const Tensor& input = *node.input(kInput);
     Tensor& output = *node.output(0);
-    const int64_t outputs = output.element_count();
-    switch (input.type) {
-      case DataType::kFloat32: {
-        std::vector<float> sum(static_cast<size_t>(outputs), 0.0f);
-        Accumulate(input, [&](int64_t in, int64_t out) { sum[static_cast<size_t>(out)] += input.data<float>()[in]; });
-        for (int64_t i = 0; i < outputs; ++i) output.data<float>()[i] = sum[static_cast<size_t>(i)] / static_cast<float>(count_);
-        return Status::Ok();
-      }
-      case DataType::kInt8: return EvalQuantized<int8_t>(input, output);
-      case DataType::kUInt8: return EvalQuantized<uint8_t>(input, output);
-      case DataType::kInt16: return EvalQuantized<int16_t>(input, output);
-      default: return node.RuntimeFailure("unexpected input type");
-    }
-  }
-
- private:
-  // Visits every input element with the index of the output it reduces into.
-  template <typename Fn>
-  void Accumulate(const Tensor& input, Fn fn) const {
-    const int rank = input.rank();
-    std::vector<int32_t> index(static_cast<size_t>(rank), 0);
-    const int64_t n = input.element_count();
-    for (int64_t i = 0; i < n; ++i) {
-      int64_t out = 0;
-      for (int d = 0; d < rank; ++d) {
-        if (!reduced_[static_cast<size_t>(d)]) out = out * input.dim(d) + index[static_cast<size_t>(d)];
-      }
-      fn(i, out);
-      for (int d = rank - 1; d >= 0; --d) {
-        if (++index[static_cast<size_t>(d)] < input.dim(d)) break;
-        index[static_cast<size_t>(d)] = 0;
-      }
-    }
-  }
-
-  template <typename T>
-  Status EvalQuantized(const Tensor& input, Tensor& output) {
-    const int64_t outputs = output.element_count();
-    std::vector<int32_t> sum(static_cast<size_t>(outputs), 0);
-    Accumulate(input, [&](int64_t in, int64_t out) {
-      sum[static_cast<size_t>(out)] = quant::WrappingAdd(sum[static_cast<size_t>(out)], input.data<T>()[in]);
-    });
     const int32_t zp_in = input.zero_point(), zp_out = output.zero_point();
-    for (int64_t i = 0; i < outputs; ++i) {
-      const int32_t centered = quant::WrappingAdd(sum[static_cast<size_t>(i)], -static_cast<int32_t>(count_ * zp_in));
-      int32_t v = quant::MultiplyByQuantizedMultiplier(centered, multiplier_, rounding_);
-      v = quant::WrappingAdd(v, zp_out);
-      output.data<T>()[i] = static_cast<T>(std::min(std::max(v, clamp_.min), clamp_.max));
+    switch (input.type) {
+      case DataType::kFloat32: math::MeanFloat(shape_, input.data<float>(), output.data<float>()); break;
+      case DataType::kInt8:
+        math::MeanQuantized(shape_, multiplier_, zp_in, zp_out, rounding_, input.data<int8_t>(), output.data<int8_t>(), sums_);
+        break;
+      case DataType::kUInt8:
+        math::MeanQuantized(shape_, multiplier_, zp_in, zp_out, rounding_, input.data<uint8_t>(), output.data<uint8_t>(), sums_);
+        break;
+      case DataType::kInt16:
+        math::MeanQuantized(shape_, multiplier_, zp_in, zp_out, rounding_, input.data<int16_t>(), output.data<int16_t>(), sums_);
+        break;
+      default: return node.RuntimeFailure("unexpected input type");
     }
     return Status::Ok();
   }
 
-  std::vector<bool> reduced_;
-  int64_t count_ = 1;
+ private:
+  math::ReduceShape shape_;
   quant::QuantizedMultiplier multiplier_;
   quant::RoundingMode rounding_ = quant::RoundingMode::kDouble;
-  quant::IntRange clamp_;
+  std::vector<int32_t> sums_;  // one int32 sum per output element, as LiteRT's temp_sum
 };
 
 // ARG_MAX over one constant axis; ties go to the first maximum, as LiteRT.
@@ -174,25 +132,11 @@ class ArgMaxKernel : public Kernel {
  private:
   template <typename T>
   Status Run(const Tensor& input, Tensor& output) const {
-    const int size = input.dim(axis_);
-    const T* x = input.data<T>();
-    for (int64_t o = 0; o < outer_; ++o) {
-      for (int64_t i = 0; i < inner_; ++i) {
-        T best = x[o * size * inner_ + i];
-        int64_t best_index = 0;
-        for (int k = 1; k < size; ++k) {
-          const T v = x[(o * size + k) * inner_ + i];
-          if (v > best) {
-            best = v;
-            best_index = k;
-          }
-        }
-        if (output.type == DataType::kInt32) {
-          output.data<int32_t>()[o * inner_ + i] = static_cast<int32_t>(best_index);
-        } else {
-          output.data<int64_t>()[o * inner_ + i] = best_index;
-        }
-      }
+    const int64_t size = input.dim(axis_);
+    if (output.type == DataType::kInt32) {
+      math::ArgMax(outer_, size, inner_, input.data<T>(), output.data<int32_t>());
+    } else {
+      math::ArgMax(outer_, size, inner_, input.data<T>(), output.data<int64_t>());
     }
     return Status::Ok();
   }

@@ -128,9 +128,19 @@ class ExpandDimsKernel : public Kernel {
     const Tensor& axis_tensor = *node.input(1);
     Tensor& output = *node.output(0);
     TFLDBG_RETURN_IF_ERROR(CheckSameType(node, input, "input", output, "output"));
-    if (!axis_tensor.is_constant() || axis_tensor.element_count() != 1 ||
-        (axis_tensor.type != DataType::kInt32 && axis_tensor.type != DataType::kInt64)) {
-      return node.UnsupportedError("the axis must be a constant int32/int64 scalar");
+    if (axis_tensor.element_count() != 1 || (axis_tensor.type != DataType::kInt32 && axis_tensor.type != DataType::kInt64)) {
+      return node.InvalidModelError("the axis must be one int32/int64 value");
+    }
+    if (!axis_tensor.is_constant()) {
+      // A computed axis: the model's stored output shape stands for it when it is
+      // the input's shape with one 1 inserted.
+      std::vector<int32_t> stored = output.shape;
+      for (size_t i = 0; i < stored.size(); ++i) {
+        std::vector<int32_t> without = stored;
+        without.erase(without.begin() + static_cast<std::ptrdiff_t>(i));
+        if (stored[i] == 1 && without == input.shape) return SetOutputShape(node, output, stored);
+      }
+      return node.UnsupportedError("the axis is computed and the output's stored shape does not give it (dynamic shapes come later)");
     }
     int64_t axis = axis_tensor.type == DataType::kInt32 ? axis_tensor.data<int32_t>()[0] : axis_tensor.data<int64_t>()[0];
     if (axis < 0) axis += input.rank() + 1;
@@ -180,20 +190,29 @@ class ConcatenationKernel : public Kernel {
     TFLDBG_RETURN_IF_ERROR(SetOutputShape(node, output, shape));
     outer_ = 1;
     for (int d = 0; d < axis_; ++d) outer_ *= shape[static_cast<size_t>(d)];
+    // LiteRT: int8 inputs must share the output's quantization (a copy); int16
+    // needs zero points of 0 and copies whatever the scales; uint8 rescales inputs
+    // whose scale or zero point differ from the output's.
     rescale_.assign(static_cast<size_t>(node.input_count()), false);
-    if (first.type == DataType::kInt8 || first.type == DataType::kInt16 || first.type == DataType::kUInt8) {
-      for (int i = 0; i < node.input_count(); ++i) {
-        const Tensor& t = *node.input(i);
-        const bool same = t.scale() == output.scale() && t.zero_point() == output.zero_point();
-        if (!same && first.type != DataType::kUInt8) {
-          return node.UnsupportedError(std::string(DataTypeName(first.type)) +
-                                       " inputs must share the output's scale and zero point (LiteRT does not rescale them)");
-        }
-        rescale_[static_cast<size_t>(i)] = !same;
-        if (!same && (!(output.scale() > 0) || !std::isfinite(t.scale()))) {
+    for (int i = 0; i < node.input_count(); ++i) {
+      const Tensor& t = *node.input(i);
+      const bool same = t.scale() == output.scale() && t.zero_point() == output.zero_point();
+      if (first.type == DataType::kInt8 && !same) {
+        return node.InvalidModelError("int8 input " + std::to_string(i) +
+                                      " must share the output's scale and zero point (LiteRT does not rescale int8)");
+      }
+      if (first.type == DataType::kInt16 && t.zero_point() != 0) {
+        return node.InvalidModelError("int16 input " + std::to_string(i) + " has zero point " + std::to_string(t.zero_point()) + ", not 0");
+      }
+      if (first.type == DataType::kUInt8 && !same) {
+        if (!(output.scale() > 0) || !std::isfinite(t.scale())) {
           return node.InvalidModelError("rescaling needs finite scales and a positive output scale");
         }
+        rescale_[static_cast<size_t>(i)] = true;
       }
+    }
+    if (first.type == DataType::kInt16 && output.zero_point() != 0) {
+      return node.InvalidModelError("the int16 output has zero point " + std::to_string(output.zero_point()) + ", not 0");
     }
     return Status::Ok();
   }
@@ -215,8 +234,10 @@ class ConcatenationKernel : public Kernel {
           const float scale = t.scale() * inverse_output_scale;
           const float bias = static_cast<float>(-t.zero_point()) * scale;
           for (int64_t j = 0; j < chunk; ++j) {
+            // round, add the zero point, clamp to [0, 255]; bounding the float first
+            // changes no result and keeps a hostile scale's conversion defined.
             const float r = std::round(static_cast<float>(src[j]) * scale + bias);
-            const int32_t v = static_cast<int32_t>(std::min(std::max(r, -1.0f), 256.0f)) + output.zero_point();
+            const int32_t v = static_cast<int32_t>(std::min(std::max(r, -1e6f), 1e6f)) + output.zero_point();
             out[j] = static_cast<uint8_t>(std::min(255, std::max(0, v)));
           }
         }
