@@ -229,7 +229,10 @@ int RunDumpInterruptible(const DumpArgs& args) {
 
   Progress progress(interp.value()->node_count());
   progress_display = &progress;
-  const Status invoked = interp.value()->Invoke();
+  Status invoked = interp.value()->Invoke();
+  // The files are written in the background: wait for them before the manifest
+  // says anything (a write error, such as a full disk, fails the dump here).
+  if (Status written = sink.Flush(); !written.ok() && invoked.ok()) invoked = written;
   const nlohmann::json manifest = BuildManifest(*interp.value(), capture.steps(), run, capture.inlined());
   if (!invoked.ok()) {
     // Keep what was written, marked incomplete, where nobody mistakes it for a dump.

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -13,11 +14,69 @@ namespace tfldbg {
 
 namespace fs = std::filesystem;
 
+NpyDirectorySink::NpyDirectorySink(std::string root, size_t max_pending_bytes)
+    : root_(std::move(root)), max_pending_bytes_(max_pending_bytes), writer_([this] { WriterLoop(); }) {}
+
+NpyDirectorySink::~NpyDirectorySink() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  changed_.notify_all();
+  writer_.join();
+}
+
 Result<std::string> NpyDirectorySink::Store(const Tensor& tensor, int subgraph, int value_number) {
-  const std::string name = "tensors/s" + std::to_string(subgraph) + "_t" + std::to_string(tensor.index) + "_v" +
-                           std::to_string(value_number) + ".npy";
-  TFLDBG_RETURN_IF_ERROR(WriteNpy(root_ + "/" + name, tensor.type, tensor.shape, tensor.bytes, tensor.byte_size));
+  std::string name = "tensors/s" + std::to_string(subgraph) + "_t" + std::to_string(tensor.index) + "_v" +
+                     std::to_string(value_number) + ".npy";
+  // Refuse what cannot be stored now, not later in the writer.
+  if (auto header = NpyHeader(tensor.type, tensor.shape); !header.ok()) return header.status().WithContext(name);
+  Job job{root_ + "/" + name, tensor.type, tensor.shape, std::vector<uint8_t>(tensor.bytes, tensor.bytes + tensor.byte_size)};
+  std::unique_lock<std::mutex> lock(mu_);
+  // Wait for room, unless the queue is empty (one value larger than the limit still goes).
+  changed_.wait(lock, [&] { return !error_.ok() || queue_.empty() || pending_bytes_ + job.bytes.size() <= max_pending_bytes_; });
+  if (!error_.ok()) return error_;
+  pending_bytes_ += job.bytes.size();
+  queue_.push_back(std::move(job));
+  lock.unlock();
+  changed_.notify_all();
   return name;
+}
+
+Status NpyDirectorySink::Flush() {
+  std::unique_lock<std::mutex> lock(mu_);
+  changed_.wait(lock, [&] { return !error_.ok() || (queue_.empty() && !writing_); });
+  return error_;
+}
+
+double NpyDirectorySink::write_seconds() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return write_seconds_;
+}
+
+void NpyDirectorySink::WriterLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    changed_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+    if (stop_) return;
+    Job job = std::move(queue_.front());
+    queue_.pop_front();
+    writing_ = true;
+    lock.unlock();
+    const auto start = std::chrono::steady_clock::now();
+    Status written = WriteNpy(job.path, job.type, job.shape, job.bytes.data(), job.bytes.size());
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    lock.lock();
+    write_seconds_ += seconds;
+    pending_bytes_ -= job.bytes.size();
+    writing_ = false;
+    if (!written.ok()) {
+      error_ = written;
+      queue_.clear();
+      pending_bytes_ = 0;
+    }
+    changed_.notify_all();
+  }
 }
 
 Status WriteJsonFile(const std::string& path, const nlohmann::json& json) {

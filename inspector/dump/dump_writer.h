@@ -8,7 +8,13 @@
 //   dir->Finish(manifest);   // writes manifest.json with complete: true, renames
 #pragma once
 
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "core/result.h"
 #include "nlohmann/json.hpp"
@@ -19,13 +25,46 @@ namespace tfldbg {
 inline constexpr int kDumpFormatVersion = 1;
 
 // Stores each value as DIR/tensors/s<subgraph>_t<tensor>_v<value>.npy.
+//
+// The files are written by a background thread: Store copies the value, queues
+// it and returns its file name at once, so creating the files (tens of
+// microseconds each on ext4, whatever their size) overlaps with the kernels
+// instead of adding to them. At most `max_pending_bytes` wait in the queue;
+// beyond that Store waits for the writer. A failed write (a full disk) is
+// returned by the next Store and by Flush; after it nothing more is written.
 class NpyDirectorySink : public ValueSink {
  public:
-  explicit NpyDirectorySink(std::string root) : root_(std::move(root)) {}
+  explicit NpyDirectorySink(std::string root, size_t max_pending_bytes = size_t{64} << 20);
+  ~NpyDirectorySink() override;  // discards what is still queued
+  NpyDirectorySink(const NpyDirectorySink&) = delete;
+  NpyDirectorySink& operator=(const NpyDirectorySink&) = delete;
+
   Result<std::string> Store(const Tensor& tensor, int subgraph, int value_number) override;
+  // Waits until every queued value is on disk; the first write error, if any.
+  Status Flush();
+  // Seconds the writer thread spent creating and writing files.
+  double write_seconds() const;
 
  private:
+  struct Job {
+    std::string path;
+    DataType type;
+    std::vector<int32_t> shape;
+    std::vector<uint8_t> bytes;
+  };
+  void WriterLoop();
+
   std::string root_;
+  size_t max_pending_bytes_;
+  mutable std::mutex mu_;
+  std::condition_variable changed_;
+  std::deque<Job> queue_;
+  size_t pending_bytes_ = 0;
+  bool writing_ = false;
+  bool stop_ = false;
+  Status error_ = Status::Ok();
+  double write_seconds_ = 0;
+  std::thread writer_;
 };
 
 class DumpDirectory {

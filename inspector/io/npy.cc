@@ -1,5 +1,9 @@
 #include "io/npy.h"
 
+#include <fcntl.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cctype>
@@ -26,21 +30,50 @@ Result<std::string> NpyHeader(DataType type, const std::vector<int32_t>& shape) 
   return header + dict;
 }
 
+namespace {
+
+// Writes all of `parts` with writev, resuming after partial writes and EINTR.
+bool WriteAll(int fd, struct iovec* parts, int count) {
+  while (count > 0) {
+    const ssize_t n = ::writev(fd, parts, count);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    size_t done = static_cast<size_t>(n);
+    while (count > 0 && done >= parts->iov_len) {
+      done -= parts->iov_len;
+      ++parts;
+      --count;
+    }
+    if (count > 0) {
+      parts->iov_base = static_cast<char*>(parts->iov_base) + done;
+      parts->iov_len -= done;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+// One open, one writev (header + data) and one close per file: a dump writes
+// hundreds of files, so the per-file system calls are what its speed is made of.
 Status WriteNpy(const std::string& path, DataType type, const std::vector<int32_t>& shape, const uint8_t* data,
                 size_t bytes) {
   auto header = NpyHeader(type, shape);
   if (!header.ok()) return header.status().WithContext(path);
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr) return IoError(path + ": cannot create: " + std::strerror(errno));
-  bool ok = std::fwrite(header.value().data(), 1, header.value().size(), f) == header.value().size();
-  if (ok && bytes > 0) ok = std::fwrite(data, 1, bytes, f) == bytes;
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return IoError(path + ": cannot create: " + std::strerror(errno));
+  struct iovec parts[2] = {{const_cast<char*>(header.value().data()), header.value().size()},
+                           {const_cast<uint8_t*>(data), bytes}};
+  bool ok = WriteAll(fd, parts, bytes > 0 ? 2 : 1);
   int err = ok ? 0 : errno;
-  if (std::fclose(f) != 0 && ok) {
+  if (::close(fd) != 0 && ok) {
     ok = false;
     err = errno;
   }
   if (!ok) {
-    std::remove(path.c_str());
+    ::unlink(path.c_str());
     return IoError(path + ": write failed: " + std::strerror(err != 0 ? err : EIO));
   }
   return Status::Ok();
