@@ -94,7 +94,7 @@ def write_reference(model: str | Path, out: str | Path, assignments: list[str] =
                 files[index] = None
             else:
                 name = f"tensors/s0_t{index}_v0.npy"
-                np.save(staging / name, np.ascontiguousarray(value), allow_pickle=False)
+                np.save(staging / name, np.require(value, requirements="C"), allow_pickle=False)  # keeps 0-d arrays 0-d
                 files[index] = name
         return files[index]
 
