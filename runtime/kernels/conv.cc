@@ -159,7 +159,9 @@ class ConvKernelBase : public Kernel {
     float* y = output.data<float>();
     math::Convolve<int32_t>(
         g, quantized_input_.data(), filter.data<int8_t>(),
-        [](int32_t acc, int8_t x, int8_t w) { return quant::WrappingAdd(acc, static_cast<int32_t>(w) * x); },
+        [](int32_t acc, const int8_t* x, const int8_t* w, int n) {
+          return quant::WrappingAdd(acc, math::DotWithOffsets(x, w, n, 0, 0));
+        },
         [&](int index, int oc, int32_t acc) {
           const float v = static_cast<float>(acc) * scales[static_cast<size_t>(index / per_output_batch)] + (bias ? bias[oc] : 0.0f);
           y[index] = std::min(std::max(v, float_clamp_.min), float_clamp_.max);

@@ -1,6 +1,7 @@
 // FULLY_CONNECTED: float32, int8 (per-tensor and per-channel weights), uint8
 // and int16x8, matching LiteRT's reference kernels.
 #include "kernels/conv_common.h"
+#include "kernels/math/dot.h"
 #include "kernels/math/fully_connected.h"
 #include "kernels/math/hybrid.h"
 
@@ -153,8 +154,7 @@ class FullyConnectedKernel : public Kernel {
       if (!per_channel) row_scale *= weights.quant.scale[0];
       for (int u = 0; u < shape_.units; ++u) {
         const int8_t* wu = w + static_cast<int64_t>(u) * shape_.depth;
-        int32_t acc = 0;
-        for (int d = 0; d < shape_.depth; ++d) acc = quant::WrappingAdd(acc, static_cast<int32_t>(wu[d]) * row_[static_cast<size_t>(d)]);
+        const int32_t acc = math::DotWithOffsets(row_.data(), wu, shape_.depth, 0, 0);
         const float scale = per_channel ? row_scale * weights.quant.scale[static_cast<size_t>(u)] : row_scale;
         float v = bias ? bias[u] : 0.0f;
         v += static_cast<float>(acc) * scale;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "kernels/math/dot.h"
 #include "kernels/math/padding.h"
 #include "quant/fixed_point.h"
 
@@ -35,10 +36,11 @@ struct ChannelRequant {
 
 // The one convolution loop: for each output element, taps in LiteRT's
 // reference order (filter row, filter column, input channel), skipping taps
-// outside the image. `tap(acc, x, w)` folds one tap into the accumulator;
-// `finish(output_index, output_channel, acc)` writes the result.
-template <typename Acc, typename In, typename W, typename Tap, typename Finish>
-void Convolve(const ConvGeometry& g, const In* input, const W* filter, Tap tap, Finish finish) {
+// outside the image. `row(acc, x, w, n)` folds the n input channels of one
+// filter tap into the accumulator (x and w contiguous); `finish(output_index,
+// output_channel, acc)` writes the result.
+template <typename Acc, typename In, typename W, typename Row, typename Finish>
+void Convolve(const ConvGeometry& g, const In* input, const W* filter, Row row, Finish finish) {
   const int groups = g.input.c / g.filter.c;
   const int out_per_group = g.output.c / groups;
   for (int b = 0; b < g.output.n; ++b) {
@@ -55,9 +57,8 @@ void Convolve(const ConvGeometry& g, const In* input, const W* filter, Tap tap, 
             for (int fx = 0; fx < g.filter.w; ++fx) {
               const int ix = ix0 + g.dilation_w * fx;
               if (ix < 0 || ix >= g.input.w) continue;
-              const In* in = input + g.input.Offset(b, iy, ix, group * g.filter.c);
-              const W* w = filter + g.filter.Offset(oc, fy, fx, 0);
-              for (int ic = 0; ic < g.filter.c; ++ic) acc = tap(acc, in[ic], w[ic]);
+              acc = row(acc, input + g.input.Offset(b, iy, ix, group * g.filter.c), filter + g.filter.Offset(oc, fy, fx, 0),
+                        g.filter.c);
             }
           }
           finish(g.output.Offset(b, oy, ox, oc), oc, acc);
@@ -68,28 +69,40 @@ void Convolve(const ConvGeometry& g, const In* input, const W* filter, Tap tap, 
 }
 
 // The depthwise loop: output channel ic·M + m reads input channel ic only.
+// Each accumulator sums its taps in the reference order (filter row, filter
+// column); a block of neighbouring output channels is accumulated together so
+// the innermost loop runs over contiguous channels and vectorizes.
 template <typename Acc, typename In, typename W, typename Tap, typename Finish>
 void ConvolveDepthwise(const ConvGeometry& g, const In* input, const W* filter, Tap tap, Finish finish) {
+  constexpr int kBlock = 64;
+  const int m = g.depth_multiplier;
+  Acc acc[kBlock];
   for (int b = 0; b < g.output.n; ++b) {
     for (int oy = 0; oy < g.output.h; ++oy) {
       const int iy0 = oy * g.stride_h - g.pad_h;
       for (int ox = 0; ox < g.output.w; ++ox) {
         const int ix0 = ox * g.stride_w - g.pad_w;
-        for (int ic = 0; ic < g.input.c; ++ic) {
-          for (int m = 0; m < g.depth_multiplier; ++m) {
-            const int oc = m + ic * g.depth_multiplier;
-            Acc acc{};
-            for (int fy = 0; fy < g.filter.h; ++fy) {
-              const int iy = iy0 + g.dilation_h * fy;
-              if (iy < 0 || iy >= g.input.h) continue;
-              for (int fx = 0; fx < g.filter.w; ++fx) {
-                const int ix = ix0 + g.dilation_w * fx;
-                if (ix < 0 || ix >= g.input.w) continue;
-                acc = tap(acc, input[g.input.Offset(b, iy, ix, ic)], filter[g.filter.Offset(0, fy, fx, oc)]);
+        for (int oc0 = 0; oc0 < g.output.c; oc0 += kBlock) {
+          const int count = std::min(kBlock, g.output.c - oc0);
+          for (int i = 0; i < count; ++i) acc[i] = Acc{};
+          for (int fy = 0; fy < g.filter.h; ++fy) {
+            const int iy = iy0 + g.dilation_h * fy;
+            if (iy < 0 || iy >= g.input.h) continue;
+            for (int fx = 0; fx < g.filter.w; ++fx) {
+              const int ix = ix0 + g.dilation_w * fx;
+              if (ix < 0 || ix >= g.input.w) continue;
+              const In* in = input + g.input.Offset(b, iy, ix, 0);
+              const W* w = filter + g.filter.Offset(0, fy, fx, oc0);
+              if (m == 1) {
+                const In* x = in + oc0;
+                for (int i = 0; i < count; ++i) acc[i] = tap(acc[i], x[i], w[i]);
+              } else {
+                for (int i = 0; i < count; ++i) acc[i] = tap(acc[i], in[(oc0 + i) / m], w[i]);
               }
             }
-            finish(g.output.Offset(b, oy, ox, oc), oc, acc);
           }
+          const int out = g.output.Offset(b, oy, ox, oc0);
+          for (int i = 0; i < count; ++i) finish(out + i, oc0 + i, acc[i]);
         }
       }
     }
@@ -100,15 +113,18 @@ void ConvolveDepthwise(const ConvGeometry& g, const In* input, const W* filter, 
 template <bool kDepthwise>
 void ConvFloatT(const ConvGeometry& g, const float* input, const float* filter, const float* bias,
                 quant::FloatRange clamp, float* output) {
-  auto tap = [](float acc, float x, float w) { return acc + x * w; };
   auto finish = [&](int index, int oc, float total) {
     const float value = total + (bias ? bias[oc] : 0.0f);
     output[index] = std::min(std::max(value, clamp.min), clamp.max);
   };
   if (kDepthwise) {
-    ConvolveDepthwise<float>(g, input, filter, tap, finish);
+    ConvolveDepthwise<float>(g, input, filter, [](float acc, float x, float w) { return acc + x * w; }, finish);
   } else {
-    Convolve<float>(g, input, filter, tap, finish);
+    auto row = [](float acc, const float* x, const float* w, int n) {
+      for (int i = 0; i < n; ++i) acc += x[i] * w[i];  // in order: float sums are not associative
+      return acc;
+    };
+    Convolve<float>(g, input, filter, row, finish);
   }
 }
 
@@ -117,19 +133,24 @@ void ConvFloatT(const ConvGeometry& g, const float* input, const float* filter, 
 template <bool kDepthwise, typename T, typename W>
 void ConvQuantizedT(const ConvGeometry& g, const T* input, const W* filter, const int32_t* bias, const ChannelRequant& q,
                     T* output) {
-  auto tap = [&](int32_t acc, T x, W w) {
-    return quant::WrappingAdd(acc, (static_cast<int32_t>(w) + q.filter_offset) * (static_cast<int32_t>(x) + q.input_offset));
-  };
   auto finish = [&](int index, int oc, int32_t acc) {
     if (bias) acc = quant::WrappingAdd(acc, bias[oc]);
     int32_t v = quant::MultiplyByQuantizedMultiplier(acc, q.multipliers[static_cast<size_t>(oc)], q.rounding);
     v = quant::WrappingAdd(v, q.output_offset);
     output[index] = static_cast<T>(std::min(std::max(v, q.clamp.min), q.clamp.max));
   };
+  const int32_t input_offset = q.input_offset;
+  const int32_t filter_offset = q.filter_offset;
   if (kDepthwise) {
+    auto tap = [input_offset, filter_offset](int32_t acc, T x, W w) {
+      return quant::WrappingAdd(acc, (static_cast<int32_t>(w) + filter_offset) * (static_cast<int32_t>(x) + input_offset));
+    };
     ConvolveDepthwise<int32_t>(g, input, filter, tap, finish);
   } else {
-    Convolve<int32_t>(g, input, filter, tap, finish);
+    auto row = [input_offset, filter_offset](int32_t acc, const T* x, const W* w, int n) {
+      return quant::WrappingAdd(acc, DotWithOffsets(x, w, n, input_offset, filter_offset));
+    };
+    Convolve<int32_t>(g, input, filter, row, finish);
   }
 }
 
@@ -138,6 +159,10 @@ template <bool kDepthwise, typename BiasT>
 void ConvInt16T(const ConvGeometry& g, const int16_t* input, const int8_t* filter, const BiasT* bias,
                 const ChannelRequant& q, int16_t* output) {
   auto tap = [](int64_t acc, int16_t x, int8_t w) { return acc + static_cast<int64_t>(w) * x; };
+  auto row = [](int64_t acc, const int16_t* x, const int8_t* w, int n) {
+    for (int i = 0; i < n; ++i) acc += static_cast<int64_t>(w[i]) * x[i];
+    return acc;
+  };
   auto finish = [&](int index, int oc, int64_t acc) {
     if (bias) acc += static_cast<int64_t>(bias[oc]);
     int32_t v = quant::MultiplyByQuantizedMultiplier(acc, q.multipliers[static_cast<size_t>(oc)], q.rounding);
@@ -147,7 +172,7 @@ void ConvInt16T(const ConvGeometry& g, const int16_t* input, const int8_t* filte
   if (kDepthwise) {
     ConvolveDepthwise<int64_t>(g, input, filter, tap, finish);
   } else {
-    Convolve<int64_t>(g, input, filter, tap, finish);
+    Convolve<int64_t>(g, input, filter, row, finish);
   }
 }
 

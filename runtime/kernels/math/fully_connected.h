@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "kernels/math/conv.h"
+#include "kernels/math/dot.h"
 
 namespace tfldbg::math {
 
@@ -38,10 +39,7 @@ void FullyConnectedQuantized(const FullyConnectedShape& s, const T* input, const
     const T* x = input + static_cast<int64_t>(b) * s.depth;
     for (int u = 0; u < s.units; ++u) {
       const W* w = weights + static_cast<int64_t>(u) * s.depth;
-      int32_t acc = 0;
-      for (int d = 0; d < s.depth; ++d) {
-        acc = quant::WrappingAdd(acc, (static_cast<int32_t>(w[d]) + q.filter_offset) * (static_cast<int32_t>(x[d]) + q.input_offset));
-      }
+      int32_t acc = DotWithOffsets(x, w, s.depth, q.input_offset, q.filter_offset);
       if (bias) acc = quant::WrappingAdd(acc, bias[u]);
       int32_t v = quant::MultiplyByQuantizedMultiplier(acc, q.multipliers[per_channel ? static_cast<size_t>(u) : 0], q.rounding);
       v = quant::WrappingAdd(v, q.output_offset);
