@@ -2,6 +2,7 @@
 // weights), uint8 and int16x8, matching LiteRT's reference kernels.
 #include "kernels/conv_common.h"
 #include "kernels/math/conv.h"
+#include "kernels/math/dot.h"
 #include "kernels/math/hybrid.h"
 
 namespace tfldbg {
@@ -78,7 +79,9 @@ class ConvKernelBase : public Kernel {
     geometry_.pad_h = math::ComputePaddingBefore(options_.stride_h, options_.dilation_h, input.dim(1), filter.dim(1), out_h);
     geometry_.pad_w = math::ComputePaddingBefore(options_.stride_w, options_.dilation_w, input.dim(2), filter.dim(2), out_w);
     TFLDBG_ASSIGN_OR_RETURN(activation_, FusedActivation(node, options_.activation));
-    return PrepareTypes(node, input, filter, bias, output, out_channels);
+    TFLDBG_RETURN_IF_ERROR(PrepareTypes(node, input, filter, bias, output, out_channels));
+    PackFilter(input, filter);
+    return Status::Ok();
   }
 
   Status Eval(NodeContext& node) override {
@@ -97,7 +100,8 @@ class ConvKernelBase : public Kernel {
         if (depthwise_) {
           math::ConvFloatT<true>(g, input.data<float>(), filter.data<float>(), b, float_clamp_, output.data<float>());
         } else {
-          math::ConvFloatT<false>(g, input.data<float>(), filter.data<float>(), b, float_clamp_, output.data<float>());
+          math::ConvFloatT<false>(g, input.data<float>(), filter.data<float>(), b, float_clamp_, output.data<float>(),
+                                  packed_float_.empty() ? nullptr : packed_float_.data());
         }
         return Status::Ok();
       }
@@ -106,7 +110,8 @@ class ConvKernelBase : public Kernel {
         if (depthwise_) {
           math::ConvQuantizedT<true>(g, input.data<int8_t>(), filter.data<int8_t>(), b, requant_, output.data<int8_t>());
         } else {
-          math::ConvQuantizedT<false>(g, input.data<int8_t>(), filter.data<int8_t>(), b, requant_, output.data<int8_t>());
+          math::ConvQuantizedT<false>(g, input.data<int8_t>(), filter.data<int8_t>(), b, requant_, output.data<int8_t>(),
+                                      packed_int_.empty() ? nullptr : packed_int_.data());
         }
         return Status::Ok();
       }
@@ -115,7 +120,8 @@ class ConvKernelBase : public Kernel {
         if (depthwise_) {
           math::ConvQuantizedT<true>(g, input.data<uint8_t>(), filter.data<uint8_t>(), b, requant_, output.data<uint8_t>());
         } else {
-          math::ConvQuantizedT<false>(g, input.data<uint8_t>(), filter.data<uint8_t>(), b, requant_, output.data<uint8_t>());
+          math::ConvQuantizedT<false>(g, input.data<uint8_t>(), filter.data<uint8_t>(), b, requant_, output.data<uint8_t>(),
+                                      packed_int_.empty() ? nullptr : packed_int_.data());
         }
         return Status::Ok();
       }
@@ -157,17 +163,49 @@ class ConvKernelBase : public Kernel {
     }
     const int64_t per_output_batch = static_cast<int64_t>(g.output.h) * g.output.w * g.output.c;
     float* y = output.data<float>();
+    auto finish = [&](int index, int oc, int32_t acc) {
+      const float v = static_cast<float>(acc) * scales[static_cast<size_t>(index / per_output_batch)] + (bias ? bias[oc] : 0.0f);
+      y[index] = std::min(std::max(v, float_clamp_.min), float_clamp_.max);
+    };
+    if (!packed_int_.empty()) {
+      math::ConvolvePacked<uint32_t>(
+          g, quantized_input_.data(), packed_int_.data(), [](int8_t x) { return static_cast<int16_t>(x); },
+          [](uint32_t acc, int16_t x, int16_t w) {
+            return acc + static_cast<uint32_t>(static_cast<int32_t>(x) * static_cast<int32_t>(w));
+          },
+          [&](int index, int oc, uint32_t acc) { finish(index, oc, static_cast<int32_t>(acc)); });
+      return;
+    }
     math::Convolve<int32_t>(
         g, quantized_input_.data(), filter.data<int8_t>(),
         [](int32_t acc, const int8_t* x, const int8_t* w, int n) {
           return quant::WrappingAdd(acc, math::DotWithOffsets(x, w, n, 0, 0));
         },
-        [&](int index, int oc, int32_t acc) {
-          const float v = static_cast<float>(acc) * scales[static_cast<size_t>(index / per_output_batch)] + (bias ? bias[oc] : 0.0f);
-          y[index] = std::min(std::max(v, float_clamp_.min), float_clamp_.max);
-        });
+        finish);
   }
 
+  // Ungrouped CONV_2D with a constant filter runs the channel-vectorized loop
+  // on a repacked copy of the filter (integer filters as int16 with their
+  // offset added); anything else keeps the plain loop.
+  void PackFilter(const Tensor& input, const Tensor& filter) {
+    packed_float_.clear();
+    packed_int_.clear();
+    if (depthwise_ || !filter.is_constant() || input.dim(3) != filter.dim(3)) return;
+    const int32_t offset = requant_.filter_offset;
+    const bool offsets_fit = offset >= -255 && offset <= 255 && requant_.input_offset >= -255 && requant_.input_offset <= 255;
+    if (input.type == DataType::kFloat32 && filter.type == DataType::kFloat32) {
+      packed_float_ = math::PackFilterByOutputChannel<float>(geometry_, filter.data<float>(), 0);
+    } else if (input.type == DataType::kFloat32 && filter.type == DataType::kInt8) {
+      packed_int_ = math::PackFilterByOutputChannel<int16_t>(geometry_, filter.data<int8_t>(), 0);
+    } else if (input.type == DataType::kInt8 && offsets_fit) {
+      packed_int_ = math::PackFilterByOutputChannel<int16_t>(geometry_, filter.data<int8_t>(), offset);
+    } else if (input.type == DataType::kUInt8 && offsets_fit) {
+      packed_int_ = math::PackFilterByOutputChannel<int16_t>(geometry_, filter.data<uint8_t>(), offset);
+    }
+  }
+
+  std::vector<float> packed_float_;
+  std::vector<int16_t> packed_int_;
   std::vector<int8_t> quantized_input_;
 
   template <typename BiasT>

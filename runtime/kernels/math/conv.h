@@ -109,16 +109,82 @@ void ConvolveDepthwise(const ConvGeometry& g, const In* input, const W* filter, 
   }
 }
 
+// Filters repacked for ConvolvePacked: the value of (output channel oc, tap
+// fy·KW + fx, input channel ic) at ((fy·KW + fx)·C_in + ic)·C_out + oc, plus
+// `offset` (an integer filter's zero-point offset; 0 for float).
+template <typename P, typename W>
+std::vector<P> PackFilterByOutputChannel(const ConvGeometry& g, const W* filter, int32_t offset) {
+  const Shape4& f = g.filter;
+  std::vector<P> packed(static_cast<size_t>(f.n) * f.h * f.w * f.c);
+  for (int oc = 0; oc < f.n; ++oc) {
+    for (int fy = 0; fy < f.h; ++fy) {
+      for (int fx = 0; fx < f.w; ++fx) {
+        for (int ic = 0; ic < f.c; ++ic) {
+          const size_t at = (static_cast<size_t>(fy * f.w + fx) * f.c + ic) * f.n + oc;
+          packed[at] = static_cast<P>(filter[f.Offset(oc, fy, fx, ic)] + offset);
+        }
+      }
+    }
+  }
+  return packed;
+}
+
+// The convolution loop of ungrouped filters, vectorized across output
+// channels: for one output pixel, a block of output channels accumulates
+// together, tap by tap (filter row, filter column, input channel — each
+// accumulator still sums in LiteRT's reference order). `load(x)` turns an
+// input value into the multiplier (integer: x + input offset), `tap(acc, xv,
+// w)` folds one product, `finish(output_index, output_channel, acc)` writes.
+template <typename Acc, typename In, typename P, typename Load, typename Tap, typename Finish>
+void ConvolvePacked(const ConvGeometry& g, const In* input, const P* packed, Load load, Tap tap, Finish finish) {
+  constexpr int kBlock = 64;
+  const int out_c = g.output.c;
+  const int in_c = g.filter.c;
+  Acc acc[kBlock];
+  for (int b = 0; b < g.output.n; ++b) {
+    for (int oy = 0; oy < g.output.h; ++oy) {
+      const int iy0 = oy * g.stride_h - g.pad_h;
+      for (int ox = 0; ox < g.output.w; ++ox) {
+        const int ix0 = ox * g.stride_w - g.pad_w;
+        for (int oc0 = 0; oc0 < out_c; oc0 += kBlock) {
+          const int count = std::min(kBlock, out_c - oc0);
+          for (int i = 0; i < count; ++i) acc[i] = Acc{};
+          for (int fy = 0; fy < g.filter.h; ++fy) {
+            const int iy = iy0 + g.dilation_h * fy;
+            if (iy < 0 || iy >= g.input.h) continue;
+            for (int fx = 0; fx < g.filter.w; ++fx) {
+              const int ix = ix0 + g.dilation_w * fx;
+              if (ix < 0 || ix >= g.input.w) continue;
+              const In* in = input + g.input.Offset(b, iy, ix, 0);
+              const P* w = packed + static_cast<size_t>(fy * g.filter.w + fx) * in_c * out_c + oc0;
+              for (int ic = 0; ic < in_c; ++ic, w += out_c) {
+                const auto xv = load(in[ic]);
+                for (int i = 0; i < count; ++i) acc[i] = tap(acc[i], xv, w[i]);
+              }
+            }
+          }
+          const int out = g.output.Offset(b, oy, ox, oc0);
+          for (int i = 0; i < count; ++i) finish(out + i, oc0 + i, acc[i]);
+        }
+      }
+    }
+  }
+}
+
 // float: sum of products, then bias, then the activation clamp.
+// `packed` (optional, ungrouped CONV_2D only): the filter from PackFilterByOutputChannel.
 template <bool kDepthwise>
 void ConvFloatT(const ConvGeometry& g, const float* input, const float* filter, const float* bias,
-                quant::FloatRange clamp, float* output) {
+                quant::FloatRange clamp, float* output, const float* packed = nullptr) {
   auto finish = [&](int index, int oc, float total) {
     const float value = total + (bias ? bias[oc] : 0.0f);
     output[index] = std::min(std::max(value, clamp.min), clamp.max);
   };
   if (kDepthwise) {
     ConvolveDepthwise<float>(g, input, filter, [](float acc, float x, float w) { return acc + x * w; }, finish);
+  } else if (packed != nullptr) {
+    ConvolvePacked<float>(g, input, packed, [](float x) { return x; }, [](float acc, float x, float w) { return acc + x * w; },
+                          finish);
   } else {
     auto row = [](float acc, const float* x, const float* w, int n) {
       for (int i = 0; i < n; ++i) acc += x[i] * w[i];  // in order: float sums are not associative
@@ -130,9 +196,11 @@ void ConvFloatT(const ConvGeometry& g, const float* input, const float* filter, 
 
 // int8/uint8 activations and weights: int32 accumulator of offset products,
 // bias, requantization, output zero point, clamp.
+// `packed` (optional, ungrouped CONV_2D only): the filter from
+// PackFilterByOutputChannel<int16_t> with the filter offset added.
 template <bool kDepthwise, typename T, typename W>
 void ConvQuantizedT(const ConvGeometry& g, const T* input, const W* filter, const int32_t* bias, const ChannelRequant& q,
-                    T* output) {
+                    T* output, const int16_t* packed = nullptr) {
   auto finish = [&](int index, int oc, int32_t acc) {
     if (bias) acc = quant::WrappingAdd(acc, bias[oc]);
     int32_t v = quant::MultiplyByQuantizedMultiplier(acc, q.multipliers[static_cast<size_t>(oc)], q.rounding);
@@ -146,6 +214,13 @@ void ConvQuantizedT(const ConvGeometry& g, const T* input, const W* filter, cons
       return quant::WrappingAdd(acc, (static_cast<int32_t>(w) + filter_offset) * (static_cast<int32_t>(x) + input_offset));
     };
     ConvolveDepthwise<int32_t>(g, input, filter, tap, finish);
+  } else if (packed != nullptr) {
+    ConvolvePacked<uint32_t>(
+        g, input, packed, [input_offset](T x) { return static_cast<int16_t>(static_cast<int32_t>(x) + input_offset); },
+        [](uint32_t acc, int16_t x, int16_t w) {
+          return acc + static_cast<uint32_t>(static_cast<int32_t>(x) * static_cast<int32_t>(w));
+        },
+        [&](int index, int oc, uint32_t acc) { finish(index, oc, static_cast<int32_t>(acc)); });
   } else {
     auto row = [input_offset, filter_offset](int32_t acc, const T* x, const W* w, int n) {
       return quant::WrappingAdd(acc, DotWithOffsets(x, w, n, input_offset, filter_offset));
