@@ -66,10 +66,15 @@ class FullyConnectedKernel : public Kernel {
       case DataType::kFloat32:
         if (bias && bias->type != DataType::kFloat32) return node.InvalidModelError("float32 FULLY_CONNECTED needs a float32 bias");
         float_clamp_ = quant::FloatActivationRange(activation_);
-        if (weights.type == DataType::kInt8) return PrepareHybrid(node, weights, options);
+        if (weights.type == DataType::kInt8) {
+          TFLDBG_RETURN_IF_ERROR(PrepareHybrid(node, weights, options));
+          PackWeights(input, weights);
+          return Status::Ok();
+        }
         if (weights.type != DataType::kFloat32) {
           return node.UnsupportedError("float32 input with " + std::string(DataTypeName(weights.type)) + " weights");
         }
+        PackWeights(input, weights);
         return Status::Ok();
       case DataType::kInt8:
       case DataType::kUInt8:
@@ -89,7 +94,9 @@ class FullyConnectedKernel : public Kernel {
     }
     // LiteRT's fully_connected.cc derives per-tensor multipliers in double too
     // (checked against the oracle on mlperf_tiny_ad01_int8).
-    return PrepareChannelRequant(node, input, weights, output, shape_.units, 0, activation_, false, requant_);
+    TFLDBG_RETURN_IF_ERROR(PrepareChannelRequant(node, input, weights, output, shape_.units, 0, activation_, false, requant_));
+    PackWeights(input, weights);
+    return Status::Ok();
   }
 
   Status Eval(NodeContext& node) override {
@@ -105,15 +112,17 @@ class FullyConnectedKernel : public Kernel {
           return Status::Ok();
         }
         math::FullyConnectedFloat(shape_, input.data<float>(), weights.data<float>(), bias ? bias->data<float>() : nullptr,
-                                  float_clamp_, output.data<float>());
+                                  float_clamp_, output.data<float>(), packed_float_.empty() ? nullptr : packed_float_.data());
         return Status::Ok();
       case DataType::kInt8:
         math::FullyConnectedQuantized(shape_, input.data<int8_t>(), weights.data<int8_t>(),
-                                      bias ? bias->data<int32_t>() : nullptr, requant_, output.data<int8_t>());
+                                      bias ? bias->data<int32_t>() : nullptr, requant_, output.data<int8_t>(),
+                                      packed_int_.empty() ? nullptr : packed_int_.data());
         return Status::Ok();
       case DataType::kUInt8:
         math::FullyConnectedQuantized(shape_, input.data<uint8_t>(), weights.data<uint8_t>(),
-                                      bias ? bias->data<int32_t>() : nullptr, requant_, output.data<uint8_t>());
+                                      bias ? bias->data<int32_t>() : nullptr, requant_, output.data<uint8_t>(),
+                                      packed_int_.empty() ? nullptr : packed_int_.data());
         return Status::Ok();
       case DataType::kInt16:
         if (bias != nullptr && bias->type == DataType::kInt32) {
@@ -141,7 +150,8 @@ class FullyConnectedKernel : public Kernel {
     if (weights.quant.per_channel() && weights.quant.scale.size() != static_cast<size_t>(shape_.units)) {
       return node.InvalidModelError("per-channel weight scales do not match the units");
     }
-    row_.assign(static_cast<size_t>(shape_.depth), 0);
+    row_.assign(static_cast<size_t>(shape_.batches) * static_cast<size_t>(shape_.depth), 0);
+    row_scales_.assign(static_cast<size_t>(shape_.batches), 0.0f);
     return Status::Ok();
   }
 
@@ -150,19 +160,59 @@ class FullyConnectedKernel : public Kernel {
   void EvalHybrid(const float* x, const int8_t* w, const float* bias, const Tensor& weights, float* y) {
     const bool per_channel = weights.quant.per_channel();
     for (int b = 0; b < shape_.batches; ++b) {
-      float row_scale = math::SymmetricQuantizeRow(x + static_cast<int64_t>(b) * shape_.depth, shape_.depth, row_.data());
+      float row_scale = math::SymmetricQuantizeRow(x + static_cast<int64_t>(b) * shape_.depth, shape_.depth,
+                                                   row_.data() + static_cast<int64_t>(b) * shape_.depth);
       if (!per_channel) row_scale *= weights.quant.scale[0];
+      row_scales_[static_cast<size_t>(b)] = row_scale;
+    }
+    auto finish = [&](int index, int u, int32_t acc) {
+      const float row_scale = row_scales_[static_cast<size_t>(index / shape_.units)];
+      const float scale = per_channel ? row_scale * weights.quant.scale[static_cast<size_t>(u)] : row_scale;
+      float v = bias ? bias[u] : 0.0f;
+      v += static_cast<float>(acc) * scale;
+      y[index] = std::min(std::max(v, float_clamp_.min), float_clamp_.max);
+    };
+    if (!packed_int_.empty()) {
+      math::ConvolvePacked<uint32_t>(
+          math::AsOneByOneConv(shape_), row_.data(), packed_int_.data(), [](int8_t q) { return static_cast<int16_t>(q); },
+          [](uint32_t acc, int16_t q, int16_t wq) {
+            return acc + static_cast<uint32_t>(static_cast<int32_t>(q) * static_cast<int32_t>(wq));
+          },
+          [&](int index, int u, uint32_t acc) { finish(index, u, static_cast<int32_t>(acc)); });
+      return;
+    }
+    for (int b = 0; b < shape_.batches; ++b) {
+      const int8_t* row = row_.data() + static_cast<int64_t>(b) * shape_.depth;
       for (int u = 0; u < shape_.units; ++u) {
         const int8_t* wu = w + static_cast<int64_t>(u) * shape_.depth;
-        const int32_t acc = math::DotWithOffsets(row_.data(), wu, shape_.depth, 0, 0);
-        const float scale = per_channel ? row_scale * weights.quant.scale[static_cast<size_t>(u)] : row_scale;
-        float v = bias ? bias[u] : 0.0f;
-        v += static_cast<float>(acc) * scale;
-        y[static_cast<int64_t>(b) * shape_.units + u] = std::min(std::max(v, float_clamp_.min), float_clamp_.max);
+        finish(b * shape_.units + u, u, math::DotWithOffsets(row, wu, shape_.depth, 0, 0));
       }
     }
   }
 
+  // Constant weights are repacked for the loop vectorized across units
+  // (integer weights as int16 with their offset added).
+  void PackWeights(const Tensor& input, const Tensor& weights) {
+    packed_float_.clear();
+    packed_int_.clear();
+    if (!weights.is_constant()) return;
+    const math::ConvGeometry g = math::AsOneByOneConv(shape_);
+    const int32_t offset = requant_.filter_offset;
+    const bool offsets_fit = offset >= -255 && offset <= 255 && requant_.input_offset >= -255 && requant_.input_offset <= 255;
+    if (input.type == DataType::kFloat32 && weights.type == DataType::kFloat32) {
+      packed_float_ = math::PackFilterByOutputChannel<float>(g, weights.data<float>(), 0);
+    } else if (input.type == DataType::kFloat32 && weights.type == DataType::kInt8) {
+      packed_int_ = math::PackFilterByOutputChannel<int16_t>(g, weights.data<int8_t>(), 0);
+    } else if (input.type == DataType::kInt8 && offsets_fit) {
+      packed_int_ = math::PackFilterByOutputChannel<int16_t>(g, weights.data<int8_t>(), offset);
+    } else if (input.type == DataType::kUInt8 && offsets_fit) {
+      packed_int_ = math::PackFilterByOutputChannel<int16_t>(g, weights.data<uint8_t>(), offset);
+    }
+  }
+
+  std::vector<float> packed_float_;
+  std::vector<int16_t> packed_int_;
+  std::vector<float> row_scales_;
   std::vector<int8_t> row_;
   math::FullyConnectedShape shape_;
   quant::Activation activation_ = quant::Activation::kNone;

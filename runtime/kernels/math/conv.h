@@ -76,14 +76,16 @@ template <typename Acc, typename In, typename W, typename Tap, typename Finish>
 void ConvolveDepthwise(const ConvGeometry& g, const In* input, const W* filter, Tap tap, Finish finish) {
   constexpr int kBlock = 64;
   const int m = g.depth_multiplier;
+  // A block holds whole input channels when the multiplier allows it.
+  const int block = m > 0 && m <= kBlock ? kBlock / m * m : kBlock;
   Acc acc[kBlock];
   for (int b = 0; b < g.output.n; ++b) {
     for (int oy = 0; oy < g.output.h; ++oy) {
       const int iy0 = oy * g.stride_h - g.pad_h;
       for (int ox = 0; ox < g.output.w; ++ox) {
         const int ix0 = ox * g.stride_w - g.pad_w;
-        for (int oc0 = 0; oc0 < g.output.c; oc0 += kBlock) {
-          const int count = std::min(kBlock, g.output.c - oc0);
+        for (int oc0 = 0; oc0 < g.output.c; oc0 += block) {
+          const int count = std::min(block, g.output.c - oc0);
           for (int i = 0; i < count; ++i) acc[i] = Acc{};
           for (int fy = 0; fy < g.filter.h; ++fy) {
             const int iy = iy0 + g.dilation_h * fy;
@@ -96,6 +98,13 @@ void ConvolveDepthwise(const ConvGeometry& g, const In* input, const W* filter, 
               if (m == 1) {
                 const In* x = in + oc0;
                 for (int i = 0; i < count; ++i) acc[i] = tap(acc[i], x[i], w[i]);
+              } else if (block % m == 0) {
+                // Whole input channels per block: each input value feeds m neighbours.
+                const In* x = in + oc0 / m;
+                for (int i = 0, j = 0; i < count; i += m, ++j) {
+                  const In xv = x[j];
+                  for (int k = 0; k < m; ++k) acc[i + k] = tap(acc[i + k], xv, w[i + k]);
+                }
               } else {
                 for (int i = 0; i < count; ++i) acc[i] = tap(acc[i], in[(oc0 + i) / m], w[i]);
               }
