@@ -108,7 +108,8 @@ class ConvKernelBase : public Kernel {
       case DataType::kInt8: {
         const int32_t* b = bias ? bias->data<int32_t>() : nullptr;
         if (depthwise_) {
-          math::ConvQuantizedT<true>(g, input.data<int8_t>(), filter.data<int8_t>(), b, requant_, output.data<int8_t>());
+          math::ConvQuantizedT<true>(g, input.data<int8_t>(), filter.data<int8_t>(), b, requant_, output.data<int8_t>(),
+                                     packed_int_.empty() ? nullptr : packed_int_.data());
         } else {
           math::ConvQuantizedT<false>(g, input.data<int8_t>(), filter.data<int8_t>(), b, requant_, output.data<int8_t>(),
                                       packed_int_.empty() ? nullptr : packed_int_.data());
@@ -118,7 +119,8 @@ class ConvKernelBase : public Kernel {
       case DataType::kUInt8: {
         const int32_t* b = bias ? bias->data<int32_t>() : nullptr;
         if (depthwise_) {
-          math::ConvQuantizedT<true>(g, input.data<uint8_t>(), filter.data<uint8_t>(), b, requant_, output.data<uint8_t>());
+          math::ConvQuantizedT<true>(g, input.data<uint8_t>(), filter.data<uint8_t>(), b, requant_, output.data<uint8_t>(),
+                                     packed_int_.empty() ? nullptr : packed_int_.data());
         } else {
           math::ConvQuantizedT<false>(g, input.data<uint8_t>(), filter.data<uint8_t>(), b, requant_, output.data<uint8_t>(),
                                       packed_int_.empty() ? nullptr : packed_int_.data());
@@ -186,13 +188,25 @@ class ConvKernelBase : public Kernel {
 
   // Ungrouped CONV_2D with a constant filter runs the channel-vectorized loop
   // on a repacked copy of the filter (integer filters as int16 with their
-  // offset added); anything else keeps the plain loop.
+  // offset added); integer DEPTHWISE_CONV_2D gets the int16 copy; anything
+  // else keeps the plain loop.
   void PackFilter(const Tensor& input, const Tensor& filter) {
     packed_float_.clear();
     packed_int_.clear();
-    if (depthwise_ || !filter.is_constant() || input.dim(3) != filter.dim(3)) return;
+    if (!filter.is_constant()) return;
     const int32_t offset = requant_.filter_offset;
     const bool offsets_fit = offset >= -255 && offset <= 255 && requant_.input_offset >= -255 && requant_.input_offset <= 255;
+    if (depthwise_) {  // already channel-contiguous: integer filters as int16 with the offset added
+      if ((input.type == DataType::kInt8 || input.type == DataType::kUInt8) && offsets_fit) {
+        packed_int_.resize(static_cast<size_t>(filter.element_count()));
+        for (size_t i = 0; i < packed_int_.size(); ++i) {
+          const int32_t w = input.type == DataType::kInt8 ? filter.data<int8_t>()[i] : filter.data<uint8_t>()[i];
+          packed_int_[i] = static_cast<int16_t>(w + offset);
+        }
+      }
+      return;
+    }
+    if (input.dim(3) != filter.dim(3)) return;
     if (input.type == DataType::kFloat32 && filter.type == DataType::kFloat32) {
       packed_float_ = math::PackFilterByOutputChannel<float>(geometry_, filter.data<float>(), 0);
     } else if (input.type == DataType::kFloat32 && filter.type == DataType::kInt8) {

@@ -72,8 +72,10 @@ void Convolve(const ConvGeometry& g, const In* input, const W* filter, Row row, 
 // Each accumulator sums its taps in the reference order (filter row, filter
 // column); a block of neighbouring output channels is accumulated together so
 // the innermost loop runs over contiguous channels and vectorizes.
-template <typename Acc, typename In, typename W, typename Tap, typename Finish>
-void ConvolveDepthwise(const ConvGeometry& g, const In* input, const W* filter, Tap tap, Finish finish) {
+// `load(x)` turns an input value into the multiplier (identity, or x + input
+// offset in 16 bits for a packed integer filter).
+template <typename Acc, typename In, typename W, typename Load, typename Tap, typename Finish>
+void ConvolveDepthwise(const ConvGeometry& g, const In* input, const W* filter, Load load, Tap tap, Finish finish) {
   constexpr int kBlock = 64;
   const int m = g.depth_multiplier;
   // A block holds whole input channels when the multiplier allows it.
@@ -97,16 +99,16 @@ void ConvolveDepthwise(const ConvGeometry& g, const In* input, const W* filter, 
               const W* w = filter + g.filter.Offset(0, fy, fx, oc0);
               if (m == 1) {
                 const In* x = in + oc0;
-                for (int i = 0; i < count; ++i) acc[i] = tap(acc[i], x[i], w[i]);
+                for (int i = 0; i < count; ++i) acc[i] = tap(acc[i], load(x[i]), w[i]);
               } else if (block % m == 0) {
                 // Whole input channels per block: each input value feeds m neighbours.
                 const In* x = in + oc0 / m;
                 for (int i = 0, j = 0; i < count; i += m, ++j) {
-                  const In xv = x[j];
+                  const auto xv = load(x[j]);
                   for (int k = 0; k < m; ++k) acc[i + k] = tap(acc[i + k], xv, w[i + k]);
                 }
               } else {
-                for (int i = 0; i < count; ++i) acc[i] = tap(acc[i], in[(oc0 + i) / m], w[i]);
+                for (int i = 0; i < count; ++i) acc[i] = tap(acc[i], load(in[(oc0 + i) / m]), w[i]);
               }
             }
           }
@@ -190,7 +192,8 @@ void ConvFloatT(const ConvGeometry& g, const float* input, const float* filter, 
     output[index] = std::min(std::max(value, clamp.min), clamp.max);
   };
   if (kDepthwise) {
-    ConvolveDepthwise<float>(g, input, filter, [](float acc, float x, float w) { return acc + x * w; }, finish);
+    ConvolveDepthwise<float>(
+        g, input, filter, [](float x) { return x; }, [](float acc, float x, float w) { return acc + x * w; }, finish);
   } else if (packed != nullptr) {
     ConvolvePacked<float>(g, input, packed, [](float x) { return x; }, [](float acc, float x, float w) { return acc + x * w; },
                           finish);
@@ -205,8 +208,9 @@ void ConvFloatT(const ConvGeometry& g, const float* input, const float* filter, 
 
 // int8/uint8 activations and weights: int32 accumulator of offset products,
 // bias, requantization, output zero point, clamp.
-// `packed` (optional, ungrouped CONV_2D only): the filter from
-// PackFilterByOutputChannel<int16_t> with the filter offset added.
+// `packed` (optional): CONV_2D (ungrouped): the filter from
+// PackFilterByOutputChannel<int16_t> with the filter offset added;
+// DEPTHWISE_CONV_2D: the filter as int16 with the offset added, same layout.
 template <bool kDepthwise, typename T, typename W>
 void ConvQuantizedT(const ConvGeometry& g, const T* input, const W* filter, const int32_t* bias, const ChannelRequant& q,
                     T* output, const int16_t* packed = nullptr) {
@@ -222,7 +226,16 @@ void ConvQuantizedT(const ConvGeometry& g, const T* input, const W* filter, cons
     auto tap = [input_offset, filter_offset](int32_t acc, T x, W w) {
       return quant::WrappingAdd(acc, (static_cast<int32_t>(w) + filter_offset) * (static_cast<int32_t>(x) + input_offset));
     };
-    ConvolveDepthwise<int32_t>(g, input, filter, tap, finish);
+    if (packed != nullptr) {
+      ConvolveDepthwise<uint32_t>(
+          g, input, packed, [input_offset](T x) { return static_cast<int16_t>(static_cast<int32_t>(x) + input_offset); },
+          [](uint32_t acc, int16_t x, int16_t w) {
+            return acc + static_cast<uint32_t>(static_cast<int32_t>(x) * static_cast<int32_t>(w));
+          },
+          [&](int index, int oc, uint32_t acc) { finish(index, oc, static_cast<int32_t>(acc)); });
+      return;
+    }
+    ConvolveDepthwise<int32_t>(g, input, filter, [](T x) { return x; }, tap, finish);
   } else if (packed != nullptr) {
     ConvolvePacked<uint32_t>(
         g, input, packed, [input_offset](T x) { return static_cast<int16_t>(static_cast<int32_t>(x) + input_offset); },
@@ -254,7 +267,7 @@ void ConvInt16T(const ConvGeometry& g, const int16_t* input, const int8_t* filte
     output[index] = static_cast<int16_t>(std::min(std::max(v, q.clamp.min), q.clamp.max));
   };
   if (kDepthwise) {
-    ConvolveDepthwise<int64_t>(g, input, filter, tap, finish);
+    ConvolveDepthwise<int64_t>(g, input, filter, [](int16_t x) { return x; }, tap, finish);
   } else {
     Convolve<int64_t>(g, input, filter, row, finish);
   }
