@@ -33,5 +33,6 @@ CommandRunner AddInfoCommand(CLI::App& root);
 CommandRunner AddRunCommand(CLI::App& root);
 CommandRunner AddDumpCommand(CLI::App& root);
 CommandRunner AddGraphCommand(CLI::App& root);
+CommandRunner AddReplayCommand(CLI::App& root);
 
 }  // namespace tfldbg::cli

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   commands.push_back(AddInfoCommand(app));
   commands.push_back(AddRunCommand(app));
   commands.push_back(AddDumpCommand(app));
+  commands.push_back(AddReplayCommand(app));
   commands.push_back(AddGraphCommand(app));
 
   try {

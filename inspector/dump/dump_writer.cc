@@ -127,6 +127,10 @@ Status DumpDirectory::Abandon(nlohmann::json manifest) {
 Status DumpDirectory::Finish(nlohmann::json manifest) {
   manifest["complete"] = true;
   TFLDBG_RETURN_IF_ERROR(WriteJsonFile(staging_ + "/manifest.json", manifest));
+  return Commit();
+}
+
+Status DumpDirectory::Commit() {
   std::error_code ec;
   if (fs::exists(target_, ec)) {
     if (!force_) return InvalidArgument(target_ + ": appeared while dumping; not replaced (use --force)");

@@ -80,6 +80,9 @@ class DumpDirectory {
   Status Abandon(nlohmann::json manifest);
   // Writes the manifest with complete: true and renames staging -> target.
   Status Finish(nlohmann::json manifest);
+  // Renames staging -> target without a top-level manifest (a directory of
+  // dumps, such as `tfldbg replay`'s, whose parts wrote their own).
+  Status Commit();
 
  private:
   std::string target_;

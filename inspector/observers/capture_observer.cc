@@ -46,7 +46,9 @@ Result<std::string> CaptureObserver::StoreValue(const Tensor& tensor, int subgra
   ++state.values;
   state.file = file.value();
   state.has_value = true;
-  if (tensor.kind == TensorKind::kVariable) state.fingerprint = Fingerprint(tensor.bytes, tensor.byte_size);
+  if (tensor.kind == TensorKind::kVariable || options_.values_set_from_outside) {
+    state.fingerprint = Fingerprint(tensor.bytes, tensor.byte_size);
+  }
   bytes_stored_ += tensor.byte_size;
   if (tensor.element_count() <= options_.inline_max_elements) {
     std::vector<double> values;
@@ -87,7 +89,7 @@ Status CaptureObserver::BeforeNode(int step, const NodeContext& node) {
       // is stored only when selected.
       auto it = tensors_.find({node.subgraph, tensor->index});
       const bool known = it != tensors_.end() && it->second.has_value;
-      const bool changed = known && tensor->kind == TensorKind::kVariable &&
+      const bool changed = known && (tensor->kind == TensorKind::kVariable || options_.values_set_from_outside) &&
                            Fingerprint(tensor->bytes, tensor->byte_size) != it->second.fingerprint;
       if (known && !changed) {
         s.file = it->second.file;

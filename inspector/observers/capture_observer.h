@@ -45,6 +45,9 @@ struct CaptureOptions {
   const std::atomic<bool>* cancel = nullptr;      // when set, the run stops before the next node
   int64_t inline_max_elements = 0;                // also keep values of tensors this small (--inline-json N)
   std::function<void(int step, const NodeContext& node)> progress;  // called after each captured node
+  // Inputs may be set from outside between nodes (a replay): any tensor whose
+  // bytes differ from its stored value gets a new value file, not only variables.
+  bool values_set_from_outside = false;
 };
 
 struct SlotRecord {

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "interpreter/float_shadow.h"
 #include "kernels/registry.h"
 
 namespace tfldbg {
@@ -73,6 +74,7 @@ Status Interpreter::BuildTensors() {
     tensor.shape = model_.TensorShape(sg, t);
     tensor.quant = model_.TensorQuant(sg, t);
     const ByteView data = model_.TensorData(sg, t);
+    const bool shadowed = options_.float_shadow && ShadowedAsFloat(tensor);
     if (!data.empty()) {
       tensor.kind = TensorKind::kConstant;
       if (src.sparsity() != nullptr) {
@@ -87,12 +89,25 @@ Status Interpreter::BuildTensors() {
         tensor.bytes = const_cast<uint8_t*>(data.data);
       }
       tensor.byte_size = data.size;
+      if (shadowed) {
+        const size_t n = static_cast<size_t>(tensor.element_count());
+        std::unique_ptr<uint8_t[]> floats(new uint8_t[std::max<size_t>(n, 1) * sizeof(float)]);
+        TFLDBG_RETURN_IF_ERROR(
+            DequantizeTensor(tensor, reinterpret_cast<float*>(floats.get())).WithContext(model_.DescribeTensor(sg, t)));
+        tensor.bytes = floats.get();
+        tensor.byte_size = n * sizeof(float);
+        owned_constants_.push_back(std::move(floats));
+      }
     } else if (src.is_variable()) {
       tensor.kind = TensorKind::kVariable;
     } else if (Contains(inputs_, t)) {
       tensor.kind = TensorKind::kInput;
     } else if (Contains(outputs_, t)) {
       tensor.kind = TensorKind::kOutput;
+    }
+    if (shadowed) {
+      tensor.type = DataType::kFloat32;
+      tensor.quant = QuantParams{};
     }
   }
   return Status::Ok();
@@ -118,7 +133,13 @@ Status Interpreter::PrepareNodes() {
     for (int index : ToIndices(op.outputs())) ctx.outputs.push_back(index < 0 ? nullptr : &tensors_[static_cast<size_t>(index)]);
 
     const bool custom = model_.IsCustom(op.opcode_index());
-    const KernelFactory make = custom ? FindCustomKernel(ctx.op_name) : FindBuiltinKernel(model_.BuiltinCode(op.opcode_index()));
+    KernelFactory make = custom ? FindCustomKernel(ctx.op_name) : FindBuiltinKernel(model_.BuiltinCode(op.opcode_index()));
+    const int32_t code = model_.BuiltinCode(op.opcode_index());
+    if (options_.float_shadow && !custom &&
+        (code == static_cast<int32_t>(tflite::BuiltinOperator::QUANTIZE) ||
+         code == static_cast<int32_t>(tflite::BuiltinOperator::DEQUANTIZE))) {
+      make = &CreateShadowCopyKernel;  // in float, (de)quantizing is the identity
+    }
     if (make == nullptr) {
       return Unsupported(ctx.Describe() + ": " + (custom ? "custom operator '" + ctx.op_name + "'" : "operator " + ctx.op_name) +
                          " (version " + std::to_string(ctx.op_version) + ") is not supported by tfldbg");
@@ -200,6 +221,21 @@ Status Interpreter::Invoke() {
     const auto elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
     if (node.observed) TFLDBG_RETURN_IF_ERROR(observer_->AfterNode(step, node.context, elapsed));
   }
+  return Status::Ok();
+}
+
+Status Interpreter::InvokeNode(int step) {
+  if (step < 0 || step >= node_count()) {
+    return InvalidArgument("node " + std::to_string(step) + " does not exist (the subgraph has " +
+                           std::to_string(node_count()) + ")");
+  }
+  Node& node = nodes_[static_cast<size_t>(step)];
+  if (node.observed) TFLDBG_RETURN_IF_ERROR(observer_->BeforeNode(step, node.context));
+  const auto start = std::chrono::steady_clock::now();
+  TFLDBG_RETURN_IF_ERROR(node.kernel->Eval(node.context));
+  const auto elapsed =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
+  if (node.observed) TFLDBG_RETURN_IF_ERROR(observer_->AfterNode(step, node.context, elapsed));
   return Status::Ok();
 }
 

@@ -36,6 +36,9 @@ struct InterpreterOptions {
   RoundingPolicy rounding = RoundingPolicy::kLiteRt;
   // Refuse models whose arena would exceed this, instead of failing to allocate.
   size_t max_arena_bytes = size_t{16} << 30;
+  // Run the model's float shadow (interpreter/float_shadow.h): quantized
+  // tensors as float32, constants dequantized, QUANTIZE/DEQUANTIZE copying.
+  bool float_shadow = false;
 };
 
 // One planned buffer and the tensor it holds, for reports (`tfldbg info --plan`).
@@ -71,6 +74,9 @@ class Interpreter {
   Result<Tensor*> FindOutput(const std::string& key);
 
   Status Invoke();
+  // Runs one node (with its observer calls) on the tensors as they are: for
+  // replaying a node on input values set from outside (`tfldbg replay`).
+  Status InvokeNode(int step);
 
   const ArenaPlan& plan() const { return plan_; }
   const std::vector<PlannedTensor>& planned_tensors() const { return planned_; }

@@ -8,6 +8,7 @@
 
 #include "kernels/kernel.h"
 #include "kernels/math/quantize.h"
+#include "kernels/registry.h"
 
 namespace tfldbg {
 namespace {
@@ -181,8 +182,29 @@ class DequantizeKernel : public Kernel {
   std::vector<float> constant_output_;
 };
 
+// QUANTIZE and DEQUANTIZE in a float shadow: float32 in, float32 out, copied.
+class ShadowCopyKernel : public Kernel {
+ public:
+  Status Prepare(NodeContext& node) override {
+    TFLDBG_RETURN_IF_ERROR(CheckInputCount(node, 1, 1));
+    TFLDBG_RETURN_IF_ERROR(CheckOutputCount(node, 1));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, kInput, "input"));
+    const Tensor& input = *node.input(kInput);
+    Tensor& output = *node.output(kOutput);
+    TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32}));
+    TFLDBG_RETURN_IF_ERROR(CheckType(node, output, "output", {DataType::kFloat32}));
+    return SetOutputShape(node, output, input.shape);
+  }
+  Status Eval(NodeContext& node) override {
+    const Tensor& input = *node.input(kInput);
+    if (input.byte_size > 0) std::memcpy(node.output(kOutput)->bytes, input.bytes, input.byte_size);
+    return Status::Ok();
+  }
+};
+
 }  // namespace
 
+std::unique_ptr<Kernel> CreateShadowCopyKernel() { return std::make_unique<ShadowCopyKernel>(); }
 std::unique_ptr<Kernel> CreateQuantizeKernel() { return std::make_unique<QuantizeKernel>(); }
 std::unique_ptr<Kernel> CreateDequantizeKernel() { return std::make_unique<DequantizeKernel>(); }
 

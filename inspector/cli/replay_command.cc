@@ -1,0 +1,158 @@
+// `tfldbg replay MODEL --out DIR`: the quantized run and its two float
+// references, as three dumps with the same step numbering:
+//   DIR/quant        what `tfldbg dump` writes;
+//   DIR/local        each node's float kernel on the dequantized inputs that
+//                    node received (constants dequantized): error born there;
+//   DIR/accumulated  the whole float shadow run from the dequantized inputs:
+//                    error as it grows.
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/command.h"
+#include "cli/inputs.h"
+#include "cli/run_options.h"
+#include "dump/dump_writer.h"
+#include "dump/manifest.h"
+#include "interpreter/float_shadow.h"
+#include "observers/capture_observer.h"
+#include "observers/shadow_observer.h"
+
+namespace tfldbg::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ReplayArgs {
+  std::string model;
+  std::string out;
+  bool force = false;
+  InputSpec inputs;
+  InterpreterOptions interpreter;
+};
+
+// One of the three dumps: its directory, files and capture.
+struct Part {
+  explicit Part(const std::string& root, bool values_set_from_outside)
+      : root(root), sink(root), capture(sink, [&] {
+          CaptureOptions o;
+          o.values_set_from_outside = values_set_from_outside;
+          return o;
+        }()) {}
+  std::string root;
+  NpyDirectorySink sink;
+  CaptureObserver capture;
+};
+
+Status MakeDirs(const std::string& staging) {
+  std::error_code ec;
+  fs::remove_all(fs::path(staging) / "tensors", ec);  // Begin makes it for a single dump
+  for (const char* part : {"quant", "local", "accumulated"}) {
+    if (!fs::create_directories(fs::path(staging) / part / "tensors", ec)) {
+      return IoError(staging + "/" + part + ": cannot create: " + ec.message());
+    }
+  }
+  return Status::Ok();
+}
+
+Status WritePart(const Interpreter& interp, Part& part, RunDescription run, const char* kind) {
+  TFLDBG_RETURN_IF_ERROR(part.sink.Flush());
+  nlohmann::json manifest = BuildManifest(interp, part.capture.steps(), run, part.capture.inlined());
+  manifest["run"]["replay"] = kind;
+  manifest["complete"] = true;
+  return WriteJsonFile(part.root + "/manifest.json", manifest);
+}
+
+Status Replay(const ReplayArgs& args, const DumpDirectory& dir) {
+  TFLDBG_ASSIGN_OR_RETURN(ModelView view, ModelView::LoadFile(args.model));
+  // The model itself first, so what it lacks is named as for `tfldbg dump`.
+  TFLDBG_RETURN_IF_ERROR(Interpreter::Create(view, args.interpreter).status());
+  TFLDBG_RETURN_IF_ERROR(MakeDirs(dir.staging()));
+  Part quant(dir.staging() + "/quant", false);
+  Part local(dir.staging() + "/local", true);
+  Part accumulated(dir.staging() + "/accumulated", false);
+
+  InterpreterOptions shadow_options = args.interpreter;
+  shadow_options.float_shadow = true;
+  InterpreterOptions local_options = shadow_options;
+  local_options.planner = PlannerKind::kNoReuse;  // values are set from outside node by node
+  auto local_shadow = Interpreter::Create(view, local_options, &local.capture);
+  if (!local_shadow.ok()) return local_shadow.status().WithContext("the float shadow");
+  auto accumulated_shadow = Interpreter::Create(view, shadow_options, &accumulated.capture);
+  if (!accumulated_shadow.ok()) return accumulated_shadow.status().WithContext("the float shadow");
+
+  ShadowObserver replay(*local_shadow.value());
+  ObserverFanOut both({&quant.capture, &replay});
+  TFLDBG_ASSIGN_OR_RETURN(auto quantized, Interpreter::Create(view, args.interpreter, &both));
+  TFLDBG_ASSIGN_OR_RETURN(std::vector<InputRecord> used, SetInputs(*quantized, args.inputs));
+
+  RunDescription run;
+  run.model_path = args.model;
+  run.model_sha256 = Sha256Hex(view.file_data(), view.file_size());
+  run.tool_version = TFLDBG_VERSION;
+  RunDescription shadow_run = run;
+  for (const InputRecord& r : used) {
+    const Tensor& q = quantized->tensors()[static_cast<size_t>(r.tensor)];
+    TFLDBG_ASSIGN_OR_RETURN(std::string file, quant.capture.StoreInput(q, 0));
+    run.inputs.push_back({{"name", r.name}, {"tensor", r.tensor}, {"source", r.source}, {"file", file}});
+    // The float run starts from the same input, dequantized.
+    Tensor& f = accumulated_shadow.value()->tensors()[static_cast<size_t>(r.tensor)];
+    if (f.type == DataType::kFloat32 && q.type != DataType::kFloat32) {
+      TFLDBG_RETURN_IF_ERROR(DequantizeTensor(q, f.data<float>()));
+    } else {
+      std::memcpy(f.bytes, q.bytes, q.byte_size);
+    }
+    TFLDBG_ASSIGN_OR_RETURN(std::string float_file, accumulated.capture.StoreInput(f, 0));
+    shadow_run.inputs.push_back({{"name", r.name},
+                                 {"tensor", r.tensor},
+                                 {"source", q.type == f.type ? r.source : r.source + ", dequantized"},
+                                 {"file", float_file}});
+  }
+  TFLDBG_RETURN_IF_ERROR(quantized->Invoke().WithContext("the quantized run"));
+  TFLDBG_RETURN_IF_ERROR(accumulated_shadow.value()->Invoke().WithContext("the float shadow run"));
+
+  TFLDBG_RETURN_IF_ERROR(WritePart(*quantized, quant, run, "quantized"));
+  RunDescription local_run = run;
+  local_run.inputs = nlohmann::json::array();
+  for (const InputRecord& r : used) {
+    local_run.inputs.push_back({{"name", r.name}, {"tensor", r.tensor}, {"source", "the quantized run's input"}, {"file", nullptr}});
+  }
+  TFLDBG_RETURN_IF_ERROR(WritePart(*local_shadow.value(), local, local_run, "local"));
+  TFLDBG_RETURN_IF_ERROR(WritePart(*accumulated_shadow.value(), accumulated, shadow_run, "accumulated"));
+  std::cerr << "tfldbg: replayed " << quant.capture.steps().size() << " steps into " << args.out
+            << "/{quant,local,accumulated}\n";
+  return Status::Ok();
+}
+
+int RunReplay(const ReplayArgs& args) {
+  auto dir = DumpDirectory::Begin(args.out, args.force);
+  if (!dir.ok()) return ReportError(dir.status());
+  Status s = Replay(args, dir.value());
+  if (s.ok()) s = dir->Commit();
+  if (!s.ok()) {
+    std::error_code ec;
+    fs::remove_all(dir->staging(), ec);
+    return ReportError(s);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+CommandRunner AddReplayCommand(CLI::App& root) {
+  auto args = std::make_shared<ReplayArgs>();
+  CLI::App* app = root.add_subcommand(
+      "replay",
+      "Run a quantized model and its float references; write three dumps with the same steps: DIR/quant (as "
+      "`dump`), DIR/local (each node's float kernel on the dequantized inputs it received: the error born at "
+      "that node) and DIR/accumulated (the whole graph in float from the dequantized inputs: the error as it "
+      "grows). Weights are dequantized; QUANTIZE and DEQUANTIZE become copies");
+  app->add_option("MODEL", args->model, "The .tflite file")->required();
+  app->add_option("--out,-o", args->out, "Directory to create (written beside it, renamed when complete)")->required();
+  app->add_flag("--force", args->force, "Replace an existing directory");
+  AddInputOptions(*app, args->inputs);
+  AddRunOptions(*app, args->interpreter);
+  return {app, [args]() { return RunReplay(*args); }};
+}
+
+}  // namespace tfldbg::cli
