@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "cli/command.h"
 #include "cli/inputs.h"
@@ -29,6 +30,7 @@ struct ReplayArgs {
   bool force = false;
   InputSpec inputs;
   InterpreterOptions interpreter;
+  std::string weights_from;
 };
 
 // One of the three dumps: its directory, files and capture.
@@ -74,6 +76,11 @@ Status Replay(const ReplayArgs& args, const DumpDirectory& dir) {
 
   InterpreterOptions shadow_options = args.interpreter;
   shadow_options.float_shadow = true;
+  std::optional<ModelView> float_model;
+  if (!args.weights_from.empty()) {
+    TFLDBG_ASSIGN_OR_RETURN(float_model, ModelView::LoadFile(args.weights_from));
+    shadow_options.shadow_weights = &*float_model;
+  }
   InterpreterOptions local_options = shadow_options;
   local_options.planner = PlannerKind::kNoReuse;  // values are set from outside node by node
   auto local_shadow = Interpreter::Create(view, local_options, &local.capture);
@@ -152,6 +159,10 @@ CommandRunner AddReplayCommand(CLI::App& root) {
   app->add_flag("--force", args->force, "Replace an existing directory");
   AddInputOptions(*app, args->inputs);
   AddRunOptions(*app, args->interpreter);
+  app->add_option("--weights-from", args->weights_from,
+                  "FLOAT.tflite: in the float references, constants with the same name and shape as a float32 "
+                  "constant of this model (the float original) take its values instead of being dequantized, so "
+                  "`local` measures what TensorFlow's QuantizationDebugger measures");
   return {app, [args]() { return RunReplay(*args); }};
 }
 

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 
 #include "interpreter/float_shadow.h"
 #include "kernels/registry.h"
@@ -58,8 +59,26 @@ Result<std::unique_ptr<Interpreter>> Interpreter::Create(const ModelView& model,
   return interp;
 }
 
+namespace {
+
+// The float32 constants of a float model's main subgraph, by name.
+std::map<std::string, int> FloatConstantsByName(const ModelView& model) {
+  std::map<std::string, int> out;
+  if (model.subgraph_count() == 0) return out;
+  const int count = static_cast<int>(SizeOf(model.subgraph(0).tensors()));
+  for (int t = 0; t < count; ++t) {
+    if (model.TensorType(0, t) == DataType::kFloat32 && !model.TensorData(0, t).empty()) out.emplace(model.TensorName(0, t), t);
+  }
+  return out;
+}
+
+}  // namespace
+
 Status Interpreter::BuildTensors() {
   const int sg = subgraph_index();
+  const std::map<std::string, int> float_weights =
+      options_.float_shadow && options_.shadow_weights != nullptr ? FloatConstantsByName(*options_.shadow_weights)
+                                                                  : std::map<std::string, int>{};
   const tflite::SubGraph& subgraph = model_.subgraph(sg);
   inputs_ = ToIndices(subgraph.inputs());
   outputs_ = ToIndices(subgraph.outputs());
@@ -92,8 +111,14 @@ Status Interpreter::BuildTensors() {
       if (shadowed) {
         const size_t n = static_cast<size_t>(tensor.element_count());
         std::unique_ptr<uint8_t[]> floats(new uint8_t[std::max<size_t>(n, 1) * sizeof(float)]);
-        TFLDBG_RETURN_IF_ERROR(
-            DequantizeTensor(tensor, reinterpret_cast<float*>(floats.get())).WithContext(model_.DescribeTensor(sg, t)));
+        const auto original = float_weights.find(tensor.name);
+        if (original != float_weights.end() && options_.shadow_weights->TensorShape(0, original->second) == tensor.shape &&
+            options_.shadow_weights->TensorData(0, original->second).size == n * sizeof(float)) {
+          std::memcpy(floats.get(), options_.shadow_weights->TensorData(0, original->second).data, n * sizeof(float));
+        } else {
+          TFLDBG_RETURN_IF_ERROR(
+              DequantizeTensor(tensor, reinterpret_cast<float*>(floats.get())).WithContext(model_.DescribeTensor(sg, t)));
+        }
         tensor.bytes = floats.get();
         tensor.byte_size = n * sizeof(float);
         owned_constants_.push_back(std::move(floats));

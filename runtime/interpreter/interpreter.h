@@ -39,6 +39,10 @@ struct InterpreterOptions {
   // Run the model's float shadow (interpreter/float_shadow.h): quantized
   // tensors as float32, constants dequantized, QUANTIZE/DEQUANTIZE copying.
   bool float_shadow = false;
+  // With float_shadow: take a constant's values from this float model's
+  // float32 constant of the same name and shape, when it has one, instead of
+  // dequantizing (the original weights: QuantizationDebugger's reference).
+  const ModelView* shadow_weights = nullptr;
 };
 
 // One planned buffer and the tensor it holds, for reports (`tfldbg info --plan`).
