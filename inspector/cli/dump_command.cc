@@ -222,7 +222,7 @@ int RunDumpInterruptible(const DumpArgs& args) {
   run.model_sha256 = Sha256Hex(view->file_data(), view->file_size());
   run.tool_version = TFLDBG_VERSION;
   for (const InputRecord& r : used.value()) {
-    auto file = capture.StoreInput(interp.value()->tensors()[static_cast<size_t>(r.tensor)], 0);
+    auto file = capture.StoreInput(interp.value()->tensors()[static_cast<size_t>(r.tensor)], interp.value()->subgraph_index());
     if (!file.ok()) return abandon(file.status());
     run.inputs.push_back({{"name", r.name}, {"tensor", r.tensor}, {"source", r.source}, {"file", file.value()}});
   }
@@ -258,7 +258,7 @@ CommandRunner AddDumpCommand(CLI::App& root) {
   app->add_flag("--force", args->force, "Replace an existing dump directory");
   AddInputOptions(*app, args->inputs);
   AddRunOptions(*app, args->interpreter);
-  app->add_option("--nodes", args->nodes, "A:B - only operators A..B of the main subgraph (inclusive)");
+  app->add_option("--nodes", args->nodes, "A:B - only operators A..B of the subgraph that runs (inclusive)");
   app->add_option("--ops", args->ops, "LIST - only these ops, comma-separated (CONV_2D,ADD)");
   app->add_option("--tensors", args->tensors, "REGEX - only tensors whose names match (searched, ECMAScript)");
   app->add_flag("--no-constants", args->no_constants, "Do not store constant tensors (weights, biases)");

@@ -100,7 +100,7 @@ Status Replay(const ReplayArgs& args, const DumpDirectory& dir) {
   RunDescription shadow_run = run;
   for (const InputRecord& r : used) {
     const Tensor& q = quantized->tensors()[static_cast<size_t>(r.tensor)];
-    TFLDBG_ASSIGN_OR_RETURN(std::string file, quant.capture.StoreInput(q, 0));
+    TFLDBG_ASSIGN_OR_RETURN(std::string file, quant.capture.StoreInput(q, quantized->subgraph_index()));
     run.inputs.push_back({{"name", r.name}, {"tensor", r.tensor}, {"source", r.source}, {"file", file}});
     // The float run starts from the same input, dequantized.
     Tensor& f = accumulated_shadow.value()->tensors()[static_cast<size_t>(r.tensor)];
@@ -109,7 +109,7 @@ Status Replay(const ReplayArgs& args, const DumpDirectory& dir) {
     } else {
       std::memcpy(f.bytes, q.bytes, q.byte_size);
     }
-    TFLDBG_ASSIGN_OR_RETURN(std::string float_file, accumulated.capture.StoreInput(f, 0));
+    TFLDBG_ASSIGN_OR_RETURN(std::string float_file, accumulated.capture.StoreInput(f, quantized->subgraph_index()));
     shadow_run.inputs.push_back({{"name", r.name},
                                  {"tensor", r.tensor},
                                  {"source", q.type == f.type ? r.source : r.source + ", dequantized"},

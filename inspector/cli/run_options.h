@@ -26,6 +26,12 @@ inline void AddRunOptions(CLI::App& app, InterpreterOptions& options) {
                  "(everywhere: TFLITE_SINGLE_ROUNDING builds, CMSIS-NN)")
       ->transform(CLI::CheckedTransformer(kRounding, CLI::ignore_case))
       ->default_str("litert");
+  auto* signature = app.add_option("--signature", options.signature,
+                                   "Run the subgraph of this signature (see `tfldbg info`); inputs are then named by "
+                                   "its signature names");
+  app.add_option("--subgraph", options.subgraph, "Run this subgraph (default 0, the main graph)")
+      ->check(CLI::NonNegativeNumber)
+      ->excludes(signature);
 }
 
 }  // namespace tfldbg::cli

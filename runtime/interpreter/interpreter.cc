@@ -53,10 +53,35 @@ Result<std::unique_ptr<Interpreter>> Interpreter::Create(const ModelView& model,
     return InvalidModel(model.origin() + ": the model has no subgraphs, so there is nothing to run");
   }
   std::unique_ptr<Interpreter> interp(new Interpreter(model, options, observer));
+  TFLDBG_RETURN_IF_ERROR(interp->ChooseSubgraph().WithContext(model.origin()));
   TFLDBG_RETURN_IF_ERROR(interp->BuildTensors().WithContext(model.origin()));
   TFLDBG_RETURN_IF_ERROR(interp->PrepareNodes().WithContext(model.origin()));
   TFLDBG_RETURN_IF_ERROR(interp->PlanAndAllocate().WithContext(model.origin()));
   return interp;
+}
+
+Status Interpreter::ChooseSubgraph() {
+  if (options_.signature.empty()) {
+    if (options_.subgraph < 0 || options_.subgraph >= model_.subgraph_count()) {
+      return InvalidArgument("subgraph " + std::to_string(options_.subgraph) + " does not exist (the model has " +
+                             std::to_string(model_.subgraph_count()) + ")");
+    }
+    subgraph_ = options_.subgraph;
+    return Status::Ok();
+  }
+  const tflite::Model& m = model_.model();
+  std::string known;
+  for (uint32_t s = 0; s < SizeOf(m.signature_defs()); ++s) {
+    const tflite::SignatureDef* sig = m.signature_defs()->Get(s);
+    const std::string key = sig->signature_key() ? sig->signature_key()->str() : "";
+    if (key == options_.signature) {
+      subgraph_ = static_cast<int>(sig->subgraph_index());  // in range: the loader checked
+      return Status::Ok();
+    }
+    known += (known.empty() ? "'" : ", '") + key + "'";
+  }
+  return InvalidArgument("no signature '" + options_.signature + "'; the model's signatures are " +
+                         (known.empty() ? std::string("(none)") : known));
 }
 
 namespace {

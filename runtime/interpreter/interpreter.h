@@ -32,6 +32,10 @@ const char* RoundingPolicyName(RoundingPolicy policy);  // "litert", "double", "
 quant::RoundingMode RoundingForOp(RoundingPolicy policy, int32_t builtin_code);
 
 struct InterpreterOptions {
+  // The subgraph to run: the one of this signature (by signature_key) when
+  // set, else `subgraph` (0, the main graph, by default).
+  std::string signature;
+  int subgraph = 0;
   PlannerKind planner = PlannerKind::kReuse;
   RoundingPolicy rounding = RoundingPolicy::kLiteRt;
   // Refuse models whose arena would exceed this, instead of failing to allocate.
@@ -53,7 +57,8 @@ struct PlannedTensor {
 
 class Interpreter {
  public:
-  // Loads subgraph 0 (the main graph): builds tensors, prepares every node,
+  // Loads the chosen subgraph (options.signature / options.subgraph; the main
+  // graph by default): builds tensors, prepares every node,
   // plans and allocates the arena. Any unsupported op, type or option fails
   // here with one line naming the node.
   static Result<std::unique_ptr<Interpreter>> Create(const ModelView& model, const InterpreterOptions& options,
@@ -65,7 +70,7 @@ class Interpreter {
   const ModelView& model() const { return model_; }
   const InterpreterOptions& options() const { return options_; }
 
-  int subgraph_index() const { return 0; }
+  int subgraph_index() const { return subgraph_; }
   std::vector<Tensor>& tensors() { return tensors_; }
   const std::vector<Tensor>& tensors() const { return tensors_; }
   const std::vector<int>& input_indices() const { return inputs_; }
@@ -99,8 +104,11 @@ class Interpreter {
   Status PlanAndAllocate();
   Result<Tensor*> FindIo(const std::string& key, const std::vector<int>& indices, bool inputs);
 
+  Status ChooseSubgraph();
+
   ModelView model_;
   InterpreterOptions options_;
+  int subgraph_ = 0;
   NodeObserver* observer_ = nullptr;
   std::vector<Tensor> tensors_;
   std::vector<int> inputs_;

@@ -115,8 +115,13 @@ class Dump:
             self._cache[file] = np.load(self.root / file, mmap_mode="r", allow_pickle=False)
         return self._cache[file]
 
-    def tensor_values(self, name: str, subgraph: int = 0) -> list[np.ndarray]:
-        """Every stored value of the tensor with this name, in execution order."""
+    def _default_subgraph(self, subgraph: int | None) -> int:
+        return self.manifest["subgraphs"][0]["index"] if subgraph is None else subgraph
+
+    def tensor_values(self, name: str, subgraph: int | None = None) -> list[np.ndarray]:
+        """Every stored value of the tensor with this name, in execution order
+        (subgraph: default the one the dump ran first)."""
+        subgraph = self._default_subgraph(subgraph)
         seen, out = set(), []
         for step in self.steps:
             for slot in step.inputs + step.outputs:
@@ -125,7 +130,8 @@ class Dump:
                     out.append(self.array(slot.file))
         return out
 
-    def tensor_by_name(self, name: str, subgraph: int = 0) -> TensorInfo:
+    def tensor_by_name(self, name: str, subgraph: int | None = None) -> TensorInfo:
+        subgraph = self._default_subgraph(subgraph)
         for t in self.tensors[subgraph]:
             if t.name == name:
                 return t

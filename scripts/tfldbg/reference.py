@@ -46,6 +46,10 @@ def _resolve_inputs(interp, assignments: list[str], like: str | None) -> dict[in
     values: dict[int, np.ndarray] = {}
     if like:
         dump = load_dump(like)
+        ran = [sg["index"] for sg in dump.manifest["subgraphs"]]
+        if ran != [0]:
+            raise ValueError(f"--like {like}: that dump ran subgraph {ran} (--signature/--subgraph); the reference "
+                             "runs the main subgraph (0) only")
         for rec in dump.inputs:
             values[int(rec["tensor"])] = np.load(Path(like) / rec["file"], allow_pickle=False)
     for a in assignments:

@@ -213,11 +213,14 @@ def test_ctrl_c_exits_130_and_the_dump_never_looks_complete(tmp_path, require_sh
     from conftest import SHARED_MODELS
     from tfldbg.tool import find_binary
 
-    model = SHARED_MODELS / "real" / "deeplabv3_257_mv_gpu_float.tflite"  # about a second of work
+    model = SHARED_MODELS / "real" / "deeplabv3_257_mv_gpu_float.tflite"  # 70 nodes, over 100 ms of work
     out = tmp_path / "d"
     proc = subprocess.Popen([str(find_binary()), "dump", str(model), "--out", str(out), "--seed", "0"],
                             stderr=subprocess.PIPE, text=True)
-    time.sleep(0.4)
+    # Interrupt once the run is under way: the graph input is stored before the first node.
+    deadline = time.monotonic() + 30
+    while not list(tmp_path.glob(".d.tfldbg-partial-*/tensors/*.npy")) and time.monotonic() < deadline:
+        time.sleep(0.001)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     if proc.returncode == 0:
