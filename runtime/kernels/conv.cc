@@ -140,14 +140,29 @@ class ConvKernelBase : public Kernel {
 
  private:
   Status PrepareHybrid(const NodeContext& node, const Tensor& input, const Tensor& filter, int out_channels) {
-    (void)out_channels;
-    if (depthwise_) return node.UnsupportedError("hybrid DEPTHWISE_CONV_2D (float input, int8 filter) is not supported yet");
     if (filter.quant.empty()) return node.InvalidModelError("int8 filters need scales");
-    if (filter.quant.per_channel()) {
-      return node.UnsupportedError("hybrid CONV_2D with per-channel filter scales (LiteRT's asymmetric per-batch path) "
-                                   "is not supported yet");
+    if (depthwise_) {
+      // LiteRT's EvalHybridPerChannel: one scale per output channel along axis 3.
+      if (filter.quant.scale.size() != static_cast<size_t>(out_channels) || filter.quant.quantized_dimension != 3) {
+        return node.UnsupportedError("hybrid DEPTHWISE_CONV_2D needs one filter scale per output channel (axis 3), got " +
+                                     std::to_string(filter.quant.scale.size()) + " scales on axis " +
+                                     std::to_string(filter.quant.quantized_dimension));
+      }
+      for (int64_t zp : filter.quant.zero_point) {
+        if (zp != 0) return node.UnsupportedError("hybrid int8 filters must have zero point 0");
+      }
+      quantized_input_.assign(static_cast<size_t>(input.element_count()), 0);
+      return Status::Ok();
     }
-    if (filter.zero_point() != 0) return node.UnsupportedError("hybrid int8 filters must have zero point 0");
+    if (filter.quant.per_channel() &&
+        (filter.quant.scale.size() != static_cast<size_t>(out_channels) || filter.quant.quantized_dimension != 0)) {
+      return node.InvalidModelError(std::to_string(filter.quant.scale.size()) + " filter scales on axis " +
+                                    std::to_string(filter.quant.quantized_dimension) + " for " +
+                                    std::to_string(out_channels) + " output channels");
+    }
+    for (int64_t zp : filter.quant.zero_point) {
+      if (zp != 0) return node.UnsupportedError("hybrid int8 filters must have zero point 0");
+    }
     quantized_input_.assign(static_cast<size_t>(input.element_count()), 0);
     return Status::Ok();
   }
@@ -155,7 +170,83 @@ class ConvKernelBase : public Kernel {
   // LiteRT's HybridConv: each batch of the input is quantized symmetrically as
   // a whole, the convolution is integer (padding contributes 0), and each
   // output is bias + acc · (batch scale · filter scale), then clamped.
+  // LiteRT's depthwise EvalHybridPerChannel (reference): each batch quantized
+  // asymmetrically (scale, zero point), acc = Σ w·(x − zero point) over the
+  // taps inside the image, output = acc · (channel scale · batch scale) + bias.
+  void EvalHybridDepthwise(const Tensor& input, const Tensor& filter, const float* bias, Tensor& output) {
+    math::ConvGeometry g = geometry_;
+    const int batches = g.input.n;
+    g.input.n = g.output.n = 1;
+    const int64_t per_batch = static_cast<int64_t>(g.input.h) * g.input.w * g.input.c;
+    const int64_t per_output_batch = static_cast<int64_t>(g.output.h) * g.output.w * g.output.c;
+    const std::vector<float>& channel_scales = filter.quant.scale;
+    for (int b = 0; b < batches; ++b) {
+      float scale = 1.0f;
+      int32_t zero_point = 0;
+      math::AsymmetricQuantizeRow(input.data<float>() + b * per_batch, per_batch, quantized_input_.data() + b * per_batch,
+                                  &scale, &zero_point);
+      float* y = output.data<float>() + b * per_output_batch;
+      math::ConvolveDepthwise<int32_t>(
+          g, quantized_input_.data() + b * per_batch, filter.data<int8_t>(),
+          [zero_point](int8_t x) { return static_cast<int32_t>(x) - zero_point; },
+          [](int32_t acc, int32_t x, int8_t w) { return quant::WrappingAdd(acc, static_cast<int32_t>(w) * x); },
+          [&](int index, int oc, int32_t acc) {
+            float v = static_cast<float>(acc);
+            v *= channel_scales[static_cast<size_t>(oc)] * scale;
+            if (bias) v += bias[oc];
+            y[index] = std::min(std::max(v, float_clamp_.min), float_clamp_.max);
+          });
+    }
+  }
+
+  // LiteRT's CONV_2D EvalHybridPerChannel (reference): as the depthwise one,
+  // output = acc · channel scale · batch scale + bias.
+  void EvalHybridPerChannel(const Tensor& input, const Tensor& filter, const float* bias, Tensor& output) {
+    math::ConvGeometry g = geometry_;
+    const int batches = g.input.n;
+    g.input.n = g.output.n = 1;
+    const int64_t per_batch = static_cast<int64_t>(g.input.h) * g.input.w * g.input.c;
+    const int64_t per_output_batch = static_cast<int64_t>(g.output.h) * g.output.w * g.output.c;
+    const std::vector<float>& channel_scales = filter.quant.scale;
+    for (int b = 0; b < batches; ++b) {
+      float scale = 1.0f;
+      int32_t zero_point = 0;
+      const int8_t* q = quantized_input_.data() + b * per_batch;
+      math::AsymmetricQuantizeRow(input.data<float>() + b * per_batch, per_batch, quantized_input_.data() + b * per_batch,
+                                  &scale, &zero_point);
+      float* y = output.data<float>() + b * per_output_batch;
+      auto finish = [&](int index, int oc, int32_t acc) {
+        float v = static_cast<float>(acc) * channel_scales[static_cast<size_t>(oc)] * scale;
+        if (bias) v += bias[oc];
+        y[index] = std::min(std::max(v, float_clamp_.min), float_clamp_.max);
+      };
+      if (!packed_int_.empty()) {
+        math::ConvolvePacked<uint32_t>(
+            g, q, packed_int_.data(), [zero_point](int8_t x) { return static_cast<int16_t>(x - zero_point); },
+            [](uint32_t acc, int16_t x, int16_t w) {
+              return acc + static_cast<uint32_t>(static_cast<int32_t>(x) * static_cast<int32_t>(w));
+            },
+            [&](int index, int oc, uint32_t acc) { finish(index, oc, static_cast<int32_t>(acc)); });
+      } else {
+        math::Convolve<int32_t>(
+            g, q, filter.data<int8_t>(),
+            [zero_point](int32_t acc, const int8_t* x, const int8_t* w, int n) {
+              return quant::WrappingAdd(acc, math::DotWithOffsets(x, w, n, -zero_point, 0));
+            },
+            finish);
+      }
+    }
+  }
+
   void EvalHybrid(const Tensor& input, const Tensor& filter, const float* bias, Tensor& output) {
+    if (depthwise_) {
+      EvalHybridDepthwise(input, filter, bias, output);
+      return;
+    }
+    if (filter.quant.per_channel()) {
+      EvalHybridPerChannel(input, filter, bias, output);
+      return;
+    }
     const math::ConvGeometry& g = geometry_;
     const int64_t per_batch = static_cast<int64_t>(g.input.h) * g.input.w * g.input.c;
     std::vector<float> scales(static_cast<size_t>(g.input.n));

@@ -40,7 +40,8 @@ def conv_quant(b, kind, in_ch, out_ch, per_channel, dtype, axis):
     return scale_in, zp_in, wscales
 
 
-CONV_CASES = list(itertools.product(["SAME", "VALID"], [1, 2], [1, 2], ["NONE", "RELU6"], [False, True], ["int8", "float32", "uint8", "int16"]))
+CONV_CASES = list(itertools.product(["SAME", "VALID"], [1, 2], [1, 2], ["NONE", "RELU6"], [False, True],
+                                    ["int8", "float32", "uint8", "int16", "hybrid"]))
 
 
 @pytest.mark.parametrize("padding,stride,dilation,act,per_channel,dtype", CONV_CASES,
@@ -53,9 +54,16 @@ def test_conv2d(tmp_path, padding, stride, dilation, act, per_channel, dtype):
     b = OpModelBuilder()
     options = {"padding": padding, "stride_w": stride, "stride_h": stride, "dilation_w_factor": dilation,
                "dilation_h_factor": dilation, "fused_activation_function": act}
-    if dtype == "float32":
+    if dtype in ("float32", "hybrid"):
+        if dtype == "hybrid":
+            n = 2  # each batch is quantized on its own
         x = b.input("x", "float32", [n, h, w, cin])
-        f = b.constant("f", rng.normal(0, 0.5, [cout, k, k, cin]).astype(np.float32))
+        if dtype == "float32":
+            f = b.constant("f", rng.normal(0, 0.5, [cout, k, k, cin]).astype(np.float32))
+        else:  # int8 filter, float activations: per-tensor (symmetric input) or per-channel (asymmetric input)
+            scales = list(rng.uniform(0.002, 0.02, cout).astype(np.float32)) if per_channel else [0.01]
+            f = b.constant("f", rng.integers(-127, 128, [cout, k, k, cin]).astype(np.int8), scale=scales,
+                           zero_point=[0] * len(scales), quantized_dimension=0)
         bias = b.constant("bias", rng.normal(0, 0.1, [cout]).astype(np.float32))
         y = b.output("y", "float32", [n, oh, ow, cout])
     else:
@@ -75,7 +83,7 @@ def test_conv2d(tmp_path, padding, stride, dilation, act, per_channel, dtype):
     check(b, tmp_path)
 
 
-DW_CASES = list(itertools.product(["SAME", "VALID"], [1, 2], [1, 2], [1, 2], ["int8", "float32", "uint8"]))
+DW_CASES = list(itertools.product(["SAME", "VALID"], [1, 2], [1, 2], [1, 2], ["int8", "float32", "uint8", "hybrid"]))
 
 
 @pytest.mark.parametrize("padding,stride,dilation,multiplier,dtype", DW_CASES,
@@ -87,9 +95,16 @@ def test_depthwise_conv2d(tmp_path, padding, stride, dilation, multiplier, dtype
     b = OpModelBuilder()
     options = {"padding": padding, "stride_w": stride, "stride_h": stride, "depth_multiplier": multiplier,
                "dilation_w_factor": dilation, "dilation_h_factor": dilation, "fused_activation_function": "RELU"}
-    if dtype == "float32":
+    if dtype in ("float32", "hybrid"):
+        if dtype == "hybrid":  # float input, int8 filter with one scale per output channel
+            n = 2
         x = b.input("x", "float32", [n, h, w, cin])
-        f = b.constant("f", rng.normal(0, 0.5, [1, k, k, cout]).astype(np.float32))
+        if dtype == "float32":
+            f = b.constant("f", rng.normal(0, 0.5, [1, k, k, cout]).astype(np.float32))
+        else:
+            f = b.constant("f", rng.integers(-127, 128, [1, k, k, cout]).astype(np.int8),
+                           scale=list(rng.uniform(0.002, 0.02, cout).astype(np.float32)), zero_point=[0] * cout,
+                           quantized_dimension=3)
         bias = b.constant("bias", rng.normal(0, 0.1, [cout]).astype(np.float32))
         y = b.output("y", "float32", [n, oh, ow, cout])
     else:

@@ -27,4 +27,46 @@ inline float SymmetricQuantizeRow(const float* x, int64_t n, int8_t* q) {
   return range / 127.0f;
 }
 
+// Asymmetric int8 quantization of one row (LiteRT's AsymmetricQuantizeFloats):
+// the range [min(0, x), max(0, x)] over 255 steps, the zero point nudged into
+// [-128, 127] from whichever end is closer to exact; q = round(zp + x / scale)
+// clamped. An all-zero row gets scale 1 and zero point 0.
+inline void AsymmetricQuantizeRow(const float* x, int64_t n, int8_t* q, float* scale_out, int32_t* zero_point_out) {
+  constexpr double kQMin = -128.0, kQMax = 127.0;
+  double rmin = 0.0, rmax = 0.0;
+  if (n > 0) {
+    const auto [lo, hi] = std::minmax_element(x, x + n);
+    rmin = std::fmin(0.0, static_cast<double>(*lo));
+    rmax = std::fmax(0.0, static_cast<double>(*hi));
+  }
+  if (rmin == rmax) {
+    std::fill(q, q + n, static_cast<int8_t>(0));
+    *scale_out = 1.0f;
+    *zero_point_out = 0;
+    return;
+  }
+  const double scale = (rmax - rmin) / (kQMax - kQMin);
+  const double from_min = kQMin - rmin / scale;
+  const double from_max = kQMax - rmax / scale;
+  const double from_min_error = std::fabs(kQMin) + std::fabs(rmin / scale);
+  const double from_max_error = std::fabs(kQMax) + std::fabs(rmax / scale);
+  const double zero_point = from_min_error < from_max_error ? from_min : from_max;
+  int32_t nudged = 0;
+  if (zero_point <= kQMin) {
+    nudged = -128;
+  } else if (zero_point >= kQMax) {
+    nudged = 127;
+  } else {
+    nudged = static_cast<int32_t>(std::round(zero_point));
+  }
+  *scale_out = static_cast<float>(scale);
+  *zero_point_out = nudged;
+  const float inverse = static_cast<float>(1.0 / static_cast<double>(*scale_out));
+  for (int64_t i = 0; i < n; ++i) {
+    const float r = std::round(static_cast<float>(nudged) + x[i] * inverse);
+    const int32_t v = std::isnan(r) ? 0 : static_cast<int32_t>(std::min(std::max(r, -128.0f), 127.0f));
+    q[i] = static_cast<int8_t>(v);
+  }
+}
+
 }  // namespace tfldbg::math
