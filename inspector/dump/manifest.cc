@@ -51,29 +51,36 @@ nlohmann::json BuildManifest(const Interpreter& interp, const std::vector<StepRe
               {"tool", "tfldbg"},
               {"tool_version", run.tool_version}};
 
-  const int sg = interp.subgraph_index();
-  const tflite::SubGraph& subgraph = view.subgraph(sg);
-  nlohmann::json tensors = nlohmann::json::array();
-  for (const Tensor& t : interp.tensors()) {
-    tensors.push_back({{"index", t.index},
-                       {"name", t.name},
-                       {"dtype", DataTypeName(t.type)},
-                       {"shape", t.shape},
-                       {"quantization", QuantizationJson(t.quant)},
-                       {"kind", TensorKindName(t.kind)}});
+  // The subgraph that ran, then every subgraph its control-flow nodes ran.
+  m["subgraphs"] = nlohmann::json::array();
+  for (const Interpreter* part : interp.subgraph_interpreters()) {
+    const int sg = part->subgraph_index();
+    const tflite::SubGraph& subgraph = view.subgraph(sg);
+    nlohmann::json tensors = nlohmann::json::array();
+    for (const Tensor& t : part->tensors()) {
+      tensors.push_back({{"index", t.index},
+                         {"name", t.name},
+                         {"dtype", DataTypeName(t.type)},
+                         {"shape", t.shape},
+                         {"quantization", QuantizationJson(t.quant)},
+                         {"kind", TensorKindName(t.kind)}});
+    }
+    nlohmann::json inputs = nlohmann::json::array(), outputs = nlohmann::json::array();
+    for (int i : part->input_indices()) inputs.push_back(i);
+    for (int i : part->output_indices()) outputs.push_back(i);
+    m["subgraphs"].push_back({{"index", sg},
+                              {"name", subgraph.name() ? subgraph.name()->str() : ""},
+                              {"inputs", inputs},
+                              {"outputs", outputs},
+                              {"tensors", tensors}});
   }
-  nlohmann::json inputs = nlohmann::json::array(), outputs = nlohmann::json::array();
-  for (int i : interp.input_indices()) inputs.push_back(i);
-  for (int i : interp.output_indices()) outputs.push_back(i);
-  m["subgraphs"] = nlohmann::json::array(
-      {{{"index", sg}, {"name", subgraph.name() ? subgraph.name()->str() : ""}, {"inputs", inputs}, {"outputs", outputs},
-        {"tensors", tensors}}});
 
   nlohmann::json out_steps = nlohmann::json::array();
   for (const StepRecord& s : steps) {
     out_steps.push_back({{"step", s.step},
                          {"subgraph", s.subgraph},
                          {"node", s.node},
+                         {"invocation", s.invocation},
                          {"op", s.op},
                          {"op_version", s.op_version},
                          {"options", OperatorOptionsJson(view.op(s.subgraph, s.node))},

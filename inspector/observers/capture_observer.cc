@@ -39,6 +39,13 @@ bool CaptureObserver::WantsTensor(const Tensor& tensor) const {
   return !options_.tensor_pattern || std::regex_search(tensor.name, *options_.tensor_pattern);
 }
 
+// Tensors whose value can change without a node of this run writing it:
+// variables, subgraph inputs (a loop body's, set by WHILE before each
+// iteration) and, in a replay, everything.
+bool CaptureObserver::MaySetFromOutside(const Tensor& tensor) const {
+  return tensor.kind == TensorKind::kVariable || tensor.kind == TensorKind::kInput || options_.values_set_from_outside;
+}
+
 Result<std::string> CaptureObserver::StoreValue(const Tensor& tensor, int subgraph) {
   TensorState& state = tensors_[{subgraph, tensor.index}];
   auto file = sink_.Store(tensor, subgraph, state.values);
@@ -46,9 +53,7 @@ Result<std::string> CaptureObserver::StoreValue(const Tensor& tensor, int subgra
   ++state.values;
   state.file = file.value();
   state.has_value = true;
-  if (tensor.kind == TensorKind::kVariable || options_.values_set_from_outside) {
-    state.fingerprint = Fingerprint(tensor.bytes, tensor.byte_size);
-  }
+  if (MaySetFromOutside(tensor)) state.fingerprint = Fingerprint(tensor.bytes, tensor.byte_size);
   bytes_stored_ += tensor.byte_size;
   if (tensor.element_count() <= options_.inline_max_elements) {
     std::vector<double> values;
@@ -78,6 +83,7 @@ Status CaptureObserver::BeforeNode(int step, const NodeContext& node) {
   record.step = step;
   record.subgraph = node.subgraph;
   record.node = node.op_index;
+  record.invocation = node.invocation;
   record.op = node.op_name;
   record.op_version = node.op_version;
   for (int slot = 0; slot < node.input_count(); ++slot) {
@@ -89,7 +95,7 @@ Status CaptureObserver::BeforeNode(int step, const NodeContext& node) {
       // is stored only when selected.
       auto it = tensors_.find({node.subgraph, tensor->index});
       const bool known = it != tensors_.end() && it->second.has_value;
-      const bool changed = known && (tensor->kind == TensorKind::kVariable || options_.values_set_from_outside) &&
+      const bool changed = known && MaySetFromOutside(*tensor) &&
                            Fingerprint(tensor->bytes, tensor->byte_size) != it->second.fingerprint;
       if (known && !changed) {
         s.file = it->second.file;

@@ -60,6 +60,7 @@ struct StepRecord {
   int step = 0;
   int subgraph = 0;
   int node = 0;
+  int invocation = 0;  // the how-manieth run of its subgraph in this Invoke (loop iteration), from 0
   std::string op;
   int op_version = 1;
   std::vector<SlotRecord> inputs;
@@ -94,6 +95,7 @@ class CaptureObserver : public NodeObserver {
   };
   bool WantsTensor(const Tensor& tensor) const;
   Result<std::string> StoreValue(const Tensor& tensor, int subgraph);
+  bool MaySetFromOutside(const Tensor& tensor) const;
 
   ValueSink& sink_;
   CaptureOptions options_;

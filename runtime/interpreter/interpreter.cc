@@ -42,6 +42,52 @@ quant::RoundingMode RoundingForOp(RoundingPolicy policy, int32_t builtin_code) {
   return quant::RoundingMode::kDouble;
 }
 
+// What the main interpreter and the subgraphs it runs share: the subgraphs
+// themselves, the step numbering of one Invoke and the resource variables.
+struct Interpreter::Shared : public RunContext {
+  explicit Shared(const ModelView& m) : model(m) {}
+  ModelView model;
+  InterpreterOptions options;
+  NodeObserver* observer = nullptr;
+  Interpreter* root = nullptr;
+  std::map<int, std::unique_ptr<Interpreter>> subgraphs;  // other than the root's
+  std::set<int> preparing;                                // to refuse recursion
+  int next_step = 0;
+  std::map<int, int> invocations;  // per subgraph, in the current Invoke
+  std::map<std::pair<std::string, std::string>, int32_t> handles;
+  std::vector<Variable> variables;
+
+  Result<Subgraph*> GetSubgraph(int index) override {
+    if (index < 0 || index >= model.subgraph_count()) {
+      return InvalidModel("subgraph " + std::to_string(index) + " does not exist (the model has " +
+                          std::to_string(model.subgraph_count()) + ")");
+    }
+    if (index == root->index()) return InvalidModel("subgraph " + std::to_string(index) + " calls itself");
+    auto it = subgraphs.find(index);
+    if (it != subgraphs.end()) return static_cast<Subgraph*>(it->second.get());
+    if (!preparing.insert(index).second) {
+      return InvalidModel("subgraph " + std::to_string(index) + " is called recursively");
+    }
+    auto created = CreateSubgraph(*this, index);
+    preparing.erase(index);
+    if (!created.ok()) return created.status();
+    Subgraph* out = created.value().get();
+    subgraphs.emplace(index, std::move(created).value());
+    return out;
+  }
+
+  int32_t VariableHandle(const std::string& container, const std::string& shared_name) override {
+    auto [it, inserted] = handles.emplace(std::make_pair(container, shared_name), static_cast<int32_t>(variables.size()));
+    if (inserted) variables.emplace_back();
+    return it->second;
+  }
+
+  Variable* FindVariable(int32_t handle) override {
+    if (handle < 0 || static_cast<size_t>(handle) >= variables.size()) return nullptr;
+    return &variables[static_cast<size_t>(handle)];
+  }
+};
+
 Interpreter::Interpreter(const ModelView& model, const InterpreterOptions& options, NodeObserver* observer)
     : model_(model), options_(options), observer_(observer) {}
 
@@ -53,11 +99,49 @@ Result<std::unique_ptr<Interpreter>> Interpreter::Create(const ModelView& model,
     return InvalidModel(model.origin() + ": the model has no subgraphs, so there is nothing to run");
   }
   std::unique_ptr<Interpreter> interp(new Interpreter(model, options, observer));
+  interp->owned_shared_ = std::make_unique<Shared>(model);
+  interp->shared_ = interp->owned_shared_.get();
+  interp->shared_->options = options;
+  interp->shared_->observer = observer;
+  interp->shared_->root = interp.get();
   TFLDBG_RETURN_IF_ERROR(interp->ChooseSubgraph().WithContext(model.origin()));
-  TFLDBG_RETURN_IF_ERROR(interp->BuildTensors().WithContext(model.origin()));
-  TFLDBG_RETURN_IF_ERROR(interp->PrepareNodes().WithContext(model.origin()));
-  TFLDBG_RETURN_IF_ERROR(interp->PlanAndAllocate().WithContext(model.origin()));
+  TFLDBG_RETURN_IF_ERROR(interp->Setup().WithContext(model.origin()));
   return interp;
+}
+
+Result<std::unique_ptr<Interpreter>> Interpreter::CreateSubgraph(Shared& shared, int index) {
+  InterpreterOptions options = shared.options;
+  options.signature.clear();
+  options.subgraph = index;
+  std::unique_ptr<Interpreter> interp(new Interpreter(shared.model, options, shared.observer));
+  interp->shared_ = &shared;
+  interp->subgraph_ = index;
+  TFLDBG_RETURN_IF_ERROR(interp->Setup());
+  return interp;
+}
+
+Status Interpreter::Setup() {
+  TFLDBG_RETURN_IF_ERROR(BuildTensors());
+  TFLDBG_RETURN_IF_ERROR(PrepareNodes());
+  return PlanAndAllocate();
+}
+
+std::vector<Tensor*> Interpreter::input_tensors() {
+  std::vector<Tensor*> out;
+  for (int i : inputs_) out.push_back(&tensors_[static_cast<size_t>(i)]);
+  return out;
+}
+
+std::vector<Tensor*> Interpreter::output_tensors() {
+  std::vector<Tensor*> out;
+  for (int i : outputs_) out.push_back(&tensors_[static_cast<size_t>(i)]);
+  return out;
+}
+
+std::vector<const Interpreter*> Interpreter::subgraph_interpreters() const {
+  std::vector<const Interpreter*> out{this};
+  for (const auto& [index, child] : shared_->subgraphs) out.push_back(child.get());
+  return out;
 }
 
 Status Interpreter::ChooseSubgraph() {
@@ -179,6 +263,7 @@ Status Interpreter::PrepareNodes() {
     ctx.op_name = model_.OpName(op.opcode_index());
     ctx.op_version = model_.OpVersion(op.opcode_index());
     ctx.rounding = RoundingForOp(options_.rounding, model_.BuiltinCode(op.opcode_index()));
+    ctx.run = shared_;
     for (int index : ToIndices(op.inputs())) ctx.inputs.push_back(index < 0 ? nullptr : &tensors_[static_cast<size_t>(index)]);
     for (int index : ToIndices(op.outputs())) ctx.outputs.push_back(index < 0 ? nullptr : &tensors_[static_cast<size_t>(index)]);
 
@@ -262,9 +347,20 @@ size_t Interpreter::arena_lower_bound() const {
 }
 
 Status Interpreter::Invoke() {
+  shared_->next_step = 0;
+  shared_->invocations.clear();
+  return RunNodes();
+}
+
+Status Interpreter::Run() { return RunNodes(); }
+
+Status Interpreter::RunNodes() {
   using Clock = std::chrono::steady_clock;
-  for (int step = 0; step < node_count(); ++step) {
-    Node& node = nodes_[static_cast<size_t>(step)];
+  const int invocation = shared_->invocations[subgraph_]++;
+  for (int o = 0; o < node_count(); ++o) {
+    Node& node = nodes_[static_cast<size_t>(o)];
+    node.context.invocation = invocation;
+    const int step = shared_->next_step++;
     if (node.observed) TFLDBG_RETURN_IF_ERROR(observer_->BeforeNode(step, node.context));
     const auto start = Clock::now();
     TFLDBG_RETURN_IF_ERROR(node.kernel->Eval(node.context));

@@ -15,6 +15,8 @@
 #include "interpreter/observer.h"
 #include "interpreter/tensor.h"
 #include "kernels/kernel.h"
+#include <map>
+#include <set>
 #include "model/model_view.h"
 #include "planner/memory_planner.h"
 
@@ -55,7 +57,7 @@ struct PlannedTensor {
   BufferRequirement requirement;
 };
 
-class Interpreter {
+class Interpreter : public Subgraph {
  public:
   // Loads the chosen subgraph (options.signature / options.subgraph; the main
   // graph by default): builds tensors, prepares every node,
@@ -83,6 +85,15 @@ class Interpreter {
   Result<Tensor*> FindOutput(const std::string& key);
 
   Status Invoke();
+  // Every prepared subgraph, this one first, then those that control-flow
+  // nodes run (WHILE bodies, IF branches, CALL_ONCE initializers) by index.
+  std::vector<const Interpreter*> subgraph_interpreters() const;
+
+  // Subgraph (for control-flow kernels).
+  int index() const override { return subgraph_; }
+  std::vector<Tensor*> input_tensors() override;
+  std::vector<Tensor*> output_tensors() override;
+  Status Run() override;
   // Runs one node (with its observer calls) on the tensors as they are: for
   // replaying a node on input values set from outside (`tfldbg replay`).
   Status InvokeNode(int step);
@@ -98,7 +109,11 @@ class Interpreter {
     bool observed = false;
   };
 
+  struct Shared;
   Interpreter(const ModelView& model, const InterpreterOptions& options, NodeObserver* observer);
+  static Result<std::unique_ptr<Interpreter>> CreateSubgraph(Shared& shared, int index);
+  Status Setup();
+  Status RunNodes();
   Status BuildTensors();
   Status PrepareNodes();
   Status PlanAndAllocate();
@@ -118,6 +133,8 @@ class Interpreter {
   ArenaPlan plan_;
   uint8_t* arena_ = nullptr;
   std::vector<std::unique_ptr<uint8_t[]>> owned_constants_;
+  std::unique_ptr<Shared> owned_shared_;  // the main interpreter owns what its subgraphs share
+  Shared* shared_ = nullptr;
 };
 
 }  // namespace tfldbg

@@ -22,6 +22,36 @@
 
 namespace tfldbg {
 
+// Another subgraph of the model, prepared, as control-flow kernels (WHILE, IF,
+// CALL_ONCE) run it: set its inputs, Run, read its outputs. Every node it runs
+// is observed and numbered like the caller's, with its subgraph index.
+class Subgraph {
+ public:
+  virtual ~Subgraph() = default;
+  virtual int index() const = 0;
+  virtual std::vector<Tensor*> input_tensors() = 0;
+  virtual std::vector<Tensor*> output_tensors() = 0;
+  virtual Status Run() = 0;
+};
+
+// What the interpreter shares across its subgraphs: resolving subgraphs and
+// the resource variables (VAR_HANDLE, ASSIGN_VARIABLE, READ_VARIABLE).
+class RunContext {
+ public:
+  virtual ~RunContext() = default;
+  // Prepares subgraph `index` once (its nodes, plan and arena) and returns it.
+  virtual Result<Subgraph*> GetSubgraph(int index) = 0;
+  // Resource variables: a handle per (container, shared_name), and its value.
+  struct Variable {
+    bool assigned = false;
+    DataType type = DataType::kFloat32;
+    std::vector<int32_t> shape;
+    std::vector<uint8_t> bytes;
+  };
+  virtual int32_t VariableHandle(const std::string& container, const std::string& shared_name) = 0;
+  virtual Variable* FindVariable(int32_t handle) = 0;
+};
+
 // What a kernel sees of its node. Inputs absent in the model (index -1) are null.
 struct NodeContext {
   const ModelView* model = nullptr;
@@ -33,6 +63,8 @@ struct NodeContext {
   std::vector<Tensor*> inputs;
   std::vector<Tensor*> outputs;
   quant::RoundingMode rounding = quant::RoundingMode::kDouble;
+  RunContext* run = nullptr;  // other subgraphs and resource variables
+  int invocation = 0;         // how many times this subgraph had run before, in this Invoke
 
   int input_count() const { return static_cast<int>(inputs.size()); }
   int output_count() const { return static_cast<int>(outputs.size()); }
