@@ -24,6 +24,7 @@ CaptureObserver::CaptureObserver(ValueSink& sink, CaptureOptions options) : sink
 void CaptureObserver::Reset() {
   tensors_.clear();
   steps_.clear();
+  open_steps_.clear();
   bytes_stored_ = 0;
 }
 
@@ -36,6 +37,7 @@ bool CaptureObserver::WantsNode(const NodeContext& node) {
 
 bool CaptureObserver::WantsTensor(const Tensor& tensor) const {
   if (tensor.is_constant() && !options_.constants) return false;
+  if (NumpyDescr(tensor.type).empty()) return false;  // resource handles, strings: no array to store
   return !options_.tensor_pattern || std::regex_search(tensor.name, *options_.tensor_pattern);
 }
 
@@ -107,12 +109,15 @@ Status CaptureObserver::BeforeNode(int step, const NodeContext& node) {
     }
     record.inputs.push_back(std::move(s));
   }
+  open_steps_.push_back(steps_.size());  // a WHILE's body runs between its BeforeNode and AfterNode
   steps_.push_back(std::move(record));
   return Status::Ok();
 }
 
 Status CaptureObserver::AfterNode(int step, const NodeContext& node, int64_t elapsed_ns) {
-  StepRecord& record = steps_.back();
+  if (open_steps_.empty()) return RuntimeError(node.Describe() + ": finished without having started");
+  StepRecord& record = steps_[open_steps_.back()];
+  open_steps_.pop_back();
   record.time_ns = elapsed_ns;
   for (int slot = 0; slot < node.output_count(); ++slot) {
     const Tensor* tensor = node.outputs[static_cast<size_t>(slot)];

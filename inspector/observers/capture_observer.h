@@ -96,6 +96,7 @@ class CaptureObserver : public NodeObserver {
   bool WantsTensor(const Tensor& tensor) const;
   Result<std::string> StoreValue(const Tensor& tensor, int subgraph);
   bool MaySetFromOutside(const Tensor& tensor) const;
+  std::vector<size_t> open_steps_;  // steps begun and not yet finished, innermost last
 
   ValueSink& sink_;
   CaptureOptions options_;

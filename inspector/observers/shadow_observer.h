@@ -21,6 +21,9 @@ namespace tfldbg {
 class ShadowObserver : public NodeObserver {
  public:
   explicit ShadowObserver(Interpreter& shadow) : shadow_(shadow) {}
+  // The nodes of the subgraph that runs; a control-flow node is replayed whole
+  // (its float shadow runs the called subgraphs in float).
+  bool WantsNode(const NodeContext& node) override { return node.subgraph == shadow_.subgraph_index(); }
   Status AfterNode(int step, const NodeContext& node, int64_t elapsed_ns) override;
 
  private:

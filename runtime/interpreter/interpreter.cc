@@ -308,7 +308,9 @@ Status Interpreter::PlanAndAllocate() {
     if (tensor.is_constant()) continue;
     const size_t i = static_cast<size_t>(tensor.index);
     const auto elements = ElementCount(tensor.shape);
-    const auto bytes = elements ? DenseByteSize(tensor.type, *elements) : std::nullopt;
+    // A resource tensor holds a variable's handle, an int32.
+    const DataType stored = tensor.type == DataType::kResource ? DataType::kInt32 : tensor.type;
+    const auto bytes = elements ? DenseByteSize(stored, *elements) : std::nullopt;
     if (!bytes) {
       return Unsupported(model_.DescribeTensor(sg, tensor.index) + ": " + DataTypeName(tensor.type) +
                          " tensors of shape " + ShapeToString(tensor.shape) + " cannot be placed in the arena");

@@ -39,6 +39,20 @@
   /* kernels/reduce.cc */                              \
   X(ARG_MAX, ArgMax)                                   \
   X(MEAN, Mean)                                        \
+  /* kernels/comparisons.cc */                         \
+  X(EQUAL, Equal)                                      \
+  X(GREATER, Greater)                                  \
+  X(GREATER_EQUAL, GreaterEqual)                       \
+  X(LESS, Less)                                        \
+  X(LESS_EQUAL, LessEqual)                             \
+  X(NOT_EQUAL, NotEqual)                               \
+  /* kernels/control_flow.cc */                        \
+  X(ASSIGN_VARIABLE, AssignVariable)                   \
+  X(CALL_ONCE, CallOnce)                               \
+  X(IF, If)                                            \
+  X(READ_VARIABLE, ReadVariable)                       \
+  X(VAR_HANDLE, VarHandle)                             \
+  X(WHILE, While)                                      \
   /* kernels/layout_ops.cc */                          \
   X(PAD, Pad)                                          \
   X(PADV2, PadV2)                                      \

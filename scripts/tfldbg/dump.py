@@ -71,9 +71,11 @@ class Step:
     inputs: list[Slot]
     outputs: list[Slot]
     time_ns: int
+    invocation: int = 0  # the how-manieth run of its subgraph (loop iteration), from 0
 
     def label(self) -> str:
-        return f"step {self.step} (subgraph {self.subgraph}, node {self.node}, {self.op})"
+        run = f", run {self.invocation}" if self.invocation else ""
+        return f"step {self.step} (subgraph {self.subgraph}, node {self.node}{run}, {self.op})"
 
 
 class Dump:
@@ -99,7 +101,7 @@ class Dump:
         sg = s["subgraph"]
         return Step(s["step"], sg, s["node"], s["op"], s["op_version"], s.get("options", {}),
                     [self._slot(sg, x) for x in s["inputs"]], [self._slot(sg, x) for x in s["outputs"]],
-                    s.get("time_ns", 0))
+                    s.get("time_ns", 0), s.get("invocation", 0))
 
     @property
     def complete(self) -> bool:

@@ -95,6 +95,14 @@ class OpModelBuilder:
     ops: list[_Op] = field(default_factory=list)
     inputs: list[int] = field(default_factory=list)
     outputs: list[int] = field(default_factory=list)
+    name: str = "main"
+    subgraphs: list["OpModelBuilder"] = field(default_factory=list)  # subgraphs 1, 2, ... (for control flow)
+
+    def add_subgraph(self, name: str) -> "OpModelBuilder":
+        """A further subgraph (index 1, 2, ... in order of creation) sharing this model's buffers."""
+        child = OpModelBuilder(buffers=self.buffers, name=name)
+        self.subgraphs.append(child)
+        return child
 
     # --- tensors -----------------------------------------------------------
     def tensor(self, name: str, dtype: str, shape, scale=None, zero_point=None, quantized_dimension: int = 0,
@@ -163,8 +171,49 @@ class OpModelBuilder:
                 _fn("Buffer", "AddData")(b, vec)
             buffer_offsets.append(_fn("Buffer", "End")(b))
 
+        op_codes: list[tuple[str, int]] = []
+
+        def offset_vector(start, offsets):
+            start(b, len(offsets))
+            for o in reversed(offsets):
+                b.PrependUOffsetTRelative(o)
+            return b.EndVector()
+
+        subgraph_offsets = [self._build_subgraph(b, part, op_codes, int_vector, offset_vector, tensor_type)
+                            for part in [self, *self.subgraphs]]
+        code_offsets = []
+        for name, version in op_codes:
+            custom_name = None
+            code = getattr(ops_enum, name, None)
+            if code is None:  # a custom op
+                code = ops_enum.CUSTOM
+                custom_name = b.CreateString(name)
+            _fn("OperatorCode", "Start")(b)
+            _fn("OperatorCode", "AddDeprecatedBuiltinCode")(b, min(code, 127))
+            _fn("OperatorCode", "AddBuiltinCode")(b, code)
+            _fn("OperatorCode", "AddVersion")(b, version)
+            if custom_name is not None:
+                _fn("OperatorCode", "AddCustomCode")(b, custom_name)
+            code_offsets.append(_fn("OperatorCode", "End")(b))
+
+        subgraphs_vec = offset_vector(_fn("Model", "StartSubgraphsVector"), subgraph_offsets)
+        codes_vec = offset_vector(_fn("Model", "StartOperatorCodesVector"), code_offsets)
+        buffers_vec = offset_vector(_fn("Model", "StartBuffersVector"), buffer_offsets)
+        description = b.CreateString("tfldbg opmodel")
+        _fn("Model", "Start")(b)
+        _fn("Model", "AddVersion")(b, 3)
+        _fn("Model", "AddOperatorCodes")(b, codes_vec)
+        _fn("Model", "AddSubgraphs")(b, subgraphs_vec)
+        _fn("Model", "AddDescription")(b, description)
+        _fn("Model", "AddBuffers")(b, buffers_vec)
+        model = _fn("Model", "End")(b)
+        b.Finish(model, file_identifier=b"TFL3")
+        return bytes(b.Output())
+
+    @staticmethod
+    def _build_subgraph(b, part: "OpModelBuilder", op_codes, int_vector, offset_vector, tensor_type):
         tensor_offsets = []
-        for t in self.tensors:
+        for t in part.tensors:
             name = b.CreateString(t.name)
             shape = int_vector(_fn("Tensor", "StartShapeVector"), t.shape)
             quant = None
@@ -187,13 +236,12 @@ class OpModelBuilder:
                 _fn("Tensor", "AddIsVariable")(b, True)
             tensor_offsets.append(_fn("Tensor", "End")(b))
 
-        op_codes: list[tuple[str, int]] = []
         op_offsets = []
-        for op in self.ops:
+        for op in part.ops:
             key = (op.name, op.version)
             if key not in op_codes:
                 op_codes.append(key)
-            options_type, options_offset = self._options(b, op)
+            options_type, options_offset = part._options(b, op)
             ins = int_vector(_fn("Operator", "StartInputsVector"), op.inputs)
             outs = int_vector(_fn("Operator", "StartOutputsVector"), op.outputs)
             custom = b.CreateByteVector(op.custom_options) if op.custom_options else None
@@ -208,53 +256,19 @@ class OpModelBuilder:
                 _fn("Operator", "AddCustomOptions")(b, custom)
             op_offsets.append(_fn("Operator", "End")(b))
 
-        code_offsets = []
-        for name, version in op_codes:
-            custom_name = None
-            code = getattr(ops_enum, name, None)
-            if code is None:  # a custom op
-                code = ops_enum.CUSTOM
-                custom_name = b.CreateString(name)
-            _fn("OperatorCode", "Start")(b)
-            _fn("OperatorCode", "AddDeprecatedBuiltinCode")(b, min(code, 127))
-            _fn("OperatorCode", "AddBuiltinCode")(b, code)
-            _fn("OperatorCode", "AddVersion")(b, version)
-            if custom_name is not None:
-                _fn("OperatorCode", "AddCustomCode")(b, custom_name)
-            code_offsets.append(_fn("OperatorCode", "End")(b))
-
-        def offset_vector(start, offsets):
-            start(b, len(offsets))
-            for o in reversed(offsets):
-                b.PrependUOffsetTRelative(o)
-            return b.EndVector()
-
         tensors_vec = offset_vector(_fn("SubGraph", "StartTensorsVector"), tensor_offsets)
         ops_vec = offset_vector(_fn("SubGraph", "StartOperatorsVector"), op_offsets)
-        sg_in = int_vector(_fn("SubGraph", "StartInputsVector"), self.inputs)
-        sg_out = int_vector(_fn("SubGraph", "StartOutputsVector"), self.outputs)
-        sg_name = b.CreateString("main")
+        sg_in = int_vector(_fn("SubGraph", "StartInputsVector"), part.inputs)
+        sg_out = int_vector(_fn("SubGraph", "StartOutputsVector"), part.outputs)
+        sg_name = b.CreateString(part.name)
         _fn("SubGraph", "Start")(b)
         _fn("SubGraph", "AddTensors")(b, tensors_vec)
         _fn("SubGraph", "AddInputs")(b, sg_in)
         _fn("SubGraph", "AddOutputs")(b, sg_out)
         _fn("SubGraph", "AddOperators")(b, ops_vec)
         _fn("SubGraph", "AddName")(b, sg_name)
-        subgraph = _fn("SubGraph", "End")(b)
+        return _fn("SubGraph", "End")(b)
 
-        subgraphs_vec = offset_vector(_fn("Model", "StartSubgraphsVector"), [subgraph])
-        codes_vec = offset_vector(_fn("Model", "StartOperatorCodesVector"), code_offsets)
-        buffers_vec = offset_vector(_fn("Model", "StartBuffersVector"), buffer_offsets)
-        description = b.CreateString("tfldbg opmodel")
-        _fn("Model", "Start")(b)
-        _fn("Model", "AddVersion")(b, 3)
-        _fn("Model", "AddOperatorCodes")(b, codes_vec)
-        _fn("Model", "AddSubgraphs")(b, subgraphs_vec)
-        _fn("Model", "AddDescription")(b, description)
-        _fn("Model", "AddBuffers")(b, buffers_vec)
-        model = _fn("Model", "End")(b)
-        b.Finish(model, file_identifier=b"TFL3")
-        return bytes(b.Output())
 
     def _options(self, b, op: _Op):
         """Builds the op's options table by name; returns (union type, offset) or (0, None)."""
@@ -302,5 +316,6 @@ _DEFAULT_OPTIONS = {
     "RESIZE_BILINEAR": "ResizeBilinearOptions", "RESIZE_NEAREST_NEIGHBOR": "ResizeNearestNeighborOptions",
     "LEAKY_RELU": "LeakyReluOptions", "PAD": "PadOptions", "PADV2": "PadV2Options", "TRANSPOSE": "TransposeOptions",
     "ARG_MAX": "ArgMaxOptions", "EXPAND_DIMS": "ExpandDimsOptions", "QUANTIZE": "QuantizeOptions",
-    "DEQUANTIZE": "DequantizeOptions", "HARD_SWISH": "HardSwishOptions",
+    "DEQUANTIZE": "DequantizeOptions", "HARD_SWISH": "HardSwishOptions", "IF": "IfOptions", "WHILE": "WhileOptions",
+    "CALL_ONCE": "CallOnceOptions",
 }

@@ -46,8 +46,8 @@ def _resolve_inputs(interp, assignments: list[str], like: str | None) -> dict[in
     values: dict[int, np.ndarray] = {}
     if like:
         dump = load_dump(like)
-        ran = [sg["index"] for sg in dump.manifest["subgraphs"]]
-        if ran != [0]:
+        ran = dump.manifest["subgraphs"][0]["index"]  # the subgraph that ran; the others were called from it
+        if ran != 0:
             raise ValueError(f"--like {like}: that dump ran subgraph {ran} (--signature/--subgraph); the reference "
                              "runs the main subgraph (0) only")
         for rec in dump.inputs:
@@ -97,6 +97,9 @@ def write_reference(model: str | Path, out: str | Path, assignments: list[str] =
             except ValueError:  # a tensor without data (e.g. an unused optional)
                 files[index] = None
             else:
+                if value.dtype == object:  # resource handles, strings: no array to store (as tfldbg)
+                    files[index] = None
+                    return None
                 name = f"tensors/s0_t{index}_v0.npy"
                 np.save(staging / name, np.require(value, requirements="C"), allow_pickle=False)  # keeps 0-d arrays 0-d
                 files[index] = name
@@ -109,7 +112,8 @@ def write_reference(model: str | Path, out: str | Path, assignments: list[str] =
     steps = []
     for i, op in enumerate(interp._get_ops_details()):  # execution order
         steps.append({
-            "step": i, "subgraph": 0, "node": int(op["index"]), "op": op["op_name"], "op_version": 0, "options": {},
+            "step": i, "subgraph": 0, "node": int(op["index"]), "invocation": 0, "op": op["op_name"], "op_version": 0,
+            "options": {},
             "inputs": [{"slot": s, "tensor": int(t), "file": file_for(int(t))} for s, t in enumerate(op["inputs"])],
             "outputs": [{"slot": s, "tensor": int(t), "file": file_for(int(t))} for s, t in enumerate(op["outputs"])],
             "time_ns": 0,

@@ -1,0 +1,250 @@
+// Control flow: WHILE, IF and CALL_ONCE run other subgraphs of the model
+// (prepared once through the node's RunContext); VAR_HANDLE, ASSIGN_VARIABLE
+// and READ_VARIABLE keep resource variables across subgraphs and Invokes.
+// Shapes are static: a loop or branch whose tensors change shape is refused.
+#include <cstring>
+
+#include "kernels/kernel.h"
+
+namespace tfldbg {
+namespace {
+
+// The same dtype and shape, so values can be copied byte for byte.
+Status CheckCompatible(const NodeContext& node, const Tensor& from, const Tensor& to, const std::string& what) {
+  if (from.type != to.type || from.shape != to.shape) {
+    return node.UnsupportedError(what + ": " + DataTypeName(from.type) + ShapeToString(from.shape) + " into " +
+                                 DataTypeName(to.type) + ShapeToString(to.shape) +
+                                 " (control flow with changing shapes or types is not supported)");
+  }
+  return Status::Ok();
+}
+
+void CopyValue(const Tensor& from, Tensor& to) {
+  if (&from != &to && from.byte_size > 0) std::memmove(to.bytes, from.bytes, from.byte_size);
+}
+
+Result<Subgraph*> Resolve(const NodeContext& node, int index, const char* role) {
+  if (node.run == nullptr) return node.RuntimeFailure("no subgraphs available to run");
+  auto sub = node.run->GetSubgraph(index);
+  if (!sub.ok()) return sub.status().WithContext(node.Describe() + ": " + role + " subgraph " + std::to_string(index));
+  return sub;
+}
+
+// A loop keeps its state in the node's outputs: inputs are copied there, the
+// condition and the body read them, the body's outputs are copied back.
+class WhileKernel : public Kernel {
+ public:
+  // A hostile model can loop forever; no real one comes near this.
+  static constexpr int64_t kMaxIterations = int64_t{1} << 24;
+
+  Status Prepare(NodeContext& node) override {
+    const auto* o = node.options<tflite::WhileOptions>();
+    if (o == nullptr) return node.InvalidModelError("WhileOptions are missing");
+    TFLDBG_ASSIGN_OR_RETURN(cond_, Resolve(node, o->cond_subgraph_index(), "condition"));
+    TFLDBG_ASSIGN_OR_RETURN(body_, Resolve(node, o->body_subgraph_index(), "body"));
+    const size_t n = node.inputs.size();
+    if (node.outputs.size() != n || cond_->input_tensors().size() != n || body_->input_tensors().size() != n ||
+        body_->output_tensors().size() != n) {
+      return node.InvalidModelError("WHILE with " + std::to_string(n) + " inputs, " + std::to_string(node.outputs.size()) +
+                                    " outputs, a condition of " + std::to_string(cond_->input_tensors().size()) +
+                                    " inputs and a body of " + std::to_string(body_->input_tensors().size()) + " -> " +
+                                    std::to_string(body_->output_tensors().size()));
+    }
+    const std::vector<Tensor*> cond_out = cond_->output_tensors();
+    if (cond_out.size() != 1 || cond_out[0]->type != DataType::kBool || cond_out[0]->element_count() != 1) {
+      return node.InvalidModelError("the condition subgraph must return one bool");
+    }
+    for (size_t i = 0; i < n; ++i) {
+      if (node.inputs[i] == nullptr || node.outputs[i] == nullptr) return node.InvalidModelError("absent loop variable");
+      TFLDBG_RETURN_IF_ERROR(SetOutputShape(node, *node.outputs[i], node.inputs[i]->shape));
+      const std::string var = "loop variable " + std::to_string(i);
+      TFLDBG_RETURN_IF_ERROR(CheckCompatible(node, *node.inputs[i], *node.outputs[i], var));
+      TFLDBG_RETURN_IF_ERROR(CheckCompatible(node, *node.outputs[i], *cond_->input_tensors()[i], var + " -> condition"));
+      TFLDBG_RETURN_IF_ERROR(CheckCompatible(node, *node.outputs[i], *body_->input_tensors()[i], var + " -> body"));
+      TFLDBG_RETURN_IF_ERROR(CheckCompatible(node, *body_->output_tensors()[i], *node.outputs[i], "body -> " + var));
+    }
+    return Status::Ok();
+  }
+
+  Status Eval(NodeContext& node) override {
+    const size_t n = node.inputs.size();
+    for (size_t i = 0; i < n; ++i) CopyValue(*node.inputs[i], *node.outputs[i]);
+    const std::vector<Tensor*> cond_in = cond_->input_tensors(), body_in = body_->input_tensors();
+    const std::vector<Tensor*> body_out = body_->output_tensors();
+    const Tensor& verdict = *cond_->output_tensors()[0];
+    for (int64_t iteration = 0;; ++iteration) {
+      if (iteration == kMaxIterations) {
+        return node.RuntimeFailure("the loop ran " + std::to_string(kMaxIterations) + " iterations; stopped");
+      }
+      for (size_t i = 0; i < n; ++i) CopyValue(*node.outputs[i], *cond_in[i]);
+      TFLDBG_RETURN_IF_ERROR(cond_->Run());
+      if (verdict.bytes[0] == 0) return Status::Ok();
+      for (size_t i = 0; i < n; ++i) CopyValue(*node.outputs[i], *body_in[i]);
+      TFLDBG_RETURN_IF_ERROR(body_->Run());
+      for (size_t i = 0; i < n; ++i) CopyValue(*body_out[i], *node.outputs[i]);
+    }
+  }
+
+ private:
+  Subgraph* cond_ = nullptr;
+  Subgraph* body_ = nullptr;
+};
+
+// inputs[0] is the bool condition; the rest feed the branch that runs.
+class IfKernel : public Kernel {
+ public:
+  Status Prepare(NodeContext& node) override {
+    const auto* o = node.options<tflite::IfOptions>();
+    if (o == nullptr) return node.InvalidModelError("IfOptions are missing");
+    TFLDBG_RETURN_IF_ERROR(CheckInputCount(node, 1, 1 << 16));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, 0, "condition"));
+    const Tensor& cond = *node.input(0);
+    if (cond.type != DataType::kBool || cond.element_count() != 1) {
+      return node.InvalidModelError("the condition must be one bool, got " + std::string(DataTypeName(cond.type)) +
+                                    ShapeToString(cond.shape));
+    }
+    TFLDBG_ASSIGN_OR_RETURN(branches_[1], Resolve(node, o->then_subgraph_index(), "then"));
+    TFLDBG_ASSIGN_OR_RETURN(branches_[0], Resolve(node, o->else_subgraph_index(), "else"));
+    for (Subgraph* branch : branches_) {
+      if (branch->input_tensors().size() + 1 != node.inputs.size() || branch->output_tensors().size() != node.outputs.size()) {
+        return node.InvalidModelError("subgraph " + std::to_string(branch->index()) + " takes " +
+                                      std::to_string(branch->input_tensors().size()) + " inputs and returns " +
+                                      std::to_string(branch->output_tensors().size()) + "; IF passes " +
+                                      std::to_string(node.inputs.size() - 1) + " and expects " +
+                                      std::to_string(node.outputs.size()));
+      }
+      for (size_t i = 1; i < node.inputs.size(); ++i) {
+        if (node.inputs[i] == nullptr) return node.InvalidModelError("absent branch input");
+        TFLDBG_RETURN_IF_ERROR(CheckCompatible(node, *node.inputs[i], *branch->input_tensors()[i - 1], "branch input"));
+      }
+      for (size_t i = 0; i < node.outputs.size(); ++i) {
+        if (node.outputs[i] == nullptr) return node.InvalidModelError("absent output");
+        TFLDBG_RETURN_IF_ERROR(SetOutputShape(node, *node.outputs[i], branch->output_tensors()[i]->shape));
+        TFLDBG_RETURN_IF_ERROR(CheckCompatible(node, *branch->output_tensors()[i], *node.outputs[i], "branch output"));
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status Eval(NodeContext& node) override {
+    Subgraph* branch = branches_[node.input(0)->bytes[0] != 0 ? 1 : 0];
+    const std::vector<Tensor*> in = branch->input_tensors(), out = branch->output_tensors();
+    for (size_t i = 1; i < node.inputs.size(); ++i) CopyValue(*node.inputs[i], *in[i - 1]);
+    TFLDBG_RETURN_IF_ERROR(branch->Run());
+    for (size_t i = 0; i < node.outputs.size(); ++i) CopyValue(*out[i], *node.outputs[i]);
+    return Status::Ok();
+  }
+
+ private:
+  Subgraph* branches_[2] = {nullptr, nullptr};  // else, then
+};
+
+// Runs its initializer subgraph on the first Invoke only.
+class CallOnceKernel : public Kernel {
+ public:
+  Status Prepare(NodeContext& node) override {
+    const auto* o = node.options<tflite::CallOnceOptions>();
+    if (o == nullptr) return node.InvalidModelError("CallOnceOptions are missing");
+    TFLDBG_ASSIGN_OR_RETURN(init_, Resolve(node, o->init_subgraph_index(), "init"));
+    if (!init_->input_tensors().empty() || !init_->output_tensors().empty()) {
+      return node.InvalidModelError("the init subgraph must have no inputs and no outputs");
+    }
+    return Status::Ok();
+  }
+  Status Eval(NodeContext&) override {
+    if (done_) return Status::Ok();
+    done_ = true;
+    return init_->Run();
+  }
+
+ private:
+  Subgraph* init_ = nullptr;
+  bool done_ = false;
+};
+
+Result<RunContext::Variable*> VariableOf(const NodeContext& node, const Tensor& handle) {
+  if (handle.type != DataType::kResource && handle.type != DataType::kInt32) {
+    return node.InvalidModelError("the variable handle is " + std::string(DataTypeName(handle.type)));
+  }
+  int32_t id = -1;
+  if (handle.byte_size >= sizeof(id)) std::memcpy(&id, handle.bytes, sizeof(id));
+  RunContext::Variable* v = node.run ? node.run->FindVariable(id) : nullptr;
+  if (v == nullptr) return node.RuntimeFailure("resource handle " + std::to_string(id) + " names no variable");
+  return v;
+}
+
+class VarHandleKernel : public Kernel {
+ public:
+  Status Prepare(NodeContext& node) override {
+    TFLDBG_RETURN_IF_ERROR(CheckOutputCount(node, 1));
+    if (node.run == nullptr) return node.RuntimeFailure("no variables available");
+    const auto* o = node.options<tflite::VarHandleOptions>();
+    const std::string container = o && o->container() ? o->container()->str() : "";
+    const std::string shared_name = o && o->shared_name() ? o->shared_name()->str() : "";
+    handle_ = node.run->VariableHandle(container, shared_name);
+    const Tensor& out = *node.output(0);
+    if ((out.type != DataType::kResource && out.type != DataType::kInt32) || out.element_count() != 1) {
+      return node.InvalidModelError("the handle output must be a resource tensor of one element");
+    }
+    return Status::Ok();
+  }
+  Status Eval(NodeContext& node) override {
+    std::memcpy(node.output(0)->bytes, &handle_, sizeof(handle_));
+    return Status::Ok();
+  }
+
+ private:
+  int32_t handle_ = -1;
+};
+
+class AssignVariableKernel : public Kernel {
+ public:
+  Status Prepare(NodeContext& node) override {
+    TFLDBG_RETURN_IF_ERROR(CheckInputCount(node, 2, 2));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, 0, "handle"));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, 1, "value"));
+    return Status::Ok();
+  }
+  Status Eval(NodeContext& node) override {
+    TFLDBG_ASSIGN_OR_RETURN(RunContext::Variable * v, VariableOf(node, *node.input(0)));
+    const Tensor& value = *node.input(1);
+    v->assigned = true;
+    v->type = value.type;
+    v->shape = value.shape;
+    v->bytes.assign(value.bytes, value.bytes + value.byte_size);
+    return Status::Ok();
+  }
+};
+
+class ReadVariableKernel : public Kernel {
+ public:
+  Status Prepare(NodeContext& node) override {
+    TFLDBG_RETURN_IF_ERROR(CheckInputCount(node, 1, 1));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, 0, "handle"));
+    TFLDBG_RETURN_IF_ERROR(CheckOutputCount(node, 1));
+    return Status::Ok();
+  }
+  Status Eval(NodeContext& node) override {
+    TFLDBG_ASSIGN_OR_RETURN(RunContext::Variable * v, VariableOf(node, *node.input(0)));
+    Tensor& out = *node.output(0);
+    if (!v->assigned) return node.RuntimeFailure("the variable is read before any value was assigned");
+    if (v->type != out.type || v->shape != out.shape) {
+      return node.UnsupportedError("the variable holds " + std::string(DataTypeName(v->type)) + ShapeToString(v->shape) +
+                                   " but the output is " + DataTypeName(out.type) + ShapeToString(out.shape) +
+                                   " (dynamic shapes are not supported)");
+    }
+    if (!v->bytes.empty()) std::memcpy(out.bytes, v->bytes.data(), v->bytes.size());
+    return Status::Ok();
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> CreateWhileKernel() { return std::make_unique<WhileKernel>(); }
+std::unique_ptr<Kernel> CreateIfKernel() { return std::make_unique<IfKernel>(); }
+std::unique_ptr<Kernel> CreateCallOnceKernel() { return std::make_unique<CallOnceKernel>(); }
+std::unique_ptr<Kernel> CreateVarHandleKernel() { return std::make_unique<VarHandleKernel>(); }
+std::unique_ptr<Kernel> CreateAssignVariableKernel() { return std::make_unique<AssignVariableKernel>(); }
+std::unique_ptr<Kernel> CreateReadVariableKernel() { return std::make_unique<ReadVariableKernel>(); }
+
+}  // namespace tfldbg
