@@ -45,6 +45,7 @@ quant::RoundingMode RoundingForOp(RoundingPolicy policy, int32_t builtin_code) {
 // What the main interpreter and the subgraphs it runs share: the subgraphs
 // themselves, the step numbering of one Invoke and the resource variables.
 struct Interpreter::Shared : public RunContext {
+  static constexpr size_t kMaxNesting = 64;  // bounds the recursion of preparing (and running) nested subgraphs
   explicit Shared(const ModelView& m) : model(m) {}
   ModelView model;
   InterpreterOptions options;
@@ -67,6 +68,10 @@ struct Interpreter::Shared : public RunContext {
     if (it != subgraphs.end()) return static_cast<Subgraph*>(it->second.get());
     if (!preparing.insert(index).second) {
       return InvalidModel("subgraph " + std::to_string(index) + " is called recursively");
+    }
+    if (preparing.size() > kMaxNesting) {
+      preparing.erase(index);
+      return Unsupported("control flow nests deeper than " + std::to_string(kMaxNesting) + " subgraphs");
     }
     auto created = CreateSubgraph(*this, index);
     preparing.erase(index);
