@@ -87,6 +87,8 @@ struct Interpreter::Shared : public RunContext {
     return it->second;
   }
 
+  int64_t max_loop_iterations() const override { return options.max_loop_iterations; }
+
   Variable* FindVariable(int32_t handle) override {
     if (handle < 0 || static_cast<size_t>(handle) >= variables.size()) return nullptr;
     return &variables[static_cast<size_t>(handle)];

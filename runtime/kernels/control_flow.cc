@@ -34,8 +34,6 @@ Result<Subgraph*> Resolve(const NodeContext& node, int index, const char* role) 
 // condition and the body read them, the body's outputs are copied back.
 class WhileKernel : public Kernel {
  public:
-  // A hostile model can loop forever; no real one comes near this.
-  static constexpr int64_t kMaxIterations = int64_t{1} << 24;
 
   Status Prepare(NodeContext& node) override {
     const auto* o = node.options<tflite::WhileOptions>();
@@ -72,9 +70,10 @@ class WhileKernel : public Kernel {
     const std::vector<Tensor*> cond_in = cond_->input_tensors(), body_in = body_->input_tensors();
     const std::vector<Tensor*> body_out = body_->output_tensors();
     const Tensor& verdict = *cond_->output_tensors()[0];
+    const int64_t limit = node.run->max_loop_iterations();
     for (int64_t iteration = 0;; ++iteration) {
-      if (iteration == kMaxIterations) {
-        return node.RuntimeFailure("the loop ran " + std::to_string(kMaxIterations) + " iterations; stopped");
+      if (iteration == limit) {
+        return node.RuntimeFailure("the loop ran " + std::to_string(limit) + " iterations; stopped");
       }
       for (size_t i = 0; i < n; ++i) CopyValue(*node.outputs[i], *cond_in[i]);
       TFLDBG_RETURN_IF_ERROR(cond_->Run());

@@ -50,6 +50,8 @@ class RunContext {
   };
   virtual int32_t VariableHandle(const std::string& container, const std::string& shared_name) = 0;
   virtual Variable* FindVariable(int32_t handle) = 0;
+  // The most iterations a WHILE may run before the run stops with an error.
+  virtual int64_t max_loop_iterations() const = 0;
 };
 
 // What a kernel sees of its node. Inputs absent in the model (index -1) are null.

@@ -39,6 +39,7 @@ void Exercise(std::vector<uint8_t> bytes, Outcome& outcome, const std::string& l
   (void)info.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   InterpreterOptions options;
   options.max_arena_bytes = size_t{64} << 20;
+  options.max_loop_iterations = 10000;  // a mutated loop bound must not make the suite crawl
   auto interp = Interpreter::Create(view.value(), options);
   if (!interp.ok()) {
     ASSERT_EQ(interp.status().message().find('\n'), std::string::npos) << interp.status().message();
@@ -104,6 +105,17 @@ std::string TestName(const ::testing::TestParamInfo<std::string>& info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(RealModels, CorruptionTest, ::testing::ValuesIn(RealModels()), TestName);
+
+// Control flow: subgraphs calling subgraphs, loops and resource variables.
+std::vector<std::string> ControlFlowModels() {
+  if (!testing::HaveSharedModels()) return {"(absent)"};
+  std::vector<std::string> out;
+  for (const char* name : {"multi_subgraphs_while.bin", "call_once_mul.bin", "nested_while.bin"}) {
+    out.push_back(testing::SharedModelPath(std::string("edge-cases/litert_testdata/") + name));
+  }
+  return out;
+}
+INSTANTIATE_TEST_SUITE_P(ControlFlowModels, CorruptionTest, ::testing::ValuesIn(ControlFlowModels()), TestName);
 
 }  // namespace
 }  // namespace tfldbg
