@@ -28,3 +28,6 @@ done
 
 echo "== Python tests"
 .venv/bin/python -m pytest -q tests/python
+
+echo "== Conformance table: every real and LiteRT test model against LiteRT (fails on any mismatch)"
+.venv/bin/python -m tfldbg.conformance_table --json build/conformance.json

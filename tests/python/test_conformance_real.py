@@ -74,3 +74,12 @@ def test_reuse_and_no_reuse_dumps_are_identical(model, tmp_path):
     assert files == sorted(p.name for p in b.iterdir())
     match, mismatch, errors = filecmp.cmpfiles(a, b, files, shallow=False)
     assert not mismatch and not errors, (mismatch, errors)
+
+
+def test_the_conformance_table_row_of_a_model(require_shared_models):
+    from tfldbg.conformance_table import check_one, markdown
+
+    row = check_one(REAL_MODELS[0].parent / "tflm_hello_world_int8.tflite")
+    assert row["litert"] == "runs" and row["tfldbg"] == "runs" and row["ok"] is True
+    assert row["matched"] == row["total"] > 0
+    assert f"| tflm_hello_world_int8.tflite | runs | runs | {row['matched']} / {row['total']} |" in markdown([row])

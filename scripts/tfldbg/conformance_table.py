@@ -1,0 +1,127 @@
+"""The conformance table: every real model and every LiteRT test model, against LiteRT.
+
+    python -m tfldbg.conformance_table [--markdown] [--json FILE] [--models DIR ...]
+
+For each model (default: ../shared/models/real/*.tflite and
+../shared/models/edge-cases/litert_testdata/*.bin): whether LiteRT (reference
+kernels, all tensors kept) runs it, whether tfldbg runs it (else the first op it
+lacks or its one-line refusal), and for those both run, how many of the compared
+tensors match (integers bit for bit, floats within rtol 1e-5 / atol 1e-6) on
+seeded inputs. Each model is checked in a child process with a time limit, as a
+test model may loop forever in LiteRT. Exit 1 when a model both run does not
+match on every tensor, 0 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_DIRS = [(REPO.parent / "shared" / "models" / "real", "*.tflite"),
+                (REPO.parent / "shared" / "models" / "edge-cases" / "litert_testdata", "*.bin")]
+TIME_LIMIT_S = 120
+
+
+def _check(model: str, queue) -> None:
+    """In a child process: the row for one model."""
+    import numpy as np
+
+    from tfldbg.conformance import check_model
+    from tfldbg.reference import litert_interpreter
+    from tfldbg.tool import ToolError, model_info, run_tool
+
+    def refusal(message: str) -> str:
+        """tfldbg's one line without its 'tfldbg: error: MODEL: ' prefix."""
+        message = message.strip().splitlines()[-1] if message.strip() else "no message"
+        message = message.removeprefix("tfldbg: error: ").removeprefix(f"{model}: ")
+        return "refuses: " + message[:90]
+
+    row = {"model": Path(model).name, "litert": "runs", "tfldbg": "runs", "matched": 0, "total": 0, "ok": None}
+    try:
+        interp = litert_interpreter(model)
+        for d in interp.get_input_details():
+            if np.dtype(d["dtype"]).kind in "OSU":
+                raise ValueError("string inputs")
+    except Exception as e:  # noqa: BLE001 - any refusal of LiteRT's is a row, not a crash
+        row["litert"] = "refuses: " + str(e).replace("\n", " ")[:90]
+    try:
+        info = model_info(model)
+        missing = [op["op"] for sg in info["subgraphs"] for op in sg["operators"] if not op["supported"]]
+        if missing:
+            row["tfldbg"] = f"lacks {missing[0]}"
+        else:
+            proc = run_tool("run", model, "--seed", "0", check=False)
+            if proc.returncode != 0:
+                row["tfldbg"] = refusal(proc.stderr)
+    except ToolError as e:
+        row["tfldbg"] = refusal(str(e))
+    if row["litert"] == "runs" and row["tfldbg"] == "runs":
+        with tempfile.TemporaryDirectory(prefix="tfldbg-table-") as tmp:
+            result = check_model(model, tmp, seed=0)
+        row["total"] = len(result.results)
+        row["matched"] = sum(1 for r in result.results if r.passed)
+        row["ok"] = bool(result)
+        if result.problems:
+            row["problem"] = "; ".join(result.problems)[:120]
+    queue.put(row)
+
+
+def check_one(model: Path) -> dict:
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_check, args=(str(model), queue))
+    proc.start()
+    proc.join(TIME_LIMIT_S)
+    if proc.is_alive():
+        proc.kill()
+        proc.join()
+        return {"model": model.name, "litert": f"did not finish in {TIME_LIMIT_S} s", "tfldbg": "-", "matched": 0,
+                "total": 0, "ok": None}
+    if queue.empty():
+        return {"model": model.name, "litert": "-", "tfldbg": "-", "matched": 0, "total": 0, "ok": False,
+                "problem": f"the check crashed (exit code {proc.exitcode})"}
+    return queue.get()
+
+
+def markdown(rows: list[dict]) -> str:
+    lines = ["| model | LiteRT | tfldbg | tensors matched / total |", "| --- | --- | --- | --- |"]
+    for r in rows:
+        if r["ok"] is None:
+            cell = "-"
+        else:
+            cell = f"{r['matched']} / {r['total']}" + ("" if r["ok"] else " DIFFERS" + (f" ({r['problem']})" if r.get("problem") else ""))
+        lines.append(f"| {r['model']} | {r['litert']} | {r['tfldbg']} | {cell} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m tfldbg.conformance_table", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--models", nargs="*", help="model files (default: the shared real and LiteRT test models)")
+    p.add_argument("--json", metavar="FILE", help="also write the rows as JSON")
+    args = p.parse_args(argv)
+    models = [Path(m) for m in args.models] if args.models else [m for d, g in DEFAULT_DIRS for m in sorted(d.glob(g))]
+    if not models:
+        print("tfldbg: error: no models (../shared/models is absent)", file=sys.stderr)
+        return 2
+    rows = []
+    for m in models:
+        rows.append(check_one(m))
+        print(f"{m.name}: {rows[-1]['litert']} / {rows[-1]['tfldbg']} / {rows[-1]['matched']} of {rows[-1]['total']}",
+              file=sys.stderr)
+    print(markdown(rows))
+    both = [r for r in rows if r["ok"] is not None]
+    print(f"\n{len(both)} models run in both; {sum(1 for r in both if r['ok'])} match on every compared tensor; "
+          f"{sum(r['matched'] for r in both)} of {sum(r['total'] for r in both)} tensors match.")
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=1) + "\n")
+    return 0 if all(r["ok"] for r in both) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
