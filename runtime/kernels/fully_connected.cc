@@ -117,12 +117,12 @@ class FullyConnectedKernel : public Kernel {
       case DataType::kInt8:
         math::FullyConnectedQuantized(shape_, input.data<int8_t>(), weights.data<int8_t>(),
                                       bias ? bias->data<int32_t>() : nullptr, requant_, output.data<int8_t>(),
-                                      packed_int_.empty() ? nullptr : packed_int_.data());
+                                      weights16_.empty() ? nullptr : weights16_.data(), row16_.data());
         return Status::Ok();
       case DataType::kUInt8:
         math::FullyConnectedQuantized(shape_, input.data<uint8_t>(), weights.data<uint8_t>(),
                                       bias ? bias->data<int32_t>() : nullptr, requant_, output.data<uint8_t>(),
-                                      packed_int_.empty() ? nullptr : packed_int_.data());
+                                      weights16_.empty() ? nullptr : weights16_.data(), row16_.data());
         return Status::Ok();
       case DataType::kInt16:
         if (bias != nullptr && bias->type == DataType::kInt32) {
@@ -172,13 +172,27 @@ class FullyConnectedKernel : public Kernel {
       v += static_cast<float>(acc) * scale;
       y[index] = std::min(std::max(v, float_clamp_.min), float_clamp_.max);
     };
-    if (!packed_int_.empty()) {
-      math::ConvolvePacked<uint32_t>(
-          math::AsOneByOneConv(shape_), row_.data(), packed_int_.data(), [](int8_t q) { return static_cast<int16_t>(q); },
-          [](uint32_t acc, int16_t q, int16_t wq) {
-            return acc + static_cast<uint32_t>(static_cast<int32_t>(q) * static_cast<int32_t>(wq));
-          },
-          [&](int index, int u, uint32_t acc) { finish(index, u, static_cast<int32_t>(acc)); });
+    if (!weights16_.empty()) {
+      const int depth = shape_.depth, units = shape_.units;
+      for (int b = 0; b < shape_.batches; ++b) {
+        const int8_t* row = row_.data() + static_cast<int64_t>(b) * depth;
+        for (int d = 0; d < depth; ++d) row16_[static_cast<size_t>(d)] = row[d];
+        const float row_scale = row_scales_[static_cast<size_t>(b)];
+        float* out = y + static_cast<int64_t>(b) * units;
+        auto write = [&](int u, int32_t acc) {
+          const float scale = per_channel ? row_scale * weights.quant.scale[static_cast<size_t>(u)] : row_scale;
+          float v = bias ? bias[u] : 0.0f;
+          v += static_cast<float>(acc) * scale;
+          out[u] = std::min(std::max(v, float_clamp_.min), float_clamp_.max);
+        };
+        int u = 0;
+        for (; u + 4 <= units; u += 4) {
+          int32_t acc[4];
+          math::DotInt16Rows4(row16_.data(), weights16_.data() + static_cast<int64_t>(u) * depth, depth, depth, acc);
+          for (int k = 0; k < 4; ++k) write(u + k, acc[k]);
+        }
+        for (; u < units; ++u) write(u, math::DotInt16(row16_.data(), weights16_.data() + static_cast<int64_t>(u) * depth, depth));
+      }
       return;
     }
     for (int b = 0; b < shape_.batches; ++b) {
@@ -194,7 +208,8 @@ class FullyConnectedKernel : public Kernel {
   // (integer weights as int16 with their offset added).
   void PackWeights(const Tensor& input, const Tensor& weights) {
     packed_float_.clear();
-    packed_int_.clear();
+    weights16_.clear();
+    row16_.assign(static_cast<size_t>(shape_.depth), 0);
     if (!weights.is_constant()) return;
     const math::ConvGeometry g = math::AsOneByOneConv(shape_);
     const int32_t offset = requant_.filter_offset;
@@ -202,16 +217,25 @@ class FullyConnectedKernel : public Kernel {
     if (input.type == DataType::kFloat32 && weights.type == DataType::kFloat32) {
       packed_float_ = math::PackFilterByOutputChannel<float>(g, weights.data<float>(), 0);
     } else if (input.type == DataType::kFloat32 && weights.type == DataType::kInt8) {
-      packed_int_ = math::PackFilterByOutputChannel<int16_t>(g, weights.data<int8_t>(), 0);
+      Widen(weights.data<int8_t>(), weights.element_count(), 0);
     } else if (input.type == DataType::kInt8 && offsets_fit) {
-      packed_int_ = math::PackFilterByOutputChannel<int16_t>(g, weights.data<int8_t>(), offset);
+      Widen(weights.data<int8_t>(), weights.element_count(), offset);
     } else if (input.type == DataType::kUInt8 && offsets_fit) {
-      packed_int_ = math::PackFilterByOutputChannel<int16_t>(g, weights.data<uint8_t>(), offset);
+      Widen(weights.data<uint8_t>(), weights.element_count(), offset);
     }
+    row16_.assign(static_cast<size_t>(shape_.depth), 0);
+  }
+
+  // Integer weights as int16 with the filter offset added, same [units][depth] layout.
+  template <typename W>
+  void Widen(const W* w, int64_t n, int32_t offset) {
+    weights16_.resize(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) weights16_[static_cast<size_t>(i)] = static_cast<int16_t>(w[i] + offset);
   }
 
   std::vector<float> packed_float_;
-  std::vector<int16_t> packed_int_;
+  std::vector<int16_t> weights16_;
+  std::vector<int16_t> row16_;
   std::vector<float> row_scales_;
   std::vector<int8_t> row_;
   math::FullyConnectedShape shape_;

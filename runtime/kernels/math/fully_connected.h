@@ -51,36 +51,38 @@ inline void FullyConnectedFloat(const FullyConnectedShape& s, const float* input
   }
 }
 
+// `weights16` (optional): the weights as int16 [units][depth] with the filter
+// offset added, and `row16` scratch for one input row (depth values): the dot
+// products then run on 16-bit factors (pairs multiplied and added at once).
 template <typename T, typename W>
 void FullyConnectedQuantized(const FullyConnectedShape& s, const T* input, const W* weights, const int32_t* bias,
-                             const ChannelRequant& q, T* output, const int16_t* packed = nullptr) {
+                             const ChannelRequant& q, T* output, const int16_t* weights16 = nullptr,
+                             int16_t* row16 = nullptr) {
   const bool per_channel = q.multipliers.size() > 1;
-  if (packed != nullptr) {
-    const int32_t input_offset = q.input_offset;
-    ConvolvePacked<uint32_t>(
-        AsOneByOneConv(s), input, packed,
-        [input_offset](T x) { return static_cast<int16_t>(static_cast<int32_t>(x) + input_offset); },
-        [](uint32_t acc, int16_t x, int16_t w) {
-          return acc + static_cast<uint32_t>(static_cast<int32_t>(x) * static_cast<int32_t>(w));
-        },
-        [&](int index, int u, uint32_t sum) {
-          int32_t acc = static_cast<int32_t>(sum);
-          if (bias) acc = quant::WrappingAdd(acc, bias[u]);
-          int32_t v = quant::MultiplyByQuantizedMultiplier(acc, q.multipliers[per_channel ? static_cast<size_t>(u) : 0], q.rounding);
-          v = quant::WrappingAdd(v, q.output_offset);
-          output[index] = static_cast<T>(std::min(std::max(v, q.clamp.min), q.clamp.max));
-        });
-    return;
-  }
   for (int b = 0; b < s.batches; ++b) {
     const T* x = input + static_cast<int64_t>(b) * s.depth;
-    for (int u = 0; u < s.units; ++u) {
-      const W* w = weights + static_cast<int64_t>(u) * s.depth;
-      int32_t acc = DotWithOffsets(x, w, s.depth, q.input_offset, q.filter_offset);
+    if (weights16 != nullptr) {
+      for (int d = 0; d < s.depth; ++d) row16[d] = static_cast<int16_t>(static_cast<int32_t>(x[d]) + q.input_offset);
+    }
+    T* out = output + static_cast<int64_t>(b) * s.units;
+    auto write = [&](int u, int32_t acc) {
       if (bias) acc = quant::WrappingAdd(acc, bias[u]);
       int32_t v = quant::MultiplyByQuantizedMultiplier(acc, q.multipliers[per_channel ? static_cast<size_t>(u) : 0], q.rounding);
       v = quant::WrappingAdd(v, q.output_offset);
-      output[static_cast<int64_t>(b) * s.units + u] = static_cast<T>(std::min(std::max(v, q.clamp.min), q.clamp.max));
+      out[u] = static_cast<T>(std::min(std::max(v, q.clamp.min), q.clamp.max));
+    };
+    int u = 0;
+    if (weights16 != nullptr) {
+      for (; u + 4 <= s.units; u += 4) {
+        int32_t acc[4];
+        DotInt16Rows4(row16, weights16 + static_cast<int64_t>(u) * s.depth, s.depth, s.depth, acc);
+        for (int k = 0; k < 4; ++k) write(u + k, acc[k]);
+      }
+    }
+    for (; u < s.units; ++u) {
+      write(u, weights16 != nullptr
+                   ? DotInt16(row16, weights16 + static_cast<int64_t>(u) * s.depth, s.depth)
+                   : DotWithOffsets(x, weights + static_cast<int64_t>(u) * s.depth, s.depth, q.input_offset, q.filter_offset));
     }
   }
 }

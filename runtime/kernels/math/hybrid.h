@@ -8,6 +8,21 @@
 
 namespace tfldbg::math {
 
+// std::round (half away from zero) then clamp to [lo, hi], for |v| small
+// enough that truncation to int32 is exact: v - trunc(v) is exact in float, so
+// comparing it with ±0.5 decides the rounding exactly as std::round does,
+// without a library call (the loop vectorizes). NaN gives 0.
+inline int32_t RoundToInt8Range(float v, int32_t lo, int32_t hi) {
+  if (!(std::fabs(v) < 1048576.0f)) {  // NaN, or far outside: saturate (or 0 for NaN)
+    if (std::isnan(v)) return 0;
+    return v < 0 ? lo : hi;
+  }
+  int32_t t = static_cast<int32_t>(v);  // toward zero
+  const float fraction = v - static_cast<float>(t);
+  t += (fraction >= 0.5f) - (fraction <= -0.5f);
+  return std::min(std::max(t, lo), hi);
+}
+
 // Symmetric int8 quantization of one row: scale = max|x| / 127,
 // q = round(x · 127 / max|x|) clamped to ±127; an all-zero row gets scale 1.
 inline float SymmetricQuantizeRow(const float* x, int64_t n, int8_t* q) {
@@ -19,11 +34,7 @@ inline float SymmetricQuantizeRow(const float* x, int64_t n, int8_t* q) {
     return 1.0f;
   }
   const float inverse = 127.0f / range;
-  for (int64_t i = 0; i < n; ++i) {
-    const float r = std::round(x[i] * inverse);
-    const int32_t v = std::isnan(r) ? 0 : static_cast<int32_t>(std::min(std::max(r, -127.0f), 127.0f));
-    q[i] = static_cast<int8_t>(v);
-  }
+  for (int64_t i = 0; i < n; ++i) q[i] = static_cast<int8_t>(RoundToInt8Range(x[i] * inverse, -127, 127));
   return range / 127.0f;
 }
 
@@ -62,11 +73,8 @@ inline void AsymmetricQuantizeRow(const float* x, int64_t n, int8_t* q, float* s
   *scale_out = static_cast<float>(scale);
   *zero_point_out = nudged;
   const float inverse = static_cast<float>(1.0 / static_cast<double>(*scale_out));
-  for (int64_t i = 0; i < n; ++i) {
-    const float r = std::round(static_cast<float>(nudged) + x[i] * inverse);
-    const int32_t v = std::isnan(r) ? 0 : static_cast<int32_t>(std::min(std::max(r, -128.0f), 127.0f));
-    q[i] = static_cast<int8_t>(v);
-  }
+  const float offset = static_cast<float>(nudged);
+  for (int64_t i = 0; i < n; ++i) q[i] = static_cast<int8_t>(RoundToInt8Range(offset + x[i] * inverse, -128, 127));
 }
 
 }  // namespace tfldbg::math
