@@ -75,7 +75,7 @@ int Run(const RunArgs& args) {
       if (Status s = WriteNpy(path, t.type, t.shape, t.bytes, t.byte_size); !s.ok()) return ReportError(s);
     }
   }
-  std::printf("invoke: %.3f ms (mean of %d), planner %s, arena %zu bytes\n", ms, args.repeat,
+  std::printf("invoke: %.4g ms (mean of %d), planner %s, arena %zu bytes\n", ms, args.repeat,
               PlannerKindName(args.interpreter.planner), interp.value()->plan().arena_bytes);
   return kExitOk;
 }
