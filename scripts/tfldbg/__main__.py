@@ -1,7 +1,8 @@
 """`python -m tfldbg COMMAND ...`: the analysis tools over dumps.
 
 Commands: reference (LiteRT's values as a dump), compare (two dumps),
-merge-stats (stats of dataset shards into one).
+merge-stats (stats of dataset shards into one), quant-report (per-layer
+quantization error from `tfldbg replay`).
 Exit codes: 0 success / within tolerance, 1 differences, 2 bad input.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def _reference(args) -> int:
@@ -45,6 +47,41 @@ def _merge_stats(args) -> int:
     return 0
 
 
+def _quant_report(args) -> int:
+    from tfldbg import quant_report as qr
+
+    layers: dict = {}
+    if args.replays:
+        for d in args.replays:
+            qr.fold_replay(layers, Path(d))
+        samples, model = len(args.replays), args.model or args.replays[0]
+    else:
+        if not args.model:
+            raise ValueError("give MODEL (and inputs) or --replays DIR ...")
+        if args.dataset:
+            sample_args = qr.dataset_samples(args.dataset)
+        else:
+            one = [a for i in args.input or [] for a in ("--input", i)]
+            one += ["--inputs", args.inputs] if args.inputs else []
+            one += ["--seed", str(args.seed)] if args.seed is not None else []
+            sample_args = [one]
+        qr.run_replays(args.model, sample_args, args.weights_from, args.rounding, layers)
+        samples, model = len(sample_args), args.model
+    if not layers:
+        raise ValueError(f"{model}: no quantized layers (no step output has a scale)")
+    report = qr.build_report(layers, str(model), samples, args.sort)
+    print(qr.format_table(report))
+    if args.csv:
+        qr.write_csv(report, args.csv)
+    if args.json:
+        qr.write_json(report, args.json)
+    if args.markdown:
+        Path(args.markdown).write_text(qr.markdown(report))
+    if args.html:
+        Path(args.html).write_text(qr.html_report(report))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tfldbg", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -73,6 +110,24 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("inputs", nargs="+", help="stats.json files written by `tfldbg dump --stats-only --shard i/N`")
     p.add_argument("--out", "-o", required=True, help="merged stats.json to write")
     p.set_defaults(run=_merge_stats)
+
+    p = sub.add_parser("quant-report", help="per-layer quantization error (local, accumulated, amplification) of a "
+                                            "quantized model, from `tfldbg replay`")
+    p.add_argument("model", nargs="?", help="the quantized .tflite (not needed with --replays)")
+    p.add_argument("--replays", nargs="+", metavar="DIR", help="existing `tfldbg replay` outputs, one per sample")
+    p.add_argument("--input", action="append", metavar="NAME=FILE.npy", help="value of one input")
+    p.add_argument("--inputs", metavar="DIR", help="directory of NAME.npy input files")
+    p.add_argument("--seed", type=int, help="seeded random inputs")
+    p.add_argument("--dataset", metavar="DIR", help="one replay per sample of DIR (.npy files or sample directories)")
+    p.add_argument("--weights-from", metavar="FLOAT.tflite",
+                   help="float references use this float model's weights (matched by name) instead of dequantized ones")
+    p.add_argument("--rounding", choices=["litert", "double", "single"], help="requantization rounding of the run")
+    p.add_argument("--sort", default="sqnr_db", help="metric to rank the layers by, worst first (default sqnr_db)")
+    p.add_argument("--csv", metavar="FILE")
+    p.add_argument("--json", metavar="FILE")
+    p.add_argument("--markdown", metavar="FILE")
+    p.add_argument("--html", metavar="FILE", help="self-contained HTML report (charts inline, opens offline)")
+    p.set_defaults(run=_quant_report)
 
     args = parser.parse_args(argv)
     try:
