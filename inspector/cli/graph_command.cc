@@ -17,7 +17,27 @@ struct GraphArgs {
   std::string model;
   std::string out;
   int subgraph = 0;
+  std::string overlay;
 };
+
+// --overlay FILE: {"<subgraph>": {"<operator>": {"value": ..., "color": "#rrggbb", "label": "..."}}},
+// as `python -m tfldbg overlay` writes it. Checked, since it is inlined into the page.
+Result<nlohmann::json> ReadOverlay(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return IoError("--overlay " + path + ": cannot open");
+  nlohmann::json j = nlohmann::json::parse(f, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return InvalidArgument("--overlay " + path + ": not a JSON object");
+  for (const auto& [sg, ops] : j.items()) {
+    if (!ops.is_object()) return InvalidArgument("--overlay " + path + ": subgraph '" + sg + "' is not an object");
+    for (const auto& [op, entry] : ops.items()) {
+      if (!entry.is_object() || (entry.contains("color") && !entry["color"].is_string())) {
+        return InvalidArgument("--overlay " + path + ": subgraph '" + sg + "', operator '" + op +
+                               "': expected {value, color, label}");
+      }
+    }
+  }
+  return j;
+}
 
 Status WriteText(const std::string& path, const std::string& text) {
   std::ofstream f(path, std::ios::binary);
@@ -64,7 +84,13 @@ int RunGraph(const GraphArgs& args) {
   }
   const nlohmann::json info = ModelInfoJson(view.value(), {});
   if (ext == ".html") {
-    if (Status s = WriteText(args.out, GraphToHtml(info)); !s.ok()) return ReportError(s);
+    nlohmann::json overlay = nlohmann::json::object();
+    if (!args.overlay.empty()) {
+      auto read = ReadOverlay(args.overlay);
+      if (!read.ok()) return ReportError(read.status());
+      overlay = std::move(read).value();
+    }
+    if (Status s = WriteText(args.out, GraphToHtml(info, overlay)); !s.ok()) return ReportError(s);
     std::cerr << "tfldbg: wrote " << args.out << " (self-contained; open it in a browser)\n";
     return kExitOk;
   }
@@ -98,6 +124,9 @@ CommandRunner AddGraphCommand(CLI::App& root) {
   app->add_option("MODEL", args->model, "The .tflite file")->required();
   app->add_option("-o,--out", args->out, "Output file: FILE.dot, FILE.svg or FILE.html")->required();
   app->add_option("--subgraph", args->subgraph, "Subgraph to draw in .dot/.svg (default 0; the HTML page has them all)");
+  app->add_option("--overlay", args->overlay,
+                  "With .html: color and annotate operators from FILE ({subgraph: {operator: {value, color, label}}}, "
+                  "as `python -m tfldbg overlay --graph-overlay` writes it)");
   return {app, [args]() { return RunGraph(*args); }};
 }
 

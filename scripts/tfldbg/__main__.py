@@ -2,7 +2,8 @@
 
 Commands: reference (LiteRT's values as a dump), compare (two dumps),
 merge-stats (stats of dataset shards into one), quant-report (per-layer
-quantization error from `tfldbg replay`).
+quantization error from `tfldbg replay`), overlay (a report's metric on the
+graph: Model Explorer node data and tfldbg's HTML graph).
 Exit codes: 0 success / within tolerance, 1 differences, 2 bad input.
 """
 
@@ -82,6 +83,14 @@ def _quant_report(args) -> int:
     return 0
 
 
+def _overlay(args) -> int:
+    from tfldbg.overlay import write
+
+    write(args.report, args.metric, args.side, args.out, args.graph_overlay, args.graph_html)
+    print(f"tfldbg overlay: wrote {args.out}" + (f" and {args.graph_html}" if args.graph_html else ""), file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tfldbg", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -128,6 +137,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--markdown", metavar="FILE")
     p.add_argument("--html", metavar="FILE", help="self-contained HTML report (charts inline, opens offline)")
     p.set_defaults(run=_quant_report)
+
+    p = sub.add_parser("overlay", help="a quant-report metric as Model Explorer node data and on tfldbg's HTML graph")
+    p.add_argument("report", help="REPORT.json written by `quant-report --json`")
+    p.add_argument("--metric", default="sqnr_db", help="which metric (default sqnr_db)")
+    p.add_argument("--side", default="local", help="local or accumulated (default local)")
+    p.add_argument("--out", "-o", required=True, help="Model Explorer node data JSON to write")
+    p.add_argument("--graph-overlay", metavar="FILE", help="also write the overlay for `tfldbg graph --overlay`")
+    p.add_argument("--graph-html", metavar="FILE", help="also draw the model with the overlay (runs `tfldbg graph`)")
+    p.set_defaults(run=_overlay)
 
     args = parser.parse_args(argv)
     try:
