@@ -3,7 +3,8 @@
 Commands: reference (LiteRT's values as a dump), compare (two dumps),
 merge-stats (stats of dataset shards into one), quant-report (per-layer
 quantization error from `tfldbg replay`), overlay (a report's metric on the
-graph: Model Explorer node data and tfldbg's HTML graph).
+graph: Model Explorer node data and tfldbg's HTML graph), explain (one quantized
+node recomputed in integer arithmetic, step by step).
 Exit codes: 0 success / within tolerance, 1 differences, 2 bad input.
 """
 
@@ -91,6 +92,18 @@ def _overlay(args) -> int:
     return 0
 
 
+def _explain(args) -> int:
+    import json
+
+    from tfldbg.dump import load_dump
+    from tfldbg.explain import explain
+
+    index = tuple(int(i) for i in args.index.split(",")) if args.index else None
+    result = explain(load_dump(args.dump), args.step, index, args.rounding)
+    print(json.dumps(result.to_json(), indent=1) if args.json else result.text())
+    return 0 if result.differing == 0 else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tfldbg", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -146,6 +159,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--graph-overlay", metavar="FILE", help="also write the overlay for `tfldbg graph --overlay`")
     p.add_argument("--graph-html", metavar="FILE", help="also draw the model with the overlay (runs `tfldbg graph`)")
     p.set_defaults(run=_overlay)
+
+    p = sub.add_parser("explain", help="recompute one quantized node of a dump in integer arithmetic, step by step")
+    p.add_argument("dump")
+    p.add_argument("--step", type=int, required=True, help="the step to explain")
+    p.add_argument("--index", help="i,j,k,l: the output element to walk through (default: the largest accumulator)")
+    p.add_argument("--rounding", choices=["double", "single"],
+                   help="explain this rounding instead of the dump's (compare with a dump made with it)")
+    p.add_argument("--json", action="store_true", help="print the walk-through as JSON")
+    p.set_defaults(run=_explain)
 
     args = parser.parse_args(argv)
     try:
