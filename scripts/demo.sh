@@ -28,5 +28,13 @@ echo
 echo "== python -m tfldbg compare: tensor by tensor (integers bit for bit)"
 "$py" -m tfldbg compare "$out/tfldbg" "$out/litert"
 echo
-"$tfldbg" graph "$model" -o "$out/graph.html"
-echo "Done. Open $out/graph.html in a browser; the dumps are in $out/ (numpy.load reads every tensors/*.npy)."
+echo
+echo "== python -m tfldbg explain: the first convolution's integer arithmetic"
+"$py" -m tfldbg explain "$out/tfldbg" --step 1
+echo
+echo "== python -m tfldbg quant-report: where the int8 model's error is born and how it grows (64 images)"
+"$py" -m tfldbg quant-report "$model" --dataset examples/digits/dataset --weights-from examples/digits/digits_float.tflite \
+  --html "$out/quant-report.html" --json "$out/quant-report.json"
+"$py" -m tfldbg overlay "$out/quant-report.json" --out "$out/model-explorer-node-data.json" --graph-html "$out/graph.html"
+echo "Done. Open $out/quant-report.html and $out/graph.html (colored by SQNR) in a browser; the dumps are in $out/"
+echo "(numpy.load reads every tensors/*.npy); $out/model-explorer-node-data.json loads in Google's Model Explorer."
