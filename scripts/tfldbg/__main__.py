@@ -67,7 +67,7 @@ def _quant_report(args) -> int:
             one += ["--inputs", args.inputs] if args.inputs else []
             one += ["--seed", str(args.seed)] if args.seed is not None else []
             sample_args = [one]
-        qr.run_replays(args.model, sample_args, args.weights_from, args.rounding, layers)
+        qr.run_replays(args.model, sample_args, args.weights_from, args.rounding, layers, args.float)
         samples, model = len(sample_args), args.model
     if not layers:
         raise ValueError(f"{model}: no quantized layers (no step output has a scale)")
@@ -102,6 +102,18 @@ def _explain(args) -> int:
     result = explain(load_dump(args.dump), args.step, index, args.rounding)
     print(json.dumps(result.to_json(), indent=1) if args.json else result.text())
     return 0 if result.differing == 0 else 1
+
+
+def _align(args) -> int:
+    import json
+
+    from tfldbg.align import align_paths, format_table
+
+    alignment = align_paths(args.quant, args.float)
+    print(format_table(alignment))
+    if args.json:
+        Path(args.json).write_text(json.dumps(alignment.to_json(), indent=1) + "\n")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -144,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--weights-from", metavar="FLOAT.tflite",
                    help="float references use this float model's weights (matched by name) instead of dequantized ones")
     p.add_argument("--rounding", choices=["litert", "double", "single"], help="requantization rounding of the run")
+    p.add_argument("--float", metavar="FLOAT.tflite",
+                   help="also compare with this float model run on the same inputs, tensors aligned by name then "
+                        "structure (`python -m tfldbg align`)")
     p.add_argument("--sort", default="sqnr_db", help="metric to rank the layers by, worst first (default sqnr_db)")
     p.add_argument("--csv", metavar="FILE")
     p.add_argument("--json", metavar="FILE")
@@ -168,6 +183,12 @@ def main(argv: list[str] | None = None) -> int:
                    help="explain this rounding instead of the dump's (compare with a dump made with it)")
     p.add_argument("--json", action="store_true", help="print the walk-through as JSON")
     p.set_defaults(run=_explain)
+
+    p = sub.add_parser("align", help="pair a quantized model's tensors with its float original's (by name, then structure)")
+    p.add_argument("quant", help="the quantized model (.tflite) or a dump of it")
+    p.add_argument("float", help="the float model (.tflite) or a dump of it")
+    p.add_argument("--json", metavar="FILE", help="also write the alignment as JSON")
+    p.set_defaults(run=_align)
 
     args = parser.parse_args(argv)
     try:

@@ -81,6 +81,8 @@ class Layer:
     per_channel: bool
     local: Side = field(default_factory=Side)
     accumulated: Side = field(default_factory=Side)
+    float_model: Side | None = None  # against a separate float model, when aligned
+    float_tensor: str | None = None
     histogram: np.ndarray = field(default_factory=lambda: np.zeros(len(HIST_EDGES) - 1, dtype=np.int64))
 
     def to_json(self) -> dict:
@@ -102,7 +104,9 @@ class Layer:
         return {"step": self.step, "subgraph": self.subgraph, "node": self.node, "op": self.op, "tensor": self.tensor,
                 "name": self.name, "dtype": self.dtype, "scale": self.scale, "per_channel_quantized": self.per_channel,
                 "local": self.local.to_json(), "accumulated": self.accumulated.to_json(), "amplification": amp,
-                "per_channel": per_channel, "float_model": None,
+                "per_channel": per_channel,
+                "float_model": None if self.float_model is None or self.float_model.total is None else
+                {"tensor": self.float_tensor, **self.float_model.to_json()},
                 "local_error_histogram_lsb": {"edges": [float(e) for e in HIST_EDGES],
                                               "counts": [int(c) for c in self.histogram]}}
 
@@ -147,9 +151,46 @@ def fold_replay(layers: dict[int, Layer], replay_dir: Path) -> None:
         layer.histogram += np.histogram(np.clip(lsb, HIST_EDGES[0], HIST_EDGES[-1]), bins=HIST_EDGES)[0]
 
 
+def fold_float_model(layers: dict[int, Layer], quant_dir: Path, float_dir: Path, alignment) -> None:
+    """Adds one sample's comparison with a separate float model (aligned tensors only)."""
+    quant, flt = load_dump(quant_dir), load_dump(float_dir)
+    values = {}
+    for step in flt.steps:
+        for slot in step.inputs + step.outputs:
+            if slot.tensor is not None and slot.file is not None and slot.tensor.index not in values:
+                values[slot.tensor.index] = slot
+    by_step = {s.step: s for s in quant.steps}
+    for pair in alignment.pairs:
+        layer = layers.get(pair.quant_step)
+        step = by_step.get(pair.quant_step)
+        if layer is None or step is None or pair.float_tensor not in values:
+            continue
+        out = step.outputs[0]
+        ref = values[pair.float_tensor].value.astype(np.float64)
+        deq = dequantize(out.value, out.tensor.quantization)
+        if ref.shape != deq.shape:
+            continue
+        qmin, qmax = QRANGE[out.tensor.dtype]
+        q = out.tensor.quantization
+        scales = q["scale"] if layer.per_channel else [q["scale"][0]]
+        stats = ErrorStats.of(deq, ref, q=out.value, qmin=qmin, qmax=qmax, scale=layer.scale)
+        channels = ChannelStats.of(deq, ref, layer.axis, scales) if deq.ndim else \
+            ChannelStats.of(deq.reshape(1), ref.reshape(1), 0, scales[:1])
+        if layer.float_model is None:
+            layer.float_model = Side()
+            layer.float_tensor = pair.float_name
+        layer.float_model.add(stats, channels)
+
+
 def run_replays(model: str, samples: list[list[str]], weights_from: str | None, rounding: str | None,
-                layers: dict[int, Layer]) -> None:
-    """Runs `tfldbg replay` once per sample (args for its inputs), folding and discarding each."""
+                layers: dict[int, Layer], float_model: str | None = None) -> None:
+    """Runs `tfldbg replay` once per sample (args for its inputs), folding and discarding each;
+    with `float_model`, also dumps the float model on the same input and compares aligned tensors."""
+    alignment = None
+    if float_model:
+        from tfldbg.align import align_paths
+
+        alignment = align_paths(model, float_model)
     with tempfile.TemporaryDirectory(prefix="tfldbg-quant-report-") as tmp:
         for k, input_args in enumerate(samples):
             out = Path(tmp) / f"r{k}"
@@ -157,6 +198,9 @@ def run_replays(model: str, samples: list[list[str]], weights_from: str | None, 
             extra += ["--rounding", rounding] if rounding else []
             run_tool("replay", model, "--out", str(out), *input_args, *extra)
             fold_replay(layers, out)
+            if alignment is not None:
+                run_tool("dump", float_model, "--out", str(out / "float"), *input_args)
+                fold_float_model(layers, out / "quant", out / "float", alignment)
             shutil.rmtree(out)
 
 
@@ -203,26 +247,36 @@ COLUMNS = [("step", None), ("op", None), ("name", None), ("sqnr_db", "local"), (
            ("cosine_similarity", "accumulated"), ("saturation_rate", "local")]
 
 
-def _cells(layer: dict) -> list[str]:
+def _columns(report: dict) -> list:
+    if any(l.get("float_model") for l in report["layers"]):
+        return COLUMNS[:5] + [("sqnr_db", "float_model")] + COLUMNS[5:]
+    return COLUMNS
+
+
+def _cells(layer: dict, columns=COLUMNS) -> list[str]:
     out = []
-    for key, side in COLUMNS:
+    for key, side in columns:
         if side is None:
             v = layer[key]
             out.append(v if key != "name" or len(v) <= 40 else "..." + v[-37:])
         elif side == "amplification":
             v = layer["amplification"][key]
             out.append("-" if v is None else _fmt(v))
+        elif side == "float_model":
+            out.append("-" if not layer.get("float_model") else _fmt(layer["float_model"][key]))
         else:
             out.append(_fmt(layer[side][key]))
     return [str(c) for c in out]
 
 
-def _header() -> list[str]:
-    return [k if s is None else (f"{k} ({s})" if s != "amplification" else "amplification") for k, s in COLUMNS]
+def _header(columns=COLUMNS) -> list[str]:
+    return [k if s is None else (f"{k} ({s.replace('_', ' ')})" if s != "amplification" else "amplification")
+            for k, s in columns]
 
 
 def format_table(report: dict) -> str:
-    rows = [_header()] + [_cells(l) for l in sorted_layers(report)]
+    cols = _columns(report)
+    rows = [_header(cols)] + [_cells(l, cols) for l in sorted_layers(report)]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -235,20 +289,23 @@ def write_csv(report: dict, path: str) -> None:
         w = csv.writer(f)
         w.writerow(["step", "subgraph", "node", "op", "tensor", "name", "dtype", "scale"] +
                    [f"{side}_{m}" for side in ("local", "accumulated") for m in METRICS] +
-                   ["amplification_rmse_over_scale", "amplification_mean_squared_error"])
+                   ["amplification_rmse_over_scale", "amplification_mean_squared_error"] +
+                   [f"float_model_{m}" for m in METRICS])
         for l in report["layers"]:
             w.writerow([l["step"], l["subgraph"], l["node"], l["op"], l["tensor"], l["name"], l["dtype"], l["scale"]] +
                        [l[side][m] for side in ("local", "accumulated") for m in METRICS] +
-                       [l["amplification"]["rmse_over_scale"], l["amplification"]["mean_squared_error"]])
+                       [l["amplification"]["rmse_over_scale"], l["amplification"]["mean_squared_error"]] +
+                       [(l["float_model"] or {}).get(m, "") for m in METRICS])
 
 
 def markdown(report: dict) -> str:
-    head = _header()
+    cols = _columns(report)
+    head = _header(cols)
     lines = [f"# Quantization report: {report['model']}", "",
              f"{len(report['layers'])} quantized layers, {report['samples']} sample(s); worst first by "
              f"{report['sort']} (local error).", "", "| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     for l in sorted_layers(report):
-        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in _cells(l)) + " |")
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in _cells(l, cols)) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -344,7 +401,9 @@ def html_report(report: dict) -> str:
     charts = [
         _svg_lines("SQNR along the graph (higher is better)", xs,
                    [("local", [num(l["local"]["sqnr_db"]) for l in layers], "#1f77b4"),
-                    ("accumulated", [num(l["accumulated"]["sqnr_db"]) for l in layers], "#d62728")], "SQNR (dB)"),
+                    ("accumulated", [num(l["accumulated"]["sqnr_db"]) for l in layers], "#d62728")] +
+                   ([("float model", [num((l["float_model"] or {}).get("sqnr_db")) for l in layers], "#ff7f0e")]
+                    if any(l.get("float_model") for l in layers) else []), "SQNR (dB)"),
         _svg_lines("rmse / scale along the graph (lower is better)", xs,
                    [("local", [num(l["local"]["rmse_over_scale"]) for l in layers], "#1f77b4"),
                     ("accumulated", [num(l["accumulated"]["rmse_over_scale"]) for l in layers], "#d62728")],
@@ -366,8 +425,10 @@ def html_report(report: dict) -> str:
             channels.append(_svg_bars(f"step {l['step']} {l['op']}: rmse/scale per channel (local)", labels,
                                       pc["rmse_over_scale_local"], "#2ca02c", xlabel=f"channel (axis {pc['axis']}); "
                                       f"worst: {', '.join(map(str, pc['worst_channels']))}"))
-    rows = "\n".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in _cells(l)) + "</tr>" for l in sorted_layers(report))
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in _header())
+    cols = _columns(report)
+    rows = "\n".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in _cells(l, cols)) + "</tr>"
+                     for l in sorted_layers(report))
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in _header(cols))
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>tfldbg quantization report</title>
 <style>
