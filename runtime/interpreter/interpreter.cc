@@ -55,6 +55,7 @@ struct Interpreter::Shared : public RunContext {
   std::set<int> preparing;                                // to refuse recursion
   int next_step = 0;
   std::map<int, int> invocations;  // per subgraph, in the current Invoke
+  int64_t loop_iterations = 0;     // all WHILE iterations of the current Invoke
   std::map<std::pair<std::string, std::string>, int32_t> handles;
   std::vector<Variable> variables;
 
@@ -88,6 +89,7 @@ struct Interpreter::Shared : public RunContext {
   }
 
   int64_t max_loop_iterations() const override { return options.max_loop_iterations; }
+  bool CountLoopIteration() override { return ++loop_iterations <= options.max_loop_iterations; }
 
   Variable* FindVariable(int32_t handle) override {
     if (handle < 0 || static_cast<size_t>(handle) >= variables.size()) return nullptr;
@@ -358,6 +360,7 @@ size_t Interpreter::arena_lower_bound() const {
 Status Interpreter::Invoke() {
   shared_->next_step = 0;
   shared_->invocations.clear();
+  shared_->loop_iterations = 0;
   return RunNodes();
 }
 

@@ -49,8 +49,9 @@ struct InterpreterOptions {
   // float32 constant of the same name and shape, when it has one, instead of
   // dequantizing (the original weights: QuantizationDebugger's reference).
   const ModelView* shadow_weights = nullptr;
-  // A WHILE that has run this many iterations stops the run with an error (a
-  // hostile model can loop forever; no real one comes near the default).
+  // Once all WHILE loops of one Invoke together (nested ones multiply) have run
+  // this many iterations, the run stops with an error (a hostile model can
+  // loop forever; no real one comes near the default).
   int64_t max_loop_iterations = int64_t{1} << 24;
 };
 

@@ -70,10 +70,10 @@ class WhileKernel : public Kernel {
     const std::vector<Tensor*> cond_in = cond_->input_tensors(), body_in = body_->input_tensors();
     const std::vector<Tensor*> body_out = body_->output_tensors();
     const Tensor& verdict = *cond_->output_tensors()[0];
-    const int64_t limit = node.run->max_loop_iterations();
-    for (int64_t iteration = 0;; ++iteration) {
-      if (iteration == limit) {
-        return node.RuntimeFailure("the loop ran " + std::to_string(limit) + " iterations; stopped");
+    for (;;) {
+      if (!node.run->CountLoopIteration()) {
+        return node.RuntimeFailure("the model's loops ran " + std::to_string(node.run->max_loop_iterations()) +
+                                   " iterations in this run (nested loops count each inner one); stopped");
       }
       for (size_t i = 0; i < n; ++i) CopyValue(*node.outputs[i], *cond_in[i]);
       TFLDBG_RETURN_IF_ERROR(cond_->Run());

@@ -50,7 +50,9 @@ class RunContext {
   };
   virtual int32_t VariableHandle(const std::string& container, const std::string& shared_name) = 0;
   virtual Variable* FindVariable(int32_t handle) = 0;
-  // The most iterations a WHILE may run before the run stops with an error.
+  // Counts one loop iteration of the current Invoke; false once all loops
+  // together (nested ones multiply) have run max_loop_iterations.
+  virtual bool CountLoopIteration() = 0;
   virtual int64_t max_loop_iterations() const = 0;
 };
 
