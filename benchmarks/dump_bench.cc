@@ -29,18 +29,22 @@ namespace {
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
-// Keeps every captured value in memory (what a debugger UI would hold).
+// Keeps every captured value in memory (what a debugger UI would hold). The
+// buffers are kept from run to run, as a tool capturing repeatedly would, so
+// the figure is the copy itself rather than fresh pages from the OS.
 class MemorySink : public tfldbg::ValueSink {
  public:
   tfldbg::Result<std::string> Store(const tfldbg::Tensor& tensor, int, int value_number) override {
-    values_.emplace_back(tensor.bytes, tensor.bytes + tensor.byte_size);
+    if (used_ == values_.size()) values_.emplace_back();
+    values_[used_++].assign(tensor.bytes, tensor.bytes + tensor.byte_size);
     return "mem/" + std::to_string(tensor.index) + "/" + std::to_string(value_number);
   }
-  void Clear() { values_.clear(); }
-  size_t count() const { return values_.size(); }
+  void Clear() { used_ = 0; }
+  size_t count() const { return used_; }
 
  private:
   std::vector<std::vector<uint8_t>> values_;
+  size_t used_ = 0;
 };
 
 double Median(std::vector<double> v) {
