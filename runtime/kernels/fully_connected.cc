@@ -159,6 +159,10 @@ class FullyConnectedKernel : public Kernel {
   // products are integer, and each result is bias + acc · (row scale · weight scale).
   void EvalHybrid(const float* x, const int8_t* w, const float* bias, const Tensor& weights, float* y) {
     const bool per_channel = weights.quant.per_channel();
+    if (!weights16_.empty()) {
+      EvalHybrid16(x, bias, weights, y);
+      return;
+    }
     for (int b = 0; b < shape_.batches; ++b) {
       float row_scale = math::SymmetricQuantizeRow(x + static_cast<int64_t>(b) * shape_.depth, shape_.depth,
                                                    row_.data() + static_cast<int64_t>(b) * shape_.depth);
@@ -172,35 +176,36 @@ class FullyConnectedKernel : public Kernel {
       v += static_cast<float>(acc) * scale;
       y[index] = std::min(std::max(v, float_clamp_.min), float_clamp_.max);
     };
-    if (!weights16_.empty()) {
-      const int depth = shape_.depth, units = shape_.units;
-      for (int b = 0; b < shape_.batches; ++b) {
-        const int8_t* row = row_.data() + static_cast<int64_t>(b) * depth;
-        for (int d = 0; d < depth; ++d) row16_[static_cast<size_t>(d)] = row[d];
-        const float row_scale = row_scales_[static_cast<size_t>(b)];
-        float* out = y + static_cast<int64_t>(b) * units;
-        auto write = [&](int u, int32_t acc) {
-          const float scale = per_channel ? row_scale * weights.quant.scale[static_cast<size_t>(u)] : row_scale;
-          float v = bias ? bias[u] : 0.0f;
-          v += static_cast<float>(acc) * scale;
-          out[u] = std::min(std::max(v, float_clamp_.min), float_clamp_.max);
-        };
-        int u = 0;
-        for (; u + 4 <= units; u += 4) {
-          int32_t acc[4];
-          math::DotInt16Rows4(row16_.data(), weights16_.data() + static_cast<int64_t>(u) * depth, depth, depth, acc);
-          for (int k = 0; k < 4; ++k) write(u + k, acc[k]);
-        }
-        for (; u < units; ++u) write(u, math::DotInt16(row16_.data(), weights16_.data() + static_cast<int64_t>(u) * depth, depth));
-      }
-      return;
-    }
     for (int b = 0; b < shape_.batches; ++b) {
       const int8_t* row = row_.data() + static_cast<int64_t>(b) * shape_.depth;
       for (int u = 0; u < shape_.units; ++u) {
         const int8_t* wu = w + static_cast<int64_t>(u) * shape_.depth;
         finish(b * shape_.units + u, u, math::DotWithOffsets(row, wu, shape_.depth, 0, 0));
       }
+    }
+  }
+
+  // The packed path: each row quantized straight into 16 bits, four units per dot pass.
+  void EvalHybrid16(const float* x, const float* bias, const Tensor& weights, float* y) {
+    const bool per_channel = weights.quant.per_channel();
+    const int depth = shape_.depth, units = shape_.units;
+    for (int b = 0; b < shape_.batches; ++b) {
+      float row_scale = math::SymmetricQuantizeRow(x + static_cast<int64_t>(b) * depth, depth, row16_.data());
+      if (!per_channel) row_scale *= weights.quant.scale[0];
+      float* out = y + static_cast<int64_t>(b) * units;
+      auto write = [&](int u, int32_t acc) {
+        const float scale = per_channel ? row_scale * weights.quant.scale[static_cast<size_t>(u)] : row_scale;
+        float v = bias ? bias[u] : 0.0f;
+        v += static_cast<float>(acc) * scale;
+        out[u] = std::min(std::max(v, float_clamp_.min), float_clamp_.max);
+      };
+      int u = 0;
+      for (; u + 4 <= units; u += 4) {
+        int32_t acc[4];
+        math::DotInt16Rows4(row16_.data(), weights16_.data() + static_cast<int64_t>(u) * depth, depth, depth, acc);
+        for (int k = 0; k < 4; ++k) write(u + k, acc[k]);
+      }
+      for (; u < units; ++u) write(u, math::DotInt16(row16_.data(), weights16_.data() + static_cast<int64_t>(u) * depth, depth));
     }
   }
 

@@ -25,7 +25,9 @@ inline int32_t RoundToInt8Range(float v, int32_t lo, int32_t hi) {
 
 // Symmetric int8 quantization of one row: scale = max|x| / 127,
 // q = round(x · 127 / max|x|) clamped to ±127; an all-zero row gets scale 1.
-inline float SymmetricQuantizeRow(const float* x, int64_t n, int8_t* q) {
+// Q: int8_t, or int16_t to feed 16-bit dot products directly (same values).
+template <typename Q>
+float SymmetricQuantizeRow(const float* x, int64_t n, Q* q) {
   if (n <= 0) return 1.0f;
   // The largest magnitude, max(|min|, |max|) as LiteRT takes it, over eight
   // independent lanes so the loop vectorizes (for numbers the order cannot
@@ -42,11 +44,11 @@ inline float SymmetricQuantizeRow(const float* x, int64_t n, int8_t* q) {
   for (; i < n; ++i) range = std::max(range, std::fabs(x[i]));
   for (float lane : lanes) range = std::max(range, lane);
   if (range == 0.0f) {
-    std::fill(q, q + n, static_cast<int8_t>(0));
+    std::fill(q, q + n, static_cast<Q>(0));
     return 1.0f;
   }
   const float inverse = 127.0f / range;
-  for (int64_t i = 0; i < n; ++i) q[i] = static_cast<int8_t>(RoundToInt8Range(x[i] * inverse, -127, 127));
+  for (int64_t i = 0; i < n; ++i) q[i] = static_cast<Q>(RoundToInt8Range(x[i] * inverse, -127, 127));
   return range / 127.0f;
 }
 
