@@ -86,6 +86,7 @@ nlohmann::json BuildManifest(const Interpreter& interp, const std::vector<StepRe
                          {"options", OperatorOptionsJson(view.op(s.subgraph, s.node))},
                          {"inputs", Slots(s.inputs, inlined)},
                          {"outputs", Slots(s.outputs, inlined)},
+                         {"updates", Slots(s.updates, inlined)},
                          {"time_ns", s.time_ns}});
   }
   m["steps"] = out_steps;

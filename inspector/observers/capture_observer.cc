@@ -129,6 +129,18 @@ Status CaptureObserver::AfterNode(int step, const NodeContext& node, int64_t ela
     }
     record.outputs.push_back(std::move(s));
   }
+  for (int slot = 0; slot < node.input_count(); ++slot) {
+    const Tensor* tensor = node.inputs[static_cast<size_t>(slot)];
+    if (tensor == nullptr || tensor->kind != TensorKind::kVariable || !WantsTensor(*tensor)) continue;
+    auto it = tensors_.find({node.subgraph, tensor->index});
+    if (it != tensors_.end() && it->second.has_value &&
+        Fingerprint(tensor->bytes, tensor->byte_size) == it->second.fingerprint) {
+      continue;
+    }
+    auto file = StoreValue(*tensor, node.subgraph);
+    if (!file.ok()) return file.status();
+    record.updates.push_back(SlotRecord{slot, tensor->index, file.value()});
+  }
   if (options_.progress) options_.progress(step, node);
   return Status::Ok();
 }

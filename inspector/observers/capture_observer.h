@@ -65,6 +65,9 @@ struct StepRecord {
   int op_version = 1;
   std::vector<SlotRecord> inputs;
   std::vector<SlotRecord> outputs;
+  // Inputs the node changed in place (variable tensors: an LSTM's or SVDF's
+  // state), with their new value.
+  std::vector<SlotRecord> updates;
   int64_t time_ns = 0;
 };
 

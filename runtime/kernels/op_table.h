@@ -16,6 +16,9 @@
   X(CONV_2D, Conv2D)                                   \
   X(DEPTHWISE_CONV_2D, DepthwiseConv2D)                \
   X(FULLY_CONNECTED, FullyConnected)                   \
+  /* kernels/lstm.cc */                                \
+  X(LSTM, Lstm)                                        \
+  X(UNIDIRECTIONAL_SEQUENCE_LSTM, UnidirectionalSequenceLstm) \
   /* kernels/pooling.cc */                             \
   X(AVERAGE_POOL_2D, AveragePool2D)                    \
   X(MAX_POOL_2D, MaxPool2D)                            \

@@ -119,6 +119,14 @@ def compare_dumps(a: Dump, b: Dump, rtol: float = 1e-5, atol: float = 1e-6, lsb:
             out.problems.append(f"step {sa.step}: A runs {sa.op}, B runs {sb.op}")
             continue
         pairs = [("input", x, y) for x, y in zip(sa.inputs, sb.inputs)] + [("output", x, y) for x, y in zip(sa.outputs, sb.outputs)]
+        updates_b = {u.slot: u for u in sb.updates}
+        for u in sa.updates:
+            if u.slot in updates_b:
+                pairs.append(("update", u, updates_b.pop(u.slot)))
+            else:
+                out.problems.append(f"step {sa.step}: A updates input {u.slot} in place, B does not")
+        for u in updates_b.values():
+            out.problems.append(f"step {sb.step}: B updates input {u.slot} in place, A does not")
         for role, xa, xb in pairs:
             if xa.tensor is None or xa.file is None and xb.file is None:
                 continue

@@ -72,6 +72,7 @@ class Step:
     outputs: list[Slot]
     time_ns: int
     invocation: int = 0  # the how-manieth run of its subgraph (loop iteration), from 0
+    updates: list[Slot] = field(default_factory=list)  # inputs changed in place (variables), new values
 
     def label(self) -> str:
         run = f", run {self.invocation}" if self.invocation else ""
@@ -101,7 +102,7 @@ class Dump:
         sg = s["subgraph"]
         return Step(s["step"], sg, s["node"], s["op"], s["op_version"], s.get("options", {}),
                     [self._slot(sg, x) for x in s["inputs"]], [self._slot(sg, x) for x in s["outputs"]],
-                    s.get("time_ns", 0), s.get("invocation", 0))
+                    s.get("time_ns", 0), s.get("invocation", 0), [self._slot(sg, x) for x in s.get("updates", [])])
 
     @property
     def complete(self) -> bool:

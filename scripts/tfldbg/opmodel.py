@@ -37,6 +37,7 @@ _ENUM_FIELDS = {
     "output_type": "TensorType",
     "idx_out_type": "TensorType",
     "mode": "MirrorPadMode",
+    "kernel_type": "LSTMKernelType",
 }
 
 _NUMPY_TO_TFLITE = {"float32": "FLOAT32", "float16": "FLOAT16", "int32": "INT32", "uint8": "UINT8", "int64": "INT64",
@@ -317,5 +318,6 @@ _DEFAULT_OPTIONS = {
     "LEAKY_RELU": "LeakyReluOptions", "PAD": "PadOptions", "PADV2": "PadV2Options", "TRANSPOSE": "TransposeOptions",
     "ARG_MAX": "ArgMaxOptions", "EXPAND_DIMS": "ExpandDimsOptions", "QUANTIZE": "QuantizeOptions",
     "DEQUANTIZE": "DequantizeOptions", "HARD_SWISH": "HardSwishOptions", "IF": "IfOptions", "WHILE": "WhileOptions",
-    "CALL_ONCE": "CallOnceOptions",
+    "CALL_ONCE": "CallOnceOptions", "LSTM": "LSTMOptions",
+    "UNIDIRECTIONAL_SEQUENCE_LSTM": "UnidirectionalSequenceLSTMOptions", "SVDF": "SVDFOptions",
 }

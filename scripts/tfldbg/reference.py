@@ -80,6 +80,20 @@ def write_reference(model: str | Path, out: str | Path, assignments: list[str] =
     inputs = _resolve_inputs(interp, list(assignments), like)
     for index, value in inputs.items():
         interp.set_tensor(index, value)
+    # Tensors no op produces (constants, variable state) are recorded as the
+    # ops read them, before the Invoke; a variable an op changed in place
+    # (an LSTM's state) gets its final value as that op's update, as tfldbg.
+    ops = interp._get_ops_details()
+    produced = {int(t) for op in ops for t in op["outputs"]}
+    graph_in = {int(d["index"]) for d in interp.get_input_details()}
+    before: dict[int, np.ndarray] = {}
+    for op in ops:
+        for t in (int(t) for t in op["inputs"]):
+            if t >= 0 and t not in produced and t not in graph_in and t not in before:
+                try:
+                    before[t] = np.array(interp.get_tensor(t), copy=True)
+                except ValueError:
+                    pass
     interp.invoke()
 
     staging = out.parent / f".{out.name}.reference-partial-{os.getpid()}"
@@ -88,39 +102,50 @@ def write_reference(model: str | Path, out: str | Path, assignments: list[str] =
     details = {int(d["index"]): d for d in interp.get_tensor_details()}
     files: dict[int, str | None] = {}
 
+    def store(index: int, value: np.ndarray, version: int) -> str | None:
+        if value.dtype == object:  # resource handles, strings: no array to store (as tfldbg)
+            return None
+        name = f"tensors/s0_t{index}_v{version}.npy"
+        np.save(staging / name, np.require(value, requirements="C"), allow_pickle=False)  # keeps 0-d arrays 0-d
+        return name
+
     def file_for(index: int) -> str | None:
         if index < 0:
             return None
         if index not in files:
+            if index in before:
+                files[index] = store(index, before[index], 0)
+                return files[index]
             try:
                 value = interp.get_tensor(index)
             except ValueError:  # a tensor without data (e.g. an unused optional)
                 files[index] = None
             else:
-                if value.dtype == object:  # resource handles, strings: no array to store (as tfldbg)
-                    files[index] = None
-                    return None
-                name = f"tensors/s0_t{index}_v0.npy"
-                np.save(staging / name, np.require(value, requirements="C"), allow_pickle=False)  # keeps 0-d arrays 0-d
-                files[index] = name
+                files[index] = store(index, value, 0)
         return files[index]
+
+    last_reader = {t: i for i, op in enumerate(ops) for t in (int(t) for t in op["inputs"]) if t in before}
+    updates: dict[int, list[dict]] = {}
+    for t, i in sorted(last_reader.items()):
+        after = interp.get_tensor(t)
+        if after.dtype != object and not np.array_equal(after, before[t]):
+            slot = [int(x) for x in ops[i]["inputs"]].index(t)
+            updates.setdefault(i, []).append({"slot": slot, "tensor": t, "file": store(t, after, 1)})
 
     run_inputs = []
     for d in interp.get_input_details():
         idx = int(d["index"])
         run_inputs.append({"name": d["name"], "tensor": idx, "source": "given", "file": file_for(idx)})
     steps = []
-    for i, op in enumerate(interp._get_ops_details()):  # execution order
+    for i, op in enumerate(ops):  # execution order
         steps.append({
             "step": i, "subgraph": 0, "node": int(op["index"]), "invocation": 0, "op": op["op_name"], "op_version": 0,
             "options": {},
             "inputs": [{"slot": s, "tensor": int(t), "file": file_for(int(t))} for s, t in enumerate(op["inputs"])],
             "outputs": [{"slot": s, "tensor": int(t), "file": file_for(int(t))} for s, t in enumerate(op["outputs"])],
+            "updates": updates.get(i, []),
             "time_ns": 0,
         })
-    ops = interp._get_ops_details()
-    produced = {int(t) for op in ops for t in op["outputs"]}
-    graph_in = {int(d["index"]) for d in interp.get_input_details()}
     graph_out = {int(d["index"]) for d in interp.get_output_details()}
 
     def kind(idx: int) -> str:

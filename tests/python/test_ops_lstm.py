@@ -1,0 +1,122 @@
+"""LSTM and UNIDIRECTIONAL_SEQUENCE_LSTM: single-op models swept over the
+variants LiteRT implements (CIFG, peephole, projection with and without bias,
+layer normalization, clipping, activations, time- and batch-major sequences,
+batches) and checked against LiteRT on every tensor, including the state the
+op updates in place (the dump's `updates`).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from tfldbg.compare import format_table
+from tfldbg.conformance import check_model
+from tfldbg.dump import load_dump
+from tfldbg.opmodel import OpModelBuilder
+from tfldbg.tool import ToolError, run_tool
+
+rng = np.random.default_rng(777)
+
+
+def lstm_model(sequence: bool, n_input=3, n_cell=4, n_output=None, batch=2, steps=3, cifg=False, peephole=False,
+               projection=None, layer_norm=False, cell_clip=0.0, proj_clip=0.0, activation="TANH", time_major=False):
+    """A float LSTM; projection is None, "weights" or "weights+bias"."""
+    n_output = n_output if projection else n_cell
+    b = OpModelBuilder()
+    shape = ([steps, batch, n_input] if time_major else [batch, steps, n_input]) if sequence else [batch, n_input]
+    x = b.input("x", "float32", shape)
+
+    def w(name, *dims):
+        return b.constant(name, (rng.standard_normal(dims) * 0.5).astype(np.float32))
+
+    ins: list = [x]
+    ins += [None if cifg else w("i2i", n_cell, n_input), w("i2f", n_cell, n_input), w("i2c", n_cell, n_input),
+            w("i2o", n_cell, n_input)]
+    ins += [None if cifg else w("r2i", n_cell, n_output), w("r2f", n_cell, n_output), w("r2c", n_cell, n_output),
+            w("r2o", n_cell, n_output)]
+    ins += [w("c2i", n_cell) if peephole and not cifg else None, w("c2f", n_cell) if peephole else None,
+            w("c2o", n_cell) if peephole else None]
+    ins += [None if cifg else w("bi", n_cell), w("bf", n_cell), w("bc", n_cell), w("bo", n_cell)]
+    ins += [w("proj", n_output, n_cell) if projection else None,
+            w("proj_b", n_output) if projection == "weights+bias" else None]
+    ins += [b.tensor("h", "float32", [batch, n_output], is_variable=True),
+            b.tensor("c", "float32", [batch, n_cell], is_variable=True)]
+    if layer_norm:
+        ins += [None if cifg else w("lni", n_cell), w("lnf", n_cell), w("lnc", n_cell), w("lno", n_cell)]
+    out_shape = shape[:-1] + [n_output]
+    y = b.output("y", "float32", out_shape)
+    options = {"fused_activation_function": activation, "cell_clip": cell_clip, "proj_clip": proj_clip}
+    if sequence:
+        options["time_major"] = time_major
+        b.op("UNIDIRECTIONAL_SEQUENCE_LSTM", ins, [y], options)
+    else:
+        options["kernel_type"] = "FULL"
+        b.op("LSTM", ins, [y], options)
+    return b
+
+
+VARIANTS = [
+    dict(),
+    dict(cifg=True),
+    dict(peephole=True),
+    dict(cifg=True, peephole=True),
+    dict(projection="weights", n_output=2),
+    dict(projection="weights+bias", n_output=5, proj_clip=0.3),
+    dict(layer_norm=True),
+    dict(layer_norm=True, cifg=True, peephole=True, projection="weights+bias", n_output=3),
+    dict(cell_clip=0.5),
+    dict(activation="RELU"),
+    dict(activation="RELU6", cell_clip=3.0),
+    dict(activation="RELU_N1_TO_1"),
+]
+
+
+@pytest.mark.parametrize("sequence,time_major", [(False, False), (True, False), (True, True)],
+                         ids=["LSTM", "sequence-batch-major", "sequence-time-major"])
+@pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: ",".join(f"{k}={x}" for k, x in v.items()) or "plain")
+def test_float_lstm_matches_litert(tmp_path, sequence, time_major, variant):
+    path = lstm_model(sequence, time_major=time_major, **variant).save(tmp_path / "lstm.tflite")
+    for seed in (0, 1):
+        result = check_model(path, tmp_path, seed=seed)
+        assert result, format_table(result, only_failures=True)
+
+
+def test_state_updates_are_in_the_dump(tmp_path):
+    path = lstm_model(True, batch=1, steps=4).save(tmp_path / "lstm.tflite")
+    run_tool("dump", str(path), "--out", str(tmp_path / "d"), "--seed", "3")
+    step = load_dump(tmp_path / "d").steps[0]
+    assert [u.slot for u in step.updates] == [18, 19]
+    h_after = step.updates[0].value
+    y = step.outputs[0].value
+    assert np.array_equal(h_after, y[:, -1, :])  # the output state is the last step's output
+    assert not np.any(step.inputs[18].value)     # and started at zero
+
+
+def test_lstm_with_a_non_variable_state_is_refused(tmp_path):
+    b = lstm_model(True)
+    b.tensors[b.ops[0].inputs[18]].is_variable = False
+    path = b.save(tmp_path / "lstm.tflite")
+    with pytest.raises(ToolError) as err:
+        run_tool("dump", str(path), "--out", str(tmp_path / "d"))
+    assert "output state 'h' (input 18) must be a variable tensor" in str(err.value)
+
+
+def test_lstm_without_activation_is_refused(tmp_path):
+    path = lstm_model(False, activation="NONE").save(tmp_path / "lstm.tflite")
+    with pytest.raises(ToolError) as err:
+        run_tool("dump", str(path), "--out", str(tmp_path / "d"))
+    assert "operator 0 (LSTM): activation NONE" in str(err.value)
+
+
+def test_lstm_with_mismatched_weights_is_refused(tmp_path):
+    b = lstm_model(False)
+    cell_weights = b.tensors[b.ops[0].inputs[3]]
+    cell_weights.shape = [5, 3]  # input-to-cell weights: one row too many
+    b.buffers[cell_weights.buffer] = np.zeros([5, 3], np.float32).tobytes()
+    path = b.save(tmp_path / "lstm.tflite")
+    with pytest.raises(ToolError) as err:
+        run_tool("dump", str(path), "--out", str(tmp_path / "d"))
+    assert "input weights (cell gate) (input 3) must be [4,3], got [5,3]" in str(err.value)
