@@ -19,6 +19,8 @@
   /* kernels/lstm.cc */                                \
   X(LSTM, Lstm)                                        \
   X(UNIDIRECTIONAL_SEQUENCE_LSTM, UnidirectionalSequenceLstm) \
+  /* kernels/svdf.cc */                                \
+  X(SVDF, Svdf)                                        \
   /* kernels/pooling.cc */                             \
   X(AVERAGE_POOL_2D, AveragePool2D)                    \
   X(MAX_POOL_2D, MaxPool2D)                            \

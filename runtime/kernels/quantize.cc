@@ -20,6 +20,7 @@ int32_t ReadInt(const Tensor& t, int64_t i) {
   switch (t.type) {
     case DataType::kInt8: return t.data<int8_t>()[i];
     case DataType::kUInt8: return t.data<uint8_t>()[i];
+    case DataType::kInt32: return t.data<int32_t>()[i];
     default: return t.data<int16_t>()[i];
   }
 }
@@ -28,6 +29,7 @@ void WriteInt(Tensor& t, int64_t i, int32_t v) {
   switch (t.type) {
     case DataType::kInt8: t.data<int8_t>()[i] = static_cast<int8_t>(v); break;
     case DataType::kUInt8: t.data<uint8_t>()[i] = static_cast<uint8_t>(v); break;
+    case DataType::kInt32: t.data<int32_t>()[i] = v; break;
     default: t.data<int16_t>()[i] = static_cast<int16_t>(v); break;
   }
 }
@@ -52,9 +54,10 @@ class QuantizeKernel : public Kernel {
     const Tensor& input = *node.input(kInput);
     Tensor& output = *node.output(kOutput);
     TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8, DataType::kInt16}));
-    // LiteRT's pairs: float, int8, uint8 -> int8/uint8/int16; int16 -> int8/int16.
+    // LiteRT's pairs: float, int8, uint8 -> int8/uint8/int16; int16 -> int8/int16/int32
+    // (int32: for applications that read integer outputs, as TFLM's keyword model does).
     if (input.type == DataType::kInt16) {
-      TFLDBG_RETURN_IF_ERROR(CheckType(node, output, "output", {DataType::kInt8, DataType::kInt16}));
+      TFLDBG_RETURN_IF_ERROR(CheckType(node, output, "output", {DataType::kInt8, DataType::kInt16, DataType::kInt32}));
     } else {
       TFLDBG_RETURN_IF_ERROR(CheckType(node, output, "output", {DataType::kInt8, DataType::kUInt8, DataType::kInt16}));
     }

@@ -337,7 +337,9 @@ REQUANT = [("int8", 0.02, -3, "int8", 0.05, 10), ("int8", 0.02, 5, "uint8", 0.02
            ("uint8", 0.02, 133, "int8", 0.02, 5), ("uint8", 0.1, 128, "uint8", 0.01, 100),
            ("uint8", 0.1, 120, "int8", 0.3, -7), ("int8", 0.05, 1, "int16", 0.0003, 0),
            ("int16", 0.0003, 0, "int8", 0.02, -2), ("int16", 0.0003, 0, "int16", 0.0011, 0),
-           ("int8", 0.02, 0, "int8", 0.0001, 0), ("uint8", 0.02, 130, "int16", 0.0005, 0)]
+           ("int8", 0.02, 0, "int8", 0.0001, 0), ("uint8", 0.02, 130, "int16", 0.0005, 0),
+           ("int16", 1.52590219e-05, -32768, "int32", 3.05185094e-05, 0),  # TFLM's keyword model ends so
+           ("int16", 0.0003, 5, "int32", 0.00001, -7)]
 
 
 @pytest.mark.parametrize("src,s_in,z_in,dst,s_out,z_out", REQUANT, ids=[f"{r[0]}-to-{r[3]}-{i}" for i, r in enumerate(REQUANT)])
