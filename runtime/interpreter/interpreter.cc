@@ -346,7 +346,13 @@ Status Interpreter::PlanAndAllocate() {
   if (arena_ == nullptr) return RuntimeError("cannot allocate an arena of " + std::to_string(arena_size) + " bytes");
   std::memset(arena_, 0, arena_size);
   for (size_t p = 0; p < planned_.size(); ++p) {
-    tensors_[static_cast<size_t>(planned_[p].tensor)].bytes = arena_ + plan_.offsets[p];
+    Tensor& tensor = tensors_[static_cast<size_t>(planned_[p].tensor)];
+    tensor.bytes = arena_ + plan_.offsets[p];
+    // LiteRT's ResetVariableTensor: int8 variables start at their zero point
+    // (an int8 LSTM's output state), every other variable at 0.
+    if (tensor.kind == TensorKind::kVariable && tensor.type == DataType::kInt8 && tensor.zero_point() != 0) {
+      std::memset(tensor.bytes, static_cast<int8_t>(tensor.zero_point()), tensor.byte_size);
+    }
   }
   return Status::Ok();
 }

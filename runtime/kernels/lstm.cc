@@ -1,6 +1,8 @@
 // LSTM (one step, kernel_type FULL) and UNIDIRECTIONAL_SEQUENCE_LSTM (a
 // sequence, time- or batch-major): float32, with CIFG, peephole, projection,
-// layer normalization and diagonal recurrent weights as LiteRT defines them.
+// layer normalization and diagonal recurrent weights as LiteRT defines them;
+// and LiteRT's integer kernel (int8 input, weights and output state, int16
+// cell state; kernels/math/lstm_integer.h), bit for bit.
 //
 // The output and cell states are variable tensors: the op reads and updates
 // them in place, so they carry over from one Invoke to the next, as in LiteRT.
@@ -8,6 +10,7 @@
 
 #include "kernels/conv_common.h"
 #include "kernels/math/lstm.h"
+#include "kernels/math/lstm_integer.h"
 
 namespace tfldbg {
 namespace {
@@ -118,14 +121,15 @@ class LstmKernel : public Kernel {
 
     switch (input.type) {
       case DataType::kFloat32: return PrepareFloat(node);
+      case DataType::kInt8: return PrepareInteger(node);
       default:
         return node.UnsupportedError("input type " + std::string(DataTypeName(input.type)) +
-                                     " (supported: float32)");
+                                     " (supported: float32, and int8 with int8 weights and an int16 cell state)");
     }
   }
 
   Status Eval(NodeContext& node) override {
-    return EvalFloat(node);
+    return node.input(kInput)->type == DataType::kFloat32 ? EvalFloat(node) : EvalInteger(node);
   }
 
  private:
@@ -258,6 +262,10 @@ class LstmKernel : public Kernel {
     return Status::Ok();
   }
 
+  // --- integer (8x8_16) ----------------------------------------------------
+  Status PrepareInteger(NodeContext& node);
+  Status EvalInteger(NodeContext& node);
+
   bool sequence_;
   bool time_major_ = false;
   bool diagonal_ = false;
@@ -271,7 +279,159 @@ class LstmKernel : public Kernel {
   int batches_ = 1;
   math::LstmDims dims_;
   std::vector<float> scratch_;
+  math::LstmIntegerParams integer_;
+  std::vector<int16_t> integer_scratch_;
 };
+
+// TFLite's CheckedLog2: log2(x) when it is an integer to within 1e-3.
+bool CheckedLog2(float x, int* result) {
+  const float log2 = std::log(x) * (1.0f / std::log(2.0f));
+  const float rounded = std::round(log2);
+  *result = static_cast<int>(rounded);
+  return std::abs(log2 - rounded) < 1e-3f;
+}
+
+Status LstmKernel::PrepareInteger(NodeContext& node) {
+  const Tensor& input = *node.input(kInput);
+  const Tensor& output_state = *node.input(kOutputState);
+  const Tensor& cell_state = *node.input(kCellState);
+  const Tensor& output = *node.output(0);
+  if (layer_norm_) return node.UnsupportedError("integer LSTM with layer normalization is not supported yet");
+  if (diagonal_) return node.UnsupportedError("integer LSTM with diagonal recurrent weights (LiteRT has none)");
+  if (peephole_ && dims_.n_output != dims_.n_cell) {
+    return node.UnsupportedError("integer LSTM with peephole weights and a projection to a different size");
+  }
+  auto check = [&](int slot, const char* name, DataType type) -> Status {
+    const Tensor* t = node.input(slot);
+    if (t == nullptr) return Status::Ok();
+    TFLDBG_RETURN_IF_ERROR(CheckType(node, *t, name, {type}));
+    if (t->quant.per_channel()) return node.UnsupportedError(std::string(name) + " with per-channel scales");
+    if (type != DataType::kInt32 && !(t->scale() > 0.0f && std::isfinite(t->scale()))) {
+      return node.InvalidModelError(std::string(name) + " '" + t->name + "' needs a positive scale");
+    }
+    return Status::Ok();
+  };
+  TFLDBG_RETURN_IF_ERROR(check(kInput, "input", DataType::kInt8));
+  for (int g = 0; g < 4; ++g) {
+    TFLDBG_RETURN_IF_ERROR(check(kInputToGate[g], Slot("input weights", g).c_str(), DataType::kInt8));
+    TFLDBG_RETURN_IF_ERROR(check(kRecurrentToGate[g], Slot("recurrent weights", g).c_str(), DataType::kInt8));
+    TFLDBG_RETURN_IF_ERROR(check(kGateBias[g], Slot("bias", g).c_str(), DataType::kInt32));
+    if (kCellToGate[g] >= 0) TFLDBG_RETURN_IF_ERROR(check(kCellToGate[g], Slot("peephole weights", g).c_str(), DataType::kInt16));
+  }
+  TFLDBG_RETURN_IF_ERROR(check(kProjection, "projection weights", DataType::kInt8));
+  TFLDBG_RETURN_IF_ERROR(check(kProjectionBias, "projection bias", DataType::kInt32));
+  TFLDBG_RETURN_IF_ERROR(check(kOutputState, "output state", DataType::kInt8));
+  TFLDBG_RETURN_IF_ERROR(check(kCellState, "cell state", DataType::kInt16));
+  TFLDBG_RETURN_IF_ERROR(CheckType(node, output, "output", {DataType::kInt8}));
+  if (!(output.scale() > 0.0f)) return node.InvalidModelError("the output needs a positive scale");
+
+  // The fifth intermediate tensor carries the hidden state's quantization.
+  const auto* intermediates = node.op->intermediates();
+  if (intermediates == nullptr || intermediates->size() != 5) {
+    return node.InvalidModelError("an integer LSTM needs 5 intermediate tensors (their quantization), got " +
+                                  std::to_string(intermediates == nullptr ? 0 : intermediates->size()));
+  }
+  const int hidden_index = intermediates->Get(4);
+  const int tensor_count = static_cast<int>(node.model->subgraph(node.subgraph).tensors()->size());
+  if (hidden_index < 0 || hidden_index >= tensor_count) {
+    return node.InvalidModelError("intermediate 4 is tensor " + std::to_string(hidden_index) + ", out of range");
+  }
+  const QuantParams hidden = node.model->TensorQuant(node.subgraph, hidden_index);
+  if (hidden.scale.empty() || !(hidden.scale[0] > 0.0f) || hidden.zero_point.empty()) {
+    return node.InvalidModelError("intermediate 4 (tensor " + std::to_string(hidden_index) +
+                                  ", the hidden state) needs a positive scale and a zero point");
+  }
+
+  math::LstmIntegerParams& p = integer_;
+  p = math::LstmIntegerParams{};
+  p.rounding = node.rounding;
+  if (!CheckedLog2(cell_state.scale(), &p.cell_state_log2) || p.cell_state_log2 < -15 || p.cell_state_log2 > -9) {
+    return node.UnsupportedError("cell state scale " + std::to_string(cell_state.scale()) +
+                                 " (LiteRT's integer LSTM needs a power of two from 2^-15 to 2^-9)");
+  }
+  // LiteRT computes the effective scales in float, the gates being Q3.12.
+  const float gate_scale = static_cast<float>(std::pow(2, -12));
+  const float input_scale = input.scale();
+  const float state_scale = output_state.scale();
+  const int32_t input_zp = input.zero_point();
+  const int32_t state_zp = output_state.zero_point();
+  auto row_sums_times = [](const Tensor& w, int32_t factor, const Tensor* bias, std::vector<int32_t>& out) {
+    const int rows = w.dim(0), cols = w.dim(1);
+    out.assign(static_cast<size_t>(rows), 0);
+    for (int r = 0; r < rows; ++r) {
+      int32_t sum = 0;
+      for (int c = 0; c < cols; ++c) sum += w.data<int8_t>()[static_cast<int64_t>(r) * cols + c];
+      out[static_cast<size_t>(r)] = quant::WrappingAdd(bias != nullptr ? bias->data<int32_t>()[r] : 0, sum * factor);
+    }
+  };
+  for (int g = 0; g < 4; ++g) {
+    if (g == 0 && cifg_) continue;
+    const Tensor& wx = *node.input(kInputToGate[g]);
+    const Tensor& wh = *node.input(kRecurrentToGate[g]);
+    if (!wx.is_constant() || !wh.is_constant()) return node.UnsupportedError("integer LSTM weights computed at run time");
+    p.input_to[g] = wx.data<int8_t>();
+    p.recurrent_to[g] = wh.data<int8_t>();
+    const Tensor* bias = node.input(kGateBias[g]);
+    if (bias != nullptr && !bias->is_constant()) return node.UnsupportedError("integer LSTM biases computed at run time");
+    row_sums_times(wx, -input_zp, bias, p.input_bias[g]);
+    row_sums_times(wh, -state_zp, nullptr, p.recurrent_bias[g]);
+    p.input_scale[g] = quant::QuantizeMultiplier(static_cast<double>(wx.scale() * input_scale / gate_scale), p.rounding);
+    p.recurrent_scale[g] = quant::QuantizeMultiplier(static_cast<double>(wh.scale() * state_scale / gate_scale), p.rounding);
+    if (peephole_ && kCellToGate[g] >= 0) {
+      const Tensor& wc = *node.input(kCellToGate[g]);
+      p.cell_to[g] = wc.data<int16_t>();
+      const float scale = static_cast<float>(std::pow(2, p.cell_state_log2) * wc.scale() / gate_scale);
+      p.cell_scale[g] = quant::QuantizeMultiplier(static_cast<double>(scale), p.rounding);
+    }
+  }
+  p.hidden_zero_point = static_cast<int32_t>(hidden.zero_point[0]);
+  const float hidden_scale = hidden.scale[0];
+  p.hidden_scale = quant::QuantizeMultiplier(
+      static_cast<double>(static_cast<float>(std::pow(2, -15) / hidden_scale * std::pow(2, -15))), p.rounding);
+  if (const Tensor* wp = node.input(kProjection)) {
+    if (!wp->is_constant()) return node.UnsupportedError("integer LSTM projection weights computed at run time");
+    p.projection = wp->data<int8_t>();
+    row_sums_times(*wp, p.hidden_zero_point, node.input(kProjectionBias), p.projection_bias);
+    p.projection_scale = quant::QuantizeMultiplier(static_cast<double>(wp->scale() * hidden_scale / state_scale), p.rounding);
+  }
+  p.output_state_zero_point = state_zp;
+  if (cell_clip_ > 0.0f) {
+    p.cell_clip = static_cast<int16_t>(std::min(std::max(cell_clip_ / cell_state.scale(), -32768.0f), 32767.0f));
+  }
+  if (proj_clip_ > 0.0f) {
+    p.proj_clip = static_cast<int8_t>(std::min(std::max(proj_clip_ / output.scale(), -128.0f), 127.0f));
+  }
+  integer_scratch_.assign(static_cast<size_t>(5) * std::max(1, batches_) * std::max(dims_.n_cell, dims_.n_output), 0);
+  return Status::Ok();
+}
+
+Status LstmKernel::EvalInteger(NodeContext& node) {
+  const int8_t* x = node.input(kInput)->data<int8_t>();
+  int8_t* h = node.input(kOutputState)->data<int8_t>();
+  int16_t* c = node.input(kCellState)->data<int16_t>();
+  int8_t* y = node.output(0)->data<int8_t>();
+  const int n_in = dims_.n_input;
+  const int n_out = dims_.n_output;
+  if (!sequence_ || time_major_) {
+    math::LstmDims d = dims_;
+    d.n_batch = batches_;
+    for (int t = 0; t < steps_; ++t) {
+      const int64_t row = static_cast<int64_t>(t) * batches_;
+      math::LstmIntegerStep(integer_, d, x + row * n_in, h, c, y + row * n_out, integer_scratch_.data());
+    }
+  } else {
+    math::LstmDims d = dims_;
+    d.n_batch = 1;
+    for (int b = 0; b < batches_; ++b) {
+      for (int t = 0; t < steps_; ++t) {
+        const int64_t row = static_cast<int64_t>(b) * steps_ + t;
+        math::LstmIntegerStep(integer_, d, x + row * n_in, h + static_cast<int64_t>(b) * n_out,
+                              c + static_cast<int64_t>(b) * dims_.n_cell, y + row * n_out, integer_scratch_.data());
+      }
+    }
+  }
+  return Status::Ok();
+}
 
 }  // namespace
 

@@ -87,6 +87,7 @@ class _Op:
     options: dict
     version: int
     custom_options: bytes | None = None
+    intermediates: list[int] | None = None
 
 
 @dataclass
@@ -139,9 +140,11 @@ class OpModelBuilder:
 
     # --- operators ---------------------------------------------------------
     def op(self, name: str, inputs, outputs, options: dict | None = None, version: int = 1,
-           custom_options: bytes | None = None) -> None:
+           custom_options: bytes | None = None, intermediates=None) -> None:
+        """intermediates: tensor indices carrying quantization for the kernel (integer LSTM)."""
         self.ops.append(_Op(name, [-1 if i is None else int(i) for i in inputs], [int(o) for o in outputs],
-                            dict(options or {}), version, custom_options))
+                            dict(options or {}), version, custom_options,
+                            None if intermediates is None else [int(i) for i in intermediates]))
 
     # --- serialisation -------------------------------------------------------
     def build(self) -> bytes:
@@ -246,6 +249,7 @@ class OpModelBuilder:
             ins = int_vector(_fn("Operator", "StartInputsVector"), op.inputs)
             outs = int_vector(_fn("Operator", "StartOutputsVector"), op.outputs)
             custom = b.CreateByteVector(op.custom_options) if op.custom_options else None
+            inter = int_vector(_fn("Operator", "StartIntermediatesVector"), op.intermediates) if op.intermediates else None
             _fn("Operator", "Start")(b)
             _fn("Operator", "AddOpcodeIndex")(b, op_codes.index(key))
             _fn("Operator", "AddInputs")(b, ins)
@@ -255,6 +259,8 @@ class OpModelBuilder:
                 _fn("Operator", "AddBuiltinOptions")(b, options_offset)
             if custom is not None:
                 _fn("Operator", "AddCustomOptions")(b, custom)
+            if inter is not None:
+                _fn("Operator", "AddIntermediates")(b, inter)
             op_offsets.append(_fn("Operator", "End")(b))
 
         tensors_vec = offset_vector(_fn("SubGraph", "StartTensorsVector"), tensor_offsets)

@@ -120,3 +120,81 @@ def test_lstm_with_mismatched_weights_is_refused(tmp_path):
     with pytest.raises(ToolError) as err:
         run_tool("dump", str(path), "--out", str(tmp_path / "d"))
     assert "input weights (cell gate) (input 3) must be [4,3], got [5,3]" in str(err.value)
+
+
+# --- integer (8x8_16) -------------------------------------------------------------------------
+
+def int8_lstm_model(sequence: bool, n_input=5, n_cell=4, n_output=None, batch=2, steps=3, cifg=False, peephole=False,
+                    projection=None, cell_clip=0.0, proj_clip=0.0, time_major=False, cell_log2=-12, input_zp=-3,
+                    state_zp=2, hidden_zp=0):
+    n_output = n_output if projection else n_cell
+    b = OpModelBuilder()
+    shape = ([steps, batch, n_input] if time_major else [batch, steps, n_input]) if sequence else [batch, n_input]
+    x = b.input("x", "int8", shape, scale=0.03, zero_point=input_zp)
+
+    def w(name, *dims):
+        return b.constant(name, rng.integers(-127, 128, dims).astype(np.int8), scale=float(rng.uniform(0.004, 0.02)),
+                          zero_point=0)
+
+    def bias(name, n):
+        return b.constant(name, rng.integers(-4000, 4000, n).astype(np.int32), scale=1e-5, zero_point=0)
+
+    def peep(name):
+        return b.constant(name, rng.integers(-3000, 3000, n_cell).astype(np.int16), scale=1e-4, zero_point=0)
+
+    ins: list = [x]
+    ins += [None if cifg else w("i2i", n_cell, n_input), w("i2f", n_cell, n_input), w("i2c", n_cell, n_input),
+            w("i2o", n_cell, n_input)]
+    ins += [None if cifg else w("r2i", n_cell, n_output), w("r2f", n_cell, n_output), w("r2c", n_cell, n_output),
+            w("r2o", n_cell, n_output)]
+    ins += [peep("c2i") if peephole and not cifg else None, peep("c2f") if peephole else None,
+            peep("c2o") if peephole else None]
+    ins += [None if cifg else bias("bi", n_cell), bias("bf", n_cell), bias("bc", n_cell), bias("bo", n_cell)]
+    ins += [w("proj", n_output, n_cell) if projection else None,
+            bias("proj_b", n_output) if projection == "weights+bias" else None]
+    ins += [b.tensor("h", "int8", [batch, n_output], scale=0.02, zero_point=state_zp, is_variable=True),
+            b.tensor("c", "int16", [batch, n_cell], scale=2.0 ** cell_log2, zero_point=0, is_variable=True)]
+    ins += [None, None, None, None]
+    inter = [b.tensor(f"inter{i}", "float32", [0]) for i in range(4)]
+    inter.append(b.tensor("hidden", "int8", [0], scale=0.007, zero_point=hidden_zp))
+    y = b.output("y", "int8", shape[:-1] + [n_output], scale=0.02, zero_point=state_zp)
+    options = {"fused_activation_function": "TANH", "cell_clip": cell_clip, "proj_clip": proj_clip}
+    if sequence:
+        options["time_major"] = time_major
+        b.op("UNIDIRECTIONAL_SEQUENCE_LSTM", ins, [y], options, intermediates=inter)
+    else:
+        options["kernel_type"] = "FULL"
+        b.op("LSTM", ins, [y], options, version=3, intermediates=inter)
+    return b
+
+
+INT8_VARIANTS = [
+    dict(),
+    dict(cifg=True),
+    dict(peephole=True),
+    dict(cifg=True, peephole=True, cell_log2=-11),
+    dict(projection="weights", n_output=3, hidden_zp=4),
+    dict(projection="weights+bias", n_output=6, proj_clip=0.5),
+    dict(cell_clip=0.4),
+    dict(cell_log2=-10, input_zp=0, state_zp=-7),
+    dict(cell_log2=-15, n_cell=16, n_input=20),
+]
+
+
+@pytest.mark.parametrize("sequence,time_major", [(False, False), (True, False), (True, True)],
+                         ids=["LSTM", "sequence-batch-major", "sequence-time-major"])
+@pytest.mark.parametrize("variant", INT8_VARIANTS, ids=lambda v: ",".join(f"{k}={x}" for k, x in v.items()) or "plain")
+def test_int8_lstm_matches_litert_bit_for_bit(tmp_path, sequence, time_major, variant):
+    path = int8_lstm_model(sequence, time_major=time_major, **variant).save(tmp_path / "lstm.tflite")
+    for seed in (0, 1):
+        result = check_model(path, tmp_path, seed=seed)
+        assert result, format_table(result, only_failures=True)
+
+
+def test_int8_lstm_without_its_intermediates_is_refused(tmp_path):
+    b = int8_lstm_model(True)
+    b.ops[0].intermediates = b.ops[0].intermediates[:4]
+    path = b.save(tmp_path / "lstm.tflite")
+    with pytest.raises(ToolError) as err:
+        run_tool("dump", str(path), "--out", str(tmp_path / "d"))
+    assert "an integer LSTM needs 5 intermediate tensors (their quantization), got 4" in str(err.value)
