@@ -63,7 +63,8 @@ nlohmann::json BuildManifest(const Interpreter& interp, const std::vector<StepRe
                          {"dtype", DataTypeName(t.type)},
                          {"shape", t.shape},
                          {"quantization", QuantizationJson(t.quant)},
-                         {"kind", TensorKindName(t.kind)}});
+                         {"kind", TensorKindName(t.kind)},
+                         {"dynamic", t.dynamic}});
     }
     nlohmann::json inputs = nlohmann::json::array(), outputs = nlohmann::json::array();
     for (int i : part->input_indices()) inputs.push_back(i);

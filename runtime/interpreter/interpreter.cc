@@ -289,8 +289,24 @@ Status Interpreter::PrepareNodes() {
                          " (version " + std::to_string(ctx.op_version) + ") is not supported by tfldbg");
     }
     node.kernel = make();
-    TFLDBG_RETURN_IF_ERROR(node.kernel->Prepare(ctx));
     node.observed = observer_ != nullptr && observer_->WantsNode(ctx);
+    // A node reading a dynamic tensor is prepared when it runs, as is one
+    // whose output shapes depend on computed values; its outputs are dynamic.
+    node.deferred = std::any_of(ctx.inputs.begin(), ctx.inputs.end(), [](const Tensor* t) { return t && t->dynamic; });
+    if (!node.deferred) {
+      ctx.outputs_dynamic = false;
+      TFLDBG_RETURN_IF_ERROR(node.kernel->Prepare(ctx));
+      node.deferred = ctx.outputs_dynamic;
+    }
+    if (node.deferred) {
+      for (Tensor* t : ctx.outputs) {
+        if (t == nullptr) continue;
+        if (t->kind == TensorKind::kVariable || t->is_constant()) {
+          return Unsupported(ctx.Describe() + ": output '" + t->name + "' is a variable or constant of run-time shape");
+        }
+        t->dynamic = true;
+      }
+    }
   }
   return Status::Ok();
 }
@@ -314,7 +330,7 @@ Status Interpreter::PlanAndAllocate() {
   std::vector<BufferRequirement> requirements;
   planned_.clear();
   for (Tensor& tensor : tensors_) {
-    if (tensor.is_constant()) continue;
+    if (tensor.is_constant() || tensor.dynamic) continue;
     const size_t i = static_cast<size_t>(tensor.index);
     const auto elements = ElementCount(tensor.shape);
     // A resource tensor holds a variable's handle, an int32.
@@ -373,18 +389,45 @@ Status Interpreter::Invoke() {
 Status Interpreter::Run() { return RunNodes(); }
 
 Status Interpreter::RunNodes() {
-  using Clock = std::chrono::steady_clock;
   const int invocation = shared_->invocations[subgraph_]++;
   for (int o = 0; o < node_count(); ++o) {
     Node& node = nodes_[static_cast<size_t>(o)];
     node.context.invocation = invocation;
-    const int step = shared_->next_step++;
-    if (node.observed) TFLDBG_RETURN_IF_ERROR(observer_->BeforeNode(step, node.context));
-    const auto start = Clock::now();
-    TFLDBG_RETURN_IF_ERROR(node.kernel->Eval(node.context));
-    const auto elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
-    if (node.observed) TFLDBG_RETURN_IF_ERROR(observer_->AfterNode(step, node.context, elapsed));
+    TFLDBG_RETURN_IF_ERROR(EvalNode(node, shared_->next_step++));
   }
+  return Status::Ok();
+}
+
+Status Interpreter::EvalNode(Node& node, int step) {
+  using Clock = std::chrono::steady_clock;
+  NodeContext& ctx = node.context;
+  if (node.deferred) {
+    // Every input now holds this Invoke's value: settle the output shapes and
+    // give each dynamic output storage of its size.
+    ctx.prepare_at_eval = true;
+    ctx.outputs_dynamic = false;
+    const Status prepared = node.kernel->Prepare(ctx);
+    ctx.prepare_at_eval = false;
+    TFLDBG_RETURN_IF_ERROR(prepared);
+    for (Tensor* t : ctx.outputs) {
+      if (t == nullptr || !t->dynamic) continue;
+      const auto elements = ElementCount(t->shape);
+      const auto bytes = elements ? DenseByteSize(t->type, *elements) : std::nullopt;
+      if (!bytes || *bytes > options_.max_arena_bytes) {
+        return RuntimeError(ctx.Describe() + ": output '" + t->name + "' of shape " + ShapeToString(t->shape) +
+                            " cannot be allocated (over the arena limit of " + std::to_string(options_.max_arena_bytes) +
+                            " bytes)");
+      }
+      t->dynamic_storage.assign(std::max<size_t>(static_cast<size_t>(*bytes), 1), 0);
+      t->bytes = t->dynamic_storage.data();
+      t->byte_size = static_cast<size_t>(*bytes);
+    }
+  }
+  if (node.observed) TFLDBG_RETURN_IF_ERROR(observer_->BeforeNode(step, ctx));
+  const auto start = Clock::now();
+  TFLDBG_RETURN_IF_ERROR(node.kernel->Eval(ctx));
+  const auto elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
+  if (node.observed) TFLDBG_RETURN_IF_ERROR(observer_->AfterNode(step, ctx, elapsed));
   return Status::Ok();
 }
 
@@ -393,14 +436,7 @@ Status Interpreter::InvokeNode(int step) {
     return InvalidArgument("node " + std::to_string(step) + " does not exist (the subgraph has " +
                            std::to_string(node_count()) + ")");
   }
-  Node& node = nodes_[static_cast<size_t>(step)];
-  if (node.observed) TFLDBG_RETURN_IF_ERROR(observer_->BeforeNode(step, node.context));
-  const auto start = std::chrono::steady_clock::now();
-  TFLDBG_RETURN_IF_ERROR(node.kernel->Eval(node.context));
-  const auto elapsed =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
-  if (node.observed) TFLDBG_RETURN_IF_ERROR(observer_->AfterNode(step, node.context, elapsed));
-  return Status::Ok();
+  return EvalNode(nodes_[static_cast<size_t>(step)], step);
 }
 
 Result<Tensor*> Interpreter::FindInput(const std::string& key) { return FindIo(key, inputs_, true); }

@@ -111,6 +111,7 @@ class Interpreter : public Subgraph {
     NodeContext context;
     std::unique_ptr<Kernel> kernel;
     bool observed = false;
+    bool deferred = false;  // prepared again before each Eval: its output shapes are known only then
   };
 
   struct Shared;
@@ -118,6 +119,7 @@ class Interpreter : public Subgraph {
   static Result<std::unique_ptr<Interpreter>> CreateSubgraph(Shared& shared, int index);
   Status Setup();
   Status RunNodes();
+  Status EvalNode(Node& node, int step);
   Status BuildTensors();
   Status PrepareNodes();
   Status PlanAndAllocate();

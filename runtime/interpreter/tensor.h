@@ -31,6 +31,12 @@ struct Tensor {
   uint8_t* bytes = nullptr;  // constants point into the read-only model: never write through them
   size_t byte_size = 0;
 
+  // A tensor whose shape is known only at Invoke (it depends on values, or on
+  // another dynamic tensor): kept out of the arena, sized and allocated in
+  // dynamic_storage each time its producer runs.
+  bool dynamic = false;
+  std::vector<uint8_t> dynamic_storage;
+
   bool is_constant() const { return kind == TensorKind::kConstant; }
   int rank() const { return static_cast<int>(shape.size()); }
   int32_t dim(int i) const { return shape[static_cast<size_t>(i)]; }

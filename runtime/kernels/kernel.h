@@ -70,6 +70,26 @@ struct NodeContext {
   RunContext* run = nullptr;  // other subgraphs and resource variables
   int invocation = 0;         // how many times this subgraph had run before, in this Invoke
 
+  // Dynamic shapes. At plan time only constants have values; a kernel whose
+  // output shapes depend on a computed tensor's values calls DeferToEval()
+  // and returns Ok, and the interpreter prepares it again before each Eval
+  // (prepare_at_eval), when every input holds its value for this Invoke.
+  bool prepare_at_eval = false;
+  bool outputs_dynamic = false;
+  bool ValuesKnown(const Tensor& t) const { return t.is_constant() || prepare_at_eval; }
+  void DeferToEval() { outputs_dynamic = true; }
+  // Defers the node when one of these (present) tensors has no value yet and
+  // returns true: Prepare then returns Ok without setting output shapes.
+  bool DeferUnlessValuesKnown(std::initializer_list<const Tensor*> tensors) {
+    for (const Tensor* t : tensors) {
+      if (t != nullptr && !ValuesKnown(*t)) {
+        DeferToEval();
+        return true;
+      }
+    }
+    return false;
+  }
+
   int input_count() const { return static_cast<int>(inputs.size()); }
   int output_count() const { return static_cast<int>(outputs.size()); }
   // Null when the slot is absent or past the end.

@@ -11,10 +11,11 @@
 namespace tfldbg {
 namespace {
 
-// Reads a constant int32/int64 tensor into int64 values, or fails.
+// Reads an int32/int64 tensor whose values are known (a constant, or any
+// tensor when the node is prepared at Eval) into int64 values, or fails.
 Status ReadConstantInts(const NodeContext& node, const Tensor& t, const char* name, std::vector<int64_t>& out) {
-  if (!t.is_constant() || (t.type != DataType::kInt32 && t.type != DataType::kInt64)) {
-    return node.UnsupportedError(std::string(name) + " must be a constant int32/int64 tensor (computed ones come with dynamic shapes)");
+  if (!node.ValuesKnown(t) || (t.type != DataType::kInt32 && t.type != DataType::kInt64)) {
+    return node.UnsupportedError(std::string(name) + " must be an int32/int64 tensor");
   }
   out.resize(static_cast<size_t>(t.element_count()));
   for (int64_t i = 0; i < t.element_count(); ++i) {
@@ -37,6 +38,7 @@ class PadKernel : public Kernel {
     TFLDBG_RETURN_IF_ERROR(CheckSameType(node, input, "input", output, "output"));
     TFLDBG_RETURN_IF_ERROR(CheckRank(node, input, "input", 0, 6));
     if (DataTypeBits(input.type) < 8) return node.UnsupportedError(std::string(DataTypeName(input.type)) + " input");
+    if (node.DeferUnlessValuesKnown({node.input(1)})) return Status::Ok();
     std::vector<int64_t> pads;
     TFLDBG_RETURN_IF_ERROR(ReadConstantInts(node, *node.input(1), "paddings", pads));
     if (pads.size() != static_cast<size_t>(2 * input.rank())) {
@@ -172,6 +174,7 @@ class StridedSliceKernel : public Kernel {
       spec.shrink_axis_mask = static_cast<uint32_t>(o->shrink_axis_mask());
       spec.offset = o->offset();
     }
+    if (node.DeferUnlessValuesKnown({node.input(1), node.input(2), node.input(3)})) return Status::Ok();
     TFLDBG_RETURN_IF_ERROR(ReadConstantInts(node, *node.input(1), "begin", spec.begin));
     TFLDBG_RETURN_IF_ERROR(ReadConstantInts(node, *node.input(2), "end", spec.end));
     TFLDBG_RETURN_IF_ERROR(ReadConstantInts(node, *node.input(3), "strides", spec.strides));

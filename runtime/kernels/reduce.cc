@@ -26,7 +26,7 @@ class MeanKernel : public Kernel {
     TFLDBG_RETURN_IF_ERROR(CheckSameType(node, input, "input", output, "output"));
     TFLDBG_RETURN_IF_ERROR(CheckRank(node, input, "input", 1, 6));
     if (axes.type != DataType::kInt32) return node.InvalidModelError("axes must be an int32 tensor");
-    if (!axes.is_constant()) return node.UnsupportedError("the axes are computed (dynamic shapes come later)");
+    if (node.DeferUnlessValuesKnown({&axes})) return Status::Ok();  // computed axes: resolved before each Eval
     const auto* o = node.options<tflite::ReducerOptions>();
     const bool keep_dims = o != nullptr && o->keep_dims();
     std::vector<bool> reduced(static_cast<size_t>(input.rank()), false);

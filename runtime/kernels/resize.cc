@@ -47,16 +47,9 @@ class ResizeKernel : public Kernel {
       return node.InvalidModelError("size must be an int32 tensor [2]");
     }
     int32_t h = 0, w = 0;
-    if (size.is_constant()) {
-      h = size.data<int32_t>()[0];
-      w = size.data<int32_t>()[1];
-    } else if (output.rank() == 4 && output.dim(0) == input.dim(0) && output.dim(3) == input.dim(3)) {
-      // A computed size: the shape the model stores on the output stands for it.
-      h = output.dim(1);
-      w = output.dim(2);
-    } else {
-      return node.UnsupportedError("the size is computed and the output's stored shape does not give it (dynamic shapes come later)");
-    }
+    if (node.DeferUnlessValuesKnown({&size})) return Status::Ok();  // a computed size: resolved before each Eval
+    h = size.data<int32_t>()[0];
+    w = size.data<int32_t>()[1];
     if (h <= 0 || w <= 0 || h > (1 << 16) || w > (1 << 16)) return node.InvalidModelError("output size " + std::to_string(h) + "x" + std::to_string(w));
     if (input.dim(1) <= 0 || input.dim(2) <= 0 || input.dim(1) > (1 << 16) || input.dim(2) > (1 << 16)) {
       return node.InvalidModelError("input height and width must be in [1, 65536]");

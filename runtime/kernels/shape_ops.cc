@@ -48,10 +48,8 @@ class ReshapeKernel : public Kernel {
     bool known = false;
     const Tensor* shape_tensor = node.input(kReshapeShape);
     if (shape_tensor != nullptr && shape_tensor->rank() == 1 && shape_tensor->type == DataType::kInt32) {
-      if (!shape_tensor->is_constant()) {
-        // A computed shape: LiteRT resolves it at run time. Static models
-        // store the resulting shape on the output, which is checked below.
-        shape = output.shape;
+      if (node.DeferUnlessValuesKnown({shape_tensor})) {
+        return Status::Ok();  // a computed shape: resolved before each Eval
       } else {
         const int32_t* dims = shape_tensor->data<int32_t>();
         shape.assign(dims, dims + shape_tensor->element_count());
@@ -131,17 +129,7 @@ class ExpandDimsKernel : public Kernel {
     if (axis_tensor.element_count() != 1 || (axis_tensor.type != DataType::kInt32 && axis_tensor.type != DataType::kInt64)) {
       return node.InvalidModelError("the axis must be one int32/int64 value");
     }
-    if (!axis_tensor.is_constant()) {
-      // A computed axis: the model's stored output shape stands for it when it is
-      // the input's shape with one 1 inserted.
-      std::vector<int32_t> stored = output.shape;
-      for (size_t i = 0; i < stored.size(); ++i) {
-        std::vector<int32_t> without = stored;
-        without.erase(without.begin() + static_cast<std::ptrdiff_t>(i));
-        if (stored[i] == 1 && without == input.shape) return SetOutputShape(node, output, stored);
-      }
-      return node.UnsupportedError("the axis is computed and the output's stored shape does not give it (dynamic shapes come later)");
-    }
+    if (node.DeferUnlessValuesKnown({&axis_tensor})) return Status::Ok();  // a computed axis: resolved before each Eval
     int64_t axis = axis_tensor.type == DataType::kInt32 ? axis_tensor.data<int32_t>()[0] : axis_tensor.data<int64_t>()[0];
     if (axis < 0) axis += input.rank() + 1;
     if (axis < 0 || axis > input.rank()) return node.InvalidModelError("axis " + std::to_string(axis) + " is out of range");

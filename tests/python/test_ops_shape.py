@@ -372,30 +372,47 @@ def test_strided_slice(tmp_path, case, dtype):
     check(b, tmp_path, seeds=(0,))
 
 
-# --- inputs that are computed rather than constant ---------------------------------------------
+# --- inputs that are computed rather than constant: shapes resolved at each Invoke ----------------
 
-def test_resize_with_computed_size_uses_the_stored_output_shape(tmp_path):
+@pytest.mark.parametrize("stored", [[1, 5, 7, 2], [1, 1, 1, 2]], ids=["stored-shape-right", "stored-shape-stale"])
+def test_resize_with_computed_size(tmp_path, stored):
     b = OpModelBuilder()
     x = b.input("x", "int8", [1, 3, 4, 2], **QUANT["int8"])
     size = b.input("size", "int32", [2])
-    y = b.output("y", "int8", [1, 5, 7, 2], **QUANT["int8"])
+    y = b.output("y", "int8", stored, **QUANT["int8"])
     b.op("RESIZE_BILINEAR", [x, size], [y], options={"half_pixel_centers": True}, version=3)
     check(b, tmp_path, inputs={"x": rng.integers(-128, 128, [1, 3, 4, 2]).astype(np.int8), "size": np.array([5, 7], np.int32)})
 
 
-def test_expand_dims_with_computed_axis_uses_the_stored_output_shape(tmp_path):
+@pytest.mark.parametrize("axis", [0, 1, -1])
+def test_expand_dims_with_computed_axis(tmp_path, axis):
     b = OpModelBuilder()
     x = b.input("x", "float32", [2, 3])
-    axis = b.input("axis", "int32", [1])
+    a = b.input("axis", "int32", [1])
     y = b.output("y", "float32", [2, 1, 3])
-    b.op("EXPAND_DIMS", [x, axis], [y])
-    check(b, tmp_path, inputs={"x": rng.normal(size=[2, 3]).astype(np.float32), "axis": np.array([1], np.int32)})
+    b.op("EXPAND_DIMS", [x, a], [y])
+    check(b, tmp_path, inputs={"x": rng.normal(size=[2, 3]).astype(np.float32), "axis": np.array([axis], np.int32)})
 
 
-def test_pad_with_computed_paddings_is_refused(tmp_path):
+def test_pad_with_computed_paddings(tmp_path):
     b = OpModelBuilder()
     x = b.input("x", "float32", [2, 3])
     pads = b.input("pads", "int32", [2, 2])
     y = b.output("y", "float32", [3, 5])
     b.op("PAD", [x, pads], [y])
-    assert "constant" in refused(b, tmp_path)
+    check(b, tmp_path, inputs={"x": rng.normal(size=[2, 3]).astype(np.float32),
+                               "pads": np.array([[0, 2], [3, 1]], np.int32)})
+
+
+def test_reshape_and_strided_slice_with_computed_values(tmp_path):
+    b = OpModelBuilder()
+    x = b.input("x", "float32", [4, 6])
+    shape = b.input("shape", "int32", [3])
+    end = b.input("end", "int32", [3])
+    r = b.tensor("r", "float32", [1])  # stale stored shapes: resolved at Invoke
+    y = b.output("y", "float32", [1])
+    b.op("RESHAPE", [x, shape], [r])
+    b.op("STRIDED_SLICE", [r, b.constant("begin", np.array([0, 1, 0], np.int32)), end,
+                           b.constant("strides", np.array([1, 1, 2], np.int32))], [y], version=4)
+    check(b, tmp_path, inputs={"x": rng.normal(size=[4, 6]).astype(np.float32), "shape": np.array([2, 3, 4], np.int32),
+                               "end": np.array([2, 3, 4], np.int32)})
