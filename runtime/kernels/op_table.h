@@ -66,6 +66,16 @@
   /* kernels/resize.cc */                              \
   X(RESIZE_BILINEAR, ResizeBilinear)                   \
   X(RESIZE_NEAREST_NEIGHBOR, ResizeNearestNeighbor)    \
+  /* kernels/matrix_ops.cc */                          \
+  X(BATCH_MATMUL, BatchMatMul)                         \
+  X(L2_NORMALIZATION, L2Normalization)                 \
+  /* kernels/tensor_ops.cc */                          \
+  X(CAST, Cast)                                        \
+  X(GATHER, Gather)                                    \
+  X(PACK, Pack)                                        \
+  X(SHAPE, Shape)                                      \
+  X(TILE, Tile)                                        \
+  X(UNPACK, Unpack)                                    \
   /* kernels/shape_ops.cc */                           \
   X(CONCATENATION, Concatenation)                      \
   X(EXPAND_DIMS, ExpandDims)                           \

@@ -38,6 +38,7 @@ _ENUM_FIELDS = {
     "idx_out_type": "TensorType",
     "mode": "MirrorPadMode",
     "kernel_type": "LSTMKernelType",
+    "out_type": "TensorType",
 }
 
 _NUMPY_TO_TFLITE = {"float32": "FLOAT32", "float16": "FLOAT16", "int32": "INT32", "uint8": "UINT8", "int64": "INT64",
@@ -326,4 +327,7 @@ _DEFAULT_OPTIONS = {
     "DEQUANTIZE": "DequantizeOptions", "HARD_SWISH": "HardSwishOptions", "IF": "IfOptions", "WHILE": "WhileOptions",
     "CALL_ONCE": "CallOnceOptions", "LSTM": "LSTMOptions",
     "UNIDIRECTIONAL_SEQUENCE_LSTM": "UnidirectionalSequenceLSTMOptions", "SVDF": "SVDFOptions",
+    "GATHER": "GatherOptions", "PACK": "PackOptions", "UNPACK": "UnpackOptions", "SHAPE": "ShapeOptions",
+    "CAST": "CastOptions", "TILE": "TileOptions", "BATCH_MATMUL": "BatchMatMulOptions",
+    "L2_NORMALIZATION": "L2NormOptions",
 }

@@ -1,0 +1,145 @@
+// BATCH_MATMUL (float32): [..., M, K] x [..., K, N] -> [..., M, N] with the
+// batch dimensions (up to 3 of them, rank <= 5) broadcast, adj_x / adj_y
+// transposing the last two dimensions of either side, as LiteRT's reference
+// kernel. L2_NORMALIZATION (float32): each row along the last dimension
+// divided by max(its L2 norm, 1e-6).
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/kernel.h"
+
+namespace tfldbg {
+namespace {
+
+class BatchMatMulKernel : public Kernel {
+ public:
+  Status Prepare(NodeContext& node) override {
+    TFLDBG_RETURN_IF_ERROR(CheckInputCount(node, 2, 2));
+    TFLDBG_RETURN_IF_ERROR(CheckOutputCount(node, 1));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, 0, "lhs"));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, 1, "rhs"));
+    const Tensor& lhs = *node.input(0);
+    const Tensor& rhs = *node.input(1);
+    Tensor& out = *node.output(0);
+    TFLDBG_RETURN_IF_ERROR(CheckType(node, lhs, "lhs", {DataType::kFloat32}));
+    TFLDBG_RETURN_IF_ERROR(CheckSameType(node, lhs, "lhs", rhs, "rhs"));
+    TFLDBG_RETURN_IF_ERROR(CheckSameType(node, lhs, "lhs", out, "output"));
+    TFLDBG_RETURN_IF_ERROR(CheckRank(node, lhs, "lhs", 2, 5));
+    TFLDBG_RETURN_IF_ERROR(CheckRank(node, rhs, "rhs", 2, 5));
+    if (const auto* o = node.options<tflite::BatchMatMulOptions>()) {
+      adj_x_ = o->adj_x();
+      adj_y_ = o->adj_y();
+    }
+    const int lr = lhs.rank(), rr = rhs.rank();
+    rows_ = adj_x_ ? lhs.dim(lr - 1) : lhs.dim(lr - 2);
+    depth_ = adj_x_ ? lhs.dim(lr - 2) : lhs.dim(lr - 1);
+    const int rhs_depth = adj_y_ ? rhs.dim(rr - 1) : rhs.dim(rr - 2);
+    cols_ = adj_y_ ? rhs.dim(rr - 2) : rhs.dim(rr - 1);
+    if (depth_ != rhs_depth) {
+      return node.InvalidModelError("lhs " + ShapeToString(lhs.shape) + " and rhs " + ShapeToString(rhs.shape) +
+                                    " do not share the contracted dimension (adj_x=" + std::to_string(adj_x_) +
+                                    ", adj_y=" + std::to_string(adj_y_) + ")");
+    }
+    // Batch dimensions, right-aligned and broadcast.
+    const int batch_rank = std::max(lr, rr) - 2;
+    out_batch_.assign(static_cast<size_t>(batch_rank), 1);
+    lhs_batch_.assign(static_cast<size_t>(batch_rank), 1);
+    rhs_batch_.assign(static_cast<size_t>(batch_rank), 1);
+    for (int i = 0; i < batch_rank; ++i) {
+      const int li = lr - 2 - batch_rank + i, ri = rr - 2 - batch_rank + i;
+      const int32_t a = li >= 0 ? lhs.dim(li) : 1, b = ri >= 0 ? rhs.dim(ri) : 1;
+      if (a != b && a != 1 && b != 1) {
+        return node.InvalidModelError("batch dimensions of lhs " + ShapeToString(lhs.shape) + " and rhs " +
+                                      ShapeToString(rhs.shape) + " do not broadcast");
+      }
+      lhs_batch_[static_cast<size_t>(i)] = a;
+      rhs_batch_[static_cast<size_t>(i)] = b;
+      out_batch_[static_cast<size_t>(i)] = std::max(a, b);
+    }
+    std::vector<int32_t> shape = out_batch_;
+    shape.push_back(rows_);
+    shape.push_back(cols_);
+    return SetOutputShape(node, out, shape);
+  }
+
+  Status Eval(NodeContext& node) override {
+    const float* lhs = node.input(0)->data<float>();
+    const float* rhs = node.input(1)->data<float>();
+    float* out = node.output(0)->data<float>();
+    int64_t batches = 1;
+    for (int32_t d : out_batch_) batches *= d;
+    const int64_t lhs_size = static_cast<int64_t>(rows_) * depth_, rhs_size = static_cast<int64_t>(depth_) * cols_;
+    for (int64_t b = 0; b < batches; ++b) {
+      // The flat batch index of each side, with broadcast dimensions pinned to 0.
+      int64_t rest = b, lb = 0, rb = 0, lstride = 1, rstride = 1;
+      for (int i = static_cast<int>(out_batch_.size()) - 1; i >= 0; --i) {
+        const int64_t coord = rest % out_batch_[static_cast<size_t>(i)];
+        rest /= out_batch_[static_cast<size_t>(i)];
+        if (lhs_batch_[static_cast<size_t>(i)] != 1) lb += coord * lstride;
+        if (rhs_batch_[static_cast<size_t>(i)] != 1) rb += coord * rstride;
+        lstride *= lhs_batch_[static_cast<size_t>(i)];
+        rstride *= rhs_batch_[static_cast<size_t>(i)];
+      }
+      const float* a = lhs + lb * lhs_size;
+      const float* w = rhs + rb * rhs_size;
+      float* y = out + b * static_cast<int64_t>(rows_) * cols_;
+      for (int r = 0; r < rows_; ++r) {
+        for (int c = 0; c < cols_; ++c) {
+          float acc = 0.0f;
+          for (int k = 0; k < depth_; ++k) {
+            const float av = adj_x_ ? a[static_cast<int64_t>(k) * rows_ + r] : a[static_cast<int64_t>(r) * depth_ + k];
+            const float wv = adj_y_ ? w[static_cast<int64_t>(c) * depth_ + k] : w[static_cast<int64_t>(k) * cols_ + c];
+            acc += av * wv;
+          }
+          y[static_cast<int64_t>(r) * cols_ + c] = acc;
+        }
+      }
+    }
+    return Status::Ok();
+  }
+
+ private:
+  bool adj_x_ = false, adj_y_ = false;
+  int rows_ = 0, depth_ = 0, cols_ = 0;
+  std::vector<int32_t> out_batch_, lhs_batch_, rhs_batch_;
+};
+
+class L2NormalizationKernel : public Kernel {
+ public:
+  Status Prepare(NodeContext& node) override {
+    TFLDBG_RETURN_IF_ERROR(CheckInputCount(node, 1, 1));
+    TFLDBG_RETURN_IF_ERROR(CheckOutputCount(node, 1));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, 0, "input"));
+    const Tensor& input = *node.input(0);
+    TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32}));
+    TFLDBG_RETURN_IF_ERROR(CheckSameType(node, input, "input", *node.output(0), "output"));
+    TFLDBG_RETURN_IF_ERROR(CheckRank(node, input, "input", 1, 6));
+    if (const auto* o = node.options<tflite::L2NormOptions>()) {
+      if (o->fused_activation_function() != tflite::ActivationFunctionType::NONE) {
+        return node.UnsupportedError("a fused activation (LiteRT accepts none)");
+      }
+    }
+    return SetOutputShape(node, *node.output(0), input.shape);
+  }
+  Status Eval(NodeContext& node) override {
+    const Tensor& input = *node.input(0);
+    const int64_t depth = input.dim(input.rank() - 1);
+    const int64_t outer = depth == 0 ? 0 : input.element_count() / depth;
+    const float* x = input.data<float>();
+    float* y = node.output(0)->data<float>();
+    for (int64_t i = 0; i < outer; ++i) {
+      float sum = 0.0f;
+      for (int64_t c = 0; c < depth; ++c) sum += x[i * depth + c] * x[i * depth + c];
+      const float norm = std::max(std::sqrt(sum), 1e-6f);
+      for (int64_t c = 0; c < depth; ++c) y[i * depth + c] = x[i * depth + c] / norm;
+    }
+    return Status::Ok();
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> CreateBatchMatMulKernel() { return std::make_unique<BatchMatMulKernel>(); }
+std::unique_ptr<Kernel> CreateL2NormalizationKernel() { return std::make_unique<L2NormalizationKernel>(); }
+
+}  // namespace tfldbg
