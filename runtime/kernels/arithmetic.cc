@@ -40,6 +40,16 @@ class ArithmeticKernel : public Kernel {
     Tensor& out = *node.output(kOutput);
     TFLDBG_RETURN_IF_ERROR(CheckType(node, a, "input1", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8, DataType::kInt16, DataType::kInt32}));
     TFLDBG_RETURN_IF_ERROR(CheckSameType(node, a, "input1", b, "input2"));
+    if (out.type != b.type && op_ != ArithmeticOp::kMul) {
+      // LiteRT's ADD and SUB give the output their inputs' type whatever the
+      // model declares (add_quantized.bin stores a uint8 sum as float32), and
+      // then read the output's quantization: so does tfldbg. (MUL does not.)
+      if (out.is_constant() || out.kind == TensorKind::kVariable || out.kind == TensorKind::kInput) {
+        return node.InvalidModelError("output '" + out.name + "' is " + DataTypeName(out.type) + " but the inputs are " +
+                                      DataTypeName(b.type));
+      }
+      out.type = b.type;
+    }
     TFLDBG_RETURN_IF_ERROR(CheckSameType(node, a, "input1", out, "output"));
     if (!broadcast_.Init(a.shape, b.shape)) {
       return node.UnsupportedError("cannot broadcast " + ShapeToString(a.shape) + " with " + ShapeToString(b.shape) +

@@ -139,6 +139,28 @@ POT_CASES = [
 ]
 
 
+@pytest.mark.parametrize("op", ["ADD", "SUB"])
+@pytest.mark.parametrize("dtype", ["int8", "uint8"])
+def test_arithmetic_output_declared_float_is_retyped_as_litert_does(tmp_path, op, dtype):
+    # LiteRT's ADD and SUB give the output the inputs' type (and read its
+    # quantization) whatever the model declares; add_quantized.bin relies on it.
+    b = OpModelBuilder()
+    x = b.input("x", dtype, [2, 7], scale=0.02, zero_point=3)
+    mid = b.tensor("mid", "float32", [2, 7], scale=0.05, zero_point=1)
+    y = b.output("y", dtype, [2, 7], scale=0.07, zero_point=-2 if dtype == "int8" else 5)
+    b.op(op, [x, x], [mid])
+    b.op(op, [mid, x], [y])
+    check(b, tmp_path)
+
+
+def test_mul_output_of_another_type_is_refused_as_litert_does(tmp_path):
+    b = OpModelBuilder()
+    x = b.input("x", "int8", [2, 7], scale=0.02, zero_point=3)
+    y = b.output("y", "float32", [2, 7])
+    b.op("MUL", [x, x], [y])
+    refused(b, tmp_path, "operator 0 (MUL): input1 is int8 but output is float32")
+
+
 @pytest.mark.parametrize("case", range(len(POT_CASES)), ids=lambda i: f"{POT_CASES[i][0]}-{i}")
 @pytest.mark.parametrize("act", ["NONE", "RELU"])
 def test_int16_power_of_two_add_sub(tmp_path, case, act):
