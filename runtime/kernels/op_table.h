@@ -12,8 +12,9 @@
 
 // Keep one family per line group, sorted by code name inside a group.
 #define TFLDBG_BUILTIN_OPS(X)                          \
-  /* kernels/conv.cc, kernels/fully_connected.cc */    \
+  /* kernels/conv.cc, conv3d.cc, fully_connected.cc */ \
   X(CONV_2D, Conv2D)                                   \
+  X(CONV_3D, Conv3D)                                   \
   X(DEPTHWISE_CONV_2D, DepthwiseConv2D)                \
   X(FULLY_CONNECTED, FullyConnected)                   \
   /* kernels/lstm.cc */                                \
