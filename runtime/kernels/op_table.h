@@ -84,4 +84,6 @@
   X(SQUEEZE, Squeeze)
 
 // Custom operators, by their custom_code: X("NAME", KernelName).
-#define TFLDBG_CUSTOM_OPS(X)
+#define TFLDBG_CUSTOM_OPS(X) \
+  /* kernels/detection_postprocess.cc */ \
+  X("TFLite_Detection_PostProcess", DetectionPostProcess)

@@ -1,0 +1,149 @@
+"""TFLite_Detection_PostProcess (the SSD custom op): single-op models swept
+over fast and regular non-maximum suppression, uint8 and float inputs,
+thresholds, detection counts and classes per detection, with many
+overlapping boxes and tied scores, against LiteRT on every tensor; and the
+refusals of malformed options (one line each).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from flatbuffers import flexbuffers
+
+from tfldbg.compare import format_table
+from tfldbg.conformance import check_model
+from tfldbg.opmodel import OpModelBuilder
+from tfldbg.tool import ToolError, run_tool
+
+rng = np.random.default_rng(5150)
+
+OPTIONS = {"max_detections": 10, "max_classes_per_detection": 1, "detections_per_class": 100, "use_regular_nms": False,
+           "nms_score_threshold": 0.3, "nms_iou_threshold": 0.5, "num_classes": 6, "y_scale": 10.0, "x_scale": 10.0,
+           "h_scale": 5.0, "w_scale": 5.0}
+
+
+def anchors(n: int) -> np.ndarray:
+    """Center-size anchors on a coarse grid, so that many decoded boxes overlap."""
+    y = rng.uniform(0.1, 0.9, n)
+    x = rng.uniform(0.1, 0.9, n)
+    h = rng.uniform(0.1, 0.4, n)
+    w = rng.uniform(0.1, 0.4, n)
+    return np.stack([y, x, h, w], axis=1).astype(np.float32)
+
+
+def model(dtype: str, n_boxes: int, options: dict, background: bool = True, box_length: int = 4) -> OpModelBuilder:
+    b = OpModelBuilder()
+    columns = options["num_classes"] + (1 if background else 0)
+    if dtype == "uint8":
+        boxes = b.input("boxes", "uint8", [1, n_boxes, box_length], scale=0.05, zero_point=128)
+        scores = b.input("scores", "uint8", [1, n_boxes, columns], scale=1 / 255, zero_point=0)
+        a = b.constant("anchors", np.clip(np.round(anchors(n_boxes) / 0.004), 0, 255).astype(np.uint8), scale=0.004,
+                       zero_point=0)
+    else:
+        boxes = b.input("boxes", "float32", [1, n_boxes, box_length])
+        scores = b.input("scores", "float32", [1, n_boxes, columns])
+        a = b.constant("anchors", anchors(n_boxes))
+    n = options["max_detections"] * options["max_classes_per_detection"]
+    outs = [b.output("detection_boxes", "float32", [1, n, 4]), b.output("detection_classes", "float32", [1, n]),
+            b.output("detection_scores", "float32", [1, n]), b.output("num_detections", "float32", [1])]
+    b.op("TFLite_Detection_PostProcess", [boxes, scores, a], outs, custom_options=flexbuffers.Dumps(options))
+    return b
+
+
+def inputs(dtype: str, n_boxes: int, columns: int, box_length: int, ties: bool) -> dict[str, np.ndarray]:
+    if dtype == "uint8":
+        boxes = rng.integers(100, 156, [1, n_boxes, box_length]).astype(np.uint8)
+        # Few distinct levels: many equal scores, within an anchor and across anchors.
+        scores = (rng.integers(0, 6, [1, n_boxes, columns]) * 51 if ties else
+                  rng.integers(0, 256, [1, n_boxes, columns])).astype(np.uint8)
+    else:
+        boxes = rng.normal(0, 1, [1, n_boxes, box_length]).astype(np.float32)
+        scores = (rng.integers(0, 6, [1, n_boxes, columns]) / 5 if ties else rng.uniform(0, 1, [1, n_boxes, columns]))
+        scores = scores.astype(np.float32)
+    return {"boxes": boxes, "scores": scores}
+
+
+CASES = [
+    # dtype, boxes, option overrides, background column, box length, tied scores
+    ("uint8", 50, {}, True, 4, True),
+    ("uint8", 50, {}, True, 4, False),
+    ("uint8", 80, {"max_classes_per_detection": 3}, True, 4, True),
+    ("uint8", 80, {"use_regular_nms": True}, True, 4, True),
+    ("uint8", 80, {"use_regular_nms": True, "detections_per_class": 4, "max_detections": 7}, True, 4, False),
+    ("float32", 60, {}, True, 4, False),
+    ("float32", 60, {}, False, 4, True),
+    ("float32", 60, {"max_classes_per_detection": 2, "nms_iou_threshold": 0.3}, True, 6, True),
+    ("float32", 60, {"use_regular_nms": True, "nms_score_threshold": 0.0}, True, 4, True),
+    ("float32", 60, {"use_regular_nms": True, "nms_iou_threshold": 1.0, "max_detections": 30}, False, 4, False),
+]
+
+# Fast NMS leaves the output slots it does not fill unwritten in LiteRT (they
+# hold whatever its arena held); tfldbg writes 0 there. These cases compare
+# the filled slots and check the rest are 0.
+PARTIAL = [
+    ("float32", 40, {"nms_score_threshold": 2.0}),  # nothing above the threshold
+    ("float32", 40, {"nms_score_threshold": 0.95}),  # fewer detections than max_detections
+    ("float32", 40, {"max_classes_per_detection": 9}),  # more than num_classes: gaps per detection
+    ("uint8", 40, {"max_classes_per_detection": 8, "nms_score_threshold": 0.9}),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c[0]}-{c[1]}-{c[2]}-{'bg' if c[3] else 'nobg'}-len{c[4]}-{'ties' if c[5] else 'noties'}"
+                                            for c in CASES])
+def test_detection_postprocess_matches_litert(tmp_path, case):
+    dtype, n_boxes, overrides, background, box_length, ties = case
+    options = {**OPTIONS, **overrides}
+    path = model(dtype, n_boxes, options, background, box_length).save(tmp_path / "detect.tflite")
+    columns = options["num_classes"] + (1 if background else 0)
+    for seed in range(3):
+        args: list[str] = []
+        for name, value in inputs(dtype, n_boxes, columns, box_length, ties).items():
+            np.save(tmp_path / f"{name}-{seed}.npy", value)
+            args += ["--input", f"{name}={tmp_path / f'{name}-{seed}.npy'}"]
+        result = check_model(path, tmp_path, seed=seed, extra_args=tuple(args))
+        assert result, format_table(result, only_failures=True)
+
+
+@pytest.mark.parametrize("case", PARTIAL, ids=[f"{c[0]}-{c[2]}" for c in PARTIAL])
+def test_fast_nms_filled_slots_match_litert_and_the_rest_are_zero(tmp_path, case):
+    from tfldbg.dump import load_dump
+
+    dtype, n_boxes, overrides = case
+    options = {**OPTIONS, **overrides}
+    path = model(dtype, n_boxes, options).save(tmp_path / "detect.tflite")
+    args: list[str] = []
+    for name, value in inputs(dtype, n_boxes, options["num_classes"] + 1, 4, False).items():
+        np.save(tmp_path / f"{name}.npy", value)
+        args += ["--input", f"{name}={tmp_path / f'{name}.npy'}"]
+    check_model(path, tmp_path, seed=0, extra_args=tuple(args))  # writes both dumps
+    ours, theirs = load_dump(tmp_path / "tfldbg-0"), load_dump(tmp_path / "litert-0")
+    (b1, c1, s1, n1), (b2, c2, s2, n2) = ([o.value for o in d.steps[0].outputs] for d in (ours, theirs))
+    assert n1[0] == n2[0]
+    per = options["max_classes_per_detection"]
+    filled = np.zeros(b1.shape[1], bool)
+    for d in range(int(n1[0])):
+        filled[d * per:d * per + min(per, options["num_classes"])] = True
+    np.testing.assert_allclose(b1[0, filled], b2[0, filled], rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(c1[0, filled], c2[0, filled])
+    np.testing.assert_allclose(s1[0, filled], s2[0, filled], rtol=1e-5, atol=1e-6)
+    assert not b1[0, ~filled].any() and not c1[0, ~filled].any() and not s1[0, ~filled].any()
+
+
+def refusal(tmp_path, custom_options: bytes) -> str:
+    b = model("float32", 10, OPTIONS)
+    b.ops[0].custom_options = custom_options
+    path = b.save(tmp_path / "detect.tflite")
+    with pytest.raises(ToolError) as err:
+        run_tool("dump", str(path), "--out", str(tmp_path / "d"))
+    return str(err.value)
+
+
+def test_malformed_options_are_one_line(tmp_path):
+    where = "operator 0 (TFLite_Detection_PostProcess): "
+    assert where + "its custom options are not a valid flexbuffer" in refusal(tmp_path, b"\x01\x02\x03\x04\x05\x06\x07")
+    missing = {k: v for k, v in OPTIONS.items() if k != "num_classes"}
+    assert where + "custom option 'num_classes' is missing" in refusal(tmp_path, flexbuffers.Dumps(missing))
+    assert where + "custom option 'y_scale' is not a number" in refusal(tmp_path, flexbuffers.Dumps({**OPTIONS, "y_scale": "ten"}))
+    assert where + "nms_iou_threshold must be in (0, 1]" in refusal(tmp_path, flexbuffers.Dumps({**OPTIONS, "nms_iou_threshold": 1.5}))
+    assert where + "its custom options are not a flexbuffer map" in refusal(tmp_path, flexbuffers.Dumps([1, 2, 3]))
