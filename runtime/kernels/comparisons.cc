@@ -1,7 +1,9 @@
 // LESS, LESS_EQUAL, GREATER, GREATER_EQUAL, EQUAL, NOT_EQUAL with broadcasting:
-// bool outputs. float32, int32, int64, bool (EQUAL/NOT_EQUAL), and int8/uint8
-// whose two inputs share scale and zero point (then the integers compare as the
-// reals do; LiteRT's rescaling of differing quantizations is not implemented).
+// bool outputs. float32, int32, int64, bool (EQUAL/NOT_EQUAL), int16, and
+// quantized int8/uint8 (and int16 for EQUAL/NOT_EQUAL when quantized), which
+// LiteRT compares after rescaling both sides: (q - zp)·2^8 times each input's
+// own scale as a fixed-point multiplier. int16 LESS/GREATER compare the raw
+// integers, as LiteRT does.
 #include "kernels/kernel.h"
 #include "kernels/math/broadcast.h"
 
@@ -37,16 +39,34 @@ class ComparisonKernel : public Kernel {
     const bool equality = comparison_ == Comparison::kEqual || comparison_ == Comparison::kNotEqual;
     if (equality) {
       TFLDBG_RETURN_IF_ERROR(CheckType(node, a, "input1", {DataType::kFloat32, DataType::kInt32, DataType::kInt64,
-                                                           DataType::kInt8, DataType::kUInt8, DataType::kBool}));
+                                                           DataType::kInt8, DataType::kUInt8, DataType::kInt16,
+                                                           DataType::kBool}));
     } else {
       TFLDBG_RETURN_IF_ERROR(CheckType(node, a, "input1", {DataType::kFloat32, DataType::kInt32, DataType::kInt64,
-                                                           DataType::kInt8, DataType::kUInt8}));
+                                                           DataType::kInt8, DataType::kUInt8, DataType::kInt16}));
     }
     TFLDBG_RETURN_IF_ERROR(CheckSameType(node, a, "input1", b, "input2"));
     TFLDBG_RETURN_IF_ERROR(CheckType(node, *node.output(0), "output", {DataType::kBool}));
-    if ((a.type == DataType::kInt8 || a.type == DataType::kUInt8) &&
-        (a.quant.scale != b.quant.scale || a.quant.zero_point != b.quant.zero_point)) {
-      return node.UnsupportedError("quantized inputs with different scales or zero points");
+    scaled_ = a.type == DataType::kInt8 || a.type == DataType::kUInt8 ||
+              (a.type == DataType::kInt16 && equality && !a.quant.empty());
+    if (a.type == DataType::kInt16 && comparison_ == Comparison::kNotEqual && a.quant.empty()) {
+      return node.UnsupportedError("NOT_EQUAL of int16 without quantization (LiteRT leaves the output unwritten)");
+    }
+    if (scaled_) {
+      for (const Tensor* t : {&a, &b}) {
+        if (t->quant.empty() || t->quant.per_channel()) {
+          return node.InvalidModelError("quantized input '" + t->name + "' needs one scale and zero point");
+        }
+        if (!(t->scale() > 0.0f && t->scale() < 1.0f)) {
+          return node.UnsupportedError("input scale " + std::to_string(t->scale()) +
+                                       " (LiteRT's rescaled comparison is defined for scales in (0, 1))");
+        }
+      }
+      m1_ = quant::QuantizeMultiplierSmallerThanOneExp(a.scale(), node.rounding);
+      m2_ = quant::QuantizeMultiplierSmallerThanOneExp(b.scale(), node.rounding);
+      zp1_ = a.zero_point();
+      zp2_ = b.zero_point();
+      rounding_ = node.rounding;
     }
     if (!broadcast_.Init(a.shape, b.shape)) {
       return node.InvalidModelError("shapes " + ShapeToString(a.shape) + " and " + ShapeToString(b.shape) +
@@ -63,8 +83,15 @@ class ComparisonKernel : public Kernel {
       case DataType::kFloat32: Run(a.data<float>(), b.data<float>(), y); break;
       case DataType::kInt32: Run(a.data<int32_t>(), b.data<int32_t>(), y); break;
       case DataType::kInt64: Run(a.data<int64_t>(), b.data<int64_t>(), y); break;
-      case DataType::kInt8: Run(a.data<int8_t>(), b.data<int8_t>(), y); break;
-      case DataType::kUInt8:
+      case DataType::kInt8: RunScaled(a.data<int8_t>(), b.data<int8_t>(), y); break;
+      case DataType::kUInt8: RunScaled(a.data<uint8_t>(), b.data<uint8_t>(), y); break;
+      case DataType::kInt16:
+        if (scaled_) {
+          RunScaled(a.data<int16_t>(), b.data<int16_t>(), y);
+        } else {
+          Run(a.data<int16_t>(), b.data<int16_t>(), y);
+        }
+        break;
       case DataType::kBool: Run(a.data<uint8_t>(), b.data<uint8_t>(), y); break;
       default: return node.RuntimeFailure("unexpected input type");
     }
@@ -77,8 +104,22 @@ class ComparisonKernel : public Kernel {
     broadcast_.ForEach([&](int64_t out, int64_t i, int64_t j) { y[out] = Compare(comparison_, a[i], b[j]) ? 1 : 0; });
   }
 
+  template <typename T>
+  void RunScaled(const T* a, const T* b, uint8_t* y) const {
+    auto scale = [this](int32_t q, int32_t zp, quant::QuantizedMultiplier m) {
+      return quant::MultiplyByQuantizedMultiplierSmallerThanOneExp((q - zp) * (1 << 8), m, rounding_);
+    };
+    broadcast_.ForEach([&](int64_t out, int64_t i, int64_t j) {
+      y[out] = Compare(comparison_, scale(a[i], zp1_, m1_), scale(b[j], zp2_, m2_)) ? 1 : 0;
+    });
+  }
+
   Comparison comparison_;
   math::Broadcast broadcast_;
+  bool scaled_ = false;
+  quant::QuantizedMultiplier m1_, m2_;
+  int32_t zp1_ = 0, zp2_ = 0;
+  quant::RoundingMode rounding_ = quant::RoundingMode::kDouble;
 };
 
 }  // namespace
