@@ -1,12 +1,16 @@
-// BATCH_MATMUL (float32): [..., M, K] x [..., K, N] -> [..., M, N] with the
-// batch dimensions (up to 3 of them, rank <= 5) broadcast, adj_x / adj_y
+// BATCH_MATMUL: [..., M, K] x [..., K, N] -> [..., M, N] with the batch
+// dimensions (up to 3 of them, rank <= 5) broadcast, adj_x / adj_y
 // transposing the last two dimensions of either side, as LiteRT's reference
-// kernel. L2_NORMALIZATION (float32): each row along the last dimension
+// kernel: float32; int8 (int32 sums of (l - zp_l)(r - zp_r)) and int16 (zero
+// points 0, int64 sums), requantized by s_l·s_r/s_out to the output type. L2_NORMALIZATION (float32): each row along the last dimension
 // divided by max(its L2 norm, 1e-6).
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <type_traits>
 
 #include "kernels/kernel.h"
+#include "quant/fixed_point.h"
 
 namespace tfldbg {
 namespace {
@@ -21,7 +25,7 @@ class BatchMatMulKernel : public Kernel {
     const Tensor& lhs = *node.input(0);
     const Tensor& rhs = *node.input(1);
     Tensor& out = *node.output(0);
-    TFLDBG_RETURN_IF_ERROR(CheckType(node, lhs, "lhs", {DataType::kFloat32}));
+    TFLDBG_RETURN_IF_ERROR(CheckType(node, lhs, "lhs", {DataType::kFloat32, DataType::kInt8, DataType::kInt16}));
     TFLDBG_RETURN_IF_ERROR(CheckSameType(node, lhs, "lhs", rhs, "rhs"));
     TFLDBG_RETURN_IF_ERROR(CheckSameType(node, lhs, "lhs", out, "output"));
     TFLDBG_RETURN_IF_ERROR(CheckRank(node, lhs, "lhs", 2, 5));
@@ -59,13 +63,40 @@ class BatchMatMulKernel : public Kernel {
     std::vector<int32_t> shape = out_batch_;
     shape.push_back(rows_);
     shape.push_back(cols_);
-    return SetOutputShape(node, out, shape);
+    TFLDBG_RETURN_IF_ERROR(SetOutputShape(node, out, shape));
+    if (lhs.type == DataType::kFloat32) return Status::Ok();
+    for (const Tensor* t : {&lhs, &rhs, static_cast<const Tensor*>(&out)}) {
+      if (t->quant.empty() || t->quant.per_channel() || !(t->scale() > 0.0f)) {
+        return node.UnsupportedError("quantized '" + t->name + "' needs one positive scale (per-channel is not supported)");
+      }
+    }
+    lhs_zp_ = lhs.zero_point();
+    rhs_zp_ = rhs.zero_point();
+    out_zp_ = out.zero_point();
+    if (lhs.type == DataType::kInt16 && (lhs_zp_ != 0 || rhs_zp_ != 0 || out_zp_ != 0)) {
+      return node.InvalidModelError("int16 BATCH_MATMUL needs zero points 0");
+    }
+    const double real = static_cast<double>(lhs.scale()) * static_cast<double>(rhs.scale()) / static_cast<double>(out.scale());
+    multiplier_ = quant::QuantizeMultiplier(real, node.rounding);
+    rounding_ = node.rounding;
+    return Status::Ok();
   }
 
   Status Eval(NodeContext& node) override {
-    const float* lhs = node.input(0)->data<float>();
-    const float* rhs = node.input(1)->data<float>();
-    float* out = node.output(0)->data<float>();
+    switch (node.input(0)->type) {
+      case DataType::kInt8: Run<int8_t, int32_t>(node); break;
+      case DataType::kInt16: Run<int16_t, int64_t>(node); break;
+      default: Run<float, float>(node); break;
+    }
+    return Status::Ok();
+  }
+
+ private:
+  template <typename T, typename Acc>
+  void Run(NodeContext& node) const {
+    const T* lhs = node.input(0)->data<T>();
+    const T* rhs = node.input(1)->data<T>();
+    T* out = node.output(0)->data<T>();
     int64_t batches = 1;
     for (int32_t d : out_batch_) batches *= d;
     const int64_t lhs_size = static_cast<int64_t>(rows_) * depth_, rhs_size = static_cast<int64_t>(depth_) * cols_;
@@ -80,28 +111,41 @@ class BatchMatMulKernel : public Kernel {
         lstride *= lhs_batch_[static_cast<size_t>(i)];
         rstride *= rhs_batch_[static_cast<size_t>(i)];
       }
-      const float* a = lhs + lb * lhs_size;
-      const float* w = rhs + rb * rhs_size;
-      float* y = out + b * static_cast<int64_t>(rows_) * cols_;
+      const T* a = lhs + lb * lhs_size;
+      const T* w = rhs + rb * rhs_size;
+      T* y = out + b * static_cast<int64_t>(rows_) * cols_;
       for (int r = 0; r < rows_; ++r) {
         for (int c = 0; c < cols_; ++c) {
-          float acc = 0.0f;
+          Acc acc = 0;
           for (int k = 0; k < depth_; ++k) {
-            const float av = adj_x_ ? a[static_cast<int64_t>(k) * rows_ + r] : a[static_cast<int64_t>(r) * depth_ + k];
-            const float wv = adj_y_ ? w[static_cast<int64_t>(c) * depth_ + k] : w[static_cast<int64_t>(k) * cols_ + c];
-            acc += av * wv;
+            const T av = adj_x_ ? a[static_cast<int64_t>(k) * rows_ + r] : a[static_cast<int64_t>(r) * depth_ + k];
+            const T wv = adj_y_ ? w[static_cast<int64_t>(c) * depth_ + k] : w[static_cast<int64_t>(k) * cols_ + c];
+            if constexpr (std::is_same_v<T, float>) {
+              acc += av * wv;
+            } else if constexpr (std::is_same_v<Acc, int32_t>) {
+              acc = quant::WrappingAdd(acc, (int32_t{av} - lhs_zp_) * (int32_t{wv} - rhs_zp_));
+            } else {
+              acc += int64_t{av} * wv;
+            }
           }
-          y[static_cast<int64_t>(r) * cols_ + c] = acc;
+          if constexpr (std::is_same_v<T, float>) {
+            y[static_cast<int64_t>(r) * cols_ + c] = acc;
+          } else {
+            const int32_t q = quant::MultiplyByQuantizedMultiplier(acc, multiplier_, rounding_) + out_zp_;
+            y[static_cast<int64_t>(r) * cols_ + c] =
+                static_cast<T>(std::clamp<int32_t>(q, std::numeric_limits<T>::min(), std::numeric_limits<T>::max()));
+          }
         }
       }
     }
-    return Status::Ok();
   }
 
- private:
   bool adj_x_ = false, adj_y_ = false;
   int rows_ = 0, depth_ = 0, cols_ = 0;
   std::vector<int32_t> out_batch_, lhs_batch_, rhs_batch_;
+  int32_t lhs_zp_ = 0, rhs_zp_ = 0, out_zp_ = 0;
+  quant::QuantizedMultiplier multiplier_;
+  quant::RoundingMode rounding_ = quant::RoundingMode::kDouble;
 };
 
 class L2NormalizationKernel : public Kernel {

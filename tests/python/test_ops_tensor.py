@@ -175,17 +175,24 @@ MATMUL_CASES = [
 ]
 
 
+MATMUL_QUANT = {"float32": ({}, {}, {}),
+                "int8": ({"scale": 0.05, "zero_point": -3}, {"scale": 0.02, "zero_point": 4}, {"scale": 0.3, "zero_point": 7}),
+                "int16": ({"scale": 0.001, "zero_point": 0}, {"scale": 0.002, "zero_point": 0}, {"scale": 0.004, "zero_point": 0})}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int8", "int16"])
 @pytest.mark.parametrize("case", MATMUL_CASES, ids=[f"{c[0]}x{c[1]}-adj{int(c[2])}{int(c[3])}" for c in MATMUL_CASES])
-def test_batch_matmul(tmp_path, case):
+def test_batch_matmul(tmp_path, case, dtype):
     lshape, rshape, adj_x, adj_y = case
+    ql, qr, qo = MATMUL_QUANT[dtype]
     b = OpModelBuilder()
-    lhs = b.input("lhs", "float32", lshape)
-    rhs = b.input("rhs", "float32", rshape)
+    lhs = b.input("lhs", dtype, lshape, **ql)
+    rhs = b.input("rhs", dtype, rshape, **qr)
     m = lshape[-1] if adj_x else lshape[-2]
     n = rshape[-2] if adj_y else rshape[-1]
     batch = list(np.broadcast_shapes(tuple(lshape[:-2]), tuple(rshape[:-2])))
-    y = b.output("y", "float32", batch + [m, n])
-    b.op("BATCH_MATMUL", [lhs, rhs], [y], {"adj_x": adj_x, "adj_y": adj_y})
+    y = b.output("y", dtype, batch + [m, n], **qo)
+    b.op("BATCH_MATMUL", [lhs, rhs], [y], {"adj_x": adj_x, "adj_y": adj_y}, version=1 if dtype == "float32" else 3)
     check(b, tmp_path)
 
 
