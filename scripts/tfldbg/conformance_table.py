@@ -72,13 +72,18 @@ def _check(model: str, queue) -> None:
     except ToolError as e:
         row["tfldbg"] = refusal(str(e))
     if row["litert"] == "runs" and row["tfldbg"] == "runs":
-        with tempfile.TemporaryDirectory(prefix="tfldbg-table-") as tmp:
-            result = check_model(model, tmp, seed=0, extra_args=tuple(input_args))
-        row["total"] = len(result.results)
-        row["matched"] = sum(1 for r in result.results if r.passed)
-        row["ok"] = bool(result)
-        if result.problems:
-            row["problem"] = "; ".join(result.problems)[:120]
+        try:
+            with tempfile.TemporaryDirectory(prefix="tfldbg-table-") as tmp:
+                result = check_model(model, tmp, seed=0, extra_args=tuple(input_args))
+        except Exception as e:  # noqa: BLE001 - a failed comparison is a row that says why
+            row["ok"] = False
+            row["problem"] = ("comparing failed: " + str(e).replace("\n", " "))[:160]
+        else:
+            row["total"] = len(result.results)
+            row["matched"] = sum(1 for r in result.results if r.passed)
+            row["ok"] = bool(result)
+            if result.problems:
+                row["problem"] = "; ".join(result.problems)[:120]
     given.cleanup()
     queue.put(row)
 
