@@ -207,7 +207,7 @@ int RunDumpInterruptible(const DumpArgs& args) {
     if (progress_display != nullptr) progress_display->Update(step, node.op_name);
   };
   CaptureObserver capture(sink, capture_options);
-  auto interp = Interpreter::Create(view.value(), args.interpreter, &capture);
+  auto interp = CreateForInputs(view.value(), args.interpreter, &capture, args.inputs);
   auto abandon = [&](const Status& why) {
     std::error_code ec;
     std::filesystem::remove_all(dir->staging(), ec);

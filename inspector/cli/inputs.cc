@@ -79,6 +79,23 @@ std::string SafeFileName(std::string name) {
   return name;
 }
 
+// The file names --inputs DIR looks for, in order: signature names, the
+// tensor name, the position.
+std::vector<std::string> InputFileCandidates(const Interpreter& interp, size_t pos) {
+  const Tensor& tensor = interp.tensors()[static_cast<size_t>(interp.input_indices()[pos])];
+  std::vector<std::string> candidates = {SafeFileName(tensor.name), std::to_string(pos)};
+  for (uint32_t s = 0; s < SizeOf(interp.model().model().signature_defs()); ++s) {
+    const auto* sig = interp.model().model().signature_defs()->Get(s);
+    for (uint32_t m = 0; m < SizeOf(sig->inputs()); ++m) {
+      const auto* map = sig->inputs()->Get(m);
+      if (static_cast<int>(map->tensor_index()) == tensor.index && map->name()) {
+        candidates.insert(candidates.begin(), SafeFileName(map->name()->str()));
+      }
+    }
+  }
+  return candidates;
+}
+
 }  // namespace
 
 void AddInputOptions(CLI::App& app, InputSpec& spec) {
@@ -120,17 +137,7 @@ Result<std::vector<InputRecord>> SetInputs(Interpreter& interp, const InputSpec&
     for (size_t pos = 0; pos < done.size(); ++pos) {
       if (done[pos]) continue;
       Tensor& tensor = interp.tensors()[static_cast<size_t>(interp.input_indices()[pos])];
-      std::vector<std::string> candidates = {SafeFileName(tensor.name), std::to_string(pos)};
-      for (uint32_t s = 0; s < SizeOf(interp.model().model().signature_defs()); ++s) {
-        const auto* sig = interp.model().model().signature_defs()->Get(s);
-        for (uint32_t m = 0; m < SizeOf(sig->inputs()); ++m) {
-          const auto* map = sig->inputs()->Get(m);
-          if (static_cast<int>(map->tensor_index()) == tensor.index && map->name()) {
-            candidates.insert(candidates.begin(), SafeFileName(map->name()->str()));
-          }
-        }
-      }
-      for (const std::string& c : candidates) {
+      for (const std::string& c : InputFileCandidates(interp, pos)) {
         const std::string file = (fs::path(spec.directory) / (c + ".npy")).string();
         if (!fs::exists(file)) continue;
         auto array = ReadNpy(file);
@@ -149,6 +156,47 @@ Result<std::vector<InputRecord>> SetInputs(Interpreter& interp, const InputSpec&
     records[pos] = {tensor.name, tensor.index, "random(seed=" + std::to_string(spec.seed) + ")"};
   }
   return records;
+}
+
+Result<std::map<int, std::vector<int32_t>>> ResizedInputShapes(Interpreter& interp, const InputSpec& spec) {
+  std::map<int, std::vector<int32_t>> shapes;
+  auto consider = [&](const Tensor& tensor, const std::string& file) -> Status {
+    auto array = ReadNpy(file);
+    if (!array.ok()) return array.status();
+    if (array->type == tensor.type && array->shape != tensor.shape) shapes[tensor.index] = array->shape;
+    return Status::Ok();
+  };
+  for (const std::string& assignment : spec.assignments) {
+    const size_t eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == assignment.size()) continue;  // SetInputs says why
+    auto tensor = interp.FindInput(assignment.substr(0, eq));
+    if (!tensor.ok()) continue;
+    TFLDBG_RETURN_IF_ERROR(consider(*tensor.value(), assignment.substr(eq + 1)));
+  }
+  if (!spec.directory.empty() && fs::is_directory(spec.directory)) {
+    for (size_t pos = 0; pos < interp.input_indices().size(); ++pos) {
+      const Tensor& tensor = interp.tensors()[static_cast<size_t>(interp.input_indices()[pos])];
+      if (shapes.count(tensor.index)) continue;
+      for (const std::string& c : InputFileCandidates(interp, pos)) {
+        const std::string file = (fs::path(spec.directory) / (c + ".npy")).string();
+        if (!fs::exists(file)) continue;
+        TFLDBG_RETURN_IF_ERROR(consider(tensor, file));
+        break;
+      }
+    }
+  }
+  return shapes;
+}
+
+Result<std::unique_ptr<Interpreter>> CreateForInputs(const ModelView& view, InterpreterOptions options,
+                                                     NodeObserver* observer, const InputSpec& spec) {
+  auto interp = Interpreter::Create(view, options, observer);
+  if (!interp.ok()) return interp.status();
+  TFLDBG_ASSIGN_OR_RETURN(auto shapes, ResizedInputShapes(*interp.value(), spec));
+  if (shapes.empty()) return interp;
+  interp.value().reset();
+  options.input_shapes = std::move(shapes);
+  return Interpreter::Create(view, options, observer);
 }
 
 }  // namespace tfldbg::cli

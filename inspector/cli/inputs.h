@@ -8,6 +8,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,5 +34,16 @@ struct InputRecord {
 void AddInputOptions(CLI::App& app, InputSpec& spec);
 
 Result<std::vector<InputRecord>> SetInputs(Interpreter& interp, const InputSpec& spec);
+
+// The inputs whose files (--input, --inputs) hold another shape than the
+// interpreter's, with that shape: to recreate it with
+// InterpreterOptions::input_shapes (only dimensions the model's shape
+// signature leaves at -1 may change; Create says so in one line otherwise).
+Result<std::map<int, std::vector<int32_t>>> ResizedInputShapes(Interpreter& interp, const InputSpec& spec);
+
+// Interpreter::Create, then again with the inputs resized to their files when
+// they differ (ResizedInputShapes).
+Result<std::unique_ptr<Interpreter>> CreateForInputs(const ModelView& view, InterpreterOptions options,
+                                                     NodeObserver* observer, const InputSpec& spec);
 
 }  // namespace tfldbg::cli

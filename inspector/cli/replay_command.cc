@@ -67,14 +67,19 @@ Status WritePart(const Interpreter& interp, Part& part, RunDescription run, cons
 
 Status Replay(const ReplayArgs& args, const DumpDirectory& dir) {
   TFLDBG_ASSIGN_OR_RETURN(ModelView view, ModelView::LoadFile(args.model));
-  // The model itself first, so what it lacks is named as for `tfldbg dump`.
-  TFLDBG_RETURN_IF_ERROR(Interpreter::Create(view, args.interpreter).status());
+  // The model itself first, so what it lacks is named as for `tfldbg dump`;
+  // inputs whose files have another shape resize all three interpreters.
+  InterpreterOptions options = args.interpreter;
+  {
+    TFLDBG_ASSIGN_OR_RETURN(auto probe, Interpreter::Create(view, options));
+    TFLDBG_ASSIGN_OR_RETURN(options.input_shapes, ResizedInputShapes(*probe, args.inputs));
+  }
   TFLDBG_RETURN_IF_ERROR(MakeDirs(dir.staging()));
   Part quant(dir.staging() + "/quant", false);
   Part local(dir.staging() + "/local", true);
   Part accumulated(dir.staging() + "/accumulated", false);
 
-  InterpreterOptions shadow_options = args.interpreter;
+  InterpreterOptions shadow_options = options;
   shadow_options.float_shadow = true;
   std::optional<ModelView> float_model;
   if (!args.weights_from.empty()) {
@@ -90,7 +95,7 @@ Status Replay(const ReplayArgs& args, const DumpDirectory& dir) {
 
   ShadowObserver replay(*local_shadow.value());
   ObserverFanOut both({&quant.capture, &replay});
-  TFLDBG_ASSIGN_OR_RETURN(auto quantized, Interpreter::Create(view, args.interpreter, &both));
+  TFLDBG_ASSIGN_OR_RETURN(auto quantized, Interpreter::Create(view, options, &both));
   TFLDBG_ASSIGN_OR_RETURN(std::vector<InputRecord> used, SetInputs(*quantized, args.inputs));
 
   RunDescription run;

@@ -55,7 +55,7 @@ void PrintTensor(const Tensor& t) {
 int Run(const RunArgs& args) {
   auto view = ModelView::LoadFile(args.model);
   if (!view.ok()) return ReportError(view.status());
-  auto interp = Interpreter::Create(view.value(), args.interpreter);
+  auto interp = CreateForInputs(view.value(), args.interpreter, nullptr, args.inputs);
   if (!interp.ok()) return ReportError(interp.status());
   auto used = SetInputs(*interp.value(), args.inputs);
   if (!used.ok()) return ReportError(used.status());

@@ -122,6 +122,7 @@ Result<std::unique_ptr<Interpreter>> Interpreter::CreateSubgraph(Shared& shared,
   InterpreterOptions options = shared.options;
   options.signature.clear();
   options.subgraph = index;
+  options.input_shapes.clear();
   std::unique_ptr<Interpreter> interp(new Interpreter(shared.model, options, shared.observer));
   interp->shared_ = &shared;
   interp->subgraph_ = index;
@@ -192,6 +193,22 @@ std::map<std::string, int> FloatConstantsByName(const ModelView& model) {
 
 }  // namespace
 
+static Status CheckResizable(const tflite::Tensor& tensor, const std::vector<int32_t>& shape) {
+  const auto* signature = tensor.shape_signature();
+  std::vector<int32_t> open;
+  if (signature != nullptr) open.assign(signature->begin(), signature->end());
+  bool fits = signature != nullptr && open.size() == shape.size();
+  for (size_t i = 0; fits && i < shape.size(); ++i) {
+    fits = shape[i] >= 0 && (open[i] == -1 || open[i] == shape[i]);
+  }
+  if (!fits) {
+    return InvalidArgument("cannot take shape " + ShapeToString(shape) + ": the model's shape signature is " +
+                           (signature == nullptr ? std::string("absent (every dimension fixed)") : ShapeToString(open)) +
+                           ", and only its -1 dimensions may change");
+  }
+  return Status::Ok();
+}
+
 Status Interpreter::BuildTensors() {
   const int sg = subgraph_index();
   const std::map<std::string, int> float_weights =
@@ -210,6 +227,13 @@ Status Interpreter::BuildTensors() {
     tensor.type = model_.TensorType(sg, t);
     tensor.shape = model_.TensorShape(sg, t);
     tensor.quant = model_.TensorQuant(sg, t);
+    if (auto resized = options_.input_shapes.find(t); resized != options_.input_shapes.end()) {
+      if (!Contains(inputs_, t)) {
+        return InvalidArgument(model_.DescribeTensor(sg, t) + " is not an input of the subgraph, so it cannot be resized");
+      }
+      TFLDBG_RETURN_IF_ERROR(CheckResizable(src, resized->second).WithContext(model_.DescribeTensor(sg, t)));
+      tensor.shape = resized->second;
+    }
     const ByteView data = model_.TensorData(sg, t);
     const bool shadowed = options_.float_shadow && ShadowedAsFloat(tensor);
     if (!data.empty()) {
@@ -273,6 +297,7 @@ Status Interpreter::PrepareNodes() {
     ctx.op_version = model_.OpVersion(op.opcode_index());
     ctx.rounding = RoundingForOp(options_.rounding, model_.BuiltinCode(op.opcode_index()));
     ctx.run = shared_;
+    ctx.stored_shapes_stale = !options_.input_shapes.empty();
     for (int index : ToIndices(op.inputs())) ctx.inputs.push_back(index < 0 ? nullptr : &tensors_[static_cast<size_t>(index)]);
     for (int index : ToIndices(op.outputs())) ctx.outputs.push_back(index < 0 ? nullptr : &tensors_[static_cast<size_t>(index)]);
 

@@ -53,6 +53,10 @@ struct InterpreterOptions {
   // this many iterations, the run stops with an error (a hostile model can
   // loop forever; no real one comes near the default).
   int64_t max_loop_iterations = int64_t{1} << 24;
+  // Graph inputs resized from the model's shapes (tensor index -> shape), as
+  // LiteRT's ResizeInputTensor: only where the model's shape signature leaves
+  // the dimension open (-1). Every node is then prepared for the new shapes.
+  std::map<int, std::vector<int32_t>> input_shapes;
 };
 
 // One planned buffer and the tensor it holds, for reports (`tfldbg info --plan`).

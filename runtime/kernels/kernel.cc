@@ -70,7 +70,7 @@ Status SetOutputShape(const NodeContext& node, Tensor& output, std::vector<int32
   for (int32_t d : shape) {
     if (d < 0) return node.InvalidModelError("computed output shape " + ShapeToString(shape) + " is negative");
   }
-  if (!output.dynamic && !output.shape.empty() && output.shape != shape) {
+  if (!output.dynamic && !node.stored_shapes_stale && !output.shape.empty() && output.shape != shape) {
     // The model's stored shape may be stale for dynamic models, but a
     // static model that disagrees with shape inference is a bug somewhere.
     const auto stored = ElementCount(output.shape);

@@ -75,6 +75,8 @@ struct NodeContext {
   // and returns Ok, and the interpreter prepares it again before each Eval
   // (prepare_at_eval), when every input holds its value for this Invoke.
   bool prepare_at_eval = false;
+  // Inputs were resized: the shapes the model stores on outputs are the old ones.
+  bool stored_shapes_stale = false;
   bool outputs_dynamic = false;
   bool ValuesKnown(const Tensor& t) const { return t.is_constant() || prepare_at_eval; }
   void DeferToEval() { outputs_dynamic = true; }

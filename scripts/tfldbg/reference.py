@@ -78,6 +78,14 @@ def write_reference(model: str | Path, out: str | Path, assignments: list[str] =
         raise FileExistsError(f"{out}: already exists; pass --force to replace it")
     interp = litert_interpreter(model)
     inputs = _resolve_inputs(interp, list(assignments), like)
+    # Inputs of another shape than the model's: resized as tfldbg resizes them
+    # (LiteRT's resize_tensor_input; the model's shape signature decides).
+    shapes = {int(d["index"]): list(d["shape"]) for d in interp.get_input_details()}
+    resized = [(i, v.shape) for i, v in inputs.items() if list(v.shape) != shapes.get(i)]
+    for index, shape in resized:
+        interp.resize_tensor_input(index, list(shape), strict=True)
+    if resized:
+        interp.allocate_tensors()
     for index, value in inputs.items():
         interp.set_tensor(index, value)
     # Tensors no op produces (constants, variable state) are recorded as the

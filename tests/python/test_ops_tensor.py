@@ -228,3 +228,30 @@ def test_a_dynamic_shape_that_cannot_work_is_one_line(require_shared_models, tmp
     with pytest.raises(ToolError) as err:
         run_tool("run", str(DYNAMIC), "--input", f"z={tmp_path / 'z.npy'}")
     assert "operator 7 (RESHAPE): cannot reshape float32[90,1024] to [1,100,1024]" in str(err.value)
+
+
+# --- resized inputs ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("model,batch", [("mlperf_tiny_resnet8_int8.tflite", 4), ("mlperf_tiny_ad_toycar_hybrid.tflite", 3),
+                                         ("mlperf_tiny_vww_96_float.tflite", 2), ("tflm_hello_world_int8.tflite", 5)])
+def test_inputs_resized_along_the_signature_match_litert(require_shared_models, tmp_path, model, batch):
+    path = SHARED_MODELS / "real" / model
+    info = json.loads(run_tool("info", str(path), "--json").stdout)
+    sg = info["subgraphs"][0]
+    spec = sg["tensors"][sg["inputs"][0]]
+    shape = [batch] + spec["shape"][1:]
+    dtype = np.dtype(spec["dtype"])
+    value = (rng.integers(-128, 128, shape) if dtype.kind == "i" else rng.uniform(-1, 1, shape)).astype(dtype)
+    np.save(tmp_path / "x.npy", value)
+    result = check_model(path, tmp_path, seed=0, extra_args=("--input", f"0={tmp_path / 'x.npy'}"))
+    assert result, format_table(result, only_failures=True)
+    dump = load_dump(tmp_path / "tfldbg-0")
+    assert dump.steps[-1].outputs[0].value.shape[0] == batch
+
+
+def test_resizing_a_fixed_dimension_is_one_line(require_shared_models, tmp_path):
+    np.save(tmp_path / "x.npy", np.zeros([1, 31, 32, 3], np.int8))
+    with pytest.raises(ToolError) as err:
+        run_tool("run", str(SHARED_MODELS / "real" / "mlperf_tiny_resnet8_int8.tflite"), "--input", f"0={tmp_path / 'x.npy'}")
+    assert ("tensor 0 'input_1_int8': cannot take shape [1,31,32,3]: the model's shape signature is [-1,32,32,3], "
+            "and only its -1 dimensions may change") in str(err.value)
