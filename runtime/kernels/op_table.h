@@ -75,6 +75,9 @@
   X(GATHER, Gather)                                    \
   X(PACK, Pack)                                        \
   X(SHAPE, Shape)                                      \
+  X(SLICE, Slice)                                      \
+  X(SPLIT, Split)                                      \
+  X(SPLIT_V, SplitV)                                   \
   X(TILE, Tile)                                        \
   X(UNPACK, Unpack)                                    \
   /* kernels/shape_ops.cc */                           \

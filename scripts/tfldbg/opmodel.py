@@ -329,5 +329,5 @@ _DEFAULT_OPTIONS = {
     "UNIDIRECTIONAL_SEQUENCE_LSTM": "UnidirectionalSequenceLSTMOptions", "SVDF": "SVDFOptions",
     "GATHER": "GatherOptions", "PACK": "PackOptions", "UNPACK": "UnpackOptions", "SHAPE": "ShapeOptions",
     "CAST": "CastOptions", "TILE": "TileOptions", "BATCH_MATMUL": "BatchMatMulOptions",
-    "L2_NORMALIZATION": "L2NormOptions",
+    "L2_NORMALIZATION": "L2NormOptions", "SPLIT": "SplitOptions", "SPLIT_V": "SplitVOptions", "SLICE": "SliceOptions",
 }

@@ -162,6 +162,58 @@ def test_tile(tmp_path, dtype, shape, multiples, computed):
     check(b, tmp_path, inputs)
 
 
+# --- SLICE, SPLIT, SPLIT_V -------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", ["float32", "int8", "int16", "int64", "bool"])
+@pytest.mark.parametrize("shape,begin,size", [([5], [1], [3]), ([4, 6], [1, 2], [2, -1]), ([3, 4, 5], [0, 1, 2], [3, 2, 3]),
+                                              ([2, 3, 4, 5], [1, 0, 3, 0], [1, 3, 1, -1])])
+@pytest.mark.parametrize("computed", [False, True], ids=["constant", "computed"])
+def test_slice(tmp_path, dtype, shape, begin, size, computed):
+    quant = {"scale": 0.1, "zero_point": 3} if dtype == "int8" else {}
+    b = OpModelBuilder()
+    x = b.input("x", dtype, shape, **quant)
+    if computed:
+        bt, st = b.input("begin", "int32", [len(shape)]), b.input("size", "int32", [len(shape)])
+    else:
+        bt, st = b.constant("begin", np.array(begin, np.int32)), b.constant("size", np.array(size, np.int32))
+    out = [d - bb if s == -1 else s for d, bb, s in zip(shape, begin, size)]
+    y = b.output("y", dtype, out, **quant)
+    b.op("SLICE", [x, bt, st], [y])
+    inputs = {"x": values(dtype, shape)}
+    if computed:
+        inputs.update(begin=np.array(begin, np.int32), size=np.array(size, np.int32))
+    check(b, tmp_path, inputs)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int8", "int16", "int32"])
+@pytest.mark.parametrize("shape,axis,parts", [([6], 0, 3), ([4, 6], 1, 2), ([4, 6], -2, 4), ([2, 3, 4], 2, 1)])
+def test_split(tmp_path, dtype, shape, axis, parts):
+    quant = {"scale": 0.1, "zero_point": 3} if dtype == "int8" else {}
+    b = OpModelBuilder()
+    x = b.input("x", dtype, shape, **quant)
+    a = axis % len(shape)
+    out = [d // parts if i == a else d for i, d in enumerate(shape)]
+    ys = [b.output(f"y{i}", dtype, out, **quant) for i in range(parts)]
+    b.op("SPLIT", [b.constant("axis", np.array(axis, np.int32)), x], ys, {"num_splits": parts})
+    check(b, tmp_path, {"x": values(dtype, shape)})
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int8", "int16"])
+@pytest.mark.parametrize("shape,axis,sizes", [([7], 0, [2, 5]), ([4, 7], 1, [1, -1, 3]), ([6, 2], 0, [0, 6]),
+                                              ([2, 3, 5], -1, [2, 2, 1])])
+def test_split_v(tmp_path, dtype, shape, axis, sizes):
+    quant = {"scale": 0.1, "zero_point": 3} if dtype == "int8" else {}
+    b = OpModelBuilder()
+    x = b.input("x", dtype, shape, **quant)
+    a = axis % len(shape)
+    resolved = [s if s != -1 else shape[a] - sum(v for v in sizes if v != -1) for s in sizes]
+    ys = [b.output(f"y{i}", dtype, [s if d == a else shape[d] for d in range(len(shape))], **quant)
+          for i, s in enumerate(resolved)]
+    b.op("SPLIT_V", [x, b.constant("sizes", np.array(sizes, np.int32)), b.constant("axis", np.array(axis, np.int32))], ys,
+         {"num_splits": len(sizes)})
+    check(b, tmp_path, {"x": values(dtype, shape)})
+
+
 # --- BATCH_MATMUL, L2_NORMALIZATION ----------------------------------------------------------
 
 MATMUL_CASES = [

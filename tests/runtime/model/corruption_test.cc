@@ -106,11 +106,13 @@ std::string TestName(const ::testing::TestParamInfo<std::string>& info) {
 
 INSTANTIATE_TEST_SUITE_P(RealModels, CorruptionTest, ::testing::ValuesIn(RealModels()), TestName);
 
-// Control flow: subgraphs calling subgraphs, loops and resource variables.
+// Control flow (subgraphs calling subgraphs, loops, resource variables),
+// recurrent state and dynamic shapes.
 std::vector<std::string> ControlFlowModels() {
   if (!testing::HaveSharedModels()) return {"(absent)"};
   std::vector<std::string> out;
-  for (const char* name : {"multi_subgraphs_while.bin", "call_once_mul.bin", "nested_while.bin"}) {
+  for (const char* name : {"multi_subgraphs_while.bin", "call_once_mul.bin", "nested_while.bin", "dynamic_shapes.bin",
+                           "unidirectional_sequence_lstm.bin", "lstm.bin"}) {
     out.push_back(testing::SharedModelPath(std::string("edge-cases/litert_testdata/") + name));
   }
   return out;

@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "quant/gemmlowp_fixed_point.h"
+#include "quant/gemmlowp_fixed_point16.h"
 #include "quant/int16_lut.h"
 
 namespace tfldbg::quant {
@@ -543,6 +544,44 @@ TEST(Int16LutLookup, SlopeWrapsInInt16AsTfliteDoes) {
   lut[256] = -32768;
   lut[257] = 32767;  // a rise of 65535 is -1 in int16
   EXPECT_EQ(Int16LutLookup(64, lut), -32768);
+}
+
+// ------------------------------------------------ gemmlowp on int16 (integer LSTM)
+// Bit-exactness is checked end to end against LiteRT's integer LSTM
+// (tests/python/test_ops_lstm.py); here: the shape of the functions.
+
+TEST(Fixed16, ConstantsAreTheInt32OnesRoundedTo16Bits) {
+  EXPECT_EQ(Fixed16<0>::FromInt32Constant(1 << 30).raw, 16384);
+  EXPECT_EQ(Fixed16<0>::FromInt32Constant(1895147668).raw, 28918);  // exp(-1/8) in Q0.15
+  EXPECT_EQ(Fixed16<2>::FromInt32Constant(-1010580540).raw, -15420);  // -32/17 in Q2.13
+}
+
+TEST(Fixed16, ProductRoundsAndSaturatesOnlyMinTimesMin) {
+  EXPECT_EQ(SaturatingRoundingDoublingHighMul16(-32768, -32768), 32767);
+  EXPECT_EQ(SaturatingRoundingDoublingHighMul16(16384, 16384), 8192);
+  EXPECT_EQ(SaturatingRoundingDoublingHighMul16(3, 16384), 2);    // ties go toward +inf,
+  EXPECT_EQ(SaturatingRoundingDoublingHighMul16(-3, 16384), -1);   // as in the int32 form
+}
+
+// gemmlowp's 16-bit exp is not exactly monotone (its Taylor step restarts at
+// each quarter, a few LSB apart), so these check the values, not the order.
+TEST(Logistic16, IsASigmoidInQ015) {
+  EXPECT_EQ(Logistic16(Fixed16<3>::FromRaw(0)).raw, 16384);
+  for (int x = -32768; x <= 32767; x += 7) {
+    const int16_t y = Logistic16(Fixed16<3>::FromRaw(static_cast<int16_t>(x))).raw;
+    EXPECT_NEAR(y / 32768.0, 1.0 / (1.0 + std::exp(-x / 4096.0)), 3e-4) << x;
+  }
+}
+
+TEST(Tanh16, IsAnOddTanhForEveryIntegerWidth) {
+  for (int bits = 0; bits <= 6; ++bits) {
+    EXPECT_EQ(ApplyTanh16(bits, 0), 0);
+    for (int x = -32767; x <= 32767; x += 13) {
+      const int16_t y = ApplyTanh16(bits, static_cast<int16_t>(x));
+      EXPECT_NEAR(y, -ApplyTanh16(bits, static_cast<int16_t>(-x)), 1) << bits << " " << x;
+      EXPECT_NEAR(y / 32768.0, std::tanh(x / std::ldexp(1.0, 15 - bits)), 4e-4) << bits << " " << x;
+    }
+  }
 }
 
 }  // namespace
