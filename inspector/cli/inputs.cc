@@ -158,12 +158,27 @@ Result<std::vector<InputRecord>> SetInputs(Interpreter& interp, const InputSpec&
   return records;
 }
 
+// Whether the model's shape signature for this input leaves open (-1) every
+// dimension in which `shape` differs (same rank). Other files get SetInputs'
+// "expects ..., but FILE holds ..." line.
+static bool Resizable(const Interpreter& interp, const Tensor& tensor, const std::vector<int32_t>& shape) {
+  const auto* signature = interp.model().tensor(interp.subgraph_index(), tensor.index).shape_signature();
+  if (signature == nullptr || signature->size() != shape.size()) return false;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    const int32_t open = signature->Get(static_cast<flatbuffers::uoffset_t>(i));
+    if (shape[i] < 0 || (open != -1 && open != shape[i])) return false;
+  }
+  return true;
+}
+
 Result<std::map<int, std::vector<int32_t>>> ResizedInputShapes(Interpreter& interp, const InputSpec& spec) {
   std::map<int, std::vector<int32_t>> shapes;
   auto consider = [&](const Tensor& tensor, const std::string& file) -> Status {
     auto array = ReadNpy(file);
     if (!array.ok()) return array.status();
-    if (array->type == tensor.type && array->shape != tensor.shape) shapes[tensor.index] = array->shape;
+    if (array->type == tensor.type && array->shape != tensor.shape && Resizable(interp, tensor, array->shape)) {
+      shapes[tensor.index] = array->shape;
+    }
     return Status::Ok();
   };
   for (const std::string& assignment : spec.assignments) {

@@ -326,8 +326,32 @@ Status Interpreter::PrepareNodes() {
     if (node.deferred) {
       for (Tensor* t : ctx.outputs) {
         if (t == nullptr) continue;
-        if (t->kind == TensorKind::kVariable || t->is_constant()) {
-          return Unsupported(ctx.Describe() + ": output '" + t->name + "' is a variable or constant of run-time shape");
+        if (t->kind == TensorKind::kVariable || t->kind == TensorKind::kInput || t->is_constant()) {
+          return Unsupported(ctx.Describe() + ": output '" + t->name + "' is a graph input, variable or constant of run-time shape");
+        }
+        t->dynamic = true;
+      }
+    }
+  }
+  // A node that touches a dynamic tensor only its successors made dynamic (a
+  // graph whose nodes are out of order, or two nodes writing one tensor) is
+  // deferred too, so that every dynamic tensor is sized and allocated by
+  // whichever node writes it, and read with the shape it has then.
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (Node& node : nodes_) {
+      if (node.deferred) continue;
+      auto dynamic = [](const Tensor* t) { return t != nullptr && t->dynamic; };
+      const NodeContext& ctx = node.context;
+      if (std::none_of(ctx.inputs.begin(), ctx.inputs.end(), dynamic) &&
+          std::none_of(ctx.outputs.begin(), ctx.outputs.end(), dynamic)) {
+        continue;
+      }
+      node.deferred = changed = true;
+      for (Tensor* t : ctx.outputs) {
+        if (t == nullptr) continue;
+        if (t->kind == TensorKind::kVariable || t->kind == TensorKind::kInput || t->is_constant()) {
+          return Unsupported(ctx.Describe() + ": output '" + t->name + "' is a graph input, variable or constant of run-time shape");
         }
         t->dynamic = true;
       }
@@ -368,6 +392,16 @@ Status Interpreter::PlanAndAllocate() {
     tensor.byte_size = static_cast<size_t>(*bytes);
     BufferRequirement req;
     req.bytes = tensor.byte_size;
+    // Room for the type and shape the model declares too: a node prepared
+    // before a later one retyped or reshaped the tensor (ADD's output type,
+    // resized inputs, a hostile graph out of order) reads within the buffer.
+    const auto declared_elements = ElementCount(model_.TensorShape(sg, tensor.index));
+    const auto declared = declared_elements ? DenseByteSize(model_.TensorType(sg, tensor.index) == DataType::kResource
+                                                                ? DataType::kInt32
+                                                                : model_.TensorType(sg, tensor.index),
+                                                            *declared_elements)
+                                            : std::nullopt;
+    if (declared && *declared > req.bytes && *declared <= options_.max_arena_bytes) req.bytes = static_cast<size_t>(*declared);
     const bool whole_run = tensor.kind == TensorKind::kInput || tensor.kind == TensorKind::kOutput ||
                            tensor.kind == TensorKind::kVariable || first[i] < 0 ||
                            (observer_ != nullptr && observer_->KeepsTensor(sg, tensor.index));
@@ -427,6 +461,11 @@ Status Interpreter::EvalNode(Node& node, int step) {
   using Clock = std::chrono::steady_clock;
   NodeContext& ctx = node.context;
   if (node.deferred) {
+    for (const Tensor* t : ctx.inputs) {
+      if (t != nullptr && t->dynamic && t->bytes == nullptr && t->element_count() != 0) {
+        return RuntimeError(ctx.Describe() + ": input '" + t->name + "' is read before any node has written it");
+      }
+    }
     // Every input now holds this Invoke's value: settle the output shapes and
     // give each dynamic output storage of its size.
     ctx.prepare_at_eval = true;

@@ -105,7 +105,9 @@ class DetectionPostProcessKernel : public Kernel {
     } else {
       std::copy_n(classes.data<float>(), count, scores_.begin());
     }
-    for (int i = 0; i < 4; ++i) std::memset(node.output(i)->bytes, 0, node.output(i)->byte_size);
+    for (int i = 0; i < 4; ++i) {
+      if (node.output(i)->byte_size != 0) std::memset(node.output(i)->bytes, 0, node.output(i)->byte_size);
+    }
     if (use_regular_nms_) return RegularNms(node);
     return FastNms(node);
   }

@@ -45,6 +45,9 @@
   /* kernels/reduce.cc */                              \
   X(ARG_MAX, ArgMax)                                   \
   X(MEAN, Mean)                                        \
+  X(REDUCE_MAX, ReduceMax)                             \
+  X(REDUCE_MIN, ReduceMin)                             \
+  X(SUM, Sum)                                          \
   /* kernels/comparisons.cc */                         \
   X(EQUAL, Equal)                                      \
   X(GREATER, Greater)                                  \

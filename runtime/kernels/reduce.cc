@@ -1,7 +1,12 @@
-// MEAN over constant axes (float32: sum in input order, then divide;
-// int8/uint8/int16: LiteRT's QuantizedMeanOrSum, see math/reduce.h) and
-// ARG_MAX over a constant axis, as LiteRT's reference kernels.
+// MEAN, SUM, REDUCE_MAX and REDUCE_MIN over their axes (float32: in input
+// order; MEAN then divides; quantized MEAN and SUM: LiteRT's
+// QuantizedMeanOrSum, see math/reduce.h; MAX/MIN of quantized inputs need the
+// output's scale and zero point, as LiteRT) and ARG_MAX over one axis, as
+// LiteRT's reference kernels.
+#include <algorithm>
 #include <cmath>
+#include <limits>
+#include <type_traits>
 
 #include "kernels/kernel.h"
 #include "kernels/math/reduce.h"
@@ -12,8 +17,12 @@ namespace {
 constexpr int kInput = 0;
 constexpr int kAxes = 1;
 
-class MeanKernel : public Kernel {
+enum class Reduction { kMean, kSum, kMax, kMin };
+
+class ReduceKernel : public Kernel {
  public:
+  explicit ReduceKernel(Reduction reduction) : reduction_(reduction) {}
+
   Status Prepare(NodeContext& node) override {
     TFLDBG_RETURN_IF_ERROR(CheckInputCount(node, 2, 2));
     TFLDBG_RETURN_IF_ERROR(CheckOutputCount(node, 1));
@@ -22,7 +31,12 @@ class MeanKernel : public Kernel {
     const Tensor& input = *node.input(kInput);
     const Tensor& axes = *node.input(kAxes);
     Tensor& output = *node.output(0);
-    TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8, DataType::kInt16}));
+    if (reduction_ == Reduction::kMean) {
+      TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8, DataType::kInt16}));
+    } else {
+      TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8,
+                                                            DataType::kInt16, DataType::kInt32, DataType::kInt64}));
+    }
     TFLDBG_RETURN_IF_ERROR(CheckSameType(node, input, "input", output, "output"));
     TFLDBG_RETURN_IF_ERROR(CheckRank(node, input, "input", 1, 6));
     if (axes.type != DataType::kInt32) return node.InvalidModelError("axes must be an int32 tensor");
@@ -43,17 +57,33 @@ class MeanKernel : public Kernel {
     }
     TFLDBG_RETURN_IF_ERROR(SetOutputShape(node, output, shape));
     shape_ = math::MakeReduceShape(input.shape, reduced);
-    if (input.type == DataType::kFloat32) return Status::Ok();
+    const bool quantized = input.type == DataType::kInt8 || input.type == DataType::kUInt8 || input.type == DataType::kInt16;
+    if (!quantized) return Status::Ok();
+    if (reduction_ == Reduction::kMax || reduction_ == Reduction::kMin) {
+      // LiteRT requires the output to keep the input's quantization.
+      if (input.scale() != output.scale() || input.zero_point() != output.zero_point()) {
+        return node.InvalidModelError("the output's scale and zero point must equal the input's");
+      }
+      return Status::Ok();
+    }
+    if (reduction_ == Reduction::kSum && input.type != DataType::kUInt8) {
+      // Measured on the pinned LiteRT (ai-edge-litert 2.3.0): its int8 SUM
+      // reads the bytes as uint8 (clamping to 0..255), its int16 SUM returns
+      // values that are no sum of the input; nothing to reproduce faithfully.
+      return node.UnsupportedError(std::string(DataTypeName(input.type)) +
+                                   " SUM (the pinned LiteRT computes no defined sum for it; uint8 SUM is supported)");
+    }
     if (input.quant.empty() || output.quant.empty() || !(input.scale() > 0) || !(output.scale() > 0)) {
-      return node.InvalidModelError("quantized MEAN needs positive scales");
+      return node.InvalidModelError("quantized " + node.op_name + " needs positive scales");
     }
     if (input.type == DataType::kInt16 && (input.zero_point() != 0 || output.zero_point() != 0)) {
-      return node.InvalidModelError("int16 MEAN needs zero points of 0 (input " + std::to_string(input.zero_point()) + ", output " +
-                                    std::to_string(output.zero_point()) + ")");
+      return node.InvalidModelError("int16 " + node.op_name + " needs zero points of 0 (input " +
+                                    std::to_string(input.zero_point()) + ", output " + std::to_string(output.zero_point()) + ")");
     }
     const quant::QuantizedMultiplier base =
         quant::QuantizeMultiplier(static_cast<double>(input.scale()) / static_cast<double>(output.scale()), node.rounding);
-    multiplier_ = math::MeanMultiplier(base, shape_.count);
+    // SUM requantizes the sum itself; MEAN folds 1/N into the multiplier.
+    multiplier_ = reduction_ == Reduction::kSum ? base : math::MeanMultiplier(base, shape_.count);
     rounding_ = node.rounding;
     return Status::Ok();
   }
@@ -62,6 +92,7 @@ class MeanKernel : public Kernel {
     const Tensor& input = *node.input(kInput);
     Tensor& output = *node.output(0);
     const int32_t zp_in = input.zero_point(), zp_out = output.zero_point();
+    if (reduction_ != Reduction::kMean) return EvalOther(input, output, zp_in, zp_out);
     switch (input.type) {
       case DataType::kFloat32: math::MeanFloat(shape_, input.data<float>(), output.data<float>()); break;
       case DataType::kInt8:
@@ -79,6 +110,61 @@ class MeanKernel : public Kernel {
   }
 
  private:
+  Status EvalOther(const Tensor& input, Tensor& output, int32_t zp_in, int32_t zp_out) {
+    const bool sum = reduction_ == Reduction::kSum;
+    switch (input.type) {
+      case DataType::kFloat32: Fold(input.data<float>(), output.data<float>()); break;
+      case DataType::kInt32: Fold(input.data<int32_t>(), output.data<int32_t>()); break;
+      case DataType::kInt64: Fold(input.data<int64_t>(), output.data<int64_t>()); break;
+      case DataType::kInt8:
+        if (sum) {
+          math::MeanQuantized(shape_, multiplier_, zp_in, zp_out, rounding_, input.data<int8_t>(), output.data<int8_t>(), sums_);
+        } else {
+          Fold(input.data<int8_t>(), output.data<int8_t>());
+        }
+        break;
+      case DataType::kUInt8:
+        if (sum) {
+          math::MeanQuantized(shape_, multiplier_, zp_in, zp_out, rounding_, input.data<uint8_t>(), output.data<uint8_t>(), sums_);
+        } else {
+          Fold(input.data<uint8_t>(), output.data<uint8_t>());
+        }
+        break;
+      case DataType::kInt16:
+        if (sum) {
+          math::MeanQuantized(shape_, multiplier_, zp_in, zp_out, rounding_, input.data<int16_t>(), output.data<int16_t>(), sums_);
+        } else {
+          Fold(input.data<int16_t>(), output.data<int16_t>());
+        }
+        break;
+      default: break;
+    }
+    return Status::Ok();
+  }
+
+  // LiteRT's ReduceGeneric: each output starts at the reduction's identity
+  // (0, lowest, highest) and takes the inputs in order; integer sums wrap.
+  template <typename T>
+  void Fold(const T* in, T* out) const {
+    T init{};
+    if (reduction_ == Reduction::kMax) init = std::numeric_limits<T>::lowest();
+    if (reduction_ == Reduction::kMin) init = std::numeric_limits<T>::max();
+    std::fill(out, out + shape_.outputs, init);
+    math::ForEachReduced(shape_, [&](int64_t i, int64_t o) {
+      switch (reduction_) {
+        case Reduction::kMax: out[o] = in[i] > out[o] ? in[i] : out[o]; break;
+        case Reduction::kMin: out[o] = in[i] < out[o] ? in[i] : out[o]; break;
+        default:
+          if constexpr (std::is_floating_point_v<T>) {
+            out[o] += in[i];
+          } else {
+            out[o] = static_cast<T>(static_cast<std::make_unsigned_t<T>>(out[o]) + static_cast<std::make_unsigned_t<T>>(in[i]));
+          }
+      }
+    });
+  }
+
+  Reduction reduction_;
   math::ReduceShape shape_;
   quant::QuantizedMultiplier multiplier_;
   quant::RoundingMode rounding_ = quant::RoundingMode::kDouble;
@@ -148,6 +234,9 @@ class ArgMaxKernel : public Kernel {
 }  // namespace
 
 std::unique_ptr<Kernel> CreateArgMaxKernel() { return std::make_unique<ArgMaxKernel>(); }
-std::unique_ptr<Kernel> CreateMeanKernel() { return std::make_unique<MeanKernel>(); }
+std::unique_ptr<Kernel> CreateMeanKernel() { return std::make_unique<ReduceKernel>(Reduction::kMean); }
+std::unique_ptr<Kernel> CreateSumKernel() { return std::make_unique<ReduceKernel>(Reduction::kSum); }
+std::unique_ptr<Kernel> CreateReduceMaxKernel() { return std::make_unique<ReduceKernel>(Reduction::kMax); }
+std::unique_ptr<Kernel> CreateReduceMinKernel() { return std::make_unique<ReduceKernel>(Reduction::kMin); }
 
 }  // namespace tfldbg

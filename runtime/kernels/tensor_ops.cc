@@ -14,6 +14,11 @@ namespace {
 
 size_t ElementBytes(DataType type) { return static_cast<size_t>(DataTypeBits(type) / 8); }
 
+// memcpy that accepts the null pointers of empty tensors when there is nothing to copy.
+void CopyBytes(uint8_t* to, const uint8_t* from, size_t n) {
+  if (n != 0) std::memcpy(to, from, n);
+}
+
 Status CheckWholeBytes(const NodeContext& node, const Tensor& t, const char* slot) {
   if (DataTypeBits(t.type) < 8 || t.type == DataType::kString || t.type == DataType::kResource ||
       t.type == DataType::kVariant) {
@@ -234,7 +239,7 @@ class GatherKernel : public Kernel {
           }
           const int64_t from = ((b * outer + o) * axis_size + index) * inner;
           const int64_t to = ((b * outer + o) * coords + c) * inner;
-          std::memcpy(output.bytes + static_cast<size_t>(to) * element, params.bytes + static_cast<size_t>(from) * element, chunk);
+          CopyBytes(output.bytes + static_cast<size_t>(to) * element, params.bytes + static_cast<size_t>(from) * element, chunk);
         }
       }
     }
@@ -291,7 +296,7 @@ class PackKernel : public Kernel {
     uint8_t* out = node.output(0)->bytes;
     for (int64_t o = 0; o < outer; ++o) {
       for (int i = 0; i < count; ++i) {
-        std::memcpy(out + (static_cast<size_t>(o) * count + static_cast<size_t>(i)) * inner,
+        CopyBytes(out + (static_cast<size_t>(o) * count + static_cast<size_t>(i)) * inner,
                     node.input(i)->bytes + static_cast<size_t>(o) * inner, inner);
       }
     }
@@ -335,7 +340,7 @@ class UnpackKernel : public Kernel {
     const size_t inner = static_cast<size_t>(Product(input.shape, axis_ + 1, input.rank())) * element;
     for (int64_t o = 0; o < outer; ++o) {
       for (int i = 0; i < count; ++i) {
-        std::memcpy(node.output(i)->bytes + static_cast<size_t>(o) * inner,
+        CopyBytes(node.output(i)->bytes + static_cast<size_t>(o) * inner,
                     input.bytes + (static_cast<size_t>(o) * count + static_cast<size_t>(i)) * inner, inner);
       }
     }
@@ -383,7 +388,7 @@ class TileKernel : public Kernel {
     Tensor& output = *node.output(0);
     if (output.element_count() == 0) return Status::Ok();
     if (input.rank() == 0) {
-      std::memcpy(output.bytes, input.bytes, ElementBytes(input.type));
+      CopyBytes(output.bytes, input.bytes, ElementBytes(input.type));
       return Status::Ok();
     }
     Tile(input, output, 0, 0, 0);
@@ -399,7 +404,7 @@ class TileKernel : public Kernel {
     const int64_t repeats = in_dim == 0 ? 0 : output.dim(dim) / in_dim;
     int64_t written = 0;
     if (dim == input.rank() - 1) {
-      std::memcpy(output.bytes + static_cast<size_t>(out) * element, input.bytes + static_cast<size_t>(in) * element,
+      CopyBytes(output.bytes + static_cast<size_t>(out) * element, input.bytes + static_cast<size_t>(in) * element,
                   static_cast<size_t>(in_dim) * element);
       written = in_dim;
     } else {
@@ -407,7 +412,7 @@ class TileKernel : public Kernel {
       for (int64_t i = 0; i < in_dim; ++i) written += Tile(input, output, dim + 1, in + i * in_stride, out + written);
     }
     for (int64_t r = 1; r < repeats; ++r) {
-      std::memcpy(output.bytes + static_cast<size_t>(out + r * written) * element, output.bytes + static_cast<size_t>(out) * element,
+      CopyBytes(output.bytes + static_cast<size_t>(out + r * written) * element, output.bytes + static_cast<size_t>(out) * element,
                   static_cast<size_t>(written) * element);
     }
     return written * std::max<int64_t>(repeats, 1);
@@ -541,7 +546,7 @@ class SplitKernel : public Kernel {
     for (int i = 0; i < node.output_count(); ++i) {
       const size_t chunk = static_cast<size_t>(sizes_[static_cast<size_t>(i)]) * inner;
       for (int64_t o = 0; o < outer; ++o) {
-        std::memcpy(node.output(i)->bytes + static_cast<size_t>(o) * chunk, input.bytes + static_cast<size_t>(o) * row + offset, chunk);
+        CopyBytes(node.output(i)->bytes + static_cast<size_t>(o) * chunk, input.bytes + static_cast<size_t>(o) * row + offset, chunk);
       }
       offset += chunk;
     }

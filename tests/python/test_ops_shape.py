@@ -144,6 +144,43 @@ def test_mean_int16_nonzero_zero_point_is_refused(tmp_path):
     assert "zero point" in refused(b, tmp_path)
 
 
+# --- SUM, REDUCE_MAX, REDUCE_MIN ---------------------------------------------------------------
+
+REDUCE_AXES = [(4, [1, 2]), (4, [3]), (4, [0, 1, 2, 3]), (3, [-1]), (2, [0]), (5, [1, 3]), (1, [0])]
+
+
+@pytest.mark.parametrize("op", ["SUM", "REDUCE_MAX", "REDUCE_MIN"])
+@pytest.mark.parametrize("rank,axes", REDUCE_AXES, ids=[f"r{r}-{a}" for r, a in REDUCE_AXES])
+@pytest.mark.parametrize("keep", [False, True])
+@pytest.mark.parametrize("dtype", ["float32", "int8", "uint8", "int16", "int32"])
+def test_sum_max_min(tmp_path, op, rank, axes, keep, dtype):
+    if op == "SUM" and dtype in ("int8", "int16"):
+        pytest.skip("refused: the pinned LiteRT computes no defined int8/int16 SUM (see test_int8_int16_sum_is_refused)")
+    shape = MEAN_SHAPES[rank]
+    axes_set = {a % rank for a in axes}
+    out = [1 if i in axes_set else d for i, d in enumerate(shape)] if keep else [d for i, d in enumerate(shape) if i not in axes_set]
+    qi = {"float32": {}, "int32": {}, "int8": {"scale": 0.05, "zero_point": 4}, "uint8": {"scale": 0.05, "zero_point": 132},
+          "int16": {"scale": 0.001, "zero_point": 0}}[dtype]
+    # SUM requantizes to a wider output scale; MAX/MIN keep the input's, as LiteRT requires.
+    qo = dict(qi)
+    if op == "SUM" and qi:
+        qo = {"scale": qi["scale"] * 7, "zero_point": -3 if dtype == "int8" else (100 if dtype == "uint8" else 0)}
+    b = OpModelBuilder()
+    x = b.input("x", dtype, shape, **qi)
+    y = b.output("y", dtype, out, **qo)
+    b.op(op, [x, b.constant("axes", np.array(axes, np.int32))], [y], options={"__table__": "ReducerOptions", "keep_dims": keep})
+    check(b, tmp_path)
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int16"])
+def test_int8_int16_sum_is_refused(tmp_path, dtype):
+    b = OpModelBuilder()
+    x = b.input("x", dtype, [2, 3], scale=0.05, zero_point=0)
+    y = b.output("y", dtype, [3], scale=0.1, zero_point=0)
+    b.op("SUM", [x, b.constant("axes", np.array([0], np.int32))], [y], options={"__table__": "ReducerOptions", "keep_dims": False})
+    assert f"operator 0 (SUM): {dtype} SUM (the pinned LiteRT computes no defined sum for it" in refused(b, tmp_path)
+
+
 # --- ARG_MAX -------------------------------------------------------------------------------------
 
 ARG_CASES = list(itertools.product([0, 1, 2, -1], ["float32", "int8", "uint8", "int32"], ["INT32", "INT64"],
