@@ -7,6 +7,8 @@ refusals of malformed options (one line each).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from flatbuffers import flexbuffers
@@ -147,3 +149,44 @@ def test_malformed_options_are_one_line(tmp_path):
     assert where + "custom option 'y_scale' is not a number" in refusal(tmp_path, flexbuffers.Dumps({**OPTIONS, "y_scale": "ten"}))
     assert where + "nms_iou_threshold must be in (0, 1]" in refusal(tmp_path, flexbuffers.Dumps({**OPTIONS, "nms_iou_threshold": 1.5}))
     assert where + "its custom options are not a flexbuffer map" in refusal(tmp_path, flexbuffers.Dumps([1, 2, 3]))
+
+
+@pytest.mark.parametrize("types", [("int8", "int8"), ("float32", "int8"), ("uint8", "int8")],
+                         ids=lambda t: f"boxes-{t[0]}-scores-{t[1]}")
+def test_int8_inputs_are_refused_as_litert_fails(tmp_path, types):
+    """LiteRT's kernel dequantizes uint8 only: int8 box encodings or class
+    predictions fail its Invoke. tfldbg refuses them when it prepares, in one line."""
+    from tfldbg.reference import litert_interpreter
+
+    box_type, score_type = types
+    b = OpModelBuilder()
+    quant = {} if box_type == "float32" else {"scale": 0.05, "zero_point": 0}
+    boxes = b.input("boxes", box_type, [1, 20, 4], **quant)
+    scores = b.input("scores", score_type, [1, 20, OPTIONS["num_classes"] + 1], scale=1 / 255, zero_point=-128)
+    if box_type == "float32":
+        a = b.constant("anchors", anchors(20))
+    else:
+        a = b.constant("anchors", np.zeros([20, 4], np.dtype(box_type)), scale=0.004, zero_point=0)
+    n = OPTIONS["max_detections"]
+    outs = [b.output("detection_boxes", "float32", [1, n, 4]), b.output("detection_classes", "float32", [1, n]),
+            b.output("detection_scores", "float32", [1, n]), b.output("num_detections", "float32", [1])]
+    b.op("TFLite_Detection_PostProcess", [boxes, scores, a], outs, custom_options=flexbuffers.Dumps(OPTIONS))
+    path = b.save(tmp_path / "detect.tflite")
+    interp = litert_interpreter(str(path))
+    interp.allocate_tensors()
+    with pytest.raises(RuntimeError):
+        interp.invoke()
+    with pytest.raises(ToolError) as err:
+        run_tool("dump", str(path), "--out", str(tmp_path / "d"))
+    slot = "box encodings" if box_type == "int8" else "class predictions"
+    assert f"operator 0 (TFLite_Detection_PostProcess): {slot} has type int8; supported: float32, uint8" in str(err.value)
+
+
+COCO_SSD = Path(__file__).resolve().parents[2].parent / "shared" / "models" / "real" / "coco_ssd_mobilenet_v1_quant_uint8.tflite"
+
+
+@pytest.mark.skipif(not COCO_SSD.exists(), reason="the shared real models are not present")
+@pytest.mark.parametrize("seed", [0, 1])
+def test_coco_ssd_mobilenet_matches_litert_on_every_tensor(tmp_path, seed):
+    result = check_model(COCO_SSD, tmp_path, seed=seed)
+    assert result, format_table(result, only_failures=True)
