@@ -190,3 +190,35 @@ COCO_SSD = Path(__file__).resolve().parents[2].parent / "shared" / "models" / "r
 def test_coco_ssd_mobilenet_matches_litert_on_every_tensor(tmp_path, seed):
     result = check_model(COCO_SSD, tmp_path, seed=seed)
     assert result, format_table(result, only_failures=True)
+
+
+@pytest.mark.parametrize("regular", [False, True], ids=["fast", "regular"])
+def test_scores_equal_to_the_threshold_and_zero_area_boxes(tmp_path, regular):
+    """Scores exactly at nms_score_threshold are kept (LiteRT's >=); boxes of zero
+    area (anchors of zero height or width) overlap nothing (IoU 0), so identical
+    degenerate boxes are all kept."""
+    options = {**OPTIONS, "nms_score_threshold": 0.6, "use_regular_nms": regular, "max_detections": 12}
+    n_boxes = 40
+    b = OpModelBuilder()
+    boxes = b.input("boxes", "float32", [1, n_boxes, 4])
+    scores = b.input("scores", "float32", [1, n_boxes, options["num_classes"] + 1])
+    a = anchors(n_boxes)
+    a[::3, 2] = 0.0  # zero height
+    a[1::3, 3] = 0.0  # zero width
+    a[::3, :2] = 0.5  # the same center: identical degenerate boxes
+    anchor = b.constant("anchors", a)
+    n = options["max_detections"] * options["max_classes_per_detection"]
+    outs = [b.output("detection_boxes", "float32", [1, n, 4]), b.output("detection_classes", "float32", [1, n]),
+            b.output("detection_scores", "float32", [1, n]), b.output("num_detections", "float32", [1])]
+    b.op("TFLite_Detection_PostProcess", [boxes, scores, anchor], outs, custom_options=flexbuffers.Dumps(options))
+    path = b.save(tmp_path / "detect.tflite")
+    for seed in range(3):
+        value = inputs("float32", n_boxes, options["num_classes"] + 1, 4, ties=True)
+        value["boxes"][0, ::3] = 0.0
+        value["scores"] = np.minimum(value["scores"], np.float32(0.6))  # the best score of most boxes is the threshold
+        args: list[str] = []
+        for name, v in value.items():
+            np.save(tmp_path / f"{name}-{seed}.npy", v)
+            args += ["--input", f"{name}={tmp_path / f'{name}-{seed}.npy'}"]
+        result = check_model(path, tmp_path, seed=seed, extra_args=tuple(args))
+        assert result, format_table(result, only_failures=True)
