@@ -222,3 +222,27 @@ def test_scores_equal_to_the_threshold_and_zero_area_boxes(tmp_path, regular):
             args += ["--input", f"{name}={tmp_path / f'{name}-{seed}.npy'}"]
         result = check_model(path, tmp_path, seed=seed, extra_args=tuple(args))
         assert result, format_table(result, only_failures=True)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "uint8"])
+def test_regular_nms_slots_past_max_detections_are_zero(tmp_path, dtype):
+    """Regular NMS writes max_detections slots; with max_classes_per_detection > 1
+    the outputs have more, which LiteRT leaves unwritten (arena garbage, measured)
+    and tfldbg sets to 0. The written slots and the count match LiteRT."""
+    from tfldbg.dump import load_dump
+
+    options = {**OPTIONS, "use_regular_nms": True, "max_classes_per_detection": 3}
+    path = model(dtype, 50, options).save(tmp_path / "detect.tflite")
+    args: list[str] = []
+    for name, value in inputs(dtype, 50, options["num_classes"] + 1, 4, True).items():
+        np.save(tmp_path / f"{name}.npy", value)
+        args += ["--input", f"{name}={tmp_path / f'{name}.npy'}"]
+    check_model(path, tmp_path, seed=0, extra_args=tuple(args))  # writes both dumps
+    ours, theirs = load_dump(tmp_path / "tfldbg-0"), load_dump(tmp_path / "litert-0")
+    (b1, c1, s1, n1), (b2, c2, s2, n2) = ([o.value for o in d.steps[0].outputs] for d in (ours, theirs))
+    m = options["max_detections"]
+    assert n1[0] == n2[0]
+    np.testing.assert_array_equal(b1[0, :m], b2[0, :m])
+    np.testing.assert_array_equal(c1[0, :m], c2[0, :m])
+    np.testing.assert_array_equal(s1[0, :m], s2[0, :m])
+    assert not b1[0, m:].any() and not c1[0, m:].any() and not s1[0, m:].any()
