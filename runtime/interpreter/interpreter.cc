@@ -8,6 +8,7 @@
 
 #include "interpreter/float_shadow.h"
 #include "kernels/registry.h"
+#include "model/sparsity.h"
 
 namespace tfldbg {
 namespace {
@@ -239,9 +240,21 @@ Status Interpreter::BuildTensors() {
     if (!data.empty()) {
       tensor.kind = TensorKind::kConstant;
       if (src.sparsity() != nullptr) {
-        return Unsupported(model_.DescribeTensor(sg, t) + ": sparse constant tensors are not supported yet");
-      }
-      if (reinterpret_cast<uintptr_t>(data.data) % 16 != 0) {
+        // Decoded once, here: kernels see the dense tensor; `sparse_levels`
+        // remembers the layout for the checks that depend on it.
+        if (tensor.type == DataType::kString || DataTypeBits(tensor.type) % 8 != 0) {
+          return Unsupported(model_.DescribeTensor(sg, t) + ": sparse constants of type " + DataTypeName(tensor.type) +
+                             " are not supported");
+        }
+        TFLDBG_ASSIGN_OR_RETURN(SparseConstant dense,
+                                DensifyConstant(*src.sparsity(), tensor.shape, static_cast<size_t>(DataTypeBits(tensor.type) / 8),
+                                                data, model_.DescribeTensor(sg, t)));
+        owned_constants_.emplace_back(new uint8_t[std::max<size_t>(dense.bytes.size(), 1)]);
+        std::memcpy(owned_constants_.back().get(), dense.bytes.data(), dense.bytes.size());
+        tensor.bytes = owned_constants_.back().get();
+        tensor.byte_size = dense.bytes.size();
+        tensor.sparse_levels = std::move(dense.levels);
+      } else if (reinterpret_cast<uintptr_t>(data.data) % 16 != 0) {
         // Buffers stored after the flatbuffer need not be aligned; kernels read typed values.
         owned_constants_.emplace_back(new uint8_t[data.size]);
         std::memcpy(owned_constants_.back().get(), data.data, data.size);
@@ -249,7 +262,7 @@ Status Interpreter::BuildTensors() {
       } else {
         tensor.bytes = const_cast<uint8_t*>(data.data);
       }
-      tensor.byte_size = data.size;
+      if (tensor.sparse_levels.empty()) tensor.byte_size = data.size;
       if (shadowed) {
         const size_t n = static_cast<size_t>(tensor.element_count());
         std::unique_ptr<uint8_t[]> floats(new uint8_t[std::max<size_t>(n, 1) * sizeof(float)]);
@@ -300,6 +313,19 @@ Status Interpreter::PrepareNodes() {
     ctx.stored_shapes_stale = !options_.input_shapes.empty();
     for (int index : ToIndices(op.inputs())) ctx.inputs.push_back(index < 0 ? nullptr : &tensors_[static_cast<size_t>(index)]);
     for (int index : ToIndices(op.outputs())) ctx.outputs.push_back(index < 0 ? nullptr : &tensors_[static_cast<size_t>(index)]);
+
+    // LiteRT's other kernels would read a sparse constant's packed values as if dense.
+    for (size_t slot = 0; slot < ctx.inputs.size(); ++slot) {
+      const Tensor* in = ctx.inputs[slot];
+      if (in == nullptr || in->sparse_levels.empty()) continue;
+      const int32_t builtin = model_.IsCustom(op.opcode_index()) ? -1 : model_.BuiltinCode(op.opcode_index());
+      const bool reads_sparse = (builtin == static_cast<int32_t>(tflite::BuiltinOperator::DENSIFY) && slot == 0) ||
+                                (builtin == static_cast<int32_t>(tflite::BuiltinOperator::FULLY_CONNECTED) && slot == 1);
+      if (!reads_sparse) {
+        return Unsupported(ctx.Describe() + ": input " + std::to_string(slot) + " '" + in->name +
+                           "' is a sparse constant; LiteRT reads those only through DENSIFY and FULLY_CONNECTED weights");
+      }
+    }
 
     const bool custom = model_.IsCustom(op.opcode_index());
     KernelFactory make = custom ? FindCustomKernel(ctx.op_name) : FindBuiltinKernel(model_.BuiltinCode(op.opcode_index()));

@@ -14,6 +14,7 @@
 
 #include "core/dtype.h"
 #include "model/model_view.h"
+#include "model/sparsity.h"
 
 namespace tfldbg {
 
@@ -36,6 +37,10 @@ struct Tensor {
   // dynamic_storage each time its producer runs.
   bool dynamic = false;
   std::vector<uint8_t> dynamic_storage;
+
+  // A constant the model stores sparse: its levels in traversal order (empty
+  // when dense). `bytes` holds the decoded dense tensor either way.
+  std::vector<SparseLevel> sparse_levels;
 
   bool is_constant() const { return kind == TensorKind::kConstant; }
   int rank() const { return static_cast<int>(shape.size()); }

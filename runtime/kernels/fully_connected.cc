@@ -37,6 +37,7 @@ class FullyConnectedKernel : public Kernel {
       keep_num_dims = options->keep_num_dims();
     }
     TFLDBG_ASSIGN_OR_RETURN(activation_, FusedActivation(node, activation_code));
+    if (!weights.sparse_levels.empty()) TFLDBG_RETURN_IF_ERROR(CheckSparseWeights(node, input, weights));
 
     shape_.units = weights.dim(0);
     shape_.depth = weights.dim(1);
@@ -139,6 +140,30 @@ class FullyConnectedKernel : public Kernel {
   }
 
  private:
+  // Sparse weights arrive decoded (interpreter), so the dense kernels compute
+  // them; what is checked is that LiteRT has a kernel for the combination.
+  // Float: its reference kernel densifies any layout. int8: only 1x16 blocks
+  // over a dense-then-CSR walk of symmetric weights (FullyConnectedSparseWeight1x16).
+  static Status CheckSparseWeights(const NodeContext& node, const Tensor& input, const Tensor& weights) {
+    if (input.type == DataType::kFloat32 && weights.type == DataType::kFloat32) return Status::Ok();
+    if (input.type == DataType::kInt8 && weights.type == DataType::kInt8) {
+      const auto& l = weights.sparse_levels;
+      const bool one_by_sixteen = l.size() == 3 && !l[0].compressed && l[0].dimension == 0 && l[1].compressed &&
+                                  l[1].dimension == 1 && !l[2].compressed && l[2].in_block && l[2].dimension == 1 &&
+                                  l[2].size == 16;
+      if (!one_by_sixteen) {
+        return node.UnsupportedError("sparse int8 weights must be in 1x16 blocks (rows dense, block columns CSR), "
+                                     "the one int8 layout LiteRT's kernel reads");
+      }
+      for (int64_t zp : weights.quant.zero_point) {
+        if (zp != 0) return node.UnsupportedError("sparse int8 weights must have zero point 0 (LiteRT's sparse kernel is symmetric only)");
+      }
+      return Status::Ok();
+    }
+    return node.UnsupportedError("sparse " + std::string(DataTypeName(weights.type)) + " weights with " +
+                                 DataTypeName(input.type) + " input: LiteRT has no sparse kernel for that");
+  }
+
   Status PrepareHybrid(const NodeContext& node, const Tensor& weights, const tflite::FullyConnectedOptions* options) {
     if (options != nullptr && options->asymmetric_quantize_inputs()) {
       return node.UnsupportedError("hybrid with asymmetric_quantize_inputs is not supported yet");

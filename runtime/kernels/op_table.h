@@ -75,6 +75,7 @@
   X(L2_NORMALIZATION, L2Normalization)                 \
   /* kernels/tensor_ops.cc */                          \
   X(CAST, Cast)                                        \
+  X(DENSIFY, Densify)                                  \
   X(GATHER, Gather)                                    \
   X(PACK, Pack)                                        \
   X(SHAPE, Shape)                                      \

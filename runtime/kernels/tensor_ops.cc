@@ -1,5 +1,5 @@
 // Operators that move or convert elements without arithmetic on their values:
-// SHAPE, CAST, GATHER, PACK, UNPACK, TILE, SLICE, SPLIT, SPLIT_V. Any element type of a whole number
+// SHAPE, CAST, DENSIFY, GATHER, PACK, UNPACK, TILE, SLICE, SPLIT, SPLIT_V. Any element type of a whole number
 // of bytes; quantization parameters pass through (LiteRT copies the integers).
 #include <algorithm>
 #include <cmath>
@@ -70,6 +70,33 @@ class ShapeKernel : public Kernel {
         output.data<int32_t>()[i] = input.dim(i);
       }
     }
+    return Status::Ok();
+  }
+};
+
+// --- DENSIFY ---------------------------------------------------------------------------------
+
+// The interpreter decodes every sparse constant when it loads the model
+// (model/sparsity.h), so DENSIFY's input already holds the dense values: the
+// kernel checks what LiteRT's checks and copies.
+class DensifyKernel : public Kernel {
+ public:
+  Status Prepare(NodeContext& node) override {
+    TFLDBG_RETURN_IF_ERROR(CheckInputCount(node, 1, 1));
+    TFLDBG_RETURN_IF_ERROR(CheckOutputCount(node, 1));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, 0, "input"));
+    const Tensor& input = *node.input(0);
+    Tensor& output = *node.output(0);
+    if (!input.is_constant() || input.sparse_levels.empty()) {
+      return node.InvalidModelError("input '" + input.name + "' must be a sparse constant");
+    }
+    TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32, DataType::kFloat16, DataType::kInt8}));
+    TFLDBG_RETURN_IF_ERROR(CheckSameType(node, input, "input", output, "output"));
+    return SetOutputShape(node, output, input.shape);
+  }
+  Status Eval(NodeContext& node) override {
+    const Tensor& input = *node.input(0);
+    CopyBytes(node.output(0)->bytes, input.bytes, input.byte_size);
     return Status::Ok();
   }
 };
@@ -564,6 +591,7 @@ class SplitKernel : public Kernel {
 std::unique_ptr<Kernel> CreateSliceKernel() { return std::make_unique<SliceKernel>(); }
 std::unique_ptr<Kernel> CreateSplitKernel() { return std::make_unique<SplitKernel>(false); }
 std::unique_ptr<Kernel> CreateSplitVKernel() { return std::make_unique<SplitKernel>(true); }
+std::unique_ptr<Kernel> CreateDensifyKernel() { return std::make_unique<DensifyKernel>(); }
 std::unique_ptr<Kernel> CreateShapeKernel() { return std::make_unique<ShapeKernel>(); }
 std::unique_ptr<Kernel> CreateCastKernel() { return std::make_unique<CastKernel>(); }
 std::unique_ptr<Kernel> CreateGatherKernel() { return std::make_unique<GatherKernel>(); }
