@@ -78,6 +78,97 @@ class _Tensor:
     zero_point: list[int] | None = None
     quantized_dimension: int = 0
     is_variable: bool = False
+    sparsity: dict | None = None
+
+
+def sparsify(dense: np.ndarray, traversal_order=None, formats=None, block_map=(), block_size=(),
+             index_type: str = "int32"):
+    """Encodes a dense array in TFLite's sparse format (the writer side of DENSIFY).
+
+    traversal_order: the order the levels are walked, a permutation of the n dimensions
+    followed by one of the block dimensions n..n+k-1 (default: 0..n+k-1); formats: "DENSE"
+    or "SPARSE_CSR" per level (default: first dense, the rest CSR); block_map/block_size:
+    the dimensions cut into blocks and the block sizes. A CSR level keeps only the
+    indices whose sub-block holds a nonzero. Returns (values, sparsity dict for the builder).
+    """
+    n, k = dense.ndim, len(block_map)
+    order = list(range(n + k)) if traversal_order is None else [int(t) for t in traversal_order]
+    formats = (["DENSE"] + ["SPARSE_CSR"] * (n + k - 1)) if formats is None else list(formats)
+    # Expanded tensor: every blocked dimension d of size s becomes (s / b) x b, the
+    # block part moved to the end in block_map order.
+    split_shape, block_axes, outer_axes = [], {}, []
+    for d in range(n):
+        if d in block_map:
+            b = block_size[list(block_map).index(d)]
+            split_shape += [dense.shape[d] // b, b]
+            block_axes[d] = len(split_shape) - 1
+            outer_axes.append(len(split_shape) - 2)
+        else:
+            split_shape.append(dense.shape[d])
+            outer_axes.append(len(split_shape) - 1)
+    expanded = dense.reshape(split_shape).transpose(outer_axes + [block_axes[d] for d in block_map])
+    walked = expanded.transpose(order)
+    positions = [()]
+    metadata = []
+    for level, fmt in enumerate(formats):
+        size = walked.shape[level]
+        if fmt == "DENSE":
+            positions = [p + (i,) for p in positions for i in range(size)]
+            metadata.append({"format": "DENSE", "dense_size": size})
+            continue
+        segments, indices, kept = [0], [], []
+        for p in positions:
+            for i in range(size):
+                if np.any(walked[p + (i,)] != 0):
+                    indices.append(i)
+                    kept.append(p + (i,))
+            segments.append(len(indices))
+        positions = kept
+        metadata.append({"format": "SPARSE_CSR", "segments": segments, "indices": indices, "index_type": index_type})
+    values = np.array([walked[p] for p in positions], dtype=dense.dtype)
+    return values, {"traversal_order": order, "block_map": list(block_map), "dim_metadata": metadata}
+
+
+def _build_sparsity(b, sparsity: dict, int_vector, offset_vector):
+    """Serialises a sparsity dict (as `sparsify` returns, or hand-made) into SparsityParameters."""
+    vector_kinds = {"int32": ("Int32Vector", "PrependInt32", 1), "uint16": ("Uint16Vector", "PrependUint16", 2),
+                    "uint8": ("Uint8Vector", "PrependUint8", 3)}
+
+    def index_vector(values, index_type):
+        table, prepend, union_type = vector_kinds[index_type]
+        vec = int_vector(_fn(table, "StartValuesVector"), [int(v) for v in values], prepend)
+        _fn(table, "Start")(b)
+        _fn(table, "AddValues")(b, vec)
+        return union_type, _fn(table, "End")(b)
+
+    dims = []
+    for m in sparsity["dim_metadata"]:
+        segments = indices = None
+        if "segments" in m:
+            segments = index_vector(m["segments"], m.get("index_type", "int32"))
+        if "indices" in m:
+            indices = index_vector(m["indices"], m.get("index_type", "int32"))
+        _fn("DimensionMetadata", "Start")(b)
+        _fn("DimensionMetadata", "AddFormat")(b, 1 if m["format"] == "SPARSE_CSR" else 0)
+        _fn("DimensionMetadata", "AddDenseSize")(b, int(m.get("dense_size", 0)))
+        if segments is not None:
+            _fn("DimensionMetadata", "AddArraySegmentsType")(b, segments[0])
+            _fn("DimensionMetadata", "AddArraySegments")(b, segments[1])
+        if indices is not None:
+            _fn("DimensionMetadata", "AddArrayIndicesType")(b, indices[0])
+            _fn("DimensionMetadata", "AddArrayIndices")(b, indices[1])
+        dims.append(_fn("DimensionMetadata", "End")(b))
+    order = int_vector(_fn("SparsityParameters", "StartTraversalOrderVector"), sparsity["traversal_order"])
+    block_map = None
+    if sparsity.get("block_map"):
+        block_map = int_vector(_fn("SparsityParameters", "StartBlockMapVector"), sparsity["block_map"])
+    dim_vec = offset_vector(_fn("SparsityParameters", "StartDimMetadataVector"), dims)
+    _fn("SparsityParameters", "Start")(b)
+    _fn("SparsityParameters", "AddTraversalOrder")(b, order)
+    if block_map is not None:
+        _fn("SparsityParameters", "AddBlockMap")(b, block_map)
+    _fn("SparsityParameters", "AddDimMetadata")(b, dim_vec)
+    return _fn("SparsityParameters", "End")(b)
 
 
 @dataclass
@@ -124,6 +215,16 @@ class OpModelBuilder:
             t.buffer = len(self.buffers) - 1
         self.tensors.append(t)
         return t.index
+
+    def sparse_constant(self, name, dense: np.ndarray, traversal_order=None, formats=None, block_map=(),
+                        block_size=(), index_type: str = "int32", **quant) -> int:
+        """A constant stored in TFLite's sparse format: only the values `sparsify` keeps
+        are in the buffer, the tensor's `sparsity` says where they go."""
+        dense = np.asarray(dense)
+        values, sparsity = sparsify(dense, traversal_order, formats, block_map, block_size, index_type)
+        i = self.tensor(name, dense.dtype.name, list(dense.shape), data=values, **quant)
+        self.tensors[i].sparsity = sparsity
+        return i
 
     def input(self, name, dtype, shape, **quant) -> int:
         i = self.tensor(name, dtype, shape, **quant)
@@ -230,6 +331,7 @@ class OpModelBuilder:
                 _fn("QuantizationParameters", "AddZeroPoint")(b, zp)
                 _fn("QuantizationParameters", "AddQuantizedDimension")(b, t.quantized_dimension)
                 quant = _fn("QuantizationParameters", "End")(b)
+            sparsity = None if t.sparsity is None else _build_sparsity(b, t.sparsity, int_vector, offset_vector)
             _fn("Tensor", "Start")(b)
             _fn("Tensor", "AddShape")(b, shape)
             _fn("Tensor", "AddType")(b, getattr(tensor_type, _NUMPY_TO_TFLITE[t.dtype]))
@@ -239,6 +341,8 @@ class OpModelBuilder:
                 _fn("Tensor", "AddQuantization")(b, quant)
             if t.is_variable:
                 _fn("Tensor", "AddIsVariable")(b, True)
+            if sparsity is not None:
+                _fn("Tensor", "AddSparsity")(b, sparsity)
             tensor_offsets.append(_fn("Tensor", "End")(b))
 
         op_offsets = []

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from tfldbg.dump import FORMAT, VERSION, load_dump
+from tfldbg.sparse import densify, sparse_tensors
 
 _DTYPE_NAMES = {np.dtype(t).name: np.dtype(t).name for t in (np.float32, np.float16, np.int8, np.uint8, np.int16,
                                                              np.int32, np.int64, np.bool_, np.float64, np.uint16,
@@ -102,6 +103,12 @@ def write_reference(model: str | Path, out: str | Path, assignments: list[str] =
                     before[t] = np.array(interp.get_tensor(t), copy=True)
                 except ValueError:
                     pass
+    # A sparse constant reads back as its stored values: recorded dense, as the kernels see it.
+    sparse = sparse_tensors(model)
+    if sparse:
+        shapes_of = {int(d["index"]): d["shape"] for d in interp.get_tensor_details()}
+        for t in set(sparse) & set(before):
+            before[t] = densify(before[t], shapes_of[t], sparse[t])
     interp.invoke()
 
     staging = out.parent / f".{out.name}.reference-partial-{os.getpid()}"
@@ -132,7 +139,8 @@ def write_reference(model: str | Path, out: str | Path, assignments: list[str] =
                 files[index] = store(index, value, 0)
         return files[index]
 
-    last_reader = {t: i for i, op in enumerate(ops) for t in (int(t) for t in op["inputs"]) if t in before}
+    last_reader = {t: i for i, op in enumerate(ops) for t in (int(t) for t in op["inputs"])
+                   if t in before and t not in sparse}  # sparse tensors are constants: never updated
     updates: dict[int, list[dict]] = {}
     for t, i in sorted(last_reader.items()):
         after = interp.get_tensor(t)

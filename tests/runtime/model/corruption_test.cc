@@ -119,5 +119,9 @@ std::vector<std::string> ControlFlowModels() {
 }
 INSTANTIATE_TEST_SUITE_P(ControlFlowModels, CorruptionTest, ::testing::ValuesIn(ControlFlowModels()), TestName);
 
+// Sparse constants in every layout tfldbg decodes (tests/data/make_sparse_layouts.py).
+INSTANTIATE_TEST_SUITE_P(SparseModels, CorruptionTest,
+                         ::testing::Values(std::string(TFLDBG_SOURCE_DIR) + "/tests/data/sparse_layouts.tflite"), TestName);
+
 }  // namespace
 }  // namespace tfldbg
