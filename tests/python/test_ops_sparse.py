@@ -167,13 +167,16 @@ def test_fully_connected_float_sparse_weights(tmp_path, layout):
     check(b, tmp_path)
 
 
+@pytest.mark.parametrize("per_channel", [False, True], ids=["per-tensor", "per-channel"])
 @pytest.mark.parametrize("batches", [1, 3])
-def test_fully_connected_int8_sparse_1x16(tmp_path, batches):
+def test_fully_connected_int8_sparse_1x16(tmp_path, batches, per_channel):
     dense = sparse_array([8, 64], "int8", density=0.4, block=[1, 16])
+    scales = list(rng.uniform(0.005, 0.04, 8)) if per_channel else [0.02]
     b = OpModelBuilder()
     w = b.sparse_constant("weights", dense, block_map=[1], block_size=[16], formats=["DENSE", "SPARSE_CSR", "DENSE"],
-                          scale=0.02, zero_point=0)
-    bias = b.constant("bias", rng.integers(-2000, 2000, 8).astype(np.int32), scale=0.02 * 0.05, zero_point=0)
+                          scale=scales, zero_point=[0] * len(scales))
+    bias = b.constant("bias", rng.integers(-2000, 2000, 8).astype(np.int32), scale=[s * 0.05 for s in scales],
+                      zero_point=[0] * len(scales))
     x = b.input("x", "int8", [batches, 64], scale=0.05, zero_point=4)
     y = b.output("y", "int8", [batches, 8], scale=0.3, zero_point=-7)
     b.op("FULLY_CONNECTED", [x, w, bias], [y])
@@ -188,6 +191,23 @@ def test_fully_connected_int8_sparse_needs_1x16_blocks(tmp_path):
     b.op("FULLY_CONNECTED", [x, w], [y])
     message = refusal(b, tmp_path)
     assert "operator 0 (FULLY_CONNECTED)" in message and "1x16 blocks" in message, message
+
+
+def test_fully_connected_sparse_weights_without_a_litert_kernel_are_refused(tmp_path):
+    # Asymmetric int8 weights, and uint8: LiteRT has no sparse kernel for either.
+    b = OpModelBuilder()
+    w = b.sparse_constant("weights", sparse_array([8, 64], "int8", block=[1, 16]), block_map=[1], block_size=[16],
+                          formats=["DENSE", "SPARSE_CSR", "DENSE"], scale=0.02, zero_point=3)
+    x = b.input("x", "int8", [1, 64], scale=0.05, zero_point=4)
+    y = b.output("y", "int8", [1, 8], scale=0.3, zero_point=-7)
+    b.op("FULLY_CONNECTED", [x, w], [y])
+    assert "zero point 0" in refusal(b, tmp_path)
+    b = OpModelBuilder()
+    w = b.sparse_constant("weights", sparse_array([8, 64], "uint8"), scale=0.02, zero_point=128)
+    x = b.input("x", "uint8", [1, 64], scale=0.05, zero_point=4)
+    y = b.output("y", "uint8", [1, 8], scale=0.3, zero_point=7)
+    b.op("FULLY_CONNECTED", [x, w], [y])
+    assert "sparse uint8 weights with uint8 input: LiteRT has no sparse kernel" in refusal(b, tmp_path)
 
 
 def test_sparse_constant_read_by_another_op_is_refused(tmp_path):
