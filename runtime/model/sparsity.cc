@@ -156,10 +156,13 @@ Result<SparseConstant> DensifyConstant(const tflite::SparsityParameters& sparsit
         return InvalidModel(level + ": dense_size is " + std::to_string(m->dense_size()) + ", expected " +
                             std::to_string(level_size[l]));
       }
-      count *= level_size[l];
       // Below the last CSR level every position holds a value; above it, the
-      // next CSR level's array_segments must have an entry per position.
-      if ((l > last_compressed && count > stored) || count > (int64_t{1} << 40)) {
+      // next CSR level's array_segments must have an entry per position (and
+      // a flatbuffer holds fewer than 2^31 of them).
+      constexpr int64_t kMaxPositions = int64_t{1} << 40;
+      const bool too_many = level_size[l] != 0 && count > kMaxPositions / level_size[l];
+      if (!too_many) count *= level_size[l];
+      if (too_many || (l > last_compressed && count > stored)) {
         return InvalidModel(level + ": the walk reaches more positions than the " + std::to_string(stored) +
                             " values the buffer holds");
       }
