@@ -2,14 +2,14 @@
 
 #include <iostream>
 
+#include "core/text.h"
+
 namespace tfldbg::cli {
 
 int ReportError(const Status& status) {
-  std::string message = status.message();
-  for (char& c : message) {
-    if (c == '\n' || c == '\r') c = ' ';  // one error, one line
-  }
-  std::cerr << "tfldbg: error: " << message << "\n";
+  // One error, one line: names from a model or file may hold newlines or
+  // terminal escape sequences.
+  std::cerr << "tfldbg: error: " << PrintableText(status.message()) << "\n";
   return kExitFailure;
 }
 

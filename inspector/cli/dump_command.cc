@@ -255,7 +255,7 @@ CommandRunner AddDumpCommand(CLI::App& root) {
               "(right after) as .npy files, with manifest.json (docs/dump-format.md)");
   app->add_option("MODEL", args->model, "The .tflite file")->required();
   app->add_option("--out,-o", args->out, "Dump directory to create (written beside it, renamed when complete)")->required();
-  app->add_flag("--force", args->force, "Replace an existing dump directory");
+  app->add_flag("--force", args->force, "Replace an existing tfldbg dump (or empty directory); nothing else is ever replaced");
   AddInputOptions(*app, args->inputs);
   AddRunOptions(*app, args->interpreter);
   app->add_option("--nodes", args->nodes, "A:B - only operators A..B of the subgraph that runs (inclusive)");

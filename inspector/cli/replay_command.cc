@@ -140,6 +140,12 @@ int RunReplay(const ReplayArgs& args) {
   auto dir = DumpDirectory::Begin(args.out, args.force);
   if (!dir.ok()) return ReportError(dir.status());
   Status s = Replay(args, dir.value());
+  // The directory says what it is, so --force may replace it later (and only it).
+  if (s.ok()) {
+    s = WriteJsonFile(dir->staging() + "/manifest.json",
+                      {{"format", kReplayFormat}, {"version", kDumpFormatVersion}, {"complete", true},
+                       {"parts", {"quant", "local", "accumulated"}}});
+  }
   if (s.ok()) s = dir->Commit();
   if (!s.ok()) {
     std::error_code ec;
@@ -161,7 +167,7 @@ CommandRunner AddReplayCommand(CLI::App& root) {
       "grows). Weights are dequantized; QUANTIZE and DEQUANTIZE become copies");
   app->add_option("MODEL", args->model, "The .tflite file")->required();
   app->add_option("--out,-o", args->out, "Directory to create (written beside it, renamed when complete)")->required();
-  app->add_flag("--force", args->force, "Replace an existing directory");
+  app->add_flag("--force", args->force, "Replace an existing replay directory (or empty directory); nothing else is ever replaced");
   AddInputOptions(*app, args->inputs);
   AddRunOptions(*app, args->interpreter);
   app->add_option("--weights-from", args->weights_from,

@@ -5,9 +5,11 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
+#include "io/json_file.h"
 #include "io/npy.h"
 
 namespace tfldbg {
@@ -98,15 +100,71 @@ Status WriteJsonFile(const std::string& path, const nlohmann::json& json) {
   return Status::Ok();
 }
 
+namespace {
+
+// The target as an absolute, normal path without a trailing separator.
+fs::path NormalTarget(const std::string& target) {
+  std::error_code ec;
+  fs::path t = fs::absolute(fs::path(target), ec).lexically_normal();
+  if (!t.has_filename() && t.has_relative_path()) t = t.parent_path();  // "/a/b/" -> "/a/b"
+  return t;
+}
+
+bool IsSameOrAncestor(const fs::path& ancestor, const fs::path& path) {
+  auto a = ancestor.begin();
+  auto p = path.begin();
+  for (; a != ancestor.end(); ++a, ++p) {
+    if (p == path.end() || *a != *p) return false;
+  }
+  return true;
+}
+
+// Why an existing directory must not be replaced by --force, or "" when it
+// may: only an empty directory or one that tfldbg wrote (its manifest.json
+// says format tfldbg-dump or tfldbg-replay) is ever deleted.
+std::string WhyNotReplaceable(const fs::path& target) {
+  std::error_code ec;
+  const fs::file_status link = fs::symlink_status(target, ec);
+  if (fs::is_symlink(link)) return "is a symbolic link";
+  if (!fs::is_directory(link)) return "is not a directory";
+  const fs::path canonical = fs::weakly_canonical(target, ec);
+  if (ec || !canonical.has_relative_path()) return "is the root directory";
+  const fs::path cwd = fs::weakly_canonical(fs::current_path(ec), ec);
+  if (!ec && IsSameOrAncestor(canonical, cwd)) return "is the working directory or one of its parents";
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+    if (fs::weakly_canonical(fs::path(home), ec) == canonical) return "is the home directory";
+  }
+  if (fs::is_empty(target, ec) && !ec) return "";
+  const fs::path manifest = target / "manifest.json";
+  auto json = ReadJsonFile(manifest.string());
+  if (!json.ok()) return "holds no tfldbg manifest.json, so it is not a tfldbg dump";
+  const nlohmann::json& m = json.value();
+  const auto format = m.is_object() && m.contains("format") && m["format"].is_string() ? m["format"].get<std::string>() : "";
+  if (format != kDumpFormat && format != kReplayFormat) {
+    return "has a manifest.json whose format is not \"" + std::string(kDumpFormat) + "\", so it is not a tfldbg dump";
+  }
+  return "";
+}
+
+}  // namespace
+
+Status CheckReplaceable(const std::string& target) {
+  const fs::path t = NormalTarget(target);
+  const std::string why = WhyNotReplaceable(t);
+  if (why.empty()) return Status::Ok();
+  return InvalidArgument(target + ": " + why + "; --force replaces only an empty directory or a tfldbg dump");
+}
+
 Result<DumpDirectory> DumpDirectory::Begin(const std::string& target, bool force) {
   std::error_code ec;
-  fs::path t = fs::path(target);
-  while (!t.empty() && t.filename().empty()) t = t.parent_path();  // "out/" -> "out"
-  if (t.empty()) return InvalidArgument("the output directory name is empty");
-  if (fs::exists(t, ec) && !force) {
-    return InvalidArgument(t.string() + ": already exists; pass --force to replace it");
+  if (target.empty()) return InvalidArgument("the output directory name is empty");
+  const fs::path t = NormalTarget(target);
+  if (!t.has_relative_path()) return InvalidArgument(target + ": is the root directory; name a new directory for the dump");
+  if (fs::exists(fs::symlink_status(t, ec))) {
+    if (!force) return InvalidArgument(target + ": already exists; pass --force to replace it (a tfldbg dump only)");
+    TFLDBG_RETURN_IF_ERROR(CheckReplaceable(target));
   }
-  const fs::path parent = t.has_parent_path() ? t.parent_path() : fs::path(".");
+  const fs::path parent = t.parent_path();
   if (!fs::is_directory(parent, ec)) return IoError(parent.string() + ": no such directory for the dump");
   DumpDirectory dir;
   dir.target_ = t.string();
@@ -132,13 +190,29 @@ Status DumpDirectory::Finish(nlohmann::json manifest) {
 
 Status DumpDirectory::Commit() {
   std::error_code ec;
-  if (fs::exists(target_, ec)) {
-    if (!force_) return InvalidArgument(target_ + ": appeared while dumping; not replaced (use --force)");
-    fs::remove_all(target_, ec);
-    if (ec) return IoError(target_ + ": cannot remove the old dump: " + ec.message());
+  if (!fs::exists(fs::symlink_status(target_, ec))) {
+    fs::rename(staging_, target_, ec);
+    if (ec) return IoError(target_ + ": cannot move the finished dump into place: " + ec.message());
+    return Status::Ok();
   }
-  fs::rename(staging_, target_, ec);
-  if (ec) return IoError(target_ + ": cannot move the finished dump into place: " + ec.message());
+  if (!force_) return InvalidArgument(target_ + ": appeared while dumping; not replaced (use --force)");
+  // Checked again: the directory may have changed since Begin. Then swap: the
+  // old dump moves aside, the new one into place, and only then is the old
+  // one deleted, so a failure at any point leaves one whole dump.
+  TFLDBG_RETURN_IF_ERROR(CheckReplaceable(target_));
+  const fs::path t(target_);
+  const fs::path old = t.parent_path() / ("." + t.filename().string() + ".tfldbg-old-" + std::to_string(::getpid()));
+  fs::remove_all(old, ec);
+  fs::rename(t, old, ec);
+  if (ec) return IoError(target_ + ": cannot move the old dump aside: " + ec.message());
+  fs::rename(staging_, t, ec);
+  if (ec) {
+    const std::string why = ec.message();
+    fs::rename(old, t, ec);
+    return IoError(target_ + ": cannot move the finished dump into place: " + why);
+  }
+  fs::remove_all(old, ec);
+  if (ec) return IoError(old.string() + ": the new dump is in place, but the old one could not be deleted: " + ec.message());
   return Status::Ok();
 }
 

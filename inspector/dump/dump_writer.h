@@ -23,6 +23,14 @@
 namespace tfldbg {
 
 inline constexpr int kDumpFormatVersion = 1;
+inline constexpr const char* kDumpFormat = "tfldbg-dump";
+// The top-level manifest of `tfldbg replay`'s directory of dumps.
+inline constexpr const char* kReplayFormat = "tfldbg-replay";
+
+// Ok when `target` (which exists) may be replaced by --force: an empty
+// directory, or a tfldbg dump or replay directory that is not the root, the
+// home directory, the working directory or one of its parents, nor a symlink.
+Status CheckReplaceable(const std::string& target);
 
 // Stores each value as DIR/tensors/s<subgraph>_t<tensor>_v<value>.npy.
 //
@@ -69,7 +77,8 @@ class NpyDirectorySink : public ValueSink {
 
 class DumpDirectory {
  public:
-  // Refuses an existing target unless `force`; creates the staging directory.
+  // Refuses an existing target unless `force`, and with `force` anything but a
+  // replaceable one (CheckReplaceable); creates the staging directory beside it.
   static Result<DumpDirectory> Begin(const std::string& target, bool force);
 
   const std::string& staging() const { return staging_; }
@@ -78,7 +87,8 @@ class DumpDirectory {
   // Writes the manifest (complete: false) into the staging directory; the
   // directory stays where it is, named so that nobody mistakes it for a dump.
   Status Abandon(nlohmann::json manifest);
-  // Writes the manifest with complete: true and renames staging -> target.
+  // Writes the manifest with complete: true and renames staging -> target; an
+  // old target is moved aside first and deleted only once the new one is in place.
   Status Finish(nlohmann::json manifest);
   // Renames staging -> target without a top-level manifest (a directory of
   // dumps, such as `tfldbg replay`'s, whose parts wrote their own).

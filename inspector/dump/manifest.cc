@@ -41,7 +41,7 @@ nlohmann::json BuildManifest(const Interpreter& interp, const std::vector<StepRe
                              const RunDescription& run, const std::map<std::string, std::vector<double>>& inlined) {
   const ModelView& view = interp.model();
   nlohmann::json m;
-  m["format"] = "tfldbg-dump";
+  m["format"] = kDumpFormat;
   m["version"] = kDumpFormatVersion;
   m["complete"] = false;
   m["model"] = {{"path", run.model_path}, {"sha256", run.model_sha256}};

@@ -1,40 +1,34 @@
 #include "model/mapped_file.h"
 
-#include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
+
+#include "core/file.h"
 
 namespace tfldbg {
 
 Result<std::shared_ptr<const ModelBytes>> ModelBytes::MapFile(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return IoError(path + ": cannot open: " + std::strerror(errno));
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    const int err = errno;
-    ::close(fd);
-    return IoError(path + ": cannot stat: " + std::strerror(err));
-  }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return IoError(path + ": not a regular file");
-  }
-  if (st.st_size == 0) {
-    ::close(fd);
+  TFLDBG_ASSIGN_OR_RETURN(RegularFile file, OpenRegularFile(path));
+  if (file.size == 0) {
+    file.Close();
     return InvalidModel(path + ": the file is empty");
   }
-  void* mapping = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+  if (file.size > static_cast<uint64_t>(SIZE_MAX / 2)) {
+    file.Close();
+    return InvalidModel(path + ": is " + FormatBytes(file.size) + ", too large to map");
+  }
+  const size_t size = static_cast<size_t>(file.size);
+  void* mapping = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, file.fd, 0);
   const int err = errno;
-  ::close(fd);
+  file.Close();
   if (mapping == MAP_FAILED) return IoError(path + ": cannot map: " + std::strerror(err));
   std::shared_ptr<ModelBytes> bytes(new ModelBytes());
   bytes->mapping_ = mapping;
   bytes->data_ = static_cast<const uint8_t*>(mapping);
-  bytes->size_ = static_cast<size_t>(st.st_size);
+  bytes->size_ = size;
   return std::shared_ptr<const ModelBytes>(std::move(bytes));
 }
 

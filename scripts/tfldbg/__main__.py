@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", "-o", required=True, help="dump directory to create")
     p.add_argument("--input", action="append", metavar="NAME=FILE.npy", help="value of one input (name or position)")
     p.add_argument("--like", metavar="DUMP", help="use the inputs recorded in this tfldbg dump")
-    p.add_argument("--force", action="store_true", help="replace an existing directory")
+    p.add_argument("--force", action="store_true", help="replace an existing tfldbg dump (or empty directory); nothing else")
     p.set_defaults(run=_reference)
 
     p = sub.add_parser("compare", help="compare two dumps tensor by tensor (exit 0 within tolerance, 1 otherwise)")

@@ -10,6 +10,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from typing import Any
 import numpy as np
 
 FORMAT = "tfldbg-dump"
+REPLAY_FORMAT = "tfldbg-replay"  # the top-level manifest of `tfldbg replay`'s directory of dumps
 VERSION = 1
 
 
@@ -158,3 +161,63 @@ def load_dump(path: str | Path, allow_incomplete: bool = False) -> Dump:
     if not manifest.get("complete") and not allow_incomplete:
         raise DumpError(f"{root}: the dump is incomplete (the run was interrupted or failed)")
     return Dump(root, manifest)
+
+
+def _why_not_replaceable(target: Path) -> str:
+    """Why `--force` must not delete this existing path, or "" when it may:
+    only an empty directory or one tfldbg wrote (manifest format tfldbg-dump or
+    tfldbg-replay), never the root, the home directory, the working directory
+    or one of its parents, nor a symbolic link."""
+    if target.is_symlink():
+        return "is a symbolic link"
+    if not target.is_dir():
+        return "is not a directory"
+    real = target.resolve()
+    if real == Path(real.anchor):
+        return "is the root directory"
+    cwd = Path.cwd().resolve()
+    if real == cwd or real in cwd.parents:
+        return "is the working directory or one of its parents"
+    home = os.environ.get("HOME")
+    if home and Path(home).resolve() == real:
+        return "is the home directory"
+    if not any(target.iterdir()):
+        return ""
+    manifest = target / "manifest.json"
+    try:
+        if not manifest.is_file() or manifest.stat().st_size > (512 << 20):
+            raise ValueError
+        fmt = json.loads(manifest.read_text()).get("format")
+    except (OSError, ValueError, AttributeError, RecursionError):
+        return "holds no tfldbg manifest.json, so it is not a tfldbg dump"
+    if fmt not in (FORMAT, REPLAY_FORMAT):
+        return f"has a manifest.json whose format is not {FORMAT!r}, so it is not a tfldbg dump"
+    return ""
+
+
+def check_replaceable(target: str | Path) -> None:
+    """Raises FileExistsError unless `--force` may replace the existing `target`."""
+    why = _why_not_replaceable(Path(target))
+    if why:
+        raise FileExistsError(f"{target}: {why}; --force replaces only an empty directory or a tfldbg dump")
+
+
+def commit_directory(staging: Path, target: Path, force: bool) -> None:
+    """Moves a finished staging directory to `target`. An existing target is
+    replaced only with `force` and when replaceable; it is moved aside first and
+    deleted once the new one is in place, so a failure leaves one whole dump."""
+    if not (target.exists() or target.is_symlink()):
+        staging.rename(target)
+        return
+    if not force:
+        raise FileExistsError(f"{target}: already exists; pass --force to replace it (a tfldbg dump only)")
+    check_replaceable(target)
+    old = target.parent / f".{target.name}.tfldbg-old-{os.getpid()}"
+    shutil.rmtree(old, ignore_errors=True)
+    target.rename(old)
+    try:
+        staging.rename(target)
+    except OSError:
+        old.rename(target)
+        raise
+    shutil.rmtree(old)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tfldbg.dump import FORMAT, VERSION, load_dump
+from tfldbg.dump import FORMAT, VERSION, check_replaceable, commit_directory, load_dump
 from tfldbg.sparse import densify, sparse_tensors
 
 _DTYPE_NAMES = {np.dtype(t).name: np.dtype(t).name for t in (np.float32, np.float16, np.int8, np.uint8, np.int16,
@@ -74,9 +74,11 @@ def write_reference(model: str | Path, out: str | Path, assignments: list[str] =
     """Runs LiteRT on the model and writes its dump to `out`; returns the path."""
     import ai_edge_litert
 
-    out = Path(out)
-    if out.exists() and not force:
-        raise FileExistsError(f"{out}: already exists; pass --force to replace it")
+    out = Path(os.path.normpath(os.path.abspath(out)))
+    if out.exists() or out.is_symlink():
+        if not force:
+            raise FileExistsError(f"{out}: already exists; pass --force to replace it (a tfldbg dump only)")
+        check_replaceable(out)
     interp = litert_interpreter(model)
     inputs = _resolve_inputs(interp, list(assignments), like)
     # Inputs of another shape than the model's: resized as tfldbg resizes them
@@ -186,7 +188,5 @@ def write_reference(model: str | Path, out: str | Path, assignments: list[str] =
         "steps": steps,
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
-    if out.exists():
-        shutil.rmtree(out)
-    staging.rename(out)
+    commit_directory(staging, out, force)
     return out

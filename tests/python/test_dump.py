@@ -61,7 +61,7 @@ def test_existing_directory_needs_force(reshape_model, tmp_path):
     out.mkdir()
     proc = run_tool("dump", str(reshape_model), "--out", str(out), check=False)
     assert proc.returncode == 1
-    assert proc.stderr.strip() == f"tfldbg: error: {out}: already exists; pass --force to replace it"
+    assert proc.stderr.strip() == f"tfldbg: error: {out}: already exists; pass --force to replace it (a tfldbg dump only)"
     run_tool("dump", str(reshape_model), "--out", str(out), "--force")
     assert load_dump(out).complete
 

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from tfldbg import load_dump
+from tfldbg.dump import DumpError
 from tfldbg.tool import find_binary
 
 REPO = Path(__file__).resolve().parents[2]
@@ -51,7 +52,11 @@ def test_three_dumps_with_the_same_steps_and_float_references(digits_replay):
         jsonschema.validate(manifest, SCHEMA)
         assert manifest["complete"] is True
         assert manifest["run"]["replay"] == {"quant": "quantized"}.get(part, part)
-    assert not (digits_replay / "manifest.json").exists()  # a directory of dumps, not a dump
+    # A directory of dumps, not a dump: its manifest says so (and lets --force recognise it).
+    top = json.loads((digits_replay / "manifest.json").read_text())
+    assert top == {"format": "tfldbg-replay", "version": 1, "complete": True, "parts": ["quant", "local", "accumulated"]}
+    with pytest.raises(DumpError):
+        load_dump(digits_replay)
     key = [(s.step, s.node, s.op) for s in quant.steps]
     assert key == [(s.step, s.node, s.op) for s in local.steps] == [(s.step, s.node, s.op) for s in acc.steps]
     assert len(key) == 11

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <string>
@@ -80,5 +82,105 @@ TEST(NpyDirectorySink, RefusesUnstorableTypesAtStore) {
   EXPECT_TRUE(sink.Flush().ok());
 }
 
+
+// --force replaces only what tfldbg wrote. Each case runs from its own working
+// directory, since the working directory and its parents are never replaced.
+class ForceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::path(::testing::TempDir()) / "force_test";
+    fs::remove_all(root_);
+    fs::create_directories(root_ / "work");
+    previous_ = fs::current_path();
+    fs::current_path(root_ / "work");
+  }
+  void TearDown() override {
+    fs::current_path(previous_);
+    fs::remove_all(root_);
+  }
+  static void WriteText(const fs::path& path, const std::string& text) {
+    if (path.has_parent_path()) fs::create_directories(path.parent_path());
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    std::fputs(text.c_str(), f);
+    std::fclose(f);
+  }
+  static Status DumpInto(const std::string& target, bool force) {
+    auto dir = DumpDirectory::Begin(target, force);
+    if (!dir.ok()) return dir.status();
+    return dir->Finish({{"format", kDumpFormat}, {"version", 1}});
+  }
+  fs::path root_;
+  fs::path previous_;
+};
+
+TEST_F(ForceTest, NeverReplacesTheWorkingDirectoryOrItsParentsOrTheRoot) {
+  WriteText("precious.txt", "keep");
+  for (const char* target : {".", "./", "..", "/", "//", "../work"}) {
+    const Status s = DumpInto(target, /*force=*/true);
+    EXPECT_FALSE(s.ok()) << target;
+  }
+  EXPECT_TRUE(fs::exists("precious.txt"));
+  // No staging directory is left behind.
+  for (const auto& entry : fs::directory_iterator(root_)) EXPECT_EQ(entry.path().filename(), "work");
+}
+
+TEST_F(ForceTest, NeverReplacesADirectoryThatIsNotADump) {
+  WriteText("project/src/main.cc", "int main() {}");
+  Status s = DumpInto("project", /*force=*/true);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("not a tfldbg dump"), std::string::npos) << s.message();
+  WriteText("other/manifest.json", R"({"format": "something-else"})");
+  EXPECT_FALSE(DumpInto("other", /*force=*/true).ok());
+  WriteText("deep/manifest.json", std::string(100000, '[') + std::string(100000, ']'));
+  EXPECT_FALSE(DumpInto("deep", /*force=*/true).ok());
+  EXPECT_TRUE(fs::exists("project/src/main.cc"));
+  EXPECT_TRUE(fs::exists("other/manifest.json"));
+}
+
+TEST_F(ForceTest, NeverReplacesAFileOrASymlinkOrTheHomeDirectory) {
+  WriteText("file.txt", "keep");
+  EXPECT_FALSE(DumpInto("file.txt", /*force=*/true).ok());
+  ASSERT_TRUE(DumpInto("real", /*force=*/false).ok());
+  fs::create_directory_symlink("real", "link");
+  EXPECT_FALSE(DumpInto("link", /*force=*/true).ok());
+  EXPECT_TRUE(fs::is_symlink("link"));
+  fs::create_directories(root_ / "home");
+  const char* old_home = std::getenv("HOME");
+  const std::string saved = old_home ? old_home : "";
+  ::setenv("HOME", (root_ / "home").c_str(), 1);
+  const Status s = DumpInto((root_ / "home").string(), /*force=*/true);
+  if (old_home) ::setenv("HOME", saved.c_str(), 1); else ::unsetenv("HOME");
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("home directory"), std::string::npos) << s.message();
+}
+
+TEST_F(ForceTest, ReplacesADumpOrAnEmptyDirectoryAndNothingWithoutForce) {
+  ASSERT_TRUE(DumpInto("d", /*force=*/false).ok());
+  WriteText("d/tensors/old.npy", "old");
+  EXPECT_FALSE(DumpInto("d", /*force=*/false).ok());
+  ASSERT_TRUE(DumpInto("d/", /*force=*/true).ok());
+  EXPECT_FALSE(fs::exists("d/tensors/old.npy"));
+  EXPECT_TRUE(fs::exists("d/manifest.json"));
+  fs::create_directory("empty");
+  EXPECT_TRUE(DumpInto("empty", /*force=*/true).ok());
+  EXPECT_TRUE(fs::exists("empty/manifest.json"));
+  // Nothing but the two dumps is left: no staging or old directories.
+  int entries = 0;
+  for (const auto& entry : fs::directory_iterator(".")) {
+    (void)entry;
+    ++entries;
+  }
+  EXPECT_EQ(entries, 2);
+}
+
+TEST_F(ForceTest, TheOldDumpStaysWholeUntilTheNewOneIsComplete) {
+  ASSERT_TRUE(DumpInto("d", /*force=*/false).ok());
+  auto dir = DumpDirectory::Begin("d", /*force=*/true);
+  ASSERT_TRUE(dir.ok()) << dir.status().message();
+  // Begin deleted nothing; an abandoned run leaves the old dump as it was.
+  EXPECT_TRUE(fs::exists("d/manifest.json"));
+  ASSERT_TRUE(dir->Abandon({{"format", kDumpFormat}}).ok());
+  EXPECT_TRUE(fs::exists("d/manifest.json"));
+}
 }  // namespace
 }  // namespace tfldbg
