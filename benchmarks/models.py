@@ -27,7 +27,7 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
-from tfldbg.tool import find_binary  # noqa: E402
+from tfldbg.backends.engine import find_binary  # noqa: E402
 
 MODELS = sorted((REPO.parent / "shared" / "models" / "real").glob("*.tflite"))
 

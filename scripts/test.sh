@@ -30,4 +30,4 @@ echo "== Python tests"
 .venv/bin/python -m pytest -q tests/python
 
 echo "== Conformance table: every real and LiteRT test model against LiteRT (fails on any mismatch)"
-.venv/bin/python -m tfldbg.conformance_table --json build/conformance.json
+.venv/bin/python -m tfldbg conformance-table --json build/conformance.json

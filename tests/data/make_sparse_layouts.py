@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-from tfldbg.opmodel import OpModelBuilder  # noqa: E402
+from tfldbg.testing.opmodel import OpModelBuilder  # noqa: E402
 
 
 def pruned(rng, shape, dtype, density, block=(1, 1)):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SHARED_MODELS
-from tfldbg.align import align, align_paths
+from tfldbg.analysis.align import align, align_paths
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "digits"

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from tfldbg import load_dump, run_tool
-from tfldbg.__main__ import main
-from tfldbg.compare import compare_arrays, compare_dumps
+from tfldbg.cli import main
+from tfldbg.analysis.compare import compare_arrays, compare_dumps
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "digits"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from tfldbg import load_dump, run_tool
-from tfldbg.compare import compare_dumps, format_table
-from tfldbg.reference import write_reference
+from tfldbg.analysis.compare import compare_dumps, format_table
+from tfldbg.backends.litert import write_reference
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "digits"
 SAMPLES = sorted((EXAMPLE / "inputs").glob("sample_*.npy"))

@@ -17,8 +17,8 @@ import pytest
 
 from conftest import shared_models
 from tfldbg import load_dump, model_info, run_tool
-from tfldbg.compare import compare_dumps, format_table
-from tfldbg.reference import write_reference
+from tfldbg.analysis.compare import compare_dumps, format_table
+from tfldbg.backends.litert import write_reference
 
 REAL_MODELS = shared_models("real", "*.tflite")
 
@@ -34,7 +34,7 @@ def why_not_runnable(model) -> str | None:
 
 
 def litert_refuses(model) -> str | None:
-    from tfldbg.reference import litert_interpreter
+    from tfldbg.backends.litert import litert_interpreter
 
     try:
         litert_interpreter(model)
@@ -77,7 +77,7 @@ def test_reuse_and_no_reuse_dumps_are_identical(model, tmp_path):
 
 
 def test_the_conformance_table_row_of_a_model(require_shared_models):
-    from tfldbg.conformance_table import check_one, markdown
+    from tfldbg.testing.conformance_table import check_one, markdown
 
     row = check_one(REAL_MODELS[0].parent / "tflm_hello_world_int8.tflite")
     assert row["litert"] == "runs" and row["tfldbg"] == "runs" and row["ok"] is True

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 from tfldbg import load_dump
-from tfldbg.compare import format_table
-from tfldbg.conformance import check_model
-from tfldbg.opmodel import OpModelBuilder
-from tfldbg.tool import find_binary
+from tfldbg.analysis.compare import format_table
+from tfldbg.testing.conformance import check_model
+from tfldbg.testing.opmodel import OpModelBuilder
+from tfldbg.backends.engine import find_binary
 
 REPO = Path(__file__).resolve().parents[2]
 TESTDATA = REPO.parent / "shared" / "models" / "edge-cases" / "litert_testdata"

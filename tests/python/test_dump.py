@@ -1,6 +1,6 @@
 """`tfldbg dump`: the format, the writing discipline and input errors.
 
-Uses small models built with tfldbg.opmodel, so it runs without ../shared.
+Uses small models built with tfldbg.testing.opmodel, so it runs without ../shared.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from tfldbg import load_dump, run_tool
-from tfldbg.dump import DumpError
-from tfldbg.opmodel import OpModelBuilder
+from tfldbg.formats.dump import DumpError
+from tfldbg.testing.opmodel import OpModelBuilder
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "docs" / "dump-manifest.schema.json").read_text())
 
@@ -157,7 +157,7 @@ def test_merged_shards_equal_one_run_exactly(tmp_path):
     run_tool("dump", model, "--out", str(tmp_path / "all"), "--stats-only", "--dataset", dataset)
     for i in range(3):
         run_tool("dump", model, "--out", str(tmp_path / f"s{i}"), "--stats-only", "--dataset", dataset, "--shard", f"{i}/3")
-    from tfldbg.__main__ import main
+    from tfldbg.cli import main
 
     assert main(["merge-stats", *[str(tmp_path / f"s{i}" / "stats.json") for i in (2, 0, 1)],
                  "--out", str(tmp_path / "merged.json")]) == 0
@@ -191,7 +191,7 @@ def test_a_full_disk_is_one_line_and_leaves_no_dump(tmp_path):
     """A file-size limit stands in for a full disk: the write fails, the dump does not appear."""
     import subprocess
 
-    from tfldbg.tool import find_binary
+    from tfldbg.backends.engine import find_binary
 
     out = tmp_path / "d"
     cmd = f"ulimit -f 16; exec '{find_binary()}' dump '{EXAMPLE / 'digits_int8.tflite'}' --out '{out}' --seed 0"
@@ -211,7 +211,7 @@ def test_ctrl_c_exits_130_and_the_dump_never_looks_complete(tmp_path, require_sh
     import time
 
     from conftest import SHARED_MODELS
-    from tfldbg.tool import find_binary
+    from tfldbg.backends.engine import find_binary
 
     model = SHARED_MODELS / "real" / "deeplabv3_257_mv_gpu_float.tflite"  # 70 nodes, over 100 ms of work
     out = tmp_path / "d"

@@ -13,9 +13,9 @@ import pytest
 
 from conftest import shared_models
 from tfldbg import load_dump
-from tfldbg.explain import OPS, ExplainError, explain, mbqm, quantize_multiplier, rdbpot, srdhm
-from tfldbg.opmodel import OpModelBuilder
-from tfldbg.tool import find_binary
+from tfldbg.analysis.explain import OPS, ExplainError, explain, mbqm, quantize_multiplier, rdbpot, srdhm
+from tfldbg.testing.opmodel import OpModelBuilder
+from tfldbg.backends.engine import find_binary
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "digits"

@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 from tfldbg import run_tool
-from tfldbg.opmodel import OpModelBuilder
-from tfldbg.tool import find_binary
+from tfldbg.testing.opmodel import OpModelBuilder
+from tfldbg.backends.engine import find_binary
 
 
 @pytest.fixture(scope="module")

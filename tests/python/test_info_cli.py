@@ -50,7 +50,7 @@ def test_usage_error_exits_2():
 def test_quantization_out_of_the_types_range_is_refused(tmp_path):
     import numpy as np
 
-    from tfldbg.opmodel import OpModelBuilder
+    from tfldbg.testing.opmodel import OpModelBuilder
 
     b = OpModelBuilder()
     x = b.input("x", "int8", [4], scale=0.1, zero_point=300)

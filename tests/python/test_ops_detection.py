@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 from flatbuffers import flexbuffers
 
-from tfldbg.compare import format_table
-from tfldbg.conformance import check_model
-from tfldbg.opmodel import OpModelBuilder
-from tfldbg.tool import ToolError, run_tool
+from tfldbg.analysis.compare import format_table
+from tfldbg.testing.conformance import check_model
+from tfldbg.testing.opmodel import OpModelBuilder
+from tfldbg.backends.engine import ToolError, run_tool
 
 rng = np.random.default_rng(5150)
 
@@ -109,7 +109,7 @@ def test_detection_postprocess_matches_litert(tmp_path, case):
 
 @pytest.mark.parametrize("case", PARTIAL, ids=[f"{c[0]}-{c[2]}" for c in PARTIAL])
 def test_fast_nms_filled_slots_match_litert_and_the_rest_are_zero(tmp_path, case):
-    from tfldbg.dump import load_dump
+    from tfldbg.formats.dump import load_dump
 
     dtype, n_boxes, overrides = case
     options = {**OPTIONS, **overrides}
@@ -156,7 +156,7 @@ def test_malformed_options_are_one_line(tmp_path):
 def test_int8_inputs_are_refused_as_litert_fails(tmp_path, types):
     """LiteRT's kernel dequantizes uint8 only: int8 box encodings or class
     predictions fail its Invoke. tfldbg refuses them when it prepares, in one line."""
-    from tfldbg.reference import litert_interpreter
+    from tfldbg.backends.litert import litert_interpreter
 
     box_type, score_type = types
     b = OpModelBuilder()
@@ -229,7 +229,7 @@ def test_regular_nms_slots_past_max_detections_are_zero(tmp_path, dtype):
     """Regular NMS writes max_detections slots; with max_classes_per_detection > 1
     the outputs have more, which LiteRT leaves unwritten (arena garbage, measured)
     and tfldbg sets to 0. The written slots and the count match LiteRT."""
-    from tfldbg.dump import load_dump
+    from tfldbg.formats.dump import load_dump
 
     options = {**OPTIONS, "use_regular_nms": True, "max_classes_per_detection": 3}
     path = model(dtype, 50, options).save(tmp_path / "detect.tflite")

@@ -19,10 +19,10 @@ import subprocess
 import numpy as np
 import pytest
 
-from tfldbg.compare import format_table
-from tfldbg.conformance import check_model
-from tfldbg.opmodel import OpModelBuilder
-from tfldbg.tool import find_binary
+from tfldbg.analysis.compare import format_table
+from tfldbg.testing.conformance import check_model
+from tfldbg.testing.opmodel import OpModelBuilder
+from tfldbg.backends.engine import find_binary
 
 rng = np.random.default_rng(20261122)
 ACTIVATIONS = ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"]

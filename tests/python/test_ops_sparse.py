@@ -3,10 +3,10 @@
 A sparse constant stores only the values its SparsityParameters keep; tfldbg
 decodes it when the model loads (runtime/model/sparsity.cc) and LiteRT's
 DENSIFY / sparse FULLY_CONNECTED decode it at Invoke. The models here are
-encoded by `tfldbg.opmodel.sparsify` in many layouts (CSR and dense levels,
+encoded by `tfldbg.testing.opmodel.sparsify` in many layouts (CSR and dense levels,
 permuted traversal, blocks, the three index widths) and every tensor is
 compared, the sparse constant itself included (the reference decodes LiteRT's
-stored values with the numpy decoder in `tfldbg.sparse`). Malformed sparsity
+stored values with the numpy decoder in `tfldbg.formats.sparse`). Malformed sparsity
 gets one line naming the tensor and the level.
 """
 
@@ -18,11 +18,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tfldbg.compare import format_table
-from tfldbg.conformance import check_model
-from tfldbg.opmodel import OpModelBuilder, sparsify
-from tfldbg.sparse import densify
-from tfldbg.tool import ToolError, run_tool
+from tfldbg.analysis.compare import format_table
+from tfldbg.testing.conformance import check_model
+from tfldbg.testing.opmodel import OpModelBuilder, sparsify
+from tfldbg.formats.sparse import densify
+from tfldbg.backends.engine import ToolError, run_tool
 
 rng = np.random.default_rng(17)
 

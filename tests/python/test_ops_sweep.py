@@ -12,9 +12,9 @@ import itertools
 import numpy as np
 import pytest
 
-from tfldbg.compare import format_table
-from tfldbg.conformance import check_model
-from tfldbg.opmodel import OpModelBuilder
+from tfldbg.analysis.compare import format_table
+from tfldbg.testing.conformance import check_model
+from tfldbg.testing.opmodel import OpModelBuilder
 
 ACTIVATIONS = ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"]
 rng = np.random.default_rng(1234)

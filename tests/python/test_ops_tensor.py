@@ -13,11 +13,11 @@ import numpy as np
 import pytest
 
 from conftest import SHARED_MODELS
-from tfldbg.compare import format_table
-from tfldbg.conformance import check_model
-from tfldbg.dump import load_dump
-from tfldbg.opmodel import OpModelBuilder
-from tfldbg.tool import ToolError, run_tool
+from tfldbg.analysis.compare import format_table
+from tfldbg.testing.conformance import check_model
+from tfldbg.formats.dump import load_dump
+from tfldbg.testing.opmodel import OpModelBuilder
+from tfldbg.backends.engine import ToolError, run_tool
 
 rng = np.random.default_rng(99)
 

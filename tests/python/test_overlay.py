@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tfldbg.overlay import badness, color_at
+from tfldbg.render.overlay import badness, color_at
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "digits"

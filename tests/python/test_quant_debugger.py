@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tfldbg.quant_debugger import local_statistics, read_debugger_csv, side_by_side
+from tfldbg.analysis.quant_debugger import local_statistics, read_debugger_csv, side_by_side
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "digits"
 # The debugger's samples: the first 32 test images (examples/digits/README.md).

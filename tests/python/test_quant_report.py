@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tfldbg.metrics import ChannelStats, ErrorStats, SampleSeries
+from tfldbg.analysis.metrics import ChannelStats, ErrorStats, SampleSeries
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "digits"

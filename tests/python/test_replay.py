@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from tfldbg import load_dump
-from tfldbg.dump import DumpError
-from tfldbg.tool import find_binary
+from tfldbg.formats.dump import DumpError
+from tfldbg.backends.engine import find_binary
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "digits"

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from tfldbg import load_dump
-from tfldbg.tool import find_binary, model_info
+from tfldbg.backends.engine import find_binary, model_info
 
 TESTDATA = Path(__file__).resolve().parents[3] / "shared" / "models" / "edge-cases" / "litert_testdata"
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from tfldbg.dump import FORMAT, VERSION, check_replaceable, commit_directory, load_dump
-from tfldbg.sparse import densify, sparse_tensors
+from tfldbg.formats.dump import FORMAT, VERSION, check_replaceable, commit_directory, load_dump
+from tfldbg.formats.sparse import densify, sparse_tensors
 
 _DTYPE_NAMES = {np.dtype(t).name: np.dtype(t).name for t in (np.float32, np.float16, np.int8, np.uint8, np.int16,
                                                              np.int32, np.int64, np.bool_, np.float64, np.uint16,

@@ -7,7 +7,7 @@ original weights, averaged over its debug samples. `tfldbg replay
 --weights-from FLOAT.tflite` computes the same reference without a debug model;
 this module runs it over the same samples and lines the numbers up.
 
-    python -m tfldbg.quant_debugger QUANT.tflite FLOAT.tflite CSV SAMPLE.npy... [--rounding single]
+    python -m tfldbg qd-cross-check QUANT.tflite FLOAT.tflite CSV SAMPLE.npy... [--rounding single]
 
 QuantizationDebugger runs the quantized model with LiteRT's optimized kernels,
 which round once (`--rounding single`); compare with that.
@@ -15,16 +15,15 @@ which round once (`--rounding single`); compare with that.
 
 from __future__ import annotations
 
-import argparse
 import csv
-import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
-from tfldbg.dump import load_dump
-from tfldbg.tool import run_tool
+from tfldbg.backends.engine import run_tool
+from tfldbg.formats.dump import load_dump
+from tfldbg.formats.quant import dequantize
 
 METRICS = ("num_elements", "stddev", "mean_error", "max_abs_error", "mean_squared_error")
 
@@ -34,16 +33,6 @@ def layer_metrics(diff: np.ndarray) -> dict[str, float]:
     d = diff.astype(np.float64)
     return {"num_elements": float(d.size), "stddev": float(np.std(d)), "mean_error": float(np.mean(d)),
             "max_abs_error": float(np.max(np.abs(d))), "mean_squared_error": float(np.mean(d * d))}
-
-
-def dequantize(value: np.ndarray, quantization: dict) -> np.ndarray:
-    scale = np.asarray(quantization["scale"], dtype=np.float64)
-    zero_point = np.asarray(quantization["zero_point"], dtype=np.float64)
-    if scale.size > 1:
-        shape = [1] * value.ndim
-        shape[quantization["quantized_dimension"]] = -1
-        scale, zero_point = scale.reshape(shape), zero_point.reshape(shape)
-    return (value.astype(np.float64) - zero_point) * scale
 
 
 def local_statistics(model: str, float_model: str, samples: list[str], rounding: str = "single") -> list[dict]:
@@ -102,24 +91,16 @@ def markdown(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m tfldbg.quant_debugger", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_arguments(p) -> None:
     p.add_argument("model")
     p.add_argument("float_model")
     p.add_argument("csv", help="QuantizationDebugger's layer_statistics_dump CSV")
     p.add_argument("samples", nargs="+", help="the debugger's samples, as .npy files, in its order")
     p.add_argument("--rounding", default="single", choices=["single", "double", "litert"])
-    args = p.parse_args(argv)
-    try:
-        rows = side_by_side(local_statistics(args.model, args.float_model, args.samples, args.rounding),
-                            read_debugger_csv(args.csv))
-    except (ValueError, OSError, RuntimeError) as e:
-        print(f"tfldbg: error: {e}", file=sys.stderr)
-        return 2
+
+
+def run(args) -> int:
+    rows = side_by_side(local_statistics(args.model, args.float_model, args.samples, args.rounding),
+                        read_debugger_csv(args.csv))
     print(markdown(rows))
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -18,7 +18,7 @@ import json
 import math
 from pathlib import Path
 
-from tfldbg.metrics import LARGER_IS_WORSE, METRICS
+from tfldbg.analysis.metrics import LARGER_IS_WORSE, METRICS
 
 # green (good) -> yellow -> red (bad)
 GRADIENT = [(0.0, (0x2e, 0x9d, 0x4f)), (0.5, (0xf2, 0xc9, 0x4c)), (1.0, (0xd6, 0x3a, 0x2f))]
@@ -60,7 +60,7 @@ def graph_names(report: dict) -> dict[int, str]:
     names: dict[int, str] = {}
     model = report.get("model")
     if model and Path(model).is_file():
-        from tfldbg.tool import ToolError, model_info
+        from tfldbg.backends.engine import ToolError, model_info
 
         try:
             for sg in model_info(model)["subgraphs"]:
@@ -106,6 +106,6 @@ def write(report_path: str, metric: str, side: str, out: str, graph_overlay: str
         overlay_path = Path(graph_overlay) if graph_overlay else Path(out).with_suffix(".graph-overlay.json")
         overlay_path.write_text(json.dumps(ours, indent=1) + "\n")
         if graph_html:
-            from tfldbg.tool import run_tool
+            from tfldbg.backends.engine import run_tool
 
             run_tool("graph", report["model"], "-o", graph_html, "--overlay", str(overlay_path))

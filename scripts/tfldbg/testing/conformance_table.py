@@ -1,6 +1,6 @@
 """The conformance table: every real model and every LiteRT test model, against LiteRT.
 
-    python -m tfldbg.conformance_table [--markdown] [--json FILE] [--models DIR ...]
+    python -m tfldbg conformance-table [--json FILE] [--models FILE ...]
 
 For each model (default: ../shared/models/real/*.tflite and
 ../shared/models/edge-cases/litert_testdata/*.bin): whether LiteRT (reference
@@ -20,14 +20,13 @@ LiteRT runs a copy with it set to 0 and tfldbg runs the file as it is.
 
 from __future__ import annotations
 
-import argparse
 import json
 import multiprocessing as mp
 import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 DEFAULT_DIRS = [(REPO.parent / "shared" / "models" / "real", "*.tflite"),
                 (REPO.parent / "shared" / "models" / "edge-cases" / "litert_testdata", "*.bin")]
 TIME_LIMIT_S = 120
@@ -64,9 +63,9 @@ def _check(model: str, queue) -> None:
     """In a child process: the row for one model."""
     import numpy as np
 
-    from tfldbg.conformance import check_model
-    from tfldbg.reference import litert_interpreter
-    from tfldbg.tool import ToolError, model_info, run_tool
+    from tfldbg.testing.conformance import check_model
+    from tfldbg.backends.litert import litert_interpreter
+    from tfldbg.backends.engine import ToolError, model_info, run_tool
 
     def refusal(message: str) -> str:
         """tfldbg's one line without its 'tfldbg: error: MODEL: ' prefix."""
@@ -153,12 +152,12 @@ def markdown(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m tfldbg.conformance_table", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_arguments(p) -> None:
     p.add_argument("--models", nargs="*", help="model files (default: the shared real and LiteRT test models)")
     p.add_argument("--json", metavar="FILE", help="also write the rows as JSON")
-    args = p.parse_args(argv)
+
+
+def run(args) -> int:
     models = [Path(m) for m in args.models] if args.models else [m for d, g in DEFAULT_DIRS for m in sorted(d.glob(g))]
     if not models:
         print("tfldbg: error: no models (../shared/models is absent)", file=sys.stderr)
@@ -176,6 +175,3 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.json).write_text(json.dumps(rows, indent=1) + "\n")
     return 0 if all(r["ok"] for r in both) else 1
 
-
-if __name__ == "__main__":
-    sys.exit(main())

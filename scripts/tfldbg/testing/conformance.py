@@ -1,6 +1,6 @@
 """Checking tfldbg against the LiteRT oracle on one model, end to end.
 
-    from tfldbg.conformance import check_model
+    from tfldbg.testing.conformance import check_model
     result = check_model("model.tflite", workdir, seed=0)
     assert result, format_table(result, only_failures=True)
 
@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tfldbg.compare import Comparison, compare_dumps
-from tfldbg.dump import load_dump
-from tfldbg.reference import write_reference
-from tfldbg.tool import run_tool
+from tfldbg.analysis.compare import Comparison, compare_dumps
+from tfldbg.formats.dump import load_dump
+from tfldbg.backends.litert import write_reference
+from tfldbg.backends.engine import run_tool
 
 
 def check_model(model: str | Path, workdir: str | Path, seed: int = 0, planner: str = "reuse",

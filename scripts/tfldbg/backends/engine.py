@@ -1,4 +1,5 @@
-"""Locating and running the `tfldbg` C++ binary from Python."""
+"""Locating and running the `tfldbg` C++ binary from Python: the package reaches
+the engine only through its command line (docs/cli.md) and `info --json`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-_REPO_ROOT = Path(__file__).resolve().parents[2]
+_REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 class ToolError(RuntimeError):
@@ -24,9 +25,17 @@ def find_binary() -> Path:
     if built.exists():
         return built
     found = shutil.which("tfldbg")
-    if found:
+    if found and _is_native(Path(found)):  # not the Python console script of the same name
         return Path(found)
     raise ToolError("cannot find the tfldbg binary: build it with `bash scripts/setup.sh` or set TFLDBG_BIN")
+
+
+def _is_native(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(4) == b"\x7fELF"
+    except OSError:
+        return False
 
 
 def run_tool(*args: str, check: bool = True) -> subprocess.CompletedProcess:

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from tfldbg.dump import Dump, Slot
+from tfldbg.formats.dump import Dump, Slot
 
 INTEGER_KINDS = "iub"
 

@@ -72,7 +72,7 @@ def _manifest(path: str | Path) -> dict:
     p = Path(path)
     if p.is_dir():
         return json.loads((p / "manifest.json").read_text())
-    from tfldbg.tool import model_info
+    from tfldbg.backends.engine import model_info
 
     info = model_info(p)
     sg = info["subgraphs"][0]

@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tfldbg.dump import Dump, Step
+from tfldbg.formats.dump import Dump, Step
+from tfldbg.formats.quant import INT32_MAX, INT32_MIN, TYPE_RANGE
 
-INT32_MIN, INT32_MAX = -(1 << 31), (1 << 31) - 1
-TYPE_RANGE = {"int8": (-128, 127), "uint8": (0, 255), "int16": (-32768, 32767), "int32": (INT32_MIN, INT32_MAX)}
 OPS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "SUB", "MUL", "AVERAGE_POOL_2D", "MEAN", "QUANTIZE")
 
 

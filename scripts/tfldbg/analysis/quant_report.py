@@ -1,0 +1,234 @@
+"""`python -m tfldbg quant-report`: per-layer quantization error of a quantized model.
+
+    python -m tfldbg quant-report MODEL [--seed N | --input NAME=F.npy ... | --inputs DIR | --dataset DIR]
+                                  [--weights-from FLOAT.tflite] [--sort METRIC] [--csv F] [--json F]
+                                  [--markdown F] [--html F]
+    python -m tfldbg quant-report --replays DIR [DIR ...] ...     (existing `tfldbg replay` outputs)
+
+For every quantized step (its output has a scale), the error d = dequant(q) - f
+of its output against two float references from `tfldbg replay`: local (the
+float kernel on the inputs the node received: the error born there) and
+accumulated (the whole graph in float: the error as it grows); amplification =
+accumulated / local (of rmse/scale). Over a dataset: the global value (all
+samples' elements together), the mean over samples and the worst sample.
+Metric definitions: docs/quant-report.md.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from tfldbg.analysis.metrics import LARGER_IS_WORSE, METRICS, ChannelStats, ErrorStats, SampleSeries
+from tfldbg.backends.engine import run_tool
+from tfldbg.formats.dump import Dump, load_dump
+from tfldbg.formats.quant import TYPE_RANGE, dequantize
+
+FORMAT, VERSION = "tfldbg-quant-report", 1
+HIST_EDGES = np.linspace(-3.0, 3.0, 61)  # local error in LSB (d / scale), clipped to +-3
+
+
+@dataclass
+class Side:
+    """One reference (local or accumulated) for one layer, over the samples."""
+
+    total: ErrorStats | None = None
+    channels: ChannelStats | None = None
+    series: dict[str, SampleSeries] = field(default_factory=lambda: {m: SampleSeries() for m in METRICS})
+
+    def add(self, stats: ErrorStats, channels: ChannelStats) -> None:
+        self.total = stats if self.total is None else self.total.merge(stats)
+        self.channels = channels if self.channels is None else self.channels.merge(channels)
+        for name, value in stats.metrics().items():
+            self.series[name].values.append(value)
+
+    def to_json(self) -> dict:
+        out = dict(self.total.metrics())
+        out["over_samples"] = {m: self.series[m].summary(m) for m in METRICS if m != "num_elements"}
+        return out
+
+
+@dataclass
+class Layer:
+    step: int
+    subgraph: int
+    node: int
+    op: str
+    tensor: int
+    name: str
+    dtype: str
+    scale: float
+    axis: int
+    per_channel: bool
+    local: Side = field(default_factory=Side)
+    accumulated: Side = field(default_factory=Side)
+    float_model: Side | None = None  # against a separate float model, when aligned
+    float_tensor: str | None = None
+    histogram: np.ndarray = field(default_factory=lambda: np.zeros(len(HIST_EDGES) - 1, dtype=np.int64))
+
+    def to_json(self) -> dict:
+        local, acc = self.local.total.metrics(), self.accumulated.total.metrics()
+        # Accumulated over local; undefined (None) where the node adds no error of its own
+        # (rmse below a thousandth of a step: MAX_POOL, copies), as the ratio then only measures float noise.
+        amp = {}
+        exact = not local["rmse_over_scale"] >= 1e-3
+        for m in ("rmse_over_scale", "mean_squared_error"):
+            amp[m] = None if exact else acc[m] / local[m]
+        ch = self.local.channels
+        per_channel = None
+        if ch is not None:
+            rs = ch.rmse_over_scale()
+            worst = np.argsort(-np.nan_to_num(rs, nan=-1.0), kind="stable")[:5]
+            per_channel = {"axis": ch.axis, "rmse_over_scale_local": [float(v) for v in rs],
+                           "rmse_over_scale_accumulated": [float(v) for v in self.accumulated.channels.rmse_over_scale()],
+                           "worst_channels": [int(c) for c in worst]}
+        return {"step": self.step, "subgraph": self.subgraph, "node": self.node, "op": self.op, "tensor": self.tensor,
+                "name": self.name, "dtype": self.dtype, "scale": self.scale, "per_channel_quantized": self.per_channel,
+                "local": self.local.to_json(), "accumulated": self.accumulated.to_json(), "amplification": amp,
+                "per_channel": per_channel,
+                "float_model": None if self.float_model is None or self.float_model.total is None else
+                {"tensor": self.float_tensor, **self.float_model.to_json()},
+                "local_error_histogram_lsb": {"edges": [float(e) for e in HIST_EDGES],
+                                              "counts": [int(c) for c in self.histogram]}}
+
+
+def _reference_value(dump: Dump, step_index: int, slot: int) -> np.ndarray:
+    return dump.steps[step_index].outputs[slot].value
+
+
+def fold_replay(layers: dict[int, Layer], replay_dir: Path) -> None:
+    """Adds one replay (one sample) to the per-layer accumulators."""
+    quant, local, acc = (load_dump(replay_dir / part) for part in ("quant", "local", "accumulated"))
+    if [(s.step, s.node, s.op) for s in quant.steps] != [(s.step, s.node, s.op) for s in local.steps]:
+        raise ValueError(f"{replay_dir}: quant and local have different steps")
+    if len(acc.steps) != len(quant.steps):
+        raise ValueError(f"{replay_dir}: quant and accumulated have different steps")
+    for i, step in enumerate(quant.steps):
+        if not step.outputs:
+            continue
+        out = step.outputs[0]
+        t = out.tensor
+        if t is None or out.file is None or not t.quantization or t.dtype not in TYPE_RANGE:
+            continue
+        q = t.quantization
+        per_channel = len(q["scale"]) > 1
+        axis = q["quantized_dimension"] if per_channel else (len(t.shape) - 1 if t.shape else 0)
+        layer = layers.get(step.step)
+        if layer is None:
+            layer = Layer(step.step, step.subgraph, step.node, step.op, t.index, t.name, t.dtype,
+                          float(np.median(q["scale"])), int(axis), per_channel)
+            layers[step.step] = layer
+        raw = out.value
+        deq = dequantize(raw, q)
+        qmin, qmax = TYPE_RANGE[t.dtype]
+        scales = q["scale"] if per_channel else [q["scale"][0]]
+        for side, ref_dump in ((layer.local, local), (layer.accumulated, acc)):
+            ref = _reference_value(ref_dump, i, 0).astype(np.float64)
+            stats = ErrorStats.of(deq, ref, q=raw, qmin=qmin, qmax=qmax, scale=layer.scale)
+            channels = ChannelStats.of(deq, ref, layer.axis if deq.ndim else 0, scales) if deq.ndim else \
+                ChannelStats.of(deq.reshape(1), ref.reshape(1), 0, scales[:1])
+            side.add(stats, channels)
+        lsb = (deq - local.steps[i].outputs[0].value.astype(np.float64)) / layer.scale
+        layer.histogram += np.histogram(np.clip(lsb, HIST_EDGES[0], HIST_EDGES[-1]), bins=HIST_EDGES)[0]
+
+
+def fold_float_model(layers: dict[int, Layer], quant_dir: Path, float_dir: Path, alignment) -> None:
+    """Adds one sample's comparison with a separate float model (aligned tensors only)."""
+    quant, flt = load_dump(quant_dir), load_dump(float_dir)
+    values = {}
+    for step in flt.steps:
+        for slot in step.inputs + step.outputs:
+            if slot.tensor is not None and slot.file is not None and slot.tensor.index not in values:
+                values[slot.tensor.index] = slot
+    by_step = {s.step: s for s in quant.steps}
+    for pair in alignment.pairs:
+        layer = layers.get(pair.quant_step)
+        step = by_step.get(pair.quant_step)
+        if layer is None or step is None or pair.float_tensor not in values:
+            continue
+        out = step.outputs[0]
+        ref = values[pair.float_tensor].value.astype(np.float64)
+        deq = dequantize(out.value, out.tensor.quantization)
+        if ref.shape != deq.shape:
+            continue
+        qmin, qmax = TYPE_RANGE[out.tensor.dtype]
+        q = out.tensor.quantization
+        scales = q["scale"] if layer.per_channel else [q["scale"][0]]
+        stats = ErrorStats.of(deq, ref, q=out.value, qmin=qmin, qmax=qmax, scale=layer.scale)
+        channels = ChannelStats.of(deq, ref, layer.axis, scales) if deq.ndim else \
+            ChannelStats.of(deq.reshape(1), ref.reshape(1), 0, scales[:1])
+        if layer.float_model is None:
+            layer.float_model = Side()
+            layer.float_tensor = pair.float_name
+        layer.float_model.add(stats, channels)
+
+
+def run_replays(model: str, samples: list[list[str]], weights_from: str | None, rounding: str | None,
+                layers: dict[int, Layer], float_model: str | None = None) -> None:
+    """Runs `tfldbg replay` once per sample (args for its inputs), folding and discarding each;
+    with `float_model`, also dumps the float model on the same input and compares aligned tensors."""
+    alignment = None
+    if float_model:
+        from tfldbg.analysis.align import align_paths
+
+        alignment = align_paths(model, float_model)
+    with tempfile.TemporaryDirectory(prefix="tfldbg-quant-report-") as tmp:
+        for k, input_args in enumerate(samples):
+            out = Path(tmp) / f"r{k}"
+            extra = ["--weights-from", weights_from] if weights_from else []
+            extra += ["--rounding", rounding] if rounding else []
+            run_tool("replay", model, "--out", str(out), *input_args, *extra)
+            fold_replay(layers, out)
+            if alignment is not None:
+                run_tool("dump", float_model, "--out", str(out / "float"), *input_args)
+                fold_float_model(layers, out / "quant", out / "float", alignment)
+            shutil.rmtree(out)
+
+
+def dataset_samples(directory: str) -> list[list[str]]:
+    """The samples of a dataset directory: its .npy files (one input each) or
+    subdirectories of NAME.npy files, sorted by name (as `tfldbg dump --dataset`)."""
+    root = Path(directory)
+    if not root.is_dir():
+        raise ValueError(f"--dataset {directory}: not a directory")
+    entries = sorted(p for p in root.iterdir() if p.is_dir() or p.suffix == ".npy")
+    if not entries:
+        raise ValueError(f"--dataset {directory}: no .npy files or sample directories in it")
+    return [["--inputs", str(p)] if p.is_dir() else ["--input", f"0={p}"] for p in entries]
+
+
+def build_report(layers: dict[int, Layer], model: str, samples: int, sort: str) -> dict:
+    if sort not in METRICS:
+        raise ValueError(f"--sort {sort}: one of {', '.join(METRICS)}")
+    return {"format": FORMAT, "version": VERSION, "model": model, "samples": samples, "sort": sort,
+            "layers": [layers[k].to_json() for k in sorted(layers)]}
+
+
+def sorted_layers(report: dict, side: str = "local") -> list[dict]:
+    metric = report["sort"]
+    worse = LARGER_IS_WORSE[metric]
+
+    def key(layer):
+        v = layer[side][metric]
+        return -v if worse else v
+
+    return sorted(report["layers"], key=lambda l: (key(l) if not math.isnan(l[side][report["sort"]]) else math.inf))
+
+
+def write_json(report: dict, path: str) -> None:
+    def clean(o):
+        if isinstance(o, float) and (math.isinf(o) or math.isnan(o)):
+            return None if math.isnan(o) else ("inf" if o > 0 else "-inf")
+        if isinstance(o, dict):
+            return {k: clean(v) for k, v in o.items()}
+        if isinstance(o, list):
+            return [clean(v) for v in o]
+        return o
+
+    Path(path).write_text(json.dumps(clean(report), indent=1) + "\n")

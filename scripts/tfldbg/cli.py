@@ -1,0 +1,259 @@
+"""The one entry point of every tfldbg command: `tfldbg COMMAND ...` (the console
+script) and `python -m tfldbg COMMAND ...` are the same program.
+
+Engine commands run the C++ interpreter (the `tfldbg` binary the package finds,
+see tfldbg.backends.engine): info, run, dump, graph, replay.
+Analysis commands run here: reference (LiteRT's values as a dump), compare (two
+dumps), merge-stats (stats of dataset shards into one), quant-report (per-layer
+quantization error from `tfldbg replay`), overlay (a report's metric on the
+graph: Model Explorer node data and tfldbg's HTML graph), explain (one quantized
+node recomputed in integer arithmetic, step by step), align (a quantized model's
+tensors paired with its float original's), qd-cross-check (our local error next
+to TensorFlow's QuantizationDebugger), conformance-table (every real and LiteRT
+test model against LiteRT).
+Exit codes: 0 success / within tolerance, 1 differences (or the engine refused
+the model), 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+# Commands the C++ binary implements; their arguments pass through unchanged.
+ENGINE_COMMANDS = {
+    "info": "subgraphs, signatures, ops, tensors, quantization, memory plans of a model",
+    "run": "run a model once and print its outputs",
+    "dump": "run a model and write every intermediate tensor as .npy + manifest.json",
+    "graph": "draw the graph (.html, .svg, .dot)",
+    "replay": "write a quantized run and its local and accumulated float references",
+}
+
+
+def _reference(args) -> int:
+    from tfldbg.backends.litert import write_reference
+
+    out = write_reference(args.model, args.out, args.input or [], args.like, args.force)
+    print(f"tfldbg reference: wrote LiteRT's tensors to {out}", file=sys.stderr)
+    return 0
+
+
+def _compare(args) -> int:
+    from tfldbg.analysis.compare import compare_dumps, format_table, write_csv, write_json
+    from tfldbg.formats.dump import load_dump
+
+    result = compare_dumps(load_dump(args.a), load_dump(args.b), args.rtol, args.atol, args.lsb)
+    print(format_table(result, only_failures=args.failures_only))
+    if args.json:
+        write_json(result, args.json)
+    if args.csv:
+        write_csv(result, args.csv)
+    return 0 if result else 1
+
+
+def _merge_stats(args) -> int:
+    import json
+
+    from tfldbg.analysis.stats import merge_stats
+
+    merged = merge_stats(args.inputs)
+    with open(args.out, "w") as f:
+        json.dump(merged, f, indent=1)
+    print(f"tfldbg merge-stats: {len(merged['samples'])} samples, {len(merged['tensors'])} tensors -> {args.out}",
+          file=sys.stderr)
+    return 0
+
+
+def _quant_report(args) -> int:
+    from tfldbg.analysis import quant_report as qr
+    from tfldbg.render import report as render
+
+    layers: dict = {}
+    if args.replays:
+        for d in args.replays:
+            qr.fold_replay(layers, Path(d))
+        samples, model = len(args.replays), args.model or args.replays[0]
+    else:
+        if not args.model:
+            raise ValueError("give MODEL (and inputs) or --replays DIR ...")
+        if args.dataset:
+            sample_args = qr.dataset_samples(args.dataset)
+        else:
+            one = [a for i in args.input or [] for a in ("--input", i)]
+            one += ["--inputs", args.inputs] if args.inputs else []
+            one += ["--seed", str(args.seed)] if args.seed is not None else []
+            sample_args = [one]
+        qr.run_replays(args.model, sample_args, args.weights_from, args.rounding, layers, args.float)
+        samples, model = len(sample_args), args.model
+    if not layers:
+        raise ValueError(f"{model}: no quantized layers (no step output has a scale)")
+    report = qr.build_report(layers, str(model), samples, args.sort)
+    print(render.format_table(report))
+    if args.csv:
+        render.write_csv(report, args.csv)
+    if args.json:
+        qr.write_json(report, args.json)
+    if args.markdown:
+        Path(args.markdown).write_text(render.markdown(report))
+    if args.html:
+        Path(args.html).write_text(render.html_report(report))
+    return 0
+
+
+def _overlay(args) -> int:
+    from tfldbg.render.overlay import write
+
+    write(args.report, args.metric, args.side, args.out, args.graph_overlay, args.graph_html)
+    print(f"tfldbg overlay: wrote {args.out}" + (f" and {args.graph_html}" if args.graph_html else ""), file=sys.stderr)
+    return 0
+
+
+def _explain(args) -> int:
+    import json
+
+    from tfldbg.formats.dump import load_dump
+    from tfldbg.analysis.explain import explain
+
+    index = tuple(int(i) for i in args.index.split(",")) if args.index else None
+    result = explain(load_dump(args.dump), args.step, index, args.rounding)
+    print(json.dumps(result.to_json(), indent=1) if args.json else result.text())
+    return 0 if result.differing == 0 else 1
+
+
+def _align(args) -> int:
+    import json
+
+    from tfldbg.analysis.align import align_paths, format_table
+
+    alignment = align_paths(args.quant, args.float)
+    print(format_table(alignment))
+    if args.json:
+        Path(args.json).write_text(json.dumps(alignment.to_json(), indent=1) + "\n")
+    return 0
+
+
+def _qd_cross_check(args) -> int:
+    from tfldbg.analysis import quant_debugger
+
+    return quant_debugger.run(args)
+
+
+def _conformance_table(args) -> int:
+    from tfldbg.testing import conformance_table
+
+    return conformance_table.run(args)
+
+
+def _engine(command: str, argv: list[str]) -> int:
+    import subprocess
+
+    from tfldbg.backends.engine import find_binary
+
+    return subprocess.call([str(find_binary()), command, *argv])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tfldbg", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, summary in ENGINE_COMMANDS.items():
+        sub.add_parser(name, help=summary + " (C++ engine; `tfldbg " + name + " --help`)", add_help=False)
+
+    p = sub.add_parser("reference", help="run LiteRT (reference kernels, all tensors kept) and write its values as a dump")
+    p.add_argument("model")
+    p.add_argument("--out", "-o", required=True, help="dump directory to create")
+    p.add_argument("--input", action="append", metavar="NAME=FILE.npy", help="value of one input (name or position)")
+    p.add_argument("--like", metavar="DUMP", help="use the inputs recorded in this tfldbg dump")
+    p.add_argument("--force", action="store_true", help="replace an existing tfldbg dump (or empty directory); nothing else")
+    p.set_defaults(run=_reference)
+
+    p = sub.add_parser("compare", help="compare two dumps tensor by tensor (exit 0 within tolerance, 1 otherwise)")
+    p.add_argument("a")
+    p.add_argument("b")
+    p.add_argument("--rtol", type=float, default=1e-5, help="relative tolerance for float tensors (default 1e-5)")
+    p.add_argument("--atol", type=float, default=1e-6, help="absolute tolerance for float tensors (default 1e-6)")
+    p.add_argument("--lsb", type=int, default=0, help="allowed |dq| for integer tensors (default 0: bit exact)")
+    p.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    p.add_argument("--csv", metavar="FILE", help="also write the results as CSV")
+    p.add_argument("--failures-only", action="store_true", help="list only the tensors that differ")
+    p.set_defaults(run=_compare)
+
+    p = sub.add_parser("merge-stats", help="merge stats.json files of dataset shards into one (equal to a single run)")
+    p.add_argument("inputs", nargs="+", help="stats.json files written by `tfldbg dump --stats-only --shard i/N`")
+    p.add_argument("--out", "-o", required=True, help="merged stats.json to write")
+    p.set_defaults(run=_merge_stats)
+
+    p = sub.add_parser("quant-report", help="per-layer quantization error (local, accumulated, amplification) of a "
+                                            "quantized model, from `tfldbg replay`")
+    p.add_argument("model", nargs="?", help="the quantized .tflite (not needed with --replays)")
+    p.add_argument("--replays", nargs="+", metavar="DIR", help="existing `tfldbg replay` outputs, one per sample")
+    p.add_argument("--input", action="append", metavar="NAME=FILE.npy", help="value of one input")
+    p.add_argument("--inputs", metavar="DIR", help="directory of NAME.npy input files")
+    p.add_argument("--seed", type=int, help="seeded random inputs")
+    p.add_argument("--dataset", metavar="DIR", help="one replay per sample of DIR (.npy files or sample directories)")
+    p.add_argument("--weights-from", metavar="FLOAT.tflite",
+                   help="float references use this float model's weights (matched by name) instead of dequantized ones")
+    p.add_argument("--rounding", choices=["litert", "double", "single"], help="requantization rounding of the run")
+    p.add_argument("--float", metavar="FLOAT.tflite",
+                   help="also compare with this float model run on the same inputs, tensors aligned by name then "
+                        "structure (`python -m tfldbg align`)")
+    p.add_argument("--sort", default="sqnr_db", help="metric to rank the layers by, worst first (default sqnr_db)")
+    p.add_argument("--csv", metavar="FILE")
+    p.add_argument("--json", metavar="FILE")
+    p.add_argument("--markdown", metavar="FILE")
+    p.add_argument("--html", metavar="FILE", help="self-contained HTML report (charts inline, opens offline)")
+    p.set_defaults(run=_quant_report)
+
+    p = sub.add_parser("overlay", help="a quant-report metric as Model Explorer node data and on tfldbg's HTML graph")
+    p.add_argument("report", help="REPORT.json written by `quant-report --json`")
+    p.add_argument("--metric", default="sqnr_db", help="which metric (default sqnr_db)")
+    p.add_argument("--side", default="local", help="local or accumulated (default local)")
+    p.add_argument("--out", "-o", required=True, help="Model Explorer node data JSON to write")
+    p.add_argument("--graph-overlay", metavar="FILE", help="also write the overlay for `tfldbg graph --overlay`")
+    p.add_argument("--graph-html", metavar="FILE", help="also draw the model with the overlay (runs `tfldbg graph`)")
+    p.set_defaults(run=_overlay)
+
+    p = sub.add_parser("explain", help="recompute one quantized node of a dump in integer arithmetic, step by step")
+    p.add_argument("dump")
+    p.add_argument("--step", type=int, required=True, help="the step to explain")
+    p.add_argument("--index", help="i,j,k,l: the output element to walk through (default: the largest accumulator)")
+    p.add_argument("--rounding", choices=["double", "single"],
+                   help="explain this rounding instead of the dump's (compare with a dump made with it)")
+    p.add_argument("--json", action="store_true", help="print the walk-through as JSON")
+    p.set_defaults(run=_explain)
+
+    p = sub.add_parser("align", help="pair a quantized model's tensors with its float original's (by name, then structure)")
+    p.add_argument("quant", help="the quantized model (.tflite) or a dump of it")
+    p.add_argument("float", help="the float model (.tflite) or a dump of it")
+    p.add_argument("--json", metavar="FILE", help="also write the alignment as JSON")
+    p.set_defaults(run=_align)
+
+    p = sub.add_parser("qd-cross-check", help="our local error next to TensorFlow's QuantizationDebugger layer "
+                                              "statistics for the same samples")
+    from tfldbg.analysis.quant_debugger import add_arguments as qd_arguments
+    qd_arguments(p)
+    p.set_defaults(run=_qd_cross_check)
+
+    p = sub.add_parser("conformance-table", help="every real and LiteRT test model against LiteRT, tensors matched / "
+                                                 "total (exit 1 on any mismatch)")
+    from tfldbg.testing.conformance_table import add_arguments as table_arguments
+    table_arguments(p)
+    p.set_defaults(run=_conformance_table)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in ENGINE_COMMANDS:
+        try:
+            return _engine(argv[0], argv[1:])
+        except RuntimeError as e:  # the binary cannot be found
+            print(f"tfldbg: error: {e}", file=sys.stderr)
+            return 2
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (ValueError, FileExistsError, FileNotFoundError, OSError, RuntimeError) as e:
+        print(f"tfldbg: error: {e}", file=sys.stderr)
+        return 2
