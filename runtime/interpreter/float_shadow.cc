@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "kernels/math/quantize.h"
+#include "quant/quantize.h"
 
 namespace tfldbg {
 namespace {

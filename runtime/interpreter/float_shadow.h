@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/result.h"
-#include "interpreter/tensor.h"
+#include "tensor/tensor.h"
 
 namespace tfldbg {
 

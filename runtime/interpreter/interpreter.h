@@ -13,7 +13,7 @@
 
 #include "core/result.h"
 #include "interpreter/observer.h"
-#include "interpreter/tensor.h"
+#include "tensor/tensor.h"
 #include "kernels/kernel.h"
 #include <map>
 #include <set>

@@ -1,6 +1,7 @@
 #include "kernels/kernel.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace tfldbg {
 
@@ -82,6 +83,58 @@ Status SetOutputShape(const NodeContext& node, Tensor& output, std::vector<int32
   }
   output.shape = std::move(shape);
   return Status::Ok();
+}
+
+size_t ElementBytes(DataType type) { return static_cast<size_t>(DataTypeBits(type) / 8); }
+
+void CopyBytes(uint8_t* to, const uint8_t* from, size_t n) {
+  if (n != 0) std::memcpy(to, from, n);
+}
+
+Status CopyInputToOutput(NodeContext& node) {
+  const Tensor& input = *node.input(0);
+  Tensor& output = *node.output(0);
+  if (output.bytes != input.bytes && input.byte_size != 0) std::memmove(output.bytes, input.bytes, input.byte_size);
+  return Status::Ok();
+}
+
+Status CheckWholeBytes(const NodeContext& node, const Tensor& t, const char* slot) {
+  if (DataTypeBits(t.type) < 8 || t.type == DataType::kString || t.type == DataType::kResource ||
+      t.type == DataType::kVariant) {
+    return node.UnsupportedError(std::string(slot) + " of type " + DataTypeName(t.type));
+  }
+  return Status::Ok();
+}
+
+int64_t Product(const std::vector<int32_t>& shape, int from, int to) {
+  int64_t n = 1;
+  for (int i = from; i < to; ++i) n *= shape[static_cast<size_t>(i)];
+  return n;
+}
+
+int64_t ReadIndex(const Tensor& t, int64_t i) {
+  switch (t.type) {
+    case DataType::kInt64: return t.data<int64_t>()[i];
+    case DataType::kInt16: return t.data<int16_t>()[i];
+    default: return t.data<int32_t>()[i];
+  }
+}
+
+Status ReadConstantInts(const NodeContext& node, const Tensor& t, const char* name, std::vector<int64_t>& out) {
+  if (!node.ValuesKnown(t) || (t.type != DataType::kInt32 && t.type != DataType::kInt64)) {
+    return node.UnsupportedError(std::string(name) + " must be an int32/int64 tensor");
+  }
+  out.resize(static_cast<size_t>(t.element_count()));
+  for (int64_t i = 0; i < t.element_count(); ++i) {
+    out[static_cast<size_t>(i)] = t.type == DataType::kInt32 ? t.data<int32_t>()[i] : t.data<int64_t>()[i];
+  }
+  return Status::Ok();
+}
+
+Result<int> ResolveAxis(const NodeContext& node, int axis, int limit) {
+  if (axis < 0) axis += limit;
+  if (axis < 0 || axis >= limit) return node.InvalidModelError("axis is out of range (" + std::to_string(limit) + " positions)");
+  return axis;
 }
 
 }  // namespace tfldbg

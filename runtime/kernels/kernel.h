@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "core/result.h"
-#include "interpreter/tensor.h"
+#include "tensor/tensor.h"
 #include "model/model_view.h"
 #include "quant/fixed_point.h"
 
@@ -137,5 +137,23 @@ Status CheckRank(const NodeContext& node, const Tensor& tensor, const char* slot
                  int max_rank);
 // Sets the output shape, checking that a shape already given by the model is not contradicted.
 Status SetOutputShape(const NodeContext& node, Tensor& output, std::vector<int32_t> shape);
+
+// Helpers for kernels that move elements without arithmetic on their values.
+size_t ElementBytes(DataType type);  // bytes per element of a whole-byte type
+// memcpy that accepts the null pointers of empty tensors when there is nothing to copy.
+void CopyBytes(uint8_t* to, const uint8_t* from, size_t n);
+// Copies input 0 into output 0 unchanged (ops that differ only in shape).
+Status CopyInputToOutput(NodeContext& node);
+// Refuses types whose elements are not whole bytes, strings, resources and variants.
+Status CheckWholeBytes(const NodeContext& node, const Tensor& t, const char* slot);
+// The product of shape[from, to).
+int64_t Product(const std::vector<int32_t>& shape, int from, int to);
+// Element i of an int32/int64 (or int16) index tensor.
+int64_t ReadIndex(const Tensor& t, int64_t i);
+// Reads an int32/int64 tensor whose values are known (a constant, or any
+// tensor when the node is prepared at Eval) into int64 values, or fails.
+Status ReadConstantInts(const NodeContext& node, const Tensor& t, const char* name, std::vector<int64_t>& out);
+// An axis in [0, limit), negative ones counted from the end.
+Result<int> ResolveAxis(const NodeContext& node, int axis, int limit);
 
 }  // namespace tfldbg

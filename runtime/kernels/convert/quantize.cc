@@ -1,0 +1,214 @@
+// QUANTIZE (float32 -> int8/uint8/int16, per-tensor or per-channel; integer
+// requantization int8/uint8 -> int8/uint8/int16 and int16 -> int8/int16)
+// and DEQUANTIZE (int8/uint8/int16 per-tensor or per-channel, float16 ->
+// float32), as LiteRT's reference kernels compute them. A DEQUANTIZE of a
+// constant is computed once, in Prepare, into storage the kernel owns.
+#include <cstring>
+#include <vector>
+
+#include "kernels/kernel.h"
+#include "quant/quantize.h"
+#include "kernels/registry.h"
+
+namespace tfldbg {
+namespace {
+
+constexpr int kInput = 0;
+constexpr int kOutput = 0;
+
+int32_t ReadInt(const Tensor& t, int64_t i) {
+  switch (t.type) {
+    case DataType::kInt8: return t.data<int8_t>()[i];
+    case DataType::kUInt8: return t.data<uint8_t>()[i];
+    case DataType::kInt32: return t.data<int32_t>()[i];
+    default: return t.data<int16_t>()[i];
+  }
+}
+
+void WriteInt(Tensor& t, int64_t i, int32_t v) {
+  switch (t.type) {
+    case DataType::kInt8: t.data<int8_t>()[i] = static_cast<int8_t>(v); break;
+    case DataType::kUInt8: t.data<uint8_t>()[i] = static_cast<uint8_t>(v); break;
+    case DataType::kInt32: t.data<int32_t>()[i] = v; break;
+    default: t.data<int16_t>()[i] = static_cast<int16_t>(v); break;
+  }
+}
+
+// For per-channel tensors: the number of elements after the quantized dimension.
+Status ChannelLayout(const NodeContext& node, const Tensor& t, const char* slot, int* axis, int64_t* inner) {
+  *axis = t.quant.quantized_dimension;
+  if (*axis < 0 || *axis >= t.rank() || t.dim(*axis) != static_cast<int32_t>(t.quant.scale.size())) {
+    return node.InvalidModelError(std::string(slot) + "'s per-channel scales do not match dimension " + std::to_string(*axis));
+  }
+  *inner = 1;
+  for (int d = *axis + 1; d < t.rank(); ++d) *inner *= t.dim(d);
+  return Status::Ok();
+}
+
+class QuantizeKernel : public Kernel {
+ public:
+  Status Prepare(NodeContext& node) override {
+    TFLDBG_RETURN_IF_ERROR(CheckInputCount(node, 1, 1));
+    TFLDBG_RETURN_IF_ERROR(CheckOutputCount(node, 1));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, kInput, "input"));
+    const Tensor& input = *node.input(kInput);
+    Tensor& output = *node.output(kOutput);
+    TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8, DataType::kInt16}));
+    // LiteRT's pairs: float, int8, uint8 -> int8/uint8/int16; int16 -> int8/int16/int32
+    // (int32: for applications that read integer outputs, as TFLM's keyword model does).
+    if (input.type == DataType::kInt16) {
+      TFLDBG_RETURN_IF_ERROR(CheckType(node, output, "output", {DataType::kInt8, DataType::kInt16, DataType::kInt32}));
+    } else {
+      TFLDBG_RETURN_IF_ERROR(CheckType(node, output, "output", {DataType::kInt8, DataType::kUInt8, DataType::kInt16}));
+    }
+    TFLDBG_RETURN_IF_ERROR(SetOutputShape(node, output, input.shape));
+    if (output.quant.empty()) return node.InvalidModelError("the output needs a scale and zero point");
+    range_ = quant::TypeRange(output.type);
+    rounding_ = node.rounding;
+    if (input.type == DataType::kFloat32) {
+      if (output.quant.per_channel()) TFLDBG_RETURN_IF_ERROR(ChannelLayout(node, output, "output", &axis_, &inner_));
+      return Status::Ok();
+    }
+    if (output.quant.per_channel()) return node.UnsupportedError("per-channel output of an integer requantization");
+    if (input.quant.empty() || !(input.scale() > 0) || !(output.scale() > 0)) {
+      return node.InvalidModelError("requantization needs positive input and output scales");
+    }
+    if (input.type == DataType::kInt16 && output.type == DataType::kInt16 &&
+        (input.zero_point() != 0 || output.zero_point() != 0)) {
+      return node.UnsupportedError("int16 -> int16 needs zero points 0");
+    }
+    requant_ = quant::QuantizeMultiplier(static_cast<double>(input.scale()) / static_cast<double>(output.scale()), rounding_);
+    if (requant_.shift > 30 || requant_.shift < -31) return node.UnsupportedError("s_in/s_out is out of range");
+    return Status::Ok();
+  }
+
+  Status Eval(NodeContext& node) override {
+    const Tensor& input = *node.input(kInput);
+    Tensor& output = *node.output(kOutput);
+    const int64_t n = input.element_count();
+    if (input.type == DataType::kFloat32) {
+      const float* x = input.data<float>();
+      if (output.quant.per_channel()) {
+        const int64_t channels = output.dim(axis_);
+        for (int64_t i = 0; i < n; ++i) {
+          const size_t c = static_cast<size_t>((i / inner_) % channels);
+          WriteInt(output, i, math::AffineQuantize(x[i], output.quant.scale[c], static_cast<int32_t>(output.quant.zero_point[c]), range_));
+        }
+        return Status::Ok();
+      }
+      const float scale = output.scale();
+      const int32_t zp = output.zero_point();
+      for (int64_t i = 0; i < n; ++i) WriteInt(output, i, math::AffineQuantize(x[i], scale, zp, range_));
+      return Status::Ok();
+    }
+    const int32_t in_zp = input.zero_point(), out_zp = output.zero_point();
+    for (int64_t i = 0; i < n; ++i) {
+      WriteInt(output, i, math::Requantize(ReadInt(input, i) - in_zp, requant_, out_zp, range_, rounding_));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  quant::IntRange range_;
+  quant::QuantizedMultiplier requant_;
+  quant::RoundingMode rounding_ = quant::RoundingMode::kDouble;
+  int axis_ = 0;
+  int64_t inner_ = 1;
+};
+
+class DequantizeKernel : public Kernel {
+ public:
+  Status Prepare(NodeContext& node) override {
+    TFLDBG_RETURN_IF_ERROR(CheckInputCount(node, 1, 1));
+    TFLDBG_RETURN_IF_ERROR(CheckOutputCount(node, 1));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, kInput, "input"));
+    const Tensor& input = *node.input(kInput);
+    Tensor& output = *node.output(kOutput);
+    TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kInt8, DataType::kUInt8, DataType::kInt16, DataType::kFloat16}));
+    TFLDBG_RETURN_IF_ERROR(CheckType(node, output, "output", {DataType::kFloat32}));
+    TFLDBG_RETURN_IF_ERROR(SetOutputShape(node, output, input.shape));
+    if (input.type != DataType::kFloat16) {
+      if (input.quant.empty()) return node.InvalidModelError("the input needs scales and zero points");
+      if (input.type == DataType::kInt16 && input.zero_point() != 0) return node.UnsupportedError("int16 input needs zero point 0");
+      if (input.quant.per_channel()) {
+        // LiteRT's per-channel DEQUANTIZE takes int8 and uint8 ("Type 7 not supported for per-channel").
+        if (input.type == DataType::kInt16) return node.UnsupportedError("per-channel int16 input (LiteRT has no such path)");
+        TFLDBG_RETURN_IF_ERROR(ChannelLayout(node, input, "input", &axis_, &inner_));
+      }
+    }
+    if (input.is_constant()) {
+      // Constant weights (float16 models, weight-only quantization): convert once.
+      constant_output_.resize(static_cast<size_t>(input.element_count()));
+      Compute(input, constant_output_.data());
+      constant_ = true;
+    }
+    return Status::Ok();
+  }
+
+  Status Eval(NodeContext& node) override {
+    float* y = node.output(kOutput)->data<float>();
+    if (constant_) {
+      if (!constant_output_.empty()) std::memcpy(y, constant_output_.data(), constant_output_.size() * sizeof(float));
+      return Status::Ok();
+    }
+    Compute(*node.input(kInput), y);
+    return Status::Ok();
+  }
+
+ private:
+  void Compute(const Tensor& input, float* y) const {
+    const int64_t n = input.element_count();
+    if (input.type == DataType::kFloat16) {
+      for (int64_t i = 0; i < n; ++i) {
+        uint16_t h;
+        std::memcpy(&h, input.bytes + 2 * i, 2);
+        y[i] = math::HalfToFloat(h);
+      }
+      return;
+    }
+    if (!input.quant.per_channel()) {
+      const double scale = input.scale();
+      const int32_t zp = input.zero_point();
+      for (int64_t i = 0; i < n; ++i) y[i] = math::Dequantize(ReadInt(input, i), scale, zp);
+      return;
+    }
+    const int64_t channels = input.dim(axis_);
+    for (int64_t i = 0; i < n; ++i) {
+      const size_t c = static_cast<size_t>((i / inner_) % channels);
+      y[i] = math::DequantizePerChannel(ReadInt(input, i), input.quant.scale[c], static_cast<int32_t>(input.quant.zero_point[c]));
+    }
+  }
+
+  int axis_ = 0;
+  int64_t inner_ = 1;
+  bool constant_ = false;
+  std::vector<float> constant_output_;
+};
+
+// QUANTIZE and DEQUANTIZE in a float shadow: float32 in, float32 out, copied.
+class ShadowCopyKernel : public Kernel {
+ public:
+  Status Prepare(NodeContext& node) override {
+    TFLDBG_RETURN_IF_ERROR(CheckInputCount(node, 1, 1));
+    TFLDBG_RETURN_IF_ERROR(CheckOutputCount(node, 1));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, kInput, "input"));
+    const Tensor& input = *node.input(kInput);
+    Tensor& output = *node.output(kOutput);
+    TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32}));
+    TFLDBG_RETURN_IF_ERROR(CheckType(node, output, "output", {DataType::kFloat32}));
+    return SetOutputShape(node, output, input.shape);
+  }
+  Status Eval(NodeContext& node) override {
+    const Tensor& input = *node.input(kInput);
+    if (input.byte_size > 0) std::memcpy(node.output(kOutput)->bytes, input.bytes, input.byte_size);
+    return Status::Ok();
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> CreateShadowCopyKernel() { return std::make_unique<ShadowCopyKernel>(); }
+std::unique_ptr<Kernel> CreateQuantizeKernel() { return std::make_unique<QuantizeKernel>(); }
+std::unique_ptr<Kernel> CreateDequantizeKernel() { return std::make_unique<DequantizeKernel>(); }
+
+}  // namespace tfldbg

@@ -1,0 +1,281 @@
+// FULLY_CONNECTED: float32, int8 (per-tensor and per-channel weights), uint8
+// and int16x8, matching LiteRT's reference kernels.
+#include "kernels/common/requant.h"
+#include "kernels/common/dot.h"
+#include "kernels/matmul/fully_connected_math.h"
+#include "kernels/common/hybrid.h"
+
+namespace tfldbg {
+namespace {
+
+constexpr int kFcInput = 0;
+constexpr int kFcWeights = 1;
+constexpr int kFcBias = 2;  // optional
+
+class FullyConnectedKernel : public Kernel {
+ public:
+  Status Prepare(NodeContext& node) override {
+    TFLDBG_RETURN_IF_ERROR(CheckInputCount(node, 2, 3));
+    TFLDBG_RETURN_IF_ERROR(CheckOutputCount(node, 1));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, kFcInput, "input"));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, kFcWeights, "weights"));
+    const Tensor& input = *node.input(kFcInput);
+    const Tensor& weights = *node.input(kFcWeights);
+    const Tensor* bias = node.input(kFcBias);
+    Tensor& output = *node.output(0);
+    TFLDBG_RETURN_IF_ERROR(CheckRank(node, weights, "weights", 2, 2));
+    TFLDBG_RETURN_IF_ERROR(CheckRank(node, input, "input", 1, 6));
+
+    const auto* options = node.options<tflite::FullyConnectedOptions>();
+    int activation_code = 0;
+    bool keep_num_dims = false;
+    if (options != nullptr) {
+      if (options->weights_format() != tflite::FullyConnectedOptionsWeightsFormat::DEFAULT) {
+        return node.UnsupportedError("weights_format SHUFFLED4x16INT8 is not supported");
+      }
+      activation_code = static_cast<int>(options->fused_activation_function());
+      keep_num_dims = options->keep_num_dims();
+    }
+    TFLDBG_ASSIGN_OR_RETURN(activation_, FusedActivation(node, activation_code));
+    if (!weights.sparse_levels.empty()) TFLDBG_RETURN_IF_ERROR(CheckSparseWeights(node, input, weights));
+
+    shape_.units = weights.dim(0);
+    shape_.depth = weights.dim(1);
+    if (shape_.depth <= 0 || input.element_count() % shape_.depth != 0) {
+      return node.InvalidModelError("input " + ShapeToString(input.shape) + " cannot be split into rows of " +
+                                    std::to_string(shape_.depth) + " (the weights' columns)");
+    }
+    shape_.batches = static_cast<int>(input.element_count() / shape_.depth);
+    if (bias != nullptr && (bias->rank() != 1 || bias->dim(0) != shape_.units)) {
+      return node.InvalidModelError("bias must be [" + std::to_string(shape_.units) + "], got " + ShapeToString(bias->shape));
+    }
+    std::vector<int32_t> out_shape;
+    if (keep_num_dims) {
+      if (input.dim(input.rank() - 1) != shape_.depth) {
+        return node.InvalidModelError("keep_num_dims needs the input's last dimension to equal " + std::to_string(shape_.depth));
+      }
+      out_shape = input.shape;
+      out_shape.back() = shape_.units;
+    } else {
+      out_shape = {shape_.batches, shape_.units};
+    }
+    TFLDBG_RETURN_IF_ERROR(SetOutputShape(node, output, std::move(out_shape)));
+
+    TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8, DataType::kInt16}));
+    TFLDBG_RETURN_IF_ERROR(CheckSameType(node, input, "input", output, "output"));
+    switch (input.type) {
+      case DataType::kFloat32:
+        if (bias && bias->type != DataType::kFloat32) return node.InvalidModelError("float32 FULLY_CONNECTED needs a float32 bias");
+        float_clamp_ = quant::FloatActivationRange(activation_);
+        if (weights.type == DataType::kInt8) {
+          TFLDBG_RETURN_IF_ERROR(PrepareHybrid(node, weights, options));
+          PackWeights(input, weights);
+          return Status::Ok();
+        }
+        if (weights.type != DataType::kFloat32) {
+          return node.UnsupportedError("float32 input with " + std::string(DataTypeName(weights.type)) + " weights");
+        }
+        PackWeights(input, weights);
+        return Status::Ok();
+      case DataType::kInt8:
+      case DataType::kUInt8:
+        TFLDBG_RETURN_IF_ERROR(CheckSameType(node, input, "input", weights, "weights"));
+        if (bias && bias->type != DataType::kInt32) {
+          return node.UnsupportedError(std::string(DataTypeName(bias->type)) + " bias; expected int32");
+        }
+        break;
+      case DataType::kInt16:
+        TFLDBG_RETURN_IF_ERROR(CheckType(node, weights, "weights", {DataType::kInt8}));
+        if (bias && bias->type != DataType::kInt64 && bias->type != DataType::kInt32) {
+          return node.UnsupportedError(std::string(DataTypeName(bias->type)) + " bias; expected int64 or int32");
+        }
+        break;
+      default:
+        break;
+    }
+    // LiteRT's fully_connected.cc derives per-tensor multipliers in double too
+    // (checked against the oracle on mlperf_tiny_ad01_int8).
+    TFLDBG_RETURN_IF_ERROR(PrepareChannelRequant(node, input, weights, output, shape_.units, 0, activation_, false, requant_));
+    PackWeights(input, weights);
+    return Status::Ok();
+  }
+
+  Status Eval(NodeContext& node) override {
+    const Tensor& input = *node.input(kFcInput);
+    const Tensor& weights = *node.input(kFcWeights);
+    const Tensor* bias = node.input(kFcBias);
+    Tensor& output = *node.output(0);
+    switch (input.type) {
+      case DataType::kFloat32:
+        if (weights.type == DataType::kInt8) {
+          EvalHybrid(input.data<float>(), weights.data<int8_t>(), bias ? bias->data<float>() : nullptr, weights,
+                     output.data<float>());
+          return Status::Ok();
+        }
+        math::FullyConnectedFloat(shape_, input.data<float>(), weights.data<float>(), bias ? bias->data<float>() : nullptr,
+                                  float_clamp_, output.data<float>(), packed_float_.empty() ? nullptr : packed_float_.data());
+        return Status::Ok();
+      case DataType::kInt8:
+        math::FullyConnectedQuantized(shape_, input.data<int8_t>(), weights.data<int8_t>(),
+                                      bias ? bias->data<int32_t>() : nullptr, requant_, output.data<int8_t>(),
+                                      weights16_.empty() ? nullptr : weights16_.data(), row16_.data());
+        return Status::Ok();
+      case DataType::kUInt8:
+        math::FullyConnectedQuantized(shape_, input.data<uint8_t>(), weights.data<uint8_t>(),
+                                      bias ? bias->data<int32_t>() : nullptr, requant_, output.data<uint8_t>(),
+                                      weights16_.empty() ? nullptr : weights16_.data(), row16_.data());
+        return Status::Ok();
+      case DataType::kInt16:
+        if (bias != nullptr && bias->type == DataType::kInt32) {
+          math::FullyConnectedInt16(shape_, input.data<int16_t>(), weights.data<int8_t>(), bias->data<int32_t>(), requant_,
+                                    output.data<int16_t>());
+        } else {
+          math::FullyConnectedInt16(shape_, input.data<int16_t>(), weights.data<int8_t>(),
+                                    bias ? bias->data<int64_t>() : nullptr, requant_, output.data<int16_t>());
+        }
+        return Status::Ok();
+      default:
+        return node.RuntimeFailure("unexpected input type");
+    }
+  }
+
+ private:
+  // Sparse weights arrive decoded (interpreter), so the dense kernels compute
+  // them; what is checked is that LiteRT has a kernel for the combination.
+  // Float: its reference kernel densifies any layout. int8: only 1x16 blocks
+  // over a dense-then-CSR walk of symmetric weights (FullyConnectedSparseWeight1x16).
+  static Status CheckSparseWeights(const NodeContext& node, const Tensor& input, const Tensor& weights) {
+    if (input.type == DataType::kFloat32 && weights.type == DataType::kFloat32) return Status::Ok();
+    if (input.type == DataType::kInt8 && weights.type == DataType::kInt8) {
+      const auto& l = weights.sparse_levels;
+      const bool one_by_sixteen = l.size() == 3 && !l[0].compressed && l[0].dimension == 0 && l[1].compressed &&
+                                  l[1].dimension == 1 && !l[2].compressed && l[2].in_block && l[2].dimension == 1 &&
+                                  l[2].size == 16;
+      if (!one_by_sixteen) {
+        return node.UnsupportedError("sparse int8 weights must be in 1x16 blocks (rows dense, block columns CSR), "
+                                     "the one int8 layout LiteRT's kernel reads");
+      }
+      for (int64_t zp : weights.quant.zero_point) {
+        if (zp != 0) return node.UnsupportedError("sparse int8 weights must have zero point 0 (LiteRT's sparse kernel is symmetric only)");
+      }
+      return Status::Ok();
+    }
+    return node.UnsupportedError("sparse " + std::string(DataTypeName(weights.type)) + " weights with " +
+                                 DataTypeName(input.type) + " input: LiteRT has no sparse kernel for that");
+  }
+
+  Status PrepareHybrid(const NodeContext& node, const Tensor& weights, const tflite::FullyConnectedOptions* options) {
+    if (options != nullptr && options->asymmetric_quantize_inputs()) {
+      return node.UnsupportedError("hybrid with asymmetric_quantize_inputs is not supported yet");
+    }
+    if (weights.quant.empty()) return node.InvalidModelError("int8 weights need scales");
+    for (int64_t zp : weights.quant.zero_point) {
+      if (zp != 0) return node.UnsupportedError("hybrid int8 weights must have zero point 0");
+    }
+    if (weights.quant.per_channel() && weights.quant.scale.size() != static_cast<size_t>(shape_.units)) {
+      return node.InvalidModelError("per-channel weight scales do not match the units");
+    }
+    row_.assign(static_cast<size_t>(shape_.batches) * static_cast<size_t>(shape_.depth), 0);
+    row_scales_.assign(static_cast<size_t>(shape_.batches), 0.0f);
+    return Status::Ok();
+  }
+
+  // LiteRT's hybrid path: each input row is quantized symmetrically, the dot
+  // products are integer, and each result is bias + acc · (row scale · weight scale).
+  void EvalHybrid(const float* x, const int8_t* w, const float* bias, const Tensor& weights, float* y) {
+    const bool per_channel = weights.quant.per_channel();
+    if (!weights16_.empty()) {
+      EvalHybrid16(x, bias, weights, y);
+      return;
+    }
+    for (int b = 0; b < shape_.batches; ++b) {
+      float row_scale = math::SymmetricQuantizeRow(x + static_cast<int64_t>(b) * shape_.depth, shape_.depth,
+                                                   row_.data() + static_cast<int64_t>(b) * shape_.depth);
+      if (!per_channel) row_scale *= weights.quant.scale[0];
+      row_scales_[static_cast<size_t>(b)] = row_scale;
+    }
+    auto finish = [&](int index, int u, int32_t acc) {
+      const float row_scale = row_scales_[static_cast<size_t>(index / shape_.units)];
+      const float scale = per_channel ? row_scale * weights.quant.scale[static_cast<size_t>(u)] : row_scale;
+      float v = bias ? bias[u] : 0.0f;
+      v += static_cast<float>(acc) * scale;
+      y[index] = std::min(std::max(v, float_clamp_.min), float_clamp_.max);
+    };
+    for (int b = 0; b < shape_.batches; ++b) {
+      const int8_t* row = row_.data() + static_cast<int64_t>(b) * shape_.depth;
+      for (int u = 0; u < shape_.units; ++u) {
+        const int8_t* wu = w + static_cast<int64_t>(u) * shape_.depth;
+        finish(b * shape_.units + u, u, math::DotWithOffsets(row, wu, shape_.depth, 0, 0));
+      }
+    }
+  }
+
+  // The packed path: each row quantized straight into 16 bits, four units per dot pass.
+  void EvalHybrid16(const float* x, const float* bias, const Tensor& weights, float* y) {
+    const bool per_channel = weights.quant.per_channel();
+    const int depth = shape_.depth, units = shape_.units;
+    for (int b = 0; b < shape_.batches; ++b) {
+      float row_scale = math::SymmetricQuantizeRow(x + static_cast<int64_t>(b) * depth, depth, row16_.data());
+      if (!per_channel) row_scale *= weights.quant.scale[0];
+      float* out = y + static_cast<int64_t>(b) * units;
+      auto write = [&](int u, int32_t acc) {
+        const float scale = per_channel ? row_scale * weights.quant.scale[static_cast<size_t>(u)] : row_scale;
+        float v = bias ? bias[u] : 0.0f;
+        v += static_cast<float>(acc) * scale;
+        out[u] = std::min(std::max(v, float_clamp_.min), float_clamp_.max);
+      };
+      int u = 0;
+      for (; u + 4 <= units; u += 4) {
+        int32_t acc[4];
+        math::DotInt16Rows4(row16_.data(), weights16_.data() + static_cast<int64_t>(u) * depth, depth, depth, acc);
+        for (int k = 0; k < 4; ++k) write(u + k, acc[k]);
+      }
+      for (; u < units; ++u) write(u, math::DotInt16(row16_.data(), weights16_.data() + static_cast<int64_t>(u) * depth, depth));
+    }
+  }
+
+  // Constant weights are repacked for the loop vectorized across units
+  // (integer weights as int16 with their offset added).
+  void PackWeights(const Tensor& input, const Tensor& weights) {
+    packed_float_.clear();
+    weights16_.clear();
+    row16_.assign(static_cast<size_t>(shape_.depth), 0);
+    if (!weights.is_constant()) return;
+    const math::ConvGeometry g = math::AsOneByOneConv(shape_);
+    const int32_t offset = requant_.filter_offset;
+    const bool offsets_fit = offset >= -255 && offset <= 255 && requant_.input_offset >= -255 && requant_.input_offset <= 255;
+    if (input.type == DataType::kFloat32 && weights.type == DataType::kFloat32) {
+      packed_float_ = math::PackFilterByOutputChannel<float>(g, weights.data<float>(), 0);
+    } else if (input.type == DataType::kFloat32 && weights.type == DataType::kInt8) {
+      Widen(weights.data<int8_t>(), weights.element_count(), 0);
+    } else if (input.type == DataType::kInt8 && offsets_fit) {
+      Widen(weights.data<int8_t>(), weights.element_count(), offset);
+    } else if (input.type == DataType::kUInt8 && offsets_fit) {
+      Widen(weights.data<uint8_t>(), weights.element_count(), offset);
+    }
+    row16_.assign(static_cast<size_t>(shape_.depth), 0);
+  }
+
+  // Integer weights as int16 with the filter offset added, same [units][depth] layout.
+  template <typename W>
+  void Widen(const W* w, int64_t n, int32_t offset) {
+    weights16_.resize(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) weights16_[static_cast<size_t>(i)] = static_cast<int16_t>(w[i] + offset);
+  }
+
+  std::vector<float> packed_float_;
+  std::vector<int16_t> weights16_;
+  std::vector<int16_t> row16_;
+  std::vector<float> row_scales_;
+  std::vector<int8_t> row_;
+  math::FullyConnectedShape shape_;
+  quant::Activation activation_ = quant::Activation::kNone;
+  quant::FloatRange float_clamp_;
+  math::ChannelRequant requant_;
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> CreateFullyConnectedKernel() { return std::make_unique<FullyConnectedKernel>(); }
+
+}  // namespace tfldbg

@@ -1,0 +1,96 @@
+// AVERAGE_POOL_2D and MAX_POOL_2D math, LiteRT's reference order: the window
+// is clipped to the image; the average divides by the number of valid taps
+// (integers: rounding half away from zero); then the activation clamp.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+
+#include "kernels/common/padding.h"
+#include "quant/fixed_point.h"
+
+namespace tfldbg::math {
+
+struct PoolGeometry {
+  Shape4 input, output;
+  int filter_h = 1, filter_w = 1;
+  int stride_h = 1, stride_w = 1;
+  int pad_h = 0, pad_w = 0;
+};
+
+// Visits every output element with its clipped window [y0,y1) x [x0,x1).
+template <typename Fn>
+void ForEachWindow(const PoolGeometry& g, Fn fn) {
+  for (int b = 0; b < g.output.n; ++b) {
+    for (int oy = 0; oy < g.output.h; ++oy) {
+      const int iy0 = oy * g.stride_h - g.pad_h;
+      const int y0 = std::max(0, -iy0), y1 = std::min(g.filter_h, g.input.h - iy0);
+      for (int ox = 0; ox < g.output.w; ++ox) {
+        const int ix0 = ox * g.stride_w - g.pad_w;
+        const int x0 = std::max(0, -ix0), x1 = std::min(g.filter_w, g.input.w - ix0);
+        for (int c = 0; c < g.output.c; ++c) fn(b, oy, ox, c, iy0 + y0, iy0 + y1, ix0 + x0, ix0 + x1);
+      }
+    }
+  }
+}
+
+// Returns false when a window holds no valid tap (LiteRT fails the op then).
+inline bool AveragePoolFloat(const PoolGeometry& g, const float* input, float lo, float hi, float* output) {
+  bool ok = true;
+  ForEachWindow(g, [&](int b, int oy, int ox, int c, int ya, int yb, int xa, int xb) {
+    float total = 0.0f;
+    int count = 0;
+    for (int y = ya; y < yb; ++y) {
+      for (int x = xa; x < xb; ++x) {
+        total += input[g.input.Offset(b, y, x, c)];
+        ++count;
+      }
+    }
+    if (count == 0) {
+      ok = false;
+      return;
+    }
+    const float average = total / static_cast<float>(count);
+    output[g.output.Offset(b, oy, ox, c)] = std::min(std::max(average, lo), hi);
+  });
+  return ok;
+}
+
+template <typename T>
+bool AveragePoolQuantized(const PoolGeometry& g, const T* input, int32_t lo, int32_t hi, T* output) {
+  bool ok = true;
+  ForEachWindow(g, [&](int b, int oy, int ox, int c, int ya, int yb, int xa, int xb) {
+    int32_t acc = 0;
+    int count = 0;
+    for (int y = ya; y < yb; ++y) {
+      for (int x = xa; x < xb; ++x) {
+        acc = quant::WrappingAdd(acc, input[g.input.Offset(b, y, x, c)]);
+        ++count;
+      }
+    }
+    if (count == 0) {
+      ok = false;
+      return;
+    }
+    // Round half away from zero, in integer arithmetic.
+    const int64_t sum = acc;  // 64 bits: the rounding offset must not overflow
+    const int32_t average = static_cast<int32_t>(sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count);
+    output[g.output.Offset(b, oy, ox, c)] = static_cast<T>(std::min(std::max(average, lo), hi));
+  });
+  return ok;
+}
+
+template <typename T, typename Clamp>
+void MaxPool(const PoolGeometry& g, const T* input, Clamp lo, Clamp hi, T* output) {
+  ForEachWindow(g, [&](int b, int oy, int ox, int c, int ya, int yb, int xa, int xb) {
+    T best = std::numeric_limits<T>::lowest();
+    for (int y = ya; y < yb; ++y) {
+      for (int x = xa; x < xb; ++x) best = std::max(best, input[g.input.Offset(b, y, x, c)]);
+    }
+    const Clamp v = std::min(std::max(static_cast<Clamp>(best), lo), hi);
+    output[g.output.Offset(b, oy, ox, c)] = static_cast<T>(v);
+  });
+}
+
+}  // namespace tfldbg::math
