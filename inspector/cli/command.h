@@ -34,5 +34,6 @@ CommandRunner AddRunCommand(CLI::App& root);
 CommandRunner AddDumpCommand(CLI::App& root);
 CommandRunner AddGraphCommand(CLI::App& root);
 CommandRunner AddReplayCommand(CLI::App& root);
+CommandRunner AddOpsCommand(CLI::App& root);
 
 }  // namespace tfldbg::cli

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   commands.push_back(AddDumpCommand(app));
   commands.push_back(AddReplayCommand(app));
   commands.push_back(AddGraphCommand(app));
+  commands.push_back(AddOpsCommand(app));
 
   try {
     app.parse(argc, argv);

@@ -93,8 +93,8 @@ nlohmann::json ModelInfoJson(const ModelView& view, const ModelInfoOptions& opti
       const tflite::Operator& op = view.op(s, o);
       const std::string name = view.OpName(op.opcode_index());
       const bool custom = view.IsCustom(op.opcode_index());
-      const bool supported = custom ? FindCustomKernel(name) != nullptr
-                                    : FindBuiltinKernel(view.BuiltinCode(op.opcode_index())) != nullptr;
+      const OpInfo* known = custom ? FindCustomOp(name) : FindBuiltinOp(view.BuiltinCode(op.opcode_index()));
+      const bool supported = known != nullptr && known->supported();
       ++histogram[name];
       ++all_ops[name];
       if (custom && std::find(custom_ops.begin(), custom_ops.end(), name) == custom_ops.end()) custom_ops.push_back(name);
@@ -107,6 +107,7 @@ nlohmann::json ModelInfoJson(const ModelView& view, const ModelInfoOptions& opti
                            {"custom", custom},
                            {"version", view.OpVersion(op.opcode_index())},
                            {"supported", supported},
+                           {"family", known != nullptr ? known->family : ""},
                            {"inputs", IndexList(op.inputs())},
                            {"outputs", IndexList(op.outputs())},
                            {"intermediates", IndexList(op.intermediates())},
@@ -156,6 +157,37 @@ nlohmann::json ModelInfoJson(const ModelView& view, const ModelInfoOptions& opti
     info["plan"] = {{"reuse", PlanJson(view, PlannerKind::kReuse)}, {"no_reuse", PlanJson(view, PlannerKind::kNoReuse)}};
   }
   return info;
+}
+
+nlohmann::json OpJson(const OpInfo& op) {
+  std::vector<std::string> dtypes;
+  for (size_t i = 0, n = 0; op.dtypes[i] != '\0'; i = n) {
+    while (op.dtypes[i] == ' ') ++i;
+    n = i;
+    while (op.dtypes[n] != '\0' && op.dtypes[n] != ' ') ++n;
+    if (n > i) dtypes.emplace_back(op.dtypes + i, op.dtypes + n);
+  }
+  std::vector<int> sparse_inputs;
+  for (int slot = 0; slot < 24; ++slot) {
+    if (op.MayReadSparse(slot)) sparse_inputs.push_back(slot);
+  }
+  return {{"op", op.name},
+          {"builtin_code", op.builtin_code},
+          {"custom", op.builtin_code < 0},
+          {"family", op.family},
+          {"supported", op.supported()},
+          {"dtypes", dtypes},
+          {"why_not", op.supported() ? nlohmann::json(nullptr) : nlohmann::json(op.why_not)},
+          {"options_table", op.options},
+          {"facts", {{"rounds_once_under_litert", op.RoundsOnce()},
+                     {"float_shadow_identity", op.ShadowIdentity()},
+                     {"sparse_inputs", sparse_inputs}}}};
+}
+
+nlohmann::json OpTableJson() {
+  nlohmann::json ops = nlohmann::json::array();
+  for (const OpInfo& op : AllOps()) ops.push_back(OpJson(op));
+  return {{"format", "tfldbg-ops"}, {"version", 1}, {"ops", ops}};
 }
 
 }  // namespace tfldbg

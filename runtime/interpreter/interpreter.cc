@@ -32,13 +32,11 @@ const char* RoundingPolicyName(RoundingPolicy policy) {
   return "unknown";
 }
 
-quant::RoundingMode RoundingForOp(RoundingPolicy policy, int32_t builtin_code) {
+quant::RoundingMode RoundingForOp(RoundingPolicy policy, const OpInfo& op) {
   switch (policy) {
     case RoundingPolicy::kDouble: return quant::RoundingMode::kDouble;
     case RoundingPolicy::kSingle: return quant::RoundingMode::kSingle;
-    case RoundingPolicy::kLiteRt:
-      return builtin_code == static_cast<int32_t>(tflite::BuiltinOperator::FULLY_CONNECTED) ? quant::RoundingMode::kSingle
-                                                                                              : quant::RoundingMode::kDouble;
+    case RoundingPolicy::kLiteRt: return op.RoundsOnce() ? quant::RoundingMode::kSingle : quant::RoundingMode::kDouble;
   }
   return quant::RoundingMode::kDouble;
 }
@@ -308,37 +306,30 @@ Status Interpreter::PrepareNodes() {
     ctx.op = &op;
     ctx.op_name = model_.OpName(op.opcode_index());
     ctx.op_version = model_.OpVersion(op.opcode_index());
-    ctx.rounding = RoundingForOp(options_.rounding, model_.BuiltinCode(op.opcode_index()));
     ctx.run = shared_;
     ctx.stored_shapes_stale = !options_.input_shapes.empty();
     for (int index : ToIndices(op.inputs())) ctx.inputs.push_back(index < 0 ? nullptr : &tensors_[static_cast<size_t>(index)]);
     for (int index : ToIndices(op.outputs())) ctx.outputs.push_back(index < 0 ? nullptr : &tensors_[static_cast<size_t>(index)]);
 
+    const bool custom = model_.IsCustom(op.opcode_index());
+    const OpInfo* info = custom ? FindCustomOp(ctx.op_name) : FindBuiltinOp(model_.BuiltinCode(op.opcode_index()));
+    if (info == nullptr || !info->supported()) {
+      std::string what = custom ? "custom operator '" + ctx.op_name + "'" : "operator " + ctx.op_name;
+      what += " (version " + std::to_string(ctx.op_version) + ") is not supported by tfldbg";
+      if (info != nullptr && std::string(info->why_not) != "not yet") what += std::string(": ") + info->why_not;
+      return Unsupported(ctx.Describe() + ": " + what);
+    }
+    ctx.rounding = RoundingForOp(options_.rounding, *info);
     // LiteRT's other kernels would read a sparse constant's packed values as if dense.
     for (size_t slot = 0; slot < ctx.inputs.size(); ++slot) {
       const Tensor* in = ctx.inputs[slot];
-      if (in == nullptr || in->sparse_levels.empty()) continue;
-      const int32_t builtin = model_.IsCustom(op.opcode_index()) ? -1 : model_.BuiltinCode(op.opcode_index());
-      const bool reads_sparse = (builtin == static_cast<int32_t>(tflite::BuiltinOperator::DENSIFY) && slot == 0) ||
-                                (builtin == static_cast<int32_t>(tflite::BuiltinOperator::FULLY_CONNECTED) && slot == 1);
-      if (!reads_sparse) {
-        return Unsupported(ctx.Describe() + ": input " + std::to_string(slot) + " '" + in->name +
-                           "' is a sparse constant; LiteRT reads those only through DENSIFY and FULLY_CONNECTED weights");
-      }
+      if (in == nullptr || in->sparse_levels.empty() || info->MayReadSparse(static_cast<int>(slot))) continue;
+      return Unsupported(ctx.Describe() + ": input " + std::to_string(slot) + " '" + in->name +
+                         "' is a sparse constant, which " + ctx.op_name +
+                         " cannot read (LiteRT reads those only where it has a kernel for them: docs/ops.md)");
     }
-
-    const bool custom = model_.IsCustom(op.opcode_index());
-    KernelFactory make = custom ? FindCustomKernel(ctx.op_name) : FindBuiltinKernel(model_.BuiltinCode(op.opcode_index()));
-    const int32_t code = model_.BuiltinCode(op.opcode_index());
-    if (options_.float_shadow && !custom &&
-        (code == static_cast<int32_t>(tflite::BuiltinOperator::QUANTIZE) ||
-         code == static_cast<int32_t>(tflite::BuiltinOperator::DEQUANTIZE))) {
-      make = &CreateShadowCopyKernel;  // in float, (de)quantizing is the identity
-    }
-    if (make == nullptr) {
-      return Unsupported(ctx.Describe() + ": " + (custom ? "custom operator '" + ctx.op_name + "'" : "operator " + ctx.op_name) +
-                         " (version " + std::to_string(ctx.op_version) + ") is not supported by tfldbg");
-    }
+    // In float, (de)quantizing is the identity.
+    const KernelFactory make = options_.float_shadow && info->ShadowIdentity() ? &CreateShadowCopyKernel : info->make;
     node.kernel = make();
     node.observed = observer_ != nullptr && observer_->WantsNode(ctx);
     // A node reading a dynamic tensor is prepared when it runs, as is one

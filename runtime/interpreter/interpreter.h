@@ -7,7 +7,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -15,8 +17,7 @@
 #include "interpreter/observer.h"
 #include "tensor/tensor.h"
 #include "kernels/kernel.h"
-#include <map>
-#include <set>
+#include "kernels/registry.h"
 #include "model/model_view.h"
 #include "planner/memory_planner.h"
 
@@ -24,14 +25,14 @@ namespace tfldbg {
 
 // Which requantization rounding each node uses.
 //   kLiteRt: what the pinned LiteRT runtime's reference kernels compute, op by
-//            op, as measured against it: double rounding, except
-//            FULLY_CONNECTED, whose integer path rounds once (it goes through
-//            LiteRT's GEMM backend even with the reference resolver).
+//            op, as measured against it: double rounding, except the ops the
+//            op table marks kRoundsOnce (FULLY_CONNECTED, whose integer path
+//            goes through LiteRT's GEMM backend even with the reference resolver).
 //   kDouble: double rounding everywhere (TFLite reference code, TFLM).
 //   kSingle: single rounding everywhere (TFLITE_SINGLE_ROUNDING builds, CMSIS-NN).
 enum class RoundingPolicy { kLiteRt, kDouble, kSingle };
 const char* RoundingPolicyName(RoundingPolicy policy);  // "litert", "double", "single"
-quant::RoundingMode RoundingForOp(RoundingPolicy policy, int32_t builtin_code);
+quant::RoundingMode RoundingForOp(RoundingPolicy policy, const OpInfo& op);
 
 struct InterpreterOptions {
   // The subgraph to run: the one of this signature (by signature_key) when

@@ -1,46 +1,68 @@
 #include "kernels/registry.h"
 
-#include "kernels/op_table.h"
+#include <cstring>
 
 namespace tfldbg {
 
-#define X(code, name) std::unique_ptr<Kernel> Create##name##Kernel();
-TFLDBG_BUILTIN_OPS(X)
+#define X(code, family, kernel, options, dtypes, facts) std::unique_ptr<Kernel> Create##kernel##Kernel();
+#define N(code, family, options, why)
+TFLDBG_BUILTIN_OPS(X, N)
 #undef X
-#define X(custom_name, name) std::unique_ptr<Kernel> Create##name##Kernel();
-TFLDBG_CUSTOM_OPS(X)
-#undef X
+#undef N
+#define C(custom_name, family, kernel, dtypes, facts) std::unique_ptr<Kernel> Create##kernel##Kernel();
+TFLDBG_CUSTOM_OPS(C)
+#undef C
 
-KernelFactory FindBuiltinKernel(int32_t builtin_code) {
-  switch (static_cast<tflite::BuiltinOperator>(builtin_code)) {
-#define X(code, name)               \
-  case tflite::BuiltinOperator::code: \
-    return &Create##name##Kernel;
-    TFLDBG_BUILTIN_OPS(X)
+namespace {
+
+// The op table writes None for operators without an options table.
+const char* OptionsName(const char* name) { return std::strcmp(name, "None") == 0 ? "" : name; }
+
+std::vector<OpInfo> BuildTable() {
+  using namespace op_facts;
+  std::vector<OpInfo> ops;
+#define X(code, family, kernel, options, dtypes, facts)                                                   \
+  ops.push_back({#code, static_cast<int32_t>(tflite::BuiltinOperator::code), #family, &Create##kernel##Kernel, \
+                 OptionsName(#options), dtypes, "", facts});
+#define N(code, family, options, why) \
+  ops.push_back({#code, static_cast<int32_t>(tflite::BuiltinOperator::code), #family, nullptr, OptionsName(#options), "", why, kNoFacts});
+  TFLDBG_BUILTIN_OPS(X, N)
 #undef X
-    default:
-      return nullptr;
+#undef N
+#define C(custom_name, family, kernel, dtypes, facts) \
+  ops.push_back({custom_name, -1, #family, &Create##kernel##Kernel, "", dtypes, "", facts});
+  TFLDBG_CUSTOM_OPS(C)
+#undef C
+  return ops;
+}
+
+}  // namespace
+
+const std::vector<OpInfo>& AllOps() {
+  static const std::vector<OpInfo> ops = BuildTable();
+  return ops;
+}
+
+const OpInfo* FindBuiltinOp(int32_t builtin_code) {
+  // Indexed once by code: the table is sorted by family, not by code.
+  static const std::vector<const OpInfo*> by_code = [] {
+    std::vector<const OpInfo*> v;
+    for (const OpInfo& op : AllOps()) {
+      if (op.builtin_code < 0) continue;
+      if (static_cast<size_t>(op.builtin_code) >= v.size()) v.resize(static_cast<size_t>(op.builtin_code) + 1, nullptr);
+      v[static_cast<size_t>(op.builtin_code)] = &op;
+    }
+    return v;
+  }();
+  if (builtin_code < 0 || static_cast<size_t>(builtin_code) >= by_code.size()) return nullptr;
+  return by_code[static_cast<size_t>(builtin_code)];
+}
+
+const OpInfo* FindCustomOp(const std::string& custom_code) {
+  for (const OpInfo& op : AllOps()) {
+    if (op.builtin_code < 0 && custom_code == op.name) return &op;
   }
-}
-
-KernelFactory FindCustomKernel(const std::string& custom_code) {
-#define X(custom_name, name) \
-  if (custom_code == custom_name) return &Create##name##Kernel;
-  TFLDBG_CUSTOM_OPS(X)
-#undef X
-  (void)custom_code;
   return nullptr;
-}
-
-std::vector<std::string> SupportedOpNames() {
-  std::vector<std::string> names;
-#define X(code, name) names.push_back(#code);
-  TFLDBG_BUILTIN_OPS(X)
-#undef X
-#define X(custom_name, name) names.push_back(custom_name);
-  TFLDBG_CUSTOM_OPS(X)
-#undef X
-  return names;
 }
 
 }  // namespace tfldbg

@@ -1,22 +1,45 @@
-// Finds the kernel factory for an operator code (see op_table.h).
+// The operators tfldbg knows, from the op table (op_table.h): what runs each
+// one and the facts the interpreter and the tools need about it.
 //
-//   KernelFactory make = FindBuiltinKernel(view.BuiltinCode(op.opcode_index()));
-//   if (make == nullptr) ...unsupported...
+//   const OpInfo* op = FindBuiltinOp(view.BuiltinCode(opcode_index));
+//   if (op == nullptr || op->make == nullptr) ...unsupported: op->why...
+//   quant::RoundingMode mode = op->RoundsOnce() ? kSingle : kDouble;
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "kernels/kernel.h"
+#include "kernels/op_table.h"
 
 namespace tfldbg {
 
-KernelFactory FindBuiltinKernel(int32_t builtin_code);
-KernelFactory FindCustomKernel(const std::string& custom_code);
+struct OpInfo {
+  const char* name = "";      // "CONV_2D", or the custom code
+  int32_t builtin_code = -1;  // -1 for custom operators
+  const char* family = "";    // the folder under kernels/
+  KernelFactory make = nullptr;  // null when tfldbg does not run it
+  const char* options = "";   // schema options table ("Conv2DOptions"), "" for none
+  const char* dtypes = "";    // the main input's types it runs ("float32 int8 ...")
+  const char* why_not = "";   // when make is null: why
+  uint32_t facts = op_facts::kNoFacts;
+
+  bool supported() const { return make != nullptr; }
+  bool RoundsOnce() const { return (facts & op_facts::kRoundsOnce) != 0; }
+  bool ShadowIdentity() const { return (facts & op_facts::kShadowIdentity) != 0; }
+  bool MayReadSparse(int slot) const { return slot >= 0 && slot < 24 && (facts & op_facts::SparseInput(slot)) != 0; }
+};
+
+// Null for codes the schema does not have.
+const OpInfo* FindBuiltinOp(int32_t builtin_code);
+// Null for custom codes tfldbg has no kernel for.
+const OpInfo* FindCustomOp(const std::string& custom_code);
+// Every builtin operator of the schema (in op-table order), then the custom ones.
+const std::vector<OpInfo>& AllOps();
+
 // The float shadow's QUANTIZE/DEQUANTIZE (interpreter/float_shadow.h): copies
 // its float32 input to its float32 output.
 std::unique_ptr<Kernel> CreateShadowCopyKernel();
-// Names of every implemented operator, builtin then custom.
-std::vector<std::string> SupportedOpNames();
 
 }  // namespace tfldbg

@@ -2,7 +2,7 @@
 script) and `python -m tfldbg COMMAND ...` are the same program.
 
 Engine commands run the C++ interpreter (the `tfldbg` binary the package finds,
-see tfldbg.backends.engine): info, run, dump, graph, replay.
+see tfldbg.backends.engine): info, run, dump, graph, replay, ops.
 Analysis commands run here: reference (LiteRT's values as a dump), compare (two
 dumps), merge-stats (stats of dataset shards into one), quant-report (per-layer
 quantization error from `tfldbg replay`), overlay (a report's metric on the
@@ -28,6 +28,7 @@ ENGINE_COMMANDS = {
     "dump": "run a model and write every intermediate tensor as .npy + manifest.json",
     "graph": "draw the graph (.html, .svg, .dot)",
     "replay": "write a quantized run and its local and accumulated float references",
+    "ops": "every operator of the schema: its family, the types tfldbg runs, or why it does not",
 }
 
 
@@ -145,6 +146,20 @@ def _conformance_table(args) -> int:
     return conformance_table.run(args)
 
 
+def _ops_doc(args) -> int:
+    import json
+
+    from tfldbg.backends.engine import run_tool
+    from tfldbg.render.ops_doc import render
+
+    text = render(json.loads(run_tool("ops", "--json").stdout))
+    if args.out:
+        Path(args.out).write_text(text)
+    else:
+        print(text, end="")
+    return 0
+
+
 def _engine(command: str, argv: list[str]) -> int:
     import subprocess
 
@@ -240,6 +255,10 @@ def build_parser() -> argparse.ArgumentParser:
     from tfldbg.testing.conformance_table import add_arguments as table_arguments
     table_arguments(p)
     p.set_defaults(run=_conformance_table)
+
+    p = sub.add_parser("ops-doc", help="docs/ops.md from the engine's op table (one row per schema operator)")
+    p.add_argument("--out", "-o", metavar="FILE", help="write here instead of standard output")
+    p.set_defaults(run=_ops_doc)
     return parser
 
 

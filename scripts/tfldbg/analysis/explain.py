@@ -188,8 +188,11 @@ class Explanation:
 
 def rounding_for(dump: Dump, op: str, override: str | None) -> str:
     mode = override or dump.manifest["run"].get("rounding", "litert")
-    if mode == "litert":  # what the pinned LiteRT computes: FULLY_CONNECTED rounds once
-        return "single" if op == "FULLY_CONNECTED" else "double"
+    if mode == "litert":  # what the pinned LiteRT computes: double rounding, except the ops the op table marks
+        from tfldbg.backends.engine import op_table
+
+        entry = op_table().get(op)
+        return "single" if entry and entry["facts"]["rounds_once_under_litert"] else "double"
     if mode not in ("double", "single"):
         raise ExplainError(f"unknown rounding {mode!r}")
     return mode

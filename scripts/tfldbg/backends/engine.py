@@ -49,3 +49,16 @@ def run_tool(*args: str, check: bool = True) -> subprocess.CompletedProcess:
 def model_info(model: str | os.PathLike) -> dict:
     """`tfldbg info --json MODEL` as a dict."""
     return json.loads(run_tool("info", "--json", str(model)).stdout)
+
+
+_OP_TABLE: dict | None = None
+
+
+def op_table() -> dict[str, dict]:
+    """The engine's op table (`tfldbg ops --json`) by op name: family, whether
+    tfldbg runs it and for which types, its options table and facts such as
+    `facts.rounds_once_under_litert`. Read once per process."""
+    global _OP_TABLE
+    if _OP_TABLE is None:
+        _OP_TABLE = {op["op"]: op for op in json.loads(run_tool("ops", "--json").stdout)["ops"]}
+    return _OP_TABLE

@@ -58,6 +58,15 @@ def _schema():
     raise RuntimeError("the generated schema code is missing: build first (bash scripts/setup.sh) or set TFLDBG_SCHEMA_PY")
 
 
+def _options_table(op_name: str) -> str:
+    """The schema options table of a builtin op, from the engine's op table
+    (`tfldbg ops --json`); "" for ops without one and for custom ops."""
+    from tfldbg.backends.engine import op_table
+
+    entry = op_table().get(op_name)
+    return entry["options_table"] if entry and not entry["custom"] else ""
+
+
 def _camel(snake: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in snake.split("_"))
 
@@ -384,9 +393,10 @@ class OpModelBuilder:
 
     def _options(self, b, op: _Op):
         """Builds the op's options table by name; returns (union type, offset) or (0, None)."""
-        if not op.options and op.name not in _DEFAULT_OPTIONS:
+        default_table = _options_table(op.name)
+        if not op.options and not default_table:
             return 0, None
-        table = op.options.pop("__table__", None) or _DEFAULT_OPTIONS.get(op.name)
+        table = op.options.pop("__table__", None) or default_table
         if table is None:
             raise ValueError(f"{op.name}: say which options table to use with options['__table__']")
         union = importlib.import_module("tflite.BuiltinOptions").BuiltinOptions
@@ -416,22 +426,3 @@ class OpModelBuilder:
         path = Path(path)
         path.write_bytes(self.build())
         return path
-
-
-# The options table each builtin op uses (for ops whose options are given by field only).
-_DEFAULT_OPTIONS = {
-    "CONV_2D": "Conv2DOptions", "DEPTHWISE_CONV_2D": "DepthwiseConv2DOptions",
-    "FULLY_CONNECTED": "FullyConnectedOptions", "AVERAGE_POOL_2D": "Pool2DOptions", "MAX_POOL_2D": "Pool2DOptions",
-    "ADD": "AddOptions", "SUB": "SubOptions", "MUL": "MulOptions", "SOFTMAX": "SoftmaxOptions",
-    "CONCATENATION": "ConcatenationOptions", "RESHAPE": "ReshapeOptions", "MEAN": "ReducerOptions",
-    "SUM": "ReducerOptions", "SQUEEZE": "SqueezeOptions", "STRIDED_SLICE": "StridedSliceOptions",
-    "RESIZE_BILINEAR": "ResizeBilinearOptions", "RESIZE_NEAREST_NEIGHBOR": "ResizeNearestNeighborOptions",
-    "LEAKY_RELU": "LeakyReluOptions", "PAD": "PadOptions", "PADV2": "PadV2Options", "TRANSPOSE": "TransposeOptions",
-    "ARG_MAX": "ArgMaxOptions", "EXPAND_DIMS": "ExpandDimsOptions", "QUANTIZE": "QuantizeOptions",
-    "DEQUANTIZE": "DequantizeOptions", "HARD_SWISH": "HardSwishOptions", "IF": "IfOptions", "WHILE": "WhileOptions",
-    "CALL_ONCE": "CallOnceOptions", "LSTM": "LSTMOptions",
-    "UNIDIRECTIONAL_SEQUENCE_LSTM": "UnidirectionalSequenceLSTMOptions", "SVDF": "SVDFOptions",
-    "GATHER": "GatherOptions", "PACK": "PackOptions", "UNPACK": "UnpackOptions", "SHAPE": "ShapeOptions",
-    "CAST": "CastOptions", "TILE": "TileOptions", "BATCH_MATMUL": "BatchMatMulOptions",
-    "L2_NORMALIZATION": "L2NormOptions", "SPLIT": "SplitOptions", "SPLIT_V": "SplitVOptions", "SLICE": "SliceOptions",
-}

@@ -1,24 +1,25 @@
-"""TFLite_Detection_PostProcess (the SSD custom op): single-op models swept
-over fast and regular non-maximum suppression, uint8 and float inputs,
-thresholds, detection counts and classes per detection, with many
-overlapping boxes and tied scores, against LiteRT on every tensor; and the
-refusals of malformed options (one line each).
+"""TFLite_Detection_PostProcess: swept against LiteRT's reference kernels (integers bit for bit), with
+the refusals LiteRT makes too.
+
+From the former test_ops_detection.py.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from flatbuffers import flexbuffers
 import numpy as np
 import pytest
-from flatbuffers import flexbuffers
 
 from tfldbg.analysis.compare import format_table
+from tfldbg.backends.engine import ToolError, run_tool
 from tfldbg.testing.conformance import check_model
 from tfldbg.testing.opmodel import OpModelBuilder
-from tfldbg.backends.engine import ToolError, run_tool
+
 
 rng = np.random.default_rng(5150)
+
 
 OPTIONS = {"max_detections": 10, "max_classes_per_detection": 1, "detections_per_class": 100, "use_regular_nms": False,
            "nms_score_threshold": 0.3, "nms_iou_threshold": 0.5, "num_classes": 6, "y_scale": 10.0, "x_scale": 10.0,
@@ -80,6 +81,7 @@ CASES = [
     ("float32", 60, {"use_regular_nms": True, "nms_iou_threshold": 1.0, "max_detections": 30}, False, 4, False),
 ]
 
+
 # Fast NMS leaves the output slots it does not fill unwritten in LiteRT (they
 # hold whatever its arena held); tfldbg writes 0 there. These cases compare
 # the filled slots and check the rest are 0.
@@ -89,6 +91,18 @@ PARTIAL = [
     ("float32", 40, {"max_classes_per_detection": 9}),  # more than num_classes: gaps per detection
     ("uint8", 40, {"max_classes_per_detection": 8, "nms_score_threshold": 0.9}),
 ]
+
+
+def refusal(tmp_path, custom_options: bytes) -> str:
+    b = model("float32", 10, OPTIONS)
+    b.ops[0].custom_options = custom_options
+    path = b.save(tmp_path / "detect.tflite")
+    with pytest.raises(ToolError) as err:
+        run_tool("dump", str(path), "--out", str(tmp_path / "d"))
+    return str(err.value)
+
+
+COCO_SSD = Path(__file__).resolve().parents[3].parent / "shared" / "models" / "real" / "coco_ssd_mobilenet_v1_quant_uint8.tflite"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c[0]}-{c[1]}-{c[2]}-{'bg' if c[3] else 'nobg'}-len{c[4]}-{'ties' if c[5] else 'noties'}"
@@ -132,15 +146,6 @@ def test_fast_nms_filled_slots_match_litert_and_the_rest_are_zero(tmp_path, case
     assert not b1[0, ~filled].any() and not c1[0, ~filled].any() and not s1[0, ~filled].any()
 
 
-def refusal(tmp_path, custom_options: bytes) -> str:
-    b = model("float32", 10, OPTIONS)
-    b.ops[0].custom_options = custom_options
-    path = b.save(tmp_path / "detect.tflite")
-    with pytest.raises(ToolError) as err:
-        run_tool("dump", str(path), "--out", str(tmp_path / "d"))
-    return str(err.value)
-
-
 def test_malformed_options_are_one_line(tmp_path):
     where = "operator 0 (TFLite_Detection_PostProcess): "
     assert where + "its custom options are not a valid flexbuffer" in refusal(tmp_path, b"\x01\x02\x03\x04\x05\x06\x07")
@@ -180,9 +185,6 @@ def test_int8_inputs_are_refused_as_litert_fails(tmp_path, types):
         run_tool("dump", str(path), "--out", str(tmp_path / "d"))
     slot = "box encodings" if box_type == "int8" else "class predictions"
     assert f"operator 0 (TFLite_Detection_PostProcess): {slot} has type int8; supported: float32, uint8" in str(err.value)
-
-
-COCO_SSD = Path(__file__).resolve().parents[2].parent / "shared" / "models" / "real" / "coco_ssd_mobilenet_v1_quant_uint8.tflite"
 
 
 @pytest.mark.skipif(not COCO_SSD.exists(), reason="the shared real models are not present")

@@ -1,0 +1,66 @@
+"""What every op sweep shares: run a single-op model in tfldbg and LiteRT and
+compare every tensor (tfldbg.testing.conformance), or hold tfldbg's one-line
+refusal of a model.
+
+    from sweep import check, refused
+    check(builder, tmp_path)                                   # seeded random inputs, seeds 0 and 1
+    check(builder, tmp_path, inputs={"x": array})               # given values (by input name or position)
+    message = refused(builder, tmp_path, "int16 input needs zero point 0")
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
+from tfldbg.analysis.compare import format_table
+from tfldbg.backends.engine import find_binary
+from tfldbg.testing.conformance import check_model
+from tfldbg.testing.opmodel import OpModelBuilder
+
+SHARED_MODELS = Path(__file__).resolve().parents[3].parent / "shared" / "models"
+
+# The fused activations every op with an activation field is swept over.
+ACTIVATIONS = ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"]
+
+
+def _input_args(tmp_path, inputs) -> list[str]:
+    args: list[str] = []
+    for key, value in (inputs or {}).items():
+        npy = tmp_path / f"in-{key}.npy"
+        np.save(npy, value)
+        args += ["--input", f"{key}={npy}"]
+    return args
+
+
+def check(builder: OpModelBuilder, tmp_path, inputs: dict | None = None, seeds=(0, 1)) -> None:
+    """Runs the model in tfldbg and in LiteRT (reference kernels, every tensor
+    kept) and asserts every tensor matches. `inputs` (by input name or position)
+    replace seeded random values; when they cover every input, one run is enough."""
+    path = builder.save(tmp_path / "op.tflite")
+    args = _input_args(tmp_path, inputs)
+    covered = inputs is not None and len(inputs) >= len(builder.inputs)
+    for seed in seeds[:1] if covered else seeds:
+        result = check_model(path, tmp_path, seed=seed, extra_args=tuple(args))
+        assert result, format_table(result, only_failures=True)
+
+
+def refused(builder: OpModelBuilder, tmp_path, needle: str | None = None, inputs: dict | None = None) -> str:
+    """tfldbg refuses the model with exit code 1 and one line on stderr
+    (containing `needle` when given); returns that line."""
+    path = builder.save(tmp_path / "op.tflite")
+    proc = subprocess.run([str(find_binary()), "dump", str(path), "--out", str(tmp_path / "refused"), "--force",
+                           *_input_args(tmp_path, inputs)], capture_output=True, text=True)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert needle is None or needle in lines[0], lines[0]
+    return lines[0]
+
+
+def out_size(padding: str, size: int, k: int, stride: int, dilation: int = 1) -> int:
+    """The output length of a SAME or VALID window."""
+    eff = (k - 1) * dilation + 1
+    return (size + stride - 1) // stride if padding == "SAME" else (size + stride - eff) // stride

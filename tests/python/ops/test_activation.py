@@ -1,0 +1,253 @@
+"""SOFTMAX, LOGISTIC, TANH, the RELU family, LEAKY_RELU, PRELU, HARD_SWISH: swept against LiteRT's
+reference kernels (integers bit for bit), with the refusals LiteRT makes too.
+
+From the former test_ops_elementwise.py, test_ops_sweep.py.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from sweep import check, refused
+from tfldbg.testing.opmodel import OpModelBuilder
+
+
+rng = np.random.default_rng(1234)
+
+
+SOFTMAX_CASES = list(itertools.product([1.0, 0.5, 2.0], [[1, 10], [2, 3, 17]], ["int8", "float32", "uint8", "int16"]))
+
+
+UNARY_CASES = list(itertools.product(["RELU", "RELU6", "RELU_N1_TO_1", "LEAKY_RELU", "LOGISTIC", "TANH"],
+                                     ["float32", "int8", "uint8", "int16"]))
+
+
+def wide_floats(shape, scale=6.0):
+    """Floats over [-scale, scale] with a few exact zeros and extremes."""
+    x = rng.uniform(-scale, scale, shape).astype(np.float32)
+    flat = x.reshape(-1)
+    flat[: min(3, flat.size)] = [0.0, scale, -scale][: min(3, flat.size)]
+    return x
+
+
+SOFTMAX = list(itertools.product([1.0, 0.3, 3.7], [[7], [2, 1], [2, 3, 17], [2, 2, 2, 33]],
+                                 ["float32", "int8", "uint8", "int16", "int8>int16", "uint8>int16"]))
+
+
+SIGMOID = list(itertools.product(["LOGISTIC", "TANH"], [
+    ("float32", None),
+    ("int8", 0.02), ("int8", 0.1), ("uint8", 0.05), ("uint8", 0.3),
+    ("int16", 2 ** -12), ("int16", 2 ** -11), ("int16", 0.001), ("int16", 1 / 3000), ("int16", 0.0002), ("int16", 2 ** -9),
+]))
+
+
+RELUS = list(itertools.product(["RELU", "RELU6", "LEAKY_RELU"], ["float32", "int8", "uint8", "int16"], [0.7, 1.0, 3.1]))
+
+
+HARD_SWISH = [("float32", None), ("int8", (0.02, 0.01)), ("int8", (0.1, 0.05)), ("int8", (0.05, 0.2)),
+              ("uint8", (0.03, 0.02)), ("uint8", (0.2, 0.05))]
+
+
+PRELU = list(itertools.product(["float32", "int8", "uint8"], [[3], [1, 1, 3], [5, 1], [2, 5, 3]]))
+
+
+PRELU_WIDE = [("int16", [2, 5, 3], [3]), ("int16", [2, 5, 3], [2, 5, 3]), ("int8", [2, 1, 3, 2, 2], [1, 3, 1, 2]),
+              ("float32", [2, 1, 3, 2, 2], [2, 1, 3, 2, 2]), ("float32", [2, 1, 3, 2, 2], [1, 3, 1, 2]),
+              ("uint8", [1, 2, 1, 3, 2, 2], [2, 1, 3, 1, 2])]
+
+
+@pytest.mark.parametrize("beta,shape,dtype", SOFTMAX_CASES, ids=[f"b{b}-{len(s)}d-{t}" for b, s, t in SOFTMAX_CASES])
+def test_softmax(tmp_path, beta, shape, dtype):
+    b = OpModelBuilder()
+    qi = {"float32": {}, "int8": {"scale": 0.1, "zero_point": 3}, "uint8": {"scale": 0.1, "zero_point": 128},
+          "int16": {"scale": 0.001, "zero_point": 0}}[dtype]
+    qo = {"float32": {}, "int8": {"scale": 1 / 256, "zero_point": -128}, "uint8": {"scale": 1 / 256, "zero_point": 0},
+          "int16": {"scale": 1 / 32768, "zero_point": 0}}[dtype]
+    x = b.input("x", dtype, shape, **qi)
+    y = b.output("y", dtype, shape, **qo)
+    b.op("SOFTMAX", [x], [y], options={"beta": beta}, version=3 if dtype == "int16" else 2)
+    check(b, tmp_path)
+
+
+@pytest.mark.parametrize("op,dtype", UNARY_CASES, ids=[f"{o}-{t}" for o, t in UNARY_CASES])
+def test_unary_activations(tmp_path, op, dtype):
+    if op in ("LOGISTIC", "TANH") and dtype == "int16":
+        pytest.skip("int16 LOGISTIC/TANH are swept in test_ops_elementwise.py (zero-point-0, 1/32768 output scales)")
+    if op in ("RELU_N1_TO_1",) and dtype == "int16":
+        pytest.skip("LiteRT has no int16 RELU_N1_TO_1")
+    b = OpModelBuilder()
+    qi = {"float32": {}, "int8": {"scale": 0.05, "zero_point": -3}, "uint8": {"scale": 0.05, "zero_point": 128},
+          "int16": {"scale": 0.001, "zero_point": 0}}[dtype]
+    qo = dict(qi)
+    if op == "LOGISTIC" and dtype != "float32":
+        qo = {"scale": 1 / 256, "zero_point": -128 if dtype == "int8" else 0}
+    if op == "TANH" and dtype != "float32":
+        qo = {"scale": 1 / 128, "zero_point": 0 if dtype == "int8" else 128}
+    if op in ("RELU", "RELU6", "LEAKY_RELU") and dtype != "float32":
+        qo = {**qi, "scale": qi["scale"] * 0.7}
+    x = b.input("x", dtype, [2, 5, 13], **qi)
+    y = b.output("y", dtype, [2, 5, 13], **qo)
+    options = {"alpha": 0.2, "__table__": "LeakyReluOptions"} if op == "LEAKY_RELU" else None
+    b.op(op, [x], [y], options=options, version=1 if op == "RELU_N1_TO_1" else 2)
+    check(b, tmp_path)
+
+
+@pytest.mark.parametrize("dtype,alpha_shape", [("float32", [3]), ("int8", [1, 1, 3]), ("uint8", [3])], ids=["f32", "i8", "u8"])
+def test_prelu(tmp_path, dtype, alpha_shape):
+    b = OpModelBuilder()
+    q = {} if dtype == "float32" else {"scale": 0.05, "zero_point": 2 if dtype == "int8" else 128}
+    qa = {} if dtype == "float32" else {"scale": 0.01, "zero_point": 0 if dtype == "int8" else 128}
+    qo = {} if dtype == "float32" else {"scale": 0.04, "zero_point": -1 if dtype == "int8" else 120}
+    x = b.input("x", dtype, [2, 4, 3], **q)
+    np_t = {"float32": np.float32, "int8": np.int8, "uint8": np.uint8}[dtype]
+    values = rng.uniform(0.05, 0.5, alpha_shape) if dtype == "float32" else rng.integers(0 if dtype == "int8" else 130, 60 if dtype == "int8" else 190, alpha_shape)
+    alpha = b.constant("alpha", values.astype(np_t), **qa)
+    y = b.output("y", dtype, [2, 4, 3], **qo)
+    b.op("PRELU", [x, alpha], [y])
+    check(b, tmp_path)
+
+
+@pytest.mark.parametrize("dtype,scales", [("float32", None), ("int8", (0.05, 0.03)), ("int8", (0.2, 0.1)), ("uint8", (0.04, 0.03))],
+                         ids=["f32", "i8-small", "i8-wide", "u8"])
+def test_hard_swish(tmp_path, dtype, scales):
+    b = OpModelBuilder()
+    qi = {} if dtype == "float32" else {"scale": scales[0], "zero_point": -10 if dtype == "int8" else 128}
+    qo = {} if dtype == "float32" else {"scale": scales[1], "zero_point": -100 if dtype == "int8" else 20}
+    x = b.input("x", dtype, [3, 47], **qi)
+    y = b.output("y", dtype, [3, 47], **qo)
+    b.op("HARD_SWISH", [x], [y])
+    check(b, tmp_path)
+
+
+@pytest.mark.parametrize("beta,shape,dtype", SOFTMAX, ids=[f"b{b}-{len(s)}d{s[-1]}-{t}" for b, s, t in SOFTMAX])
+def test_softmax_basic_grid(tmp_path, beta, shape, dtype):
+    src, _, dst = dtype.partition(">")
+    dst = dst or src
+    b = OpModelBuilder()
+    qi = {"float32": {}, "int8": {"scale": 0.07, "zero_point": -5}, "uint8": {"scale": 0.11, "zero_point": 140},
+          "int16": {"scale": 0.0007, "zero_point": 0}}[src]
+    qo = {"float32": {}, "int8": {"scale": 1 / 256, "zero_point": -128}, "uint8": {"scale": 1 / 256, "zero_point": 0},
+          "int16": {"scale": 1 / 32768 if src == "int16" else 1 / 65536, "zero_point": 0 if src == "int16" else -32768}}[dst]
+    x = b.input("x", src, shape, **qi)
+    y = b.output("y", dst, shape, **qo)
+    b.op("SOFTMAX", [x], [y], options={"beta": beta}, version=3 if "int16" in dtype else 2)
+    check(b, tmp_path, {0: wide_floats(shape, 8.0)} if src == "float32" else None)
+
+
+def test_softmax_int8_other_output_quantization_is_refused(tmp_path):
+    b = OpModelBuilder()
+    x = b.input("x", "int8", [1, 10], scale=0.1, zero_point=0)
+    y = b.output("y", "int8", [1, 10], scale=1 / 128, zero_point=0)
+    b.op("SOFTMAX", [x], [y], options={"beta": 1.0}, version=2)
+    refused(b, tmp_path, "scale 1/256 and zero point -128")
+
+
+@pytest.mark.parametrize("op,kind", SIGMOID, ids=[f"{o}-{k[0]}-{k[1]}" for o, k in SIGMOID])
+def test_logistic_tanh(tmp_path, op, kind):
+    dtype, scale = kind
+    b = OpModelBuilder()
+    if dtype == "float32":
+        qi = qo = {}
+    elif dtype == "int16":
+        qi, qo = {"scale": scale, "zero_point": 0}, {"scale": 1 / 32768, "zero_point": 0}
+    else:
+        qi = {"scale": scale, "zero_point": -20 if dtype == "int8" else 100}
+        if op == "LOGISTIC":
+            qo = {"scale": 1 / 256, "zero_point": -128 if dtype == "int8" else 0}
+        else:
+            qo = {"scale": 1 / 128, "zero_point": 0 if dtype == "int8" else 128}
+    shape = [4, 300]
+    x = b.input("x", dtype, shape, **qi)
+    y = b.output("y", dtype, shape, **qo)
+    b.op(op, [x], [y], version=3 if dtype == "int16" else 2)
+    if dtype == "int16":  # every int16 value once (plus padding)
+        values = np.concatenate([np.arange(-32768, 32768, 55), np.array([-32768, 32767, 0, -1, 1])])
+        values = np.resize(values, shape).astype(np.int16)
+        check(b, tmp_path, {0: values})
+    else:
+        check(b, tmp_path, {0: wide_floats(shape, 20.0)} if dtype == "float32" else None)
+
+
+def test_logistic_int8_needs_output_scale_1_256(tmp_path):
+    b = OpModelBuilder()
+    x = b.input("x", "int8", [8], scale=0.1, zero_point=0)
+    y = b.output("y", "int8", [8], scale=1 / 128, zero_point=-128)
+    b.op("LOGISTIC", [x], [y], version=2)
+    refused(b, tmp_path, "1/256")
+
+
+@pytest.mark.parametrize("op,dtype,ratio", RELUS, ids=[f"{o}-{t}-r{r}" for o, t, r in RELUS])
+def test_relu_family(tmp_path, op, dtype, ratio):
+    b = OpModelBuilder()
+    shape = [3, 5, 11]
+    qi = {"float32": {}, "int8": {"scale": 0.04, "zero_point": -7}, "uint8": {"scale": 0.04, "zero_point": 131},
+          "int16": {"scale": 0.0004, "zero_point": 0}}[dtype]
+    qo = {} if dtype == "float32" else {**qi, "scale": qi["scale"] * ratio,
+                                         "zero_point": {"int8": -100, "uint8": 20, "int16": 0}[dtype]}
+    x = b.input("x", dtype, shape, **qi)
+    y = b.output("y", dtype, shape, **qo)
+    options = {"alpha": -0.3 if ratio > 3 else 0.15, "__table__": "LeakyReluOptions"} if op == "LEAKY_RELU" else None
+    b.op(op, [x], [y], options=options, version=2)
+    check(b, tmp_path, {0: wide_floats(shape, 9.0)} if dtype == "float32" else None)
+
+
+@pytest.mark.parametrize("dtype,scales", HARD_SWISH, ids=[f"{t}-{s}" for t, s in HARD_SWISH])
+def test_hard_swish_basic_grid(tmp_path, dtype, scales):
+    b = OpModelBuilder()
+    shape = [2, 200]
+    qi = {} if dtype == "float32" else {"scale": scales[0], "zero_point": 5 if dtype == "int8" else 120}
+    qo = {} if dtype == "float32" else {"scale": scales[1], "zero_point": -60 if dtype == "int8" else 40}
+    x = b.input("x", dtype, shape, **qi)
+    y = b.output("y", dtype, shape, **qo)
+    b.op("HARD_SWISH", [x], [y])
+    check(b, tmp_path, {0: wide_floats(shape, 7.0)} if dtype == "float32" else None)
+
+
+@pytest.mark.parametrize("dtype,alpha_shape", PRELU, ids=[f"{t}-a{''.join(map(str, s))}" for t, s in PRELU])
+def test_prelu_basic_grid(tmp_path, dtype, alpha_shape):
+    b = OpModelBuilder()
+    shape = [2, 5, 3]
+    q = {} if dtype == "float32" else {"scale": 0.05, "zero_point": 9 if dtype == "int8" else 128}
+    qa = {} if dtype == "float32" else {"scale": 0.004, "zero_point": -20 if dtype == "int8" else 100}
+    qo = {} if dtype == "float32" else {"scale": 0.03, "zero_point": -3 if dtype == "int8" else 110}
+    x = b.input("x", dtype, shape, **q)
+    if dtype == "float32":
+        values = rng.uniform(-0.5, 1.5, alpha_shape).astype(np.float32)
+    else:
+        lo, hi = (-128, 128) if dtype == "int8" else (0, 256)
+        values = rng.integers(lo, hi, alpha_shape).astype(dtype)
+    alpha = b.constant("alpha", values, **qa)
+    y = b.output("y", dtype, shape, **qo)
+    b.op("PRELU", [x, alpha], [y])
+    check(b, tmp_path, {0: wide_floats(shape, 3.0)} if dtype == "float32" else None)
+
+
+@pytest.mark.parametrize("dtype,shape,alpha_shape", PRELU_WIDE, ids=[f"{t}-{len(s)}d-a{len(a)}d" for t, s, a in PRELU_WIDE])
+def test_prelu_int16_and_high_rank(tmp_path, dtype, shape, alpha_shape):
+    b = OpModelBuilder()
+    u8 = 128 if dtype == "uint8" else 0
+    q = {} if dtype == "float32" else {"scale": 0.0004 if dtype == "int16" else 0.05, "zero_point": 0 if dtype == "int16" else 4 + u8}
+    qa = {} if dtype == "float32" else {"scale": 0.004, "zero_point": -20 + u8}
+    qo = {} if dtype == "float32" else {"scale": 0.0003 if dtype == "int16" else 0.03, "zero_point": 0 if dtype == "int16" else -3 + u8}
+    x = b.input("x", dtype, shape, **q)
+    values = rng.uniform(-0.5, 1.5, alpha_shape).astype(np.float32) if dtype == "float32" else\
+        rng.integers(0, 256, alpha_shape).astype(np.uint8) if dtype == "uint8" else rng.integers(-128, 128, alpha_shape).astype(np.int8)
+    alpha = b.constant("alpha", values, **qa)
+    y = b.output("y", dtype, shape, **qo)
+    b.op("PRELU", [x, alpha], [y])
+    check(b, tmp_path, {0: wide_floats(shape, 3.0)} if dtype == "float32" else None)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int8"])
+def test_softmax_rank_7(tmp_path, dtype):
+    shape = [2, 1, 2, 1, 3, 1, 5]
+    b = OpModelBuilder()
+    qi = {} if dtype == "float32" else {"scale": 0.2, "zero_point": 1}
+    qo = {} if dtype == "float32" else {"scale": 1 / 256, "zero_point": -128}
+    x = b.input("x", dtype, shape, **qi)
+    y = b.output("y", dtype, shape, **qo)
+    b.op("SOFTMAX", [x], [y], options={"beta": 1.0}, version=2)
+    check(b, tmp_path, {0: wide_floats(shape, 5.0)} if dtype == "float32" else None)

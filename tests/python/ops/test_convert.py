@@ -1,0 +1,166 @@
+"""QUANTIZE, DEQUANTIZE, CAST: swept against LiteRT's reference kernels (integers bit for bit), with
+the refusals LiteRT makes too.
+
+From the former test_ops_elementwise.py, test_ops_sweep.py, test_ops_tensor.py.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from sweep import check, refused
+from tfldbg.testing.opmodel import OpModelBuilder
+
+
+QUANT_CASES = [("float32", "int8"), ("float32", "uint8"), ("float32", "int16"), ("int8", "int8"), ("uint8", "int8"),
+               ("int8", "uint8"), ("int16", "int16")]
+
+
+rng = np.random.default_rng(20261122)
+
+
+def wide_floats(shape, scale=6.0):
+    """Floats over [-scale, scale] with a few exact zeros and extremes."""
+    x = rng.uniform(-scale, scale, shape).astype(np.float32)
+    flat = x.reshape(-1)
+    flat[: min(3, flat.size)] = [0.0, scale, -scale][: min(3, flat.size)]
+    return x
+
+
+def quantize_inputs(scale: float, shape):
+    """Exact rounding ties, values far outside the type, and random values."""
+    ties = (np.arange(-40, 40) + 0.5).astype(np.float32) * np.float32(scale)
+    extremes = np.array([0.0, -0.0, 1e9, -1e9, 3.0e4, -3.0e4], np.float32)
+    rest = rng.uniform(-200 * scale, 200 * scale, int(np.prod(shape)) - ties.size - extremes.size).astype(np.float32)
+    return np.concatenate([ties, extremes, rest]).reshape(shape)
+
+
+REQUANT = [("int8", 0.02, -3, "int8", 0.05, 10), ("int8", 0.02, 5, "uint8", 0.02, 133),   # the exact 128 shift
+           ("uint8", 0.02, 133, "int8", 0.02, 5), ("uint8", 0.1, 128, "uint8", 0.01, 100),
+           ("uint8", 0.1, 120, "int8", 0.3, -7), ("int8", 0.05, 1, "int16", 0.0003, 0),
+           ("int16", 0.0003, 0, "int8", 0.02, -2), ("int16", 0.0003, 0, "int16", 0.0011, 0),
+           ("int8", 0.02, 0, "int8", 0.0001, 0), ("uint8", 0.02, 130, "int16", 0.0005, 0),
+           ("int16", 1.52590219e-05, -32768, "int32", 3.05185094e-05, 0),  # TFLM's keyword model ends so
+           ("int16", 0.0003, 5, "int32", 0.00001, -7)]
+
+
+def values(dtype: str, shape) -> np.ndarray:
+    if dtype == "float32":
+        return (rng.standard_normal(shape) * 40).astype(np.float32)
+    if dtype == "bool":
+        return rng.integers(0, 2, shape).astype(bool)
+    info = np.iinfo(dtype)
+    return rng.integers(max(info.min, -300), min(info.max, 300) + 1, shape).astype(dtype)
+
+
+CAST_TYPES = ["float32", "int8", "uint8", "int16", "int32", "int64", "bool"]
+
+
+@pytest.mark.parametrize("src,dst", QUANT_CASES, ids=[f"{s}-to-{d}" for s, d in QUANT_CASES])
+def test_quantize_and_dequantize(tmp_path, src, dst):
+    b = OpModelBuilder()
+    qs = {} if src == "float32" else {"scale": 0.02, "zero_point": 0 if src == "int16" else (130 if src == "uint8" else 2)}
+    qd = {"scale": 0.013 if dst != "int16" else 0.0004, "zero_point": 0 if dst == "int16" else (120 if dst == "uint8" else -4)}
+    x = b.input("x", src, [3, 17], **qs)
+    q = b.tensor("q", dst, [3, 17], **qd)
+    y = b.output("y", "float32", [3, 17])
+    b.op("QUANTIZE", [x], [q])
+    b.op("DEQUANTIZE", [q], [y], version=2)
+    check(b, tmp_path)
+
+
+@pytest.mark.parametrize("dtype,scale,zp", [("int8", 0.02, -3), ("int8", 0.1, 0), ("uint8", 0.013, 128), ("uint8", 0.05, 7),
+                                             ("int16", 0.0004, 0), ("int16", 1 / 3, 0)])
+def test_quantize_from_float(tmp_path, dtype, scale, zp):
+    b = OpModelBuilder()
+    shape = [4, 50]
+    x = b.input("x", "float32", shape)
+    y = b.output("y", dtype, shape, scale=scale, zero_point=zp)
+    b.op("QUANTIZE", [x], [y], version=2)
+    check(b, tmp_path, {0: quantize_inputs(scale, shape)})
+
+
+@pytest.mark.parametrize("dtype", ["int8", "uint8", "int16"])
+def test_quantize_per_channel(tmp_path, dtype):
+    b = OpModelBuilder()
+    shape = [3, 4, 5]
+    scales = [0.01, 0.03, 0.2, 0.07]
+    zps = {"int8": [0, -4, 10, 3], "uint8": [128, 100, 3, 250], "int16": [0, 0, 0, 0]}[dtype]
+    x = b.input("x", "float32", shape)
+    y = b.output("y", dtype, shape, scale=scales, zero_point=zps, quantized_dimension=1)
+    b.op("QUANTIZE", [x], [y], version=2)
+    check(b, tmp_path, {0: wide_floats(shape, 5.0)})
+
+
+@pytest.mark.parametrize("src,s_in,z_in,dst,s_out,z_out", REQUANT, ids=[f"{r[0]}-to-{r[3]}-{i}" for i, r in enumerate(REQUANT)])
+def test_requantize(tmp_path, src, s_in, z_in, dst, s_out, z_out):
+    b = OpModelBuilder()
+    x = b.input("x", src, [6, 43], scale=s_in, zero_point=z_in)
+    y = b.output("y", dst, [6, 43], scale=s_out, zero_point=z_out)
+    b.op("QUANTIZE", [x], [y], version=2)
+    check(b, tmp_path)
+
+
+@pytest.mark.parametrize("dtype", ["int8", "uint8", "int16"])
+@pytest.mark.parametrize("per_channel", [False, True])
+@pytest.mark.parametrize("constant", [False, True])
+def test_dequantize(tmp_path, dtype, per_channel, constant):
+    b = OpModelBuilder()
+    shape = [4, 3, 5]
+    zps = {"int8": [0, -3, 7], "uint8": [128, 0, 255], "int16": [0, 0, 0]}[dtype]
+    q = {"scale": [0.01, 0.2, 0.03], "zero_point": zps, "quantized_dimension": 1} if per_channel else\
+        {"scale": 0.037, "zero_point": {"int8": -9, "uint8": 140, "int16": 0}[dtype]}
+    if constant:
+        info = np.iinfo(dtype)
+        x = b.constant("w", rng.integers(info.min, info.max + 1, shape).astype(dtype), **q)
+        other = b.input("other", "float32", shape)
+        deq = b.tensor("deq", "float32", shape)
+        y = b.output("y", "float32", shape)
+        b.op("DEQUANTIZE", [x], [deq], version=2 if dtype != "int16" else 4)
+        b.op("ADD", [deq, other], [y], version=1)
+    else:
+        x = b.input("x", dtype, shape, **q)
+        y = b.output("y", "float32", shape)
+        b.op("DEQUANTIZE", [x], [y], version=2 if dtype != "int16" else 4)
+    if per_channel and dtype == "int16":  # LiteRT: "Type 7 not supported for per-channel"
+        refused(b, tmp_path, "per-channel int16")
+        return
+    check(b, tmp_path)
+
+
+def test_quantize_int16_to_uint8_is_refused(tmp_path):
+    b = OpModelBuilder()
+    x = b.input("x", "int16", [4], scale=0.001, zero_point=0)
+    y = b.output("y", "uint8", [4], scale=0.01, zero_point=128)
+    b.op("QUANTIZE", [x], [y], version=2)
+    refused(b, tmp_path, "output")
+
+
+def test_dequantize_float16_constant(tmp_path):
+    b = OpModelBuilder()
+    shape = [3, 7]
+    halves = np.concatenate([np.array([0.0, -0.0, 65504.0, -65504.0, 6e-8, -6e-8, 1e-5, 0.1, 1 / 3], np.float16),
+                             rng.normal(0, 4, 12).astype(np.float16)]).reshape(shape)
+    w = b.constant("w", halves)
+    x = b.input("x", "float32", shape)
+    deq = b.tensor("deq", "float32", shape)
+    y = b.output("y", "float32", shape)
+    b.op("DEQUANTIZE", [w], [deq], version=3)
+    b.op("MUL", [deq, x], [y], version=1)
+    check(b, tmp_path)
+
+
+@pytest.mark.parametrize("src,dst", [p for p in itertools.product(CAST_TYPES, CAST_TYPES) if p[0] != p[1]])
+def test_cast(tmp_path, src, dst):
+    b = OpModelBuilder()
+    x = b.input("x", src, [4, 25])
+    y = b.output("y", dst, [4, 25])
+    b.op("CAST", [x], [y])
+    v = values(src, [4, 25])
+    if src == "float32":
+        v[0, :6] = [0.5, -0.5, 1.99, -1.99, 0.0, -0.0]  # truncation toward zero
+        v[1, :6] = [300.5, -300.5, 70000.0, -70000.0, 255.9, -129.0]  # beyond narrow targets: saturated
+    check(b, tmp_path, {"x": v})

@@ -1,0 +1,194 @@
+"""GATHER, SLICE, STRIDED_SLICE: swept against LiteRT's reference kernels (integers bit for bit), with
+the refusals LiteRT makes too.
+
+From the former test_ops_shape.py, test_ops_sweep.py, test_ops_tensor.py.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from sweep import check, refused
+from tfldbg.testing.opmodel import OpModelBuilder
+
+
+SLICE_CASES = [
+    ([0, 1, 0], [2, 4, 5], [1, 1, 2], 0, 0, 0),
+    ([1, -1, 4], [0, 0, 0], [-1, -1, -1], 0, 0, 0),
+    ([0, 2, 0], [0, 3, 0], [1, 1, 1], 0b101, 0b101, 0b010),
+    ([-2, 0, 1], [-1, 9, 4], [1, 2, 3], 0, 0, 0b001),
+]
+
+
+rng = np.random.default_rng(4321)
+
+
+# Per-type quantization used when a case does not care: (scale, zero point).
+QUANT = {"float32": {}, "int8": {"scale": 0.07, "zero_point": -5}, "uint8": {"scale": 0.06, "zero_point": 131},
+         "int16": {"scale": 0.002, "zero_point": 0}}
+
+
+def numpy_strided_slice(shape, begin, end, strides, begin_mask=0, end_mask=0, ellipsis_mask=0, new_axis_mask=0,
+                        shrink_mask=0, offset=False):
+    """The output shape, from numpy's own slicing (offset mode: end counts from begin)."""
+    index = []
+    for i in range(len(begin)):
+        if ellipsis_mask >> i & 1:
+            index.append(Ellipsis)
+        elif new_axis_mask >> i & 1:
+            index.append(None)
+        elif shrink_mask >> i & 1:
+            index.append(begin[i])
+        else:
+            stop = end[i] + begin[i] if offset else end[i]
+            index.append(slice(None if begin_mask >> i & 1 else begin[i], None if end_mask >> i & 1 else stop, strides[i]))
+    return list(np.zeros(shape)[tuple(index)].shape)
+
+
+SLICE_CASES_SHAPE = {
+    "basic": ([3, 5, 6], [0, 1, 0], [2, 4, 5], [1, 1, 2], {}),
+    "negative-strides": ([3, 5, 6], [1, -1, 4], [0, 0, 0], [-1, -1, -1], {}),
+    "negative-stride-masks": ([3, 5, 6], [0, 3, 0], [0, 0, 0], [-1, -2, -3], {"begin_mask": 0b111, "end_mask": 0b101}),
+    "masks-shrink": ([3, 5, 6], [0, 2, 0], [0, 3, 0], [1, 1, 1], {"begin_mask": 0b101, "end_mask": 0b101, "shrink_axis_mask": 0b010}),
+    "negative-begin-shrink": ([3, 5, 6], [-2, 0, 1], [-1, 9, 4], [1, 2, 3], {"shrink_axis_mask": 0b001}),
+    "shrink-negative": ([3, 5, 6], [-1, -1], [0, 0], [1, 1], {"shrink_axis_mask": 0b11}),
+    "partial-spec": ([3, 5, 6], [1], [3], [1], {}),
+    "clamped": ([3, 5, 6], [-10, 2, 100], [10, -100, 0], [1, -1, -2], {}),
+    "empty": ([3, 5, 6], [2, 0, 0], [1, 5, 6], [1, 1, 1], {}),
+    "ellipsis-first": ([2, 3, 4, 5], [0, 1], [0, 4], [1, 2], {"ellipsis_mask": 0b01}),
+    "ellipsis-middle": ([2, 3, 4, 5], [1, 0, 3], [2, 0, 0], [1, 1, -1], {"ellipsis_mask": 0b010, "end_mask": 0b100}),
+    # An ellipsis standing for no axis: numpy gives [2, 3, 2]; LiteRT lets the ellipsis take
+    # the axis it sits on whole and ignores the entry after it, giving [2, 3, 4].
+    "ellipsis-empty": ([2, 3, 4], [0, 0, 0, 1], [2, 3, 0, 3], [1, 1, 1, 1], {"ellipsis_mask": 0b0100, "expect": [2, 3, 4]}),
+    "new-axis": ([3, 5, 6], [0, 1, 0, 0], [0, 4, 0, 5], [1, 1, 1, 2], {"new_axis_mask": 0b0101}),
+    "new-axis-ellipsis": ([3, 5, 6], [0, 0, 2], [0, 0, 3], [1, 1, 1], {"new_axis_mask": 0b001, "ellipsis_mask": 0b010,
+                                                                        "shrink_axis_mask": 0b100}),
+    "offset": ([3, 5, 6], [1, 0, 2], [2, 5, 3], [1, 2, 1], {"offset": True}),
+    "five-d": ([2, 3, 2, 4, 3], [1, 0, 0, 3, 2], [2, 3, 2, 0, 0], [1, 2, 1, -1, -1], {"end_mask": 0b11000}),
+}
+
+
+def values(dtype: str, shape) -> np.ndarray:
+    if dtype == "float32":
+        return (rng.standard_normal(shape) * 40).astype(np.float32)
+    if dtype == "bool":
+        return rng.integers(0, 2, shape).astype(bool)
+    info = np.iinfo(dtype)
+    return rng.integers(max(info.min, -300), min(info.max, 300) + 1, shape).astype(dtype)
+
+
+GATHER_CASES = [
+    # params shape, indices shape, axis, batch_dims
+    ([5], [3], 0, 0),
+    ([6, 4], [2, 3], 0, 0),
+    ([6, 4], [5], 1, 0),
+    ([3, 4, 5], [2], -1, 0),
+    ([3, 4, 5], [3, 2], 1, 1),
+    ([2, 3, 4, 2], [2, 3, 2], 2, 2),
+    ([4, 3], [], 0, 0),
+]
+
+
+@pytest.mark.parametrize("begin,end,strides,begin_mask,end_mask,shrink", SLICE_CASES, ids=[f"case{i}" for i in range(len(SLICE_CASES))])
+def test_strided_slice(tmp_path, begin, end, strides, begin_mask, end_mask, shrink):
+    x_np = np.zeros([3, 5, 6])
+    sl = []
+    for ax in range(3):
+        b_, e_, s_ = begin[ax], end[ax], strides[ax]
+        if shrink >> ax & 1:
+            sl.append(b_)
+            continue
+        sl.append(slice(None if begin_mask >> ax & 1 else b_, None if end_mask >> ax & 1 else e_, s_))
+    out_shape = list(x_np[tuple(sl)].shape)
+    b = OpModelBuilder()
+    x = b.input("x", "float32", [3, 5, 6])
+    y = b.output("y", "float32", out_shape)
+    b.op("STRIDED_SLICE", [x, b.constant("begin", np.array(begin, np.int32)), b.constant("end", np.array(end, np.int32)),
+                           b.constant("strides", np.array(strides, np.int32))], [y],
+         options={"begin_mask": begin_mask, "end_mask": end_mask, "shrink_axis_mask": shrink}, version=2)
+    check(b, tmp_path)
+
+
+@pytest.mark.parametrize("case,dtype", list(itertools.product(SLICE_CASES_SHAPE, ["float32", "int8", "int16", "int32"])),
+                         ids=[f"{c}-{t}" for c, t in itertools.product(SLICE_CASES_SHAPE, ["float32", "int8", "int16", "int32"])])
+def test_strided_slice_basic_grid(tmp_path, case, dtype):
+    shape, begin, end, strides, masks = SLICE_CASES_SHAPE[case]
+    masks = dict(masks)
+    expect = masks.pop("expect", None)
+    if dtype != "float32" and case not in ("basic", "ellipsis-middle", "new-axis-ellipsis", "five-d"):
+        pytest.skip("the index logic is type-independent: other types run a subset")
+    out = numpy_strided_slice(shape, begin, end, strides, masks.get("begin_mask", 0), masks.get("end_mask", 0),
+                              masks.get("ellipsis_mask", 0), masks.get("new_axis_mask", 0), masks.get("shrink_axis_mask", 0),
+                              masks.get("offset", False)) if expect is None else expect
+    b = OpModelBuilder()
+    q = {} if dtype in ("float32", "int32") else QUANT[dtype]
+    x = b.input("x", dtype, shape, **q)
+    y = b.output("y", dtype, out, **q)
+    b.op("STRIDED_SLICE", [x, b.constant("begin", np.array(begin, np.int32)), b.constant("end", np.array(end, np.int32)),
+                           b.constant("strides", np.array(strides, np.int32))], [y], options=dict(masks), version=4)
+    check(b, tmp_path, seeds=(0,))
+
+
+def test_reshape_and_strided_slice_with_computed_values(tmp_path):
+    b = OpModelBuilder()
+    x = b.input("x", "float32", [4, 6])
+    shape = b.input("shape", "int32", [3])
+    end = b.input("end", "int32", [3])
+    r = b.tensor("r", "float32", [1])  # stale stored shapes: resolved at Invoke
+    y = b.output("y", "float32", [1])
+    b.op("RESHAPE", [x, shape], [r])
+    b.op("STRIDED_SLICE", [r, b.constant("begin", np.array([0, 1, 0], np.int32)), end,
+                           b.constant("strides", np.array([1, 1, 2], np.int32))], [y], version=4)
+    check(b, tmp_path, inputs={"x": rng.normal(size=[4, 6]).astype(np.float32), "shape": np.array([2, 3, 4], np.int32),
+                               "end": np.array([2, 3, 4], np.int32)})
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int8", "int32", "int64", "bool"])
+@pytest.mark.parametrize("index_type", ["int32", "int64"])
+@pytest.mark.parametrize("case", GATHER_CASES, ids=[f"p{c[0]}-i{c[1]}-axis{c[2]}-bd{c[3]}" for c in GATHER_CASES])
+def test_gather(tmp_path, dtype, index_type, case):
+    pshape, ishape, axis, batch_dims = case
+    quant = {"scale": 0.1, "zero_point": 3} if dtype == "int8" else {}
+    b = OpModelBuilder()
+    p = b.input("params", dtype, pshape, **quant)
+    i = b.input("indices", index_type, ishape)
+    a = axis % len(pshape)
+    out_shape = pshape[:a] + ishape[batch_dims:] + pshape[a + 1:]
+    y = b.output("y", dtype, out_shape, **quant)
+    b.op("GATHER", [p, i], [y], {"axis": axis, "batch_dims": batch_dims})
+    idx = rng.integers(0, pshape[a], ishape).astype(index_type)
+    check(b, tmp_path, {"params": values(dtype, pshape), "indices": np.asarray(idx)})
+
+
+def test_gather_out_of_range_index_is_one_line(tmp_path):
+    b = OpModelBuilder()
+    p = b.input("params", "float32", [4, 2])
+    i = b.input("indices", "int32", [3])
+    y = b.output("y", "float32", [3, 2])
+    b.op("GATHER", [p, i], [y], {"axis": 0})
+    message = refused(b, tmp_path, inputs={"params": values("float32", [4, 2]), "indices": np.array([0, 4, 1], np.int32)})
+    assert "operator 0 (GATHER): index 4 at position 1 of indices is outside [0, 4)" in message
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int8", "int16", "int64", "bool"])
+@pytest.mark.parametrize("shape,begin,size", [([5], [1], [3]), ([4, 6], [1, 2], [2, -1]), ([3, 4, 5], [0, 1, 2], [3, 2, 3]),
+                                              ([2, 3, 4, 5], [1, 0, 3, 0], [1, 3, 1, -1])])
+@pytest.mark.parametrize("computed", [False, True], ids=["constant", "computed"])
+def test_slice(tmp_path, dtype, shape, begin, size, computed):
+    quant = {"scale": 0.1, "zero_point": 3} if dtype == "int8" else {}
+    b = OpModelBuilder()
+    x = b.input("x", dtype, shape, **quant)
+    if computed:
+        bt, st = b.input("begin", "int32", [len(shape)]), b.input("size", "int32", [len(shape)])
+    else:
+        bt, st = b.constant("begin", np.array(begin, np.int32)), b.constant("size", np.array(size, np.int32))
+    out = [d - bb if s == -1 else s for d, bb, s in zip(shape, begin, size)]
+    y = b.output("y", dtype, out, **quant)
+    b.op("SLICE", [x, bt, st], [y])
+    inputs = {"x": values(dtype, shape)}
+    if computed:
+        inputs.update(begin=np.array(begin, np.int32), size=np.array(size, np.int32))
+    check(b, tmp_path, inputs)

@@ -1,0 +1,86 @@
+"""FULLY_CONNECTED, BATCH_MATMUL: swept against LiteRT's reference kernels (integers bit for bit), with
+the refusals LiteRT makes too.
+
+From the former test_ops_sweep.py, test_ops_tensor.py.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from sweep import ACTIVATIONS, check
+from tfldbg.testing.opmodel import OpModelBuilder
+
+
+rng = np.random.default_rng(1234)
+
+
+FC_CASES = list(itertools.product(ACTIVATIONS, [False, True], ["int8", "float32", "uint8", "int16", "hybrid"], [1, 3]))
+
+
+MATMUL_CASES = [
+    ([3, 4], [4, 5], False, False),
+    ([2, 3, 4], [2, 4, 5], False, False),
+    ([2, 4, 3], [2, 4, 5], True, False),
+    ([2, 3, 4], [2, 5, 4], False, True),
+    ([2, 4, 3], [5, 4], True, True),
+    ([2, 1, 3, 4], [3, 4, 6], False, False),
+    ([1, 2, 2, 3, 4], [2, 1, 1, 4, 2], False, False),
+]
+
+
+MATMUL_QUANT = {"float32": ({}, {}, {}),
+                "int8": ({"scale": 0.05, "zero_point": -3}, {"scale": 0.02, "zero_point": 4}, {"scale": 0.3, "zero_point": 7}),
+                "int16": ({"scale": 0.001, "zero_point": 0}, {"scale": 0.002, "zero_point": 0}, {"scale": 0.004, "zero_point": 0})}
+
+
+@pytest.mark.parametrize("act,keep_dims,dtype,batches", FC_CASES,
+                         ids=[f"{a}-{'keep' if kd else 'flat'}-{t}-b{n}" for a, kd, t, n in FC_CASES])
+def test_fully_connected(tmp_path, act, keep_dims, dtype, batches):
+    depth, units = 13, 6
+    b = OpModelBuilder()
+    in_shape = [batches, 2, depth] if keep_dims else [batches, depth]
+    out_shape = [batches, 2, units] if keep_dims else [batches * (1 if not keep_dims else 2), units]
+    rows = batches * (2 if keep_dims else 1)
+    if not keep_dims:
+        out_shape = [rows, units]
+    options = {"fused_activation_function": act, "keep_num_dims": keep_dims}
+    if dtype in ("float32", "hybrid"):
+        x = b.input("x", "float32", in_shape)
+        if dtype == "float32":
+            w = b.constant("w", rng.normal(0, 0.5, [units, depth]).astype(np.float32))
+        else:
+            w = b.constant("w", rng.integers(-127, 128, [units, depth]).astype(np.int8), scale=0.01, zero_point=0)
+        bias = b.constant("bias", rng.normal(0, 0.1, [units]).astype(np.float32))
+        y = b.output("y", "float32", out_shape)
+    else:
+        u8 = dtype == "uint8"
+        s_in = {"int8": 0.05, "uint8": 0.05, "int16": 0.001}[dtype]
+        x = b.input("x", dtype, in_shape, scale=s_in, zero_point={"int8": 4, "uint8": 127, "int16": 0}[dtype])
+        w = b.constant("w", rng.integers(0 if u8 else -127, 256 if u8 else 128, [units, depth]).astype(np.uint8 if u8 else np.int8),
+                       scale=0.01, zero_point=130 if u8 else 0)
+        bias_t = np.int64 if dtype == "int16" else np.int32
+        bias = b.constant("bias", rng.integers(-300, 300, [units]).astype(bias_t), scale=s_in * 0.01, zero_point=0)
+        y = b.output("y", dtype, out_shape, scale={"int8": 0.06, "uint8": 0.06, "int16": 0.002}[dtype],
+                     zero_point={"int8": -10, "uint8": 90, "int16": 0}[dtype])
+    b.op("FULLY_CONNECTED", [x, w, bias], [y], options=options, version=7)
+    check(b, tmp_path)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int8", "int16"])
+@pytest.mark.parametrize("case", MATMUL_CASES, ids=[f"{c[0]}x{c[1]}-adj{int(c[2])}{int(c[3])}" for c in MATMUL_CASES])
+def test_batch_matmul(tmp_path, case, dtype):
+    lshape, rshape, adj_x, adj_y = case
+    ql, qr, qo = MATMUL_QUANT[dtype]
+    b = OpModelBuilder()
+    lhs = b.input("lhs", dtype, lshape, **ql)
+    rhs = b.input("rhs", dtype, rshape, **qr)
+    m = lshape[-1] if adj_x else lshape[-2]
+    n = rshape[-2] if adj_y else rshape[-1]
+    batch = list(np.broadcast_shapes(tuple(lshape[:-2]), tuple(rshape[:-2])))
+    y = b.output("y", dtype, batch + [m, n], **qo)
+    b.op("BATCH_MATMUL", [lhs, rhs], [y], {"adj_x": adj_x, "adj_y": adj_y}, version=1 if dtype == "float32" else 3)
+    check(b, tmp_path)
