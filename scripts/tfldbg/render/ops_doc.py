@@ -1,7 +1,7 @@
 """docs/ops.md from the engine's op table (`tfldbg ops --json`): one row per
 operator of the schema, by family, with the types tfldbg runs or why not.
 
-    tfldbg ops-doc --out docs/ops.md       # tests/python/test_ops_doc.py holds the file to it
+    tfldbg ops-doc --out docs/ops.md       # tests/python/test_op_table.py holds the file to it
 """
 
 from __future__ import annotations
