@@ -35,7 +35,7 @@ ENGINE_COMMANDS = {
 def _reference(args) -> int:
     from tfldbg.backends.litert import write_reference
 
-    out = write_reference(args.model, args.out, args.input or [], args.like, args.force)
+    out = write_reference(args.model, args.out, args.input or [], args.like, args.force, args.kernels)
     print(f"tfldbg reference: wrote LiteRT's tensors to {out}", file=sys.stderr)
     return 0
 
@@ -181,6 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--input", action="append", metavar="NAME=FILE.npy", help="value of one input (name or position)")
     p.add_argument("--like", metavar="DUMP", help="use the inputs recorded in this tfldbg dump")
     p.add_argument("--force", action="store_true", help="replace an existing tfldbg dump (or empty directory); nothing else")
+    p.add_argument("--kernels", choices=["reference", "optimized"], default="reference",
+                   help="LiteRT's reference kernels (the oracle, default) or its optimized CPU kernels without the "
+                        "XNNPACK delegate; every tensor is kept either way")
     p.set_defaults(run=_reference)
 
     p = sub.add_parser("compare", help="compare two dumps tensor by tensor (exit 0 within tolerance, 1 otherwise)")

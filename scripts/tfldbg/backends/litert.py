@@ -24,10 +24,18 @@ _DTYPE_NAMES = {np.dtype(t).name: np.dtype(t).name for t in (np.float32, np.floa
                                                              np.uint32, np.uint64, np.complex64, np.complex128)}
 
 
-def litert_interpreter(model: str | Path):
+# LiteRT's kernel sets: "reference" (the oracle: BUILTIN_REF) and "optimized"
+# (its optimized CPU kernels without the default XNNPACK delegate).
+KERNELS = ("reference", "optimized")
+
+
+def litert_interpreter(model: str | Path, kernels: str = "reference"):
     from ai_edge_litert.interpreter import Interpreter, OpResolverType
 
-    interp = Interpreter(model_path=str(model), experimental_op_resolver_type=OpResolverType.BUILTIN_REF,
+    if kernels not in KERNELS:
+        raise ValueError(f"kernels {kernels!r}: one of {', '.join(KERNELS)}")
+    resolver = OpResolverType.BUILTIN_REF if kernels == "reference" else OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
+    interp = Interpreter(model_path=str(model), experimental_op_resolver_type=resolver,
                          experimental_preserve_all_tensors=True)
     interp.allocate_tensors()
     return interp
@@ -70,7 +78,7 @@ def _resolve_inputs(interp, assignments: list[str], like: str | None) -> dict[in
 
 
 def write_reference(model: str | Path, out: str | Path, assignments: list[str] = (), like: str | None = None,
-                    force: bool = False) -> Path:
+                    force: bool = False, kernels: str = "reference") -> Path:
     """Runs LiteRT on the model and writes its dump to `out`; returns the path."""
     import ai_edge_litert
 
@@ -79,7 +87,7 @@ def write_reference(model: str | Path, out: str | Path, assignments: list[str] =
         if not force:
             raise FileExistsError(f"{out}: already exists; pass --force to replace it (a tfldbg dump only)")
         check_replaceable(out)
-    interp = litert_interpreter(model)
+    interp = litert_interpreter(model, kernels)
     inputs = _resolve_inputs(interp, list(assignments), like)
     # Inputs of another shape than the model's: resized as tfldbg resizes them
     # (LiteRT's resize_tensor_input; the model's shape signature decides).
@@ -182,6 +190,7 @@ def write_reference(model: str | Path, out: str | Path, assignments: list[str] =
         "format": FORMAT, "version": VERSION, "complete": True,
         "model": {"path": str(model), "sha256": hashlib.sha256(Path(model).read_bytes()).hexdigest()},
         "run": {"planner": "preserve-all", "rounding": "litert", "inputs": run_inputs, "tool": "litert",
+                "kernels": kernels,
                 "tool_version": getattr(ai_edge_litert, "__version__", "unknown")},
         "subgraphs": [{"index": 0, "name": "", "inputs": [int(d["index"]) for d in interp.get_input_details()],
                        "outputs": [int(d["index"]) for d in interp.get_output_details()], "tensors": tensors}],

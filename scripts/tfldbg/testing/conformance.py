@@ -7,7 +7,9 @@
 Runs `tfldbg dump` with seeded inputs, `reference` (LiteRT, reference kernels,
 all tensors preserved) on the very same inputs, and compares every tensor:
 integers bit for bit, floats within rtol/atol. `reference_model` lets LiteRT
-run another file than tfldbg (a copy repaired for LiteRT alone, same tensors).
+run another file than tfldbg (a copy repaired for LiteRT alone, same tensors);
+`litert="optimized"` compares with LiteRT's optimized kernels instead, for the
+ops whose reference kernel is itself defective (docs/litert-defects.md).
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from tfldbg.backends.engine import run_tool
 
 def check_model(model: str | Path, workdir: str | Path, seed: int = 0, planner: str = "reuse",
                 rounding: str = "litert", rtol: float = 1e-5, atol: float = 1e-6,
-                extra_args: tuple[str, ...] = (), reference_model: str | Path | None = None) -> Comparison:
+                extra_args: tuple[str, ...] = (), reference_model: str | Path | None = None,
+                litert: str = "reference") -> Comparison:
     workdir = Path(workdir)
     ours, theirs = workdir / f"tfldbg-{seed}", workdir / f"litert-{seed}"
     run_tool("dump", str(model), "--out", str(ours), "--seed", str(seed), "--planner", planner,
              "--rounding", rounding, "--force", *extra_args)
-    write_reference(reference_model or model, theirs, like=str(ours), force=True)
+    write_reference(reference_model or model, theirs, like=str(ours), force=True, kernels=litert)
     return compare_dumps(load_dump(ours), load_dump(theirs), rtol=rtol, atol=atol)

@@ -35,15 +35,19 @@ def _input_args(tmp_path, inputs) -> list[str]:
     return args
 
 
-def check(builder: OpModelBuilder, tmp_path, inputs: dict | None = None, seeds=(0, 1)) -> None:
+def check(builder: OpModelBuilder, tmp_path, inputs: dict | None = None, seeds=(0, 1), litert: str = "reference",
+          rtol: float = 1e-5, atol: float = 1e-6) -> None:
     """Runs the model in tfldbg and in LiteRT (reference kernels, every tensor
     kept) and asserts every tensor matches. `inputs` (by input name or position)
-    replace seeded random values; when they cover every input, one run is enough."""
+    replace seeded random values; when they cover every input, one run is enough.
+    litert="optimized": compare with LiteRT's optimized kernels, for ops whose
+    reference kernel is defective (say so in docs/litert-defects.md). rtol/atol:
+    float tolerance (state why when it is not the default)."""
     path = builder.save(tmp_path / "op.tflite")
     args = _input_args(tmp_path, inputs)
     covered = inputs is not None and len(inputs) >= len(builder.inputs)
     for seed in seeds[:1] if covered else seeds:
-        result = check_model(path, tmp_path, seed=seed, extra_args=tuple(args))
+        result = check_model(path, tmp_path, seed=seed, extra_args=tuple(args), litert=litert, rtol=rtol, atol=atol)
         assert result, format_table(result, only_failures=True)
 
 
