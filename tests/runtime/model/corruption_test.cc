@@ -1,9 +1,12 @@
 // Corruption tests: every real model truncated at 64 points and hit by 10,000
-// seeded random byte edits. Whatever the bytes, loading, reporting and
+// seeded random byte edits (TFLDBG_CORRUPTION_EDITS=N sets another count: CI
+// runs a seeded subset of the same sequence to fit its time; docs/fuzzing.md
+// gives the full-size command). Whatever the bytes, loading, reporting and
 // preparing must end in a value or one clear line: never a crash, a hang or a
 // sanitizer report (this suite also runs under the asan preset).
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <random>
 
 #include "interpreter/interpreter.h"
@@ -16,6 +19,16 @@ namespace {
 
 constexpr int kTruncationPoints = 64;
 constexpr int kRandomEdits = 10000;
+
+// The number of random edits per model: TFLDBG_CORRUPTION_EDITS, else 10,000.
+// The edits are the same seeded sequence whatever the count, so a smaller run
+// is a prefix of the full one.
+int RandomEdits() {
+  const char* text = std::getenv("TFLDBG_CORRUPTION_EDITS");
+  if (text == nullptr || *text == '\0') return kRandomEdits;
+  const long n = std::strtol(text, nullptr, 10);
+  return n > 0 && n <= 10000000 ? static_cast<int>(n) : kRandomEdits;
+}
 constexpr size_t kInvokeBelowBytes = 64 * 1024;  // run Invoke too on small models
 
 struct Outcome {
@@ -74,7 +87,8 @@ TEST_P(CorruptionTest, TruncatedAndEditedModelsNeverCrash) {
   // file) as often as on constant data, where most bytes are harmless.
   std::uniform_int_distribution<size_t> near_front(0, std::min<size_t>(original.size() - 1, 4096));
   std::vector<uint8_t> mutated = original;
-  for (int i = 0; i < kRandomEdits; ++i) {
+  const int random_edits = RandomEdits();
+  for (int i = 0; i < random_edits; ++i) {
     const int n = edits(rng);
     std::vector<std::pair<size_t, uint8_t>> undo;
     for (int e = 0; e < n; ++e) {
