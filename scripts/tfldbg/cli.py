@@ -160,6 +160,12 @@ def _ops_doc(args) -> int:
     return 0
 
 
+def _sweep_coverage(args) -> int:
+    from tfldbg.testing import coverage
+
+    return coverage.run(args)
+
+
 def _engine(command: str, argv: list[str]) -> int:
     import subprocess
 
@@ -258,6 +264,12 @@ def build_parser() -> argparse.ArgumentParser:
     from tfldbg.testing.conformance_table import add_arguments as table_arguments
     table_arguments(p)
     p.set_defaults(run=_conformance_table)
+
+    p = sub.add_parser("sweep-coverage", help="which operator ran on which type against LiteRT in the sweeps, held "
+                                              "against the op table (exit 1 on a claimed type never checked)")
+    from tfldbg.testing.coverage import add_arguments as coverage_arguments
+    coverage_arguments(p)
+    p.set_defaults(run=_sweep_coverage)
 
     p = sub.add_parser("ops-doc", help="docs/ops.md from the engine's op table (one row per schema operator)")
     p.add_argument("--out", "-o", metavar="FILE", help="write here instead of standard output")

@@ -14,6 +14,8 @@ ops whose reference kernel is itself defective (docs/litert-defects.md).
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 from tfldbg.analysis.compare import Comparison, compare_dumps
@@ -31,4 +33,33 @@ def check_model(model: str | Path, workdir: str | Path, seed: int = 0, planner: 
     run_tool("dump", str(model), "--out", str(ours), "--seed", str(seed), "--planner", planner,
              "--rounding", rounding, "--force", *extra_args)
     write_reference(reference_model or model, theirs, like=str(ours), force=True, kernels=litert)
-    return compare_dumps(load_dump(ours), load_dump(theirs), rtol=rtol, atol=atol)
+    dump = load_dump(ours)
+    result = compare_dumps(dump, load_dump(theirs), rtol=rtol, atol=atol)
+    _log_coverage(dump, bool(result), litert)
+    return result
+
+
+def step_dtype(step) -> str:
+    """The type a step's op ran on, as the op table lists types: its first
+    present input's dtype, or "hybrid" for float32 activations with integer
+    constant weights."""
+    present = [s.tensor for s in step.inputs if s.tensor is not None]
+    if not present:
+        return "none"
+    first = present[0].dtype
+    if first == "float32" and any(t.kind == "constant" and t.dtype in ("int8", "uint8", "int4") for t in present[1:]):
+        return "hybrid"
+    return first
+
+
+def _log_coverage(dump, matched: bool, litert: str) -> None:
+    """With TFLDBG_SWEEP_LOG=FILE, appends one line per step checked against
+    LiteRT: {op, dtype, matched, litert}. `python -m tfldbg sweep-coverage FILE`
+    turns it into the ops x types table and checks every type the op table claims."""
+    log = os.environ.get("TFLDBG_SWEEP_LOG")
+    if not log:
+        return
+    lines = "".join(json.dumps({"op": st.op, "dtype": step_dtype(st), "matched": matched, "litert": litert}) + "\n"
+                    for st in dump.steps)
+    with open(log, "a") as f:  # one write per model: whole lines even with parallel workers
+        f.write(lines)
