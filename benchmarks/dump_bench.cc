@@ -21,7 +21,7 @@
 
 #include "cli/inputs.h"
 #include "dump/dump_writer.h"
-#include "interpreter/interpreter.h"
+#include "interpreter/engine.h"
 #include "observers/capture_observer.h"
 
 namespace {
@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
   tfldbg::cli::InputSpec inputs;
 
   // 1. Plain invoke.
-  auto plain = tfldbg::Interpreter::Create(view.value(), options);
+  auto plain = tfldbg::Engine::Create(view.value(), options);
   if (!plain.ok()) return Fail(plain.status());
   if (auto s = tfldbg::cli::SetInputs(*plain.value(), inputs); !s.ok()) return Fail(s.status());
   (void)plain.value()->Invoke();
@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
   // 2. Invoke with capture into memory.
   MemorySink memory;
   tfldbg::CaptureObserver in_memory(memory, {});
-  auto captured = tfldbg::Interpreter::Create(view.value(), options, &in_memory);
+  auto captured = tfldbg::Engine::Create(view.value(), options, &in_memory);
   if (!captured.ok()) return Fail(captured.status());
   if (auto s = tfldbg::cli::SetInputs(*captured.value(), inputs); !s.ok()) return Fail(s.status());
   double capture_ms = 0;
@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
     if (!dir.ok()) return Fail(dir.status());
     tfldbg::NpyDirectorySink files(dir->staging());
     tfldbg::CaptureObserver capture(files, {});
-    auto interp = tfldbg::Interpreter::Create(view.value(), options, &capture);
+    auto interp = tfldbg::Engine::Create(view.value(), options, &capture);
     if (!interp.ok()) return Fail(interp.status());
     if (auto s = tfldbg::cli::SetInputs(*interp.value(), inputs); !s.ok()) return Fail(s.status());
     start = Clock::now();

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "CLI/CLI.hpp"
-#include "core/result.h"
+#include "tfldbg/status.h"
 
 namespace tfldbg::cli {
 

@@ -30,6 +30,7 @@ struct DumpArgs {
   bool force = false;
   InputSpec inputs;
   InterpreterOptions interpreter;
+  CustomOpOptions custom_ops;
   std::string nodes;
   std::string ops;
   std::string tensors;
@@ -73,7 +74,7 @@ Result<std::pair<int, int>> ParseShard(const std::string& text) {
 int RunStats(const DumpArgs& args, const ModelView& view, DumpDirectory& dir, const std::vector<std::string>& samples,
              std::pair<int, int> shard) {
   StatsObserver stats;
-  auto interp = Interpreter::Create(view, args.interpreter, &stats);
+  auto interp = Engine::Create(view, args.interpreter, &stats);
   auto abandon = [&](const Status& why) {
     std::error_code ec;
     fs::remove_all(dir.staging(), ec);
@@ -274,7 +275,11 @@ CommandRunner AddDumpCommand(CLI::App& root) {
   app->add_option("--shard", args->shard,
                   "i/N: with --dataset, run only samples whose index % N == i; merge the shards' stats.json with "
                   "`python -m tfldbg merge-stats`");
-  return {app, [args]() { return RunDump(*args); }};
+  AddCustomOpOptions(*app, args->custom_ops);
+  return {app, [args]() {
+            if (Status loaded = args->custom_ops.Load(args->interpreter); !loaded.ok()) return ReportError(loaded);
+            return RunDump(*args);
+          }};
 }
 
 }  // namespace tfldbg::cli

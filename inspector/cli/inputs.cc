@@ -81,7 +81,7 @@ std::string SafeFileName(std::string name) {
 
 // The file names --inputs DIR looks for, in order: signature names, the
 // tensor name, the position.
-std::vector<std::string> InputFileCandidates(const Interpreter& interp, size_t pos) {
+std::vector<std::string> InputFileCandidates(const Engine& interp, size_t pos) {
   const Tensor& tensor = interp.tensors()[static_cast<size_t>(interp.input_indices()[pos])];
   std::vector<std::string> candidates = {SafeFileName(tensor.name), std::to_string(pos)};
   for (uint32_t s = 0; s < SizeOf(interp.model().model().signature_defs()); ++s) {
@@ -107,7 +107,7 @@ void AddInputOptions(CLI::App& app, InputSpec& spec) {
   app.add_option("--seed", spec.seed, "Seed for random values of inputs given no file (default 0)");
 }
 
-Result<std::vector<InputRecord>> SetInputs(Interpreter& interp, const InputSpec& spec) {
+Result<std::vector<InputRecord>> SetInputs(Engine& interp, const InputSpec& spec) {
   std::vector<bool> done(interp.input_indices().size(), false);
   std::vector<InputRecord> records(interp.input_indices().size());
   auto position_of = [&](const Tensor* t) {
@@ -161,7 +161,7 @@ Result<std::vector<InputRecord>> SetInputs(Interpreter& interp, const InputSpec&
 // Whether the model's shape signature for this input leaves open (-1) every
 // dimension in which `shape` differs (same rank). Other files get SetInputs'
 // "expects ..., but FILE holds ..." line.
-static bool Resizable(const Interpreter& interp, const Tensor& tensor, const std::vector<int32_t>& shape) {
+static bool Resizable(const Engine& interp, const Tensor& tensor, const std::vector<int32_t>& shape) {
   const auto* signature = interp.model().tensor(interp.subgraph_index(), tensor.index).shape_signature();
   if (signature == nullptr || signature->size() != shape.size()) return false;
   for (size_t i = 0; i < shape.size(); ++i) {
@@ -171,7 +171,7 @@ static bool Resizable(const Interpreter& interp, const Tensor& tensor, const std
   return true;
 }
 
-Result<std::map<int, std::vector<int32_t>>> ResizedInputShapes(Interpreter& interp, const InputSpec& spec) {
+Result<std::map<int, std::vector<int32_t>>> ResizedInputShapes(Engine& interp, const InputSpec& spec) {
   std::map<int, std::vector<int32_t>> shapes;
   auto consider = [&](const Tensor& tensor, const std::string& file) -> Status {
     auto array = ReadNpy(file);
@@ -203,15 +203,15 @@ Result<std::map<int, std::vector<int32_t>>> ResizedInputShapes(Interpreter& inte
   return shapes;
 }
 
-Result<std::unique_ptr<Interpreter>> CreateForInputs(const ModelView& view, InterpreterOptions options,
+Result<std::unique_ptr<Engine>> CreateForInputs(const ModelView& view, InterpreterOptions options,
                                                      NodeObserver* observer, const InputSpec& spec) {
-  auto interp = Interpreter::Create(view, options, observer);
+  auto interp = Engine::Create(view, options, observer);
   if (!interp.ok()) return interp.status();
   TFLDBG_ASSIGN_OR_RETURN(auto shapes, ResizedInputShapes(*interp.value(), spec));
   if (shapes.empty()) return interp;
   interp.value().reset();
   options.input_shapes = std::move(shapes);
-  return Interpreter::Create(view, options, observer);
+  return Engine::Create(view, options, observer);
 }
 
 }  // namespace tfldbg::cli

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "CLI/CLI.hpp"
-#include "interpreter/interpreter.h"
+#include "interpreter/engine.h"
 
 namespace tfldbg::cli {
 
@@ -33,17 +33,17 @@ struct InputRecord {
 // Adds --input, --inputs and --seed to a subcommand.
 void AddInputOptions(CLI::App& app, InputSpec& spec);
 
-Result<std::vector<InputRecord>> SetInputs(Interpreter& interp, const InputSpec& spec);
+Result<std::vector<InputRecord>> SetInputs(Engine& interp, const InputSpec& spec);
 
 // The inputs whose files (--input, --inputs) hold another shape than the
 // interpreter's, with that shape: to recreate it with
 // InterpreterOptions::input_shapes (only dimensions the model's shape
 // signature leaves at -1 may change; Create says so in one line otherwise).
-Result<std::map<int, std::vector<int32_t>>> ResizedInputShapes(Interpreter& interp, const InputSpec& spec);
+Result<std::map<int, std::vector<int32_t>>> ResizedInputShapes(Engine& interp, const InputSpec& spec);
 
-// Interpreter::Create, then again with the inputs resized to their files when
+// Engine::Create, then again with the inputs resized to their files when
 // they differ (ResizedInputShapes).
-Result<std::unique_ptr<Interpreter>> CreateForInputs(const ModelView& view, InterpreterOptions options,
+Result<std::unique_ptr<Engine>> CreateForInputs(const ModelView& view, InterpreterOptions options,
                                                      NodeObserver* observer, const InputSpec& spec);
 
 }  // namespace tfldbg::cli

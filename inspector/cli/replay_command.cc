@@ -30,6 +30,7 @@ struct ReplayArgs {
   bool force = false;
   InputSpec inputs;
   InterpreterOptions interpreter;
+  CustomOpOptions custom_ops;
   std::string weights_from;
 };
 
@@ -57,7 +58,7 @@ Status MakeDirs(const std::string& staging) {
   return Status::Ok();
 }
 
-Status WritePart(const Interpreter& interp, Part& part, RunDescription run, const char* kind) {
+Status WritePart(const Engine& interp, Part& part, RunDescription run, const char* kind) {
   TFLDBG_RETURN_IF_ERROR(part.sink.Flush());
   nlohmann::json manifest = BuildManifest(interp, part.capture.steps(), run, part.capture.inlined());
   manifest["run"]["replay"] = kind;
@@ -71,7 +72,7 @@ Status Replay(const ReplayArgs& args, const DumpDirectory& dir) {
   // inputs whose files have another shape resize all three interpreters.
   InterpreterOptions options = args.interpreter;
   {
-    TFLDBG_ASSIGN_OR_RETURN(auto probe, Interpreter::Create(view, options));
+    TFLDBG_ASSIGN_OR_RETURN(auto probe, Engine::Create(view, options));
     TFLDBG_ASSIGN_OR_RETURN(options.input_shapes, ResizedInputShapes(*probe, args.inputs));
   }
   TFLDBG_RETURN_IF_ERROR(MakeDirs(dir.staging()));
@@ -88,14 +89,14 @@ Status Replay(const ReplayArgs& args, const DumpDirectory& dir) {
   }
   InterpreterOptions local_options = shadow_options;
   local_options.planner = PlannerKind::kNoReuse;  // values are set from outside node by node
-  auto local_shadow = Interpreter::Create(view, local_options, &local.capture);
+  auto local_shadow = Engine::Create(view, local_options, &local.capture);
   if (!local_shadow.ok()) return local_shadow.status().WithContext("the float shadow");
-  auto accumulated_shadow = Interpreter::Create(view, shadow_options, &accumulated.capture);
+  auto accumulated_shadow = Engine::Create(view, shadow_options, &accumulated.capture);
   if (!accumulated_shadow.ok()) return accumulated_shadow.status().WithContext("the float shadow");
 
   ShadowObserver replay(*local_shadow.value());
   ObserverFanOut both({&quant.capture, &replay});
-  TFLDBG_ASSIGN_OR_RETURN(auto quantized, Interpreter::Create(view, options, &both));
+  TFLDBG_ASSIGN_OR_RETURN(auto quantized, Engine::Create(view, options, &both));
   TFLDBG_ASSIGN_OR_RETURN(std::vector<InputRecord> used, SetInputs(*quantized, args.inputs));
 
   RunDescription run;
@@ -174,7 +175,11 @@ CommandRunner AddReplayCommand(CLI::App& root) {
                   "FLOAT.tflite: in the float references, constants with the same name and shape as a float32 "
                   "constant of this model (the float original) take its values instead of being dequantized, so "
                   "`local` measures what TensorFlow's QuantizationDebugger measures");
-  return {app, [args]() { return RunReplay(*args); }};
+  AddCustomOpOptions(*app, args->custom_ops);
+  return {app, [args]() {
+            if (Status loaded = args->custom_ops.Load(args->interpreter); !loaded.ok()) return ReportError(loaded);
+            return RunReplay(*args);
+          }};
 }
 
 }  // namespace tfldbg::cli

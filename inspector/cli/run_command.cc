@@ -16,6 +16,7 @@ struct RunArgs {
   std::string model;
   InputSpec inputs;
   InterpreterOptions interpreter;
+  CustomOpOptions custom_ops;
   std::string save_outputs;
   int repeat = 1;
 };
@@ -91,7 +92,11 @@ CommandRunner AddRunCommand(CLI::App& root) {
   app->add_option("--save-outputs", args->save_outputs, "Existing directory to write each output as NAME.npy")
       ->check(CLI::ExistingDirectory);
   app->add_option("--repeat", args->repeat, "Invoke this many times and report the mean time")->check(CLI::Range(1, 1000000));
-  return {app, [args]() { return Run(*args); }};
+  AddCustomOpOptions(*app, args->custom_ops);
+  return {app, [args]() {
+            if (Status loaded = args->custom_ops.Load(args->interpreter); !loaded.ok()) return ReportError(loaded);
+            return Run(*args);
+          }};
 }
 
 }  // namespace tfldbg::cli

@@ -6,7 +6,8 @@
 #include <string>
 
 #include "CLI/CLI.hpp"
-#include "interpreter/interpreter.h"
+#include "interpreter/engine.h"
+#include "plugins/plugin_loader.h"
 
 namespace tfldbg::cli {
 
@@ -32,6 +33,25 @@ inline void AddRunOptions(CLI::App& app, InterpreterOptions& options) {
   app.add_option("--subgraph", options.subgraph, "Run this subgraph (default 0, the main graph)")
       ->check(CLI::NonNegativeNumber)
       ->excludes(signature);
+}
+
+// --custom-op-lib FILE...: plugins whose custom operators the run may use.
+struct CustomOpOptions {
+  std::vector<std::string> libraries;
+  CustomOpRegistry registry;  // outlives the interpreters of the command
+
+  // Loads every library and points the interpreter options at the registry.
+  Status Load(InterpreterOptions& options) {
+    for (const std::string& library : libraries) TFLDBG_RETURN_IF_ERROR(LoadCustomOpPlugin(library, registry));
+    if (registry.size() != 0) options.custom_ops = &registry;
+    return Status::Ok();
+  }
+};
+
+inline void AddCustomOpOptions(CLI::App& app, CustomOpOptions& options) {
+  app.add_option("--custom-op-lib", options.libraries,
+                 "A plugin (shared library exporting tfldbg_custom_ops, include/tfldbg/custom_op.h) whose custom "
+                 "operators the model may use; repeatable. Loading a plugin runs its code");
 }
 
 }  // namespace tfldbg::cli

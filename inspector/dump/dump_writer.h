@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/result.h"
+#include "tfldbg/status.h"
 #include "nlohmann/json.hpp"
 #include "observers/capture_observer.h"
 

@@ -37,7 +37,7 @@ std::string Sha256Hex(const uint8_t* data, size_t size) {
   return out;
 }
 
-nlohmann::json BuildManifest(const Interpreter& interp, const std::vector<StepRecord>& steps,
+nlohmann::json BuildManifest(const Engine& interp, const std::vector<StepRecord>& steps,
                              const RunDescription& run, const std::map<std::string, std::vector<double>>& inlined) {
   const ModelView& view = interp.model();
   nlohmann::json m;
@@ -53,7 +53,7 @@ nlohmann::json BuildManifest(const Interpreter& interp, const std::vector<StepRe
 
   // The subgraph that ran, then every subgraph its control-flow nodes ran.
   m["subgraphs"] = nlohmann::json::array();
-  for (const Interpreter* part : interp.subgraph_interpreters()) {
+  for (const Engine* part : interp.subgraph_interpreters()) {
     const int sg = part->subgraph_index();
     const tflite::SubGraph& subgraph = view.subgraph(sg);
     nlohmann::json tensors = nlohmann::json::array();

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "interpreter/interpreter.h"
+#include "interpreter/engine.h"
 #include "nlohmann/json.hpp"
 #include "observers/capture_observer.h"
 
@@ -23,7 +23,7 @@ struct RunDescription {
 
 // `inlined` (optional): values of small tensors by file, written next to
 // their file reference as "value" (--inline-json).
-nlohmann::json BuildManifest(const Interpreter& interp, const std::vector<StepRecord>& steps,
+nlohmann::json BuildManifest(const Engine& interp, const std::vector<StepRecord>& steps,
                              const RunDescription& run,
                              const std::map<std::string, std::vector<double>>& inlined = {});
 

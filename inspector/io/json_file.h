@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <string>
 
-#include "core/result.h"
+#include "tfldbg/status.h"
 #include "nlohmann/json.hpp"
 
 namespace tfldbg {

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "core/dtype.h"
-#include "core/result.h"
+#include "tfldbg/dtype.h"
+#include "tfldbg/status.h"
 
 namespace tfldbg {
 

@@ -9,7 +9,7 @@
 //
 //   NpyDirectorySink sink(staging_dir);
 //   CaptureObserver capture(sink, CaptureOptions{});
-//   auto interp = Interpreter::Create(view, options, &capture);  ...  interp->Invoke();
+//   auto interp = Engine::Create(view, options, &capture);  ...  interp->Invoke();
 //   for (const StepRecord& step : capture.steps()) ...
 #pragma once
 

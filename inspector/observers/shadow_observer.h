@@ -4,30 +4,30 @@
 // the float answer to the very inputs the quantized kernel saw: the error born
 // at that node. The shadow interpreter's own observer records what it runs.
 //
-//   auto shadow = Interpreter::Create(view, {.planner = kNoReuse, .float_shadow = true}, &local_capture);
+//   auto shadow = Engine::Create(view, {.planner = kNoReuse, .float_shadow = true}, &local_capture);
 //   ShadowObserver replay(*shadow.value());
 //   ObserverFanOut both({&quant_capture, &replay});
-//   auto quantized = Interpreter::Create(view, options, &both);
+//   auto quantized = Engine::Create(view, options, &both);
 #pragma once
 
 #include <map>
 #include <utility>
 #include <vector>
 
-#include "interpreter/interpreter.h"
+#include "interpreter/engine.h"
 
 namespace tfldbg {
 
 class ShadowObserver : public NodeObserver {
  public:
-  explicit ShadowObserver(Interpreter& shadow) : shadow_(shadow) {}
+  explicit ShadowObserver(Engine& shadow) : shadow_(shadow) {}
   // The nodes of the subgraph that runs; a control-flow node is replayed whole
   // (its float shadow runs the called subgraphs in float).
   bool WantsNode(const NodeContext& node) override { return node.subgraph == shadow_.subgraph_index(); }
   Status AfterNode(int step, const NodeContext& node, int64_t elapsed_ns) override;
 
  private:
-  Interpreter& shadow_;
+  Engine& shadow_;
 };
 
 // Calls several observers in turn, each only for the nodes it asked for.

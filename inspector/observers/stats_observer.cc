@@ -104,7 +104,7 @@ Status StatsObserver::AfterNode(int, const NodeContext& node, int64_t) {
   return Status::Ok();
 }
 
-nlohmann::json StatsObserver::ToJson(const Interpreter& interp) const {
+nlohmann::json StatsObserver::ToJson(const Engine& interp) const {
   nlohmann::json samples = nlohmann::json::array();
   std::map<int, TensorStats> folded;
   for (const auto& [index, tensors] : per_sample_) {  // std::map: ascending sample order

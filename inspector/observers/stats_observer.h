@@ -8,7 +8,7 @@
 // give exactly the numbers of one run over the whole dataset.
 //
 //   StatsObserver stats;
-//   auto interp = Interpreter::Create(view, options, &stats);
+//   auto interp = Engine::Create(view, options, &stats);
 //   for (...) { stats.BeginSample(index); interp->Invoke(); }
 //   WriteJsonFile("stats.json", stats.ToJson(*interp));
 #pragma once
@@ -17,7 +17,7 @@
 #include <map>
 #include <vector>
 
-#include "interpreter/interpreter.h"
+#include "interpreter/engine.h"
 #include "nlohmann/json.hpp"
 
 namespace tfldbg {
@@ -49,7 +49,7 @@ class StatsObserver : public NodeObserver {
 
   // {"format": "tfldbg-stats", "version": 1, "samples": [...], "tensors": {...}}:
   // per-sample records and their fold, by tensor index of subgraph 0.
-  nlohmann::json ToJson(const Interpreter& interp) const;
+  nlohmann::json ToJson(const Engine& interp) const;
 
  private:
   void Record(const Tensor& tensor);

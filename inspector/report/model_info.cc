@@ -2,7 +2,7 @@
 
 #include <map>
 
-#include "interpreter/interpreter.h"
+#include "interpreter/engine.h"
 #include "kernels/registry.h"
 #include "report/options_json.h"
 
@@ -21,9 +21,9 @@ nlohmann::json IndexList(const V* v) {
 nlohmann::json PlanJson(const ModelView& view, PlannerKind kind) {
   InterpreterOptions options;
   options.planner = kind;
-  auto interp = Interpreter::Create(view, options);
+  auto interp = Engine::Create(view, options);
   if (!interp.ok()) return {{"error", interp.status().message()}};
-  const Interpreter& i = *interp.value();
+  const Engine& i = *interp.value();
   std::vector<BufferRequirement> requirements;
   nlohmann::json tensors = nlohmann::json::array();
   for (size_t p = 0; p < i.planned_tensors().size(); ++p) {

@@ -1,4 +1,4 @@
-#include "core/dtype.h"
+#include "tfldbg/dtype.h"
 
 namespace tfldbg {
 

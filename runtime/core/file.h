@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <string>
 
-#include "core/result.h"
+#include "tfldbg/status.h"
 
 namespace tfldbg {
 

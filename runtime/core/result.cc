@@ -1,4 +1,4 @@
-#include "core/result.h"
+#include "tfldbg/status.h"
 
 namespace tfldbg {
 

@@ -8,7 +8,7 @@
 
 #include <vector>
 
-#include "core/result.h"
+#include "tfldbg/status.h"
 #include "tensor/tensor.h"
 
 namespace tfldbg {

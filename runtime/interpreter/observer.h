@@ -6,12 +6,12 @@
 //   class Printer : public NodeObserver {
 //     Status AfterNode(int step, const NodeContext& node, int64_t ns) override { ...; return Status::Ok(); }
 //   };
-//   interpreter->Invoke();  // with the observer passed to Interpreter::Create
+//   interpreter->Invoke();  // with the observer passed to Engine::Create
 #pragma once
 
 #include <cstdint>
 
-#include "core/result.h"
+#include "tfldbg/status.h"
 #include "kernels/kernel.h"
 
 namespace tfldbg {

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "core/result.h"
+#include "tfldbg/status.h"
 #include "tensor/tensor.h"
 #include "model/model_view.h"
 #include "quant/fixed_point.h"

@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "core/dtype.h"
-#include "core/result.h"
+#include "tfldbg/dtype.h"
+#include "tfldbg/status.h"
 #include "model/mapped_file.h"
 #include "tflite_generated.h"
 

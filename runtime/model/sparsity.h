@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-#include "core/result.h"
+#include "tfldbg/status.h"
 #include "model/model_view.h"
 #include "tflite_generated.h"
 

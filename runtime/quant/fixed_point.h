@@ -15,7 +15,7 @@
 #include <array>
 #include <cstdint>
 
-#include "core/dtype.h"
+#include "tfldbg/dtype.h"
 
 namespace tfldbg::quant {
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "core/dtype.h"
+#include "tfldbg/dtype.h"
 #include "model/model_view.h"
 #include "model/sparsity.h"
 

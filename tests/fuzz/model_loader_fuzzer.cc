@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <vector>
 
-#include "interpreter/interpreter.h"
+#include "interpreter/engine.h"
 #include "model/model_view.h"
 #include "report/model_info.h"
 
@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)info.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   tfldbg::InterpreterOptions options;
   options.max_arena_bytes = size_t{64} << 20;
-  auto interp = tfldbg::Interpreter::Create(view.value(), options);
+  auto interp = tfldbg::Engine::Create(view.value(), options);
   if (interp.ok() && size < 64 * 1024) (void)interp.value()->Invoke();
   return 0;
 }

@@ -1,6 +1,7 @@
 #include "dump/dump_writer.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -88,7 +89,9 @@ TEST(NpyDirectorySink, RefusesUnstorableTypesAtStore) {
 class ForceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::path(::testing::TempDir()) / "force_test";
+    // Its own directory: ctest runs the cases in parallel processes.
+    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    root_ = fs::path(::testing::TempDir()) / ("force_test_" + std::string(test->name()) + "_" + std::to_string(::getpid()));
     fs::remove_all(root_);
     fs::create_directories(root_ / "work");
     previous_ = fs::current_path();

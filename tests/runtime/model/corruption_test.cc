@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <random>
 
-#include "interpreter/interpreter.h"
+#include "interpreter/engine.h"
 #include "model/model_view.h"
 #include "report/model_info.h"
 #include "support/models.h"
@@ -53,7 +53,7 @@ void Exercise(std::vector<uint8_t> bytes, Outcome& outcome, const std::string& l
   InterpreterOptions options;
   options.max_arena_bytes = size_t{64} << 20;
   options.max_loop_iterations = 10000;  // a mutated loop bound must not make the suite crawl
-  auto interp = Interpreter::Create(view.value(), options);
+  auto interp = Engine::Create(view.value(), options);
   if (!interp.ok()) {
     ASSERT_EQ(interp.status().message().find('\n'), std::string::npos) << interp.status().message();
     return;

@@ -1,4 +1,4 @@
-#include "interpreter/interpreter.h"
+#include "interpreter/engine.h"
 
 #include <algorithm>
 #include <chrono>
@@ -43,14 +43,14 @@ quant::RoundingMode RoundingForOp(RoundingPolicy policy, const OpInfo& op) {
 
 // What the main interpreter and the subgraphs it runs share: the subgraphs
 // themselves, the step numbering of one Invoke and the resource variables.
-struct Interpreter::Shared : public RunContext {
+struct Engine::Shared : public RunContext {
   static constexpr size_t kMaxNesting = 64;  // bounds the recursion of preparing (and running) nested subgraphs
   explicit Shared(const ModelView& m) : model(m) {}
   ModelView model;
   InterpreterOptions options;
   NodeObserver* observer = nullptr;
-  Interpreter* root = nullptr;
-  std::map<int, std::unique_ptr<Interpreter>> subgraphs;  // other than the root's
+  Engine* root = nullptr;
+  std::map<int, std::unique_ptr<Engine>> subgraphs;  // other than the root's
   std::set<int> preparing;                                // to refuse recursion
   int next_step = 0;
   std::map<int, int> invocations;  // per subgraph, in the current Invoke
@@ -96,17 +96,17 @@ struct Interpreter::Shared : public RunContext {
   }
 };
 
-Interpreter::Interpreter(const ModelView& model, const InterpreterOptions& options, NodeObserver* observer)
+Engine::Engine(const ModelView& model, const InterpreterOptions& options, NodeObserver* observer)
     : model_(model), options_(options), observer_(observer) {}
 
-Interpreter::~Interpreter() { std::free(arena_); }
+Engine::~Engine() { std::free(arena_); }
 
-Result<std::unique_ptr<Interpreter>> Interpreter::Create(const ModelView& model, const InterpreterOptions& options,
+Result<std::unique_ptr<Engine>> Engine::Create(const ModelView& model, const InterpreterOptions& options,
                                                          NodeObserver* observer) {
   if (model.subgraph_count() == 0) {
     return InvalidModel(model.origin() + ": the model has no subgraphs, so there is nothing to run");
   }
-  std::unique_ptr<Interpreter> interp(new Interpreter(model, options, observer));
+  std::unique_ptr<Engine> interp(new Engine(model, options, observer));
   interp->owned_shared_ = std::make_unique<Shared>(model);
   interp->shared_ = interp->owned_shared_.get();
   interp->shared_->options = options;
@@ -117,43 +117,43 @@ Result<std::unique_ptr<Interpreter>> Interpreter::Create(const ModelView& model,
   return interp;
 }
 
-Result<std::unique_ptr<Interpreter>> Interpreter::CreateSubgraph(Shared& shared, int index) {
+Result<std::unique_ptr<Engine>> Engine::CreateSubgraph(Shared& shared, int index) {
   InterpreterOptions options = shared.options;
   options.signature.clear();
   options.subgraph = index;
   options.input_shapes.clear();
-  std::unique_ptr<Interpreter> interp(new Interpreter(shared.model, options, shared.observer));
+  std::unique_ptr<Engine> interp(new Engine(shared.model, options, shared.observer));
   interp->shared_ = &shared;
   interp->subgraph_ = index;
   TFLDBG_RETURN_IF_ERROR(interp->Setup());
   return interp;
 }
 
-Status Interpreter::Setup() {
+Status Engine::Setup() {
   TFLDBG_RETURN_IF_ERROR(BuildTensors());
   TFLDBG_RETURN_IF_ERROR(PrepareNodes());
   return PlanAndAllocate();
 }
 
-std::vector<Tensor*> Interpreter::input_tensors() {
+std::vector<Tensor*> Engine::input_tensors() {
   std::vector<Tensor*> out;
   for (int i : inputs_) out.push_back(&tensors_[static_cast<size_t>(i)]);
   return out;
 }
 
-std::vector<Tensor*> Interpreter::output_tensors() {
+std::vector<Tensor*> Engine::output_tensors() {
   std::vector<Tensor*> out;
   for (int i : outputs_) out.push_back(&tensors_[static_cast<size_t>(i)]);
   return out;
 }
 
-std::vector<const Interpreter*> Interpreter::subgraph_interpreters() const {
-  std::vector<const Interpreter*> out{this};
+std::vector<const Engine*> Engine::subgraph_interpreters() const {
+  std::vector<const Engine*> out{this};
   for (const auto& [index, child] : shared_->subgraphs) out.push_back(child.get());
   return out;
 }
 
-Status Interpreter::ChooseSubgraph() {
+Status Engine::ChooseSubgraph() {
   if (options_.signature.empty()) {
     if (options_.subgraph < 0 || options_.subgraph >= model_.subgraph_count()) {
       return InvalidArgument("subgraph " + std::to_string(options_.subgraph) + " does not exist (the model has " +
@@ -208,7 +208,7 @@ static Status CheckResizable(const tflite::Tensor& tensor, const std::vector<int
   return Status::Ok();
 }
 
-Status Interpreter::BuildTensors() {
+Status Engine::BuildTensors() {
   const int sg = subgraph_index();
   const std::map<std::string, int> float_weights =
       options_.float_shadow && options_.shadow_weights != nullptr ? FloatConstantsByName(*options_.shadow_weights)
@@ -291,7 +291,7 @@ Status Interpreter::BuildTensors() {
   return Status::Ok();
 }
 
-Status Interpreter::PrepareNodes() {
+Status Engine::PrepareNodes() {
   const int sg = subgraph_index();
   const tflite::SubGraph& subgraph = model_.subgraph(sg);
   const int count = static_cast<int>(SizeOf(subgraph.operators()));
@@ -313,7 +313,13 @@ Status Interpreter::PrepareNodes() {
 
     const bool custom = model_.IsCustom(op.opcode_index());
     const OpInfo* info = custom ? FindCustomOp(ctx.op_name) : FindBuiltinOp(model_.BuiltinCode(op.opcode_index()));
-    if (info == nullptr || !info->supported()) {
+    const TfldbgCustomOp* registered =
+        custom && info == nullptr && options_.custom_ops != nullptr ? options_.custom_ops->Find(ctx.op_name) : nullptr;
+    if (registered != nullptr) {
+      static const OpInfo kRegistered{};  // no facts: double rounding, no sparse inputs, its own float kernel
+      info = &kRegistered;
+    }
+    if (registered == nullptr && (info == nullptr || !info->supported())) {
       std::string what = custom ? "custom operator '" + ctx.op_name + "'" : "operator " + ctx.op_name;
       what += " (version " + std::to_string(ctx.op_version) + ") is not supported by tfldbg";
       if (info != nullptr && std::string(info->why_not) != "not yet") what += std::string(": ") + info->why_not;
@@ -330,7 +336,7 @@ Status Interpreter::PrepareNodes() {
     }
     // In float, (de)quantizing is the identity.
     const KernelFactory make = options_.float_shadow && info->ShadowIdentity() ? &CreateShadowCopyKernel : info->make;
-    node.kernel = make();
+    node.kernel = registered != nullptr ? CustomOpRegistry::MakeKernel(*registered) : make();
     node.observed = observer_ != nullptr && observer_->WantsNode(ctx);
     // A node reading a dynamic tensor is prepared when it runs, as is one
     // whose output shapes depend on computed values; its outputs are dynamic.
@@ -377,7 +383,7 @@ Status Interpreter::PrepareNodes() {
   return Status::Ok();
 }
 
-Status Interpreter::PlanAndAllocate() {
+Status Engine::PlanAndAllocate() {
   const int sg = subgraph_index();
   const int last_step = std::max(0, node_count() - 1);
   std::vector<int> first(tensors_.size(), -1), last(tensors_.size(), -1);
@@ -449,22 +455,22 @@ Status Interpreter::PlanAndAllocate() {
   return Status::Ok();
 }
 
-size_t Interpreter::arena_lower_bound() const {
+size_t Engine::arena_lower_bound() const {
   std::vector<BufferRequirement> requirements;
   for (const PlannedTensor& p : planned_) requirements.push_back(p.requirement);
   return ArenaLowerBound(requirements);
 }
 
-Status Interpreter::Invoke() {
+Status Engine::Invoke() {
   shared_->next_step = 0;
   shared_->invocations.clear();
   shared_->loop_iterations = 0;
   return RunNodes();
 }
 
-Status Interpreter::Run() { return RunNodes(); }
+Status Engine::Run() { return RunNodes(); }
 
-Status Interpreter::RunNodes() {
+Status Engine::RunNodes() {
   const int invocation = shared_->invocations[subgraph_]++;
   for (int o = 0; o < node_count(); ++o) {
     Node& node = nodes_[static_cast<size_t>(o)];
@@ -474,7 +480,7 @@ Status Interpreter::RunNodes() {
   return Status::Ok();
 }
 
-Status Interpreter::EvalNode(Node& node, int step) {
+Status Engine::EvalNode(Node& node, int step) {
   using Clock = std::chrono::steady_clock;
   NodeContext& ctx = node.context;
   if (node.deferred) {
@@ -512,7 +518,7 @@ Status Interpreter::EvalNode(Node& node, int step) {
   return Status::Ok();
 }
 
-Status Interpreter::InvokeNode(int step) {
+Status Engine::InvokeNode(int step) {
   if (step < 0 || step >= node_count()) {
     return InvalidArgument("node " + std::to_string(step) + " does not exist (the subgraph has " +
                            std::to_string(node_count()) + ")");
@@ -520,10 +526,10 @@ Status Interpreter::InvokeNode(int step) {
   return EvalNode(nodes_[static_cast<size_t>(step)], step);
 }
 
-Result<Tensor*> Interpreter::FindInput(const std::string& key) { return FindIo(key, inputs_, true); }
-Result<Tensor*> Interpreter::FindOutput(const std::string& key) { return FindIo(key, outputs_, false); }
+Result<Tensor*> Engine::FindInput(const std::string& key) { return FindIo(key, inputs_, true); }
+Result<Tensor*> Engine::FindOutput(const std::string& key) { return FindIo(key, outputs_, false); }
 
-Result<Tensor*> Interpreter::FindIo(const std::string& key, const std::vector<int>& indices, bool inputs) {
+Result<Tensor*> Engine::FindIo(const std::string& key, const std::vector<int>& indices, bool inputs) {
   const char* what = inputs ? "input" : "output";
   const tflite::Model& m = model_.model();
   std::string known;
