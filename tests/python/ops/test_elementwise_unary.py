@@ -284,3 +284,13 @@ def test_inputs_below_the_zero_point_fail_as_litert_fails(tmp_path, op, dtype, z
     b = unary(op, dtype, [4], q={"scale": 0.05, "zero_point": zp})
     x = np.array([zp + 4, zp + 1, zp - 1, zp], dtype=dtype)
     refused(b, tmp_path, message, inputs={0: x})
+
+
+def test_an_output_that_is_a_constant_is_refused(tmp_path):
+    # Its bytes are the model's, read-only: writing them crashed tfldbg (any op) and crashes LiteRT.
+    b = OpModelBuilder()
+    x = b.input("x", "float32", [4])
+    c = b.constant("c", np.ones([4], np.float32))
+    b.outputs.append(c)
+    b.op("NEG", [x], [c])
+    refused(b, tmp_path, "operator 0 (NEG): output 'c' is a constant")
