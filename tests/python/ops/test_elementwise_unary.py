@@ -294,3 +294,23 @@ def test_an_output_that_is_a_constant_is_refused(tmp_path):
     b.outputs.append(c)
     b.op("NEG", [x], [c])
     refused(b, tmp_path, "operator 0 (NEG): output 'c' is a constant")
+
+
+RESCALE_OUT_OF_RANGE = [("ABS", "int8", 1.0, 1e-12, "s_in/s_out"), ("ABS", "int16", 1.0, 1e-12, "s_in/s_out"),
+                        ("RSQRT", "int8", 1e-20, 1e-20, "1/(sqrt(s_in)·s_out)"),
+                        ("RSQRT", "int8", 1e6, 1e3, "1/(sqrt(s_in)·s_out)")]
+
+
+@pytest.mark.parametrize("op,dtype,s_in,s_out,what", RESCALE_OUT_OF_RANGE,
+                         ids=[f"{o}-{t}-{i}" for i, (o, t, *_) in enumerate(RESCALE_OUT_OF_RANGE)])
+def test_rescale_factors_litert_cannot_apply_are_refused(tmp_path, op, dtype, s_in, s_out, what):
+    # LiteRT would shift an int32 left by more than 30 bits (or right by more than 31): no defined value.
+    b = unary(op, dtype, [4], q={"scale": s_in, "zero_point": 0}, qo={"scale": s_out, "zero_point": 0})
+    refused(b, tmp_path, f"{what} = ")
+
+
+@pytest.mark.parametrize("op", ["LOG", "ABS"])
+def test_a_zero_scale_is_refused(tmp_path, op):
+    # (The model loader refuses negative scales and zero points outside the type.)
+    b = unary(op, "int8", [4], q={"scale": 0.0, "zero_point": 0}, qo={"scale": 0.1, "zero_point": 0})
+    refused(b, tmp_path, "input scale is 0")
