@@ -334,6 +334,13 @@ Status Engine::PrepareNodes() {
                          "' is a sparse constant, which " + ctx.op_name +
                          " cannot read (LiteRT reads those only where it has a kernel for them: docs/ops.md)");
     }
+    // A constant's bytes are the model's (read-only memory): no kernel may
+    // write them. (LiteRT crashes on such a model.)
+    for (const Tensor* out : ctx.outputs) {
+      if (out != nullptr && out->is_constant()) {
+        return InvalidModel(ctx.Describe() + ": output '" + out->name + "' is a constant (it has data in the model)");
+      }
+    }
     // In float, (de)quantizing is the identity.
     const KernelFactory make = options_.float_shadow && info->ShadowIdentity() ? &CreateShadowCopyKernel : info->make;
     node.kernel = registered != nullptr ? CustomOpRegistry::MakeKernel(*registered) : make();

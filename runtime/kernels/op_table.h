@@ -54,42 +54,42 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   X(SOFTMAX, activation, Softmax, SoftmaxOptions, "float32 int8 uint8 int16", kNoFacts) \
   X(TANH, activation, Tanh, None, "float32 int8 uint8 int16", kNoFacts) \
   /* elementwise */ \
-  N(ABS, elementwise, AbsOptions, "not yet") \
+  X(ABS, elementwise, Abs, AbsOptions, "float32 int8 int16 int32", kNoFacts) \
   X(ADD, elementwise, Add, AddOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
   N(ADD_N, elementwise, AddNOptions, "not yet") \
   N(ATAN2, elementwise, ATan2Options, "not yet") \
   N(BITWISE_XOR, elementwise, BitwiseXorOptions, "not yet") \
-  N(CEIL, elementwise, None, "not yet") \
-  N(COS, elementwise, CosOptions, "not yet") \
+  X(CEIL, elementwise, Ceil, None, "float32", kNoFacts) \
+  X(COS, elementwise, Cos, CosOptions, "float32 float16", kNoFacts) \
   N(DIV, elementwise, DivOptions, "not yet") \
   X(EQUAL, elementwise, Equal, EqualOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
-  N(EXP, elementwise, ExpOptions, "not yet") \
-  N(FLOOR, elementwise, None, "not yet") \
+  X(EXP, elementwise, Exp, ExpOptions, "float32 int8 int16", kNoFacts) \
+  X(FLOOR, elementwise, Floor, None, "float32 float16", kNoFacts) \
   N(FLOOR_DIV, elementwise, FloorDivOptions, "not yet") \
   N(FLOOR_MOD, elementwise, FloorModOptions, "not yet") \
   X(GREATER, elementwise, Greater, GreaterOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
   X(GREATER_EQUAL, elementwise, GreaterEqual, GreaterEqualOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
   X(LESS, elementwise, Less, LessOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
   X(LESS_EQUAL, elementwise, LessEqual, LessEqualOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
-  N(LOG, elementwise, None, "not yet") \
+  X(LOG, elementwise, Log, None, "float32 int8 int16", kNoFacts) \
   N(LOGICAL_AND, elementwise, LogicalAndOptions, "not yet") \
   N(LOGICAL_NOT, elementwise, LogicalNotOptions, "not yet") \
   N(LOGICAL_OR, elementwise, LogicalOrOptions, "not yet") \
   N(MAXIMUM, elementwise, MaximumMinimumOptions, "not yet") \
   N(MINIMUM, elementwise, MaximumMinimumOptions, "not yet") \
   X(MUL, elementwise, Mul, MulOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
-  N(NEG, elementwise, NegOptions, "not yet") \
+  X(NEG, elementwise, Neg, NegOptions, "float32 float16 int8 int16 int32 int64", kNoFacts) \
   X(NOT_EQUAL, elementwise, NotEqual, NotEqualOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
   N(POW, elementwise, PowOptions, "not yet") \
   N(RIGHT_SHIFT, elementwise, RightShiftOptions, "not yet") \
-  N(ROUND, elementwise, None, "not yet") \
-  N(RSQRT, elementwise, None, "not yet") \
+  X(ROUND, elementwise, Round, None, "float32 float16", kNoFacts) \
+  X(RSQRT, elementwise, Rsqrt, None, "float32 int8 int16", kNoFacts) \
   N(SELECT, elementwise, SelectOptions, "not yet") \
   N(SELECT_V2, elementwise, SelectV2Options, "not yet") \
-  N(SIGN, elementwise, SignOptions, "not yet") \
-  N(SIN, elementwise, None, "not yet") \
-  N(SQRT, elementwise, None, "not yet") \
-  N(SQUARE, elementwise, SquareOptions, "not yet") \
+  X(SIGN, elementwise, Sign, SignOptions, "float32 float64 int32", kNoFacts) \
+  X(SIN, elementwise, Sin, None, "float32 float16", kNoFacts) \
+  X(SQRT, elementwise, Sqrt, None, "float32 int8 int16", kNoFacts) \
+  X(SQUARE, elementwise, Square, SquareOptions, "float32", kNoFacts) \
   N(SQUARED_DIFFERENCE, elementwise, SquaredDifferenceOptions, "not yet") \
   X(SUB, elementwise, Sub, SubOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
   /* conv */ \

@@ -203,8 +203,11 @@ FloatRange FloatActivationRange(Activation activation) {
   }
 }
 
-std::array<uint8_t, 256> BuildLookupTableInt8(float in_scale, int32_t in_zero_point, float out_scale,
-                                              int32_t out_zero_point, float (*fn)(float), bool is_uint8) {
+namespace {
+
+template <typename Fn>
+std::array<uint8_t, 256> BuildLookupTableInt8With(float in_scale, int32_t in_zero_point, float out_scale,
+                                                  int32_t out_zero_point, Fn fn, bool is_uint8) {
   const int32_t qmin = is_uint8 ? 0 : -128;
   const int32_t qmax = is_uint8 ? 255 : 127;
   // TFLite multiplies by this reciprocal; dividing by out_scale can differ in
@@ -224,6 +227,20 @@ std::array<uint8_t, 256> BuildLookupTableInt8(float in_scale, int32_t in_zero_po
     table[static_cast<uint8_t>(q & 0xFF)] = static_cast<uint8_t>(value & 0xFF);
   }
   return table;
+}
+
+}  // namespace
+
+std::array<uint8_t, 256> BuildLookupTableInt8(float in_scale, int32_t in_zero_point, float out_scale,
+                                              int32_t out_zero_point, float (*fn)(float), bool is_uint8) {
+  return BuildLookupTableInt8With(in_scale, in_zero_point, out_scale, out_zero_point, fn, is_uint8);
+}
+
+std::array<uint8_t, 256> BuildLookupTableInt8(float in_scale, int32_t in_zero_point, float out_scale,
+                                              int32_t out_zero_point, float (*fn)(float, const void*),
+                                              const void* params, bool is_uint8) {
+  return BuildLookupTableInt8With(in_scale, in_zero_point, out_scale, out_zero_point,
+                                  [fn, params](float x) { return fn(x, params); }, is_uint8);
 }
 
 }  // namespace tfldbg::quant

@@ -100,5 +100,10 @@ FloatRange FloatActivationRange(Activation activation);
 // table runs 0..127, -128..-1. Entries hold the output's raw byte.
 std::array<uint8_t, 256> BuildLookupTableInt8(float in_scale, int32_t in_zero_point, float out_scale,
                                               int32_t out_zero_point, float (*fn)(float), bool is_uint8);
+// The same with a function that takes parameters (LiteRT's LUTPopulate with
+// transform_params: LOG's output minimum, for one).
+std::array<uint8_t, 256> BuildLookupTableInt8(float in_scale, int32_t in_zero_point, float out_scale,
+                                              int32_t out_zero_point, float (*fn)(float, const void*),
+                                              const void* params, bool is_uint8);
 
 }  // namespace tfldbg::quant

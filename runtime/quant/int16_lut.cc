@@ -6,14 +6,22 @@
 namespace tfldbg::quant {
 namespace {
 
+// An entry narrowed to int16 as LiteRT's build narrows it: clamped in float;
+// NaN (an entry of a function that overflowed to infinity, inf - inf) becomes 0,
+// what x86's conversion gives LiteRT (0x80000000, truncated to 16 bits).
 template <typename FloatT>
-void BuildInt16LutIn(FloatT (*fn)(FloatT), FloatT input_min, FloatT input_max, FloatT output_min, FloatT output_max,
+int16_t NarrowEntry(FloatT v) {
+  if (std::isnan(v)) return 0;
+  return static_cast<int16_t>(std::min(std::max(v, static_cast<FloatT>(-32768)), static_cast<FloatT>(32767)));
+}
+
+template <typename FloatT, typename Fn>
+void BuildInt16LutIn(Fn fn, FloatT input_min, FloatT input_max, FloatT output_min, FloatT output_max,
                      int16_t* lut) {
   constexpr int kSteps = kInt16LutSize - 1;
   const FloatT step = (input_max - input_min) / kSteps;
   const FloatT half_step = step / 2;
   const FloatT output_scaling_inv = static_cast<FloatT>(65536) / (output_max - output_min);
-  const FloatT table_min = -32768, table_max = 32767;
   for (int i = 0; i < kSteps; ++i) {
     // The three abscissae are computed as TFLite computes them (i·step, not
     // an accumulated sum) so the float rounding matches.
@@ -27,10 +35,10 @@ void BuildInt16LutIn(FloatT (*fn)(FloatT), FloatT input_min, FloatT input_max, F
     const FloatT midpoint_interpolated = std::round((value_next * output_scaling_inv + sample) / 2);
     const FloatT midpoint = std::round(value_midpoint * output_scaling_inv);
     const FloatT bias = std::round((midpoint_interpolated - midpoint) / 2);
-    lut[i] = static_cast<int16_t>(std::min(std::max(sample - bias, table_min), table_max));
+    lut[i] = NarrowEntry(sample - bias);
   }
   // The end point only serves as the last segment's slope: no bias.
-  lut[kSteps] = static_cast<int16_t>(std::min(std::max(std::round(fn(input_max) * output_scaling_inv), table_min), table_max));
+  lut[kSteps] = NarrowEntry(std::round(fn(input_max) * output_scaling_inv));
 }
 
 }  // namespace
@@ -43,6 +51,11 @@ void BuildInt16Lut(double (*fn)(double), double input_min, double input_max, dou
 void BuildInt16Lut(float (*fn)(float), float input_min, float input_max, float output_min, float output_max,
                    int16_t* lut) {
   BuildInt16LutIn(fn, input_min, input_max, output_min, output_max, lut);
+}
+
+void BuildInt16Lut(float (*fn)(float, const void*), const void* params, float input_min, float input_max,
+                   float output_min, float output_max, int16_t* lut) {
+  BuildInt16LutIn([fn, params](float x) { return fn(x, params); }, input_min, input_max, output_min, output_max, lut);
 }
 
 int16_t Int16LutLookup(int16_t value, const int16_t* lut) {

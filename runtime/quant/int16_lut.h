@@ -22,6 +22,11 @@ void BuildInt16Lut(double (*fn)(double), double input_min, double input_max, dou
                    int16_t* lut);
 void BuildInt16Lut(float (*fn)(float), float input_min, float input_max, float output_min, float output_max,
                    int16_t* lut);
+// The float form with a function that takes parameters (LiteRT's
+// LUTPopulate<int16_t> with transform_params: RSQRT's and LOG's value for
+// inputs <= 0).
+void BuildInt16Lut(float (*fn)(float, const void*), const void* params, float input_min, float input_max,
+                   float output_min, float output_max, int16_t* lut);
 
 // TFLite's LUTLookup / generic_int16_table_lookup: the top 9 bits of the input
 // pick a segment, the low 7 bits interpolate (rounded, Q0.7). The slope is

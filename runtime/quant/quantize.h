@@ -83,4 +83,36 @@ inline float HalfToFloat(uint16_t h) {
   return f;
 }
 
+// Float to IEEE half, rounded to nearest even (as Eigen::half and LiteRT's
+// half convert): overflow gives infinity, tiny values become subnormals or
+// zero, NaN stays NaN (quiet, sign kept).
+inline uint16_t FloatToHalf(float f) {
+  uint32_t bits;
+  std::memcpy(&bits, &f, sizeof(bits));
+  const uint16_t sign = static_cast<uint16_t>((bits >> 16) & 0x8000u);
+  const uint32_t magnitude = bits & 0x7FFFFFFFu;
+  if (magnitude > 0x7F800000u) return static_cast<uint16_t>(sign | 0x7E00u | ((magnitude >> 13) & 0x3FFu));  // NaN
+  if (magnitude >= 0x477FF000u) return static_cast<uint16_t>(sign | 0x7C00u);  // rounds to >= 65520: infinity
+  if (magnitude < 0x38800000u) {
+    // Below half's smallest normal (2^-14): a subnormal multiple of 2^-24,
+    // rounded to nearest even on the full 24-bit significand.
+    if (magnitude < 0x33000000u) return sign;  // below 2^-25: rounds to zero
+    const int exponent = static_cast<int>(magnitude >> 23);
+    const uint32_t significand = (magnitude & 0x7FFFFFu) | 0x800000u;
+    const int shift = 126 - exponent;  // 14..24 for exponents 102..112
+    const uint32_t kept = significand >> shift;
+    const uint32_t rest = significand & ((1u << shift) - 1);
+    const uint32_t half_way = 1u << (shift - 1);
+    const uint32_t rounded = kept + ((rest > half_way || (rest == half_way && (kept & 1u))) ? 1u : 0u);
+    return static_cast<uint16_t>(sign | rounded);
+  }
+  // Normal: rebias the exponent, round the 13 dropped bits to nearest even; a
+  // carry out of the significand moves into the exponent, as it should.
+  const uint32_t rebased = magnitude - (static_cast<uint32_t>(127 - 15) << 23);
+  const uint32_t rest = rebased & 0x1FFFu;
+  uint32_t half = rebased >> 13;
+  if (rest > 0x1000u || (rest == 0x1000u && (half & 1u))) ++half;
+  return static_cast<uint16_t>(sign | half);
+}
+
 }  // namespace tfldbg::math
