@@ -49,9 +49,11 @@ inline constexpr size_t kMaxNpyHeaderBytes = size_t{64} << 10;
 // The largest array ReadNpy allocates for. A file's size must match its header
 // exactly, so a hostile header cannot make us allocate more than the file
 // holds; this bound is for files that are really (or sparsely) that large. It
-// is far above any model input met so far (the largest real model's input is a
-// few MiB) and below what a workstation can hold twice (the file's bytes and
-// the tensor they are copied into).
+// is far above any model input met so far (the largest of the real models,
+// DeepLab v3's 1x257x257x3 float32, is 774 KiB) and below what a workstation
+// can hold twice (the array and the tensor it is copied into). `run`, `dump`
+// and `replay` read an input straight into its tensor once its header
+// matches, so for them the tensor's own size is the bound.
 inline constexpr uint64_t kMaxNpyDataBytes = uint64_t{4} << 30;
 
 // Parses the header at the start of `bytes` (the first `size` bytes of a file
