@@ -166,8 +166,10 @@ def test_a_good_input_still_runs(relu_model, tmp_path):
 # --- Item 5: JSON nesting -------------------------------------------------------
 
 def test_a_deeply_nested_overlay_is_refused_in_one_line(relu_model, tmp_path):
+    # A well-formed overlay whose value is 100,000 nested arrays: it passed the checks,
+    # and writing it into the page recursed until the stack overflowed (SIGSEGV).
     deep = tmp_path / "deep.json"
-    deep.write_text("[" * 100_000 + "]" * 100_000)
+    deep.write_text('{"0": {"0": {"color": "#ff0000", "value": ' + "[" * 100_000 + "]" * 100_000 + "}}}")
     line = _one_line_error(_cli("graph", relu_model, "-o", tmp_path / "g.html", "--overlay", deep))
     assert line == f"tfldbg: error: --overlay {deep}: JSON nested deeper than 64 levels"
     assert not (tmp_path / "g.html").exists()
