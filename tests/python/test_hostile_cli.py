@@ -27,8 +27,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tfldbg.opmodel import OpModelBuilder
-from tfldbg.tool import find_binary
+from tfldbg.testing.opmodel import OpModelBuilder
+from tfldbg.backends.engine import find_binary
 
 REPO = Path(__file__).resolve().parents[2]
 TIMEOUT = 60  # seconds; a blocked open or an endless read fails the test instead of hanging CI
