@@ -14,6 +14,7 @@
 #include "cli/command.h"
 #include "cli/inputs.h"
 #include "cli/run_options.h"
+#include "core/text.h"
 #include "dump/dump_writer.h"
 #include "dump/manifest.h"
 #include "observers/stats_observer.h"
@@ -151,7 +152,8 @@ class Progress {
     if (!enabled_) return;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     if (seconds < 0.5 && step + 1 < total_) return;
-    std::fprintf(stderr, "\r[%d/%d] %-28s %.1fs", step + 1, total_, op.c_str(), seconds);
+    // A custom operator's name comes from the model: escaped (core/text.h).
+    std::fprintf(stderr, "\r[%d/%d] %-28s %.1fs", step + 1, total_, PrintableText(op).c_str(), seconds);
     shown_ = true;
   }
   ~Progress() {

@@ -7,6 +7,8 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "core/text.h"
+#include "io/json_file.h"
 #include "report/graph_render.h"
 #include "report/model_info.h"
 
@@ -20,19 +22,35 @@ struct GraphArgs {
   std::string overlay;
 };
 
+// A CSS color the page may put into a style attribute: #rgb or #rrggbb only,
+// so an overlay cannot smuggle other CSS (url(...) would fetch from the network).
+bool IsHexColor(const std::string& color) {
+  if (color.size() != 4 && color.size() != 7) return false;
+  if (color[0] != '#') return false;
+  return color.find_first_not_of("0123456789abcdefABCDEF", 1) == std::string::npos;
+}
+
 // --overlay FILE: {"<subgraph>": {"<operator>": {"value": ..., "color": "#rrggbb", "label": "..."}}},
-// as `python -m tfldbg overlay` writes it. Checked, since it is inlined into the page.
+// as `python -m tfldbg overlay` writes it. Read through ReadJsonFile (a regular
+// file of bounded size and nesting: 100,000 nested arrays once overflowed the
+// stack), and checked, since it is inlined into the page.
 Result<nlohmann::json> ReadOverlay(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return IoError("--overlay " + path + ": cannot open");
-  nlohmann::json j = nlohmann::json::parse(f, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return InvalidArgument("--overlay " + path + ": not a JSON object");
+  auto read = ReadJsonFile(path);
+  // "--overlay FILE: ...", as the checks below say it.
+  if (!read.ok()) return Status(read.status().code(), "--overlay " + read.status().message());
+  nlohmann::json j = std::move(read).value();
+  if (!j.is_object()) return InvalidArgument("--overlay " + path + ": not a JSON object");
   for (const auto& [sg, ops] : j.items()) {
-    if (!ops.is_object()) return InvalidArgument("--overlay " + path + ": subgraph '" + sg + "' is not an object");
+    const std::string where = "--overlay " + path + ": subgraph " + QuotedName(sg);
+    if (!ops.is_object()) return InvalidArgument(where + " is not an object");
     for (const auto& [op, entry] : ops.items()) {
-      if (!entry.is_object() || (entry.contains("color") && !entry["color"].is_string())) {
-        return InvalidArgument("--overlay " + path + ": subgraph '" + sg + "', operator '" + op +
-                               "': expected {value, color, label}");
+      if (!entry.is_object()) {
+        return InvalidArgument(where + ", operator " + QuotedName(op) + ": expected {value, color, label}");
+      }
+      if (entry.contains("color") && !(entry["color"].is_string() && IsHexColor(entry["color"].get<std::string>()))) {
+        return InvalidArgument(where + ", operator " + QuotedName(op) + ": color " +
+                               PrintableText(entry["color"].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) +
+                               " is not #rgb or #rrggbb");
       }
     }
   }

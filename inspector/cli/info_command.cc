@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "cli/command.h"
+#include "core/text.h"
 #include "report/model_info.h"
 
 namespace tfldbg::cli {
@@ -28,48 +29,55 @@ std::string QuantSummary(const nlohmann::json& q) {
   return buf;
 }
 
+// Names in this listing come from the model: each goes through PrintableText
+// (core/text.h), so a newline or an escape sequence in one cannot break a line
+// or reach the terminal.
+std::string Name(const nlohmann::json& v) { return PrintableText(v.get<std::string>()); }
+
 std::string List(const nlohmann::json& a) {
   std::string s;
-  for (const auto& v : a) s += (s.empty() ? "" : ",") + v.dump();
+  for (const auto& v : a) s += (s.empty() ? "" : ",") + (v.is_string() ? QuotedName(v.get<std::string>()) : v.dump());
   return s;
 }
 
 void PrintText(const nlohmann::json& info, std::ostream& out) {
-  out << "model: " << info["model"]["path"].get<std::string>() << " (" << info["model"]["size_bytes"] << " bytes, schema v"
+  out << "model: " << Name(info["model"]["path"]) << " (" << info["model"]["size_bytes"] << " bytes, schema v"
       << info["model"]["schema_version"] << ")\n";
   if (!info["model"]["description"].get<std::string>().empty()) {
-    out << "description: " << info["model"]["description"].get<std::string>() << "\n";
+    out << "description: " << Name(info["model"]["description"]) << "\n";
   }
   out << "constant bytes: " << info["constant_bytes"] << "\n";
   out << "ops:";
-  for (const auto& [name, count] : info["op_histogram"].items()) out << " " << name << "x" << count;
+  for (const auto& [name, count] : info["op_histogram"].items()) out << " " << PrintableText(name) << "x" << count;
   out << "\n";
   if (!info["custom_ops"].empty()) out << "custom ops: " << List(info["custom_ops"]) << "\n";
   if (!info["unsupported_ops"].empty()) out << "not supported by tfldbg: " << List(info["unsupported_ops"]) << "\n";
   for (const auto& sig : info["signatures"]) {
-    out << "signature '" << sig["key"].get<std::string>() << "' -> subgraph " << sig["subgraph"] << ": inputs";
-    for (const auto& m : sig["inputs"]) out << " " << m["name"].get<std::string>() << "=t" << m["tensor"];
+    out << "signature " << QuotedName(sig["key"].get<std::string>()) << " -> subgraph " << sig["subgraph"] << ": inputs";
+    for (const auto& m : sig["inputs"]) out << " " << Name(m["name"]) << "=t" << m["tensor"];
     out << "; outputs";
-    for (const auto& m : sig["outputs"]) out << " " << m["name"].get<std::string>() << "=t" << m["tensor"];
+    for (const auto& m : sig["outputs"]) out << " " << Name(m["name"]) << "=t" << m["tensor"];
     out << "\n";
   }
   for (const auto& meta : info["metadata"]) {
-    out << "metadata '" << meta["name"].get<std::string>() << "': " << meta["bytes"] << " bytes\n";
+    out << "metadata " << QuotedName(meta["name"].get<std::string>()) << ": " << meta["bytes"] << " bytes\n";
   }
   for (const auto& sg : info["subgraphs"]) {
-    out << "\nsubgraph " << sg["index"] << " '" << sg["name"].get<std::string>() << "': " << sg["tensors"].size()
+    out << "\nsubgraph " << sg["index"] << " " << QuotedName(sg["name"].get<std::string>()) << ": " << sg["tensors"].size()
         << " tensors, " << sg["operators"].size() << " operators, inputs [" << List(sg["inputs"]) << "], outputs ["
         << List(sg["outputs"]) << "]\n";
     out << "  operators:\n";
     for (const auto& op : sg["operators"]) {
       char head[128];
-      std::snprintf(head, sizeof(head), "  %4d  %-28s v%-2d", op["index"].get<int>(), op["op"].get<std::string>().c_str(),
+      std::snprintf(head, sizeof(head), "  %4d  %-28s v%-2d", op["index"].get<int>(), Name(op["op"]).c_str(),
                     op["version"].get<int>());
       out << head << " in [" << List(op["inputs"]) << "] out [" << List(op["outputs"]) << "]";
       std::string opts;
       for (const auto& [k, v] : op["options"].items()) {
         if (v.is_array() && v.size() > 8) continue;
-        opts += (opts.empty() ? "" : " ") + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
+        opts += (opts.empty() ? "" : " ") + k + "=" +
+                (v.is_string() ? PrintableText(v.get<std::string>())
+                               : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
       }
       if (!opts.empty()) out << " {" << opts << "}";
       if (!op["supported"].get<bool>()) out << "  [not supported]";
@@ -80,7 +88,7 @@ void PrintText(const nlohmann::json& info, std::ostream& out) {
       char head[64];
       std::snprintf(head, sizeof(head), "  %4d  %-8s %-18s", t["index"].get<int>(), t["dtype"].get<std::string>().c_str(),
                     ("[" + List(t["shape"]) + "]").c_str());
-      out << head << " " << t["name"].get<std::string>();
+      out << head << " " << Name(t["name"]);
       if (t["constant_bytes"].get<uint64_t>() > 0) out << "  const " << t["constant_bytes"] << "B";
       if (t["is_variable"].get<bool>()) out << "  variable";
       if (t["sparse"].get<bool>()) out << "  sparse";
@@ -94,7 +102,7 @@ void PrintText(const nlohmann::json& info, std::ostream& out) {
       const auto& p = info["plan"][which];
       out << "\nmemory plan (" << which << "): ";
       if (p.contains("error")) {
-        out << "not available: " << p["error"].get<std::string>() << "\n";
+        out << "not available: " << OneLine(p["error"].get<std::string>()) << "\n";
         continue;
       }
       const double ratio = p["lower_bound_bytes"].get<double>() > 0

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <random>
 
+#include "core/text.h"
 #include "io/npy.h"
 
 namespace tfldbg::cli {
@@ -11,18 +12,23 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Status CopyArrayInto(const NpyArray& array, Tensor& tensor, const std::string& file) {
-  if (array.type != tensor.type || array.shape != tensor.shape) {
-    return InvalidArgument("input '" + tensor.name + "' (tensor " + std::to_string(tensor.index) + ") expects " +
-                           DescribeTypeAndShape(tensor) + ", but " + file + " holds " + DataTypeName(array.type) +
-                           ShapeToString(array.shape));
+// Reads `file` into an input tensor. The header is checked against the
+// tensor first, so a file of another type or shape (or one that claims to be
+// huge) is refused in one line before a byte of its data is read; the data
+// then goes straight into the tensor, which is already allocated.
+Status ReadInputFile(const std::string& file, Tensor& tensor) {
+  TFLDBG_ASSIGN_OR_RETURN(NpyFile npy, NpyFile::Open(file));
+  const NpyHeaderInfo& header = npy.header();
+  if (header.type != tensor.type || header.shape != tensor.shape) {
+    return InvalidArgument("input " + QuotedName(tensor.name) + " (tensor " + std::to_string(tensor.index) +
+                           ") expects " + DescribeTypeAndShape(tensor) + ", but " + file + " holds " +
+                           DataTypeName(header.type) + ShapeToString(header.shape));
   }
-  if (array.data.size() != tensor.byte_size) {
-    return InvalidArgument(file + ": holds " + std::to_string(array.data.size()) + " bytes, input '" + tensor.name +
-                           "' needs " + std::to_string(tensor.byte_size));
+  if (header.data_bytes != tensor.byte_size) {
+    return InvalidArgument(file + ": holds " + std::to_string(header.data_bytes) + " bytes, input " +
+                           QuotedName(tensor.name) + " needs " + std::to_string(tensor.byte_size));
   }
-  std::memcpy(tensor.bytes, array.data.data(), array.data.size());
-  return Status::Ok();
+  return npy.ReadData(tensor.bytes, tensor.byte_size);
 }
 
 // Seeded values over each type's useful range: the full range for 8/16-bit
@@ -67,8 +73,8 @@ Status FillRandom(Tensor& tensor, uint64_t seed) {
       return Status::Ok();
     }
     default:
-      return Unsupported("input '" + tensor.name + "': cannot make random " + DataTypeName(tensor.type) +
-                         " values; pass --input " + tensor.name + "=FILE.npy");
+      return Unsupported("input " + QuotedName(tensor.name) + ": cannot make random " + DataTypeName(tensor.type) +
+                         " values; pass --input " + PrintableText(tensor.name) + "=FILE.npy");
   }
 }
 
@@ -125,24 +131,21 @@ Result<std::vector<InputRecord>> SetInputs(Engine& interp, const InputSpec& spec
     const std::string file = assignment.substr(eq + 1);
     auto tensor = interp.FindInput(name);
     if (!tensor.ok()) return tensor.status().WithContext("--input " + assignment);
-    auto array = ReadNpy(file);
-    if (!array.ok()) return array.status();
-    TFLDBG_RETURN_IF_ERROR(CopyArrayInto(array.value(), *tensor.value(), file));
+    TFLDBG_RETURN_IF_ERROR(ReadInputFile(file, *tensor.value()));
     const size_t pos = position_of(tensor.value());
     done[pos] = true;
     records[pos] = {tensor.value()->name, tensor.value()->index, file};
   }
   if (!spec.directory.empty()) {
-    if (!fs::is_directory(spec.directory)) return InvalidArgument("--inputs " + spec.directory + ": not a directory");
+    std::error_code ec;
+    if (!fs::is_directory(spec.directory, ec)) return InvalidArgument("--inputs " + spec.directory + ": not a directory");
     for (size_t pos = 0; pos < done.size(); ++pos) {
       if (done[pos]) continue;
       Tensor& tensor = interp.tensors()[static_cast<size_t>(interp.input_indices()[pos])];
       for (const std::string& c : InputFileCandidates(interp, pos)) {
         const std::string file = (fs::path(spec.directory) / (c + ".npy")).string();
-        if (!fs::exists(file)) continue;
-        auto array = ReadNpy(file);
-        if (!array.ok()) return array.status();
-        TFLDBG_RETURN_IF_ERROR(CopyArrayInto(array.value(), tensor, file));
+        if (!fs::exists(file, ec)) continue;
+        TFLDBG_RETURN_IF_ERROR(ReadInputFile(file, tensor));
         done[pos] = true;
         records[pos] = {tensor.name, tensor.index, file};
         break;
@@ -174,10 +177,11 @@ static bool Resizable(const Engine& interp, const Tensor& tensor, const std::vec
 Result<std::map<int, std::vector<int32_t>>> ResizedInputShapes(Engine& interp, const InputSpec& spec) {
   std::map<int, std::vector<int32_t>> shapes;
   auto consider = [&](const Tensor& tensor, const std::string& file) -> Status {
-    auto array = ReadNpy(file);
-    if (!array.ok()) return array.status();
-    if (array->type == tensor.type && array->shape != tensor.shape && Resizable(interp, tensor, array->shape)) {
-      shapes[tensor.index] = array->shape;
+    // The header is all this needs: the data is read once, by SetInputs.
+    TFLDBG_ASSIGN_OR_RETURN(NpyFile npy, NpyFile::Open(file));
+    const NpyHeaderInfo& header = npy.header();
+    if (header.type == tensor.type && header.shape != tensor.shape && Resizable(interp, tensor, header.shape)) {
+      shapes[tensor.index] = header.shape;
     }
     return Status::Ok();
   };
@@ -188,13 +192,14 @@ Result<std::map<int, std::vector<int32_t>>> ResizedInputShapes(Engine& interp, c
     if (!tensor.ok()) continue;
     TFLDBG_RETURN_IF_ERROR(consider(*tensor.value(), assignment.substr(eq + 1)));
   }
-  if (!spec.directory.empty() && fs::is_directory(spec.directory)) {
+  std::error_code ec;
+  if (!spec.directory.empty() && fs::is_directory(spec.directory, ec)) {
     for (size_t pos = 0; pos < interp.input_indices().size(); ++pos) {
       const Tensor& tensor = interp.tensors()[static_cast<size_t>(interp.input_indices()[pos])];
       if (shapes.count(tensor.index)) continue;
       for (const std::string& c : InputFileCandidates(interp, pos)) {
         const std::string file = (fs::path(spec.directory) / (c + ".npy")).string();
-        if (!fs::exists(file)) continue;
+        if (!fs::exists(file, ec)) continue;
         TFLDBG_RETURN_IF_ERROR(consider(tensor, file));
         break;
       }

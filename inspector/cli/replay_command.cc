@@ -34,15 +34,17 @@ struct ReplayArgs {
   std::string weights_from;
 };
 
-// One of the three dumps: its directory, files and capture.
+// One of the three dumps: its directory, files and capture, and the label
+// its errors carry (a write that fails under local/ says "local").
 struct Part {
-  explicit Part(const std::string& root, bool values_set_from_outside)
-      : root(root), sink(root), capture(sink, [&] {
+  Part(const std::string& root, bool values_set_from_outside, std::string label)
+      : root(root), label(std::move(label)), sink(root), capture(sink, [&] {
           CaptureOptions o;
           o.values_set_from_outside = values_set_from_outside;
           return o;
         }()) {}
   std::string root;
+  std::string label;
   NpyDirectorySink sink;
   CaptureObserver capture;
 };
@@ -59,11 +61,16 @@ Status MakeDirs(const std::string& staging) {
 }
 
 Status WritePart(const Engine& interp, Part& part, RunDescription run, const char* kind) {
-  TFLDBG_RETURN_IF_ERROR(part.sink.Flush());
+  TFLDBG_RETURN_IF_ERROR(part.sink.Flush().WithContext(part.label));
   nlohmann::json manifest = BuildManifest(interp, part.capture.steps(), run, part.capture.inlined());
   manifest["run"]["replay"] = kind;
   manifest["complete"] = true;
-  return WriteJsonFile(part.root + "/manifest.json", manifest);
+  return WriteJsonFile(part.root + "/manifest.json", manifest).WithContext(part.label);
+}
+
+Result<std::string> Labelled(Result<std::string> file, const std::string& label) {
+  if (file.ok()) return file;
+  return file.status().WithContext(label);
 }
 
 Status Replay(const ReplayArgs& args, const DumpDirectory& dir) {
@@ -76,9 +83,9 @@ Status Replay(const ReplayArgs& args, const DumpDirectory& dir) {
     TFLDBG_ASSIGN_OR_RETURN(options.input_shapes, ResizedInputShapes(*probe, args.inputs));
   }
   TFLDBG_RETURN_IF_ERROR(MakeDirs(dir.staging()));
-  Part quant(dir.staging() + "/quant", false);
-  Part local(dir.staging() + "/local", true);
-  Part accumulated(dir.staging() + "/accumulated", false);
+  Part quant(dir.staging() + "/quant", false, "the quantized run (quant/)");
+  Part local(dir.staging() + "/local", true, "the local float reference (local/)");
+  Part accumulated(dir.staging() + "/accumulated", false, "the float shadow run (accumulated/)");
 
   InterpreterOptions shadow_options = options;
   shadow_options.float_shadow = true;
@@ -95,7 +102,9 @@ Status Replay(const ReplayArgs& args, const DumpDirectory& dir) {
   if (!accumulated_shadow.ok()) return accumulated_shadow.status().WithContext("the float shadow");
 
   ShadowObserver replay(*local_shadow.value());
-  ObserverFanOut both({&quant.capture, &replay});
+  // Labelled: the local capture writes from inside the quantized run (the
+  // shadow replays each node as it completes), so its errors surface there.
+  ObserverFanOut both({&quant.capture, &replay}, {quant.label, local.label});
   TFLDBG_ASSIGN_OR_RETURN(auto quantized, Engine::Create(view, options, &both));
   TFLDBG_ASSIGN_OR_RETURN(std::vector<InputRecord> used, SetInputs(*quantized, args.inputs));
 
@@ -106,23 +115,25 @@ Status Replay(const ReplayArgs& args, const DumpDirectory& dir) {
   RunDescription shadow_run = run;
   for (const InputRecord& r : used) {
     const Tensor& q = quantized->tensors()[static_cast<size_t>(r.tensor)];
-    TFLDBG_ASSIGN_OR_RETURN(std::string file, quant.capture.StoreInput(q, quantized->subgraph_index()));
+    TFLDBG_ASSIGN_OR_RETURN(std::string file,
+                            Labelled(quant.capture.StoreInput(q, quantized->subgraph_index()), quant.label));
     run.inputs.push_back({{"name", r.name}, {"tensor", r.tensor}, {"source", r.source}, {"file", file}});
     // The float run starts from the same input, dequantized.
     Tensor& f = accumulated_shadow.value()->tensors()[static_cast<size_t>(r.tensor)];
     if (f.type == DataType::kFloat32 && q.type != DataType::kFloat32) {
-      TFLDBG_RETURN_IF_ERROR(DequantizeTensor(q, f.data<float>()));
+      TFLDBG_RETURN_IF_ERROR(DequantizeTensor(q, f.data<float>()).WithContext(accumulated.label));
     } else {
       std::memcpy(f.bytes, q.bytes, q.byte_size);
     }
-    TFLDBG_ASSIGN_OR_RETURN(std::string float_file, accumulated.capture.StoreInput(f, quantized->subgraph_index()));
+    TFLDBG_ASSIGN_OR_RETURN(std::string float_file, Labelled(accumulated.capture.StoreInput(f, quantized->subgraph_index()),
+                                                             accumulated.label));
     shadow_run.inputs.push_back({{"name", r.name},
                                  {"tensor", r.tensor},
                                  {"source", q.type == f.type ? r.source : r.source + ", dequantized"},
                                  {"file", float_file}});
   }
-  TFLDBG_RETURN_IF_ERROR(quantized->Invoke().WithContext("the quantized run"));
-  TFLDBG_RETURN_IF_ERROR(accumulated_shadow.value()->Invoke().WithContext("the float shadow run"));
+  if (Status s = quantized->Invoke(); !s.ok()) return both.observer_failed() ? s : s.WithContext("the quantized run");
+  TFLDBG_RETURN_IF_ERROR(accumulated_shadow.value()->Invoke().WithContext(accumulated.label));
 
   TFLDBG_RETURN_IF_ERROR(WritePart(*quantized, quant, run, "quantized"));
   RunDescription local_run = run;

@@ -7,6 +7,7 @@
 #include "cli/command.h"
 #include "cli/inputs.h"
 #include "cli/run_options.h"
+#include "core/text.h"
 #include "io/npy.h"
 
 namespace tfldbg::cli {
@@ -35,7 +36,8 @@ double ValueAt(const Tensor& t, int64_t i) {
 }
 
 void PrintTensor(const Tensor& t) {
-  std::printf("output '%s' (tensor %d) %s", t.name.c_str(), t.index, DescribeTypeAndShape(t).c_str());
+  // Names come from the model: escaped, so each stays on its line (core/text.h).
+  std::printf("output %s (tensor %d) %s", QuotedName(t.name).c_str(), t.index, DescribeTypeAndShape(t).c_str());
   const int64_t n = t.element_count();
   if (NumpyDescr(t.type).empty() || n == 0) {
     std::printf("\n");
@@ -60,7 +62,9 @@ int Run(const RunArgs& args) {
   if (!interp.ok()) return ReportError(interp.status());
   auto used = SetInputs(*interp.value(), args.inputs);
   if (!used.ok()) return ReportError(used.status());
-  for (const InputRecord& r : used.value()) std::printf("input '%s' (tensor %d) <- %s\n", r.name.c_str(), r.tensor, r.source.c_str());
+  for (const InputRecord& r : used.value()) {
+    std::printf("input %s (tensor %d) <- %s\n", QuotedName(r.name).c_str(), r.tensor, OneLine(r.source).c_str());
+  }
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < args.repeat; ++i) {
     if (Status s = interp.value()->Invoke(); !s.ok()) return ReportError(s);

@@ -4,11 +4,16 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
-#include <cctype>
 #include <cstring>
 #include <optional>
+#include <utility>
+
+#include "core/file.h"
+#include "core/text.h"
 
 namespace tfldbg {
 
@@ -121,7 +126,7 @@ size_t FindKey(const std::string& dict, const std::string& key) {
 
 }  // namespace
 
-Result<NpyArray> ParseNpy(const uint8_t* bytes, size_t size, const std::string& origin) {
+Result<NpyHeaderInfo> ParseNpyHeader(const uint8_t* bytes, size_t size, uint64_t file_size, const std::string& origin) {
   auto fail = [&](const std::string& why) { return InvalidArgument(origin + ": not a usable .npy file: " + why); };
   if (size < 10 || std::memcmp(bytes, "\x93NUMPY", 6) != 0) return fail("missing the \\x93NUMPY magic");
   const int major = bytes[6];
@@ -137,6 +142,10 @@ Result<NpyArray> ParseNpy(const uint8_t* bytes, size_t size, const std::string& 
   } else {
     return fail("format version " + std::to_string(major) + " is unknown");
   }
+  if (header_len > kMaxNpyHeaderBytes) {
+    return fail("the header length " + std::to_string(header_len) + " is over the limit of " +
+                std::to_string(kMaxNpyHeaderBytes) + " bytes");
+  }
   if (header_len > size - offset) return fail("the header length " + std::to_string(header_len) + " runs past the file");
   const std::string dict(reinterpret_cast<const char*>(bytes + offset), header_len);
 
@@ -145,9 +154,11 @@ Result<NpyArray> ParseNpy(const uint8_t* bytes, size_t size, const std::string& 
   const size_t q1 = dict.find_first_of("'\"", p);
   const size_t q2 = q1 == std::string::npos ? q1 : dict.find(dict[q1], q1 + 1);
   if (q2 == std::string::npos) return fail("the header's 'descr' is not a string");
-  const std::string descr = dict.substr(q1 + 1, q2 - q1 - 1);
-  const auto type = TypeFromDescr(descr);
-  if (!type) return fail("dtype '" + descr + "' is not supported (little-endian numeric and bool only)");
+  NpyHeaderInfo info;
+  info.descr = dict.substr(q1 + 1, q2 - q1 - 1);
+  const auto type = TypeFromDescr(info.descr);
+  if (!type) return fail("dtype " + QuotedName(info.descr) + " is not supported (little-endian numeric and bool only)");
+  info.type = *type;
 
   p = FindKey(dict, "fortran_order");
   if (p == std::string::npos) return fail("the header has no 'fortran_order'");
@@ -159,49 +170,143 @@ Result<NpyArray> ParseNpy(const uint8_t* bytes, size_t size, const std::string& 
   const size_t open = dict.find('(', p);
   const size_t close = open == std::string::npos ? open : dict.find(')', open);
   if (close == std::string::npos) return fail("the header's 'shape' is not a tuple");
-  NpyArray array;
-  array.type = *type;
   const std::string dims = dict.substr(open + 1, close - open - 1);
   size_t i = 0;
   while (i < dims.size()) {
     while (i < dims.size() && (dims[i] == ' ' || dims[i] == ',')) ++i;
     if (i >= dims.size()) break;
-    if (!std::isdigit(static_cast<unsigned char>(dims[i]))) return fail("the shape '(" + dims + ")' is not a tuple of sizes");
+    if (!std::isdigit(static_cast<unsigned char>(dims[i]))) {
+      return fail("the shape " + QuotedName("(" + dims + ")") + " is not a tuple of sizes");
+    }
     uint64_t v = 0;
     while (i < dims.size() && std::isdigit(static_cast<unsigned char>(dims[i]))) {
       v = v * 10 + static_cast<uint64_t>(dims[i] - '0');
-      if (v > 0x7fffffff) return fail("a dimension of '(" + dims + ")' is too large");
+      if (v > 0x7fffffff) return fail("a dimension of " + QuotedName("(" + dims + ")") + " is too large");
       ++i;
     }
-    array.shape.push_back(static_cast<int32_t>(v));
-    if (array.shape.size() > 16) return fail("more than 16 dimensions");
+    info.shape.push_back(static_cast<int32_t>(v));
+    if (info.shape.size() > 16) return fail("more than 16 dimensions");
   }
   uint64_t elements = 1;
-  for (int32_t d : array.shape) {
+  for (int32_t d : info.shape) {
     if (d != 0 && elements > (uint64_t{1} << 40) / static_cast<uint64_t>(d)) return fail("the shape is too large");
     elements *= static_cast<uint64_t>(d);
   }
-  const uint64_t expected = elements * static_cast<uint64_t>(DataTypeBits(*type) / 8);
-  const size_t data_at = offset + header_len;
-  if (size - data_at != expected) {
-    return fail("shape (" + dims + ") of " + descr + " needs " + std::to_string(expected) + " data bytes, the file has " +
-                std::to_string(size - data_at));
+  info.data_bytes = elements * static_cast<uint64_t>(DataTypeBits(*type) / 8);
+  info.data_offset = offset + header_len;
+  // The file must hold exactly what the header says, checked before anything
+  // is allocated: a 376 KiB file whose header claims 1 GiB is refused here.
+  const uint64_t held = file_size - info.data_offset;
+  if (held != info.data_bytes) {
+    return fail("shape (" + dims + ") of " + info.descr + " needs " + std::to_string(info.data_bytes) +
+                " data bytes, the file has " + std::to_string(held));
   }
-  array.data.assign(bytes + data_at, bytes + size);
+  return info;
+}
+
+Result<NpyArray> ParseNpy(const uint8_t* bytes, size_t size, const std::string& origin) {
+  TFLDBG_ASSIGN_OR_RETURN(NpyHeaderInfo header, ParseNpyHeader(bytes, size, size, origin));
+  NpyArray array;
+  array.type = header.type;
+  array.shape = std::move(header.shape);
+  array.data.assign(bytes + header.data_offset, bytes + size);
   return array;
 }
 
-Result<NpyArray> ReadNpy(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return IoError(path + ": cannot open: " + std::strerror(errno));
-  std::vector<uint8_t> bytes;
-  uint8_t chunk[1 << 16];
-  size_t n;
-  while ((n = std::fread(chunk, 1, sizeof(chunk), f)) > 0) bytes.insert(bytes.end(), chunk, chunk + n);
-  const bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  if (failed) return IoError(path + ": read failed");
-  return ParseNpy(bytes.data(), bytes.size(), path);
+namespace {
+
+// Reads exactly `bytes` bytes at the descriptor's position, resuming after
+// short reads and EINTR; an error when the file ends first or read fails.
+Status ReadExactly(int fd, uint8_t* out, size_t bytes, const std::string& path) {
+  size_t done = 0;
+  while (done < bytes) {
+    const ssize_t n = ::read(fd, out + done, bytes - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return IoError(path + ": read failed: " + std::strerror(errno));
+    if (n == 0) {
+      return IoError(path + ": the file ended after " + std::to_string(done) + " of " + std::to_string(bytes) +
+                     " bytes (it shrank while being read)");
+    }
+    done += static_cast<size_t>(n);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<NpyFile> NpyFile::Open(const std::string& path, uint64_t max_data_bytes) {
+  TFLDBG_ASSIGN_OR_RETURN(RegularFile file, OpenRegularFile(path));
+  NpyFile npy;
+  npy.path_ = path;
+  npy.fd_ = file.fd;  // owned by `npy` from here on: closed by its destructor
+  // The fixed part, then the dict it announces (bounded by kMaxNpyHeaderBytes).
+  uint8_t prefix[12] = {};
+  const size_t prefix_bytes = static_cast<size_t>(std::min<uint64_t>(file.size, sizeof prefix));
+  TFLDBG_RETURN_IF_ERROR(ReadExactly(npy.fd_, prefix, prefix_bytes, path));
+  std::vector<uint8_t> head(prefix, prefix + prefix_bytes);
+  if (prefix_bytes >= 10 && std::memcmp(prefix, "\x93NUMPY", 6) == 0) {
+    const size_t fixed = prefix[6] == 1 ? 10 : 12;
+    size_t header_len = prefix[8] | (static_cast<size_t>(prefix[9]) << 8);
+    if (fixed == 12 && prefix_bytes == 12) {
+      header_len |= (static_cast<size_t>(prefix[10]) << 16) | (static_cast<size_t>(prefix[11]) << 24);
+    }
+    const uint64_t wanted = std::min<uint64_t>({fixed + std::min(header_len, kMaxNpyHeaderBytes), file.size});
+    if (wanted > head.size()) {
+      const size_t have = head.size();
+      head.resize(static_cast<size_t>(wanted));
+      TFLDBG_RETURN_IF_ERROR(ReadExactly(npy.fd_, head.data() + have, head.size() - have, path));
+    } else {
+      head.resize(static_cast<size_t>(wanted));
+    }
+  }
+  TFLDBG_ASSIGN_OR_RETURN(npy.header_, ParseNpyHeader(head.data(), head.size(), file.size, path));
+  if (npy.header_.data_bytes > max_data_bytes) {
+    return InvalidArgument(path + ": holds " + FormatBytes(npy.header_.data_bytes) + " of data, over the limit of " +
+                           FormatBytes(max_data_bytes));
+  }
+  if (::lseek(npy.fd_, static_cast<off_t>(npy.header_.data_offset), SEEK_SET) < 0) {
+    return IoError(path + ": cannot seek: " + std::strerror(errno));
+  }
+  return npy;
+}
+
+NpyFile::NpyFile(NpyFile&& other) noexcept
+    : path_(std::move(other.path_)), fd_(std::exchange(other.fd_, -1)), header_(std::move(other.header_)) {}
+
+NpyFile& NpyFile::operator=(NpyFile&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    path_ = std::move(other.path_);
+    fd_ = std::exchange(other.fd_, -1);
+    header_ = std::move(other.header_);
+  }
+  return *this;
+}
+
+NpyFile::~NpyFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Status NpyFile::ReadData(uint8_t* out, size_t bytes) {
+  if (fd_ < 0) return IoError(path_ + ": already read");
+  if (bytes != header_.data_bytes) {
+    return InvalidArgument(path_ + ": holds " + std::to_string(header_.data_bytes) + " data bytes, " +
+                           std::to_string(bytes) + " are wanted");
+  }
+  const Status read = ReadExactly(fd_, out, bytes, path_);
+  ::close(fd_);
+  fd_ = -1;
+  return read;
+}
+
+Result<NpyArray> ReadNpy(const std::string& path, uint64_t max_data_bytes) {
+  TFLDBG_ASSIGN_OR_RETURN(NpyFile file, NpyFile::Open(path, max_data_bytes));
+  NpyArray array;
+  array.type = file.header().type;
+  array.shape = file.header().shape;
+  array.data.resize(static_cast<size_t>(file.header().data_bytes));
+  TFLDBG_RETURN_IF_ERROR(file.ReadData(array.data.data(), array.data.size()));
+  return array;
 }
 
 }  // namespace tfldbg

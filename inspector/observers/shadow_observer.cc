@@ -45,10 +45,16 @@ bool ObserverFanOut::KeepsTensor(int subgraph, int tensor) {
   return any;
 }
 
+Status ObserverFanOut::Label(size_t observer, Status status) {
+  if (status.ok()) return status;
+  observer_failed_ = true;
+  return observer < labels_.size() ? status.WithContext(labels_[observer]) : status;
+}
+
 Status ObserverFanOut::BeforeNode(int step, const NodeContext& node) {
   const std::vector<bool>& wants = wants_[{node.subgraph, node.op_index}];
   for (size_t i = 0; i < observers_.size(); ++i) {
-    if (i < wants.size() && wants[i]) TFLDBG_RETURN_IF_ERROR(observers_[i]->BeforeNode(step, node));
+    if (i < wants.size() && wants[i]) TFLDBG_RETURN_IF_ERROR(Label(i, observers_[i]->BeforeNode(step, node)));
   }
   return Status::Ok();
 }
@@ -56,7 +62,7 @@ Status ObserverFanOut::BeforeNode(int step, const NodeContext& node) {
 Status ObserverFanOut::AfterNode(int step, const NodeContext& node, int64_t elapsed_ns) {
   const std::vector<bool>& wants = wants_[{node.subgraph, node.op_index}];
   for (size_t i = 0; i < observers_.size(); ++i) {
-    if (i < wants.size() && wants[i]) TFLDBG_RETURN_IF_ERROR(observers_[i]->AfterNode(step, node, elapsed_ns));
+    if (i < wants.size() && wants[i]) TFLDBG_RETURN_IF_ERROR(Label(i, observers_[i]->AfterNode(step, node, elapsed_ns)));
   }
   return Status::Ok();
 }

@@ -6,11 +6,12 @@
 //
 //   auto shadow = Engine::Create(view, {.planner = kNoReuse, .float_shadow = true}, &local_capture);
 //   ShadowObserver replay(*shadow.value());
-//   ObserverFanOut both({&quant_capture, &replay});
+//   ObserverFanOut both({&quant_capture, &replay}, {"the quantized run (quant/)", "the local float reference (local/)"});
 //   auto quantized = Engine::Create(view, options, &both);
 #pragma once
 
 #include <map>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -31,16 +32,27 @@ class ShadowObserver : public NodeObserver {
 };
 
 // Calls several observers in turn, each only for the nodes it asked for.
+// With `labels` (one per observer), an observer's error is prefixed with its
+// label, so a failure says which of them failed (a full disk under local/ is
+// not blamed on the quantized run), and observer_failed() tells it apart from
+// an error of the run itself.
 class ObserverFanOut : public NodeObserver {
  public:
-  explicit ObserverFanOut(std::vector<NodeObserver*> observers) : observers_(std::move(observers)) {}
+  explicit ObserverFanOut(std::vector<NodeObserver*> observers, std::vector<std::string> labels = {})
+      : observers_(std::move(observers)), labels_(std::move(labels)) {}
   bool WantsNode(const NodeContext& node) override;
   bool KeepsTensor(int subgraph, int tensor) override;
   Status BeforeNode(int step, const NodeContext& node) override;
   Status AfterNode(int step, const NodeContext& node, int64_t elapsed_ns) override;
+  // Whether the last error came from one of the observers (not the run).
+  bool observer_failed() const { return observer_failed_; }
 
  private:
+  Status Label(size_t observer, Status status);
+
   std::vector<NodeObserver*> observers_;
+  std::vector<std::string> labels_;
+  bool observer_failed_ = false;
   std::map<std::pair<int, int>, std::vector<bool>> wants_;  // (subgraph, node) -> per observer
 };
 

@@ -4,9 +4,14 @@
 #include <map>
 #include <sstream>
 
+#include "core/text.h"
+
 namespace tfldbg {
 namespace {
 
+// A DOT string literal's content. Only our own label text reaches here with
+// real newlines (they become DOT's \n line breaks); names from the model go
+// through DotName first.
 std::string DotEscape(const std::string& s) {
   std::string out;
   for (char c : s) {
@@ -19,6 +24,11 @@ std::string DotEscape(const std::string& s) {
   }
   return out;
 }
+
+// A name from the model in a DOT label: control bytes, escape sequences and
+// invalid UTF-8 escaped as text (core/text.h), so dot neither breaks the line
+// nor writes bytes an SVG (XML) may not hold; dot escapes '<' and '&' itself.
+std::string DotName(const std::string& name) { return PrintableText(name); }
 
 std::string TensorLabel(const nlohmann::json& t) {
   std::string shape;
@@ -43,18 +53,18 @@ std::string GraphToDot(const nlohmann::json& info, int subgraph) {
   const nlohmann::json& sg = info["subgraphs"][static_cast<size_t>(subgraph)];
   const nlohmann::json& tensors = sg["tensors"];
   std::ostringstream out;
-  out << "digraph \"" << DotEscape(info["model"]["path"].get<std::string>()) << "\" {\n"
+  out << "digraph \"" << DotEscape(DotName(info["model"]["path"].get<std::string>())) << "\" {\n"
       << "  rankdir=TB;\n  node [fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", fontsize=8];\n";
   std::map<int, std::string> producer;  // tensor -> node id
   for (const auto& i : sg["inputs"]) {
     const int t = i.get<int>();
     out << "  in" << t << " [shape=ellipse, style=filled, fillcolor=\"#d8ecff\", label=\"input " << t << "\\n"
-        << DotEscape(tensors[static_cast<size_t>(t)]["name"].get<std::string>()) << "\"];\n";
+        << DotEscape(DotName(tensors[static_cast<size_t>(t)]["name"].get<std::string>())) << "\"];\n";
     producer[t] = "in" + std::to_string(t);
   }
   for (const auto& op : sg["operators"]) {
     const int index = op["index"].get<int>();
-    std::string label = std::to_string(index) + ": " + op["op"].get<std::string>();
+    std::string label = std::to_string(index) + ": " + DotName(op["op"].get<std::string>());
     for (const auto& slot : op["inputs"]) {
       const int t = slot.get<int>();
       if (t >= 0 && tensors[static_cast<size_t>(t)]["constant_bytes"].get<uint64_t>() > 0) {
@@ -78,7 +88,7 @@ std::string GraphToDot(const nlohmann::json& info, int subgraph) {
   for (const auto& o : sg["outputs"]) {
     const int t = o.get<int>();
     out << "  out" << t << " [shape=ellipse, style=filled, fillcolor=\"#dff5dd\", label=\"output " << t << "\\n"
-        << DotEscape(tensors[static_cast<size_t>(t)]["name"].get<std::string>()) << "\"];\n";
+        << DotEscape(DotName(tensors[static_cast<size_t>(t)]["name"].get<std::string>())) << "\"];\n";
     auto it = producer.find(t);
     if (it != producer.end()) {
       out << "  " << it->second << " -> out" << t << " [label=\"" << DotEscape(TensorLabel(tensors[static_cast<size_t>(t)]))

@@ -41,15 +41,13 @@ size_t Utf8Length(std::string_view text, size_t i) {
   return n;
 }
 
-}  // namespace
-
-std::string PrintableText(std::string_view text) {
+std::string Escape(std::string_view text, bool escape_backslash) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
     const auto c = static_cast<uint8_t>(text[i]);
     if (c >= 0x20 && c < 0x7F) {
-      if (c == '\\') out += '\\';
+      if (c == '\\' && escape_backslash) out += '\\';
       out += static_cast<char>(c);
       ++i;
     } else if (c == '\n') {
@@ -72,6 +70,12 @@ std::string PrintableText(std::string_view text) {
   return out;
 }
 
+}  // namespace
+
+std::string PrintableText(std::string_view text) { return Escape(text, /*escape_backslash=*/true); }
+
 std::string QuotedName(std::string_view text) { return "'" + PrintableText(text) + "'"; }
+
+std::string OneLine(std::string_view text) { return Escape(text, /*escape_backslash=*/false); }
 
 }  // namespace tfldbg

@@ -2,6 +2,8 @@
 // tokens) made safe to print: one line, no terminal control sequences.
 //
 //   std::string line = PrintableText(name);   // "a\nb\x1b[2J" -> "a\\nb\\x1b[2J"
+//   Status s = InvalidModel("tensor " + QuotedName(name) + ": ...");   // names quoted where the message is made
+//   std::cerr << OneLine(s.message());        // and every line checked where it leaves
 #pragma once
 
 #include <string>
@@ -16,5 +18,11 @@ std::string PrintableText(std::string_view text);
 
 // PrintableText in single quotes: 'name'.
 std::string QuotedName(std::string_view text);
+
+// For whole messages on their way out (stderr, stdout): escapes what
+// PrintableText escapes except the backslash, so a message whose names were
+// already quoted with QuotedName passes unchanged (its "\\n" is not doubled), while a raw
+// name that slipped into it still cannot break the line or reach the terminal.
+std::string OneLine(std::string_view text);
 
 }  // namespace tfldbg

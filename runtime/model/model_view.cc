@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/text.h"
 #include "flatbuffers/flatbuffers.h"
 
 namespace tfldbg {
@@ -23,8 +24,10 @@ int64_t Int64At(const flatbuffers::Vector<int64_t>* v, uint32_t i) {
   return value;
 }
 
+// A name from the model, escaped (core/text.h): it may hold newlines or
+// terminal escape sequences, and every message is one printable line.
 std::string Quote(const flatbuffers::String* s) {
-  return s == nullptr ? std::string("''") : "'" + std::string(s->c_str(), s->size()) + "'";
+  return s == nullptr ? std::string("''") : QuotedName(std::string_view(s->c_str(), s->size()));
 }
 
 // Checks one index list (operator inputs, subgraph outputs...) against a bound.
@@ -211,8 +214,9 @@ bool ModelView::TensorIsSparse(int subgraph, int tensor) const {
 
 std::string ModelView::DescribeOperator(int subgraph, int op) const {
   const uint32_t opcode = this->op(subgraph, op).opcode_index();
+  // A custom operator's name comes from the model: escaped like tensor names.
   return "subgraph " + std::to_string(subgraph) + ", operator " + std::to_string(op) + " (" +
-         OpName(opcode) + ")";
+         PrintableText(OpName(opcode)) + ")";
 }
 
 std::string ModelView::DescribeTensor(int subgraph, int tensor) const {

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "fuzz_limits.h"
 #include "interpreter/engine.h"
 #include "model/model_view.h"
 #include "report/model_info.h"
@@ -14,14 +15,14 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto view = tfldbg::ModelView::LoadBytes(std::vector<uint8_t>(data, data + size), "fuzz");
   if (!view.ok()) {
-    if (view.status().message().find('\n') != std::string::npos) std::abort();  // errors are one line
+    // Errors are one printable line: names from the model are escaped.
+    if (!tfldbg::fuzz::IsOnePrintableLine(view.status().message())) std::abort();
     return 0;
   }
   const nlohmann::json info = tfldbg::ModelInfoJson(view.value(), {});
   (void)info.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  tfldbg::InterpreterOptions options;
-  options.max_arena_bytes = size_t{64} << 20;
-  auto interp = tfldbg::Engine::Create(view.value(), options);
+  tfldbg::fuzz::WorkBudget budget;
+  auto interp = tfldbg::Engine::Create(view.value(), tfldbg::fuzz::Options(), &budget);
   if (interp.ok() && size < 64 * 1024) (void)interp.value()->Invoke();
   return 0;
 }

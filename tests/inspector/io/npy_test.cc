@@ -1,9 +1,12 @@
 #include "io/npy.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <string>
 
 namespace tfldbg {
@@ -49,6 +52,74 @@ TEST(Npy, RefusesHostileHeadersInOneLine) {
     EXPECT_EQ(array.status().message().rfind("x.npy: not a usable .npy file: ", 0), 0u) << array.status().message();
     EXPECT_EQ(array.status().message().find('\n'), std::string::npos);
   }
+}
+
+
+std::string Header(const std::string& dict_text) {
+  std::string dict = dict_text;
+  dict.append(63 - (10 + dict.size()) % 64, ' ');
+  dict += '\n';
+  return std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(dict.size() & 0xff) + static_cast<char>(dict.size() >> 8) +
+         dict;
+}
+
+TEST(Npy, RefusesFifosAndDevicesWithoutBlockingOrReading) {
+  const std::string fifo = ::testing::TempDir() + "/npy_test.fifo";
+  ::unlink(fifo.c_str());
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto from_fifo = ReadNpy(fifo);  // a plain fopen() blocks here until a writer comes
+  ASSERT_FALSE(from_fifo.ok());
+  EXPECT_EQ(from_fifo.status().message(), fifo + ": is a FIFO, not a regular file");
+  ::unlink(fifo.c_str());
+  auto from_zero = ReadNpy("/dev/zero");  // read until bad_alloc before
+  ASSERT_FALSE(from_zero.ok());
+  EXPECT_EQ(from_zero.status().message(), "/dev/zero: is a device, not a regular file");
+}
+
+TEST(Npy, ChecksTheHeaderAgainstTheFileSizeBeforeAllocating) {
+  // A small file whose header claims 1 GiB: refused from the two sizes alone.
+  const std::string path = ::testing::TempDir() + "/npy_lying.npy";
+  std::ofstream(path, std::ios::binary) << Header("{'descr': '<f4', 'fortran_order': False, 'shape': (268435456,), }")
+                                        << std::string(1000, '\0');
+  auto opened = NpyFile::Open(path);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().message(), path + ": not a usable .npy file: shape (268435456,) of <f4 needs 1073741824 "
+                                              "data bytes, the file has 1000");
+  std::remove(path.c_str());
+}
+
+TEST(Npy, OpenReadsOnlyTheHeaderAndHonoursTheDataLimit) {
+  const std::string path = ::testing::TempDir() + "/npy_header_only.npy";
+  const float values[4] = {1, 2, 3, 4};
+  ASSERT_TRUE(WriteNpy(path, DataType::kFloat32, {2, 2}, reinterpret_cast<const uint8_t*>(values), sizeof values).ok());
+  auto npy = NpyFile::Open(path);
+  ASSERT_TRUE(npy.ok()) << npy.status().message();
+  EXPECT_EQ(npy->header().type, DataType::kFloat32);
+  EXPECT_EQ(npy->header().shape, (std::vector<int32_t>{2, 2}));
+  EXPECT_EQ(npy->header().data_bytes, sizeof values);
+  float read[4] = {};
+  EXPECT_FALSE(npy->ReadData(reinterpret_cast<uint8_t*>(read), 8).ok());  // the size must match
+  ASSERT_TRUE(npy->ReadData(reinterpret_cast<uint8_t*>(read), sizeof read).ok());
+  EXPECT_EQ(0, std::memcmp(read, values, sizeof read));
+
+  auto capped = ReadNpy(path, 8);
+  ASSERT_FALSE(capped.ok());
+  EXPECT_EQ(capped.status().message(), path + ": holds 16 bytes of data, over the limit of 8 bytes");
+  std::remove(path.c_str());
+}
+
+TEST(Npy, RefusesHeaderLengthsOverTheLimitAndEscapesWhatItQuotes) {
+  std::string huge("\x93NUMPY\x02\x00\xff\xff\xff\x7f", 12);
+  huge += std::string(100, ' ');
+  auto a = ParseNpy(reinterpret_cast<const uint8_t*>(huge.data()), huge.size(), "h.npy");
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.status().message(), "h.npy: not a usable .npy file: the header length 2147483647 is over the limit of "
+                                  "65536 bytes");
+  const std::string bad = Header("{'descr': '<f4\x1b[2J', 'fortran_order': False, 'shape': (1,\n), }");
+  auto b = ParseNpy(reinterpret_cast<const uint8_t*>(bad.data()), bad.size(), "b.npy");
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.status().message(), "b.npy: not a usable .npy file: dtype '<f4\\x1b[2J' is not supported (little-endian "
+                                  "numeric and bool only)");
 }
 
 }  // namespace

@@ -5,7 +5,9 @@
 
 #include <set>
 
+#include "flatbuffers/flatbuffers.h"
 #include "support/models.h"
+#include "tflite_generated.h"
 
 namespace tfldbg {
 namespace {
@@ -58,6 +60,45 @@ TEST(ModelView, HostileSeedsAndCustomOpsNeverCrash) {
     auto view = ModelView::LoadFile(path);
     if (!view.ok()) ExpectOneLine(view.status(), path);
   }
+}
+
+// One int8 tensor with a zero point outside int8's range and a hostile name,
+// and a signature whose key is as hostile and whose input is out of range.
+std::vector<uint8_t> ModelWithHostileNames(bool bad_signature) {
+  flatbuffers::FlatBufferBuilder b;
+  const std::string name = "x\n\x1b[2J\xc2\x9b<img src=x>";
+  std::vector<flatbuffers::Offset<tflite::Buffer>> buffers = {tflite::CreateBuffer(b)};
+  const std::vector<float> scale = {0.1f};
+  const std::vector<int64_t> zero_point = {bad_signature ? 0 : 300};
+  auto quant = tflite::CreateQuantizationParametersDirect(b, nullptr, nullptr, &scale, &zero_point);
+  const std::vector<int32_t> shape = {4};
+  std::vector<flatbuffers::Offset<tflite::Tensor>> tensors = {
+      tflite::CreateTensorDirect(b, &shape, tflite::TensorType::INT8, 0, name.c_str(), quant)};
+  const std::vector<int32_t> io = {0};
+  std::vector<flatbuffers::Offset<tflite::SubGraph>> subgraphs = {
+      tflite::CreateSubGraphDirect(b, &tensors, &io, &io, nullptr, name.c_str())};
+  std::vector<flatbuffers::Offset<tflite::SignatureDef>> signatures;
+  if (bad_signature) {
+    std::vector<flatbuffers::Offset<tflite::TensorMap>> maps = {tflite::CreateTensorMapDirect(b, name.c_str(), 7)};
+    signatures.push_back(tflite::CreateSignatureDefDirect(b, &maps, &maps, name.c_str(), 0));
+  }
+  std::vector<flatbuffers::Offset<tflite::OperatorCode>> codes;
+  auto model = tflite::CreateModelDirect(b, 3, &codes, &subgraphs, "hostile", &buffers, nullptr, nullptr, &signatures);
+  tflite::FinishModelBuffer(b, model);
+  return std::vector<uint8_t>(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+}
+
+TEST(ModelView, NamesFromTheModelAreEscapedInErrors) {
+  auto bad_zero_point = ModelView::LoadBytes(ModelWithHostileNames(false), "h.tflite");
+  ASSERT_FALSE(bad_zero_point.ok());
+  EXPECT_EQ(bad_zero_point.status().message(),
+            "h.tflite: subgraph 0, tensor 0 'x\\n\\x1b[2J\\xc2\\x9b<img src=x>': zero point 300 is outside int8's "
+            "range [-128, 127]");
+  auto bad_signature = ModelView::LoadBytes(ModelWithHostileNames(true), "s.tflite");
+  ASSERT_FALSE(bad_signature.ok());
+  const std::string& message = bad_signature.status().message();
+  EXPECT_NE(message.find("signature 0 'x\\n\\x1b[2J\\xc2\\x9b<img src=x>': 'x\\n"), std::string::npos) << message;
+  EXPECT_EQ(message.find_first_of("\n\x1b"), std::string::npos) << message;
 }
 
 TEST(ModelView, RefusesFilesThatAreNotModels) {
