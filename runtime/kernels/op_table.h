@@ -57,7 +57,7 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   X(ABS, elementwise, Abs, AbsOptions, "float32 int8 int16 int32", kNoFacts) \
   X(ADD, elementwise, Add, AddOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
   X(ADD_N, elementwise, AddN, AddNOptions, "float32 int32", kNoFacts) \
-  X(ATAN2, elementwise, Atan2, ATan2Options, "float32 float64", kNoFacts) \
+  X(ATAN2, elementwise, Atan2, ATan2Options, "float32 float64 float16", kNoFacts) \
   X(BITWISE_XOR, elementwise, BitwiseXor, BitwiseXorOptions, "int8 uint8 int16 uint16 int32 uint32", kNoFacts) \
   X(CEIL, elementwise, Ceil, None, "float32", kNoFacts) \
   X(COS, elementwise, Cos, CosOptions, "float32 float16", kNoFacts) \

@@ -9,7 +9,7 @@
 //   SQUARED_DIFFERENCE  float32, int32, int8 quantized
 //   FLOOR_DIV           float32, int8, int16, int32 (raw integers)
 //   FLOOR_MOD           float32, int8, int16, int32, int64 (raw integers)
-//   ATAN2               float32, float64 (equal shapes; no broadcasting)
+//   ATAN2               float32, float64, float16 (equal shapes; no broadcasting)
 //   BITWISE_XOR         int8, uint8, int16, uint16, int32, uint32
 //   RIGHT_SHIFT         int8, uint8, int16, uint16, int32, uint32
 // Division by zero fails the Invoke where LiteRT's does (integer DIV, FLOOR_DIV,
@@ -45,7 +45,7 @@ Status CheckAcceptedType(const NodeContext& node, BinaryOp op, const Tensor& t) 
     case BinaryOp::kSquaredDifference: return CheckType(node, t, "input1", {D::kFloat32, D::kInt32, D::kInt8});
     case BinaryOp::kFloorDiv: return CheckType(node, t, "input1", {D::kFloat32, D::kInt8, D::kInt16, D::kInt32});
     case BinaryOp::kFloorMod: return CheckType(node, t, "input1", {D::kFloat32, D::kInt8, D::kInt16, D::kInt32, D::kInt64});
-    case BinaryOp::kAtan2: return CheckType(node, t, "input1", {D::kFloat32, D::kFloat64});
+    case BinaryOp::kAtan2: return CheckType(node, t, "input1", {D::kFloat32, D::kFloat64, D::kFloat16});
     case BinaryOp::kBitwiseXor:
     case BinaryOp::kRightShift:
       return CheckType(node, t, "input1", {D::kInt8, D::kUInt8, D::kInt16, D::kUInt16, D::kInt32, D::kUInt32});
@@ -385,6 +385,13 @@ class BinaryKernel : public Kernel {
   Status EvalAtan2(const NodeContext& node, const Tensor& a, const Tensor& b, Tensor& out) const {
     if (a.type == DataType::kFloat64) {
       Apply<double>(broadcast_, a, b, out, [](double y, double x) { return std::atan2(y, x); });
+      return Status::Ok();
+    }
+    if (a.type == DataType::kFloat16) {
+      // Eigen::half: atan2 of the widened values, rounded back to half.
+      Apply<uint16_t>(broadcast_, a, b, out, [](uint16_t y, uint16_t x) {
+        return math::FloatToHalf(std::atan2(math::HalfToFloat(y), math::HalfToFloat(x)));
+      });
       return Status::Ok();
     }
     if (a.type != DataType::kFloat32) return node.RuntimeFailure("unexpected input type");

@@ -370,7 +370,7 @@ def test_floor_div_mod_refusals(tmp_path):
 
 # ---- ATAN2 -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
 @pytest.mark.parametrize("shape", [[2, 3, 4], [], [0, 5], [1, 2, 1, 2, 1, 2, 1, 2, 3]])
 def test_atan2(tmp_path, dtype, shape):
     y, x = values(dtype, shape), values(dtype, shape)
@@ -378,6 +378,14 @@ def test_atan2(tmp_path, dtype, shape):
         y.reshape(-1)[:8] = [0, -0.0, 0, -0.0, 1, -1, np.inf, np.nan]
         x.reshape(-1)[:8] = [0, 0, -0.0, -0.0, np.inf, -np.inf, -np.inf, 1]
     check(binary("ATAN2", dtype, shape, shape), tmp_path, {"x1": y, "x2": x})
+
+
+def test_atan2_float16_every_result_rounds_as_eigen(tmp_path):
+    # Every half y against a spread of x: the float result rounded back to half
+    # exercises subnormals, ties and overflow-free rounding; tolerance 0.
+    y = np.arange(0, 65536, dtype=np.uint32).astype(np.uint16).view(np.float16)
+    x = np.resize(np.array([1.0, -1.0, 0.001, 3e4, -6e-8, 0.0, 7.5, -2.0], np.float16), y.shape)
+    check(binary("ATAN2", "float16", [65536], [65536]), tmp_path, {"x1": y, "x2": x}, rtol=0, atol=0)
 
 
 def test_atan2_refuses_unequal_shapes(tmp_path):
