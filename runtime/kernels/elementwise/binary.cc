@@ -155,22 +155,12 @@ class BinaryKernel : public Kernel {
       return Status::Ok();
     }
     TFLDBG_RETURN_IF_ERROR(CheckPerTensorQuantized(node, {&a, &b, &out}));
-    // (The model loader keeps zero points within the type's range.)
-    const quant::IntRange range = quant::TypeRange(a.type);
     // As LiteRT: the scales combined in float, then widened.
     const float real = a.scale() / (b.scale() * out.scale());
     if (!std::isfinite(real) || !(real > 0.0f)) {
       return node.UnsupportedError("the rescale s1/(s2·s_out) = " + FormatReal(real) + " is not a positive finite number");
     }
     div_.output_multiplier = quant::QuantizeMultiplier(static_cast<double>(real), node.rounding);
-    // The quotient's exponent (output shift − reciprocal shift − dividend
-    // headroom) must not be positive: LiteRT would shift right by a negative
-    // amount. The smallest headroom is that of the largest dividend.
-    const int32_t largest_dividend = std::max(std::abs(range.min - a.zero_point()), std::abs(range.max - a.zero_point()));
-    if (div_.output_multiplier.shift > math::CountLeadingSignBits(largest_dividend)) {
-      return node.UnsupportedError("the rescale s1/(s2·s_out) = " + FormatReal(real) +
-                                   " is too large for LiteRT's quantized DIV (its shift would be undefined)");
-    }
     div_.input1_offset = -a.zero_point();
     div_.input2_offset = -b.zero_point();
     div_.output_offset = out.zero_point();

@@ -28,11 +28,12 @@ inline int CountLeadingSignBits(int32_t x) {
 }
 
 // gemmlowp's RoundingDivideByPOT(x, exponent) as LiteRT's x86 build
-// computes it for any exponent >= 0. Past 31 the C++ is undefined (shifts by
-// the width or more); the machine masks the count: the 64-bit `1 << e` of the
-// mask shifts by e mod 64, the 32-bit `x >> e` by e mod 32. So for e in
-// [32, 63] the mask is all ones and the result is x >> (e − 32), plus 1 when
-// x >= 0. Up to 31 this is the ordinary rounding division.
+// computes it for any exponent. Outside [0, 31] the C++ is undefined (shifts
+// by the width or more, or by a negative amount); the machine masks the
+// count: the 64-bit `1 << e` of the mask shifts by e mod 64, the 32-bit
+// `x >> e` by e mod 32. So for e in [32, 63] the mask is all ones and the
+// result is x >> (e − 32), plus 1 when x >= 0. In [0, 31] this is the
+// ordinary rounding division.
 inline int32_t RoundingDivideByPOTX86(int32_t x, int exponent) {
   const uint64_t wide_mask = (uint64_t{1} << (exponent & 63)) - 1;
   const int32_t mask = static_cast<int32_t>(static_cast<uint32_t>(wide_mask));
@@ -45,11 +46,11 @@ inline int32_t RoundingDivideByPOTX86(int32_t x, int exponent) {
   return shifted + (remainder > threshold ? 1 : 0);
 }
 
-// DIV's final rescale, MultiplyByQuantizedMultiplierSmallerThanOneExp with a
-// shift <= 0 that may go below -31 (a small dividend has a large headroom):
-// LiteRT's double-rounding build then divides as RoundingDivideByPOTX86.
+// DIV's final rescale, MultiplyByQuantizedMultiplierSmallerThanOneExp, whose
+// shift leaves [-31, 0] for small dividends (a large headroom) or large
+// rescales: LiteRT's double-rounding build then divides as RoundingDivideByPOTX86.
 inline int32_t QuantizedDivRescale(int32_t x, int32_t multiplier, int shift, quant::RoundingMode rounding) {
-  if (rounding == quant::RoundingMode::kSingle || shift >= -31) {
+  if (rounding == quant::RoundingMode::kSingle || (shift <= 0 && shift >= -31)) {
     return quant::MultiplyByQuantizedMultiplierSmallerThanOneExp(x, {multiplier, shift}, rounding);
   }
   return RoundingDivideByPOTX86(quant::SaturatingRoundingDoublingHighMul(x, multiplier), -shift);
@@ -79,8 +80,8 @@ inline int32_t QuantizedDiv(const QuantizedDivParams& p, int32_t q1, int32_t q2)
   const int32_t reciprocal = quant::GetReciprocal(divisor, 31, &reciprocal_shift);
   const int headroom = CountLeadingSignBits(dividend);
   const int32_t unscaled = quant::MultiplyByQuantizedMultiplierGreaterThanOne(dividend, {reciprocal, headroom}, p.rounding);
-  // Prepare guarantees this is <= 0; below -31 LiteRT shifts by the width
-  // or more (see QuantizedDivRescale).
+  // Outside [-31, 0] LiteRT shifts by the width or more, or by a negative
+  // amount (see QuantizedDivRescale).
   const int total_shift = p.output_multiplier.shift - reciprocal_shift - headroom;
   const int32_t scaled = QuantizedDivRescale(unscaled, p.output_multiplier.multiplier, total_shift, p.rounding);
   const int32_t v = quant::WrappingAdd(scaled, p.output_offset);
