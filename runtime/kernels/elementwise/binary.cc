@@ -283,9 +283,7 @@ class BinaryKernel : public Kernel {
       return node.UnsupportedError("output scale " + FormatReal(out.scale()) + " is too small: (2·max(s1, s2))²/(2^14·s_out) = " +
                                    FormatReal(real_output) + " must be below 1 (LiteRT aborts)");
     }
-    for (const auto* m : {&sqdiff_.input1_multiplier, &sqdiff_.input2_multiplier, &sqdiff_.output_multiplier}) {
-      if (m->shift < -31) return node.UnsupportedError("a rescale of SQUARED_DIFFERENCE is below 2^-31");
-    }
+    // (QuantizeMultiplier flushes rescales below 2^-32 to 0, as LiteRT's does.)
     sqdiff_.input1_offset = -a.zero_point();
     sqdiff_.input2_offset = -b.zero_point();
     sqdiff_.output_offset = out.zero_point();

@@ -284,7 +284,8 @@ def test_squared_difference(tmp_path, dtype, shapes):
 
 
 SQDIFF_SCALES = [((0.1, 3), (0.2, -2), (0.05, 1)), ((0.02, 0), (0.5, 10), (0.3, -5)),
-                 ((0.01, -128), (0.01, 127), (0.5, -128)), ((1.0, 0), (1.0, 0), (8.0, 0))]
+                 ((0.01, -128), (0.01, 127), (0.5, -128)), ((1.0, 0), (1.0, 0), (8.0, 0)),
+                 ((0.01, 0), (0.02, 0), (1e6, 5))]  # a rescale below 2^-32: flushed to 0, all zero point
 
 
 @pytest.mark.parametrize("scales", range(len(SQDIFF_SCALES)), ids=lambda i: f"s{i}")
