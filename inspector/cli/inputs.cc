@@ -21,7 +21,8 @@ Status CopyArrayInto(const NpyArray& array, Tensor& tensor, const std::string& f
     return InvalidArgument(file + ": holds " + std::to_string(array.data.size()) + " bytes, input '" + tensor.name +
                            "' needs " + std::to_string(tensor.byte_size));
   }
-  std::memcpy(tensor.bytes, array.data.data(), array.data.size());
+  // An empty input has no buffer on either side (memcpy must not see their null pointers).
+  if (!array.data.empty()) std::memcpy(tensor.bytes, array.data.data(), array.data.size());
   return Status::Ok();
 }
 
