@@ -376,7 +376,7 @@ class BinaryKernel : public Kernel {
       return Status::Ok();
     }
     if (a.type == DataType::kFloat16) {
-      // Eigen::half: atan2 of the widened values, rounded back to half.
+      // Eigen::half: atan2 of the widened values, rounded back to half (nearest even).
       Apply<uint16_t>(broadcast_, a, b, out, [](uint16_t y, uint16_t x) {
         return math::FloatToHalf(std::atan2(math::HalfToFloat(y), math::HalfToFloat(x)));
       });

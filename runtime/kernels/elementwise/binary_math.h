@@ -12,12 +12,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <type_traits>
 
 #include "quant/fixed_point.h"
 #include "quant/gemmlowp_fixed_point.h"
+#include "quant/quantize.h"
 
 namespace tfldbg::math {
 
@@ -213,28 +213,6 @@ T IntegerPow(T base, int exponent) {
   const T half = IntegerPow(base, exponent / 2);
   const T squared = IntegerPowStep(half, half);
   return exponent % 2 == 1 ? IntegerPowStep(base, squared) : squared;
-}
-
-// float to IEEE half, rounding to nearest even (Eigen::half's conversion,
-// which LiteRT's float16 kernels use): overflow gives ±inf, NaN a quiet NaN.
-inline uint16_t FloatToHalf(float f) {
-  uint32_t bits;
-  std::memcpy(&bits, &f, sizeof(bits));
-  const uint16_t sign = static_cast<uint16_t>((bits >> 16) & 0x8000u);
-  const uint32_t magnitude = bits & 0x7FFFFFFFu;
-  if (magnitude >= 0x7F800000u) return static_cast<uint16_t>(sign | (magnitude > 0x7F800000u ? 0x7E00u : 0x7C00u));
-  if (magnitude >= 0x477FF000u) return static_cast<uint16_t>(sign | 0x7C00u);  // 65520 and up round to inf
-  if (magnitude < 0x38800000u) {
-    // Below the smallest normal half (2^-14): a multiple of 2^-24, rounded to even.
-    const float scaled = std::fabs(f) * 16777216.0f;  // exact: a power of two
-    return static_cast<uint16_t>(sign | static_cast<uint16_t>(std::nearbyint(scaled)));
-  }
-  // Rebias the exponent (127 → 15) and drop 13 mantissa bits, rounding to even;
-  // a carry out of the mantissa moves into the exponent, as it should.
-  uint32_t half = (magnitude - 0x38000000u) >> 13;
-  const uint32_t dropped = magnitude & 0x1FFFu;
-  if (dropped > 0x1000u || (dropped == 0x1000u && (half & 1u) != 0)) ++half;
-  return static_cast<uint16_t>(sign | half);
 }
 
 }  // namespace tfldbg::math
