@@ -56,41 +56,41 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   /* elementwise */ \
   X(ABS, elementwise, Abs, AbsOptions, "float32 int8 int16 int32", kNoFacts) \
   X(ADD, elementwise, Add, AddOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
-  N(ADD_N, elementwise, AddNOptions, "not yet") \
-  N(ATAN2, elementwise, ATan2Options, "not yet") \
-  N(BITWISE_XOR, elementwise, BitwiseXorOptions, "not yet") \
+  X(ADD_N, elementwise, AddN, AddNOptions, "float32 int32", kNoFacts) \
+  X(ATAN2, elementwise, Atan2, ATan2Options, "float32 float64 float16", kNoFacts) \
+  X(BITWISE_XOR, elementwise, BitwiseXor, BitwiseXorOptions, "int8 uint8 int16 uint16 int32 uint32", kNoFacts) \
   X(CEIL, elementwise, Ceil, None, "float32", kNoFacts) \
   X(COS, elementwise, Cos, CosOptions, "float32 float16", kNoFacts) \
-  N(DIV, elementwise, DivOptions, "not yet") \
+  X(DIV, elementwise, Div, DivOptions, "float32 int8 uint8 int16 int32", kNoFacts) \
   X(EQUAL, elementwise, Equal, EqualOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
   X(EXP, elementwise, Exp, ExpOptions, "float32 int8 int16", kNoFacts) \
   X(FLOOR, elementwise, Floor, None, "float32 float16", kNoFacts) \
-  N(FLOOR_DIV, elementwise, FloorDivOptions, "not yet") \
-  N(FLOOR_MOD, elementwise, FloorModOptions, "not yet") \
+  X(FLOOR_DIV, elementwise, FloorDiv, FloorDivOptions, "float32 int8 int16 int32", kNoFacts) \
+  X(FLOOR_MOD, elementwise, FloorMod, FloorModOptions, "float32 int8 int16 int32 int64", kNoFacts) \
   X(GREATER, elementwise, Greater, GreaterOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
   X(GREATER_EQUAL, elementwise, GreaterEqual, GreaterEqualOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
   X(LESS, elementwise, Less, LessOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
   X(LESS_EQUAL, elementwise, LessEqual, LessEqualOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
   X(LOG, elementwise, Log, None, "float32 int8 int16", kNoFacts) \
-  N(LOGICAL_AND, elementwise, LogicalAndOptions, "not yet") \
-  N(LOGICAL_NOT, elementwise, LogicalNotOptions, "not yet") \
-  N(LOGICAL_OR, elementwise, LogicalOrOptions, "not yet") \
-  N(MAXIMUM, elementwise, MaximumMinimumOptions, "not yet") \
-  N(MINIMUM, elementwise, MaximumMinimumOptions, "not yet") \
+  X(LOGICAL_AND, elementwise, LogicalAnd, LogicalAndOptions, "bool", kNoFacts) \
+  X(LOGICAL_NOT, elementwise, LogicalNot, LogicalNotOptions, "bool", kNoFacts) \
+  X(LOGICAL_OR, elementwise, LogicalOr, LogicalOrOptions, "bool", kNoFacts) \
+  X(MAXIMUM, elementwise, Maximum, MaximumMinimumOptions, "float32 float16 int8 uint8 int16 int32 int64", kNoFacts) \
+  X(MINIMUM, elementwise, Minimum, MaximumMinimumOptions, "float32 float16 int8 uint8 int16 int32 int64", kNoFacts) \
   X(MUL, elementwise, Mul, MulOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
   X(NEG, elementwise, Neg, NegOptions, "float32 float16 int8 int16 int32 int64", kNoFacts) \
   X(NOT_EQUAL, elementwise, NotEqual, NotEqualOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
-  N(POW, elementwise, PowOptions, "not yet") \
-  N(RIGHT_SHIFT, elementwise, RightShiftOptions, "not yet") \
+  X(POW, elementwise, Pow, PowOptions, "float32 int32", kNoFacts) \
+  X(RIGHT_SHIFT, elementwise, RightShift, RightShiftOptions, "int8 uint8 int16 uint16 int32 uint32", kNoFacts) \
   X(ROUND, elementwise, Round, None, "float32 float16", kNoFacts) \
   X(RSQRT, elementwise, Rsqrt, None, "float32 int8 int16", kNoFacts) \
-  N(SELECT, elementwise, SelectOptions, "not yet") \
-  N(SELECT_V2, elementwise, SelectV2Options, "not yet") \
+  X(SELECT, elementwise, Select, SelectOptions, "float32 float16 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64 bool", kNoFacts) \
+  X(SELECT_V2, elementwise, SelectV2, SelectV2Options, "float32 float16 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64 bool", kNoFacts) \
   X(SIGN, elementwise, Sign, SignOptions, "float32 float64 int32", kNoFacts) \
   X(SIN, elementwise, Sin, None, "float32 float16", kNoFacts) \
   X(SQRT, elementwise, Sqrt, None, "float32 int8 int16", kNoFacts) \
   X(SQUARE, elementwise, Square, SquareOptions, "float32", kNoFacts) \
-  N(SQUARED_DIFFERENCE, elementwise, SquaredDifferenceOptions, "not yet") \
+  X(SQUARED_DIFFERENCE, elementwise, SquaredDifference, SquaredDifferenceOptions, "float32 int8 int32", kNoFacts) \
   X(SUB, elementwise, Sub, SubOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
   /* conv */ \
   X(CONV_2D, conv, Conv2D, Conv2DOptions, "float32 int8 uint8 int16 hybrid", kNoFacts) \

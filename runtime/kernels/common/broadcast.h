@@ -87,3 +87,115 @@ class Broadcast {
 };
 
 }  // namespace tfldbg::math
+
+namespace tfldbg::math {
+
+// NumPy broadcasting of kOperands operands over up to 8 dimensions: the limit
+// of LiteRT's newer elementwise kernels (BroadcastBinaryOpSimple behind DIV,
+// POW, MAXIMUM, FLOOR_DIV, ...; BroadcastSelectSimple behind SELECT_V2), where
+// Broadcast above keeps the 6 of ADD, SUB and MUL.
+//
+//   BroadcastN<3> b;
+//   if (!b.Init({&cond.shape, &x.shape, &y.shape})) ...incompatible...
+//   b.ForEach([&](int64_t out, const std::array<int64_t, 3>& in) { y[out] = c[in[0]] ? x[in[1]] : z[in[2]]; });
+template <int kOperands>
+class BroadcastN {
+ public:
+  static constexpr int kMaxRank = 8;
+  using Indices = std::array<int64_t, kOperands>;
+
+  // False when the shapes cannot broadcast or, differing, have more than
+  // kMaxRank dims (equal shapes of any rank walk flat, as LiteRT does).
+  bool Init(const std::array<const std::vector<int32_t>*, kOperands>& shapes) {
+    bool same = true;
+    size_t rank = 0;
+    for (const auto* s : shapes) {
+      same = same && *s == *shapes[0];
+      rank = std::max(rank, s->size());
+    }
+    same_shape_ = same;
+    if (same) {
+      output_ = *shapes[0];
+      return true;
+    }
+    if (rank > kMaxRank) return false;
+    rank_ = static_cast<int>(rank);
+    output_.assign(rank, 1);
+    // A dimension is 1 in every operand, or one size n (0 included) in each
+    // operand where it is not 1.
+    for (size_t i = 0; i < rank; ++i) {
+      int32_t size = 1;
+      for (const auto* s : shapes) {
+        const int32_t d = Padded(*s, rank, i);
+        if (d == 1) continue;
+        if (size != 1 && d != size) return false;
+        size = d;
+      }
+      output_[i] = size;
+    }
+    for (int k = 0; k < kOperands; ++k) {
+      int64_t accumulated = 1;
+      for (int i = rank_ - 1; i >= 0; --i) {
+        const int32_t d = Padded(*shapes[static_cast<size_t>(k)], rank, static_cast<size_t>(i));
+        strides_[static_cast<size_t>(k)][static_cast<size_t>(i)] = d == 1 ? 0 : accumulated;
+        accumulated *= d;
+      }
+    }
+    return true;
+  }
+
+  const std::vector<int32_t>& output_shape() const { return output_; }
+
+  // Calls fn(output_index, indices_in_each_operand) in output order.
+  template <typename Fn>
+  void ForEach(Fn fn) const {
+    int64_t total = 1;
+    for (int32_t d : output_) total *= d;
+    if (total <= 0) return;
+    Indices at{};
+    if (same_shape_) {
+      for (int64_t i = 0; i < total; ++i) {
+        at.fill(i);
+        fn(i, at);
+      }
+      return;
+    }
+    // An odometer over the outer dimensions, the last one walked inline.
+    const int inner = rank_ - 1;
+    std::array<int32_t, kMaxRank> counter{};
+    Indices base{};
+    int64_t out = 0;
+    for (;;) {
+      for (int32_t j = 0; j < output_[static_cast<size_t>(inner)]; ++j) {
+        for (int k = 0; k < kOperands; ++k) {
+          at[static_cast<size_t>(k)] = base[static_cast<size_t>(k)] + j * strides_[static_cast<size_t>(k)][static_cast<size_t>(inner)];
+        }
+        fn(out++, at);
+      }
+      int d = inner - 1;
+      for (; d >= 0; --d) {
+        const size_t ud = static_cast<size_t>(d);
+        for (int k = 0; k < kOperands; ++k) base[static_cast<size_t>(k)] += strides_[static_cast<size_t>(k)][ud];
+        if (++counter[ud] < output_[ud]) break;
+        for (int k = 0; k < kOperands; ++k) {
+          base[static_cast<size_t>(k)] -= strides_[static_cast<size_t>(k)][ud] * output_[ud];
+        }
+        counter[ud] = 0;
+      }
+      if (d < 0) return;
+    }
+  }
+
+ private:
+  static int32_t Padded(const std::vector<int32_t>& shape, size_t rank, size_t i) {
+    const size_t lead = rank - shape.size();
+    return i < lead ? 1 : shape[i - lead];
+  }
+
+  std::vector<int32_t> output_;
+  int rank_ = 0;
+  bool same_shape_ = false;
+  std::array<std::array<int64_t, kMaxRank>, kOperands> strides_{};
+};
+
+}  // namespace tfldbg::math

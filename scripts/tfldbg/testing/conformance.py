@@ -42,11 +42,17 @@ def check_model(model: str | Path, workdir: str | Path, seed: int = 0, planner: 
 def step_dtype(step) -> str:
     """The type a step's op ran on, as the op table lists types: its first
     present input's dtype, or "hybrid" for float32 activations with integer
-    constant weights."""
+    constant weights, or the values' type after a bool condition."""
     present = [s.tensor for s in step.inputs if s.tensor is not None]
     if not present:
         return "none"
     first = present[0].dtype
+    # A bool condition choosing among values of the output's type (SELECT,
+    # SELECT_V2): the op runs on the values' type.
+    outputs = [s.tensor for s in step.outputs if s.tensor is not None]
+    if (first == "bool" and len(present) > 1 and outputs and outputs[0].dtype != "bool"
+            and all(t.dtype == outputs[0].dtype for t in present[1:])):
+        return outputs[0].dtype
     if first == "float32" and any(t.kind == "constant" and t.dtype in ("int8", "uint8", "int4") for t in present[1:]):
         return "hybrid"
     return first
