@@ -160,11 +160,11 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   N(DYNAMIC_UPDATE_SLICE, index, DynamicUpdateSliceOptions, "not yet") \
   N(EMBEDDING_LOOKUP, index, None, "not yet") \
   X(GATHER, index, Gather, GatherOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
-  N(GATHER_ND, index, GatherNdOptions, "not yet") \
+  X(GATHER_ND, index, GatherNd, GatherNdOptions, "float32 float16 int8 uint8 int16 int32 int64 bool", kNoFacts) \
   N(MATRIX_DIAG, index, MatrixDiagOptions, "not yet") \
   N(MATRIX_SET_DIAG, index, MatrixSetDiagOptions, "not yet") \
   N(ONE_HOT, index, OneHotOptions, "not yet") \
-  N(SCATTER_ND, index, ScatterNdOptions, "not yet") \
+  X(SCATTER_ND, index, ScatterNd, ScatterNdOptions, "float32 int8 uint8 int32 int64 bool", kNoFacts) \
   N(SEGMENT_SUM, index, SegmentSumOptions, "not yet") \
   X(SLICE, index, Slice, SliceOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
   N(SPARSE_TO_DENSE, index, SparseToDenseOptions, "not yet") \

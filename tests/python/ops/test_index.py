@@ -192,3 +192,169 @@ def test_slice(tmp_path, dtype, shape, begin, size, computed):
     if computed:
         inputs.update(begin=np.array(begin, np.int32), size=np.array(size, np.int32))
     check(b, tmp_path, inputs)
+
+
+# --- GATHER_ND, SCATTER_ND, TOPK_V2, UNIQUE, BUCKETIZE, SPARSE_TO_DENSE, DYNAMIC_UPDATE_SLICE, MATRIX_DIAG,
+# MATRIX_SET_DIAG, SEGMENT_SUM, UNSORTED_SEGMENT_*, EMBEDDING_LOOKUP, WHERE, ONE_HOT ------------------------
+#
+# To sweep every type LiteRT accepts without a model per type, most cases put one node per type in one
+# model (independent nodes, every tensor compared). Index tensors are always given (seeded random
+# values would be out of range); `litert_fails` holds that LiteRT fails where tfldbg refuses at run time.
+
+from tfldbg.backends.litert import litert_interpreter
+
+idx_rng = np.random.default_rng(20260822)
+
+
+def sample(dtype: str, shape, nan: bool = False, low=None, high=None) -> np.ndarray:
+    """Seeded values of a type with its edges mixed in: 0, -0.0, +-inf, the type's min and max (NaN on request)."""
+    shape = [int(d) for d in shape]
+    n = int(np.prod(shape)) if shape else 1
+    if dtype == "bool":
+        return idx_rng.integers(0, 2, shape).astype(bool)
+    if dtype.startswith("float"):
+        v = (idx_rng.standard_normal(n) * 40).astype(dtype)
+        info = np.finfo(dtype)
+        edges = [0.0, -0.0, np.inf, -np.inf, info.max, info.min, info.tiny] + ([np.nan] if nan else [])
+    else:
+        info = np.iinfo(dtype)
+        lo, hi = info.min if low is None else low, info.max if high is None else high
+        v = idx_rng.integers(lo, hi, n, endpoint=True).astype(dtype)
+        edges = [x for x in (info.min, info.max, 0, 1) if lo <= x <= hi]
+    k = min(n, len(edges))
+    v[:k] = np.array(edges[:k]).astype(dtype)
+    idx_rng.shuffle(v)
+    return v.reshape(shape)
+
+
+def litert_fails(builder: OpModelBuilder, tmp_path, inputs: dict, kernels: str = "reference") -> None:
+    """LiteRT fails the model too (at allocation or at Invoke)."""
+    path = builder.save(tmp_path / "litert-fails.tflite")
+    with pytest.raises((RuntimeError, ValueError)):
+        interp = litert_interpreter(path, kernels)
+        for d in interp.get_input_details():
+            value = np.asarray(inputs[d["name"]])
+            if list(value.shape) != list(d["shape"]):
+                interp.resize_tensor_input(d["index"], list(value.shape), strict=True)
+                interp.allocate_tensors()
+        for d in interp.get_input_details():
+            interp.set_tensor(d["index"], np.asarray(inputs[d["name"]]))
+        interp.invoke()
+
+
+COPY_TYPES = ["float32", "float16", "int8", "uint8", "int16", "int32", "int64", "bool"]
+
+
+# --- GATHER_ND ---------------------------------------------------------------------------------------------
+
+GATHER_ND_CASES = [
+    # params shape, indices shape, index type
+    ([5], [3, 1], "int32"),
+    ([4, 3], [2, 2], "int64"),
+    ([4, 3], [2, 1], "int16"),
+    ([2, 3, 4], [2, 2, 2], "int32"),
+    ([2, 3, 4], [3], "int64"),            # one full coordinate: a scalar
+    ([0, 3], [0, 1], "int32"),            # nothing to gather from, nothing asked
+    ([2, 1, 2, 1, 2, 3], [4, 3], "int16"),  # rank 6 params
+]
+
+
+@pytest.mark.parametrize("pshape,ishape,itype", GATHER_ND_CASES, ids=[f"p{c[0]}-i{c[1]}-{c[2]}" for c in GATHER_ND_CASES])
+def test_gather_nd(tmp_path, pshape, ishape, itype):
+    nd = ishape[-1]
+    b, inputs = OpModelBuilder(), {}
+    coords = np.stack([idx_rng.integers(0, max(pshape[j], 1), ishape[:-1]) for j in range(nd)], -1) if nd else \
+        np.zeros(ishape, np.int64)
+    for dt in COPY_TYPES:
+        p = b.input(f"params_{dt}", dt, pshape)
+        i = b.input(f"indices_{dt}", itype, ishape)
+        y = b.output(f"y_{dt}", dt, ishape[:-1] + pshape[nd:])
+        b.op("GATHER_ND", [p, i], [y], version=5)
+        inputs[f"params_{dt}"] = sample(dt, pshape)
+        inputs[f"indices_{dt}"] = coords.reshape(ishape).astype(itype)
+    check(b, tmp_path, inputs)
+
+
+@pytest.mark.parametrize("bad,needle", [(3, "index 3 at position (1, 0) of indices is outside [0, 3)"),
+                                        (-1, "index -1 at position 1 of indices is negative")])
+def test_gather_nd_index_out_of_range_fails_as_litert(tmp_path, bad, needle):
+    b = OpModelBuilder()
+    p, i = b.input("params", "float32", [3, 2]), b.input("indices", "int32", [2, 1])
+    b.op("GATHER_ND", [p, i], [b.output("y", "float32", [2, 2])])
+    inputs = {"params": sample("float32", [3, 2]), "indices": np.array([[0], [bad]], np.int32)}
+    assert "operator 0 (GATHER_ND): " + needle in refused(b, tmp_path, inputs=inputs)
+    litert_fails(b, tmp_path, inputs)
+
+
+def test_gather_nd_refuses_what_litert_refuses(tmp_path):
+    b = OpModelBuilder()
+    p, i = b.input("params", "uint16", [3, 2]), b.input("indices", "int32", [2, 1])
+    b.op("GATHER_ND", [p, i], [b.output("y", "uint16", [2, 2])])
+    refused(b, tmp_path, "params has type uint16")
+    litert_fails(b, tmp_path, {"params": np.zeros([3, 2], np.uint16), "indices": np.zeros([2, 1], np.int32)})
+    b = OpModelBuilder()
+    p, i = b.input("params", "float32", [3, 2]), b.input("indices", "int32", [2, 3])
+    b.op("GATHER_ND", [p, i], [b.output("y", "float32", [2])])
+    refused(b, tmp_path, "indices address 3 dimensions but params [3,2] has 2")
+
+
+def test_gather_nd_refuses_empty_coordinates_as_litert_fails_them(tmp_path):
+    # Indices [2, 0] ask for all of params twice; LiteRT's kernel sees no index data and fails.
+    b = OpModelBuilder()
+    p, i = b.input("params", "float32", [3, 4]), b.input("indices", "int32", [2, 0])
+    b.op("GATHER_ND", [p, i], [b.output("y", "float32", [2, 3, 4])])
+    refused(b, tmp_path, "indices with an empty innermost dimension")
+    litert_fails(b, tmp_path, {"params": sample("float32", [3, 4]), "indices": np.zeros([2, 0], np.int32)})
+
+
+# --- SCATTER_ND --------------------------------------------------------------------------------------------
+
+SCATTER_TYPES = ["float32", "int8", "uint8", "int32", "int64", "bool"]
+
+SCATTER_ND_CASES = [
+    # indices (values), updates shape, output shape, shape computed (else constant)
+    ([[1], [3], [1], [0]], [4, 3], [5, 3], False),    # a duplicate: the two updates add up
+    ([[1], [3], [1], [0]], [4, 3], [5, 3], True),
+    ([[0, 2], [1, 1], [0, 2]], [3], [2, 3], False),   # whole coordinates, one duplicate
+    ([[[1], [0]], [[1], [2]]], [2, 2, 4], [3, 4], False),  # two outer dimensions
+    ([[], []], [2, 3, 2], [3, 2], False),             # empty coordinates: every update lands on all of it
+    ([[0, 1, 1], [1, 0, 1]], [2], [2, 2, 2], False),
+]
+
+
+@pytest.mark.parametrize("indices,ushape,oshape,computed", SCATTER_ND_CASES,
+                         ids=[f"u{c[1]}-o{c[2]}-{'computed' if c[3] else 'constant'}" for c in SCATTER_ND_CASES])
+def test_scatter_nd(tmp_path, indices, ushape, oshape, computed):
+    index_array = np.array(indices, np.int32)
+    b, inputs = OpModelBuilder(), {}
+    for dt in SCATTER_TYPES:
+        i = b.input(f"indices_{dt}", "int32", list(index_array.shape))
+        u = b.input(f"updates_{dt}", dt, ushape)
+        if computed:
+            s = b.input(f"shape_{dt}", "int32", [len(oshape)])
+            inputs[f"shape_{dt}"] = np.array(oshape, np.int32)
+        else:
+            s = b.constant(f"shape_{dt}", np.array(oshape, np.int32))
+        b.op("SCATTER_ND", [i, u, s], [b.output(f"y_{dt}", dt, oshape)])
+        inputs[f"indices_{dt}"] = index_array
+        # int8/uint8 near their limits so that the duplicate sums wrap.
+        inputs[f"updates_{dt}"] = sample(dt, ushape, low=100 if dt == "uint8" else None)
+    check(b, tmp_path, inputs)
+
+
+def test_scatter_nd_index_out_of_range_fails_as_litert(tmp_path):
+    b = OpModelBuilder()
+    i, u = b.input("indices", "int32", [2, 1]), b.input("updates", "float32", [2, 3])
+    b.op("SCATTER_ND", [i, u, b.constant("shape", np.array([4, 3], np.int32))], [b.output("y", "float32", [4, 3])])
+    inputs = {"indices": np.array([[1], [4]], np.int32), "updates": sample("float32", [2, 3])}
+    assert "index 4 at position (1, 0) of indices is outside [0, 4)" in refused(b, tmp_path, inputs=inputs)
+    litert_fails(b, tmp_path, inputs)
+
+
+def test_scatter_nd_refuses_what_litert_refuses(tmp_path):
+    for itype, utype, needle in [("int64", "float32", "indices has type int64"), ("int32", "int16", "updates has type int16")]:
+        b = OpModelBuilder()
+        i, u = b.input("indices", itype, [2, 1]), b.input("updates", utype, [2, 3])
+        b.op("SCATTER_ND", [i, u, b.constant("shape", np.array([4, 3], itype))], [b.output("y", utype, [4, 3])])
+        refused(b, tmp_path, needle)
+        litert_fails(b, tmp_path, {"indices": np.zeros([2, 1], itype), "updates": np.zeros([2, 3], utype)})
