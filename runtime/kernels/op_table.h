@@ -156,7 +156,7 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   X(TRANSPOSE, layout, Transpose, TransposeOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
   X(UNPACK, layout, Unpack, UnpackOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
   /* index */ \
-  N(BUCKETIZE, index, BucketizeOptions, "not yet") \
+  X(BUCKETIZE, index, Bucketize, BucketizeOptions, "float32 float64 int32 int64", kNoFacts) \
   N(DYNAMIC_UPDATE_SLICE, index, DynamicUpdateSliceOptions, "not yet") \
   N(EMBEDDING_LOOKUP, index, None, "not yet") \
   X(GATHER, index, Gather, GatherOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
@@ -169,8 +169,8 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   X(SLICE, index, Slice, SliceOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
   N(SPARSE_TO_DENSE, index, SparseToDenseOptions, "not yet") \
   X(STRIDED_SLICE, index, StridedSlice, StridedSliceOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
-  N(TOPK_V2, index, TopKV2Options, "not yet") \
-  N(UNIQUE, index, UniqueOptions, "not yet") \
+  X(TOPK_V2, index, TopKV2, TopKV2Options, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
+  X(UNIQUE, index, Unique, UniqueOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
   N(UNSORTED_SEGMENT_MAX, index, UnsortedSegmentMaxOptions, "not yet") \
   N(UNSORTED_SEGMENT_MIN, index, UnsortedSegmentMinOptions, "not yet") \
   N(UNSORTED_SEGMENT_PROD, index, UnsortedSegmentProdOptions, "not yet") \

@@ -358,3 +358,145 @@ def test_scatter_nd_refuses_what_litert_refuses(tmp_path):
         b.op("SCATTER_ND", [i, u, b.constant("shape", np.array([4, 3], itype))], [b.output("y", utype, [4, 3])])
         refused(b, tmp_path, needle)
         litert_fails(b, tmp_path, {"indices": np.zeros([2, 1], itype), "updates": np.zeros([2, 3], utype)})
+
+
+# --- TOPK_V2 -----------------------------------------------------------------------------------------------
+
+TOPK_TYPES = ["float32", "int8", "uint8", "int16", "int32", "int64"]
+
+TOPK_CASES = [
+    # input shape, k, k type, index output type, values drawn from a few (ties) or the whole range
+    ([7], 3, "int32", "int32", "ties"),
+    ([2, 3, 8], 8, "int16", "int16", "ties"),      # k the whole row: a full sort
+    ([4, 9], 4, "int32", "int16", "full"),
+    ([3, 5], 0, "int16", "int32", "full"),         # nothing selected: an empty last dimension
+    ([3, 5], -2, "int32", "int32", "full"),        # so is a negative k
+    ([2, 2, 2, 2, 2, 6], 2, "int32", "int32", "ties"),
+]
+
+
+def topk_values(dt: str, shape, kind: str) -> np.ndarray:
+    if kind == "full":
+        return sample(dt, shape, nan=dt == "float32")
+    # Ties and, for float32, NaN, +-inf and +-0 among them: the order among equal values is by position.
+    if dt == "float32":
+        pool = np.array([1.5, -0.0, 0.0, np.nan, np.inf, -np.inf, 1.5], np.float32)
+    else:
+        pool = np.array([0, 1, 3, 3, np.iinfo(dt).max, np.iinfo(dt).min]).astype(dt)
+    return idx_rng.choice(pool, shape)
+
+
+@pytest.mark.parametrize("shape,k,ktype,otype,kind", TOPK_CASES, ids=[f"{c[0]}-k{c[1]}-{c[2]}-{c[3]}-{c[4]}" for c in TOPK_CASES])
+def test_topk_v2(tmp_path, shape, k, ktype, otype, kind):
+    b, inputs = OpModelBuilder(), {}
+    out = shape[:-1] + [max(k, 0)]
+    for dt in TOPK_TYPES:
+        x = b.input(f"x_{dt}", dt, shape)
+        kt = b.constant(f"k_{dt}", np.array(k, ktype))
+        b.op("TOPK_V2", [x, kt], [b.output(f"values_{dt}", dt, out), b.output(f"indices_{dt}", otype, out)], version=3)
+        inputs[f"x_{dt}"] = topk_values(dt, shape, kind)
+    check(b, tmp_path, inputs)
+
+
+def test_topk_v2_computed_k(tmp_path):
+    b = OpModelBuilder()
+    x, k = b.input("x", "float32", [3, 6]), b.input("k", "int32", [])
+    b.op("TOPK_V2", [x, k], [b.output("values", "float32", [3, 1]), b.output("indices", "int32", [3, 1])])
+    check(b, tmp_path, {"x": topk_values("float32", [3, 6], "ties"), "k": np.array(4, np.int32)})
+
+
+def test_topk_v2_refuses_what_litert_refuses(tmp_path):
+    b = OpModelBuilder()
+    x = b.input("x", "float32", [3, 4])
+    b.op("TOPK_V2", [x, b.constant("k", np.array(5, np.int32))], [b.output("v", "float32", [3, 5]), b.output("i", "int32", [3, 5])])
+    refused(b, tmp_path, "k 5 is larger than the last dimension of input [3,4]")
+    litert_fails(b, tmp_path, {"x": sample("float32", [3, 4])})
+    b = OpModelBuilder()
+    x = b.input("x", "bool", [3, 4])
+    b.op("TOPK_V2", [x, b.constant("k", np.array(2, np.int32))], [b.output("v", "bool", [3, 2]), b.output("i", "int32", [3, 2])])
+    refused(b, tmp_path, "input has type bool")
+    litert_fails(b, tmp_path, {"x": sample("bool", [3, 4])})
+
+
+# --- UNIQUE ------------------------------------------------------------------------------------------------
+
+UNIQUE_TYPES = ["float32", "int8", "uint8", "int16", "int32", "int64"]
+
+
+@pytest.mark.parametrize("n,index_type,constant", [(12, "int32", False), (9, "int64", False), (0, "int32", False),
+                                                   (6, "int64", True)])
+def test_unique(tmp_path, n, index_type, constant):
+    b, inputs = OpModelBuilder(), {}
+    for dt in UNIQUE_TYPES:
+        # Few distinct values so that they repeat; -0.0 and 0.0 are one value.
+        pool = np.array([3, -0.0, 0.0, 7.5, -2, 3], np.float32) if dt == "float32" else \
+            np.array([3, 0, np.iinfo(dt).max, np.iinfo(dt).min, 3]).astype(dt)
+        values = idx_rng.choice(pool, n).astype(dt)
+        x = b.constant(f"x_{dt}", values) if constant else b.input(f"x_{dt}", dt, [n])
+        if not constant:
+            inputs[f"x_{dt}"] = values
+        b.op("UNIQUE", [x], [b.output(f"values_{dt}", dt, [1]), b.output(f"idx_{dt}", index_type, [n])],
+             {"idx_out_type": index_type.upper()})
+    check(b, tmp_path, inputs or None, seeds=(0,))
+
+
+@pytest.mark.parametrize("values", [[np.nan, 1.0, np.nan, 2.0], [1.0, np.nan, 2.0, np.nan, 1.0]], ids=["nan-first", "nan-later"])
+def test_unique_nan_finds_what_litert_finds(tmp_path, values):
+    # NaN compares false with everything: LiteRT's std::map lookup lands on an arbitrary but fixed entry.
+    b = OpModelBuilder()
+    x = b.input("x", "float32", [len(values)])
+    b.op("UNIQUE", [x], [b.output("values", "float32", [1]), b.output("idx", "int32", [len(values)])], {"idx_out_type": "INT32"})
+    check(b, tmp_path, {"x": np.array(values, np.float32)})
+
+
+def test_unique_refuses_what_litert_refuses(tmp_path):
+    b = OpModelBuilder()
+    x = b.input("x", "int32", [2, 3])
+    b.op("UNIQUE", [x], [b.output("values", "int32", [1]), b.output("idx", "int32", [2, 3])], {"idx_out_type": "INT32"})
+    refused(b, tmp_path, "input has rank 2")
+    litert_fails(b, tmp_path, {"x": np.zeros([2, 3], np.int32)})
+    b = OpModelBuilder()
+    x = b.input("x", "int32", [4])
+    b.op("UNIQUE", [x], [b.output("values", "int32", [1]), b.output("idx", "int32", [4])], {"idx_out_type": "INT64"})
+    refused(b, tmp_path, "the index output is int32 but the options ask for int64")
+    litert_fails(b, tmp_path, {"x": np.zeros([4], np.int32)})
+
+
+# --- BUCKETIZE ---------------------------------------------------------------------------------------------
+
+BUCKETIZE_BOUNDARIES = {
+    "plain": [-3.0, 0.0, 2.5, 10.0],
+    "repeated": [-1.0, 1.0, 1.0, 1.0, 2.0],
+    "infinite": [-np.inf, 0.0, np.inf],
+    # 16777217 is not a float: an int32/int64 value converts to float before the comparison
+    "large": [-16777216.0, 16777216.0, 2.0**40],
+    "none": [],
+}
+
+
+@pytest.mark.parametrize("boundaries", BUCKETIZE_BOUNDARIES, ids=list(BUCKETIZE_BOUNDARIES))
+def test_bucketize(tmp_path, boundaries):
+    bounds = np.array(BUCKETIZE_BOUNDARIES[boundaries], np.float32)
+    b, inputs = OpModelBuilder(), {}
+    for dt in ["float32", "float64", "int32", "int64"]:
+        x = b.input(f"x_{dt}", dt, [4, 6])
+        b.op("BUCKETIZE", [x], [b.output(f"y_{dt}", "int32", [4, 6])], {"boundaries": bounds})
+        # The boundaries themselves, their neighbours and values around them.
+        near = np.concatenate([bounds[np.isfinite(bounds)], [16777217, -16777217, 0, 1]])
+        if dt.startswith("float"):
+            v = np.concatenate([near, np.nextafter(near.astype(np.float32), np.float32(np.inf)).astype(dt),
+                                sample(dt, [24], nan=True).ravel()])[:24]
+        else:
+            info = np.iinfo(dt)
+            near = np.clip(near, info.min, info.max - 1)
+            v = np.concatenate([near, near + 1, sample(dt, [24]).ravel()])[:24]
+        inputs[f"x_{dt}"] = v.astype(dt).reshape(4, 6)
+    check(b, tmp_path, inputs)
+
+
+def test_bucketize_refuses_unsorted_boundaries_as_litert(tmp_path):
+    b = OpModelBuilder()
+    x = b.input("x", "float32", [3])
+    b.op("BUCKETIZE", [x], [b.output("y", "int32", [3])], {"boundaries": np.array([1.0, 0.0], np.float32)})
+    refused(b, tmp_path, "the boundaries are not sorted")
+    litert_fails(b, tmp_path, {"x": np.zeros([3], np.float32)})
