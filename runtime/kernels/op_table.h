@@ -157,17 +157,17 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   X(UNPACK, layout, Unpack, UnpackOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
   /* index */ \
   X(BUCKETIZE, index, Bucketize, BucketizeOptions, "float32 float64 int32 int64", kNoFacts) \
-  N(DYNAMIC_UPDATE_SLICE, index, DynamicUpdateSliceOptions, "not yet") \
+  X(DYNAMIC_UPDATE_SLICE, index, DynamicUpdateSlice, DynamicUpdateSliceOptions, "float32 float16 float64 int8 uint8 int16 int32 int64 uint32 bool", kNoFacts) \
   N(EMBEDDING_LOOKUP, index, None, "not yet") \
   X(GATHER, index, Gather, GatherOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
   X(GATHER_ND, index, GatherNd, GatherNdOptions, "float32 float16 int8 uint8 int16 int32 int64 bool", kNoFacts) \
-  N(MATRIX_DIAG, index, MatrixDiagOptions, "not yet") \
-  N(MATRIX_SET_DIAG, index, MatrixSetDiagOptions, "not yet") \
+  X(MATRIX_DIAG, index, MatrixDiag, MatrixDiagOptions, "float32 int8 uint8 int16 int32 int64 uint32", kNoFacts) \
+  X(MATRIX_SET_DIAG, index, MatrixSetDiag, MatrixSetDiagOptions, "float32 int8 uint8 int16 int32 int64 uint32", kNoFacts) \
   N(ONE_HOT, index, OneHotOptions, "not yet") \
   X(SCATTER_ND, index, ScatterNd, ScatterNdOptions, "float32 int8 uint8 int32 int64 bool", kNoFacts) \
   N(SEGMENT_SUM, index, SegmentSumOptions, "not yet") \
   X(SLICE, index, Slice, SliceOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
-  N(SPARSE_TO_DENSE, index, SparseToDenseOptions, "not yet") \
+  X(SPARSE_TO_DENSE, index, SparseToDense, SparseToDenseOptions, "float32 int8 uint8 int32 int64", kNoFacts) \
   X(STRIDED_SLICE, index, StridedSlice, StridedSliceOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
   X(TOPK_V2, index, TopKV2, TopKV2Options, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
   X(UNIQUE, index, Unique, UniqueOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \

@@ -500,3 +500,138 @@ def test_bucketize_refuses_unsorted_boundaries_as_litert(tmp_path):
     b.op("BUCKETIZE", [x], [b.output("y", "int32", [3])], {"boundaries": np.array([1.0, 0.0], np.float32)})
     refused(b, tmp_path, "the boundaries are not sorted")
     litert_fails(b, tmp_path, {"x": np.zeros([3], np.float32)})
+
+
+# --- SPARSE_TO_DENSE ---------------------------------------------------------------------------------------
+
+SPARSE_TYPES = ["float32", "int8", "uint8", "int32", "int64"]
+
+SPARSE_TO_DENSE_CASES = [
+    # indices, output shape, scalar value, index type, shape type, shape computed
+    ([[1], [3], [0]], [5], False, "int32", "int32", False),
+    ([4, 1, 4], [6], False, "int64", "int32", False),              # a vector of indices; 4 twice: the later wins
+    (2, [3], True, "int32", "int64", False),                       # a scalar index
+    ([[0, 1], [2, 0], [1, 1]], [3, 2], True, "int64", "int64", False),
+    ([[0, 1, 2, 0], [1, 0, 0, 1]], [2, 2, 3, 2], False, "int32", "int32", False),  # LiteRT's highest rank, 4
+    ([[0, 2], [1, 1]], [2, 3], False, "int32", "int32", True),
+    (np.zeros([0, 2], np.int32), [2, 2], False, "int32", "int32", False),          # no indices: all default
+]
+
+
+@pytest.mark.parametrize("indices,oshape,scalar,itype,stype,computed", SPARSE_TO_DENSE_CASES,
+                         ids=[f"o{c[1]}-{c[3]}-{c[4]}{'-scalar' if c[2] else ''}{'-computed' if c[5] else ''}"
+                              for c in SPARSE_TO_DENSE_CASES])
+def test_sparse_to_dense(tmp_path, indices, oshape, scalar, itype, stype, computed):
+    index_array = np.array(indices).astype(itype)
+    count = index_array.size if index_array.ndim < 2 else index_array.shape[0]
+    b, inputs = OpModelBuilder(), {}
+    for dt in SPARSE_TYPES:
+        i = b.input(f"indices_{dt}", itype, list(index_array.shape))
+        s = b.input(f"shape_{dt}", stype, [len(oshape)]) if computed else b.constant(f"shape_{dt}", np.array(oshape, stype))
+        v = b.input(f"values_{dt}", dt, [] if scalar else [count])
+        d = b.input(f"default_{dt}", dt, [])
+        b.op("SPARSE_TO_DENSE", [i, s, v, d], [b.output(f"y_{dt}", dt, oshape)], {"validate_indices": False}, version=3)
+        inputs.update({f"indices_{dt}": index_array, f"values_{dt}": sample(dt, [] if scalar else [count]),
+                       f"default_{dt}": sample(dt, [])})
+        if computed:
+            inputs[f"shape_{dt}"] = np.array(oshape, stype)
+    check(b, tmp_path, inputs)
+
+
+def test_sparse_to_dense_refuses_what_litert_fails(tmp_path):
+    def model(indices_shape, oshape):
+        b = OpModelBuilder()
+        i, v, d = b.input("indices", "int32", indices_shape), b.input("values", "float32", [indices_shape[0]]), b.input("default", "float32", [])
+        b.op("SPARSE_TO_DENSE", [i, b.constant("shape", np.array(oshape, np.int32)), v, d], [b.output("y", "float32", oshape)])
+        return b
+    b = model([1, 5], [1, 1, 1, 1, 2])
+    refused(b, tmp_path, "an output of rank 5 (LiteRT handles at most 4)")
+    litert_fails(b, tmp_path, {"indices": np.zeros([1, 5], np.int32), "values": np.ones([1], np.float32),
+                               "default": np.zeros([], np.float32)})
+    b = model([2, 2], [3, 2])
+    inputs = {"indices": np.array([[0, 1], [3, 0]], np.int32), "values": np.ones([2], np.float32), "default": np.zeros([], np.float32)}
+    assert "index 3 at position (1, 0) of indices is outside [0, 3)" in refused(b, tmp_path, inputs=inputs)
+    litert_fails(b, tmp_path, inputs)
+
+
+# --- DYNAMIC_UPDATE_SLICE ----------------------------------------------------------------------------------
+
+DUS_TYPES = ["float32", "float16", "float64", "int8", "uint8", "int16", "int32", "int64", "uint32", "bool"]
+
+DUS_CASES = [
+    # operand shape, update shape, start indices (clamped into [0, operand - update]), index type
+    ([6], [2], [3], "int32"),
+    ([6], [2], [5], "int64"),                           # clamped back to 4
+    ([4, 5], [2, 3], [-3, 1], "int32"),                 # a negative start clamps to 0
+    ([3, 4, 5], [3, 1, 2], [7, 2, 2], "int64"),
+    ([4, 5], [4, 5], [1, 1], "int32"),                  # the whole operand
+    ([4, 5], [0, 2], [1, 1], "int32"),                  # an empty update
+    ([2, 2, 1, 3, 1, 2, 2, 3], [1, 2, 1, 2, 1, 1, 2, 2], [1, 0, 0, 1, 0, 1, 0, 5], "int32"),  # LiteRT's highest rank, 8
+    ([], [], [], "int32"),                              # scalars
+]
+
+
+@pytest.mark.parametrize("oshape,ushape,start,itype", DUS_CASES, ids=[f"o{c[0]}-u{c[1]}-s{c[2]}-{c[3]}" for c in DUS_CASES])
+def test_dynamic_update_slice(tmp_path, oshape, ushape, start, itype):
+    b, inputs = OpModelBuilder(), {}
+    for dt in DUS_TYPES:
+        o, u, s = b.input(f"operand_{dt}", dt, oshape), b.input(f"update_{dt}", dt, ushape), b.input(f"start_{dt}", itype, [len(start)])
+        b.op("DYNAMIC_UPDATE_SLICE", [o, u, s], [b.output(f"y_{dt}", dt, oshape)], version=6)
+        inputs.update({f"operand_{dt}": sample(dt, oshape, nan=dt.startswith("float")), f"update_{dt}": sample(dt, ushape),
+                       f"start_{dt}": np.array(start, itype)})
+    check(b, tmp_path, inputs)
+
+
+def test_dynamic_update_slice_refuses_what_litert_refuses(tmp_path):
+    b = OpModelBuilder()
+    o, u, s = b.input("operand", "float32", [4]), b.input("update", "float32", [5]), b.input("start", "int32", [1])
+    b.op("DYNAMIC_UPDATE_SLICE", [o, u, s], [b.output("y", "float32", [4])])
+    refused(b, tmp_path, "update [5] is larger than operand [4] in dimension 0")
+    litert_fails(b, tmp_path, {"operand": np.zeros([4], np.float32), "update": np.zeros([5], np.float32),
+                               "start": np.zeros([1], np.int32)})
+
+
+# --- MATRIX_DIAG, MATRIX_SET_DIAG --------------------------------------------------------------------------
+
+DIAG_TYPES = ["float32", "int8", "uint8", "int16", "int32", "int64", "uint32"]
+
+
+@pytest.mark.parametrize("shape", [[3], [2, 4], [2, 1, 3], [2, 0]], ids=str)
+def test_matrix_diag(tmp_path, shape):
+    b, inputs = OpModelBuilder(), {}
+    for dt in DIAG_TYPES:
+        x = b.input(f"x_{dt}", dt, shape)
+        b.op("MATRIX_DIAG", [x], [b.output(f"y_{dt}", dt, shape + shape[-1:])])
+        inputs[f"x_{dt}"] = sample(dt, shape, nan=dt == "float32")
+    check(b, tmp_path, inputs)
+
+
+@pytest.mark.parametrize("shape", [[3, 3], [2, 3, 5], [2, 5, 3], [1, 2, 2, 4], [0, 2, 2]], ids=str)
+def test_matrix_set_diag(tmp_path, shape):
+    diag_shape = shape[:-2] + [min(shape[-2:])]
+    b, inputs = OpModelBuilder(), {}
+    for dt in DIAG_TYPES:
+        x, d = b.input(f"x_{dt}", dt, shape), b.input(f"diag_{dt}", dt, diag_shape)
+        b.op("MATRIX_SET_DIAG", [x, d], [b.output(f"y_{dt}", dt, shape)])
+        inputs.update({f"x_{dt}": sample(dt, shape), f"diag_{dt}": sample(dt, diag_shape, nan=dt == "float32")})
+    check(b, tmp_path, inputs)
+
+
+def test_matrix_diag_refuses_types_litert_reads_as_float32(tmp_path):
+    # LiteRT copies bool (and float16, uint16, float64) elements as 4-byte floats: out of bounds, no defined result.
+    b = OpModelBuilder()
+    x = b.input("x", "bool", [3])
+    b.op("MATRIX_DIAG", [x], [b.output("y", "bool", [3, 3])])
+    refused(b, tmp_path, "diagonal has type bool, which LiteRT reads as float32")
+    b = OpModelBuilder()
+    x, d = b.input("x", "float16", [3, 3]), b.input("d", "float16", [3])
+    b.op("MATRIX_SET_DIAG", [x, d], [b.output("y", "float16", [3, 3])])
+    refused(b, tmp_path, "input has type float16, which LiteRT reads as float32")
+
+
+def test_matrix_set_diag_refuses_a_short_diagonal(tmp_path):
+    # LiteRT reads min(rows, cols) values per matrix from the diagonal without checking its size.
+    b = OpModelBuilder()
+    x, d = b.input("x", "float32", [2, 3, 3]), b.input("d", "float32", [2, 2])
+    b.op("MATRIX_SET_DIAG", [x, d], [b.output("y", "float32", [2, 3, 3])])
+    refused(b, tmp_path, "diagonal [2,2] holds 4 values; the diagonals of input [2,3,3] need 6")
