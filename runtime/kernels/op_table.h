@@ -165,16 +165,16 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   X(MATRIX_SET_DIAG, index, MatrixSetDiag, MatrixSetDiagOptions, "float32 int8 uint8 int16 int32 int64 uint32", kNoFacts) \
   N(ONE_HOT, index, OneHotOptions, "not yet") \
   X(SCATTER_ND, index, ScatterNd, ScatterNdOptions, "float32 int8 uint8 int32 int64 bool", kNoFacts) \
-  N(SEGMENT_SUM, index, SegmentSumOptions, "not yet") \
+  X(SEGMENT_SUM, index, SegmentSum, SegmentSumOptions, "float32 int32", kNoFacts) \
   X(SLICE, index, Slice, SliceOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
   X(SPARSE_TO_DENSE, index, SparseToDense, SparseToDenseOptions, "float32 int8 uint8 int32 int64", kNoFacts) \
   X(STRIDED_SLICE, index, StridedSlice, StridedSliceOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
   X(TOPK_V2, index, TopKV2, TopKV2Options, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
   X(UNIQUE, index, Unique, UniqueOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
-  N(UNSORTED_SEGMENT_MAX, index, UnsortedSegmentMaxOptions, "not yet") \
-  N(UNSORTED_SEGMENT_MIN, index, UnsortedSegmentMinOptions, "not yet") \
-  N(UNSORTED_SEGMENT_PROD, index, UnsortedSegmentProdOptions, "not yet") \
-  N(UNSORTED_SEGMENT_SUM, index, UnsortedSegmentSumOptions, "not yet") \
+  X(UNSORTED_SEGMENT_MAX, index, UnsortedSegmentMax, UnsortedSegmentMaxOptions, "float32 int32", kNoFacts) \
+  X(UNSORTED_SEGMENT_MIN, index, UnsortedSegmentMin, UnsortedSegmentMinOptions, "float32 int32", kNoFacts) \
+  X(UNSORTED_SEGMENT_PROD, index, UnsortedSegmentProd, UnsortedSegmentProdOptions, "float32 int32", kNoFacts) \
+  X(UNSORTED_SEGMENT_SUM, index, UnsortedSegmentSum, UnsortedSegmentSumOptions, "float32 int32", kNoFacts) \
   N(WHERE, index, WhereOptions, "not yet") \
   /* resize */ \
   X(RESIZE_BILINEAR, resize, ResizeBilinear, ResizeBilinearOptions, "float32 int8 uint8 int16", kNoFacts) \

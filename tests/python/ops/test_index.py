@@ -635,3 +635,83 @@ def test_matrix_set_diag_refuses_a_short_diagonal(tmp_path):
     x, d = b.input("x", "float32", [2, 3, 3]), b.input("d", "float32", [2, 2])
     b.op("MATRIX_SET_DIAG", [x, d], [b.output("y", "float32", [2, 3, 3])])
     refused(b, tmp_path, "diagonal [2,2] holds 4 values; the diagonals of input [2,3,3] need 6")
+
+
+# --- SEGMENT_SUM (LiteRT's reference resolver has none: checked against its optimized kernels) --------------
+
+SEGMENT_SUM_CASES = [
+    # data shape, segment ids, ids computed (else constant)
+    ([6], [0, 0, 1, 2, 2, 2], False),
+    ([5, 3], [0, 1, 1, 2, 3], True),
+    ([4, 2, 3], [0, 0, 0, 0], False),
+    ([0, 3], [], False),
+]
+
+
+@pytest.mark.parametrize("shape,ids,computed", SEGMENT_SUM_CASES, ids=[f"{c[0]}-{'computed' if c[2] else 'constant'}" for c in SEGMENT_SUM_CASES])
+def test_segment_sum(tmp_path, shape, ids, computed):
+    b, inputs = OpModelBuilder(), {}
+    segments = [max(ids) + 1 if ids else 0] + shape[1:]
+    for dt in ["float32", "int32"]:
+        d = b.input(f"data_{dt}", dt, shape)
+        ids_array = np.array(ids, np.int32)
+        s = b.input(f"ids_{dt}", "int32", [len(ids)]) if computed else b.constant(f"ids_{dt}", ids_array)
+        b.op("SEGMENT_SUM", [d, s], [b.output(f"y_{dt}", dt, segments)])
+        # int32 sums that wrap around.
+        inputs[f"data_{dt}"] = sample(dt, shape, nan=True) if dt == "float32" else sample(dt, shape)
+        if computed:
+            inputs[f"ids_{dt}"] = ids_array
+    check(b, tmp_path, inputs, litert="optimized")
+
+
+@pytest.mark.parametrize("ids,needle", [([0, 2, 2], "segment id 2 at position 1 must equal the one before or exceed it by one"),
+                                        ([1, 1, 2], "segment id 1 at position 0 must be 0")])
+def test_segment_sum_refuses_unsorted_ids_as_litert(tmp_path, ids, needle):
+    b = OpModelBuilder()
+    d = b.input("data", "float32", [3])
+    b.op("SEGMENT_SUM", [d, b.constant("ids", np.array(ids, np.int32))], [b.output("y", "float32", [3])])
+    refused(b, tmp_path, needle)
+    litert_fails(b, tmp_path, {"data": np.zeros([3], np.float32)}, kernels="optimized")
+
+
+# --- UNSORTED_SEGMENT_SUM, _PROD, _MAX, _MIN -----------------------------------------------------------------
+
+UNSORTED_CASES = [
+    # data shape, segment ids (a prefix of the data's shape; negative ids drop their rows), num_segments shape, computed
+    ([6], [3, 0, -1, 3, 0, 1], [], False),                         # segment 2 is empty: it keeps the initial value
+    ([5, 2], [1, 1, 0, 4, 1], [1], True),
+    ([2, 3, 2], [[0, 2, 1], [2, -5, 0]], [], False),                # two-dimensional ids
+    ([3, 2], 1, [], False),                                         # a scalar id: one segment for everything
+    ([0, 2], np.zeros([0], np.int32), [], False),
+]
+
+
+@pytest.mark.parametrize("shape,ids,count_shape,computed", UNSORTED_CASES,
+                         ids=[f"{c[0]}-ids{list(np.shape(c[1]))}-{'computed' if c[3] else 'constant'}" for c in UNSORTED_CASES])
+def test_unsorted_segment(tmp_path, shape, ids, count_shape, computed):
+    ids_array = np.array(ids, np.int32)
+    segments = 5
+    b, inputs = OpModelBuilder(), {}
+    for name in ["SUM", "PROD", "MAX", "MIN"]:
+        for dt in ["float32", "int32"]:
+            key = f"{name.lower()}_{dt}"
+            d = b.input(f"data_{key}", dt, shape)
+            count = np.array(segments, np.int32).reshape(count_shape)
+            if computed:
+                s, n = b.input(f"ids_{key}", "int32", list(ids_array.shape)), b.input(f"count_{key}", "int32", count_shape)
+                inputs.update({f"ids_{key}": ids_array, f"count_{key}": count})
+            else:
+                s, n = b.constant(f"ids_{key}", ids_array), b.constant(f"count_{key}", count)
+            b.op(f"UNSORTED_SEGMENT_{name}", [d, s, n], [b.output(f"y_{key}", dt, [segments] + shape[ids_array.ndim:])])
+            # Products and sums of int32 extremes wrap; float NaN shows std::max/std::min's order.
+            inputs[f"data_{key}"] = sample(dt, shape, nan=True) if dt == "float32" else sample(dt, shape)
+    check(b, tmp_path, inputs)
+
+
+def test_unsorted_segment_refuses_an_id_past_num_segments_as_litert(tmp_path):
+    b = OpModelBuilder()
+    d = b.input("data", "float32", [3])
+    b.op("UNSORTED_SEGMENT_MAX", [d, b.constant("ids", np.array([0, 3, 1], np.int32)), b.constant("n", np.array(3, np.int32))],
+         [b.output("y", "float32", [3])])
+    refused(b, tmp_path, "segment id 3 at position 1 is not below num_segments 3")
+    litert_fails(b, tmp_path, {"data": np.zeros([3], np.float32)})
