@@ -158,12 +158,12 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   /* index */ \
   X(BUCKETIZE, index, Bucketize, BucketizeOptions, "float32 float64 int32 int64", kNoFacts) \
   X(DYNAMIC_UPDATE_SLICE, index, DynamicUpdateSlice, DynamicUpdateSliceOptions, "float32 float16 float64 int8 uint8 int16 int32 int64 uint32 bool", kNoFacts) \
-  N(EMBEDDING_LOOKUP, index, None, "not yet") \
+  X(EMBEDDING_LOOKUP, index, EmbeddingLookup, None, "float32 float16 int8 uint8 int16 int32 int64 bool hybrid", kNoFacts) \
   X(GATHER, index, Gather, GatherOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
   X(GATHER_ND, index, GatherNd, GatherNdOptions, "float32 float16 int8 uint8 int16 int32 int64 bool", kNoFacts) \
   X(MATRIX_DIAG, index, MatrixDiag, MatrixDiagOptions, "float32 int8 uint8 int16 int32 int64 uint32", kNoFacts) \
   X(MATRIX_SET_DIAG, index, MatrixSetDiag, MatrixSetDiagOptions, "float32 int8 uint8 int16 int32 int64 uint32", kNoFacts) \
-  N(ONE_HOT, index, OneHotOptions, "not yet") \
+  X(ONE_HOT, index, OneHot, OneHotOptions, "float32 int8 uint8 int32 int64 bool", kNoFacts) \
   X(SCATTER_ND, index, ScatterNd, ScatterNdOptions, "float32 int8 uint8 int32 int64 bool", kNoFacts) \
   X(SEGMENT_SUM, index, SegmentSum, SegmentSumOptions, "float32 int32", kNoFacts) \
   X(SLICE, index, Slice, SliceOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
@@ -175,7 +175,7 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   X(UNSORTED_SEGMENT_MIN, index, UnsortedSegmentMin, UnsortedSegmentMinOptions, "float32 int32", kNoFacts) \
   X(UNSORTED_SEGMENT_PROD, index, UnsortedSegmentProd, UnsortedSegmentProdOptions, "float32 int32", kNoFacts) \
   X(UNSORTED_SEGMENT_SUM, index, UnsortedSegmentSum, UnsortedSegmentSumOptions, "float32 int32", kNoFacts) \
-  N(WHERE, index, WhereOptions, "not yet") \
+  X(WHERE, index, Where, WhereOptions, "bool float32 int8 uint8 int32 int64 uint32", kNoFacts) \
   /* resize */ \
   X(RESIZE_BILINEAR, resize, ResizeBilinear, ResizeBilinearOptions, "float32 int8 uint8 int16", kNoFacts) \
   X(RESIZE_NEAREST_NEIGHBOR, resize, ResizeNearestNeighbor, ResizeNearestNeighborOptions, "float32 int8 uint8 int16 int32", kNoFacts) \

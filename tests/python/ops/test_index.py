@@ -715,3 +715,155 @@ def test_unsorted_segment_refuses_an_id_past_num_segments_as_litert(tmp_path):
          [b.output("y", "float32", [3])])
     refused(b, tmp_path, "segment id 3 at position 1 is not below num_segments 3")
     litert_fails(b, tmp_path, {"data": np.zeros([3], np.float32)})
+
+
+# --- EMBEDDING_LOOKUP --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("table_shape,lookup", [([5, 3], [4, 0, 4, 2]), ([3, 2, 2], [1, 2]), ([4, 2, 1, 3], []),
+                                                ([6, 1], [5, 0, 1, 3, 3, 2, 0])], ids=str)
+def test_embedding_lookup(tmp_path, table_shape, lookup):
+    b, inputs = OpModelBuilder(), {}
+    for dt in COPY_TYPES:
+        quant = {"scale": 0.25, "zero_point": 3} if dt in ("int8", "uint8", "int16") else {}
+        ids, table = b.input(f"ids_{dt}", "int32", [len(lookup)]), b.input(f"table_{dt}", dt, table_shape, **quant)
+        b.op("EMBEDDING_LOOKUP", [ids, table], [b.output(f"y_{dt}", dt, [len(lookup)] + table_shape[1:], **quant)])
+        inputs.update({f"ids_{dt}": np.array(lookup, np.int32), f"table_{dt}": sample(dt, table_shape, nan=dt == "float32")})
+    check(b, tmp_path, inputs)
+
+
+HYBRID_CASES = [
+    # table type, output type, scales (one per tensor or one per row; None: no quantization), zero point
+    ("int8", "float32", [0.05], 0),
+    ("uint8", "float32", [0.5], 0),                     # LiteRT reads uint8 as int8: 200 is -56
+    ("int8", "float16", [1.0 / 3], 0),                  # float16 rounds to nearest even
+    ("uint8", "float16", [300.0], 7),                   # float16 ignores the zero point (LiteRT never reads it); overflows to inf
+    ("int8", "float32", [0.5, 0.25, 1e-3, 2.0, 7.0], 0),   # one scale per row
+    ("uint8", "float16", [1e-4, 0.5, 3.0, 1e-6, 9.0], 0),
+    ("int8", "float32", None, 0),                       # no quantization: LiteRT's scale is 0
+]
+
+
+@pytest.mark.parametrize("ttype,otype,scales,zp", HYBRID_CASES,
+                         ids=[f"{c[0]}-{c[1]}-{'none' if c[2] is None else len(c[2])}-zp{c[3]}" for c in HYBRID_CASES])
+def test_embedding_lookup_hybrid(tmp_path, ttype, otype, scales, zp):
+    b = OpModelBuilder()
+    ids = b.input("ids", "int32", [6])
+    quant = {} if scales is None else {"scale": scales, "zero_point": [zp] * len(scales)}
+    table = b.constant("table", sample(ttype, [5, 4]), **quant)
+    b.op("EMBEDDING_LOOKUP", [ids, table], [b.output("y", otype, [6, 4])], version=3)
+    check(b, tmp_path, {"ids": np.array([4, 0, 1, 3, 2, 4], np.int32)})
+
+
+def test_embedding_lookup_index_out_of_range_fails_as_litert(tmp_path):
+    b = OpModelBuilder()
+    ids, table = b.input("ids", "int32", [2]), b.input("table", "float32", [3, 2])
+    b.op("EMBEDDING_LOOKUP", [ids, table], [b.output("y", "float32", [2, 2])])
+    inputs = {"ids": np.array([1, 3], np.int32), "table": sample("float32", [3, 2])}
+    assert "index 3 at position 1 of lookup is outside [0, 3)" in refused(b, tmp_path, inputs=inputs)
+    litert_fails(b, tmp_path, inputs)
+
+
+def test_embedding_lookup_refuses_what_litert_refuses(tmp_path):
+    b = OpModelBuilder()
+    ids = b.input("ids", "int32", [2])
+    b.op("EMBEDDING_LOOKUP", [ids, b.constant("table", np.ones([3, 2], np.int8), scale=0.5, zero_point=3)],
+         [b.output("y", "float32", [2, 2])])
+    refused(b, tmp_path, "an int8/uint8 table with zero point 3")
+    litert_fails(b, tmp_path, {"ids": np.zeros([2], np.int32)})
+
+
+def test_embedding_lookup_refuses_tables_litert_reads_as_int8_bytes(tmp_path):
+    # An int16 table with a float output goes down LiteRT's int8 path: it reads the int16 bytes as int8 values.
+    b = OpModelBuilder()
+    ids = b.input("ids", "int32", [2])
+    b.op("EMBEDDING_LOOKUP", [ids, b.constant("table", np.ones([3, 2], np.int16), scale=0.5, zero_point=0)],
+         [b.output("y", "float32", [2, 2])])
+    refused(b, tmp_path, "a int16 table with a float32 output: LiteRT reads it as int8 bytes")
+
+
+# --- WHERE -------------------------------------------------------------------------------------------------
+
+WHERE_TYPES = ["bool", "float32", "int8", "uint8", "int32", "int64", "uint32"]
+
+
+@pytest.mark.parametrize("shape,constant", [([7], False), ([3, 4], False), ([2, 3, 2, 2, 3], False), ([2, 0, 3], False),
+                                            ([4, 3], True)], ids=lambda v: str(v))
+def test_where(tmp_path, shape, constant):
+    b, inputs = OpModelBuilder(), {}
+    for dt in WHERE_TYPES:
+        # Mostly zeros; for float32 -0.0 is false and NaN true.
+        if dt == "float32":
+            pool = np.array([0.0, -0.0, 0.0, np.nan, 2.5, -np.inf], np.float32)
+        elif dt == "bool":
+            pool = np.array([False, False, True])
+        else:
+            pool = np.array([0, 0, 1, np.iinfo(dt).max]).astype(dt)
+        cond = idx_rng.choice(pool, shape).astype(dt)
+        c = b.constant(f"cond_{dt}", cond) if constant else b.input(f"cond_{dt}", dt, shape)
+        if not constant:
+            inputs[f"cond_{dt}"] = cond
+        b.op("WHERE", [c], [b.output(f"y_{dt}", "int64", [int(np.count_nonzero(cond)), len(shape)])], version=2)
+    check(b, tmp_path, inputs or None, seeds=(0,))
+
+
+def test_where_refuses_a_scalar_condition_as_litert(tmp_path):
+    b = OpModelBuilder()
+    c = b.input("cond", "bool", [])
+    b.op("WHERE", [c], [b.output("y", "int64", [1, 0])])
+    refused(b, tmp_path, "a scalar condition")
+    litert_fails(b, tmp_path, {"cond": np.array(True)})
+
+
+# --- ONE_HOT -----------------------------------------------------------------------------------------------
+
+ONE_HOT_TYPES = ["float32", "int8", "uint8", "int32", "int64", "bool"]
+
+ONE_HOT_CASES = [
+    # indices shape, depth, axis, index type, depth computed
+    ([5], 4, -1, "int32", False),
+    ([2, 3], 5, 0, "int64", False),
+    ([2, 3], 3, 1, "int32", True),
+    ([2, 2, 3], 0, -1, "int64", False),             # depth 0: an empty axis
+    ([0, 3], 2, 2, "int32", False),
+    ([], 6, 0, "int32", False),                     # a scalar index: a vector
+]
+
+
+@pytest.mark.parametrize("shape,depth,axis,itype,computed", ONE_HOT_CASES,
+                         ids=[f"{c[0]}-d{c[1]}-axis{c[2]}-{c[3]}{'-computed' if c[4] else ''}" for c in ONE_HOT_CASES])
+def test_one_hot(tmp_path, shape, depth, axis, itype, computed):
+    where = len(shape) if axis == -1 else axis
+    out = shape[:where] + [depth] + shape[where:]
+    b, inputs = OpModelBuilder(), {}
+    # Indices outside [0, depth) give a row of off values; an int64 index is narrowed to int32 first,
+    # so 2**32 + 1 counts as 1.
+    pool = [0, 1, 2, depth - 1, depth, -1, 7] + ([2**32 + 1, -(2**40)] if itype == "int64" else [])
+    indices = idx_rng.choice(np.array(pool, np.int64), shape).astype(itype)
+    for dt in ONE_HOT_TYPES:
+        i = b.input(f"indices_{dt}", itype, shape)
+        if computed:
+            d = b.input(f"depth_{dt}", "int32", [])
+            inputs[f"depth_{dt}"] = np.array(depth, np.int32)
+        else:
+            d = b.constant(f"depth_{dt}", np.array(depth, np.int32))
+        on, off = b.input(f"on_{dt}", dt, []), b.input(f"off_{dt}", dt, [])
+        b.op("ONE_HOT", [i, d, on, off], [b.output(f"y_{dt}", dt, out)], {"axis": axis})
+        on_value, off_value = sample(dt, []), sample(dt, [])
+        if dt == "bool":
+            on_value, off_value = np.array(True), np.array(False)
+        inputs.update({f"indices_{dt}": indices, f"on_{dt}": on_value, f"off_{dt}": off_value})
+    check(b, tmp_path, inputs)
+
+
+def test_one_hot_refuses_what_litert_refuses(tmp_path):
+    # int16 values pass LiteRT's Prepare but its Eval has no int16 case and fails.
+    b = OpModelBuilder()
+    i, on, off = b.input("indices", "int32", [3]), b.input("on", "int16", []), b.input("off", "int16", [])
+    b.op("ONE_HOT", [i, b.constant("depth", np.array(4, np.int32)), on, off], [b.output("y", "int16", [3, 4])], {"axis": -1})
+    refused(b, tmp_path, "on_value has type int16")
+    litert_fails(b, tmp_path, {"indices": np.zeros([3], np.int32), "on": np.array(1, np.int16), "off": np.array(0, np.int16)})
+    b = OpModelBuilder()
+    i, on, off = b.input("indices", "int32", [3]), b.input("on", "float32", []), b.input("off", "float32", [])
+    b.op("ONE_HOT", [i, b.constant("depth", np.array(4, np.int32)), on, off], [b.output("y", "float32", [3, 4])], {"axis": -2})
+    refused(b, tmp_path, "axis -2 is outside [0, 1] (or -1)")
+    litert_fails(b, tmp_path, {"indices": np.zeros([3], np.int32), "on": np.array(1, np.float32), "off": np.array(0, np.float32)})
