@@ -416,6 +416,12 @@ def test_topk_v2_refuses_what_litert_refuses(tmp_path):
     b.op("TOPK_V2", [x, b.constant("k", np.array(2, np.int32))], [b.output("v", "bool", [3, 2]), b.output("i", "int32", [3, 2])])
     refused(b, tmp_path, "input has type bool")
     litert_fails(b, tmp_path, {"x": sample("bool", [3, 4])})
+    # int16 positions cannot count past 32767.
+    b = OpModelBuilder()
+    x = b.input("x", "float32", [32768])
+    b.op("TOPK_V2", [x, b.constant("k", np.array(1, np.int32))], [b.output("v", "float32", [1]), b.output("i", "int16", [1])])
+    refused(b, tmp_path, "rows of 32768 elements do not fit int16 positions")
+    litert_fails(b, tmp_path, {"x": sample("float32", [32768])})
 
 
 # --- UNIQUE ------------------------------------------------------------------------------------------------
@@ -770,6 +776,11 @@ def test_embedding_lookup_refuses_what_litert_refuses(tmp_path):
          [b.output("y", "float32", [2, 2])])
     refused(b, tmp_path, "an int8/uint8 table with zero point 3")
     litert_fails(b, tmp_path, {"ids": np.zeros([2], np.int32)})
+    # LiteRT copies an int32 table's rows into an int8 output unchecked (past its end): refused.
+    b = OpModelBuilder()
+    ids, table = b.input("ids", "int32", [2]), b.input("table", "int32", [3, 2])
+    b.op("EMBEDDING_LOOKUP", [ids, table], [b.output("y", "int8", [2, 2])])
+    refused(b, tmp_path, "table is int32 but output is int8")
 
 
 def test_embedding_lookup_refuses_tables_litert_reads_as_int8_bytes(tmp_path):
@@ -867,3 +878,27 @@ def test_one_hot_refuses_what_litert_refuses(tmp_path):
     b.op("ONE_HOT", [i, b.constant("depth", np.array(4, np.int32)), on, off], [b.output("y", "float32", [3, 4])], {"axis": -2})
     refused(b, tmp_path, "axis -2 is outside [0, 1] (or -1)")
     litert_fails(b, tmp_path, {"indices": np.zeros([3], np.int32), "on": np.array(1, np.float32), "off": np.array(0, np.float32)})
+
+
+# --- GATHER, SLICE, STRIDED_SLICE on every type the op table lists ------------------------------------------
+
+@pytest.mark.parametrize("computed", [False, True], ids=["constant", "computed"])
+def test_gather_slice_strided_slice_every_type(tmp_path, computed):
+    # The sweeps above vary shapes and options on a few types; this one runs each op on all of them.
+    b, inputs = OpModelBuilder(), {}
+    for dt in ["float32", "int8", "uint8", "int16", "int32", "int64", "bool"]:
+        x = b.input(f"x_{dt}", dt, [4, 5, 3])
+        inputs[f"x_{dt}"] = sample(dt, [4, 5, 3])
+        i = b.input(f"indices_{dt}", "int32", [2, 2])
+        inputs[f"indices_{dt}"] = np.array([[4, 0], [2, 2]], np.int32)
+        b.op("GATHER", [x, i], [b.output(f"gather_{dt}", dt, [4, 2, 2, 3])], {"axis": 1})
+        if computed:
+            begin, size = b.input(f"begin_{dt}", "int32", [3]), b.input(f"size_{dt}", "int32", [3])
+            inputs.update({f"begin_{dt}": np.array([1, 0, 1], np.int32), f"size_{dt}": np.array([2, -1, 2], np.int32)})
+        else:
+            begin, size = b.constant(f"begin_{dt}", np.array([1, 0, 1], np.int32)), b.constant(f"size_{dt}", np.array([2, -1, 2], np.int32))
+        b.op("SLICE", [x, begin, size], [b.output(f"slice_{dt}", dt, [2, 5, 2])])
+        b.op("STRIDED_SLICE", [x, b.constant(f"sb_{dt}", np.array([3, 0, 2], np.int32)), b.constant(f"se_{dt}", np.array([0, 5, 0], np.int32)),
+                               b.constant(f"ss_{dt}", np.array([-1, 2, -2], np.int32))], [b.output(f"strided_{dt}", dt, [3, 3, 2])],
+             {"end_mask": 0b100}, version=4)
+    check(b, tmp_path, inputs)
