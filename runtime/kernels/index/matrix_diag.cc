@@ -8,6 +8,7 @@
 // width (out of bounds, no defined result), so tfldbg refuses them
 // (docs/litert-defects.md).
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <string>
 
@@ -16,8 +17,8 @@
 namespace tfldbg {
 namespace {
 
-const std::initializer_list<DataType> kDiagTypes = {DataType::kFloat32, DataType::kInt8,  DataType::kUInt8, DataType::kInt16,
-                                                    DataType::kInt32,   DataType::kInt64, DataType::kUInt32};
+constexpr std::array<DataType, 7> kDiagTypes = {DataType::kFloat32, DataType::kInt8,  DataType::kUInt8, DataType::kInt16,
+                                                DataType::kInt32,   DataType::kInt64, DataType::kUInt32};
 
 Status CheckDiagType(const NodeContext& node, const Tensor& t, const char* name) {
   for (DataType allowed : kDiagTypes) {
