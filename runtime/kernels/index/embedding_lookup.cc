@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "kernels/index/index_math.h"
 #include "kernels/kernel.h"
+#include "quant/quantize.h"
 
 namespace tfldbg {
 namespace {
@@ -106,7 +106,7 @@ class EmbeddingLookupKernel : public Kernel {
         for (int64_t e = 0; e < row_size; ++e) to[e] = static_cast<float>(from[e]) * scale;
       } else {
         uint16_t* to = output.data<uint16_t>() + i * row_size;
-        for (int64_t e = 0; e < row_size; ++e) to[e] = math::FloatToHalfBits(static_cast<float>(from[e]) * scale);
+        for (int64_t e = 0; e < row_size; ++e) to[e] = math::FloatToHalf(static_cast<float>(from[e]) * scale);
       }
     }
     return Status::Ok();

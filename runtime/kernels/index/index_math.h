@@ -1,15 +1,13 @@
 // Pure math shared by the index family's kernels: the order TOPK_V2 ranks a
-// row in, integer sums that wrap as LiteRT's do, and float -> IEEE half.
+// row in, and integer sums and products that wrap as LiteRT's do.
 //
-//   math::TopKRow(row, 8, 3, indices, values);        // three largest, ties to the lower index
-//   int32_t s = math::WrappingAdd<int32_t>(a, b);      // two's complement, never UB
-//   uint16_t h = math::FloatToHalfBits(0.1f);          // round to nearest even
+//   math::TopKRow(row, 8, 3, indices, values, scratch);  // three largest, ties to the lower index
+//   int32_t s = math::WrappingAdd<int32_t>(a, b);        // two's complement, never UB
 #pragma once
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <numeric>
 #include <type_traits>
 #include <vector>
@@ -70,31 +68,6 @@ T WrappingMul(T a, T b) {
   } else {
     return a * b;
   }
-}
-
-// IEEE 754 binary16 bits of a float, rounded to nearest, ties to even (what a
-// float -> half conversion does in LiteRT, in hardware or in its fp16 library);
-// NaN becomes the quiet NaN 0x7e00 with the sign kept.
-inline uint16_t FloatToHalfBits(float value) {
-  uint32_t bits = 0;
-  std::memcpy(&bits, &value, sizeof bits);
-  const uint16_t sign = static_cast<uint16_t>((bits >> 16) & 0x8000u);
-  const uint32_t magnitude = bits & 0x7fffffffu;
-  if (magnitude > 0x7f800000u) return static_cast<uint16_t>(sign | 0x7e00u);  // NaN
-  if (magnitude >= 0x47800000u) return static_cast<uint16_t>(sign | 0x7c00u);  // >= 65536: inf (also rounds there)
-  const int exponent = static_cast<int>(magnitude >> 23) - 127;
-  if (exponent < -25) return sign;  // below half the smallest subnormal: +-0
-  uint32_t mantissa = (magnitude & 0x7fffffu) | 0x800000u;  // 24 bits with the implicit one
-  // The number of low bits to drop: 13 for normal halves, more for subnormals.
-  const int shift = exponent < -14 ? 13 + (-14 - exponent) : 13;
-  uint32_t kept = mantissa >> shift;
-  const uint32_t rest = mantissa & ((1u << shift) - 1u);
-  const uint32_t halfway = 1u << (shift - 1);
-  if (rest > halfway || (rest == halfway && (kept & 1u))) ++kept;
-  if (exponent < -14) return static_cast<uint16_t>(sign | kept);  // subnormal (a carry makes it the smallest normal)
-  // kept holds 11 bits (1.m); a carry out of them bumps the exponent, which the addition does for us.
-  const uint32_t biased = static_cast<uint32_t>(exponent + 15);
-  return static_cast<uint16_t>(sign | ((biased << 10) + (kept - 0x400u)));
 }
 
 }  // namespace tfldbg::math

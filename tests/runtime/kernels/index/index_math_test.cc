@@ -45,28 +45,5 @@ TEST(WrappingArithmetic, IntegersWrapAndBoolsOr) {
   EXPECT_EQ(WrappingMul<int32_t>(-3, std::numeric_limits<int32_t>::min()), std::numeric_limits<int32_t>::min());
 }
 
-TEST(FloatToHalfBits, RoundsToNearestEven) {
-  EXPECT_EQ(FloatToHalfBits(1.0f), 0x3c00);
-  EXPECT_EQ(FloatToHalfBits(-2.0f), 0xc000);
-  EXPECT_EQ(FloatToHalfBits(65504.0f), 0x7bff);            // the largest half
-  EXPECT_EQ(FloatToHalfBits(65519.0f), 0x7bff);            // below the midpoint to 65536
-  EXPECT_EQ(FloatToHalfBits(65520.0f), 0x7c00);            // the midpoint rounds to even: infinity
-  EXPECT_EQ(FloatToHalfBits(1.0f + 1.0f / 2048), 0x3c00);  // halfway between 1 and the next half: even (down)
-  EXPECT_EQ(FloatToHalfBits(1.0f + 3.0f / 2048), 0x3c02);  // halfway, odd below: up
-  EXPECT_EQ(FloatToHalfBits(0.1f), 0x2e66);
-}
-
-TEST(FloatToHalfBits, SubnormalsZerosInfinitiesAndNaN) {
-  EXPECT_EQ(FloatToHalfBits(std::ldexp(1.0f, -24)), 0x0001);        // the smallest subnormal
-  EXPECT_EQ(FloatToHalfBits(std::ldexp(1.0f, -25)), 0x0000);        // half of it: ties to even, zero
-  EXPECT_EQ(FloatToHalfBits(std::ldexp(1.5f, -25)), 0x0001);
-  EXPECT_EQ(FloatToHalfBits(std::ldexp(1023.5f, -24)), 0x0400);     // rounds up into the smallest normal
-  EXPECT_EQ(FloatToHalfBits(-0.0f), 0x8000);
-  EXPECT_EQ(FloatToHalfBits(-std::numeric_limits<float>::infinity()), 0xfc00);
-  EXPECT_EQ(FloatToHalfBits(1e30f), 0x7c00);
-  EXPECT_EQ(FloatToHalfBits(std::numeric_limits<float>::quiet_NaN()), 0x7e00);
-  EXPECT_EQ(FloatToHalfBits(std::numeric_limits<float>::denorm_min()), 0x0000);
-}
-
 }  // namespace
 }  // namespace tfldbg::math
