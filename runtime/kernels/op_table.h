@@ -156,26 +156,26 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   X(TRANSPOSE, layout, Transpose, TransposeOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
   X(UNPACK, layout, Unpack, UnpackOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
   /* index */ \
-  N(BUCKETIZE, index, BucketizeOptions, "not yet") \
-  N(DYNAMIC_UPDATE_SLICE, index, DynamicUpdateSliceOptions, "not yet") \
-  N(EMBEDDING_LOOKUP, index, None, "not yet") \
+  X(BUCKETIZE, index, Bucketize, BucketizeOptions, "float32 float64 int32 int64", kNoFacts) \
+  X(DYNAMIC_UPDATE_SLICE, index, DynamicUpdateSlice, DynamicUpdateSliceOptions, "float32 float16 float64 int8 uint8 int16 int32 int64 uint32 bool", kNoFacts) \
+  X(EMBEDDING_LOOKUP, index, EmbeddingLookup, None, "float32 float16 int8 uint8 int16 int32 int64 bool hybrid", kNoFacts) \
   X(GATHER, index, Gather, GatherOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
-  N(GATHER_ND, index, GatherNdOptions, "not yet") \
-  N(MATRIX_DIAG, index, MatrixDiagOptions, "not yet") \
-  N(MATRIX_SET_DIAG, index, MatrixSetDiagOptions, "not yet") \
-  N(ONE_HOT, index, OneHotOptions, "not yet") \
-  N(SCATTER_ND, index, ScatterNdOptions, "not yet") \
-  N(SEGMENT_SUM, index, SegmentSumOptions, "not yet") \
+  X(GATHER_ND, index, GatherNd, GatherNdOptions, "float32 float16 int8 uint8 int16 int32 int64 bool", kNoFacts) \
+  X(MATRIX_DIAG, index, MatrixDiag, MatrixDiagOptions, "float32 int8 uint8 int16 int32 int64 uint32", kNoFacts) \
+  X(MATRIX_SET_DIAG, index, MatrixSetDiag, MatrixSetDiagOptions, "float32 int8 uint8 int16 int32 int64 uint32", kNoFacts) \
+  X(ONE_HOT, index, OneHot, OneHotOptions, "float32 int8 uint8 int32 int64 bool", kNoFacts) \
+  X(SCATTER_ND, index, ScatterNd, ScatterNdOptions, "float32 int8 uint8 int32 int64 bool", kNoFacts) \
+  X(SEGMENT_SUM, index, SegmentSum, SegmentSumOptions, "float32 int32", kNoFacts) \
   X(SLICE, index, Slice, SliceOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
-  N(SPARSE_TO_DENSE, index, SparseToDenseOptions, "not yet") \
+  X(SPARSE_TO_DENSE, index, SparseToDense, SparseToDenseOptions, "float32 int8 uint8 int32 int64", kNoFacts) \
   X(STRIDED_SLICE, index, StridedSlice, StridedSliceOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
-  N(TOPK_V2, index, TopKV2Options, "not yet") \
-  N(UNIQUE, index, UniqueOptions, "not yet") \
-  N(UNSORTED_SEGMENT_MAX, index, UnsortedSegmentMaxOptions, "not yet") \
-  N(UNSORTED_SEGMENT_MIN, index, UnsortedSegmentMinOptions, "not yet") \
-  N(UNSORTED_SEGMENT_PROD, index, UnsortedSegmentProdOptions, "not yet") \
-  N(UNSORTED_SEGMENT_SUM, index, UnsortedSegmentSumOptions, "not yet") \
-  N(WHERE, index, WhereOptions, "not yet") \
+  X(TOPK_V2, index, TopKV2, TopKV2Options, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
+  X(UNIQUE, index, Unique, UniqueOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
+  X(UNSORTED_SEGMENT_MAX, index, UnsortedSegmentMax, UnsortedSegmentMaxOptions, "float32 int32", kNoFacts) \
+  X(UNSORTED_SEGMENT_MIN, index, UnsortedSegmentMin, UnsortedSegmentMinOptions, "float32 int32", kNoFacts) \
+  X(UNSORTED_SEGMENT_PROD, index, UnsortedSegmentProd, UnsortedSegmentProdOptions, "float32 int32", kNoFacts) \
+  X(UNSORTED_SEGMENT_SUM, index, UnsortedSegmentSum, UnsortedSegmentSumOptions, "float32 int32", kNoFacts) \
+  X(WHERE, index, Where, WhereOptions, "bool float32 int8 uint8 int32 int64 uint32", kNoFacts) \
   /* resize */ \
   X(RESIZE_BILINEAR, resize, ResizeBilinear, ResizeBilinearOptions, "float32 int8 uint8 int16", kNoFacts) \
   X(RESIZE_NEAREST_NEIGHBOR, resize, ResizeNearestNeighbor, ResizeNearestNeighborOptions, "float32 int8 uint8 int16 int32", kNoFacts) \

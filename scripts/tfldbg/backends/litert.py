@@ -154,7 +154,7 @@ def write_reference(model: str | Path, out: str | Path, assignments: list[str] =
     updates: dict[int, list[dict]] = {}
     for t, i in sorted(last_reader.items()):
         after = interp.get_tensor(t)
-        if after.dtype != object and not np.array_equal(after, before[t]):
+        if after.dtype != object and not np.array_equal(after, before[t], equal_nan=True):  # NaN == NaN: unchanged
             slot = [int(x) for x in ops[i]["inputs"]].index(t)
             updates.setdefault(i, []).append({"slot": slot, "tensor": t, "file": store(t, after, 1)})
 

@@ -42,19 +42,32 @@ def check_model(model: str | Path, workdir: str | Path, seed: int = 0, planner: 
 def step_dtype(step) -> str:
     """The type a step's op ran on, as the op table lists types: its first
     present input's dtype, or "hybrid" for float32 activations with integer
-    constant weights, or the values' type after a bool condition."""
+    constant weights, or the values' type after a bool condition. When the
+    first input is an int32/int64 index tensor and the output has another type
+    (SCATTER_ND's indices, ONE_HOT's, SPLIT's axis, EMBEDDING_LOOKUP's ids), the
+    type of the later input the output takes, or "hybrid" for a float output
+    read from integer constant weights."""
     present = [s.tensor for s in step.inputs if s.tensor is not None]
     if not present:
         return "none"
     first = present[0].dtype
-    # A bool condition choosing among values of the output's type (SELECT,
-    # SELECT_V2): the op runs on the values' type.
+
+    def integer_weights(tensors) -> bool:
+        return any(t.kind == "constant" and t.dtype in ("int8", "uint8", "int4") for t in tensors)
+
     outputs = [s.tensor for s in step.outputs if s.tensor is not None]
+    # A bool condition choosing among values of the output's type (SELECT, SELECT_V2).
     if (first == "bool" and len(present) > 1 and outputs and outputs[0].dtype != "bool"
             and all(t.dtype == outputs[0].dtype for t in present[1:])):
         return outputs[0].dtype
-    if first == "float32" and any(t.kind == "constant" and t.dtype in ("int8", "uint8", "int4") for t in present[1:]):
+    if first == "float32" and integer_weights(present[1:]):
         return "hybrid"
+    if first in ("int32", "int64") and outputs and outputs[0].dtype != first:
+        out = outputs[0].dtype
+        if any(t.dtype == out for t in present[1:]):
+            return out
+        if out in ("float32", "float16") and integer_weights(present[1:]):
+            return "hybrid"
     return first
 
 
