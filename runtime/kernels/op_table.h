@@ -40,16 +40,16 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
 // Families in the order of docs/ops.md; codes sorted inside a family.
 #define TFLDBG_BUILTIN_OPS(X, N) \
   /* activation */ \
-  N(ELU, activation, None, "not yet") \
-  N(GELU, activation, GeluOptions, "not yet") \
+  X(ELU, activation, Elu, None, "float32 int8", kNoFacts) \
+  X(GELU, activation, Gelu, GeluOptions, "float32 int8 uint8 int16", kNoFacts) \
   X(HARD_SWISH, activation, HardSwish, HardSwishOptions, "float32 int8 uint8", kNoFacts) \
   X(LEAKY_RELU, activation, LeakyRelu, LeakyReluOptions, "float32 int8 uint8 int16", kNoFacts) \
   X(LOGISTIC, activation, Logistic, None, "float32 int8 uint8 int16", kNoFacts) \
-  N(LOG_SOFTMAX, activation, LogSoftmaxOptions, "not yet") \
+  X(LOG_SOFTMAX, activation, LogSoftmax, LogSoftmaxOptions, "float32 int8 uint8", kNoFacts) \
   X(PRELU, activation, Prelu, None, "float32 int8 uint8 int16", kNoFacts) \
   X(RELU, activation, Relu, None, "float32 int8 uint8 int16", kNoFacts) \
   X(RELU6, activation, Relu6, None, "float32 int8 uint8 int16", kNoFacts) \
-  N(RELU_0_TO_1, activation, None, "not yet") \
+  X(RELU_0_TO_1, activation, Relu0To1, None, "float32 int8 uint8", kNoFacts) \
   X(RELU_N1_TO_1, activation, ReluN1To1, None, "float32 int8 uint8", kNoFacts) \
   X(SOFTMAX, activation, Softmax, SoftmaxOptions, "float32 int8 uint8 int16", kNoFacts) \
   X(TANH, activation, Tanh, None, "float32 int8 uint8 int16", kNoFacts) \
