@@ -103,11 +103,11 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   X(FULLY_CONNECTED, matmul, FullyConnected, FullyConnectedOptions, "float32 int8 uint8 int16 hybrid", kRoundsOnce | SparseInput(1)) \
   /* pooling */ \
   X(AVERAGE_POOL_2D, pooling, AveragePool2D, Pool2DOptions, "float32 int8 uint8 int16", kNoFacts) \
-  N(L2_POOL_2D, pooling, Pool2DOptions, "not yet") \
+  X(L2_POOL_2D, pooling, L2Pool2D, Pool2DOptions, "float32", kNoFacts) \
   X(MAX_POOL_2D, pooling, MaxPool2D, Pool2DOptions, "float32 int8 uint8 int16", kNoFacts) \
   /* normalization */ \
   X(L2_NORMALIZATION, normalization, L2Normalization, L2NormOptions, "float32", kNoFacts) \
-  N(LOCAL_RESPONSE_NORMALIZATION, normalization, LocalResponseNormalizationOptions, "not yet") \
+  X(LOCAL_RESPONSE_NORMALIZATION, normalization, LocalResponseNormalization, LocalResponseNormalizationOptions, "float32", kNoFacts) \
   /* reduce */ \
   X(ARG_MAX, reduce, ArgMax, ArgMaxOptions, "float32 int8 uint8 int32", kNoFacts) \
   N(ARG_MIN, reduce, ArgMinOptions, "not yet") \
