@@ -109,16 +109,16 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   X(L2_NORMALIZATION, normalization, L2Normalization, L2NormOptions, "float32", kNoFacts) \
   X(LOCAL_RESPONSE_NORMALIZATION, normalization, LocalResponseNormalization, LocalResponseNormalizationOptions, "float32", kNoFacts) \
   /* reduce */ \
-  X(ARG_MAX, reduce, ArgMax, ArgMaxOptions, "float32 int8 uint8 int32", kNoFacts) \
-  N(ARG_MIN, reduce, ArgMinOptions, "not yet") \
-  N(CUMSUM, reduce, CumsumOptions, "not yet") \
+  X(ARG_MAX, reduce, ArgMax, ArgMaxOptions, "float32 int8 uint8 int32 bool", kNoFacts) \
+  X(ARG_MIN, reduce, ArgMin, ArgMinOptions, "float32 int8 uint8 int32 bool", kNoFacts) \
+  X(CUMSUM, reduce, CumSum, CumsumOptions, "float32 int32 int64", kNoFacts) \
   X(MEAN, reduce, Mean, ReducerOptions, "float32 int8 uint8 int16", kNoFacts) \
-  N(REDUCE_ALL, reduce, ReducerOptions, "not yet") \
-  N(REDUCE_ANY, reduce, ReducerOptions, "not yet") \
-  X(REDUCE_MAX, reduce, ReduceMax, ReducerOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
-  X(REDUCE_MIN, reduce, ReduceMin, ReducerOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
-  N(REDUCE_PROD, reduce, ReducerOptions, "not yet") \
-  X(SUM, reduce, Sum, ReducerOptions, "float32 uint8 int32 int64", kNoFacts) \
+  X(REDUCE_ALL, reduce, ReduceAll, ReducerOptions, "bool", kNoFacts) \
+  X(REDUCE_ANY, reduce, ReduceAny, ReducerOptions, "bool", kNoFacts) \
+  X(REDUCE_MAX, reduce, ReduceMax, ReducerOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
+  X(REDUCE_MIN, reduce, ReduceMin, ReducerOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
+  X(REDUCE_PROD, reduce, ReduceProd, ReducerOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
+  X(SUM, reduce, Sum, ReducerOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
   /* convert */ \
   N(BITCAST, convert, BitcastOptions, "not yet") \
   X(CAST, convert, Cast, CastOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \

@@ -295,6 +295,24 @@ def test_elu(tmp_path, dtype, qi):
           litert="optimized")
 
 
+def test_litert_reference_resolver_still_lacks_elu():
+    """The finding in docs/litert-defects.md: BUILTIN_REF has no ELU; tfldbg computes its optimized kernel."""
+    import tempfile
+    from pathlib import Path
+
+    from tfldbg.backends.litert import litert_interpreter
+
+    b = OpModelBuilder()
+    x = b.input("x", "float32", [3])
+    y = b.output("y", "float32", [3])
+    b.op("ELU", [x], [y])
+    with tempfile.TemporaryDirectory() as tmp:
+        path = b.save(Path(tmp) / "elu.tflite")
+        with pytest.raises(RuntimeError, match="Registration failed"):
+            litert_interpreter(path, "reference")
+        litert_interpreter(path, "optimized")
+
+
 @pytest.mark.parametrize("dtype", ["uint8", "int16"])
 def test_elu_other_types_are_refused(tmp_path, dtype):
     b = OpModelBuilder()
