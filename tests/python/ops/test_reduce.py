@@ -406,3 +406,17 @@ def test_cumsum_refusals(tmp_path):
     y = b.output("y", "float32", [3, 4])
     b.op("CUMSUM", [x, ax], [y])
     refused(b, tmp_path, "axis -3 is out of range for rank 2", inputs={"x": np.zeros([3, 4], np.float32), "axis": np.array([-3], np.int32)})
+
+
+def test_conformance_table_compares_a_model_with_int8_sum_against_litert_optimized(tmp_path):
+    from tfldbg.testing.conformance_table import check_one
+
+    b = OpModelBuilder()
+    x = b.input("x", "int8", [2, 6], scale=0.05, zero_point=3)
+    m = b.tensor("m", "int8", [2, 6], scale=0.05, zero_point=3)
+    b.op("REDUCE_MAX", [x, b.constant("none", np.array([], np.int32))], [m], options={"__table__": "ReducerOptions", "keep_dims": True})
+    y = b.output("y", "int8", [6], scale=0.2, zero_point=1)
+    b.op("SUM", [m, b.constant("axes", np.array([0], np.int32))], [y], options={"__table__": "ReducerOptions", "keep_dims": False})
+    row = check_one(b.save(tmp_path / "int8_sum.tflite"))
+    assert row["ok"] and row["matched"] == row["total"] > 0, row
+    assert "its optimized kernels: SUM (step 1)" in row["litert"], row
