@@ -420,3 +420,62 @@ def test_conformance_table_compares_a_model_with_int8_sum_against_litert_optimiz
     row = check_one(b.save(tmp_path / "int8_sum.tflite"))
     assert row["ok"] and row["matched"] == row["total"] > 0, row
     assert "its optimized kernels: SUM (step 1)" in row["litert"], row
+
+
+# ---- Squeeze-and-excitation blocks (issue 14: LiteRT's reference path was reported to abort on them) -------
+
+def se_block(gate: str, keep_dims: bool, pre_activation: str, h: int, c: int) -> OpModelBuilder:
+    """x [1,h,h,c] int8 -> (HARD_SWISH | swish) -> MEAN over H,W -> 1x1 CONV + RELU -> 1x1 CONV -> gate
+    (LOGISTIC, HARD_SWISH or hard sigmoid: ADD 3 + RELU6, MUL 1/6) -> MUL with the block input."""
+    rng = np.random.default_rng(h * c)
+    r = max(8, c // 4)
+    b = OpModelBuilder()
+    x = b.input("x", "int8", [1, h, h, c], scale=0.05, zero_point=-10)
+    src = x
+    if pre_activation == "HARD_SWISH":
+        src = b.tensor("hs", "int8", [1, h, h, c], scale=0.04, zero_point=-100)
+        b.op("HARD_SWISH", [x], [src])
+    elif pre_activation == "swish":
+        s = b.tensor("sig", "int8", [1, h, h, c], scale=1 / 256, zero_point=-128)
+        b.op("LOGISTIC", [x], [s], version=2)
+        src = b.tensor("swish", "int8", [1, h, h, c], scale=0.03, zero_point=-90)
+        b.op("MUL", [x, s], [src], options={"fused_activation_function": "NONE"}, version=2)
+    m_shape = [1, 1, 1, c] if keep_dims else [1, c]
+    m = b.tensor("mean", "int8", m_shape, scale=0.02, zero_point=-50)
+    b.op("MEAN", [src, b.constant("axes", np.array([1, 2], np.int32))], [m], options={"keep_dims": keep_dims}, version=2)
+    if not keep_dims:
+        m4 = b.tensor("mean4", "int8", [1, 1, 1, c], scale=0.02, zero_point=-50)
+        b.op("RESHAPE", [m, b.constant("shape", np.array([1, 1, 1, c], np.int32))], [m4], options={"new_shape": [1, 1, 1, c]})
+        m = m4
+    w1 = b.constant("w1", rng.integers(-127, 128, [r, 1, 1, c]).astype(np.int8), scale=list(rng.uniform(0.005, 0.02, r)),
+                    zero_point=[0] * r, quantized_dimension=0)
+    b1 = b.constant("b1", rng.integers(-500, 500, [r]).astype(np.int32), scale=[0.02 * s for s in b.tensors[w1].scale], zero_point=[0] * r)
+    squeeze = b.tensor("squeeze", "int8", [1, 1, 1, r], scale=0.03, zero_point=-128)
+    b.op("CONV_2D", [m, w1, b1], [squeeze], options={"padding": "SAME", "stride_w": 1, "stride_h": 1, "fused_activation_function": "RELU"}, version=3)
+    w2 = b.constant("w2", rng.integers(-127, 128, [c, 1, 1, r]).astype(np.int8), scale=[0.01] * c, zero_point=[0] * c, quantized_dimension=0)
+    b2 = b.constant("b2", rng.integers(-500, 500, [c]).astype(np.int32), scale=[0.03 * 0.01] * c, zero_point=[0] * c)
+    excite = b.tensor("excite", "int8", [1, 1, 1, c], scale=0.06, zero_point=5)
+    b.op("CONV_2D", [squeeze, w2, b2], [excite], options={"padding": "SAME", "stride_w": 1, "stride_h": 1}, version=3)
+    g = b.tensor("gate", "int8", [1, 1, 1, c], scale=1 / 256, zero_point=-128)
+    if gate == "LOGISTIC":
+        b.op("LOGISTIC", [excite], [g], version=2)
+    elif gate == "HARD_SWISH":
+        b.op("HARD_SWISH", [excite], [g])
+    else:
+        a = b.tensor("plus3", "int8", [1, 1, 1, c], scale=6 / 255, zero_point=-128)
+        b.op("ADD", [excite, b.constant("three", np.array([127], np.int8), scale=3 / 127, zero_point=0)], [a],
+             options={"fused_activation_function": "RELU6"}, version=2)
+        b.op("MUL", [a, b.constant("sixth", np.array([127], np.int8), scale=1 / 6 / 127, zero_point=0)], [g],
+             options={"fused_activation_function": "NONE"}, version=2)
+    y = b.output("y", "int8", [1, h, h, c], scale=0.04, zero_point=-3)
+    b.op("MUL", [src, g], [y], options={"fused_activation_function": "NONE"}, version=2)
+    return b
+
+
+SE_BLOCKS = [("LOGISTIC", True, "swish", 7, 40), ("hard_sigmoid", True, "HARD_SWISH", 14, 72),
+             ("HARD_SWISH", False, "HARD_SWISH", 5, 16), ("LOGISTIC", False, "none", 1, 96)]
+
+
+@pytest.mark.parametrize("gate,keep_dims,pre,h,c", SE_BLOCKS, ids=[f"{g}-{'keep' if k else 'reshape'}-{p}-{h}x{c}" for g, k, p, h, c in SE_BLOCKS])
+def test_squeeze_and_excitation_blocks_match_litert(tmp_path, gate, keep_dims, pre, h, c):
+    check(se_block(gate, keep_dims, pre, h, c), tmp_path)
