@@ -78,17 +78,20 @@ nlohmann::json BuildManifest(const Engine& interp, const std::vector<StepRecord>
 
   nlohmann::json out_steps = nlohmann::json::array();
   for (const StepRecord& s : steps) {
-    out_steps.push_back({{"step", s.step},
-                         {"subgraph", s.subgraph},
-                         {"node", s.node},
-                         {"invocation", s.invocation},
-                         {"op", s.op},
-                         {"op_version", s.op_version},
-                         {"options", OperatorOptionsJson(view.op(s.subgraph, s.node))},
-                         {"inputs", Slots(s.inputs, inlined)},
-                         {"outputs", Slots(s.outputs, inlined)},
-                         {"updates", Slots(s.updates, inlined)},
-                         {"time_ns", s.time_ns}});
+    nlohmann::json step = {{"step", s.step},
+                           {"subgraph", s.subgraph},
+                           {"node", s.node},
+                           {"invocation", s.invocation},
+                           {"op", s.op},
+                           {"op_version", s.op_version},
+                           {"options", OperatorOptionsJson(view.op(s.subgraph, s.node))},
+                           {"inputs", Slots(s.inputs, inlined)},
+                           {"outputs", Slots(s.outputs, inlined)},
+                           {"updates", Slots(s.updates, inlined)},
+                           {"time_ns", s.time_ns}};
+    // Only where LiteRT's reference kernel is missing or defective (docs/litert-defects.md).
+    if (s.litert_optimized) step["litert_kernels"] = "optimized";
+    out_steps.push_back(std::move(step));
   }
   m["steps"] = out_steps;
   return m;

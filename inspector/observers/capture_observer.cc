@@ -88,6 +88,7 @@ Status CaptureObserver::BeforeNode(int step, const NodeContext& node) {
   record.invocation = node.invocation;
   record.op = node.op_name;
   record.op_version = node.op_version;
+  record.litert_optimized = node.litert_optimized;
   for (int slot = 0; slot < node.input_count(); ++slot) {
     const Tensor* tensor = node.inputs[static_cast<size_t>(slot)];
     SlotRecord s{slot, tensor ? tensor->index : -1, ""};

@@ -63,6 +63,8 @@ struct StepRecord {
   int invocation = 0;  // the how-manieth run of its subgraph in this Invoke (loop iteration), from 0
   std::string op;
   int op_version = 1;
+  // The node computes LiteRT's optimized arithmetic (NodeContext::litert_optimized).
+  bool litert_optimized = false;
   std::vector<SlotRecord> inputs;
   std::vector<SlotRecord> outputs;
   // Inputs the node changed in place (variable tensors: an LSTM's or SVDF's

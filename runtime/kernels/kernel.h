@@ -78,6 +78,12 @@ struct NodeContext {
   // Inputs were resized: the shapes the model stores on outputs are the old ones.
   bool stored_shapes_stale = false;
   bool outputs_dynamic = false;
+  // Set by Prepare when the node computes what LiteRT's optimized kernel
+  // computes because LiteRT's reference kernel is missing or defective for
+  // this case (docs/litert-defects.md); the dump records it so a comparison
+  // picks the LiteRT kernels tfldbg matches there.
+  bool litert_optimized = false;
+
   bool ValuesKnown(const Tensor& t) const { return t.is_constant() || prepare_at_eval; }
   void DeferToEval() { outputs_dynamic = true; }
   // Defers the node when one of these (present) tensors has no value yet and

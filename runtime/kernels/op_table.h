@@ -40,16 +40,16 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
 // Families in the order of docs/ops.md; codes sorted inside a family.
 #define TFLDBG_BUILTIN_OPS(X, N) \
   /* activation */ \
-  N(ELU, activation, None, "not yet") \
-  N(GELU, activation, GeluOptions, "not yet") \
+  X(ELU, activation, Elu, None, "float32 int8", kNoFacts) \
+  X(GELU, activation, Gelu, GeluOptions, "float32 int8 uint8 int16", kNoFacts) \
   X(HARD_SWISH, activation, HardSwish, HardSwishOptions, "float32 int8 uint8", kNoFacts) \
   X(LEAKY_RELU, activation, LeakyRelu, LeakyReluOptions, "float32 int8 uint8 int16", kNoFacts) \
   X(LOGISTIC, activation, Logistic, None, "float32 int8 uint8 int16", kNoFacts) \
-  N(LOG_SOFTMAX, activation, LogSoftmaxOptions, "not yet") \
+  X(LOG_SOFTMAX, activation, LogSoftmax, LogSoftmaxOptions, "float32 int8 uint8", kNoFacts) \
   X(PRELU, activation, Prelu, None, "float32 int8 uint8 int16", kNoFacts) \
   X(RELU, activation, Relu, None, "float32 int8 uint8 int16", kNoFacts) \
   X(RELU6, activation, Relu6, None, "float32 int8 uint8 int16", kNoFacts) \
-  N(RELU_0_TO_1, activation, None, "not yet") \
+  X(RELU_0_TO_1, activation, Relu0To1, None, "float32 int8 uint8", kNoFacts) \
   X(RELU_N1_TO_1, activation, ReluN1To1, None, "float32 int8 uint8", kNoFacts) \
   X(SOFTMAX, activation, Softmax, SoftmaxOptions, "float32 int8 uint8 int16", kNoFacts) \
   X(TANH, activation, Tanh, None, "float32 int8 uint8 int16", kNoFacts) \
@@ -103,22 +103,22 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   X(FULLY_CONNECTED, matmul, FullyConnected, FullyConnectedOptions, "float32 int8 uint8 int16 hybrid", kRoundsOnce | SparseInput(1)) \
   /* pooling */ \
   X(AVERAGE_POOL_2D, pooling, AveragePool2D, Pool2DOptions, "float32 int8 uint8 int16", kNoFacts) \
-  N(L2_POOL_2D, pooling, Pool2DOptions, "not yet") \
+  X(L2_POOL_2D, pooling, L2Pool2D, Pool2DOptions, "float32", kNoFacts) \
   X(MAX_POOL_2D, pooling, MaxPool2D, Pool2DOptions, "float32 int8 uint8 int16", kNoFacts) \
   /* normalization */ \
   X(L2_NORMALIZATION, normalization, L2Normalization, L2NormOptions, "float32", kNoFacts) \
-  N(LOCAL_RESPONSE_NORMALIZATION, normalization, LocalResponseNormalizationOptions, "not yet") \
+  X(LOCAL_RESPONSE_NORMALIZATION, normalization, LocalResponseNormalization, LocalResponseNormalizationOptions, "float32", kNoFacts) \
   /* reduce */ \
-  X(ARG_MAX, reduce, ArgMax, ArgMaxOptions, "float32 int8 uint8 int32", kNoFacts) \
-  N(ARG_MIN, reduce, ArgMinOptions, "not yet") \
-  N(CUMSUM, reduce, CumsumOptions, "not yet") \
+  X(ARG_MAX, reduce, ArgMax, ArgMaxOptions, "float32 int8 uint8 int32 bool", kNoFacts) \
+  X(ARG_MIN, reduce, ArgMin, ArgMinOptions, "float32 int8 uint8 int32 bool", kNoFacts) \
+  X(CUMSUM, reduce, CumSum, CumsumOptions, "float32 int32 int64", kNoFacts) \
   X(MEAN, reduce, Mean, ReducerOptions, "float32 int8 uint8 int16", kNoFacts) \
-  N(REDUCE_ALL, reduce, ReducerOptions, "not yet") \
-  N(REDUCE_ANY, reduce, ReducerOptions, "not yet") \
-  X(REDUCE_MAX, reduce, ReduceMax, ReducerOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
-  X(REDUCE_MIN, reduce, ReduceMin, ReducerOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
-  N(REDUCE_PROD, reduce, ReducerOptions, "not yet") \
-  X(SUM, reduce, Sum, ReducerOptions, "float32 uint8 int32 int64", kNoFacts) \
+  X(REDUCE_ALL, reduce, ReduceAll, ReducerOptions, "bool", kNoFacts) \
+  X(REDUCE_ANY, reduce, ReduceAny, ReducerOptions, "bool", kNoFacts) \
+  X(REDUCE_MAX, reduce, ReduceMax, ReducerOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
+  X(REDUCE_MIN, reduce, ReduceMin, ReducerOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
+  X(REDUCE_PROD, reduce, ReduceProd, ReducerOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
+  X(SUM, reduce, Sum, ReducerOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
   /* convert */ \
   N(BITCAST, convert, BitcastOptions, "not yet") \
   X(CAST, convert, Cast, CastOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \

@@ -1,5 +1,6 @@
-// Activations: SOFTMAX, LOGISTIC, TANH, RELU, RELU6, RELU_N1_TO_1, LEAKY_RELU,
-// PRELU, HARD_SWISH, as LiteRT's reference kernels compute them.
+// Activations: SOFTMAX, LOGISTIC, TANH, RELU, RELU6, RELU_N1_TO_1,
+// RELU_0_TO_1, LEAKY_RELU, PRELU, HARD_SWISH, as LiteRT's reference kernels
+// compute them.
 //
 // float32 everywhere; int8/uint8 everywhere LiteRT has them (LOGISTIC/TANH
 // through the 256-entry table built in Prepare, SOFTMAX through gemmlowp fixed
@@ -130,12 +131,12 @@ class SoftmaxKernel : public Kernel {
 };
 
 
-// ---- RELU, RELU6, RELU_N1_TO_1, LEAKY_RELU, LOGISTIC, TANH ---------------------
+// ---- RELU, RELU6, RELU_N1_TO_1, RELU_0_TO_1, LEAKY_RELU, LOGISTIC, TANH --------
 
 constexpr int kInput = 0;
 constexpr int kOutput = 0;
 
-enum class UnaryOp { kRelu, kRelu6, kReluN1To1, kLeakyRelu, kLogistic, kTanh };
+enum class UnaryOp { kRelu, kRelu6, kReluN1To1, kRelu0To1, kLeakyRelu, kLogistic, kTanh };
 
 int32_t ReadQ(const Tensor& t, int64_t i) {
   switch (t.type) {
@@ -163,7 +164,7 @@ class UnaryKernel : public Kernel {
     TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, kInput, "input"));
     const Tensor& input = *node.input(kInput);
     Tensor& output = *node.output(kOutput);
-    if (op_ == UnaryOp::kReluN1To1) {  // LiteRT has no int16 RELU_N1_TO_1
+    if (op_ == UnaryOp::kReluN1To1 || op_ == UnaryOp::kRelu0To1) {  // LiteRT has no int16 RELU_N1_TO_1, RELU_0_TO_1
       TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8}));
     } else {
       TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8, DataType::kInt16}));
@@ -194,6 +195,16 @@ class UnaryKernel : public Kernel {
       alpha_multiplier_ = quant::QuantizeMultiplier(static_cast<double>(input.scale() * alpha_ / output.scale()), rounding_);
       if (alpha_multiplier_.shift > 30) return node.UnsupportedError("alpha·s_in/s_out is out of range");
       clamp_ = range_;
+      return Status::Ok();
+    }
+    if (op_ == UnaryOp::kRelu0To1) {
+      // LiteRT's QuantizedReluX(0, 1): each bound divided by the output scale
+      // in float, rounded (roundf), converted as x86 does and offset by the
+      // zero point.
+      const int32_t zp = output.zero_point();
+      const auto bound = [&](float v) { return quant::WrappingAdd(zp, math::FloatToInt32X86(std::round(v / output.scale()))); };
+      clamp_.min = std::max(range_.min, bound(0.0f));
+      clamp_.max = std::min(range_.max, bound(1.0f));
       return Status::Ok();
     }
     const quant::Activation act = op_ == UnaryOp::kRelu    ? quant::Activation::kRelu
@@ -246,6 +257,7 @@ class UnaryKernel : public Kernel {
       case UnaryOp::kRelu: return std::max(0.0f, x);
       case UnaryOp::kRelu6: return std::min(std::max(0.0f, x), 6.0f);
       case UnaryOp::kReluN1To1: return std::min(std::max(-1.0f, x), 1.0f);
+      case UnaryOp::kRelu0To1: return x > 1.0f ? 1.0f : (x < 0.0f ? 0.0f : x);  // NaN stays NaN, as in LiteRT
       case UnaryOp::kLeakyRelu: return x > 0 ? x : x * alpha_;
       case UnaryOp::kLogistic: return math::LogisticFloat(x);
       case UnaryOp::kTanh: return math::TanhFloat(x);
@@ -448,6 +460,7 @@ std::unique_ptr<Kernel> CreatePreluKernel() { return std::make_unique<PreluKerne
 std::unique_ptr<Kernel> CreateReluKernel() { return std::make_unique<UnaryKernel>(UnaryOp::kRelu); }
 std::unique_ptr<Kernel> CreateRelu6Kernel() { return std::make_unique<UnaryKernel>(UnaryOp::kRelu6); }
 std::unique_ptr<Kernel> CreateReluN1To1Kernel() { return std::make_unique<UnaryKernel>(UnaryOp::kReluN1To1); }
+std::unique_ptr<Kernel> CreateRelu0To1Kernel() { return std::make_unique<UnaryKernel>(UnaryOp::kRelu0To1); }
 std::unique_ptr<Kernel> CreateLeakyReluKernel() { return std::make_unique<UnaryKernel>(UnaryOp::kLeakyRelu); }
 std::unique_ptr<Kernel> CreateLogisticKernel() { return std::make_unique<UnaryKernel>(UnaryOp::kLogistic); }
 std::unique_ptr<Kernel> CreateTanhKernel() { return std::make_unique<UnaryKernel>(UnaryOp::kTanh); }

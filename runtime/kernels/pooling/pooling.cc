@@ -1,6 +1,7 @@
 // AVERAGE_POOL_2D and MAX_POOL_2D: float32, int8, uint8, int16 (LiteRT's
 // reference kernels). Quantized pools do not rescale: the output must share
-// the input's quantization.
+// the input's quantization. L2_POOL_2D: float32 only (LiteRT has no quantized
+// L2 pool).
 #include <cmath>
 
 #include "kernels/common/requant.h"
@@ -11,9 +12,11 @@ namespace {
 
 constexpr int kPoolInput = 0;
 
+enum class PoolKind { kAverage, kMax, kL2 };
+
 class PoolKernel : public Kernel {
  public:
-  explicit PoolKernel(bool average) : average_(average) {}
+  explicit PoolKernel(PoolKind kind) : kind_(kind) {}
 
   Status Prepare(NodeContext& node) override {
     TFLDBG_RETURN_IF_ERROR(CheckInputCount(node, 1, 1));
@@ -22,7 +25,11 @@ class PoolKernel : public Kernel {
     const Tensor& input = *node.input(kPoolInput);
     Tensor& output = *node.output(0);
     TFLDBG_RETURN_IF_ERROR(CheckRank(node, input, "input", 4, 4));
-    TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8, DataType::kInt16}));
+    if (kind_ == PoolKind::kL2) {
+      TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32}));
+    } else {
+      TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8, DataType::kInt16}));
+    }
     TFLDBG_RETURN_IF_ERROR(CheckSameType(node, input, "input", output, "output"));
     const auto* o = node.options<tflite::Pool2DOptions>();
     if (o == nullptr) return node.InvalidModelError("Pool2DOptions are missing");
@@ -64,8 +71,10 @@ class PoolKernel : public Kernel {
     bool ok = true;
     switch (input.type) {
       case DataType::kFloat32:
-        if (average_) {
+        if (kind_ == PoolKind::kAverage) {
           ok = math::AveragePoolFloat(g_, input.data<float>(), float_clamp_.min, float_clamp_.max, output.data<float>());
+        } else if (kind_ == PoolKind::kL2) {
+          math::L2Pool(g_, input.data<float>(), float_clamp_.min, float_clamp_.max, output.data<float>());
         } else {
           math::MaxPool(g_, input.data<float>(), float_clamp_.min, float_clamp_.max, output.data<float>());
         }
@@ -82,12 +91,12 @@ class PoolKernel : public Kernel {
  private:
   template <typename T>
   bool Quantized(const Tensor& input, Tensor& output) {
-    if (average_) return math::AveragePoolQuantized(g_, input.data<T>(), int_clamp_.min, int_clamp_.max, output.data<T>());
+    if (kind_ == PoolKind::kAverage) return math::AveragePoolQuantized(g_, input.data<T>(), int_clamp_.min, int_clamp_.max, output.data<T>());
     math::MaxPool(g_, input.data<T>(), int_clamp_.min, int_clamp_.max, output.data<T>());
     return true;
   }
 
-  bool average_;
+  PoolKind kind_;
   math::PoolGeometry g_;
   quant::Activation activation_ = quant::Activation::kNone;
   quant::FloatRange float_clamp_;
@@ -96,7 +105,8 @@ class PoolKernel : public Kernel {
 
 }  // namespace
 
-std::unique_ptr<Kernel> CreateAveragePool2DKernel() { return std::make_unique<PoolKernel>(true); }
-std::unique_ptr<Kernel> CreateMaxPool2DKernel() { return std::make_unique<PoolKernel>(false); }
+std::unique_ptr<Kernel> CreateAveragePool2DKernel() { return std::make_unique<PoolKernel>(PoolKind::kAverage); }
+std::unique_ptr<Kernel> CreateMaxPool2DKernel() { return std::make_unique<PoolKernel>(PoolKind::kMax); }
+std::unique_ptr<Kernel> CreateL2Pool2DKernel() { return std::make_unique<PoolKernel>(PoolKind::kL2); }
 
 }  // namespace tfldbg

@@ -1,9 +1,10 @@
-// AVERAGE_POOL_2D and MAX_POOL_2D math, LiteRT's reference order: the window
+// AVERAGE_POOL_2D, MAX_POOL_2D and L2_POOL_2D math, LiteRT's reference order: the window
 // is clipped to the image; the average divides by the number of valid taps
 // (integers: rounding half away from zero); then the activation clamp.
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 
@@ -79,6 +80,25 @@ bool AveragePoolQuantized(const PoolGeometry& g, const T* input, int32_t lo, int
     output[g.output.Offset(b, oy, ox, c)] = static_cast<T>(std::min(std::max(average, lo), hi));
   });
   return ok;
+}
+
+// sqrt(mean of squares) over the clipped window, in float, in the window's
+// row-major order. LiteRT divides by the tap count as is: a window without
+// taps gives 0/0 = NaN (valid geometry never has one).
+inline void L2Pool(const PoolGeometry& g, const float* input, float lo, float hi, float* output) {
+  ForEachWindow(g, [&](int b, int oy, int ox, int c, int ya, int yb, int xa, int xb) {
+    float sum_squares = 0.0f;
+    int count = 0;
+    for (int y = ya; y < yb; ++y) {
+      for (int x = xa; x < xb; ++x) {
+        const float v = input[g.input.Offset(b, y, x, c)];
+        sum_squares += v * v;
+        ++count;
+      }
+    }
+    const float l2 = std::sqrt(sum_squares / static_cast<float>(count));
+    output[g.output.Offset(b, oy, ox, c)] = std::min(std::max(l2, lo), hi);
+  });
 }
 
 template <typename T, typename Clamp>

@@ -1,8 +1,11 @@
-// MEAN, SUM, REDUCE_MAX and REDUCE_MIN over their axes (float32: in input
-// order; MEAN then divides; quantized MEAN and SUM: LiteRT's
-// QuantizedMeanOrSum, see math/reduce.h; MAX/MIN of quantized inputs need the
-// output's scale and zero point, as LiteRT) and ARG_MAX over one axis, as
-// LiteRT's reference kernels.
+// The reductions, as LiteRT's kernels compute them (math in reduce_math.h):
+// MEAN, SUM, REDUCE_PROD, REDUCE_MAX, REDUCE_MIN, REDUCE_ANY, REDUCE_ALL over
+// their axes, and ARG_MAX / ARG_MIN over one axis. Float and integer
+// reductions fold in input order (integers wrap, bool is OR/AND); quantized
+// MEAN and uint8 SUM requantize once (QuantizedMeanOrSum); quantized PROD
+// rescales every step; int8/int16 SUM is LiteRT's optimized kernel's float
+// rescale, its reference kernel being defective (docs/litert-defects.md).
+// MAX/MIN of quantized inputs need the output's scale and zero point.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -17,7 +20,7 @@ namespace {
 constexpr int kInput = 0;
 constexpr int kAxes = 1;
 
-enum class Reduction { kMean, kSum, kMax, kMin };
+enum class Reduction { kMean, kSum, kProd, kMax, kMin, kAny, kAll };
 
 class ReduceKernel : public Kernel {
  public:
@@ -31,15 +34,23 @@ class ReduceKernel : public Kernel {
     const Tensor& input = *node.input(kInput);
     const Tensor& axes = *node.input(kAxes);
     Tensor& output = *node.output(0);
-    if (reduction_ == Reduction::kMean) {
-      TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8, DataType::kInt16}));
-    } else {
-      TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8,
-                                                            DataType::kInt16, DataType::kInt32, DataType::kInt64}));
+    switch (reduction_) {
+      case Reduction::kMean:
+        TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8, DataType::kInt16}));
+        break;
+      case Reduction::kAny:
+      case Reduction::kAll: TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kBool})); break;
+      default:
+        TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8, DataType::kInt16,
+                                                              DataType::kInt32, DataType::kInt64, DataType::kBool}));
     }
     TFLDBG_RETURN_IF_ERROR(CheckSameType(node, input, "input", output, "output"));
     TFLDBG_RETURN_IF_ERROR(CheckRank(node, input, "input", 1, 6));
     if (axes.type != DataType::kInt32) return node.InvalidModelError("axes must be an int32 tensor");
+    if (input.type == DataType::kInt16 && (input.zero_point() != 0 || output.zero_point() != 0)) {
+      return node.InvalidModelError("int16 " + node.op_name + " needs zero points of 0 (input " +
+                                    std::to_string(input.zero_point()) + ", output " + std::to_string(output.zero_point()) + ")");
+    }
     if (node.DeferUnlessValuesKnown({&axes})) return Status::Ok();  // computed axes: resolved before each Eval
     const auto* o = node.options<tflite::ReducerOptions>();
     const bool keep_dims = o != nullptr && o->keep_dims();
@@ -57,34 +68,45 @@ class ReduceKernel : public Kernel {
     }
     TFLDBG_RETURN_IF_ERROR(SetOutputShape(node, output, shape));
     shape_ = math::MakeReduceShape(input.shape, reduced);
-    const bool quantized = input.type == DataType::kInt8 || input.type == DataType::kUInt8 || input.type == DataType::kInt16;
-    if (!quantized) return Status::Ok();
-    if (reduction_ == Reduction::kMax || reduction_ == Reduction::kMin) {
-      // LiteRT requires the output to keep the input's quantization.
-      if (input.scale() != output.scale() || input.zero_point() != output.zero_point()) {
-        return node.InvalidModelError("the output's scale and zero point must equal the input's");
-      }
-      return Status::Ok();
-    }
-    if (reduction_ == Reduction::kSum && input.type != DataType::kUInt8) {
-      // Measured on the pinned LiteRT (ai-edge-litert 2.3.0): its int8 SUM
-      // reads the bytes as uint8 (clamping to 0..255), its int16 SUM returns
-      // values that are no sum of the input; nothing to reproduce faithfully.
-      return node.UnsupportedError(std::string(DataTypeName(input.type)) +
-                                   " SUM (the pinned LiteRT computes no defined sum for it; uint8 SUM is supported)");
+    node.litert_optimized = false;
+    const bool quantized_type = input.type == DataType::kInt8 || input.type == DataType::kUInt8 || input.type == DataType::kInt16;
+    quantized_ = false;
+    if (!quantized_type) return Status::Ok();
+    switch (reduction_) {
+      case Reduction::kMax:
+      case Reduction::kMin:
+        // LiteRT requires the output to keep the input's quantization.
+        if (input.scale() != output.scale() || input.zero_point() != output.zero_point()) {
+          return node.InvalidModelError("the output's scale and zero point must equal the input's");
+        }
+        return Status::Ok();
+      case Reduction::kProd:
+        // Without quantization LiteRT multiplies the integers (wrapping).
+        if (input.quant.empty()) return Status::Ok();
+        return PrepareQuantizedProd(node, input, output);
+      default: break;
     }
     if (input.quant.empty() || output.quant.empty() || !(input.scale() > 0) || !(output.scale() > 0)) {
       return node.InvalidModelError("quantized " + node.op_name + " needs positive scales");
     }
-    if (input.type == DataType::kInt16 && (input.zero_point() != 0 || output.zero_point() != 0)) {
-      return node.InvalidModelError("int16 " + node.op_name + " needs zero points of 0 (input " +
-                                    std::to_string(input.zero_point()) + ", output " + std::to_string(output.zero_point()) + ")");
+    quantized_ = true;
+    rounding_ = node.rounding;
+    if (reduction_ == Reduction::kSum && input.type != DataType::kUInt8) {
+      // LiteRT's reference SUM reads int8 and int16 data as uint8 (no defined
+      // sum); its optimized kernel rescales in float (docs/litert-defects.md).
+      node.litert_optimized = true;
+      if (input.element_count() == 0 && output.element_count() > 0) {
+        return node.UnsupportedError(std::string(DataTypeName(input.type)) +
+                                     " SUM of an empty input (LiteRT leaves the output unwritten)");
+      }
+      sum_scale_ = input.scale() / output.scale();
+      sum_bias_ = static_cast<float>(-static_cast<int64_t>(input.zero_point())) * sum_scale_ * static_cast<float>(shape_.count);
+      return Status::Ok();
     }
     const quant::QuantizedMultiplier base =
         quant::QuantizeMultiplier(static_cast<double>(input.scale()) / static_cast<double>(output.scale()), node.rounding);
     // SUM requantizes the sum itself; MEAN folds 1/N into the multiplier.
     multiplier_ = reduction_ == Reduction::kSum ? base : math::MeanMultiplier(base, shape_.count);
-    rounding_ = node.rounding;
     return Status::Ok();
   }
 
@@ -92,88 +114,111 @@ class ReduceKernel : public Kernel {
     const Tensor& input = *node.input(kInput);
     Tensor& output = *node.output(0);
     const int32_t zp_in = input.zero_point(), zp_out = output.zero_point();
-    if (reduction_ != Reduction::kMean) return EvalOther(input, output, zp_in, zp_out);
+    if (reduction_ == Reduction::kMean) {
+      switch (input.type) {
+        case DataType::kFloat32: math::MeanFloat(shape_, input.data<float>(), output.data<float>()); return Status::Ok();
+        case DataType::kInt8: return Quantized<int8_t>(input, output, zp_in, zp_out);
+        case DataType::kUInt8: return Quantized<uint8_t>(input, output, zp_in, zp_out);
+        case DataType::kInt16: return Quantized<int16_t>(input, output, zp_in, zp_out);
+        default: return node.RuntimeFailure("unexpected input type");
+      }
+    }
     switch (input.type) {
-      case DataType::kFloat32: math::MeanFloat(shape_, input.data<float>(), output.data<float>()); break;
-      case DataType::kInt8:
-        math::MeanQuantized(shape_, multiplier_, zp_in, zp_out, rounding_, input.data<int8_t>(), output.data<int8_t>(), sums_);
-        break;
-      case DataType::kUInt8:
-        math::MeanQuantized(shape_, multiplier_, zp_in, zp_out, rounding_, input.data<uint8_t>(), output.data<uint8_t>(), sums_);
-        break;
-      case DataType::kInt16:
-        math::MeanQuantized(shape_, multiplier_, zp_in, zp_out, rounding_, input.data<int16_t>(), output.data<int16_t>(), sums_);
-        break;
+      case DataType::kFloat32: return Fold(input.data<float>(), output.data<float>());
+      case DataType::kInt32: return Fold(input.data<int32_t>(), output.data<int32_t>());
+      case DataType::kInt64: return Fold(input.data<int64_t>(), output.data<int64_t>());
+      case DataType::kBool: FoldBool(input.bytes, output.bytes); break;
+      case DataType::kInt8: return quantized_ ? Quantized<int8_t>(input, output, zp_in, zp_out) : Fold(input.data<int8_t>(), output.data<int8_t>());
+      case DataType::kUInt8: return quantized_ ? Quantized<uint8_t>(input, output, zp_in, zp_out) : Fold(input.data<uint8_t>(), output.data<uint8_t>());
+      case DataType::kInt16: return quantized_ ? Quantized<int16_t>(input, output, zp_in, zp_out) : Fold(input.data<int16_t>(), output.data<int16_t>());
       default: return node.RuntimeFailure("unexpected input type");
     }
     return Status::Ok();
   }
 
  private:
-  Status EvalOther(const Tensor& input, Tensor& output, int32_t zp_in, int32_t zp_out) {
-    const bool sum = reduction_ == Reduction::kSum;
-    switch (input.type) {
-      case DataType::kFloat32: Fold(input.data<float>(), output.data<float>()); break;
-      case DataType::kInt32: Fold(input.data<int32_t>(), output.data<int32_t>()); break;
-      case DataType::kInt64: Fold(input.data<int64_t>(), output.data<int64_t>()); break;
-      case DataType::kInt8:
-        if (sum) {
-          math::MeanQuantized(shape_, multiplier_, zp_in, zp_out, rounding_, input.data<int8_t>(), output.data<int8_t>(), sums_);
-        } else {
-          Fold(input.data<int8_t>(), output.data<int8_t>());
-        }
-        break;
-      case DataType::kUInt8:
-        if (sum) {
-          math::MeanQuantized(shape_, multiplier_, zp_in, zp_out, rounding_, input.data<uint8_t>(), output.data<uint8_t>(), sums_);
-        } else {
-          Fold(input.data<uint8_t>(), output.data<uint8_t>());
-        }
-        break;
-      case DataType::kInt16:
-        if (sum) {
-          math::MeanQuantized(shape_, multiplier_, zp_in, zp_out, rounding_, input.data<int16_t>(), output.data<int16_t>(), sums_);
-        } else {
-          Fold(input.data<int16_t>(), output.data<int16_t>());
-        }
-        break;
-      default: break;
+  // REDUCE_PROD of int8/int16 with quantization: every step rescaled by
+  // s_in / s_out^(1/N) (double, as LiteRT's GetQuantProdScaling).
+  Status PrepareQuantizedProd(const NodeContext& node, const Tensor& input, const Tensor& output) {
+    if (input.type == DataType::kUInt8) return node.UnsupportedError("quantized uint8 REDUCE_PROD (LiteRT has int8 and int16 only)");
+    if (output.quant.empty() || !(input.scale() > 0) || !(output.scale() > 0)) {
+      return node.InvalidModelError("quantized REDUCE_PROD needs positive scales");
+    }
+    if (shape_.count == 0 || shape_.outputs == 0) {
+      return node.UnsupportedError("quantized REDUCE_PROD of an empty input (LiteRT leaves the output unwritten)");
+    }
+    const double scaling = static_cast<double>(input.scale()) /
+                           std::pow(static_cast<double>(output.scale()), 1.0 / static_cast<double>(shape_.count));
+    multiplier_ = quant::QuantizeMultiplier(scaling, node.rounding);
+    // LiteRT's int64 rescale shifts right by 15 - shift: undefined from 15 on.
+    if (multiplier_.shift > 14) {
+      return node.UnsupportedError("the per-step rescale s_in / s_out^(1/N) = " + std::to_string(scaling) +
+                                   " is too large for LiteRT's 64-bit rescale");
+    }
+    quantized_ = true;
+    rounding_ = node.rounding;
+    return Status::Ok();
+  }
+
+  template <typename T>
+  Status Quantized(const Tensor& input, Tensor& output, int32_t zp_in, int32_t zp_out) {
+    const T* in = input.data<T>();
+    T* out = output.data<T>();
+    if (reduction_ == Reduction::kProd) {
+      math::QuantizedProd(shape_, multiplier_, zp_in, zp_out, rounding_, in, out, sums_, started_);
+    } else if (reduction_ == Reduction::kSum && !std::is_same_v<T, uint8_t>) {
+      math::QuantizedSumOptimized(shape_, sum_scale_, sum_bias_, zp_out, in, out, sums_);
+    } else {
+      // MEAN, and uint8 SUM (LiteRT's reference QuantizedMeanOrSum).
+      math::MeanQuantized(shape_, multiplier_, zp_in, zp_out, rounding_, in, out, sums_);
     }
     return Status::Ok();
   }
 
-  // LiteRT's ReduceGeneric: each output starts at the reduction's identity
-  // (0, lowest, highest) and takes the inputs in order; integer sums wrap.
+  // LiteRT's ReduceGeneric (or ReduceAllDims when every axis is reduced).
   template <typename T>
-  void Fold(const T* in, T* out) const {
-    T init{};
-    if (reduction_ == Reduction::kMax) init = std::numeric_limits<T>::lowest();
-    if (reduction_ == Reduction::kMin) init = std::numeric_limits<T>::max();
-    std::fill(out, out + shape_.outputs, init);
-    math::ForEachReduced(shape_, [&](int64_t i, int64_t o) {
-      switch (reduction_) {
-        case Reduction::kMax: out[o] = in[i] > out[o] ? in[i] : out[o]; break;
-        case Reduction::kMin: out[o] = in[i] < out[o] ? in[i] : out[o]; break;
-        default:
-          if constexpr (std::is_floating_point_v<T>) {
-            out[o] += in[i];
-          } else {
-            out[o] = static_cast<T>(static_cast<std::make_unsigned_t<T>>(out[o]) + static_cast<std::make_unsigned_t<T>>(in[i]));
-          }
-      }
-    });
+  Status Fold(const T* in, T* out) const {
+    switch (reduction_) {
+      case Reduction::kSum:
+      case Reduction::kAny: math::FoldReduce(shape_, T(0), math::WrappingSum<T>, in, out); break;
+      case Reduction::kProd:
+      case Reduction::kAll: math::FoldReduce(shape_, T(1), math::WrappingProduct<T>, in, out); break;
+      case Reduction::kMax:
+        math::FoldReduce(shape_, std::numeric_limits<T>::lowest(), [](T acc, T v) { return v > acc ? v : acc; }, in, out);
+        break;
+      case Reduction::kMin:
+        math::FoldReduce(shape_, std::numeric_limits<T>::max(), [](T acc, T v) { return v < acc ? v : acc; }, in, out);
+        break;
+      case Reduction::kMean: break;
+    }
+    return Status::Ok();
+  }
+
+  // bool, read as bytes (any nonzero byte is true): SUM, MAX and ANY are OR;
+  // PROD, MIN and ALL are AND (LiteRT's bool arithmetic).
+  void FoldBool(const uint8_t* in, uint8_t* out) const {
+    const bool is_or = reduction_ == Reduction::kSum || reduction_ == Reduction::kMax || reduction_ == Reduction::kAny;
+    const auto fold = [is_or](uint8_t acc, uint8_t v) -> uint8_t { return is_or ? (acc != 0 || v != 0) : (acc != 0 && v != 0); };
+    math::FoldReduce(shape_, static_cast<uint8_t>(is_or ? 0 : 1), fold, in, out);
+    for (int64_t i = 0; i < shape_.outputs; ++i) out[i] = out[i] != 0;
   }
 
   Reduction reduction_;
   math::ReduceShape shape_;
+  bool quantized_ = false;
   quant::QuantizedMultiplier multiplier_;
   quant::RoundingMode rounding_ = quant::RoundingMode::kDouble;
-  std::vector<int32_t> sums_;  // one int32 sum per output element, as LiteRT's temp_sum
+  float sum_scale_ = 0.0f, sum_bias_ = 0.0f;  // int8/int16 SUM (LiteRT's optimized arithmetic)
+  std::vector<int32_t> sums_;  // one int32 sum or product per output element, as LiteRT's temporaries
+  std::vector<uint8_t> started_;
 };
 
-// ARG_MAX over one constant axis; ties go to the first maximum, as LiteRT.
-class ArgMaxKernel : public Kernel {
+// ARG_MAX / ARG_MIN over one axis (a constant, or computed and read before
+// each Eval); ties go to the first extreme, NaN never wins, as LiteRT.
+class ArgMinMaxKernel : public Kernel {
  public:
+  explicit ArgMinMaxKernel(bool is_max) : is_max_(is_max) {}
+
   Status Prepare(NodeContext& node) override {
     TFLDBG_RETURN_IF_ERROR(CheckInputCount(node, 2, 2));
     TFLDBG_RETURN_IF_ERROR(CheckOutputCount(node, 1));
@@ -182,16 +227,28 @@ class ArgMaxKernel : public Kernel {
     const Tensor& input = *node.input(kInput);
     const Tensor& axis = *node.input(kAxes);
     Tensor& output = *node.output(0);
-    TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8, DataType::kInt16, DataType::kInt32}));
+    TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8, DataType::kInt32, DataType::kBool}));
     TFLDBG_RETURN_IF_ERROR(CheckType(node, output, "output", {DataType::kInt32, DataType::kInt64}));
     TFLDBG_RETURN_IF_ERROR(CheckRank(node, input, "input", 1, 6));
-    if (!axis.is_constant() || axis.element_count() != 1 || (axis.type != DataType::kInt32 && axis.type != DataType::kInt64)) {
-      return node.UnsupportedError("the axis must be a constant int32/int64 scalar");
+    // LiteRT gives the output the options' type, whatever the model declares.
+    const int options_type = is_max_ ? (node.options<tflite::ArgMaxOptions>() ? static_cast<int>(node.options<tflite::ArgMaxOptions>()->output_type()) : -1)
+                                     : (node.options<tflite::ArgMinOptions>() ? static_cast<int>(node.options<tflite::ArgMinOptions>()->output_type()) : -1);
+    const int declared = static_cast<int>(output.type == DataType::kInt32 ? tflite::TensorType::INT32 : tflite::TensorType::INT64);
+    if (options_type != declared) {
+      return node.UnsupportedError("the options' output_type must be the output's type (" + std::string(DataTypeName(output.type)) +
+                                   "): LiteRT writes the options' type");
     }
-    int64_t a = axis.type == DataType::kInt32 ? axis.data<int32_t>()[0] : axis.data<int64_t>()[0];
-    if (a < 0) a += input.rank();
-    if (a < 0 || a >= input.rank()) return node.InvalidModelError("axis " + std::to_string(a) + " is out of range");
+    if (axis.element_count() != 1 || (axis.type != DataType::kInt32 && axis.type != DataType::kInt64)) {
+      return node.InvalidModelError("the axis must be one int32/int64 value");
+    }
+    if (node.DeferUnlessValuesKnown({&axis})) return Status::Ok();  // computed axis: read before each Eval
+    const int64_t raw = axis.type == DataType::kInt32 ? axis.data<int32_t>()[0] : axis.data<int64_t>()[0];
+    const int64_t a = raw < 0 ? raw + input.rank() : raw;
+    if (a < 0 || a >= input.rank()) {
+      return node.InvalidModelError("axis " + std::to_string(raw) + " is out of range for rank " + std::to_string(input.rank()));
+    }
     axis_ = static_cast<int>(a);
+    if (input.dim(axis_) == 0) return node.InvalidModelError(node.op_name + " over an empty axis");
     std::vector<int32_t> shape;
     outer_ = inner_ = 1;
     for (int d = 0; d < input.rank(); ++d) {
@@ -199,7 +256,6 @@ class ArgMaxKernel : public Kernel {
       if (d < axis_) outer_ *= input.dim(d);
       if (d > axis_) inner_ *= input.dim(d);
     }
-    if (input.dim(axis_) == 0) return node.InvalidModelError("ARG_MAX over an empty axis");
     return SetOutputShape(node, output, shape);
   }
 
@@ -209,8 +265,8 @@ class ArgMaxKernel : public Kernel {
       case DataType::kFloat32: return Run<float>(input, *node.output(0));
       case DataType::kInt8: return Run<int8_t>(input, *node.output(0));
       case DataType::kUInt8: return Run<uint8_t>(input, *node.output(0));
-      case DataType::kInt16: return Run<int16_t>(input, *node.output(0));
       case DataType::kInt32: return Run<int32_t>(input, *node.output(0));
+      case DataType::kBool: return Run<uint8_t>(input, *node.output(0));  // bytes: false < true
       default: return node.RuntimeFailure("unexpected input type");
     }
   }
@@ -219,24 +275,31 @@ class ArgMaxKernel : public Kernel {
   template <typename T>
   Status Run(const Tensor& input, Tensor& output) const {
     const int64_t size = input.dim(axis_);
+    if (outer_ * inner_ == 0) return Status::Ok();
+    const T* x = reinterpret_cast<const T*>(input.bytes);
     if (output.type == DataType::kInt32) {
-      math::ArgMax(outer_, size, inner_, input.data<T>(), output.data<int32_t>());
+      math::ArgMinMax(outer_, size, inner_, is_max_, x, output.data<int32_t>());
     } else {
-      math::ArgMax(outer_, size, inner_, input.data<T>(), output.data<int64_t>());
+      math::ArgMinMax(outer_, size, inner_, is_max_, x, output.data<int64_t>());
     }
     return Status::Ok();
   }
 
+  bool is_max_;
   int axis_ = 0;
   int64_t outer_ = 1, inner_ = 1;
 };
 
 }  // namespace
 
-std::unique_ptr<Kernel> CreateArgMaxKernel() { return std::make_unique<ArgMaxKernel>(); }
+std::unique_ptr<Kernel> CreateArgMaxKernel() { return std::make_unique<ArgMinMaxKernel>(true); }
+std::unique_ptr<Kernel> CreateArgMinKernel() { return std::make_unique<ArgMinMaxKernel>(false); }
 std::unique_ptr<Kernel> CreateMeanKernel() { return std::make_unique<ReduceKernel>(Reduction::kMean); }
 std::unique_ptr<Kernel> CreateSumKernel() { return std::make_unique<ReduceKernel>(Reduction::kSum); }
 std::unique_ptr<Kernel> CreateReduceMaxKernel() { return std::make_unique<ReduceKernel>(Reduction::kMax); }
 std::unique_ptr<Kernel> CreateReduceMinKernel() { return std::make_unique<ReduceKernel>(Reduction::kMin); }
+std::unique_ptr<Kernel> CreateReduceProdKernel() { return std::make_unique<ReduceKernel>(Reduction::kProd); }
+std::unique_ptr<Kernel> CreateReduceAnyKernel() { return std::make_unique<ReduceKernel>(Reduction::kAny); }
+std::unique_ptr<Kernel> CreateReduceAllKernel() { return std::make_unique<ReduceKernel>(Reduction::kAll); }
 
 }  // namespace tfldbg

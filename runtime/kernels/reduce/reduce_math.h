@@ -1,5 +1,5 @@
-// MEAN and ARG_MAX math, as LiteRT's reference kernels (reference/reduce.h,
-// reference/arg_min_max.h).
+// Reduction math, as LiteRT's reference kernels (reference/reduce.h,
+// reference/arg_min_max.h) and, where noted, its optimized ones.
 //
 // MEAN visits the input in order and adds each element into its output slot
 // (float: float sums, then one division by N; integers: int32 sums). Quantized
@@ -7,6 +7,9 @@
 // every axis set (the 4-D {1,2} special case is only on the optimized path):
 // one requantization of (sum - N*zp_in) by s_in/s_out with 1/N folded into the
 // multiplier (MeanMultiplier), then + zp_out and the type's clamp.
+// SUM/PROD/MAX/MIN/ANY/ALL fold each output's inputs in input order
+// (FoldReduce); quantized PROD rescales every step (QuantizedProd); int8/int16
+// SUM is the optimized kernel's float rescale (QuantizedSumOptimized).
 //
 //   math::ReduceShape r = math::MakeReduceShape(input_shape, reduced_axes);
 //   math::MeanFloat(r, in, out);
@@ -14,11 +17,14 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "quant/fixed_point.h"
+#include "quant/quantize.h"
 
 namespace tfldbg::math {
 
@@ -115,21 +121,157 @@ void MeanQuantized(const ReduceShape& r, quant::QuantizedMultiplier multiplier, 
   }
 }
 
-// Index of the first maximum along the middle axis of [outer, size, inner].
+// True when every axis is reduced: LiteRT then folds from the first element
+// (ReduceAllDims) instead of from the reduction's identity, which differs for
+// MAX/MIN when the first element is NaN or an infinity.
+inline bool ReducesAll(const ReduceShape& r) {
+  return std::all_of(r.reduced.begin(), r.reduced.end(), [](bool b) { return b; });
+}
+
+// Each output starts at `identity` (or, reducing every axis, at the first
+// input) and takes its inputs in input order: out = fold(out, in).
+template <typename T, typename Fold>
+void FoldReduce(const ReduceShape& r, T identity, Fold fold, const T* input, T* output) {
+  std::fill(output, output + r.outputs, identity);
+  int64_t n = 1;
+  for (int32_t d : r.input) n *= d;
+  if (ReducesAll(r) && n > 0 && r.outputs == 1) {
+    T acc = input[0];
+    for (int64_t i = 1; i < n; ++i) acc = fold(acc, input[i]);
+    output[0] = acc;
+    return;
+  }
+  ForEachReduced(r, [&](int64_t i, int64_t o) { output[o] = fold(output[o], input[i]); });
+}
+
+// x + y and x · y with the two's-complement wrap of LiteRT's
+// (sanitizer-silenced) integer arithmetic; plain float arithmetic; on bool,
+// + and · are OR and AND.
+template <typename T>
+T WrappingSum(T a, T b) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return a || b;
+  } else if constexpr (std::is_integral_v<T>) {
+    using U = std::make_unsigned_t<std::common_type_t<T, unsigned>>;
+    return static_cast<T>(static_cast<U>(a) + static_cast<U>(b));
+  } else {
+    return a + b;
+  }
+}
+template <typename T>
+T WrappingProduct(T a, T b) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return a && b;
+  } else if constexpr (std::is_integral_v<T>) {
+    using U = std::make_unsigned_t<std::common_type_t<T, unsigned>>;
+    return static_cast<T>(static_cast<U>(a) * static_cast<U>(b));
+  } else {
+    return a * b;
+  }
+}
+
+// Quantized REDUCE_PROD (int8, int16): the first input of each output minus
+// the zero point, then every further factor multiplied in int64 and rescaled
+// by s_in / s_out^(1/N) (the int64 MultiplyByQuantizedMultiplier), and one
+// last rescale: N rescales make s_in^N / s_out. Then + zp_out, clamped.
+template <typename T>
+void QuantizedProd(const ReduceShape& r, quant::QuantizedMultiplier m, int32_t zp_in, int32_t zp_out,
+                   quant::RoundingMode rounding, const T* input, T* output, std::vector<int32_t>& products,
+                   std::vector<uint8_t>& started) {
+  products.assign(static_cast<size_t>(r.outputs), 0);
+  started.assign(static_cast<size_t>(r.outputs), 0);
+  ForEachReduced(r, [&](int64_t i, int64_t o) {
+    const auto u = static_cast<size_t>(o);
+    const int32_t factor = static_cast<int32_t>(input[i]) - zp_in;
+    if (!started[u]) {
+      products[u] = factor;
+      started[u] = 1;
+    } else {
+      products[u] = quant::MultiplyByQuantizedMultiplier(static_cast<int64_t>(products[u]) * factor, m, rounding);
+    }
+  });
+  constexpr int32_t kMin = std::numeric_limits<T>::min(), kMax = std::numeric_limits<T>::max();
+  for (int64_t o = 0; o < r.outputs; ++o) {
+    const int32_t v = quant::WrappingAdd(
+        quant::MultiplyByQuantizedMultiplier(static_cast<int64_t>(products[static_cast<size_t>(o)]), m, rounding), zp_out);
+    output[o] = static_cast<T>(std::min(std::max(v, kMin), kMax));
+  }
+}
+
+// int8/int16 SUM as LiteRT's optimized QuantizedMeanOrSum computes it (its
+// reference kernel reads every quantized type as uint8): int32 sums, then
+// round(sum·scale + bias) in float with scale = s_in/s_out and
+// bias = -zp_in·scale·N, converted as x86 converts, + zp_out, clamped.
+template <typename T>
+void QuantizedSumOptimized(const ReduceShape& r, float scale, float bias, int32_t zp_out, const T* input, T* output,
+                           std::vector<int32_t>& sums) {
+  sums.assign(static_cast<size_t>(r.outputs), 0);
+  ForEachReduced(r, [&](int64_t i, int64_t o) {
+    sums[static_cast<size_t>(o)] = quant::WrappingAdd(sums[static_cast<size_t>(o)], input[i]);
+  });
+  constexpr int32_t kMin = std::numeric_limits<T>::min(), kMax = std::numeric_limits<T>::max();
+  for (int64_t o = 0; o < r.outputs; ++o) {
+    const float rescaled = static_cast<float>(sums[static_cast<size_t>(o)]) * scale + bias;
+    const int32_t v = quant::WrappingAdd(math::FloatToInt32X86(std::round(rescaled)), zp_out);
+    output[o] = static_cast<T>(std::min(std::max(v, kMin), kMax));
+  }
+}
+
+// ARG_MAX / ARG_MIN along the middle axis of [outer, size, inner]: the index
+// of the first extreme. LiteRT (measured on the pinned version) compares
+// floats two ways: along the last axis (inner == 1, its vector fast path) with
+// plain < and >, so a NaN in front stays the answer; along any other axis
+// NaN-aware: a NaN never wins and any number replaces a NaN. Either way an
+// all-NaN line gives 0.
+template <typename T>
+bool ArgBetter(T candidate, T current, bool is_max, bool nan_aware) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (nan_aware) {
+      if (std::isnan(candidate)) return false;
+      if (std::isnan(current)) return true;
+    }
+  }
+  return is_max ? candidate > current : candidate < current;
+}
+
 template <typename T, typename Index>
-void ArgMax(int64_t outer, int64_t size, int64_t inner, const T* input, Index* output) {
+void ArgMinMax(int64_t outer, int64_t size, int64_t inner, bool is_max, const T* input, Index* output) {
+  const bool nan_aware = inner != 1;
   for (int64_t o = 0; o < outer; ++o) {
     for (int64_t i = 0; i < inner; ++i) {
       const T* x = input + o * size * inner + i;
       T best = x[0];
       int64_t best_index = 0;
       for (int64_t k = 1; k < size; ++k) {
-        if (x[k * inner] > best) {
+        if (ArgBetter(x[k * inner], best, is_max, nan_aware)) {
           best = x[k * inner];
           best_index = k;
         }
       }
       output[o * inner + i] = static_cast<Index>(best_index);
+    }
+  }
+}
+
+// CUMSUM along the middle axis of [outer, size, inner], from the end when
+// `reverse`; `exclusive` writes the sum before adding the element. Integers
+// wrap.
+template <typename T>
+void CumSum(int64_t outer, int64_t size, int64_t inner, bool exclusive, bool reverse, const T* input, T* output) {
+  for (int64_t o = 0; o < outer; ++o) {
+    for (int64_t i = 0; i < inner; ++i) {
+      T acc = T(0);
+      for (int64_t step = 0; step < size; ++step) {
+        const int64_t k = reverse ? size - 1 - step : step;
+        const int64_t at = (o * size + k) * inner + i;
+        if (exclusive) {
+          output[at] = acc;
+          acc = WrappingSum(acc, input[at]);
+        } else {
+          acc = WrappingSum(acc, input[at]);
+          output[at] = acc;
+        }
+      }
     }
   }
 }

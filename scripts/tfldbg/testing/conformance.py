@@ -9,7 +9,9 @@ all tensors preserved) on the very same inputs, and compares every tensor:
 integers bit for bit, floats within rtol/atol. `reference_model` lets LiteRT
 run another file than tfldbg (a copy repaired for LiteRT alone, same tensors);
 `litert="optimized"` compares with LiteRT's optimized kernels instead, for the
-ops whose reference kernel is itself defective (docs/litert-defects.md).
+ops whose reference kernel is itself defective (docs/litert-defects.md);
+`litert="auto"` picks them when tfldbg's dump has a step that computes their
+arithmetic (`litert_kernels: optimized`), and says so in the result's notes.
 """
 
 from __future__ import annotations
@@ -19,9 +21,17 @@ import os
 from pathlib import Path
 
 from tfldbg.analysis.compare import Comparison, compare_dumps
-from tfldbg.formats.dump import load_dump
+from tfldbg.formats.dump import Dump, load_dump
 from tfldbg.backends.litert import write_reference
 from tfldbg.backends.engine import run_tool
+
+
+def litert_kernels_for(dump: Dump) -> tuple[str, list[str]]:
+    """The LiteRT kernels a dump is to be compared with: "optimized" when a step
+    computes LiteRT's optimized arithmetic (its reference kernel is missing or
+    defective there), with those steps as "OP (step N)"; else "reference"."""
+    steps = [f"{s['op']} (step {s['step']})" for s in dump.manifest["steps"] if s.get("litert_kernels") == "optimized"]
+    return ("optimized" if steps else "reference"), steps
 
 
 def check_model(model: str | Path, workdir: str | Path, seed: int = 0, planner: str = "reuse",
@@ -32,10 +42,18 @@ def check_model(model: str | Path, workdir: str | Path, seed: int = 0, planner: 
     ours, theirs = workdir / f"tfldbg-{seed}", workdir / f"litert-{seed}"
     run_tool("dump", str(model), "--out", str(ours), "--seed", str(seed), "--planner", planner,
              "--rounding", rounding, "--force", *extra_args)
+    note = None
+    if litert == "auto":
+        litert, steps = litert_kernels_for(load_dump(ours))
+        if steps:
+            note = (f"compared with LiteRT's optimized kernels: {', '.join(steps)} compute their arithmetic "
+                    "(LiteRT's reference kernel is missing or defective there: docs/litert-defects.md)")
     write_reference(reference_model or model, theirs, like=str(ours), force=True, kernels=litert)
     dump = load_dump(ours)
     result = compare_dumps(dump, load_dump(theirs), rtol=rtol, atol=atol)
     _log_coverage(dump, bool(result), litert)
+    if note:
+        result.notes.append(note)
     return result
 
 

@@ -4,7 +4,9 @@
 
 For each model (default: ../shared/models/real/*.tflite and
 ../shared/models/edge-cases/litert_testdata/*.bin): whether LiteRT (reference
-kernels, all tensors kept) runs it, whether tfldbg runs it (else the first op it
+kernels, all tensors kept; its optimized kernels, and the row says so, when a
+step of tfldbg's dump computes their arithmetic because the reference kernel is
+missing or defective there: docs/litert-defects.md) runs it, whether tfldbg runs it (else the first op it
 lacks or its one-line refusal), and for those both run, how many of the compared
 tensors match (integers bit for bit, floats within rtol 1e-5 / atol 1e-6) on
 seeded inputs. Each model is checked in a child process with a time limit, as a
@@ -63,7 +65,8 @@ def _check(model: str, queue) -> None:
     """In a child process: the row for one model."""
     import numpy as np
 
-    from tfldbg.testing.conformance import check_model
+    from tfldbg.formats.dump import load_dump
+    from tfldbg.testing.conformance import check_model, litert_kernels_for
     from tfldbg.backends.litert import litert_interpreter
     from tfldbg.backends.engine import ToolError, model_info, run_tool
 
@@ -80,37 +83,49 @@ def _check(model: str, queue) -> None:
         file = Path(given.name) / f"{name}.npy"
         np.save(file, np.asarray(value, np.float32))
         input_args += ["--input", f"{name}={file}"]
-    reference_model = model
-    try:
-        try:
-            interp = litert_interpreter(model)
-        except (RuntimeError, ValueError) as e:
-            if "quantized_dimension must be in range" not in str(e):
-                raise
-            reference_model = str(Path(given.name) / "litert-copy.tflite")
-            changed = repair_for_litert(model, Path(reference_model))
-            interp = litert_interpreter(reference_model)
-            row["litert"] = f"runs a copy with quantized_dimension 0 on {changed} rank-1 tensors (it refuses axis 3)"
-        for d in interp.get_input_details():
-            if np.dtype(d["dtype"]).kind in "OSU":
-                raise ValueError("string inputs")
-    except Exception as e:  # noqa: BLE001 - any refusal of LiteRT's is a row, not a crash
-        row["litert"] = "refuses: " + str(e).replace("\n", " ")[:90]
+    # tfldbg first: its dump says which LiteRT kernels it matches (the optimized
+    # ones where a step's reference kernel is missing or defective).
+    kernels, optimized_steps = "reference", []
     try:
         info = model_info(model)
         missing = [op["op"] for sg in info["subgraphs"] for op in sg["operators"] if not op["supported"]]
         if missing:
             row["tfldbg"] = f"lacks {missing[0]}"
         else:
-            proc = run_tool("run", model, "--seed", "0", *input_args, check=False)
+            dump_dir = Path(given.name) / "tfldbg-dump"
+            # The regex matches no tensor name: the steps are recorded, (almost) no values stored.
+            proc = run_tool("dump", model, "--out", str(dump_dir), "--seed", "0", "--tensors", "a^", "--no-constants",
+                            *input_args, check=False)
             if proc.returncode != 0:
                 row["tfldbg"] = refusal(proc.stderr)
+            else:
+                kernels, optimized_steps = litert_kernels_for(load_dump(dump_dir))
     except ToolError as e:
         row["tfldbg"] = refusal(str(e))
+    reference_model = model
+    try:
+        try:
+            interp = litert_interpreter(model, kernels)
+        except (RuntimeError, ValueError) as e:
+            if "quantized_dimension must be in range" not in str(e):
+                raise
+            reference_model = str(Path(given.name) / "litert-copy.tflite")
+            changed = repair_for_litert(model, Path(reference_model))
+            interp = litert_interpreter(reference_model, kernels)
+            row["litert"] = f"runs a copy with quantized_dimension 0 on {changed} rank-1 tensors (it refuses axis 3)"
+        for d in interp.get_input_details():
+            if np.dtype(d["dtype"]).kind in "OSU":
+                raise ValueError("string inputs")
+        if optimized_steps:
+            row["litert"] += (f" (its optimized kernels: {', '.join(optimized_steps)[:60]} need them, the reference "
+                              "kernel being missing or defective)")
+    except Exception as e:  # noqa: BLE001 - any refusal of LiteRT's is a row, not a crash
+        row["litert"] = "refuses: " + str(e).replace("\n", " ")[:90]
     if row["litert"].startswith("runs") and row["tfldbg"] == "runs":
         try:
             with tempfile.TemporaryDirectory(prefix="tfldbg-table-") as tmp:
-                result = check_model(model, tmp, seed=0, extra_args=tuple(input_args), reference_model=reference_model)
+                result = check_model(model, tmp, seed=0, extra_args=tuple(input_args), reference_model=reference_model,
+                                     litert=kernels)
         except Exception as e:  # noqa: BLE001 - a failed comparison is a row that says why
             row["ok"] = False
             row["problem"] = ("comparing failed: " + str(e).replace("\n", " "))[:160]

@@ -251,3 +251,173 @@ def test_softmax_rank_7(tmp_path, dtype):
     y = b.output("y", dtype, shape, **qo)
     b.op("SOFTMAX", [x], [y], options={"beta": 1.0}, version=2)
     check(b, tmp_path, {0: wide_floats(shape, 5.0)} if dtype == "float32" else None)
+
+
+# ---- ELU, GELU, RELU_0_TO_1, LOG_SOFTMAX ---------------------------------------------------------------
+
+# Quantization per type for the table-driven activations: (input, output).
+LUT_QUANT = {"int8": [({"scale": 0.03, "zero_point": -7}, {"scale": 0.02, "zero_point": 40}),
+                      ({"scale": 0.1, "zero_point": 20}, {"scale": 0.05, "zero_point": -100})],
+             "uint8": [({"scale": 0.03, "zero_point": 121}, {"scale": 0.02, "zero_point": 40}),
+                       ({"scale": 0.1, "zero_point": 140}, {"scale": 0.05, "zero_point": 10})],
+             "int16": [({"scale": 1 / 4096, "zero_point": 0}, {"scale": 1 / 8192, "zero_point": 0}),
+                       ({"scale": 0.0003, "zero_point": 17}, {"scale": 0.0002, "zero_point": -300})]}
+
+
+def special_floats(shape, scale=6.0):
+    """wide_floats with ±inf, NaN, ±0 and the largest floats among them."""
+    x = wide_floats(shape, scale)
+    flat = x.reshape(-1)
+    extra = np.array([np.inf, -np.inf, np.nan, -0.0, 3.4e38, -3.4e38, 1e-30, -1e-30], np.float32)
+    flat[3:3 + min(len(extra), flat.size - 3)] = extra[: max(0, flat.size - 3)]
+    return x
+
+
+def every_byte(dtype, shape):
+    """Every value of an 8-bit type at least once (then repeated)."""
+    info = np.iinfo(dtype)
+    return np.resize(np.arange(info.min, info.max + 1), shape).astype(dtype)
+
+
+ELU = [("float32", None)] + [("int8", i) for i in range(2)]
+
+
+@pytest.mark.parametrize("dtype,qi", ELU, ids=[f"{t}-q{q}" for t, q in ELU])
+def test_elu(tmp_path, dtype, qi):
+    # LiteRT's reference resolver has no ELU: compared with its optimized (only) kernel (docs/litert-defects.md).
+    shape = [2, 3, 50]
+    q_in, q_out = ({}, {}) if qi is None else LUT_QUANT[dtype][qi]
+    b = OpModelBuilder()
+    x = b.input("x", dtype, shape, **q_in)
+    y = b.output("y", dtype, shape, **q_out)
+    b.op("ELU", [x], [y])
+    check(b, tmp_path, {0: special_floats(shape, 8.0) if dtype == "float32" else every_byte(dtype, shape)},
+          litert="optimized")
+
+
+def test_litert_reference_resolver_still_lacks_elu():
+    """The finding in docs/litert-defects.md: BUILTIN_REF has no ELU; tfldbg computes its optimized kernel."""
+    import tempfile
+    from pathlib import Path
+
+    from tfldbg.backends.litert import litert_interpreter
+
+    b = OpModelBuilder()
+    x = b.input("x", "float32", [3])
+    y = b.output("y", "float32", [3])
+    b.op("ELU", [x], [y])
+    with tempfile.TemporaryDirectory() as tmp:
+        path = b.save(Path(tmp) / "elu.tflite")
+        with pytest.raises((RuntimeError, ValueError), match="ELU"):
+            litert_interpreter(path, "reference")
+        litert_interpreter(path, "optimized")
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int16"])
+def test_elu_other_types_are_refused(tmp_path, dtype):
+    b = OpModelBuilder()
+    x = b.input("x", dtype, [4], scale=0.1, zero_point=0)
+    y = b.output("y", dtype, [4], scale=0.1, zero_point=0)
+    b.op("ELU", [x], [y])
+    refused(b, tmp_path, f"input has type {dtype}")
+
+
+GELU = [(t, q, a) for a in (False, True) for t, q in
+        [("float32", None), ("int8", 0), ("int8", 1), ("uint8", 0), ("uint8", 1), ("int16", 0), ("int16", 1)]]
+
+
+@pytest.mark.parametrize("dtype,qi,approximate", GELU, ids=[f"{t}-q{q}-{'tanh' if a else 'erf'}" for t, q, a in GELU])
+def test_gelu(tmp_path, dtype, qi, approximate):
+    shape = [4, 300]
+    q_in, q_out = ({}, {}) if qi is None else LUT_QUANT[dtype][qi]
+    b = OpModelBuilder()
+    x = b.input("x", dtype, shape, **q_in)
+    y = b.output("y", dtype, shape, **q_out)
+    b.op("GELU", [x], [y], options={"approximate": approximate}, version=2 if dtype != "float32" else 1)
+    if dtype == "float32":
+        values = special_floats(shape, 10.0)
+    elif dtype == "int16":
+        values = np.resize(np.concatenate([np.arange(-32768, 32768, 97), [-32768, 32767, 0, -1, 1]]), shape).astype(np.int16)
+    else:
+        values = every_byte(dtype, shape)
+    check(b, tmp_path, {0: values})
+
+
+RELU_0_TO_1 = [("float32", 1.0), ("int8", 1.0), ("int8", 0.3), ("int8", 3.0), ("uint8", 1.0), ("uint8", 0.25)]
+
+
+@pytest.mark.parametrize("dtype,ratio", RELU_0_TO_1, ids=[f"{t}-r{r}" for t, r in RELU_0_TO_1])
+def test_relu_0_to_1(tmp_path, dtype, ratio):
+    shape = [3, 7, 13]
+    qi = {"float32": {}, "int8": {"scale": 0.01, "zero_point": -20}, "uint8": {"scale": 0.01, "zero_point": 100}}[dtype]
+    qo = {} if dtype == "float32" else {"scale": qi["scale"] * ratio, "zero_point": {"int8": -128, "uint8": 3}[dtype]}
+    b = OpModelBuilder()
+    x = b.input("x", dtype, shape, **qi)
+    y = b.output("y", dtype, shape, **qo)
+    b.op("RELU_0_TO_1", [x], [y])
+    check(b, tmp_path, {0: special_floats(shape, 2.0) if dtype == "float32" else every_byte(dtype, shape)})
+
+
+def test_relu_0_to_1_int16_is_refused(tmp_path):
+    b = OpModelBuilder()
+    x = b.input("x", "int16", [4], scale=0.001, zero_point=0)
+    y = b.output("y", "int16", [4], scale=0.001, zero_point=0)
+    b.op("RELU_0_TO_1", [x], [y])
+    refused(b, tmp_path, "input has type int16")
+
+
+LOG_SOFTMAX = [("float32", None, s) for s in ([9], [3, 17], [2, 1, 4, 33], [1, 2, 1, 2, 1, 3, 5])] + \
+    [(t, s, shape) for t in ("int8", "uint8") for s in (0.02, 0.1, 0.7, 3.0) for shape in ([4, 11], [2, 3, 300])] + \
+    [("int8", 2.0 ** -25, [2, 40]), ("uint8", 1e-6, [2, 40])]
+
+
+@pytest.mark.parametrize("dtype,scale,shape", LOG_SOFTMAX, ids=[f"{t}-s{s}-{'x'.join(map(str, sh))}" for t, s, sh in LOG_SOFTMAX])
+def test_log_softmax(tmp_path, dtype, scale, shape):
+    b = OpModelBuilder()
+    qi = {} if dtype == "float32" else {"scale": scale, "zero_point": -9 if dtype == "int8" else 131}
+    qo = {} if dtype == "float32" else {"scale": 16 / 256, "zero_point": 127 if dtype == "int8" else 255}
+    x = b.input("x", dtype, shape, **qi)
+    y = b.output("y", dtype, shape, **qo)
+    b.op("LOG_SOFTMAX", [x], [y], version=1 if dtype == "float32" else 2)
+    if dtype == "float32":
+        check(b, tmp_path, {0: special_floats(shape, 30.0) if shape[-1] > 8 else wide_floats(shape, 30.0)})
+    else:
+        values = every_byte(dtype, shape)
+        values.reshape(-1, shape[-1])[0] = np.iinfo(dtype).max  # a row of equal values
+        check(b, tmp_path, {0: values})
+        check(b, tmp_path)
+
+
+@pytest.mark.parametrize("dtype,scale,zero_point", [("int8", 1 / 16, 0), ("int8", 1 / 8, 127), ("uint8", 1 / 16, 127)])
+def test_log_softmax_other_output_quantization_is_refused(tmp_path, dtype, scale, zero_point):
+    b = OpModelBuilder()
+    x = b.input("x", dtype, [2, 5], scale=0.1, zero_point=0)
+    y = b.output("y", dtype, [2, 5], scale=scale, zero_point=zero_point)
+    b.op("LOG_SOFTMAX", [x], [y], version=2)
+    refused(b, tmp_path, "output must have scale 16/256 and zero point")
+
+
+def test_log_softmax_tiny_input_scale_is_refused(tmp_path):
+    # LiteRT aborts in Prepare (its input multiplier must exceed 1).
+    b = OpModelBuilder()
+    x = b.input("x", "int8", [2, 5], scale=2.0 ** -27, zero_point=0)
+    y = b.output("y", "int8", [2, 5], scale=16 / 256, zero_point=127)
+    b.op("LOG_SOFTMAX", [x], [y], version=2)
+    refused(b, tmp_path, "at most 2^-26")
+
+
+def test_log_softmax_int16_is_refused(tmp_path):
+    b = OpModelBuilder()
+    x = b.input("x", "int16", [2, 5], scale=0.001, zero_point=0)
+    y = b.output("y", "int16", [2, 5], scale=1 / 2048, zero_point=0)
+    b.op("LOG_SOFTMAX", [x], [y], version=2)
+    refused(b, tmp_path, "input has type int16")
+
+
+def test_log_softmax_overflowing_sum_of_exponentials_fails_in_one_line(tmp_path):
+    # 5000 equal values: LiteRT's Q12 sum of exp(0) wraps past 4096 (undefined there).
+    b = OpModelBuilder()
+    x = b.input("x", "int8", [1, 5000], scale=0.1, zero_point=0)
+    y = b.output("y", "int8", [1, 5000], scale=16 / 256, zero_point=127)
+    b.op("LOG_SOFTMAX", [x], [y], version=2)
+    refused(b, tmp_path, "overflows LiteRT's Q12 accumulator", inputs={"x": np.full([1, 5000], 3, np.int8)})

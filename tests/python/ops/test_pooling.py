@@ -11,7 +11,7 @@ import itertools
 import numpy as np
 import pytest
 
-from sweep import check, out_size
+from sweep import check, out_size, refused
 from tfldbg.testing.opmodel import OpModelBuilder
 
 
@@ -74,3 +74,34 @@ def test_average_pool_rounds_half_away_from_zero(tmp_path):
     b.op("AVERAGE_POOL_2D", [x], [y], options={"padding": "VALID", "stride_w": 2, "stride_h": 1, "filter_width": 2,
                                                "filter_height": 1})
     check(b, tmp_path, inputs={"x": np.array([1, 2, -1, -2, 3, 4, -127, -128], np.int8).reshape(1, 1, 8, 1)})
+
+
+# ---- L2_POOL_2D (float32 only, as LiteRT) -----------------------------------------------------------------
+
+L2_POOL = [(p, f, s, a) for p in ("SAME", "VALID") for f in ((1, 1), (2, 2), (3, 2), (5, 4)) for s in ((1, 1), (2, 2), (3, 1))
+           for a in ("NONE",)] + [("SAME", (3, 3), (2, 1), a) for a in ("RELU", "RELU6", "RELU_N1_TO_1")]
+
+
+@pytest.mark.parametrize("padding,filt,stride,act", L2_POOL,
+                         ids=[f"{p}-f{f[0]}x{f[1]}-s{s[0]}x{s[1]}-{a}" for p, f, s, a in L2_POOL])
+def test_l2_pool(tmp_path, padding, filt, stride, act):
+    n, h, w, c = 2, 7, 6, 3
+    oh, ow = out_size(padding, h, filt[0], stride[0], 1), out_size(padding, w, filt[1], stride[1], 1)
+    b = OpModelBuilder()
+    x = b.input("x", "float32", [n, h, w, c])
+    y = b.output("y", "float32", [n, oh, ow, c])
+    b.op("L2_POOL_2D", [x], [y], options={"padding": padding, "stride_w": stride[1], "stride_h": stride[0],
+                                          "filter_width": filt[1], "filter_height": filt[0], "fused_activation_function": act})
+    v = np.random.default_rng(5).uniform(-3, 3, [n, h, w, c]).astype(np.float32)
+    v[0, 0, 0, :] = [np.inf, np.nan, 0.0]
+    v[1, 0, :, 0] = 0.0  # windows of zeros
+    check(b, tmp_path, {"x": v})
+
+
+@pytest.mark.parametrize("dtype", ["int8", "uint8", "int16"])
+def test_l2_pool_quantized_is_refused(tmp_path, dtype):
+    b = OpModelBuilder()
+    x = b.input("x", dtype, [1, 4, 4, 1], scale=0.1, zero_point=0)
+    y = b.output("y", dtype, [1, 2, 2, 1], scale=0.1, zero_point=0)
+    b.op("L2_POOL_2D", [x], [y], options={"padding": "VALID", "stride_w": 2, "stride_h": 2, "filter_width": 2, "filter_height": 2})
+    refused(b, tmp_path, f"input has type {dtype}")
