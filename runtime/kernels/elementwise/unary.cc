@@ -131,6 +131,9 @@ class UnaryKernel : public Kernel {
     const Tensor& input = *node.input(kInput);
     Tensor& output = *node.output(kOutput);
     TFLDBG_RETURN_IF_ERROR(CheckInputType(node, op_, input));
+    // LiteRT's reference resolver has no CEIL or ROUND and no ABS past version
+    // 3: what runs is its builtin (optimized) kernel (docs/litert-defects.md).
+    node.litert_optimized = op_ == UnaryOp::kCeil || op_ == UnaryOp::kRound || (op_ == UnaryOp::kAbs && node.op_version >= 4);
     if (RetypesOutput(op_) && output.type != input.type) {
       if (output.is_constant() || output.kind == TensorKind::kVariable || output.kind == TensorKind::kInput) {
         return node.InvalidModelError("output '" + output.name + "' is " + DataTypeName(output.type) +

@@ -102,6 +102,7 @@ class SegmentSumKernel : public Kernel {
     TFLDBG_RETURN_IF_ERROR(CheckInputCount(node, 2, 2));
     TFLDBG_RETURN_IF_ERROR(CheckOutputCount(node, 1));
     TFLDBG_RETURN_IF_ERROR(CheckSegmentTypes(node));
+    node.litert_optimized = true;  // LiteRT's reference resolver has no SEGMENT_SUM (docs/litert-defects.md)
     const Tensor& data = *node.input(kData);
     const Tensor& ids = *node.input(kSegmentIds);
     if (data.rank() < 1) return node.InvalidModelError("data must have at least one dimension");
