@@ -127,15 +127,15 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   N(FAKE_QUANT, convert, FakeQuantOptions, "not yet") \
   X(QUANTIZE, convert, Quantize, QuantizeOptions, "float32 int8 uint8 int16", kShadowIdentity) \
   /* shape */ \
-  N(BROADCAST_ARGS, shape, None, "not yet") \
+  X(BROADCAST_ARGS, shape, BroadcastArgs, None, "int32 int64", kNoFacts) \
   X(EXPAND_DIMS, shape, ExpandDims, ExpandDimsOptions, "any", kNoFacts) \
-  N(FILL, shape, FillOptions, "not yet") \
-  N(RANGE, shape, RangeOptions, "not yet") \
-  N(RANK, shape, RankOptions, "not yet") \
+  X(FILL, shape, Fill, FillOptions, "float32 float16 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64 bool", kNoFacts) \
+  X(RANGE, shape, Range, RangeOptions, "float32 int32 int64", kNoFacts) \
+  X(RANK, shape, Rank, RankOptions, "any", kNoFacts) \
   X(RESHAPE, shape, Reshape, ReshapeOptions, "any", kNoFacts) \
   X(SHAPE, shape, Shape, ShapeOptions, "any", kNoFacts) \
   X(SQUEEZE, shape, Squeeze, SqueezeOptions, "any", kNoFacts) \
-  N(ZEROS_LIKE, shape, ZerosLikeOptions, "not yet") \
+  X(ZEROS_LIKE, shape, ZerosLike, ZerosLikeOptions, "float32 int32 int64", kNoFacts) \
   /* layout */ \
   N(BATCH_TO_SPACE_ND, layout, BatchToSpaceNDOptions, "not yet") \
   N(BROADCAST_TO, layout, BroadcastToOptions, "not yet") \
