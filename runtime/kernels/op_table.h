@@ -129,7 +129,7 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   /* shape */ \
   X(BROADCAST_ARGS, shape, BroadcastArgs, None, "int32 int64", kNoFacts) \
   X(EXPAND_DIMS, shape, ExpandDims, ExpandDimsOptions, "any", kNoFacts) \
-  X(FILL, shape, Fill, FillOptions, "float32 float16 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64 bool", kNoFacts) \
+  X(FILL, shape, Fill, FillOptions, "int32 int64", kNoFacts) \
   X(RANGE, shape, Range, RangeOptions, "float32 int32 int64", kNoFacts) \
   X(RANK, shape, Rank, RankOptions, "any", kNoFacts) \
   X(RESHAPE, shape, Reshape, ReshapeOptions, "any", kNoFacts) \
