@@ -7,6 +7,7 @@
 //   std::vector<int32_t> map = math::MirrorPadIndexMap(/*size=*/3, /*before=*/2, /*after=*/2, /*offset=*/1);
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
