@@ -298,6 +298,7 @@ def test_broadcast_to_refusals(tmp_path):
     refused(model([2, 3], [3]), tmp_path, "1 dimensions for an input of rank 2")
     refused(model([1], [2, -1]), tmp_path, "computed output dimension -1 is negative")
     refused(model([1], [2, 3], "int16"), tmp_path, "shape has type int16")
+    refused(model([1], [2**20, 2**20, 2**20]), tmp_path, "is too large")
     refused(model([3], [2, 4], computed=True), tmp_path, "output shape must be broadcastable",
             inputs={"x": np.zeros([3], np.float32), "shape": np.array([2, 4], np.int32)})
 
@@ -594,6 +595,7 @@ def test_space_batch_refusals(tmp_path):
     refused(model(b2s, [6, 2, 2, 2], [2, 3], [[0, 0], [0, 0]], "int16", q={"scale": 0.5, "zero_point": 2}), tmp_path,
             "int16 with a zero point other than 0")
     refused(model(s2b, [1, 4, 6, 2, 1], [2, 3, 1], [[0, 0], [0, 0], [0, 0]]), tmp_path, "input has rank 5")
+    refused(model(s2b, [1, 4, 6, 2], [1, 1], [[2**31 - 1, 2**31 - 1], [0, 0]]), tmp_path, "exceeds the int32 range")
     refused(model(s2b, [1, 4, 6, 2], [2, 4], [[0, 0], [0, 0]], computed=True), tmp_path, "is not a non-negative multiple",
             inputs={"x": np.zeros([1, 4, 6, 2], np.float32), "block": np.array([2, 4], np.int32),
                     "p": np.zeros([2, 2], np.int32)})
@@ -649,3 +651,5 @@ def test_dilate_refusals(tmp_path):
     refused(model([2, 3], [2]), tmp_path, "dilations must be [2], got [1]")
     refused(model([], []), tmp_path, "input must have rank 1 or more")
     refused(model([2, 3], [2, 3], pshape=(0,)), tmp_path, "padding_value has no element")
+    refused(model([3, 3], [2**31 - 1, 1]), tmp_path, "computed output dimension 4294967295 exceeds the int32 range")
+    refused(model([2, 2, 2], [2**20, 2**20, 2**20]), tmp_path, "is too large")
