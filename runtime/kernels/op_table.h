@@ -120,36 +120,36 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   X(REDUCE_PROD, reduce, ReduceProd, ReducerOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
   X(SUM, reduce, Sum, ReducerOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
   /* convert */ \
-  N(BITCAST, convert, BitcastOptions, "not yet") \
+  X(BITCAST, convert, Bitcast, BitcastOptions, "float32 float16 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64 bool complex64 complex128", kNoFacts) \
   X(CAST, convert, Cast, CastOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
   X(DENSIFY, convert, Densify, DensifyOptions, "float32 float16 int8", SparseInput(0)) \
   X(DEQUANTIZE, convert, Dequantize, DequantizeOptions, "int8 uint8 int16 float16", kShadowIdentity) \
   N(FAKE_QUANT, convert, FakeQuantOptions, "not yet") \
   X(QUANTIZE, convert, Quantize, QuantizeOptions, "float32 int8 uint8 int16", kShadowIdentity) \
   /* shape */ \
-  N(BROADCAST_ARGS, shape, None, "not yet") \
+  X(BROADCAST_ARGS, shape, BroadcastArgs, None, "int32 int64", kNoFacts) \
   X(EXPAND_DIMS, shape, ExpandDims, ExpandDimsOptions, "any", kNoFacts) \
-  N(FILL, shape, FillOptions, "not yet") \
-  N(RANGE, shape, RangeOptions, "not yet") \
-  N(RANK, shape, RankOptions, "not yet") \
+  X(FILL, shape, Fill, FillOptions, "int32 int64", kNoFacts) \
+  X(RANGE, shape, Range, RangeOptions, "float32 int32 int64", kNoFacts) \
+  X(RANK, shape, Rank, RankOptions, "any", kNoFacts) \
   X(RESHAPE, shape, Reshape, ReshapeOptions, "any", kNoFacts) \
   X(SHAPE, shape, Shape, ShapeOptions, "any", kNoFacts) \
   X(SQUEEZE, shape, Squeeze, SqueezeOptions, "any", kNoFacts) \
-  N(ZEROS_LIKE, shape, ZerosLikeOptions, "not yet") \
+  X(ZEROS_LIKE, shape, ZerosLike, ZerosLikeOptions, "float32 int32 int64", kNoFacts) \
   /* layout */ \
-  N(BATCH_TO_SPACE_ND, layout, BatchToSpaceNDOptions, "not yet") \
-  N(BROADCAST_TO, layout, BroadcastToOptions, "not yet") \
+  X(BATCH_TO_SPACE_ND, layout, BatchToSpaceNd, BatchToSpaceNDOptions, "float32 float16 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64 bool", kNoFacts) \
+  X(BROADCAST_TO, layout, BroadcastTo, BroadcastToOptions, "float32 float16 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64 bool complex64", kNoFacts) \
   X(CONCATENATION, layout, Concatenation, ConcatenationOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
-  N(DEPTH_TO_SPACE, layout, DepthToSpaceOptions, "not yet") \
-  N(DILATE, layout, DilateOptions, "not yet") \
-  N(MIRROR_PAD, layout, MirrorPadOptions, "not yet") \
+  X(DEPTH_TO_SPACE, layout, DepthToSpace, DepthToSpaceOptions, "float32 int8 uint8 int32 int64", kNoFacts) \
+  X(DILATE, layout, Dilate, DilateOptions, "float32 float16 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64 bool complex64", kNoFacts) \
+  X(MIRROR_PAD, layout, MirrorPad, MirrorPadOptions, "float32 float16 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64 bool", kNoFacts) \
   X(PACK, layout, Pack, PackOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
   X(PAD, layout, Pad, PadOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
   X(PADV2, layout, PadV2, PadV2Options, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
-  N(REVERSE_SEQUENCE, layout, ReverseSequenceOptions, "not yet") \
-  N(REVERSE_V2, layout, ReverseV2Options, "not yet") \
-  N(SPACE_TO_BATCH_ND, layout, SpaceToBatchNDOptions, "not yet") \
-  N(SPACE_TO_DEPTH, layout, SpaceToDepthOptions, "not yet") \
+  X(REVERSE_SEQUENCE, layout, ReverseSequence, ReverseSequenceOptions, "float32 uint8 int16 int32 int64", kNoFacts) \
+  X(REVERSE_V2, layout, ReverseV2, ReverseV2Options, "float32 float16 int8 uint8 int16 int32 int64 bool", kNoFacts) \
+  X(SPACE_TO_BATCH_ND, layout, SpaceToBatchNd, SpaceToBatchNDOptions, "float32 float16 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64 bool", kNoFacts) \
+  X(SPACE_TO_DEPTH, layout, SpaceToDepth, SpaceToDepthOptions, "float32 int8 uint8 int32 int64", kNoFacts) \
   X(SPLIT, layout, Split, SplitOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
   X(SPLIT_V, layout, SplitV, SplitVOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
   X(TILE, layout, Tile, TileOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \

@@ -85,3 +85,10 @@ def test_metrics_of_arrays():
     assert m["max_abs_lsb"] == 4 and m["lsb_histogram"] == [1, 1, 1, 1] and m["share_differing"] == 0.75
     f = compare_arrays(np.array([1.0, np.nan], np.float32), np.array([1.0, np.nan], np.float32), 1e-5, 1e-6, 0)
     assert f["passed"] and f["max_abs"] == 0.0
+
+
+def test_complex_tensors_compare_both_parts():
+    a = np.array([1 + 2j, 3 + 4j], np.complex64)
+    assert compare_arrays(a, a.copy(), 1e-5, 1e-6, 0)["passed"]
+    assert not compare_arrays(a, np.array([1 + 2j, 3 + 5j], np.complex64), 1e-5, 1e-6, 0)["passed"]  # imaginary part differs
+    assert compare_arrays(np.array(1j, np.complex128), np.array(1j, np.complex128), 1e-5, 1e-6, 0)["passed"]  # 0-d

@@ -70,6 +70,9 @@ def compare_arrays(a: np.ndarray, b: np.ndarray, rtol: float, atol: float, lsb: 
         max_d = int(d.max()) if d.size else 0
         return {"passed": max_d <= lsb, "max_abs_lsb": max_d, "lsb_histogram": hist,
                 "share_differing": float(np.count_nonzero(d) / d.size) if d.size else 0.0}
+    if a.dtype.kind == "c":  # real and imaginary parts, each compared as a float
+        a = np.ascontiguousarray(a).reshape(-1).view(a.real.dtype)
+        b = np.ascontiguousarray(b).reshape(-1).view(b.real.dtype)
     af = a.astype(np.float64).ravel()
     bf = b.astype(np.float64).ravel()
     both_nan = np.isnan(af) & np.isnan(bf)

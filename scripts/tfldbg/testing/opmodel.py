@@ -43,7 +43,8 @@ _ENUM_FIELDS = {
 
 _NUMPY_TO_TFLITE = {"float32": "FLOAT32", "float16": "FLOAT16", "int32": "INT32", "uint8": "UINT8", "int64": "INT64",
                     "bool": "BOOL", "int16": "INT16", "int8": "INT8", "float64": "FLOAT64", "uint16": "UINT16",
-                    "uint32": "UINT32", "uint64": "UINT64", "string": "STRING", "int4": "INT4"}
+                    "uint32": "UINT32", "uint64": "UINT64", "string": "STRING", "int4": "INT4",
+                    "complex64": "COMPLEX64", "complex128": "COMPLEX128"}
 
 
 def _schema():
@@ -359,7 +360,7 @@ class OpModelBuilder:
             key = (op.name, op.version)
             if key not in op_codes:
                 op_codes.append(key)
-            options_type, options_offset = part._options(b, op)
+            options_type, options_offset, second_union = part._options(b, op)
             ins = int_vector(_fn("Operator", "StartInputsVector"), op.inputs)
             outs = int_vector(_fn("Operator", "StartOutputsVector"), op.outputs)
             custom = b.CreateByteVector(op.custom_options) if op.custom_options else None
@@ -368,7 +369,10 @@ class OpModelBuilder:
             _fn("Operator", "AddOpcodeIndex")(b, op_codes.index(key))
             _fn("Operator", "AddInputs")(b, ins)
             _fn("Operator", "AddOutputs")(b, outs)
-            if options_offset is not None:
+            if options_offset is not None and second_union:
+                _fn("Operator", "AddBuiltinOptions2Type")(b, options_type)
+                _fn("Operator", "AddBuiltinOptions2")(b, options_offset)
+            elif options_offset is not None:
                 _fn("Operator", "AddBuiltinOptionsType")(b, options_type)
                 _fn("Operator", "AddBuiltinOptions")(b, options_offset)
             if custom is not None:
@@ -392,14 +396,19 @@ class OpModelBuilder:
 
 
     def _options(self, b, op: _Op):
-        """Builds the op's options table by name; returns (union type, offset) or (0, None)."""
+        """Builds the op's options table by name; returns (union type, offset, in_second_union)
+        or (0, None, False). Newer ops keep their options in the schema's second union
+        (builtin_options_2, e.g. DilateOptions)."""
         default_table = _options_table(op.name)
         if not op.options and not default_table:
-            return 0, None
+            return 0, None, False
         table = op.options.pop("__table__", None) or default_table
         if table is None:
             raise ValueError(f"{op.name}: say which options table to use with options['__table__']")
         union = importlib.import_module("tflite.BuiltinOptions").BuiltinOptions
+        second_union = not hasattr(union, table)
+        if second_union:
+            union = importlib.import_module("tflite.BuiltinOptions2").BuiltinOptions2
         vectors = {}
         for key, value in op.options.items():
             if isinstance(value, (list, tuple, np.ndarray)):
@@ -420,7 +429,7 @@ class OpModelBuilder:
                 add(b, getattr(enum_cls, value))
             else:
                 add(b, value)
-        return getattr(union, table), _fn(table, "End")(b)
+        return getattr(union, table), _fn(table, "End")(b), second_union
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)

@@ -164,3 +164,64 @@ def test_cast(tmp_path, src, dst):
         v[0, :6] = [0.5, -0.5, 1.99, -1.99, 0.0, -0.0]  # truncation toward zero
         v[1, :6] = [300.5, -300.5, 70000.0, -70000.0, 255.9, -129.0]  # beyond narrow targets: saturated
     check(b, tmp_path, {"x": v})
+
+
+# --- BITCAST -----------------------------------------------------------------------------------
+
+BITCAST_TYPES = ["float32", "float16", "float64", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64", "bool",
+                 "complex64", "complex128"]
+
+
+def raw_values(dtype: str, shape) -> np.ndarray:
+    """Random bytes read as `dtype` (every bit pattern: NaN payloads, subnormals, negative zeros),
+    bools kept 0/1 as LiteRT's Python API writes them."""
+    dt = np.dtype(dtype)
+    n = int(np.prod(shape))
+    if dtype == "bool":
+        return rng.integers(0, 2, n).astype(bool).reshape(shape)
+    return np.frombuffer(rng.integers(0, 256, n * dt.itemsize, dtype=np.uint8).tobytes(), dt).reshape(shape).copy()
+
+
+@pytest.mark.parametrize("dtype", [t for t in BITCAST_TYPES if t != "uint8"])
+def test_bitcast_to_bytes_and_back(tmp_path, dtype):
+    """dtype -> uint8 gains a last dimension of the element size; uint8 -> dtype takes it away."""
+    size = np.dtype(dtype).itemsize
+    b = OpModelBuilder()
+    x = b.input("x", dtype, [2, 3])
+    raw = b.output("bytes", "uint8", [2, 3, size] if size > 1 else [2, 3])
+    b.op("BITCAST", [x], [raw])
+    b.op("BITCAST", [raw], [b.output("y", dtype, [2, 3])])
+    check(b, tmp_path, inputs={"x": raw_values(dtype, [2, 3])})
+
+
+@pytest.mark.parametrize("src,dst", [("float32", "int32"), ("int32", "float32"), ("float16", "int16"), ("float64", "int64"),
+                                     ("uint32", "float32"), ("complex64", "int64"), ("complex128", "float64"), ("int8", "bool"),
+                                     ("int8", "int16"), ("int16", "int64"), ("float64", "int16")])
+def test_bitcast(tmp_path, src, dst):
+    s, d = np.dtype(src).itemsize, np.dtype(dst).itemsize
+    shape = [3, d // s] if s < d else [3, 2]
+    out = [3] if s < d else ([3, 2, s // d] if s > d else [3, 2])
+    b = OpModelBuilder()
+    x = b.input("x", src, shape, **({"scale": 0.5, "zero_point": 3} if src == "int8" else {}))
+    b.op("BITCAST", [x], [b.output("y", dst, out)])
+    check(b, tmp_path, inputs={"x": raw_values(src, shape)})
+
+
+def test_bitcast_of_empty_and_scalar_tensors(tmp_path):
+    b = OpModelBuilder()
+    x = b.input("x", "int8", [0, 4])
+    b.op("BITCAST", [x], [b.output("y", "int32", [0])])
+    s = b.input("s", "float32", [])
+    b.op("BITCAST", [s], [b.output("t", "uint16", [2])])
+    check(b, tmp_path, inputs={"x": np.zeros([0, 4], np.int8), "s": np.array(-1.5, np.float32)})
+
+
+def test_bitcast_refusals(tmp_path):
+    def model(src, dst, shape, out):
+        b = OpModelBuilder()
+        b.op("BITCAST", [b.input("x", src, shape)], [b.output("y", dst, out)])
+        return b
+    refused(model("uint8", "int32", [2, 3], [2]), tmp_path, "a uint8 input to int32 needs a last dimension of 4, got [2,3]")
+    refused(model("uint8", "int32", [], []), tmp_path, "needs a last dimension of 4, got []")
+    refused(model("uint8", "int32", [2, 4], [2, 4]), tmp_path, "is stored as [2,4] but the inputs give [2]")
+    refused(model("int4", "int8", [2, 2], [2, 2]), tmp_path, "input has type int4")
