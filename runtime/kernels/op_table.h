@@ -95,9 +95,9 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   /* conv */ \
   X(CONV_2D, conv, Conv2D, Conv2DOptions, "float32 int8 uint8 int16 hybrid", kNoFacts) \
   X(CONV_3D, conv, Conv3D, Conv3DOptions, "float32", kNoFacts) \
-  N(CONV_3D_TRANSPOSE, conv, Conv3DOptions, "not yet") \
+  X(CONV_3D_TRANSPOSE, conv, Conv3DTranspose, Conv3DOptions, "float32", kNoFacts) \
   X(DEPTHWISE_CONV_2D, conv, DepthwiseConv2D, DepthwiseConv2DOptions, "float32 int8 uint8 int16 hybrid", kNoFacts) \
-  N(TRANSPOSE_CONV, conv, TransposeConvOptions, "not yet") \
+  X(TRANSPOSE_CONV, conv, TransposeConv, TransposeConvOptions, "float32 int8 uint8 int16 hybrid", kNoFacts) \
   /* matmul */ \
   X(BATCH_MATMUL, matmul, BatchMatMul, BatchMatMulOptions, "float32 int8 int16", kNoFacts) \
   X(FULLY_CONNECTED, matmul, FullyConnected, FullyConnectedOptions, "float32 int8 uint8 int16 hybrid", kRoundsOnce | SparseInput(1)) \

@@ -11,7 +11,7 @@ import itertools
 import numpy as np
 import pytest
 
-from sweep import check, out_size
+from sweep import ACTIVATIONS, check, out_size, refused
 from tfldbg.analysis.compare import format_table
 from tfldbg.backends.engine import ToolError, run_tool
 from tfldbg.testing.conformance import check_model
@@ -157,3 +157,203 @@ def test_conv3d_with_mismatched_channels_is_refused(tmp_path):
     with pytest.raises(ToolError) as err:
         run_tool("dump", str(path), "--out", str(tmp_path / "d"))
     assert "operator 0 (CONV_3D): filter [2,2,2,3,1] takes 3 input channels, the input [1,3,3,3,2] has 2" in str(err.value)
+
+
+# --- TRANSPOSE_CONV --------------------------------------------------------------------------------
+
+# dtype kinds: float32; int8 with per-tensor (int8) or per-channel (int8pc) filter scales; uint8;
+# int16 with an int64 bias (int16) or an int32 one under quantized_bias_type INT32 (int16b32); hybrid: float input, int8 filter, per-tensor or per-channel scales.
+TC_KINDS = ["float32", "int8", "int8pc", "uint8", "int16", "int16b32", "hybrid", "hybridpc"]
+TC_CASES = [(kind, padding, stride, extra) for kind in TC_KINDS for padding in ("SAME", "VALID")
+            for stride, extra in (((1, 1), 0), ((2, 3), 1))]
+
+TC_QUANT = {  # input (scale, zp), output (scale, zp)
+    "int8": ((0.05, -7), (0.08, 3)), "int8pc": ((0.05, 9), (0.08, -4)), "uint8": ((0.04, 120), (0.1, 100)),
+    "int16": ((0.001, 0), (0.01, 0)), "int16b32": ((0.001, 0), (0.02, 0)),
+}
+
+
+def transpose_conv_model(kind, padding, stride, extra, act="NONE", bias=True, batch=2, in_hw=(4, 5), k=(3, 2),
+                         cin=3, cout=4, computed_shape=False):
+    """A TRANSPOSE_CONV whose output convolves back to the input: SAME outputs in
+    ((in-1)·s, in·s], VALID ones in [(in-1)·s + k, in·s + k - 1]; `extra` moves within that range."""
+    sh, sw = stride
+    if padding == "SAME":
+        oh, ow = in_hw[0] * sh - extra, in_hw[1] * sw - extra
+    else:
+        oh, ow = (in_hw[0] - 1) * sh + k[0] + extra, (in_hw[1] - 1) * sw + k[1] + extra
+    out_shape = [batch, oh, ow, cout]
+    b = OpModelBuilder()
+    shape = b.input("output_shape", "int32", [4]) if computed_shape else b.constant("output_shape", np.array(out_shape, np.int32))
+    wshape = [cout, k[0], k[1], cin]
+    options = {"padding": padding, "stride_h": sh, "stride_w": sw, "fused_activation_function": act}
+    version = 4 if act != "NONE" else 1
+    if kind in ("float32", "hybrid", "hybridpc"):
+        x = b.input("x", "float32", [batch, in_hw[0], in_hw[1], cin])
+        if kind == "float32":
+            w = b.constant("w", rng.normal(0, 0.5, wshape).astype(np.float32))
+        else:
+            scales = list(rng.uniform(0.002, 0.02, cout).astype(np.float32)) if kind == "hybridpc" else [0.01]
+            w = b.constant("w", rng.integers(-127, 128, wshape).astype(np.int8), scale=scales,
+                           zero_point=[0] * len(scales), quantized_dimension=0)
+            version = max(version, 3)
+        bias_t = b.constant("bias", rng.normal(0, 0.3, [cout]).astype(np.float32)) if bias else None
+        y = b.output("y", "float32", out_shape)
+    else:
+        (s_in, zp_in), (s_out, zp_out) = TC_QUANT[kind]
+        u8 = kind == "uint8"
+        scales = list(rng.uniform(0.002, 0.02, cout).astype(np.float32)) if kind in ("int8pc", "int16", "int16b32") else [0.01]
+        x = b.input("x", "uint8" if u8 else kind[:5] if kind.startswith("int16") else "int8", [batch, in_hw[0], in_hw[1], cin],
+                    scale=s_in, zero_point=zp_in)
+        w = b.constant("w", rng.integers(0 if u8 else -127, 256 if u8 else 128, wshape).astype(np.uint8 if u8 else np.int8),
+                       scale=scales, zero_point=[131 if u8 else 0] * len(scales), quantized_dimension=0)
+        bias_type = np.int64 if kind == "int16" else np.int32
+        bias_t = (b.constant("bias", rng.integers(-3000, 3000, [cout]).astype(bias_type), scale=[s_in * s for s in scales],
+                             zero_point=[0] * len(scales)) if bias else None)
+        y = b.output("y", "uint8" if u8 else kind[:5] if kind.startswith("int16") else "int8", out_shape, scale=s_out,
+                     zero_point=zp_out)
+        version = max(version, 3 if kind.startswith("int") and kind != "int8" else 2)
+        if kind == "int16b32":
+            options["quantized_bias_type"] = "INT32"
+            version = 5
+    b.op("TRANSPOSE_CONV", [shape, w, x] + ([bias_t] if bias else []), [y], options=options, version=version)
+    return b, out_shape
+
+
+@pytest.mark.parametrize("kind,padding,stride,extra", TC_CASES,
+                         ids=[f"{k}-{p}-s{s[0]}x{s[1]}-e{e}" for k, p, s, e in TC_CASES])
+def test_transpose_conv(tmp_path, kind, padding, stride, extra):
+    # Every fused activation and both bias presences, spread over the cases.
+    index = TC_CASES.index((kind, padding, stride, extra))
+    act = ACTIVATIONS[index % len(ACTIVATIONS)]
+    b, _ = transpose_conv_model(kind, padding, stride, extra, act=act, bias=index % 3 != 2)
+    check(b, tmp_path)
+
+
+@pytest.mark.parametrize("kind", ["float32", "int8", "int16", "hybrid"])
+def test_transpose_conv_computed_output_shape(tmp_path, kind):
+    b, out_shape = transpose_conv_model(kind, "SAME", (2, 2), 1, computed_shape=True)
+    x = np.random.default_rng(3).uniform(-1, 1, [2, 4, 5, 3]).astype(np.float32)
+    if kind != "float32" and kind != "hybrid":
+        info = np.iinfo(np.int8 if kind == "int8" else np.int16)
+        x = np.random.default_rng(3).integers(info.min, info.max + 1, [2, 4, 5, 3]).astype(info.dtype)
+    check(b, tmp_path, inputs={"output_shape": np.array(out_shape, np.int32), "x": x})
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered in subtract:RuntimeWarning")  # inf - inf in the report
+def test_transpose_conv_edge_values(tmp_path):
+    """Zeros, infinities and NaN in float (IEEE arithmetic, as LiteRT's loop); the int8 extremes."""
+    b, _ = transpose_conv_model("float32", "SAME", (2, 2), 0, batch=1)
+    x = np.zeros([1, 4, 5, 3], np.float32)
+    x[0, 0, 0] = [np.inf, -np.inf, np.nan]
+    x[0, 2, 3] = [1e30, -1e30, 0.0]
+    check(b, tmp_path, inputs={"x": x})
+    b, _ = transpose_conv_model("int8", "VALID", (2, 3), 1, act="RELU6", batch=1)
+    x = np.where(np.random.default_rng(4).random([1, 4, 5, 3]) < 0.5, -128, 127).astype(np.int8)
+    (tmp_path / "int8").mkdir()
+    check(b, tmp_path / "int8", inputs={"x": x})
+
+
+def test_transpose_conv_empty_batch(tmp_path):
+    b, _ = transpose_conv_model("float32", "SAME", (2, 2), 0, batch=0)
+    check(b, tmp_path, inputs={"x": np.zeros([0, 4, 5, 3], np.float32)})
+
+
+def test_transpose_conv_fused_tanh_is_no_activation(tmp_path):
+    """LiteRT's activation range for TANH (and SIGN_BIT) is no clamp: it computes them as NONE."""
+    for kind in ["float32", "int8"]:
+        b, _ = transpose_conv_model(kind, "SAME", (2, 2), 0, act="TANH")
+        (tmp_path / kind).mkdir()
+        check(b, tmp_path / kind)
+
+
+TC_REFUSALS = [
+    ("output shape [2,9,10,4] with filter [4,3,2,3] does not convolve back", {"out": [2, 9, 10, 4]}),
+    ("has 5 channels, the filter [4,3,2,3] makes 4", {"out": [2, 8, 10, 5]}),
+    ("does not keep the input's batch 2", {"out": [1, 8, 10, 4]}),
+    ("int32 bias with quantized_bias_type unset: LiteRT reads the bias as int64", {"kind": "int16", "bias32": True}),
+    ("uint8 TRANSPOSE_CONV with per-channel filter scales", {"kind": "uint8", "per_channel": True}),
+    ("hybrid TRANSPOSE_CONV with an empty batch", {"kind": "hybrid", "batch": 0}),
+]
+
+
+@pytest.mark.parametrize("needle,change", TC_REFUSALS, ids=[str(i) for i in range(len(TC_REFUSALS))])
+def test_transpose_conv_refusals(tmp_path, needle, change):
+    kind = change.get("kind", "float32")
+    b, out_shape = transpose_conv_model(kind, "SAME", (2, 2), 0, batch=change.get("batch", 2))
+    if "out" in change:
+        b.buffers[b.tensors[0].buffer] = np.array(change["out"], np.int32).tobytes()
+        b.tensors[b.outputs[0]].shape = change["out"]
+    if change.get("bias32"):
+        bias = b.tensors[3]
+        bias.dtype = "int32"
+        b.buffers[bias.buffer] = np.zeros(4, np.int32).tobytes()
+    if change.get("per_channel"):
+        w = b.tensors[2]
+        w.scale, w.zero_point = [0.01] * 4, [131] * 4
+    refused(b, tmp_path, needle)
+
+
+# --- CONV_3D_TRANSPOSE -----------------------------------------------------------------------------
+
+C3T_CASES = [
+    # input [N,D,H,W,C], filter [KD,KH,KW], cout, padding, strides (d,h,w), dilations (d,h,w), activation, bias, extra
+    ([1, 2, 3, 4, 2], [2, 2, 2], 3, "SAME", (1, 1, 1), (1, 1, 1), "NONE", True, 0),
+    ([1, 2, 3, 3, 2], [2, 3, 2], 3, "VALID", (1, 1, 1), (1, 1, 1), "RELU", True, 0),
+    ([2, 2, 3, 2, 3], [3, 3, 3], 4, "SAME", (2, 2, 1), (1, 1, 1), "RELU6", False, 1),
+    ([1, 3, 2, 2, 1], [2, 2, 3], 2, "VALID", (1, 2, 3), (1, 1, 1), "RELU_N1_TO_1", True, 1),
+    ([1, 3, 3, 4, 2], [2, 2, 2], 2, "SAME", (1, 1, 1), (2, 3, 1), "NONE", True, 0),
+    ([1, 2, 3, 2, 2], [3, 2, 2], 5, "VALID", (2, 1, 2), (2, 1, 3), "TANH", False, 1),
+]
+
+
+def conv3d_transpose_out(shape, k, padding, strides, dilations, extra):
+    """Spatial output sizes that a forward CONV_3D (same options) shrinks back to the input."""
+    out = []
+    for a in range(3):
+        s, eff = strides[a], (k[a] - 1) * dilations[a] + 1
+        lo = (shape[1 + a] - 1) * s + (1 if padding == "SAME" else eff)
+        out.append(min(lo + extra, shape[1 + a] * s + (0 if padding == "SAME" else eff - 1)))
+    return out
+
+
+def conv3d_transpose_model(case, computed_filter=False, computed_shape=False):
+    shape, k, cout, padding, strides, dilations, act, with_bias, extra = case
+    b = OpModelBuilder()
+    out = [shape[0]] + conv3d_transpose_out(shape, k, padding, strides, dilations, extra) + [cout]
+    out_shape = b.input("output_shape", "int32", [5]) if computed_shape else b.constant("output_shape", np.array(out, np.int32))
+    fshape = list(k) + [cout, shape[4]]
+    f = b.input("filter", "float32", fshape) if computed_filter else b.constant("filter", rng.standard_normal(fshape).astype(np.float32))
+    x = b.input("x", "float32", shape)
+    bias = b.constant("bias", rng.standard_normal(cout).astype(np.float32)) if with_bias else None
+    y = b.output("y", "float32", out)
+    b.op("CONV_3D_TRANSPOSE", [out_shape, f, x] + ([bias] if with_bias else []), [y],
+         {"padding": padding, "stride_d": strides[0], "stride_h": strides[1], "stride_w": strides[2],
+          "dilation_d_factor": dilations[0], "dilation_h_factor": dilations[1], "dilation_w_factor": dilations[2],
+          "fused_activation_function": act})
+    return b, out
+
+
+@pytest.mark.parametrize("computed_filter", [False, True], ids=["constant-filter", "input-filter"])
+@pytest.mark.parametrize("case", C3T_CASES, ids=[f"{c[0]}-k{c[1]}-o{c[2]}-{c[3]}-s{c[4]}-d{c[5]}-{c[6]}-{'bias' if c[7] else 'nobias'}"
+                                                for c in C3T_CASES])
+def test_conv3d_transpose(tmp_path, case, computed_filter):
+    b, _ = conv3d_transpose_model(case, computed_filter)
+    check(b, tmp_path)
+
+
+def test_conv3d_transpose_computed_output_shape(tmp_path):
+    b, out = conv3d_transpose_model(C3T_CASES[2], computed_shape=True)
+    x = np.random.default_rng(5).uniform(-1, 1, C3T_CASES[2][0]).astype(np.float32)
+    check(b, tmp_path, inputs={"output_shape": np.array(out, np.int32), "x": x})
+
+
+@pytest.mark.parametrize("needle,out", [
+    ("does not convolve back to the input [1,2,3,4,2] along axis 2", [1, 2, 4, 4, 3]),
+    ("must keep the input's batch 1 and have the filter's 3 output channels", [1, 2, 3, 4, 6]),
+], ids=["spatial", "channels"])
+def test_conv3d_transpose_refusals(tmp_path, needle, out):
+    b, _ = conv3d_transpose_model(C3T_CASES[0])
+    b.buffers[b.tensors[0].buffer] = np.array(out, np.int32).tobytes()
+    b.tensors[b.outputs[0]].shape = out
+    refused(b, tmp_path, needle)
