@@ -31,6 +31,9 @@ constexpr uint32_t kRoundsOnce = 1u << 0;
 // In the float shadow (`tfldbg replay`) the op copies its float input: in
 // float, (de)quantizing is the identity.
 constexpr uint32_t kShadowIdentity = 1u << 1;
+// The input slot whose types the dtypes column lists, when it is not slot 0
+// (TRANSPOSE_CONV's data comes after its output shape and filter): slot 0-7.
+constexpr uint32_t MainInput(int slot) { return static_cast<uint32_t>(slot & 7) << 2; }
 // Input `slot` may be a sparse constant (LiteRT reads those only where it has
 // a kernel for them; every other reader would see packed values).
 constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
@@ -95,9 +98,9 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   /* conv */ \
   X(CONV_2D, conv, Conv2D, Conv2DOptions, "float32 int8 uint8 int16 hybrid", kNoFacts) \
   X(CONV_3D, conv, Conv3D, Conv3DOptions, "float32", kNoFacts) \
-  X(CONV_3D_TRANSPOSE, conv, Conv3DTranspose, Conv3DOptions, "float32", kNoFacts) \
+  X(CONV_3D_TRANSPOSE, conv, Conv3DTranspose, Conv3DOptions, "float32", MainInput(2)) \
   X(DEPTHWISE_CONV_2D, conv, DepthwiseConv2D, DepthwiseConv2DOptions, "float32 int8 uint8 int16 hybrid", kNoFacts) \
-  X(TRANSPOSE_CONV, conv, TransposeConv, TransposeConvOptions, "float32 int8 uint8 int16 hybrid", kNoFacts) \
+  X(TRANSPOSE_CONV, conv, TransposeConv, TransposeConvOptions, "float32 int8 uint8 int16 hybrid", MainInput(2)) \
   /* matmul */ \
   X(BATCH_MATMUL, matmul, BatchMatMul, BatchMatMulOptions, "float32 int8 int16", kNoFacts) \
   X(FULLY_CONNECTED, matmul, FullyConnected, FullyConnectedOptions, "float32 int8 uint8 int16 hybrid", kRoundsOnce | SparseInput(1)) \

@@ -40,16 +40,21 @@ def check_model(model: str | Path, workdir: str | Path, seed: int = 0, planner: 
 
 
 def step_dtype(step) -> str:
-    """The type a step's op ran on, as the op table lists types: its first
-    present input's dtype, or "hybrid" for float32 activations with integer
-    constant weights."""
+    """The type a step's op ran on, as the op table lists types: its main
+    input's dtype (the first present input, or the slot the op table's
+    `facts.main_input` names), or "hybrid" for float32 activations with
+    integer constant weights."""
+    from tfldbg.backends.engine import op_table
+
     present = [s.tensor for s in step.inputs if s.tensor is not None]
     if not present:
         return "none"
-    first = present[0].dtype
-    if first == "float32" and any(t.kind == "constant" and t.dtype in ("int8", "uint8", "int4") for t in present[1:]):
+    main_slot = ((op_table().get(step.op) or {}).get("facts") or {}).get("main_input", 0)
+    main = next((s.tensor for s in step.inputs if s.slot == main_slot and s.tensor is not None), present[0])
+    others = [t for t in present if t is not main]
+    if main.dtype == "float32" and any(t.kind == "constant" and t.dtype in ("int8", "uint8", "int4") for t in others):
         return "hybrid"
-    return first
+    return main.dtype
 
 
 def _log_coverage(dump, matched: bool, litert: str) -> None:
