@@ -199,8 +199,8 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   X(VAR_HANDLE, control_flow, VarHandle, VarHandleOptions, "resource", kNoFacts) \
   X(WHILE, control_flow, While, WhileOptions, "any", kNoFacts) \
   /* detection */ \
-  N(NON_MAX_SUPPRESSION_V4, detection, NonMaxSuppressionV4Options, "not yet") \
-  N(NON_MAX_SUPPRESSION_V5, detection, NonMaxSuppressionV5Options, "not yet") \
+  X(NON_MAX_SUPPRESSION_V4, detection, NonMaxSuppression, NonMaxSuppressionV4Options, "float32", kNoFacts) \
+  X(NON_MAX_SUPPRESSION_V5, detection, NonMaxSuppression, NonMaxSuppressionV5Options, "float32", kNoFacts) \
   /* signal */ \
   N(COMPLEX_ABS, signal, None, "not yet") \
   N(IMAG, signal, None, "not yet") \
