@@ -84,3 +84,49 @@ def test_batch_matmul(tmp_path, case, dtype):
     y = b.output("y", dtype, batch + [m, n], **qo)
     b.op("BATCH_MATMUL", [lhs, rhs], [y], {"adj_x": adj_x, "adj_y": adj_y}, version=1 if dtype == "float32" else 3)
     check(b, tmp_path)
+
+
+# --- hybrid FULLY_CONNECTED: float input, int8 weights, rows quantized on the fly --------------------
+
+FC_HYBRID_CASES = [(asym, per_channel, batches, depth) for asym in (False, True) for per_channel in (False, True)
+                   for batches, depth in ((1, 13), (3, 70))]
+
+
+def fc_hybrid_model(asym, per_channel, batches, depth, act="NONE", keep_dims=False, weights_input=False, units=6):
+    b = OpModelBuilder()
+    in_shape = [batches, 2, depth] if keep_dims else [batches, depth]
+    rows = batches * (2 if keep_dims else 1)
+    x = b.input("x", "float32", in_shape)
+    scales = list(rng.uniform(0.002, 0.02, units).astype(np.float32)) if per_channel else [0.01]
+    wq = dict(scale=scales, zero_point=[0] * len(scales), quantized_dimension=0)
+    if weights_input:
+        w = b.input("w", "int8", [units, depth], **wq)
+    else:
+        w = b.constant("w", rng.integers(-127, 128, [units, depth]).astype(np.int8), **wq)
+    bias = b.constant("bias", rng.normal(0, 0.1, [units]).astype(np.float32))
+    y = b.output("y", "float32", [batches, 2, units] if keep_dims else [rows, units])
+    b.op("FULLY_CONNECTED", [x, w, bias], [y], version=9 if asym else 7,
+         options={"fused_activation_function": act, "keep_num_dims": keep_dims, "asymmetric_quantize_inputs": asym})
+    return b
+
+
+@pytest.mark.parametrize("asym,per_channel,batches,depth", FC_HYBRID_CASES,
+                         ids=[f"{'asym' if a else 'sym'}-{'pc' if pc else 'pt'}-b{n}-d{d}" for a, pc, n, d in FC_HYBRID_CASES])
+def test_fully_connected_hybrid(tmp_path, asym, per_channel, batches, depth):
+    index = FC_HYBRID_CASES.index((asym, per_channel, batches, depth))
+    check(fc_hybrid_model(asym, per_channel, batches, depth, act=ACTIVATIONS[index % 4], keep_dims=index % 3 == 1), tmp_path)
+
+
+@pytest.mark.parametrize("asym", [False, True], ids=["sym", "asym"])
+def test_fully_connected_hybrid_edge_rows(tmp_path, asym):
+    """Rows all zero, all negative (zero point at the top), all positive (at the bottom), mixed
+    with one huge value, and with weights given at run time (row sums computed per Invoke)."""
+    x = np.random.default_rng(6).uniform(-1, 1, [5, 13]).astype(np.float32)
+    x[0] = 0
+    x[1] = -np.abs(x[1]) - 0.1
+    x[2] = np.abs(x[2]) + 0.1
+    x[3, 4] = 1e6
+    check(fc_hybrid_model(asym, True, 5, 13), tmp_path, inputs={"x": x})
+    w = np.random.default_rng(7).integers(-127, 128, [6, 13]).astype(np.int8)
+    (tmp_path / "w").mkdir()
+    check(fc_hybrid_model(asym, False, 5, 13, weights_input=True), tmp_path / "w", inputs={"x": x, "w": w})
