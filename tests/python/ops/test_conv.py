@@ -357,3 +357,47 @@ def test_conv3d_transpose_refusals(tmp_path, needle, out):
     b.buffers[b.tensors[0].buffer] = np.array(out, np.int32).tobytes()
     b.tensors[b.outputs[0]].shape = out
     refused(b, tmp_path, needle)
+
+
+# --- hybrid CONV_2D / DEPTHWISE_CONV_2D: which quantization of the input LiteRT picks -------------------
+
+def hybrid_conv_model(scales, groups=1, depthwise=False, batch=2, cin=4, cout=6, act="RELU6"):
+    b = OpModelBuilder()
+    k, h, w = 3, 7, 6
+    x = b.input("x", "float32", [batch, h, w, cin])
+    if depthwise:
+        f = b.constant("f", rng.integers(-127, 128, [1, k, k, cout]).astype(np.int8), scale=scales,
+                       zero_point=[0] * len(scales), quantized_dimension=3)
+    else:
+        f = b.constant("f", rng.integers(-127, 128, [cout, k, k, cin // groups]).astype(np.int8), scale=scales,
+                       zero_point=[0] * len(scales), quantized_dimension=0)
+    bias = b.constant("bias", rng.normal(0, 0.1, [cout]).astype(np.float32))
+    y = b.output("y", "float32", [batch, h, w, cout])
+    options = {"padding": "SAME", "stride_w": 1, "stride_h": 1, "fused_activation_function": act}
+    if depthwise:
+        options["depth_multiplier"] = cout // cin
+    b.op("DEPTHWISE_CONV_2D" if depthwise else "CONV_2D", [x, f, bias], [y], options=options, version=5 if depthwise else 3)
+    return b
+
+
+HYBRID_CONV_CASES = {
+    # per-channel scales that are all equal: LiteRT quantizes CONV_2D's input symmetrically (per-tensor path)
+    "conv-pc-equal-scales": dict(scales=[0.01] * 6),
+    # grouped filters run LiteRT's per-channel path (asymmetric input)
+    "conv-grouped-pc": dict(scales=list(np.linspace(0.004, 0.02, 6).astype(np.float32)), groups=2),
+    # DEPTHWISE_CONV_2D is always per-channel and asymmetric, equal scales or not
+    "depthwise-pc-equal-scales": dict(scales=[0.01] * 8, depthwise=True, cout=8),
+}
+
+
+@pytest.mark.parametrize("name", list(HYBRID_CONV_CASES))
+def test_hybrid_conv_paths(tmp_path, name):
+    check(hybrid_conv_model(**HYBRID_CONV_CASES[name]), tmp_path)
+
+
+@pytest.mark.parametrize("needle,kwargs", [
+    ("grouped hybrid CONV_2D needs distinct per-channel filter scales", dict(scales=[0.01], groups=2)),
+    ("hybrid convolution of an empty batch", dict(scales=[0.01], batch=0)),
+], ids=["grouped-per-tensor", "empty-batch"])
+def test_hybrid_conv_refusals(tmp_path, needle, kwargs):
+    refused(hybrid_conv_model(**kwargs), tmp_path, needle)
