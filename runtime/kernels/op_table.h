@@ -102,7 +102,7 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   X(DEPTHWISE_CONV_2D, conv, DepthwiseConv2D, DepthwiseConv2DOptions, "float32 int8 uint8 int16 hybrid", kNoFacts) \
   X(TRANSPOSE_CONV, conv, TransposeConv, TransposeConvOptions, "float32 int8 uint8 int16 hybrid", MainInput(2)) \
   /* matmul */ \
-  X(BATCH_MATMUL, matmul, BatchMatMul, BatchMatMulOptions, "float32 int8 int16", kNoFacts) \
+  X(BATCH_MATMUL, matmul, BatchMatMul, BatchMatMulOptions, "float32 int8 int16 hybrid", kNoFacts) \
   X(FULLY_CONNECTED, matmul, FullyConnected, FullyConnectedOptions, "float32 int8 uint8 int16 hybrid", kRoundsOnce | SparseInput(1)) \
   /* pooling */ \
   X(AVERAGE_POOL_2D, pooling, AveragePool2D, Pool2DOptions, "float32 int8 uint8 int16", kNoFacts) \

@@ -11,7 +11,7 @@ import itertools
 import numpy as np
 import pytest
 
-from sweep import ACTIVATIONS, check
+from sweep import ACTIVATIONS, check, refused
 from tfldbg.testing.opmodel import OpModelBuilder
 
 
@@ -130,3 +130,48 @@ def test_fully_connected_hybrid_edge_rows(tmp_path, asym):
     w = np.random.default_rng(7).integers(-127, 128, [6, 13]).astype(np.int8)
     (tmp_path / "w").mkdir()
     check(fc_hybrid_model(asym, False, 5, 13, weights_input=True), tmp_path / "w", inputs={"x": x, "w": w})
+
+
+# --- hybrid BATCH_MATMUL: float lhs, constant int8 rhs ------------------------------------------------
+
+BMM_HYBRID_SHAPES = MATMUL_CASES + [
+    ([2, 3, 5, 4], [2, 3, 4, 6], False, False),   # two batch dimensions on both sides: LiteRT's row indexing
+    ([2, 3, 5, 4], [2, 1, 4, 6], False, False),   # rhs innermost batch 1: lhs batch folded into rows
+    ([3, 2, 4, 5], [1, 2, 4, 6], True, False),    # adj_x: no folding, broadcast lhs over rhs
+    ([2, 2, 2, 3, 4], [1, 2, 2, 5, 4], False, True),
+]
+BMM_HYBRID_CASES = [(shape, asym, per_channel) for i, shape in enumerate(BMM_HYBRID_SHAPES)
+                    for asym, per_channel in ((False, i % 2 == 1), (True, i % 2 == 0))]
+
+
+def bmm_hybrid_model(lshape, rshape, adj_x, adj_y, asym, per_channel):
+    b = OpModelBuilder()
+    lhs = b.input("lhs", "float32", lshape)
+    n = rshape[-2] if adj_y else rshape[-1]
+    scales = list(rng.uniform(0.002, 0.02, n).astype(np.float32)) if per_channel else [0.01]
+    rhs = b.constant("rhs", rng.integers(-127, 128, rshape).astype(np.int8), scale=scales, zero_point=[0] * len(scales),
+                     quantized_dimension=len(rshape) - (2 if adj_y else 1))
+    m = lshape[-1] if adj_x else lshape[-2]
+    batch = list(np.broadcast_shapes(tuple(lshape[:-2]), tuple(rshape[:-2])))
+    y = b.output("y", "float32", batch + [m, n])
+    b.op("BATCH_MATMUL", [lhs, rhs], [y], {"adj_x": adj_x, "adj_y": adj_y, "asymmetric_quantize_inputs": asym}, version=4)
+    return b
+
+
+@pytest.mark.parametrize("case,asym,per_channel", BMM_HYBRID_CASES,
+                         ids=[f"{c[0]}x{c[1]}-adj{int(c[2])}{int(c[3])}-{'asym' if a else 'sym'}-{'pc' if pc else 'pt'}"
+                              for c, a, pc in BMM_HYBRID_CASES])
+def test_batch_matmul_hybrid(tmp_path, case, asym, per_channel):
+    check(bmm_hybrid_model(*case, asym, per_channel), tmp_path)
+
+
+def test_batch_matmul_hybrid_refusals(tmp_path):
+    # LiteRT sums the rows of the weight matrices of batch dimensions 1 and 2 only, then reads
+    # row (b0 + b1 + b2)·N: a rank-5 rhs batched on its first dimension reaches rows never summed.
+    refused(bmm_hybrid_model([2, 2, 2, 3, 4], [2, 1, 2, 5, 4], False, True, True, False), tmp_path,
+            "LiteRT reads weight row sums it never computed")
+    # Per-channel scales along the contracted dimension: LiteRT would read one per output column.
+    b = bmm_hybrid_model([2, 3, 4], [4, 4], False, False, False, True)
+    b.tensors[1].quantized_dimension = 0
+    (tmp_path / "pc").mkdir()
+    refused(b, tmp_path / "pc", "per-channel scales must be one per output column (rhs axis 1)")
