@@ -271,4 +271,5 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
 
 // Custom operators, by their custom_code: C("NAME", family, Kernel, "dtypes", facts).
 #define TFLDBG_CUSTOM_OPS(C) \
+  C("Convolution2DTransposeBias", conv, Convolution2DTransposeBias, "float32", kNoFacts) \
   C("TFLite_Detection_PostProcess", detection, DetectionPostProcess, "float32 uint8", kNoFacts)

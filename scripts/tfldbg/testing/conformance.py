@@ -68,3 +68,10 @@ def _log_coverage(dump, matched: bool, litert: str) -> None:
                     for st in dump.steps)
     with open(log, "a") as f:  # one write per model: whole lines even with parallel workers
         f.write(lines)
+
+
+def record_coverage(dump, matched: bool, litert: str) -> None:
+    """For checks that hold tfldbg against LiteRT some other way than
+    check_model (a custom op against LiteRT running a rewritten graph): logs
+    the dump's steps to the sweep coverage as check_model does."""
+    _log_coverage(dump, matched, litert)

@@ -14,7 +14,7 @@ import pytest
 from sweep import ACTIVATIONS, check, out_size, refused
 from tfldbg.analysis.compare import format_table
 from tfldbg.backends.engine import ToolError, run_tool
-from tfldbg.testing.conformance import check_model
+from tfldbg.testing.conformance import check_model, record_coverage
 from tfldbg.testing.opmodel import OpModelBuilder
 
 
@@ -401,3 +401,97 @@ def test_hybrid_conv_paths(tmp_path, name):
 ], ids=["grouped-per-tensor", "empty-batch"])
 def test_hybrid_conv_refusals(tmp_path, needle, kwargs):
     refused(hybrid_conv_model(**kwargs), tmp_path, needle)
+
+
+# --- Convolution2DTransposeBias (MediaPipe custom op) ---------------------------------------------------
+
+# LiteRT has no kernel for it: tfldbg's output is held against LiteRT running the same graph
+# rewritten as TRANSPOSE_CONV + ADD (the bias added after the sums). MediaPipe's kernel starts each
+# sum at the bias instead, so float results differ by rounding only. Measured on these cases: at
+# most 1.5e-6 absolute (a few ulp of outputs of magnitude ~1-10; relative up to 1.7e-5 where
+# the sum nearly cancels the bias); the check uses rtol 1e-5, atol 1e-5.
+C2TB_CASES = [
+    # input [N,H,W,C], filter [O,KH,KW,I], padding code (1 SAME, 2 VALID, 0 unknown: no trim), strides (w, h)
+    ([1, 4, 5, 3], [4, 3, 3, 3], 1, (2, 2)),
+    ([2, 5, 4, 2], [3, 4, 2, 2], 1, (3, 2)),
+    ([1, 4, 4, 3], [2, 3, 3, 3], 2, (2, 2)),
+    ([2, 3, 5, 4], [5, 2, 3, 4], 2, (1, 3)),
+    ([1, 6, 3, 2], [3, 5, 5, 2], 1, (1, 1)),
+    ([1, 3, 3, 2], [2, 2, 2, 2], 0, (2, 1)),
+]
+
+
+def c2tb_out_hw(in_hw, k, padding, strides):
+    out = []
+    for size, kk, s in zip(in_hw, k, strides):
+        trim = max(0, kk - (size - 1) % s - 1) if padding == 1 else 0
+        out.append(s * (size - 1) + kk - trim)
+    return out
+
+
+@pytest.mark.parametrize("computed_filter", [False, True], ids=["constant-filter", "input-filter"])
+@pytest.mark.parametrize("case", C2TB_CASES, ids=[f"{c[0]}-f{c[1]}-p{c[2]}-s{c[3][0]}x{c[3][1]}" for c in C2TB_CASES])
+def test_convolution2d_transpose_bias_matches_litert_transpose_conv_plus_add(tmp_path, case, computed_filter):
+    import struct
+
+    from tfldbg.backends.litert import litert_interpreter
+    from tfldbg.formats.dump import load_dump
+
+    in_shape, fshape, padding, (sw, sh) = case
+    r = np.random.default_rng(sum(in_shape) + sum(fshape) + padding)
+    x = r.uniform(-1, 1, in_shape).astype(np.float32)
+    w = r.normal(0, 1, fshape).astype(np.float32)
+    bias = r.normal(0, 3, fshape[0]).astype(np.float32)
+    oh, ow = c2tb_out_hw(in_shape[1:3], fshape[1:3], padding, (sh, sw))
+    out_shape = [in_shape[0], oh, ow, fshape[0]]
+
+    custom = OpModelBuilder()
+    cx = custom.input("x", "float32", in_shape)
+    cw = custom.input("w", "float32", fshape) if computed_filter else custom.constant("w", w)
+    cb = custom.constant("bias", bias)
+    cy = custom.output("y", "float32", out_shape)
+    custom.op("Convolution2DTransposeBias", [cx, cw, cb], [cy], custom_options=struct.pack("<3i", padding, sw, sh))
+    model = custom.save(tmp_path / "custom.tflite")
+    inputs = {"x": x, "w": w} if computed_filter else {"x": x}
+    args = []
+    for name, value in inputs.items():
+        np.save(tmp_path / f"{name}.npy", value)
+        args += ["--input", f"{name}={tmp_path / f'{name}.npy'}"]
+    run_tool("dump", str(model), "--out", str(tmp_path / "ours"), *args)
+    ours = load_dump(tmp_path / "ours")
+    got = ours.array(ours.steps[0].outputs[0].file)
+
+    rewritten = OpModelBuilder()
+    rx = rewritten.input("x", "float32", in_shape)
+    rw = rewritten.input("w", "float32", fshape) if computed_filter else rewritten.constant("w", w)
+    rb = rewritten.constant("bias", bias)
+    shape = rewritten.constant("output_shape", np.array(out_shape, np.int32))
+    summed = rewritten.tensor("sums", "float32", out_shape)
+    ry = rewritten.output("y", "float32", out_shape)
+    rewritten.op("TRANSPOSE_CONV", [shape, rw, rx], [summed],
+                 options={"padding": "SAME" if padding == 1 else "VALID", "stride_w": sw, "stride_h": sh})
+    rewritten.op("ADD", [summed, rb], [ry])
+    interp = litert_interpreter(rewritten.save(tmp_path / "rewritten.tflite"))
+    for d in interp.get_input_details():
+        interp.set_tensor(d["index"], inputs[d["name"]])
+    interp.invoke()
+    want = interp.get_tensor(interp.get_output_details()[0]["index"])
+    assert got.shape == want.shape
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+    record_coverage(ours, True, "reference (TRANSPOSE_CONV + ADD)")
+
+
+@pytest.mark.parametrize("needle,options", [
+    ("custom options hold 8 bytes; Convolution2DTransposeBias needs 12", (1, 2)),
+    ("strides must be in [1, 65536], got 2x0", (1, 0, 2)),
+], ids=["short-options", "zero-stride"])
+def test_convolution2d_transpose_bias_refusals(tmp_path, needle, options):
+    import struct
+
+    b = OpModelBuilder()
+    x = b.input("x", "float32", [1, 3, 3, 2])
+    w = b.constant("w", np.ones([2, 2, 2, 2], np.float32))
+    bias = b.constant("bias", np.zeros([2], np.float32))
+    y = b.output("y", "float32", [1, 6, 6, 2])
+    b.op("Convolution2DTransposeBias", [x, w, bias], [y], custom_options=struct.pack(f"<{len(options)}i", *options))
+    refused(b, tmp_path, needle)
