@@ -79,8 +79,8 @@ class Convolution2DTransposeBiasKernel : public Kernel {
     geometry_.stride_w = stride_w;
     geometry_.pad_h = trim_h / 2;
     geometry_.pad_w = trim_w / 2;
+    // A computed filter is reordered at every Eval, once the planner has placed it.
     filter_is_constant_ = filter.is_constant();
-    packed_.resize(static_cast<size_t>(geometry_.filter.Size()));
     if (filter_is_constant_) math::PackTransposeFilter(geometry_, filter.data<float>(), packed_);
     return Status::Ok();
   }

@@ -108,23 +108,17 @@ class TransposeConvKernel : public Kernel {
     }
     geometry_.pad_h = pad.h;
     geometry_.pad_w = pad.w;
-    // Scratch sized for Eval (no allocation there).
-    const size_t out_elements = static_cast<size_t>(geometry_.output.Size());
-    acc32_.clear();
-    acc64_.clear();
-    if (input.type == DataType::kInt16 && !int16_int32_bias_) {
-      acc64_.assign(out_elements, 0);
-    } else if (input.type != DataType::kFloat32) {
-      acc32_.assign(out_elements, 0);
-    }
-    if (hybrid_) quantized_input_.assign(static_cast<size_t>(input.element_count()), 0);
     // The filter reordered for the scatter loop: once here when it is a
-    // constant, else at every Eval (into storage sized here).
+    // constant; else at every Eval. Scratch (sums, the quantized input) is
+    // sized at Eval too, once the planner has placed the tensors it mirrors
+    // within its arena limit.
     filter_is_constant_ = filter.is_constant();
-    switch (filter.type) {
-      case DataType::kFloat32: PackFilter(filter.data<float>(), packed_float_); break;
-      case DataType::kInt8: PackFilter(filter.data<int8_t>(), packed_int8_); break;
-      default: PackFilter(filter.data<uint8_t>(), packed_uint8_); break;
+    if (filter_is_constant_) {
+      switch (filter.type) {
+        case DataType::kFloat32: math::PackTransposeFilter(geometry_, filter.data<float>(), packed_float_); break;
+        case DataType::kInt8: math::PackTransposeFilter(geometry_, filter.data<int8_t>(), packed_int8_); break;
+        default: math::PackTransposeFilter(geometry_, filter.data<uint8_t>(), packed_uint8_); break;
+      }
     }
     return Status::Ok();
   }
@@ -134,6 +128,13 @@ class TransposeConvKernel : public Kernel {
     const Tensor& input = *node.input(kInput);
     const Tensor* bias = node.input(kBias);
     Tensor& output = *node.output(0);
+    const size_t out_elements = static_cast<size_t>(geometry_.output.Size());
+    if (input.type == DataType::kInt16 && !int16_int32_bias_) {
+      acc64_.resize(out_elements);
+    } else if (input.type != DataType::kFloat32) {
+      acc32_.resize(out_elements);
+    }
+    if (hybrid_) quantized_input_.resize(static_cast<size_t>(input.element_count()));
     switch (input.type) {
       case DataType::kFloat32:
         if (hybrid_) {
@@ -360,12 +361,6 @@ class TransposeConvKernel : public Kernel {
       v = quant::WrappingAdd(v, requant_.output_offset);
       output[i] = static_cast<In>(std::min(std::max(v, requant_.clamp.min), requant_.clamp.max));
     }
-  }
-
-  template <typename W>
-  void PackFilter(const W* filter, std::vector<W>& packed) {
-    packed.resize(static_cast<size_t>(geometry_.filter.Size()));
-    if (filter_is_constant_) math::PackTransposeFilter(geometry_, filter, packed);
   }
 
   template <typename W>

@@ -161,13 +161,6 @@ class BatchMatMulKernel : public Kernel {
                                    ": LiteRT reads weight row sums it never computed");
     }
     if (depth_ == 0) return node.UnsupportedError("hybrid BATCH_MATMUL over an empty dimension (LiteRT quantizes empty rows)");
-    const int64_t lhs_rows = Product(lhs.shape, 0, lhs.rank() - 2) * rows_;
-    quantized_.assign(static_cast<size_t>(lhs.element_count()), 0);
-    lhs_rows_.assign(static_cast<size_t>(lhs.element_count()), 0.0f);
-    weights_.assign(static_cast<size_t>(rhs.element_count()), 0);
-    row_scales_.assign(static_cast<size_t>(lhs_rows), 0.0f);
-    row_offsets_.assign(static_cast<size_t>(lhs_rows), 0);
-    row_sums_.assign(static_cast<size_t>(w_ext_[0] * computed * w_ext_[3]), 0);
     return Status::Ok();
   }
 
@@ -175,6 +168,14 @@ class BatchMatMulKernel : public Kernel {
     const Tensor& lhs = *node.input(0);
     const Tensor& rhs = *node.input(1);
     float* out = node.output(0)->data<float>();
+    // Scratch sized here, once the planner has placed the operands it mirrors.
+    const int64_t lhs_rows = Product(lhs.shape, 0, lhs.rank() - 2) * rows_;
+    quantized_.resize(static_cast<size_t>(lhs.element_count()));
+    if (adj_x_) lhs_rows_.resize(static_cast<size_t>(lhs.element_count()));
+    if (!adj_y_) weights_.resize(static_cast<size_t>(rhs.element_count()));
+    row_scales_.resize(static_cast<size_t>(lhs_rows));
+    row_offsets_.resize(static_cast<size_t>(lhs_rows));
+    row_sums_.resize(static_cast<size_t>(w_ext_[0] * w_ext_[1] * w_ext_[2] * w_ext_[3]));
     // Activation rows [..., M, K] and weights [..., N, K], contiguous.
     const float* x = lhs.data<float>();
     if (adj_x_) {
