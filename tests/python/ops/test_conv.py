@@ -254,6 +254,14 @@ def test_transpose_conv_edge_values(tmp_path):
     check(b, tmp_path / "int8", inputs={"x": x})
 
 
+@pytest.mark.parametrize("kind", ["float32", "int8"])
+def test_transpose_conv_absent_bias_slot(tmp_path, kind):
+    """Four inputs with the bias slot -1: LiteRT's optional bias, absent."""
+    b, _ = transpose_conv_model(kind, "VALID", (2, 2), 1, bias=False)
+    b.ops[0].inputs.append(-1)
+    check(b, tmp_path)
+
+
 def test_transpose_conv_empty_batch(tmp_path):
     b, _ = transpose_conv_model("float32", "SAME", (2, 2), 0, batch=0)
     check(b, tmp_path, inputs={"x": np.zeros([0, 4, 5, 3], np.float32)})
@@ -274,6 +282,7 @@ TC_REFUSALS = [
     ("int32 bias with quantized_bias_type unset: LiteRT reads the bias as int64", {"kind": "int16", "bias32": True}),
     ("uint8 TRANSPOSE_CONV with per-channel filter scales", {"kind": "uint8", "per_channel": True}),
     ("hybrid TRANSPOSE_CONV with an empty batch", {"kind": "hybrid", "batch": 0}),
+    ("int16 input and output must have zero point 0", {"kind": "int16", "input_zero_point": 3}),
 ]
 
 
@@ -288,6 +297,8 @@ def test_transpose_conv_refusals(tmp_path, needle, change):
         bias = b.tensors[3]
         bias.dtype = "int32"
         b.buffers[bias.buffer] = np.zeros(4, np.int32).tobytes()
+    if "input_zero_point" in change:
+        b.tensors[b.inputs[0]].zero_point = [change["input_zero_point"]]
     if change.get("per_channel"):
         w = b.tensors[2]
         w.scale, w.zero_point = [0.01] * 4, [131] * 4
