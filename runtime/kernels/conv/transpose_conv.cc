@@ -99,7 +99,7 @@ class TransposeConvKernel : public Kernel {
                                                            filter.dim(1), filter.dim(2), options->stride_h(),
                                                            options->stride_w(), &pad);
     if (!defined || pad.forward_h != input.dim(1) || pad.forward_w != input.dim(2)) {
-      // LiteRT refuses these too: its scatter would read past the input.
+      // LiteRT 2.3 refuses these too (computed_input_height/width checks).
       return node.InvalidModelError("output shape " + ShapeToString(shape) + " with filter " + ShapeToString(filter.shape) +
                                     " does not convolve back to the input " + ShapeToString(input.shape) +
                                     (defined ? " (it gives " + std::to_string(pad.forward_h) + "x" +
@@ -294,8 +294,6 @@ class TransposeConvKernel : public Kernel {
       int32_t offset = 0;
       int8_t* q = quantized_input_.data() + b * per_batch;
       math::AsymmetricQuantizeRow(input.data<float>() + b * per_batch, per_batch, q, &scale, &offset);
-      // The scatter hands the product to the accumulator; the channel is the
-      // position within the output row, which a running index tracks.
       float* yb = y + b * per_output_batch;
       ScatterHybrid(one, q, offset, scale, scales, channels, yb);
     }
