@@ -96,6 +96,10 @@ class FullyConnectedKernel : public Kernel {
     // LiteRT's fully_connected.cc derives per-tensor multipliers in double too
     // (checked against the oracle on mlperf_tiny_ad01_int8).
     TFLDBG_RETURN_IF_ERROR(PrepareChannelRequant(node, input, weights, output, shape_.units, 0, activation_, false, requant_));
+    // LiteRT's sparse 1x16 int8 kernel requantizes with its own
+    // MultiplyByQuantizedMultiplier (two roundings), not through the GEMM
+    // backend that makes the dense path round once.
+    if (!weights.sparse_levels.empty() && node.rounding_follows_litert) requant_.rounding = quant::RoundingMode::kDouble;
     PackWeights(input, weights);
     return Status::Ok();
   }
