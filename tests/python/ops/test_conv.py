@@ -506,3 +506,27 @@ def test_convolution2d_transpose_bias_refusals(tmp_path, needle, options):
     y = b.output("y", "float32", [1, 6, 6, 2])
     b.op("Convolution2DTransposeBias", [x, w, bias], [y], custom_options=struct.pack(f"<{len(options)}i", *options))
     refused(b, tmp_path, needle)
+
+
+DW16_CASES = [("SAME", 1, 1, 1), ("VALID", 2, 1, 2), ("SAME", 2, 2, 2), ("VALID", 1, 2, 1)]
+
+
+@pytest.mark.parametrize("padding,stride,dilation,multiplier", DW16_CASES,
+                         ids=[f"{p}-s{s}-d{d}-m{m}" for p, s, d, m in DW16_CASES])
+def test_depthwise_conv2d_int16(tmp_path, padding, stride, dilation, multiplier):
+    """int16x8 DEPTHWISE_CONV_2D: zero points 0, per-channel int8 filter, int64 bias."""
+    n, h, w, cin, k = 1, 8, 9, 4, 3
+    cout = cin * multiplier
+    oh, ow = out_size(padding, h, k, stride, dilation), out_size(padding, w, k, stride, dilation)
+    b = OpModelBuilder()
+    wscales = list(rng.uniform(0.002, 0.02, cout).astype(np.float32))
+    x = b.input("x", "int16", [n, h, w, cin], scale=0.001, zero_point=0)
+    f = b.constant("f", rng.integers(-127, 128, [1, k, k, cout]).astype(np.int8), scale=wscales, zero_point=[0] * cout,
+                   quantized_dimension=3)
+    bias = b.constant("bias", rng.integers(-5000, 5000, [cout]).astype(np.int64), scale=[0.001 * s for s in wscales],
+                      zero_point=[0] * cout)
+    y = b.output("y", "int16", [n, oh, ow, cout], scale=0.004, zero_point=0)
+    b.op("DEPTHWISE_CONV_2D", [x, f, bias], [y], version=5,
+         options={"padding": padding, "stride_w": stride, "stride_h": stride, "depth_multiplier": multiplier,
+                  "dilation_w_factor": dilation, "dilation_h_factor": dilation, "fused_activation_function": "RELU6"})
+    check(b, tmp_path)
