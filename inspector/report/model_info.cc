@@ -181,7 +181,8 @@ nlohmann::json OpJson(const OpInfo& op) {
           {"options_table", op.options},
           {"facts", {{"rounds_once_under_litert", op.RoundsOnce()},
                      {"float_shadow_identity", op.ShadowIdentity()},
-                     {"sparse_inputs", sparse_inputs}}}};
+                     {"sparse_inputs", sparse_inputs},
+                     {"main_input", op.MainInputSlot()}}}};
 }
 
 nlohmann::json OpTableJson() {

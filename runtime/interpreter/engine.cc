@@ -326,6 +326,7 @@ Status Engine::PrepareNodes() {
       return Unsupported(ctx.Describe() + ": " + what);
     }
     ctx.rounding = RoundingForOp(options_.rounding, *info);
+    ctx.rounding_follows_litert = options_.rounding == RoundingPolicy::kLiteRt;
     // LiteRT's other kernels would read a sparse constant's packed values as if dense.
     for (size_t slot = 0; slot < ctx.inputs.size(); ++slot) {
       const Tensor* in = ctx.inputs[slot];

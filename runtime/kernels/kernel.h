@@ -67,6 +67,10 @@ struct NodeContext {
   std::vector<Tensor*> inputs;
   std::vector<Tensor*> outputs;
   quant::RoundingMode rounding = quant::RoundingMode::kDouble;
+  // True when `rounding` is LiteRT's own choice for the op (--rounding
+  // litert), not one the user forced: a kernel whose op rounds once in LiteRT
+  // on some paths only may then pick the other mode for the rest.
+  bool rounding_follows_litert = false;
   RunContext* run = nullptr;  // other subgraphs and resource variables
   int invocation = 0;         // how many times this subgraph had run before, in this Invoke
 

@@ -31,6 +31,9 @@ constexpr uint32_t kRoundsOnce = 1u << 0;
 // In the float shadow (`tfldbg replay`) the op copies its float input: in
 // float, (de)quantizing is the identity.
 constexpr uint32_t kShadowIdentity = 1u << 1;
+// The input slot whose types the dtypes column lists, when it is not slot 0
+// (TRANSPOSE_CONV's data comes after its output shape and filter): slot 0-7.
+constexpr uint32_t MainInput(int slot) { return static_cast<uint32_t>(slot & 7) << 2; }
 // Input `slot` may be a sparse constant (LiteRT reads those only where it has
 // a kernel for them; every other reader would see packed values).
 constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
@@ -95,11 +98,11 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   /* conv */ \
   X(CONV_2D, conv, Conv2D, Conv2DOptions, "float32 int8 uint8 int16 hybrid", kNoFacts) \
   X(CONV_3D, conv, Conv3D, Conv3DOptions, "float32", kNoFacts) \
-  N(CONV_3D_TRANSPOSE, conv, Conv3DOptions, "not yet") \
+  X(CONV_3D_TRANSPOSE, conv, Conv3DTranspose, Conv3DOptions, "float32", MainInput(2)) \
   X(DEPTHWISE_CONV_2D, conv, DepthwiseConv2D, DepthwiseConv2DOptions, "float32 int8 uint8 int16 hybrid", kNoFacts) \
-  N(TRANSPOSE_CONV, conv, TransposeConvOptions, "not yet") \
+  X(TRANSPOSE_CONV, conv, TransposeConv, TransposeConvOptions, "float32 int8 uint8 int16 hybrid", MainInput(2)) \
   /* matmul */ \
-  X(BATCH_MATMUL, matmul, BatchMatMul, BatchMatMulOptions, "float32 int8 int16", kNoFacts) \
+  X(BATCH_MATMUL, matmul, BatchMatMul, BatchMatMulOptions, "float32 int8 int16 hybrid", kNoFacts) \
   X(FULLY_CONNECTED, matmul, FullyConnected, FullyConnectedOptions, "float32 int8 uint8 int16 hybrid", kRoundsOnce | SparseInput(1)) \
   /* pooling */ \
   X(AVERAGE_POOL_2D, pooling, AveragePool2D, Pool2DOptions, "float32 int8 uint8 int16", kNoFacts) \
@@ -196,8 +199,8 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   X(VAR_HANDLE, control_flow, VarHandle, VarHandleOptions, "resource", kNoFacts) \
   X(WHILE, control_flow, While, WhileOptions, "any", kNoFacts) \
   /* detection */ \
-  N(NON_MAX_SUPPRESSION_V4, detection, NonMaxSuppressionV4Options, "not yet") \
-  N(NON_MAX_SUPPRESSION_V5, detection, NonMaxSuppressionV5Options, "not yet") \
+  X(NON_MAX_SUPPRESSION_V4, detection, NonMaxSuppression, NonMaxSuppressionV4Options, "float32", kNoFacts) \
+  X(NON_MAX_SUPPRESSION_V5, detection, NonMaxSuppression, NonMaxSuppressionV5Options, "float32", kNoFacts) \
   /* signal */ \
   N(COMPLEX_ABS, signal, None, "not yet") \
   N(IMAG, signal, None, "not yet") \
@@ -268,4 +271,5 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
 
 // Custom operators, by their custom_code: C("NAME", family, Kernel, "dtypes", facts).
 #define TFLDBG_CUSTOM_OPS(C) \
+  C("Convolution2DTransposeBias", conv, Convolution2DTransposeBias, "float32", kNoFacts) \
   C("TFLite_Detection_PostProcess", detection, DetectionPostProcess, "float32 uint8", kNoFacts)

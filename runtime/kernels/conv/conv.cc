@@ -1,5 +1,7 @@
 // CONV_2D and DEPTHWISE_CONV_2D: float32, int8 (per-tensor and per-channel
 // weights), uint8 and int16x8, matching LiteRT's reference kernels.
+#include <algorithm>
+
 #include "kernels/common/requant.h"
 #include "kernels/conv/conv_math.h"
 #include "kernels/common/dot.h"
@@ -141,6 +143,7 @@ class ConvKernelBase : public Kernel {
  private:
   Status PrepareHybrid(const NodeContext& node, const Tensor& input, const Tensor& filter, int out_channels) {
     if (filter.quant.empty()) return node.InvalidModelError("int8 filters need scales");
+    if (input.dim(0) == 0) return node.UnsupportedError("hybrid convolution of an empty batch (LiteRT refuses it)");
     if (depthwise_) {
       // LiteRT's EvalHybridPerChannel: one scale per output channel along axis 3.
       if (filter.quant.scale.size() != static_cast<size_t>(out_channels) || filter.quant.quantized_dimension != 3) {
@@ -162,6 +165,15 @@ class ConvKernelBase : public Kernel {
     }
     for (int64_t zp : filter.quant.zero_point) {
       if (zp != 0) return node.UnsupportedError("hybrid int8 filters must have zero point 0");
+    }
+    // LiteRT takes the per-channel (asymmetric) path only when the channel
+    // scales differ; equal ones run the per-tensor (symmetric) path with the first.
+    const std::vector<float>& scales = filter.quant.scale;
+    hybrid_per_channel_ = std::any_of(scales.begin(), scales.end(), [&](float s) { return s != scales[0]; });
+    if (input.dim(3) != filter.dim(3) && !hybrid_per_channel_) {
+      // Grouped: LiteRT runs the per-channel path, reading input offsets it never set up.
+      return node.UnsupportedError("grouped hybrid CONV_2D needs distinct per-channel filter scales "
+                                   "(otherwise LiteRT reads input offsets it never computed)");
     }
     quantized_input_.assign(static_cast<size_t>(input.element_count()), 0);
     return Status::Ok();
@@ -243,7 +255,7 @@ class ConvKernelBase : public Kernel {
       EvalHybridDepthwise(input, filter, bias, output);
       return;
     }
-    if (filter.quant.per_channel()) {
+    if (hybrid_per_channel_) {
       EvalHybridPerChannel(input, filter, bias, output);
       return;
     }
@@ -312,6 +324,7 @@ class ConvKernelBase : public Kernel {
   std::vector<float> packed_float_;
   std::vector<int16_t> packed_int_;
   std::vector<int8_t> quantized_input_;
+  bool hybrid_per_channel_ = false;  // CONV_2D: per-channel scales that differ
 
   template <typename BiasT>
   Status EvalInt16(const Tensor& input, const Tensor& filter, const BiasT* bias, Tensor& output) {

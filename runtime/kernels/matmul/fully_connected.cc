@@ -96,6 +96,10 @@ class FullyConnectedKernel : public Kernel {
     // LiteRT's fully_connected.cc derives per-tensor multipliers in double too
     // (checked against the oracle on mlperf_tiny_ad01_int8).
     TFLDBG_RETURN_IF_ERROR(PrepareChannelRequant(node, input, weights, output, shape_.units, 0, activation_, false, requant_));
+    // LiteRT's sparse 1x16 int8 kernel requantizes with its own
+    // MultiplyByQuantizedMultiplier (two roundings), not through the GEMM
+    // backend that makes the dense path round once.
+    if (!weights.sparse_levels.empty() && node.rounding_follows_litert) requant_.rounding = quant::RoundingMode::kDouble;
     PackWeights(input, weights);
     return Status::Ok();
   }
@@ -165,9 +169,7 @@ class FullyConnectedKernel : public Kernel {
   }
 
   Status PrepareHybrid(const NodeContext& node, const Tensor& weights, const tflite::FullyConnectedOptions* options) {
-    if (options != nullptr && options->asymmetric_quantize_inputs()) {
-      return node.UnsupportedError("hybrid with asymmetric_quantize_inputs is not supported yet");
-    }
+    asymmetric_ = options != nullptr && options->asymmetric_quantize_inputs();
     if (weights.quant.empty()) return node.InvalidModelError("int8 weights need scales");
     for (int64_t zp : weights.quant.zero_point) {
       if (zp != 0) return node.UnsupportedError("hybrid int8 weights must have zero point 0");
@@ -175,24 +177,61 @@ class FullyConnectedKernel : public Kernel {
     if (weights.quant.per_channel() && weights.quant.scale.size() != static_cast<size_t>(shape_.units)) {
       return node.InvalidModelError("per-channel weight scales do not match the units");
     }
+    if (weights.quant.per_channel() && weights.quant.quantized_dimension != 0) {
+      return node.UnsupportedError("per-channel weight scales along axis " + std::to_string(weights.quant.quantized_dimension) +
+                                   "; LiteRT's hybrid kernel reads them by unit (axis 0)");
+    }
     row_.assign(static_cast<size_t>(shape_.batches) * static_cast<size_t>(shape_.depth), 0);
     row_scales_.assign(static_cast<size_t>(shape_.batches), 0.0f);
+    row_offsets_.assign(static_cast<size_t>(shape_.batches), 0);
+    // Asymmetric rows: Σ w·(q − z) = Σ w·q − z·Σ w, with the weights' row sums (once for constants).
+    row_sums_.assign(static_cast<size_t>(shape_.units), 0);
+    if (asymmetric_ && weights.is_constant()) ComputeRowSums(weights.data<int8_t>());
     return Status::Ok();
   }
 
-  // LiteRT's hybrid path: each input row is quantized symmetrically, the dot
-  // products are integer, and each result is bias + acc · (row scale · weight scale).
+  void ComputeRowSums(const int8_t* w) {
+    for (int u = 0; u < shape_.units; ++u) {
+      uint32_t sum = 0;  // wraps as LiteRT's int32 would
+      for (int k = 0; k < shape_.depth; ++k) sum += static_cast<uint32_t>(static_cast<int32_t>(w[static_cast<int64_t>(u) * shape_.depth + k]));
+      row_sums_[static_cast<size_t>(u)] = static_cast<int32_t>(sum);
+    }
+  }
+
+  // dot − row_sum·zero_point in int32, wrapping as LiteRT's would overflow.
+  static int32_t SubtractOffset(int32_t dot, int32_t row_sum, int32_t zero_point) {
+    return static_cast<int32_t>(static_cast<uint32_t>(dot) - static_cast<uint32_t>(row_sum) * static_cast<uint32_t>(zero_point));
+  }
+
+  // One input row quantized as LiteRT's BatchQuantizeFloats: symmetric
+  // (zero point 0), or asymmetric with asymmetric_quantize_inputs. Returns
+  // the row's scale (times the weight scale when per-tensor).
+  float QuantizeRow(const float* x, int8_t* q, int32_t* zero_point, const Tensor& weights) const {
+    float scale = 1.0f;
+    *zero_point = 0;
+    if (asymmetric_) {
+      math::AsymmetricQuantizeRow(x, shape_.depth, q, &scale, zero_point);
+    } else {
+      scale = math::SymmetricQuantizeRow(x, shape_.depth, q);
+    }
+    if (!weights.quant.per_channel()) scale *= weights.quant.scale[0];
+    return scale;
+  }
+
+  // LiteRT's hybrid path: each input row is quantized (symmetrically, or
+  // asymmetrically with a zero point z), the dot products are integer,
+  // acc = Σ w·q − z·Σ w, and each result is bias + acc · (row scale · weight scale).
   void EvalHybrid(const float* x, const int8_t* w, const float* bias, const Tensor& weights, float* y) {
     const bool per_channel = weights.quant.per_channel();
+    if (asymmetric_ && !weights.is_constant()) ComputeRowSums(w);
     if (!weights16_.empty()) {
       EvalHybrid16(x, bias, weights, y);
       return;
     }
     for (int b = 0; b < shape_.batches; ++b) {
-      float row_scale = math::SymmetricQuantizeRow(x + static_cast<int64_t>(b) * shape_.depth, shape_.depth,
-                                                   row_.data() + static_cast<int64_t>(b) * shape_.depth);
-      if (!per_channel) row_scale *= weights.quant.scale[0];
-      row_scales_[static_cast<size_t>(b)] = row_scale;
+      row_scales_[static_cast<size_t>(b)] = QuantizeRow(x + static_cast<int64_t>(b) * shape_.depth,
+                                                        row_.data() + static_cast<int64_t>(b) * shape_.depth,
+                                                        &row_offsets_[static_cast<size_t>(b)], weights);
     }
     auto finish = [&](int index, int u, int32_t acc) {
       const float row_scale = row_scales_[static_cast<size_t>(index / shape_.units)];
@@ -203,9 +242,11 @@ class FullyConnectedKernel : public Kernel {
     };
     for (int b = 0; b < shape_.batches; ++b) {
       const int8_t* row = row_.data() + static_cast<int64_t>(b) * shape_.depth;
+      const int32_t zero_point = row_offsets_[static_cast<size_t>(b)];
       for (int u = 0; u < shape_.units; ++u) {
         const int8_t* wu = w + static_cast<int64_t>(u) * shape_.depth;
-        finish(b * shape_.units + u, u, math::DotWithOffsets(row, wu, shape_.depth, 0, 0));
+        const int32_t dot = math::DotWithOffsets(row, wu, shape_.depth, 0, 0);
+        finish(b * shape_.units + u, u, SubtractOffset(dot, row_sums_[static_cast<size_t>(u)], zero_point));
       }
     }
   }
@@ -215,10 +256,19 @@ class FullyConnectedKernel : public Kernel {
     const bool per_channel = weights.quant.per_channel();
     const int depth = shape_.depth, units = shape_.units;
     for (int b = 0; b < shape_.batches; ++b) {
-      float row_scale = math::SymmetricQuantizeRow(x + static_cast<int64_t>(b) * depth, depth, row16_.data());
-      if (!per_channel) row_scale *= weights.quant.scale[0];
+      int32_t zero_point = 0;
+      float row_scale = 0.0f;
+      if (asymmetric_) {
+        int8_t* q = row_.data() + static_cast<int64_t>(b) * depth;
+        row_scale = QuantizeRow(x + static_cast<int64_t>(b) * depth, q, &zero_point, weights);
+        for (int k = 0; k < depth; ++k) row16_[static_cast<size_t>(k)] = q[k];
+      } else {
+        row_scale = math::SymmetricQuantizeRow(x + static_cast<int64_t>(b) * depth, depth, row16_.data());
+        if (!per_channel) row_scale *= weights.quant.scale[0];
+      }
       float* out = y + static_cast<int64_t>(b) * units;
       auto write = [&](int u, int32_t acc) {
+        acc = SubtractOffset(acc, row_sums_[static_cast<size_t>(u)], zero_point);
         const float scale = per_channel ? row_scale * weights.quant.scale[static_cast<size_t>(u)] : row_scale;
         float v = bias ? bias[u] : 0.0f;
         v += static_cast<float>(acc) * scale;
@@ -267,6 +317,9 @@ class FullyConnectedKernel : public Kernel {
   std::vector<int16_t> weights16_;
   std::vector<int16_t> row16_;
   std::vector<float> row_scales_;
+  std::vector<int32_t> row_offsets_;  // each row's zero point (0 when symmetric)
+  std::vector<int32_t> row_sums_;     // Σ_k w[u][k], for asymmetric rows
+  bool asymmetric_ = false;
   std::vector<int8_t> row_;
   math::FullyConnectedShape shape_;
   quant::Activation activation_ = quant::Activation::kNone;

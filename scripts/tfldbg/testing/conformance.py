@@ -58,21 +58,29 @@ def check_model(model: str | Path, workdir: str | Path, seed: int = 0, planner: 
 
 
 def step_dtype(step) -> str:
-    """The type a step's op ran on, as the op table lists types: its first
-    present input's dtype, or "hybrid" for float32 activations with integer
+    """The type a step's op ran on, as the op table lists types: its main
+    input's dtype (the first present input, or the slot the op table's
+    `facts.main_input` names), or "hybrid" for float32 activations with integer
     constant weights, or the values' type after a bool condition. When the
     first input is an int32/int64 index tensor and the output has another type
     (SCATTER_ND's indices, ONE_HOT's, SPLIT's axis, EMBEDDING_LOOKUP's ids), the
     type of the later input the output takes, or "hybrid" for a float output
     read from integer constant weights."""
+    from tfldbg.backends.engine import op_table
+
     present = [s.tensor for s in step.inputs if s.tensor is not None]
     if not present:
         return "none"
-    first = present[0].dtype
 
     def integer_weights(tensors) -> bool:
         return any(t.kind == "constant" and t.dtype in ("int8", "uint8", "int4") for t in tensors)
 
+    main_slot = ((op_table().get(step.op) or {}).get("facts") or {}).get("main_input", 0)
+    if main_slot:
+        main = next((s.tensor for s in step.inputs if s.slot == main_slot and s.tensor is not None), present[0])
+        others = [t for t in present if t is not main]
+        return "hybrid" if main.dtype == "float32" and integer_weights(others) else main.dtype
+    first = present[0].dtype
     outputs = [s.tensor for s in step.outputs if s.tensor is not None]
     # A bool condition choosing among values of the output's type (SELECT, SELECT_V2).
     if (first == "bool" and len(present) > 1 and outputs and outputs[0].dtype != "bool"
@@ -100,3 +108,10 @@ def _log_coverage(dump, matched: bool, litert: str) -> None:
                     for st in dump.steps)
     with open(log, "a") as f:  # one write per model: whole lines even with parallel workers
         f.write(lines)
+
+
+def record_coverage(dump, matched: bool, litert: str) -> None:
+    """For checks that hold tfldbg against LiteRT some other way than
+    check_model (a custom op against LiteRT running a rewritten graph): logs
+    the dump's steps to the sweep coverage as check_model does."""
+    _log_coverage(dump, matched, litert)

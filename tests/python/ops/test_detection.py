@@ -248,3 +248,107 @@ def test_regular_nms_slots_past_max_detections_are_zero(tmp_path, dtype):
     np.testing.assert_array_equal(c1[0, :m], c2[0, :m])
     np.testing.assert_array_equal(s1[0, :m], s2[0, :m])
     assert not b1[0, m:].any() and not c1[0, m:].any() and not s1[0, m:].any()
+
+
+# --- NON_MAX_SUPPRESSION_V4 / V5 ---------------------------------------------------------------------
+
+from sweep import check, refused  # noqa: E402
+
+
+def nms_boxes(n: int, seed: int, spread: float = 1.0) -> np.ndarray:
+    """Corner boxes [N, 4], some with their corners swapped (LiteRT orders them) and one of zero area."""
+    r = np.random.default_rng(seed)
+    y, x = r.uniform(0, spread, n), r.uniform(0, spread, n)
+    h, w = r.uniform(0.05, 0.4, n), r.uniform(0.05, 0.4, n)
+    boxes = np.stack([y, x, y + h, x + w], axis=1)
+    flip = r.random(n) < 0.3
+    boxes[flip] = boxes[flip][:, [2, 3, 0, 1]]
+    if n > 3:
+        boxes[3, 2] = boxes[3, 0]  # zero height: IoU 0 with everything
+    return boxes.astype(np.float32)
+
+
+def nms_model(soft: bool, n: int, max_output: int, iou: float, score: float, sigma: float = 0.0,
+              computed: bool = False, version: int | None = None) -> OpModelBuilder:
+    """computed: max_output_size and the thresholds are graph inputs (the selections' length is then
+    known only at run time); else constants."""
+    b = OpModelBuilder()
+    boxes = b.input("boxes", "float32", [n, 4])
+    scores = b.input("scores", "float32", [n])
+    scalars = [("max_output_size", np.int32(max_output)), ("iou_threshold", np.float32(iou)),
+               ("score_threshold", np.float32(score))] + ([("sigma", np.float32(sigma))] if soft else [])
+    ids = [b.input(name, value.dtype.name, []) if computed else b.constant(name, np.array(value)) for name, value in scalars]
+    outs = [b.output("selected_indices", "int32", [max_output])]
+    if soft:
+        outs.append(b.output("selected_scores", "float32", [max_output]))
+    outs.append(b.output("num_selected", "int32", []))
+    op = "NON_MAX_SUPPRESSION_V5" if soft else "NON_MAX_SUPPRESSION_V4"
+    b.op(version or op, [boxes, scores, *ids], outs)
+    return b
+
+
+NMS_CASES = [
+    # soft, boxes, max_output, iou, score threshold, sigma, scores: uniform | ties | nan | low
+    (False, 40, 10, 0.5, 0.2, 0.0, "uniform"),
+    (False, 40, 50, 0.3, -1.0, 0.0, "uniform"),   # more room than boxes: padded with zeros
+    (False, 40, 12, 0.0, 0.0, 0.0, "ties"),        # iou 0: any overlap suppresses; equal scores in heap order
+    (False, 30, 0, 0.5, 0.0, 0.0, "uniform"),      # nothing asked
+    (False, 30, 8, 0.5, 2.0, 0.0, "uniform"),      # nothing above the threshold
+    (False, 30, 8, 0.6, 0.1, 0.0, "nan"),          # NaN scores never pass the threshold
+    (True, 40, 10, 0.5, 0.2, 0.0, "uniform"),      # V5 without decay: hard NMS with scores
+    (True, 40, 15, 0.7, 0.1, 0.5, "uniform"),      # soft NMS: decayed candidates return to the queue
+    (True, 40, 20, 1.0, 0.3, 0.2, "ties"),
+    (True, 40, 20, 0.9, 0.05, 2.0, "low"),
+]
+
+
+def nms_scores(kind: str, n: int, seed: int) -> np.ndarray:
+    r = np.random.default_rng(seed)
+    if kind == "ties":
+        return (r.integers(0, 4, n) / 4).astype(np.float32)
+    scores = r.uniform(0, 1, n).astype(np.float32)
+    if kind == "nan":
+        scores[::5] = np.nan
+    if kind == "low":
+        scores *= 0.2
+    return scores
+
+
+@pytest.mark.parametrize("case", NMS_CASES, ids=[f"{'v5' if c[0] else 'v4'}-n{c[1]}-max{c[2]}-iou{c[3]}-score{c[4]}-sigma{c[5]}-{c[6]}"
+                                                for c in NMS_CASES])
+def test_non_max_suppression(tmp_path, case):
+    soft, n, max_output, iou, score, sigma, kind = case
+    for seed in (0, 1):
+        (tmp_path / str(seed)).mkdir()
+        # Boxes packed densely enough that many overlap.
+        inputs = {"boxes": nms_boxes(n, seed, spread=0.8), "scores": nms_scores(kind, n, seed)}
+        check(nms_model(soft, n, max_output, iou, score, sigma), tmp_path / str(seed), inputs=inputs)
+
+
+@pytest.mark.parametrize("soft", [False, True], ids=["v4", "v5"])
+def test_non_max_suppression_computed_max_output_size(tmp_path, soft):
+    inputs = {"boxes": nms_boxes(30, 2, 0.8), "scores": nms_scores("uniform", 30, 2),
+              "max_output_size": np.array(7, np.int32), "iou_threshold": np.array(0.4, np.float32),
+              "score_threshold": np.array(0.1, np.float32)}
+    if soft:
+        inputs["sigma"] = np.array(0.3, np.float32)
+    check(nms_model(soft, 30, 7, 0.4, 0.1, 0.3, computed=True), tmp_path, inputs=inputs)
+
+
+def test_non_max_suppression_no_boxes(tmp_path):
+    inputs = {"boxes": np.zeros([0, 4], np.float32), "scores": np.zeros([0], np.float32)}
+    check(nms_model(True, 0, 5, 0.5, 0.0, 0.5), tmp_path, inputs=inputs)
+
+
+def test_non_max_suppression_variant_follows_input_count(tmp_path):
+    """LiteRT picks soft NMS by the six inputs, whatever the opcode says; so does tfldbg."""
+    inputs = {"boxes": nms_boxes(30, 3, 0.8), "scores": nms_scores("uniform", 30, 3)}
+    check(nms_model(True, 30, 10, 0.6, 0.1, 0.5, version="NON_MAX_SUPPRESSION_V4"), tmp_path, inputs=inputs)
+
+
+def test_non_max_suppression_refusals(tmp_path):
+    b = nms_model(False, 10, 0, 0.5, 0.0)
+    b.buffers[b.tensors[2].buffer] = np.array(-1, np.int32).tobytes()
+    refused(b, tmp_path, "max_output_size is -1; it must not be negative")
+    inputs = {"boxes": nms_boxes(10, 4), "scores": nms_scores("uniform", 10, 4)}
+    refused(nms_model(True, 10, 4, 0.5, 0.0, -0.5), tmp_path, "invalid sigma value for soft NMS", inputs=inputs)

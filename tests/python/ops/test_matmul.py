@@ -11,7 +11,7 @@ import itertools
 import numpy as np
 import pytest
 
-from sweep import ACTIVATIONS, check
+from sweep import ACTIVATIONS, check, refused
 from tfldbg.testing.opmodel import OpModelBuilder
 
 
@@ -84,3 +84,94 @@ def test_batch_matmul(tmp_path, case, dtype):
     y = b.output("y", dtype, batch + [m, n], **qo)
     b.op("BATCH_MATMUL", [lhs, rhs], [y], {"adj_x": adj_x, "adj_y": adj_y}, version=1 if dtype == "float32" else 3)
     check(b, tmp_path)
+
+
+# --- hybrid FULLY_CONNECTED: float input, int8 weights, rows quantized on the fly --------------------
+
+FC_HYBRID_CASES = [(asym, per_channel, batches, depth) for asym in (False, True) for per_channel in (False, True)
+                   for batches, depth in ((1, 13), (3, 70))]
+
+
+def fc_hybrid_model(asym, per_channel, batches, depth, act="NONE", keep_dims=False, weights_input=False, units=6):
+    b = OpModelBuilder()
+    in_shape = [batches, 2, depth] if keep_dims else [batches, depth]
+    rows = batches * (2 if keep_dims else 1)
+    x = b.input("x", "float32", in_shape)
+    scales = list(rng.uniform(0.002, 0.02, units).astype(np.float32)) if per_channel else [0.01]
+    wq = dict(scale=scales, zero_point=[0] * len(scales), quantized_dimension=0)
+    if weights_input:
+        w = b.input("w", "int8", [units, depth], **wq)
+    else:
+        w = b.constant("w", rng.integers(-127, 128, [units, depth]).astype(np.int8), **wq)
+    bias = b.constant("bias", rng.normal(0, 0.1, [units]).astype(np.float32))
+    y = b.output("y", "float32", [batches, 2, units] if keep_dims else [rows, units])
+    b.op("FULLY_CONNECTED", [x, w, bias], [y], version=9 if asym else 7,
+         options={"fused_activation_function": act, "keep_num_dims": keep_dims, "asymmetric_quantize_inputs": asym})
+    return b
+
+
+@pytest.mark.parametrize("asym,per_channel,batches,depth", FC_HYBRID_CASES,
+                         ids=[f"{'asym' if a else 'sym'}-{'pc' if pc else 'pt'}-b{n}-d{d}" for a, pc, n, d in FC_HYBRID_CASES])
+def test_fully_connected_hybrid(tmp_path, asym, per_channel, batches, depth):
+    index = FC_HYBRID_CASES.index((asym, per_channel, batches, depth))
+    check(fc_hybrid_model(asym, per_channel, batches, depth, act=ACTIVATIONS[index % 4], keep_dims=index % 3 == 1), tmp_path)
+
+
+@pytest.mark.parametrize("asym", [False, True], ids=["sym", "asym"])
+def test_fully_connected_hybrid_edge_rows(tmp_path, asym):
+    """Rows all zero, all negative (zero point at the top), all positive (at the bottom), mixed
+    with one huge value, and with weights given at run time (row sums computed per Invoke)."""
+    x = np.random.default_rng(6).uniform(-1, 1, [5, 13]).astype(np.float32)
+    x[0] = 0
+    x[1] = -np.abs(x[1]) - 0.1
+    x[2] = np.abs(x[2]) + 0.1
+    x[3, 4] = 1e6
+    check(fc_hybrid_model(asym, True, 5, 13), tmp_path, inputs={"x": x})
+    w = np.random.default_rng(7).integers(-127, 128, [6, 13]).astype(np.int8)
+    (tmp_path / "w").mkdir()
+    check(fc_hybrid_model(asym, False, 5, 13, weights_input=True), tmp_path / "w", inputs={"x": x, "w": w})
+
+
+# --- hybrid BATCH_MATMUL: float lhs, constant int8 rhs ------------------------------------------------
+
+BMM_HYBRID_SHAPES = MATMUL_CASES + [
+    ([2, 3, 5, 4], [2, 3, 4, 6], False, False),   # two batch dimensions on both sides: LiteRT's row indexing
+    ([2, 3, 5, 4], [2, 1, 4, 6], False, False),   # rhs innermost batch 1: lhs batch folded into rows
+    ([3, 2, 4, 5], [1, 2, 4, 6], True, False),    # adj_x: no folding, broadcast lhs over rhs
+    ([2, 2, 2, 3, 4], [1, 2, 2, 5, 4], False, True),
+]
+BMM_HYBRID_CASES = [(shape, asym, per_channel) for i, shape in enumerate(BMM_HYBRID_SHAPES)
+                    for asym, per_channel in ((False, i % 2 == 1), (True, i % 2 == 0))]
+
+
+def bmm_hybrid_model(lshape, rshape, adj_x, adj_y, asym, per_channel):
+    b = OpModelBuilder()
+    lhs = b.input("lhs", "float32", lshape)
+    n = rshape[-2] if adj_y else rshape[-1]
+    scales = list(rng.uniform(0.002, 0.02, n).astype(np.float32)) if per_channel else [0.01]
+    rhs = b.constant("rhs", rng.integers(-127, 128, rshape).astype(np.int8), scale=scales, zero_point=[0] * len(scales),
+                     quantized_dimension=len(rshape) - (2 if adj_y else 1))
+    m = lshape[-1] if adj_x else lshape[-2]
+    batch = list(np.broadcast_shapes(tuple(lshape[:-2]), tuple(rshape[:-2])))
+    y = b.output("y", "float32", batch + [m, n])
+    b.op("BATCH_MATMUL", [lhs, rhs], [y], {"adj_x": adj_x, "adj_y": adj_y, "asymmetric_quantize_inputs": asym}, version=4)
+    return b
+
+
+@pytest.mark.parametrize("case,asym,per_channel", BMM_HYBRID_CASES,
+                         ids=[f"{c[0]}x{c[1]}-adj{int(c[2])}{int(c[3])}-{'asym' if a else 'sym'}-{'pc' if pc else 'pt'}"
+                              for c, a, pc in BMM_HYBRID_CASES])
+def test_batch_matmul_hybrid(tmp_path, case, asym, per_channel):
+    check(bmm_hybrid_model(*case, asym, per_channel), tmp_path)
+
+
+def test_batch_matmul_hybrid_refusals(tmp_path):
+    # LiteRT sums the rows of the weight matrices of batch dimensions 1 and 2 only, then reads
+    # row (b0 + b1 + b2)·N: a rank-5 rhs batched on its first dimension reaches rows never summed.
+    refused(bmm_hybrid_model([2, 2, 2, 3, 4], [2, 1, 2, 5, 4], False, True, True, False), tmp_path,
+            "LiteRT reads weight row sums it never computed")
+    # Per-channel scales along the contracted dimension: LiteRT would read one per output column.
+    b = bmm_hybrid_model([2, 3, 4], [4, 4], False, False, False, True)
+    b.tensors[1].quantized_dimension = 0
+    (tmp_path / "pc").mkdir()
+    refused(b, tmp_path / "pc", "per-channel scales must be one per output column (rhs axis 1)")
