@@ -24,8 +24,9 @@ void PackInt8Rows(const void* context, int64_t r0, int count, uint8_t* tile, int
   const math::ConvGeometry& g = *p.g;
   const int c = g.input.c;
   const uint8_t* input = static_cast<const uint8_t*>(p.input);
-  auto copy = [&](uint8_t* dst, const uint8_t* src, int64_t n) {
-    for (int64_t i = 0; i < n; ++i) dst[i] = static_cast<uint8_t>(src[i] ^ p.flip);
+  const uint8_t flip = p.flip;  // a local, so the loop below vectorizes
+  auto copy = [flip](uint8_t* __restrict dst, const uint8_t* __restrict src, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) dst[i] = static_cast<uint8_t>(src[i] ^ flip);
   };
   if (p.direct) {
     if (stride == c) {
@@ -101,7 +102,7 @@ bool FastConv::Prepare(const NodeContext& node, const math::ConvGeometry& g, boo
     const int64_t stride = RoundUp(out_c, fast::kPanel);
     if (int8) {
       if (q.input_offset < -255 || q.input_offset > 255 || q.filter_offset < -255 || q.filter_offset > 255) return false;
-      if (!fast::BuildOutputStage(q, out_c, input.type, dw_multiplier_, dw_left_, dw_right_, dw_stage_)) return false;
+      if (!fast::BuildOutputStage(q, out_c, input.type, dw_arrays_, dw_stage_)) return false;
       dw_int_weights_.assign(static_cast<size_t>(taps * stride), 0);
       for (int t = 0; t < taps; ++t) {
         for (int c = 0; c < out_c; ++c) {
@@ -116,6 +117,23 @@ bool FastConv::Prepare(const NodeContext& node, const math::ConvGeometry& g, boo
       dw_stage_.row_factor = 0;
       dw_input_offset_ = q.input_offset;
       dw_input_unsigned_ = input.type == DataType::kUInt8;
+      dw_pair_weights_.clear();
+      if (isa_->int8_depthwise_pairs != nullptr) {
+        // [fy][pair][block][16]: int16 pairs (w[fy][2p], w[fy][2p + 1]) with the offset, 0 past the filter.
+        const int pairs = fast::DepthwisePairCount(g.filter.w);
+        const int blocks = static_cast<int>(stride / fast::kPanel);
+        dw_pair_weights_.assign(static_cast<size_t>(g.filter.h) * pairs * stride, 0);
+        for (int fy = 0; fy < g.filter.h; ++fy) {
+          for (int fx = 0; fx < g.filter.w; ++fx) {
+            for (int c = 0; c < out_c; ++c) {
+              const int32_t w = dw_int_weights_[static_cast<size_t>((fy * g.filter.w + fx) * stride + c)];
+              const size_t at = (static_cast<size_t>(fy * pairs + fx / 2) * blocks + c / fast::kPanel) * fast::kPanel + c % fast::kPanel;
+              const uint32_t half = static_cast<uint16_t>(static_cast<int16_t>(w));
+              dw_pair_weights_[at] = static_cast<int32_t>(static_cast<uint32_t>(dw_pair_weights_[at]) | (fx % 2 ? half << 16 : half));
+            }
+          }
+        }
+      }
       kind_ = Kind::kInt8Depthwise;
     } else {
       dw_float_weights_.assign(static_cast<size_t>(taps * stride), 0.0f);
@@ -175,8 +193,47 @@ void FastConv::Run(const Tensor& input, Tensor& output, ThreadPool* pool) const 
   }
 }
 
+void FastConv::RunDepthwisePairs(const uint8_t* input, uint8_t* output, ThreadPool* pool) const {
+  const math::ConvGeometry& g = g_;
+  const int threads = pool ? pool->threads() : 1;
+  // Blocks of output rows: their input rows are rewritten once per block.
+  const int rows_per_task = std::clamp((g.output.h + 2 * threads - 1) / (2 * threads), 1, 8);
+  const int blocks_per_image = (g.output.h + rows_per_task - 1) / rows_per_task;
+  const int tasks = g.output.n * blocks_per_image;
+  ParallelFor(pool, tasks, [&](int task) {
+    const int b = task / blocks_per_image;
+    fast::Int8DepthwisePairs d;
+    d.in_h = g.input.h;
+    d.in_w = g.input.w;
+    d.channels = g.input.c;
+    d.out_w = g.output.w;
+    d.filter_h = g.filter.h;
+    d.filter_w = g.filter.w;
+    d.stride_h = g.stride_h;
+    d.stride_w = g.stride_w;
+    d.dilation_h = g.dilation_h;
+    d.dilation_w = g.dilation_w;
+    d.pad_h = g.pad_h;
+    d.pad_w = g.pad_w;
+    d.oy0 = task % blocks_per_image * rows_per_task;
+    d.oy1 = std::min(g.output.h, d.oy0 + rows_per_task);
+    d.input = input + g.input.Offset(b, 0, 0, 0);
+    d.output = output + g.output.Offset(b, 0, 0, 0);
+    d.input_unsigned = dw_input_unsigned_;
+    d.input_offset = dw_input_offset_;
+    d.weights = dw_pair_weights_.data();
+    d.stage = dw_stage_;
+    d.scratch = fast::Scratch(static_cast<size_t>(fast::DepthwisePairsScratchBytes(d)), 2);
+    isa_->int8_depthwise_pairs(d);
+  });
+}
+
 void FastConv::RunDepthwise(const uint8_t* input, uint8_t* output, size_t element_bytes, ThreadPool* pool) const {
   const math::ConvGeometry& g = g_;
+  if (kind_ == Kind::kInt8Depthwise && !dw_pair_weights_.empty() && PairScratchFits()) {
+    RunDepthwisePairs(input, output, pool);
+    return;
+  }
   const int64_t out_rows = static_cast<int64_t>(g.output.n) * g.output.h;
   const int threads = pool ? pool->threads() : 1;
   // Several output rows per task, enough tasks to balance the threads.
@@ -227,6 +284,14 @@ void FastConv::RunDepthwise(const uint8_t* input, uint8_t* output, size_t elemen
       }
     }
   });
+}
+
+bool FastConv::PairScratchFits() const {
+  // The rewritten rows of one task: a few times the input rows it reads. A
+  // hostile geometry (huge dilation or stride) keeps the row kernel.
+  const double cols = (static_cast<double>(g_.output.w) - 1) * g_.stride_w + (g_.filter.w + 1.0) * g_.dilation_w + 1;
+  const double rows = 8.0 * g_.stride_h + static_cast<double>(g_.filter.h) * g_.dilation_h + 1;
+  return g_.filter.h <= fast::kMaxDepthwisePairRows && cols * rows * ((g_.output.c + 15) / 16) * 64 < 256.0 * 1024 * 1024;
 }
 
 }  // namespace tfldbg

@@ -31,6 +31,8 @@ class FastConv {
  private:
   enum class Kind { kNone, kInt8Gemm, kFloatGemm, kInt8Depthwise, kFloatDepthwise };
   void RunDepthwise(const uint8_t* input, uint8_t* output, size_t element_bytes, ThreadPool* pool) const;
+  void RunDepthwisePairs(const uint8_t* input, uint8_t* output, ThreadPool* pool) const;
+  bool PairScratchFits() const;
 
   Kind kind_ = Kind::kNone;
   math::ConvGeometry g_;
@@ -39,7 +41,9 @@ class FastConv {
   fast::PackedInt8Gemm int8_gemm_;
   fast::PackedFloatGemm float_gemm_;
   // Depthwise: weights [tap][padded channels] (int32 with the filter offset, or float), bias padded.
-  std::vector<int32_t> dw_int_weights_, dw_int_bias_, dw_multiplier_, dw_left_, dw_right_;
+  std::vector<int32_t> dw_int_weights_, dw_int_bias_;
+  fast::OutputStageArrays dw_arrays_;
+  std::vector<int32_t> dw_pair_weights_;  // int8 on isa->int8_depthwise_pairs: [fy][pair][block][16] int16 pairs
   std::vector<float> dw_float_weights_, dw_float_bias_;
   fast::Int8OutputStage dw_stage_;
   int32_t dw_input_offset_ = 0;

@@ -6,26 +6,6 @@
 #include "cpu/thread_pool.h"
 
 namespace tfldbg {
-namespace {
-
-// quant::MultiplyByQuantizedMultiplier's two shifts (double rounding) or its
-// total shift (single rounding), for every lane.
-template <typename Stage>
-void Fill(Stage& s, quant::QuantizedMultiplier m, quant::RoundingMode mode) {
-  for (int i = 0; i < fast::kPanel; ++i) {
-    s.multiplier[i] = m.multiplier;
-    if (mode == quant::RoundingMode::kSingle) {
-      s.left[i] = 0;
-      s.right[i] = std::clamp(31 - m.shift, 1, 63);
-    } else {
-      s.left[i] = m.shift > 0 ? std::min(m.shift, 32) : 0;
-      s.right[i] = m.shift > 0 ? 0 : std::min(31, -m.shift);
-    }
-  }
-}
-
-}  // namespace
-
 bool FastAddSub::Prepare(const NodeContext& node, const Tensor& a, const Tensor& b, const Tensor& out,
                          const math::QuantizedAddSubParams& p) {
   isa_ = nullptr;
@@ -38,15 +18,9 @@ bool FastAddSub::Prepare(const NodeContext& node, const Tensor& a, const Tensor&
       p.input2_multiplier.multiplier < 0 || p.output_multiplier.multiplier < 0 || p.left_shift != 20) {
     return false;
   }
-  Fill(in1_, p.input1_multiplier, p.rounding);
-  Fill(in2_, p.input2_multiplier, p.rounding);
-  Fill(out_, p.output_multiplier, p.rounding);
-  auto stage = [&](const UniformStage& u, int32_t offset, int32_t lo, int32_t hi) {
+  auto stage = [&](quant::QuantizedMultiplier m, fast::OutputStageArrays& arrays, int32_t offset, int32_t lo, int32_t hi) {
     fast::Int8OutputStage s;
-    s.multiplier = u.multiplier;
-    s.left = u.left;
-    s.right = u.right;
-    s.single_rounding = p.rounding == quant::RoundingMode::kSingle;
+    fast::BuildUniformStage(m, p.rounding, fast::kPanel, arrays, s);
     s.output_offset = offset;
     s.min = lo;
     s.max = hi;
@@ -60,9 +34,9 @@ bool FastAddSub::Prepare(const NodeContext& node, const Tensor& a, const Tensor&
   row_.offset1 = p.input1_offset;
   row_.offset2 = p.input2_offset;
   row_.left_shift = p.left_shift;
-  row_.in1 = stage(in1_, 0, kMin, kMax);
-  row_.in2 = stage(in2_, 0, kMin, kMax);
-  row_.stage = stage(out_, p.output_offset, p.clamp.min, p.clamp.max);
+  row_.in1 = stage(p.input1_multiplier, in1_, 0, kMin, kMax);
+  row_.in2 = stage(p.input2_multiplier, in2_, 0, kMin, kMax);
+  row_.stage = stage(p.output_multiplier, out_, p.output_offset, p.clamp.min, p.clamp.max);
   isa_ = isa;
   return true;
 }

@@ -11,7 +11,7 @@
 #include <cstdint>
 
 #include "kernels/elementwise/arithmetic_math.h"
-#include "kernels/fast/isa.h"
+#include "kernels/fast/gemm.h"
 #include "kernels/kernel.h"
 
 namespace tfldbg {
@@ -24,12 +24,8 @@ class FastAddSub {
   void Run(const Tensor& a, const Tensor& b, Tensor& out, ThreadPool* pool) const;
 
  private:
-  // One multiplier for all lanes, as a stage's arrays want it.
-  struct UniformStage {
-    int32_t multiplier[fast::kPanel], left[fast::kPanel], right[fast::kPanel];
-  };
   const fast::IsaKernels* isa_ = nullptr;
-  UniformStage in1_, in2_, out_;
+  fast::OutputStageArrays in1_, in2_, out_;  // one multiplier each, for all lanes
   fast::Int8AddRow row_;
 };
 

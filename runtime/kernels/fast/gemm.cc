@@ -50,37 +50,64 @@ uint8_t* Scratch(size_t bytes, int slot) {
   return b.data() + ((64 - (p & 63)) & 63);
 }
 
-bool BuildOutputStage(const math::ChannelRequant& q, int channels, DataType output_type, std::vector<int32_t>& multiplier,
-                      std::vector<int32_t>& left, std::vector<int32_t>& right, Int8OutputStage& stage) {
-  const size_t padded = static_cast<size_t>(RoundUp(channels, kPanel));
-  multiplier.assign(padded, 0);
-  left.assign(padded, 0);
-  right.assign(padded, 1);
+namespace {
+
+void SetShifts(quant::QuantizedMultiplier m, bool single, size_t c, OutputStageArrays& a) {
+  a.multiplier[c] = m.multiplier;
+  if (single) {
+    a.right[c] = std::clamp(31 - m.shift, 1, 63);  // as quant::SingleRounding
+  } else {
+    // The scalar ShiftLeft gives 0 for shifts of 32 and more; so does a vector shift.
+    a.left[c] = m.shift > 0 ? std::min(m.shift, 32) : 0;
+    a.right[c] = m.shift > 0 ? 0 : std::min(31, -m.shift);
+    a.mask[c] = static_cast<int32_t>((uint32_t{1} << a.right[c]) - 1);
+    a.half[c] = a.mask[c] >> 1;
+  }
+}
+
+void PointStage(const OutputStageArrays& a, bool single, Int8OutputStage& stage) {
+  stage.multiplier = a.multiplier.data();
+  stage.left = a.left.data();
+  stage.right = a.right.data();
+  stage.mask = a.mask.data();
+  stage.half = a.half.data();
+  stage.has_left = std::any_of(a.left.begin(), a.left.end(), [](int32_t l) { return l != 0; });
+  stage.single_rounding = single;
+}
+
+void Resize(size_t padded, OutputStageArrays& a) {
+  a.multiplier.assign(padded, 0);
+  a.left.assign(padded, 0);
+  a.right.assign(padded, 1);
+  a.mask.assign(padded, 1);
+  a.half.assign(padded, 0);
+}
+
+}  // namespace
+
+bool BuildOutputStage(const math::ChannelRequant& q, int channels, DataType output_type, OutputStageArrays& arrays,
+                      Int8OutputStage& stage) {
+  Resize(static_cast<size_t>(RoundUp(channels, kPanel)), arrays);
   const bool single = q.rounding == quant::RoundingMode::kSingle;
   for (int c = 0; c < channels; ++c) {
     const quant::QuantizedMultiplier m = q.multipliers[q.multipliers.size() == 1 ? 0 : static_cast<size_t>(c)];
     if (m.multiplier < 0) return false;
-    multiplier[static_cast<size_t>(c)] = m.multiplier;
-    if (single) {
-      right[static_cast<size_t>(c)] = std::clamp(31 - m.shift, 1, 63);  // as quant::SingleRounding
-    } else {
-      left[static_cast<size_t>(c)] = m.shift > 0 ? std::min(m.shift, 32) : 0;
-      right[static_cast<size_t>(c)] = m.shift > 0 ? 0 : std::min(31, -m.shift);
-    }
+    SetShifts(m, single, static_cast<size_t>(c), arrays);
   }
-  if (!single) {
-    // The scalar ShiftLeft gives 0 for shifts of 32 and more; so does a vector shift.
-    for (int32_t& l : left) l = std::min(l, 32);
-  }
-  stage.multiplier = multiplier.data();
-  stage.left = left.data();
-  stage.right = right.data();
-  stage.single_rounding = single;
+  PointStage(arrays, single, stage);
   stage.output_offset = q.output_offset;
   stage.min = q.clamp.min;
   stage.max = q.clamp.max;
   stage.output_unsigned = output_type == DataType::kUInt8;
   return true;
+}
+
+void BuildUniformStage(quant::QuantizedMultiplier m, quant::RoundingMode mode, int channels, OutputStageArrays& arrays,
+                       Int8OutputStage& stage) {
+  const bool single = mode == quant::RoundingMode::kSingle;
+  Resize(static_cast<size_t>(RoundUp(channels, kPanel)), arrays);
+  for (size_t c = 0; c < arrays.multiplier.size(); ++c) SetShifts(m, single, c, arrays);
+  PointStage(arrays, single, stage);
 }
 
 bool PackedInt8Gemm::Pack(const IsaKernels* isa, DataType type, const void* weights, int n, int k, const int32_t* bias,
@@ -98,7 +125,7 @@ bool PackedInt8Gemm::Pack(const IsaKernels* isa, DataType type, const void* weig
   panels_ = static_cast<int>(RoundUp(n, kPanel) / kPanel);
   step_ = isa->int8_layout == Int8Layout::kQuad ? 4 : 2;
   k_steps_ = static_cast<int>(RoundUp(k, step_) / step_);
-  if (!BuildOutputStage(q, n, type, multiplier_, left_, right_, stage_)) return false;
+  if (!BuildOutputStage(q, n, type, arrays_, stage_)) return false;
 
   const bool is_int8 = type == DataType::kInt8;
   const int32_t zx = -q.input_offset;  // input zero point
@@ -183,6 +210,8 @@ void PackedInt8Gemm::Run(int64_t rows, PackRowsFn pack_rows, const void* context
     t.stage.multiplier += c0;
     t.stage.left += c0;
     t.stage.right += c0;
+    t.stage.mask += c0;
+    t.stage.half += c0;
     t.c = out + r0 * out_stride + c0;
     t.c_stride = out_stride;
     isa_->int8_gemm(t);

@@ -42,6 +42,11 @@ class AlignedBuffer {
   size_t size_ = 0;
 };
 
+// What an Int8OutputStage points at, per channel, padded to whole panels.
+struct OutputStageArrays {
+  std::vector<int32_t> multiplier, left, right, mask, half;
+};
+
 // Fills `count` rows of A starting at row r0: k values per row (stride apart), as unsigned bytes.
 using PackRowsFn = void (*)(const void* context, int64_t r0, int count, uint8_t* tile, int64_t stride);
 
@@ -69,7 +74,8 @@ class PackedInt8Gemm {
   int n_ = 0, k_ = 0, panels_ = 0, k_steps_ = 0, step_ = 4;
   uint8_t flip_ = 0, pad_value_ = 0;
   AlignedBuffer weights_;
-  std::vector<int32_t> bias_, multiplier_, left_, right_;
+  std::vector<int32_t> bias_;
+  OutputStageArrays arrays_;
   Int8OutputStage stage_;
 };
 
@@ -95,10 +101,13 @@ class PackedFloatGemm {
   std::vector<float> bias_;
 };
 
-// The requantization arrays of `q` for `channels` outputs, padded to whole
-// panels, and the stage pointing at them. False when a multiplier is negative.
-bool BuildOutputStage(const math::ChannelRequant& q, int channels, DataType output_type, std::vector<int32_t>& multiplier,
-                      std::vector<int32_t>& left, std::vector<int32_t>& right, Int8OutputStage& stage);
+// The requantization arrays of `q` for `channels` outputs and the stage
+// pointing at them (bias not set). False when a multiplier is negative.
+bool BuildOutputStage(const math::ChannelRequant& q, int channels, DataType output_type, OutputStageArrays& arrays,
+                      Int8OutputStage& stage);
+// One multiplier for every channel (ADD/SUB): arrays of `channels` equal entries.
+void BuildUniformStage(quant::QuantizedMultiplier m, quant::RoundingMode mode, int channels, OutputStageArrays& arrays,
+                       Int8OutputStage& stage);
 
 // Thread-local scratch, grown as needed and reused across calls.
 uint8_t* Scratch(size_t bytes, int slot);

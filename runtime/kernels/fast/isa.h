@@ -40,6 +40,10 @@ struct Int8OutputStage {
   const int32_t* multiplier = nullptr;
   const int32_t* left = nullptr;
   const int32_t* right = nullptr;
+  // Double rounding: RoundingDivideByPOT's mask 2^right - 1 and its half, per channel.
+  const int32_t* mask = nullptr;
+  const int32_t* half = nullptr;
+  bool has_left = true;  // some left[c] != 0 (else the left shift is skipped)
   bool single_rounding = false;
   int32_t row_factor = 0;
   int32_t output_offset = 0;
@@ -139,6 +143,41 @@ struct Int8AddRow {
   Int8OutputStage in1, in2, stage;
 };
 
+// Depthwise (multiplier 1, 8-bit) on 16-bit pairs of taps, for output rows
+// [oy0, oy1) of one image: the input rows they read are first rewritten, with
+// the input offset added, as pairs (x[j], x[j + dilation]) of int16 per
+// channel (0 outside the image, where the reference skips the tap: the product
+// is then 0), so that one vpdpwssd adds the taps fx and fx + 1 of 16 channels.
+// Exact: each product is below 2^16 in magnitude and the int32 sums wrap as
+// the reference's do.
+struct Int8DepthwisePairs {
+  int in_h = 0, in_w = 0, channels = 0, out_w = 0;
+  int filter_h = 0, filter_w = 0, stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1, pad_h = 0, pad_w = 0;
+  int oy0 = 0, oy1 = 0;
+  const uint8_t* input = nullptr;  // the image's first pixel
+  uint8_t* output = nullptr;       // the image's first output pixel
+  bool input_unsigned = false;
+  int32_t input_offset = 0;
+  // [fy][pair][channel block][16] int32 lanes, each the int16 pair
+  // (w[fy][2·pair] + offset, w[fy][2·pair + 1] + offset), 0 past the filter.
+  const int32_t* weights = nullptr;
+  Int8OutputStage stage;
+  uint8_t* scratch = nullptr;  // DepthwisePairsScratchBytes(*this)
+};
+
+constexpr int kMaxDepthwisePairRows = 64;  // filter_h limit of the pair kernel (callers check)
+inline int DepthwisePairCount(int filter_w) { return (filter_w + 1) / 2; }
+// The transformed rows' columns: from -pad_w to the first tap of the last pair of the last pixel.
+inline int64_t DepthwisePairColumns(const Int8DepthwisePairs& d) {
+  return static_cast<int64_t>(d.out_w - 1) * d.stride_w + static_cast<int64_t>(2 * (DepthwisePairCount(d.filter_w) - 1)) * d.dilation_w + 1;
+}
+inline int64_t DepthwisePairRows(const Int8DepthwisePairs& d) {
+  return static_cast<int64_t>(d.oy1 - d.oy0 - 1) * d.stride_h + static_cast<int64_t>(d.filter_h - 1) * d.dilation_h + 1;
+}
+inline int64_t DepthwisePairsScratchBytes(const Int8DepthwisePairs& d) {
+  return DepthwisePairRows(d) * DepthwisePairColumns(d) * ((d.channels + kPanel - 1) / kPanel) * 64;
+}
+
 struct IsaKernels {
   CpuPath path;
   Int8Layout int8_layout;
@@ -147,6 +186,7 @@ struct IsaKernels {
   void (*float_gemm)(const FloatGemmTile&);
   void (*float_depthwise)(const FloatDepthwiseRow&);
   void (*int8_add)(const Int8AddRow&);
+  void (*int8_depthwise_pairs)(const Int8DepthwisePairs&);  // null where it would not pay
 };
 
 // Null for kScalar and kAuto.

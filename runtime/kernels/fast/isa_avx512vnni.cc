@@ -21,7 +21,7 @@ inline __m512i Requantize(__m512i acc, const Int8OutputStage& s, int c) {
   if (!s.single_rounding) {
     // SRDHM(a, m) = (a·m + 2^30) >> 31 in 64 bits (ties toward +inf, as
     // gemmlowp's nudge-and-truncate gives); m >= 0, so it never saturates.
-    const __m512i a = _mm512_sllv_epi32(acc, _mm512_loadu_si512(s.left + c));
+    const __m512i a = s.has_left ? _mm512_sllv_epi32(acc, _mm512_loadu_si512(s.left + c)) : acc;
     const __m512i nudge = _mm512_set1_epi64(int64_t{1} << 30);
     const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(a, m), nudge);
     const __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(a, 32), _mm512_srli_epi64(m, 32)), nudge);
@@ -30,9 +30,8 @@ inline __m512i Requantize(__m512i acc, const Int8OutputStage& s, int c) {
     // RoundingDivideByPOT: floor shift, plus one when the remainder exceeds
     // half (strictly; half plus one for negative values: ties away from zero).
     const __m512i one = _mm512_set1_epi32(1);
-    const __m512i mask = _mm512_sub_epi32(_mm512_sllv_epi32(one, right), one);
-    const __m512i remainder = _mm512_and_si512(high, mask);
-    const __m512i threshold = _mm512_add_epi32(_mm512_srai_epi32(mask, 1), _mm512_srli_epi32(high, 31));
+    const __m512i remainder = _mm512_and_si512(high, _mm512_loadu_si512(s.mask + c));
+    const __m512i threshold = _mm512_add_epi32(_mm512_loadu_si512(s.half + c), _mm512_srli_epi32(high, 31));
     const __m512i floor = _mm512_srav_epi32(high, right);
     v = _mm512_mask_add_epi32(floor, _mm512_cmpgt_epi32_mask(remainder, threshold), floor, one);
   } else {
@@ -93,7 +92,7 @@ void Int8Block(const Int8GemmTile& t, int r0, int p0) {
       const int count = Min(16, t.channels - c);
       if (count <= 0) break;
       __m512i x = _mm512_add_epi32(acc[i][v], _mm512_loadu_si512(s.bias + c));
-      x = _mm512_add_epi32(x, row);
+      if (s.row_factor != 0) x = _mm512_add_epi32(x, row);
       StoreBytes(out + c, Requantize(x, s, c), count);
     }
   }
@@ -290,8 +289,114 @@ void Int8Add(const Int8AddRow& r) {
   }
 }
 
+// ---- int8 depthwise on int16 tap pairs (vpdpwssd) ----
+
+// Offset int32 lanes of 16 channels of input column j (0 outside the image or past the channels).
+inline __m512i LoadOffsetColumn(const Int8DepthwisePairs& d, const uint8_t* in_row, int64_t j, int b, __mmask16 mask,
+                                __m512i offset) {
+  if (j < 0 || j >= d.in_w) return _mm512_setzero_si512();
+  const __m128i bytes = _mm_maskz_loadu_epi8(mask, in_row + j * d.channels + 16 * b);
+  const __m512i x = d.input_unsigned ? _mm512_cvtepu8_epi32(bytes) : _mm512_cvtepi8_epi32(bytes);
+  return _mm512_maskz_add_epi32(mask, x, offset);
+}
+
+// One output row for channel block b: FH filter rows (null: outside the
+// image) of P tap pairs each, the weights held in registers across the row.
+template <int FH, int P>
+void DepthwisePairsRow(const Int8DepthwisePairs& d, const uint8_t* const* trows, int64_t col_bytes, int b, uint8_t* out_row) {
+  const int64_t w_stride = static_cast<int64_t>((d.channels + 15) / 16) * 16;
+  __m512i w[FH][P];
+  for (int fy = 0; fy < FH; ++fy)
+    for (int p = 0; p < P; ++p) w[fy][p] = _mm512_loadu_si512(d.weights + (static_cast<int64_t>(fy) * P + p) * w_stride + 16 * b);
+  const int64_t step = d.stride_w * col_bytes, pair_step = 2 * d.dilation_w * col_bytes;
+  const int c = 16 * b;
+  const __m512i bias = _mm512_loadu_si512(d.stage.bias + c);
+  for (int ox = 0; ox < d.out_w; ++ox) {
+    __m512i acc = bias;
+    for (int fy = 0; fy < FH; ++fy) {
+      if (trows[fy] == nullptr) continue;
+      const uint8_t* t = trows[fy] + ox * step + 64 * b;
+      for (int p = 0; p < P; ++p) acc = _mm512_dpwssd_epi32(acc, _mm512_loadu_si512(t + p * pair_step), w[fy][p]);
+    }
+    StoreBytes(out_row + static_cast<int64_t>(ox) * d.channels + c, Requantize(acc, d.stage, c), d.channels - c);
+  }
+}
+
+// Any filter size: the same sums, weights from memory.
+void DepthwisePairsRowAny(const Int8DepthwisePairs& d, const uint8_t* const* trows, int64_t col_bytes, int b,
+                          uint8_t* out_row) {
+  const int pairs = DepthwisePairCount(d.filter_w);
+  const int64_t w_stride = static_cast<int64_t>((d.channels + 15) / 16) * 16;
+  const int64_t step = d.stride_w * col_bytes, pair_step = 2 * d.dilation_w * col_bytes;
+  const int c = 16 * b;
+  for (int ox = 0; ox < d.out_w; ++ox) {
+    __m512i acc = _mm512_loadu_si512(d.stage.bias + c);
+    for (int fy = 0; fy < d.filter_h; ++fy) {
+      if (trows[fy] == nullptr) continue;
+      const uint8_t* t = trows[fy] + ox * step + 64 * b;
+      const int32_t* w = d.weights + static_cast<int64_t>(fy) * pairs * w_stride + c;
+      for (int p = 0; p < pairs; ++p) acc = _mm512_dpwssd_epi32(acc, _mm512_loadu_si512(t + p * pair_step), _mm512_loadu_si512(w + p * w_stride));
+    }
+    StoreBytes(out_row + static_cast<int64_t>(ox) * d.channels + c, Requantize(acc, d.stage, c), d.channels - c);
+  }
+}
+
+void Int8DepthwisePairsRows(const Int8DepthwisePairs& d) {
+  const int blocks = (d.channels + 15) / 16;
+  const int64_t cols = DepthwisePairColumns(d);
+  const int64_t rows = DepthwisePairRows(d);
+  const int64_t col_bytes = static_cast<int64_t>(blocks) * 64;
+  const int64_t row_bytes = cols * col_bytes;
+  const int iy_first = d.oy0 * d.stride_h - d.pad_h;
+  const __m512i offset = _mm512_set1_epi32(d.input_offset);
+  const __m512i low16 = _mm512_set1_epi32(0xFFFF);
+  // 1. The input rows, as offset int16 pairs (x[j], x[j + dilation]).
+  for (int64_t r = 0; r < rows; ++r) {
+    const int64_t iy = iy_first + r;
+    if (iy < 0 || iy >= d.in_h) continue;  // never read: those taps are skipped
+    const uint8_t* in_row = d.input + iy * d.in_w * d.channels;
+    uint8_t* t_row = d.scratch + r * row_bytes;
+    for (int b = 0; b < blocks; ++b) {
+      const __mmask16 mask = LaneMask(d.channels - 16 * b);
+      if (d.dilation_w == 1) {  // each column converted once, kept for the next pair
+        __m512i x0 = LoadOffsetColumn(d, in_row, -d.pad_w, b, mask, offset);
+        for (int64_t c = 0; c < cols; ++c) {
+          const __m512i x1 = LoadOffsetColumn(d, in_row, c - d.pad_w + 1, b, mask, offset);
+          _mm512_storeu_si512(t_row + c * col_bytes + 64 * b, _mm512_or_si512(_mm512_and_si512(x0, low16), _mm512_slli_epi32(x1, 16)));
+          x0 = x1;
+        }
+      } else {
+        for (int64_t c = 0; c < cols; ++c) {
+          const __m512i x0 = LoadOffsetColumn(d, in_row, c - d.pad_w, b, mask, offset);
+          const __m512i x1 = LoadOffsetColumn(d, in_row, c - d.pad_w + d.dilation_w, b, mask, offset);
+          _mm512_storeu_si512(t_row + c * col_bytes + 64 * b, _mm512_or_si512(_mm512_and_si512(x0, low16), _mm512_slli_epi32(x1, 16)));
+        }
+      }
+    }
+  }
+  // 2. Each output row: the valid filter rows (filter_h <= kMaxDepthwisePairRows), then block by block.
+  const uint8_t* trows[kMaxDepthwisePairRows];
+  for (int oy = d.oy0; oy < d.oy1; ++oy) {
+    uint8_t* out_row = d.output + static_cast<int64_t>(oy) * d.out_w * d.channels;
+    const int iy0 = oy * d.stride_h - d.pad_h;
+    for (int fy = 0; fy < d.filter_h; ++fy) {
+      const int iy = iy0 + fy * d.dilation_h;
+      trows[fy] = iy < 0 || iy >= d.in_h ? nullptr : d.scratch + (iy - iy_first) * row_bytes;
+    }
+    for (int b = 0; b < blocks; ++b) {
+      if (d.filter_h == 3 && d.filter_w == 3) {
+        DepthwisePairsRow<3, 2>(d, trows, col_bytes, b, out_row);
+      } else if (d.filter_h == 5 && d.filter_w == 5) {
+        DepthwisePairsRow<5, 3>(d, trows, col_bytes, b, out_row);
+      } else {
+        DepthwisePairsRowAny(d, trows, col_bytes, b, out_row);
+      }
+    }
+  }
+}
+
 const IsaKernels kAvx512Vnni = {CpuPath::kAvx512Vnni, Int8Layout::kQuad, Int8Gemm, Int8Depthwise, FloatGemm, FloatDepthwise,
-                                Int8Add};
+                                Int8Add, Int8DepthwisePairsRows};
 
 }  // namespace
 

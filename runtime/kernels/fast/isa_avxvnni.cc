@@ -5,7 +5,7 @@
 
 namespace tfldbg::fast {
 namespace {
-const IsaKernels kAvxVnni = {CpuPath::kAvxVnni, Int8Layout::kQuad, Int8Gemm, Int8Depthwise, FloatGemm, FloatDepthwise, Int8Add};
+const IsaKernels kAvxVnni = {CpuPath::kAvxVnni, Int8Layout::kQuad, Int8Gemm, Int8Depthwise, FloatGemm, FloatDepthwise, Int8Add, nullptr};
 }  // namespace
 const IsaKernels* AvxVnniKernels() { return &kAvxVnni; }
 }  // namespace tfldbg::fast

@@ -168,7 +168,7 @@ void Int8Add(const Int8AddRow& r) {
   }
 }
 
-const IsaKernels kPortable = {CpuPath::kPortable, Int8Layout::kQuad, Int8Gemm, Int8Depthwise, FloatGemm, FloatDepthwise, Int8Add};
+const IsaKernels kPortable = {CpuPath::kPortable, Int8Layout::kQuad, Int8Gemm, Int8Depthwise, FloatGemm, FloatDepthwise, Int8Add, nullptr};
 
 }  // namespace
 
