@@ -1,7 +1,7 @@
 """Benchmarks over the real models (printed figures, not tests).
 
     .venv/bin/python benchmarks/models.py [--repeat N] [--only SUBSTRING] [--threads N] [--cpu PATH]
-                                          [--no-plans] [--tfldbg BINARY] [--baseline BINARY]
+                                          [--no-plans] [--tfldbg BINARY] [--scalar] [--models DIR]
 
 1. Memory planning: the reuse arena next to the lower bound (the largest sum of
    simultaneously live tensor bytes) and the no-reuse arena, per model.
@@ -14,8 +14,8 @@
    (interleaved) and the median of each is printed. Times are processor time
    per invoke (steady on a busy machine, where wall time is not); --wall prints
    wall-clock time instead. Targets: tfldbg <= 1.0 x XNNPACK for int8/uint8
-   models, <= 1.2 x for float ones. --baseline adds a column for another
-   tfldbg binary (the one before a change).
+   models, <= 1.2 x for float ones. --scalar adds a column for the scalar
+   reference kernels (`--cpu scalar`: tfldbg before its fast kernels).
 """
 
 from __future__ import annotations
@@ -50,12 +50,12 @@ def plan_row(binary: Path, model: Path) -> dict | None:
             "no_reuse": plan["no_reuse"]["arena_bytes"]}
 
 
-def tfldbg_ms(binary: Path, model: Path, repeat: int, args) -> float | None:
+def tfldbg_ms(binary: Path, model: Path, repeat: int, args, cpu: str = "") -> float | None:
     cmd = [str(binary), "run", str(model), "--seed", "0", "--repeat", str(repeat)]
     if args.threads != 1:
         cmd += ["--threads", str(args.threads)]
-    if args.cpu:
-        cmd += ["--cpu", args.cpu]
+    if cpu or args.cpu:
+        cmd += ["--cpu", cpu or args.cpu]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     wall = re.search(r"invoke: ([0-9.e+-]+) ms", proc.stdout)
     cpu = re.search(r"processor time ([0-9.e+-]+) ms", proc.stdout)
@@ -110,7 +110,7 @@ def main() -> int:
     parser.add_argument("--wall", action="store_true", help="wall-clock time instead of processor time")
     parser.add_argument("--no-plans", action="store_true", help="skip the memory-plan table")
     parser.add_argument("--tfldbg", type=Path, default=None, help="the tfldbg binary (default: this checkout's)")
-    parser.add_argument("--baseline", type=Path, default=None, help="another tfldbg binary, timed in the same run")
+    parser.add_argument("--scalar", action="store_true", help="also time the scalar reference kernels (--cpu scalar)")
     parser.add_argument("--models", type=Path, default=SHARED, help="folder of .tflite models")
     args = parser.parse_args()
     binary = args.tfldbg or find_binary()
@@ -130,7 +130,7 @@ def main() -> int:
     unit = "wall ms" if args.wall else "processor ms"
     print(f"\n== invoke time ({unit} per invoke), tfldbg --threads {args.threads}, LiteRT one thread; "
           f"median of 3 interleaved rounds")
-    base = f" {'baseline':>9}" if args.baseline else ""
+    base = f" {'scalar':>9}" if args.scalar else ""
     print(f"{'model':<44} {'invokes':>7}{base} {'tfldbg':>9} {'LiteRT ref':>10} {'opt':>9} {'XNNPACK':>9} {'/XNNPACK':>8}")
     for m in models:
         probe = tfldbg_ms(binary, m, 1, args)
@@ -143,15 +143,16 @@ def main() -> int:
         theirs: dict[str, list[float]] = {k: [] for k in LITERT_KINDS}
         for _ in range(3):
             ours.append(tfldbg_ms(binary, m, n, args))
-            if args.baseline:
-                baseline.append(tfldbg_ms(args.baseline, m, n, args))
+            if args.scalar:
+                # The scalar kernels are slow: fewer invokes, same interleaving.
+                baseline.append(tfldbg_ms(binary, m, max(1, n // 10), args, cpu="scalar"))
             for k, side in sides.items():
                 if side is not None:
                     # LiteRT's reference kernels are slow: fewer invokes, same interleaving.
                     theirs[k].append(side.ms(max(1, n // 10) if k == "ref" else n, args.wall))
         med = {k: statistics.median(v) if v else None for k, v in theirs.items()}
         ours_ms = statistics.median(x for x in ours if x is not None)
-        base_col = f" {fmt(statistics.median(baseline)) if baseline and None not in baseline else '-':>9}" if args.baseline else ""
+        base_col = f" {fmt(statistics.median(baseline)) if baseline and None not in baseline else '-':>9}" if args.scalar else ""
         ratio = f"{ours_ms / med['xnnpack']:8.2f}" if med["xnnpack"] else f"{'-':>8}"
         print(f"{m.name:<44} {n:>7}{base_col} {ours_ms:>9.3f} {fmt(med['ref']):>10} {fmt(med['opt']):>9} "
               f"{fmt(med['xnnpack']):>9} {ratio}", flush=True)
