@@ -219,6 +219,10 @@ Result<std::unique_ptr<Interpreter>> Interpreter::Create(const Model& model, con
                                                               : RoundingPolicy::kLiteRt;
   internal.max_arena_bytes = options.max_arena_bytes;
   internal.max_loop_iterations = options.max_loop_iterations;
+  const std::optional<CpuPath> cpu = ParseCpuPath(options.cpu);
+  if (!cpu) return InvalidArgument("cpu '" + options.cpu + "': expected auto|" + CpuPathNames());
+  internal.cpu = *cpu;
+  internal.threads = options.threads;
   internal.custom_ops = custom_ops != nullptr ? &custom_ops->impl().registry : nullptr;
   if (!options.input_shapes.empty()) {
     // Keys name inputs; the interpreter resizes by tensor index.

@@ -71,6 +71,12 @@ struct Options {
   int64_t max_loop_iterations = int64_t{1} << 24;
   // Inputs resized along their shape signature's -1 dimensions, by input key.
   std::vector<std::pair<std::string, std::vector<int32_t>>> input_shapes;
+  // How the kernels are computed, never what they compute (docs/cli.md, --cpu):
+  // "auto" (TFLDBG_CPU, else the widest path this CPU runs), "scalar" (the
+  // reference kernels), "portable", "avx2", "avxvnni", "avx512vnni".
+  std::string cpu = "auto";
+  // Threads the kernels split their work over; the same bytes for any count.
+  int threads = 1;
 };
 
 struct Quantization {

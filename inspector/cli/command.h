@@ -35,5 +35,6 @@ CommandRunner AddDumpCommand(CLI::App& root);
 CommandRunner AddGraphCommand(CLI::App& root);
 CommandRunner AddReplayCommand(CLI::App& root);
 CommandRunner AddOpsCommand(CLI::App& root);
+CommandRunner AddCpuCheckCommand(CLI::App& root);
 
 }  // namespace tfldbg::cli

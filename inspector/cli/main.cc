@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   commands.push_back(AddReplayCommand(app));
   commands.push_back(AddGraphCommand(app));
   commands.push_back(AddOpsCommand(app));
+  commands.push_back(AddCpuCheckCommand(app));
 
   try {
     app.parse(argc, argv);

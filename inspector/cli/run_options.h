@@ -1,5 +1,6 @@
-// Options shared by the commands that run a model (run, dump): planner and
-// rounding mode, parsed into InterpreterOptions.
+// Options shared by the commands that run a model (run, dump, replay):
+// planner, rounding mode, kernels' CPU path and threads, parsed into
+// InterpreterOptions.
 #pragma once
 
 #include <map>
@@ -33,6 +34,22 @@ inline void AddRunOptions(CLI::App& app, InterpreterOptions& options) {
   app.add_option("--subgraph", options.subgraph, "Run this subgraph (default 0, the main graph)")
       ->check(CLI::NonNegativeNumber)
       ->excludes(signature);
+  // Not --kernels: that names an arithmetic (LiteRT's reference, optimized or
+  // XNNPACK results); --cpu only picks how the same arithmetic is computed.
+  static const std::map<std::string, CpuPath> kCpu = {
+      {"auto", CpuPath::kAuto}, {"scalar", CpuPath::kScalar}, {"portable", CpuPath::kPortable},
+      {"avx2", CpuPath::kAvx2}, {"avxvnni", CpuPath::kAvxVnni}, {"avx512vnni", CpuPath::kAvx512Vnni}};
+  app.add_option("--cpu", options.cpu,
+                 "Kernel implementation: auto (the TFLDBG_CPU environment variable, else the widest this CPU runs), "
+                 "scalar (the reference kernels as written), or the fast kernels for portable C++, avx2, avxvnni or "
+                 "avx512vnni. Every path gives the same integer results bit for bit; float results stay within "
+                 "LiteRT's tolerance")
+      ->transform(CLI::CheckedTransformer(kCpu, CLI::ignore_case))
+      ->default_str("auto");
+  app.add_option("--threads", options.threads,
+                 "Threads the kernels split their work over (results are the same bytes for any count)")
+      ->check(CLI::Range(1, 1024))
+      ->default_str("1");
 }
 
 // --custom-op-lib FILE...: plugins whose custom operators the run may use.

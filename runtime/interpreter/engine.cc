@@ -6,6 +6,7 @@
 #include <cstring>
 #include <map>
 
+#include "cpu/thread_pool.h"
 #include "interpreter/float_shadow.h"
 #include "kernels/registry.h"
 #include "model/sparsity.h"
@@ -57,6 +58,8 @@ struct Engine::Shared : public RunContext {
   int64_t loop_iterations = 0;     // all WHILE iterations of the current Invoke
   std::map<std::pair<std::string, std::string>, int32_t> handles;
   std::vector<Variable> variables;
+  CpuPath cpu = CpuPath::kScalar;      // options.cpu resolved
+  std::unique_ptr<ThreadPool> pool;  // null for one thread
 
   Result<Subgraph*> GetSubgraph(int index) override {
     if (index < 0 || index >= model.subgraph_count()) {
@@ -112,6 +115,11 @@ Result<std::unique_ptr<Engine>> Engine::Create(const ModelView& model, const Int
   interp->shared_->options = options;
   interp->shared_->observer = observer;
   interp->shared_->root = interp.get();
+  if (options.threads < 1 || options.threads > 1024) {
+    return InvalidArgument("threads must be in [1, 1024], got " + std::to_string(options.threads));
+  }
+  TFLDBG_ASSIGN_OR_RETURN(interp->shared_->cpu, ResolveCpuPath(options.cpu));
+  if (options.threads > 1) interp->shared_->pool = std::make_unique<ThreadPool>(options.threads);
   TFLDBG_RETURN_IF_ERROR(interp->ChooseSubgraph().WithContext(model.origin()));
   TFLDBG_RETURN_IF_ERROR(interp->Setup().WithContext(model.origin()));
   return interp;
@@ -130,6 +138,7 @@ Result<std::unique_ptr<Engine>> Engine::CreateSubgraph(Shared& shared, int index
 }
 
 Status Engine::Setup() {
+  cpu_ = shared_->cpu;
   TFLDBG_RETURN_IF_ERROR(BuildTensors());
   TFLDBG_RETURN_IF_ERROR(PrepareNodes());
   return PlanAndAllocate();
@@ -307,6 +316,8 @@ Status Engine::PrepareNodes() {
     ctx.op_name = model_.OpName(op.opcode_index());
     ctx.op_version = model_.OpVersion(op.opcode_index());
     ctx.run = shared_;
+    ctx.cpu = shared_->cpu;
+    ctx.pool = shared_->pool.get();
     ctx.stored_shapes_stale = !options_.input_shapes.empty();
     for (int index : ToIndices(op.inputs())) ctx.inputs.push_back(index < 0 ? nullptr : &tensors_[static_cast<size_t>(index)]);
     for (int index : ToIndices(op.outputs())) ctx.outputs.push_back(index < 0 ? nullptr : &tensors_[static_cast<size_t>(index)]);

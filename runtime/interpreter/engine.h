@@ -64,6 +64,13 @@ struct InterpreterOptions {
   // callbacks), asked for custom codes the op table lacks. Must outlive the
   // interpreter; null for none.
   const CustomOpRegistry* custom_ops = nullptr;
+  // Which kernels run (cpu/cpu.h): kAuto takes TFLDBG_CPU, else the widest
+  // path this CPU runs; kScalar the reference kernels. Every path gives the
+  // scalar kernels' bytes (tfldbg cpu-check).
+  CpuPath cpu = CpuPath::kAuto;
+  // Threads the kernels split their work over (the calling thread counts);
+  // the results are the same bytes for any count.
+  int threads = 1;
 };
 
 // One planned buffer and the tensor it holds, for reports (`tfldbg info --plan`).
@@ -86,6 +93,8 @@ class Engine : public Subgraph {
 
   const ModelView& model() const { return model_; }
   const InterpreterOptions& options() const { return options_; }
+  // The kernels' path after resolving kAuto (what ran).
+  CpuPath cpu_path() const { return cpu_; }
 
   int subgraph_index() const { return subgraph_; }
   std::vector<Tensor>& tensors() { return tensors_; }
@@ -152,6 +161,7 @@ class Engine : public Subgraph {
   std::vector<std::unique_ptr<uint8_t[]>> owned_constants_;
   std::unique_ptr<Shared> owned_shared_;  // the main interpreter owns what its subgraphs share
   Shared* shared_ = nullptr;
+  CpuPath cpu_ = CpuPath::kScalar;
 };
 
 }  // namespace tfldbg

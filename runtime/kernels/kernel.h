@@ -16,11 +16,14 @@
 #include <vector>
 
 #include "tfldbg/status.h"
+#include "cpu/cpu.h"
 #include "tensor/tensor.h"
 #include "model/model_view.h"
 #include "quant/fixed_point.h"
 
 namespace tfldbg {
+
+class ThreadPool;  // cpu/thread_pool.h
 
 // Another subgraph of the model, prepared, as control-flow kernels (WHILE, IF,
 // CALL_ONCE) run it: set its inputs, Run, read its outputs. Every node it runs
@@ -73,6 +76,13 @@ struct NodeContext {
   bool rounding_follows_litert = false;
   RunContext* run = nullptr;  // other subgraphs and resource variables
   int invocation = 0;         // how many times this subgraph had run before, in this Invoke
+  // The kernels' implementation (never kAuto here): kScalar runs the reference
+  // loops; any other path lets a kernel run its fast version for that
+  // instruction set, which must give the same integer results bit for bit.
+  CpuPath cpu = CpuPath::kScalar;
+  // Threads for the kernel's tasks (null: the calling thread only). Results
+  // must not depend on it: tasks write disjoint outputs, each the same way.
+  ThreadPool* pool = nullptr;
 
   // Dynamic shapes. At plan time only constants have values; a kernel whose
   // output shapes depend on a computed tensor's values calls DeferToEval()

@@ -29,6 +29,7 @@ ENGINE_COMMANDS = {
     "graph": "draw the graph (.html, .svg, .dot)",
     "replay": "write a quantized run and its local and accumulated float references",
     "ops": "every operator of the schema: its family, the types tfldbg runs, or why it does not",
+    "cpu-check": "run a model on the scalar kernels and every fast CPU path and thread count; compare every tensor",
 }
 
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "kernels/common/requant.h"
+#include "kernels/conv/conv_fast.h"
 #include "kernels/conv/conv_math.h"
 #include "kernels/common/dot.h"
 #include "kernels/common/hybrid.h"
@@ -82,6 +83,12 @@ class ConvKernelBase : public Kernel {
     geometry_.pad_w = math::ComputePaddingBefore(options_.stride_w, options_.dilation_w, input.dim(2), filter.dim(2), out_w);
     TFLDBG_ASSIGN_OR_RETURN(activation_, FusedActivation(node, options_.activation));
     TFLDBG_RETURN_IF_ERROR(PrepareTypes(node, input, filter, bias, output, out_channels));
+    // The fast kernels (conv_fast.h) when the node's CPU path has them; else the reference loops.
+    if (fast_.Prepare(node, geometry_, depthwise_, input, filter, bias, requant_, float_clamp_)) {
+      packed_float_.clear();
+      packed_int_.clear();
+      return Status::Ok();
+    }
     PackFilter(input, filter);
     return Status::Ok();
   }
@@ -92,6 +99,10 @@ class ConvKernelBase : public Kernel {
     const Tensor* bias = node.input(kConvBias);
     Tensor& output = *node.output(0);
     const math::ConvGeometry& g = geometry_;
+    if (fast_.ready()) {
+      fast_.Run(input, output, node.pool);
+      return Status::Ok();
+    }
     switch (input.type) {
       case DataType::kFloat32: {
         const float* b = bias ? bias->data<float>() : nullptr;
@@ -398,6 +409,7 @@ class ConvKernelBase : public Kernel {
   }
 
   bool depthwise_;
+  FastConv fast_;
   ConvOptions options_;
   math::ConvGeometry geometry_;
   quant::Activation activation_ = quant::Activation::kNone;

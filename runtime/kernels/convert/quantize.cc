@@ -79,7 +79,23 @@ class QuantizeKernel : public Kernel {
     }
     requant_ = quant::QuantizeMultiplier(static_cast<double>(input.scale()) / static_cast<double>(output.scale()), rounding_);
     if (requant_.shift > 30 || requant_.shift < -31) return node.UnsupportedError("s_in/s_out is out of range");
+    BuildTable(node, input, output);
     return Status::Ok();
+  }
+
+  // Fast CPU paths: an 8-bit to 8-bit requantization is a function of the
+  // input byte, so a 256-entry table of the reference's own results is exact.
+  void BuildTable(const NodeContext& node, const Tensor& input, const Tensor& output) {
+    table_.clear();
+    const bool bytes_in = input.type == DataType::kInt8 || input.type == DataType::kUInt8;
+    const bool bytes_out = output.type == DataType::kInt8 || output.type == DataType::kUInt8;
+    if (node.cpu == CpuPath::kScalar || !bytes_in || !bytes_out) return;
+    table_.resize(256);
+    for (int byte = 0; byte < 256; ++byte) {
+      const int32_t q = input.type == DataType::kInt8 ? static_cast<int8_t>(byte) : byte;
+      const int32_t v = math::Requantize(q - input.zero_point(), requant_, output.zero_point(), range_, rounding_);
+      table_[static_cast<size_t>(byte)] = static_cast<uint8_t>(v);
+    }
   }
 
   Status Eval(NodeContext& node) override {
@@ -101,6 +117,10 @@ class QuantizeKernel : public Kernel {
       for (int64_t i = 0; i < n; ++i) WriteInt(output, i, math::AffineQuantize(x[i], scale, zp, range_));
       return Status::Ok();
     }
+    if (!table_.empty()) {
+      for (int64_t i = 0; i < n; ++i) output.bytes[i] = table_[input.bytes[i]];
+      return Status::Ok();
+    }
     const int32_t in_zp = input.zero_point(), out_zp = output.zero_point();
     for (int64_t i = 0; i < n; ++i) {
       WriteInt(output, i, math::Requantize(ReadInt(input, i) - in_zp, requant_, out_zp, range_, rounding_));
@@ -111,6 +131,7 @@ class QuantizeKernel : public Kernel {
  private:
   quant::IntRange range_;
   quant::QuantizedMultiplier requant_;
+  std::vector<uint8_t> table_;  // fast CPU paths, 8-bit to 8-bit: the output byte of each input byte
   quant::RoundingMode rounding_ = quant::RoundingMode::kDouble;
   int axis_ = 0;
   int64_t inner_ = 1;

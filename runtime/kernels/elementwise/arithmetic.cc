@@ -2,6 +2,7 @@
 // float32, int32, int8, uint8 and int16 (zero point 0), as LiteRT's reference
 // kernels. int16 ADD/SUB take the general path (left shift 15) unless
 // pot_scale_int16 is set and every scale is a power of two (the LSTM path).
+#include "kernels/elementwise/arithmetic_fast.h"
 #include <cmath>
 #include <sstream>
 
@@ -31,6 +32,7 @@ class ArithmeticKernel : public Kernel {
   explicit ArithmeticKernel(ArithmeticOp op) : op_(op) {}
 
   Status Prepare(NodeContext& node) override {
+    fast_ = FastAddSub();
     TFLDBG_RETURN_IF_ERROR(CheckInputCount(node, 2, 2));
     TFLDBG_RETURN_IF_ERROR(CheckOutputCount(node, 1));
     TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, kInput1, "input1"));
@@ -139,13 +141,19 @@ class ArithmeticKernel : public Kernel {
     add_.output_multiplier = quant::QuantizeMultiplier(real_output, rounding);
     TFLDBG_RETURN_IF_ERROR(CheckShift(node, add_.input1_multiplier, "s1/(2·max scale)"));
     TFLDBG_RETURN_IF_ERROR(CheckShift(node, add_.input2_multiplier, "s2/(2·max scale)"));
-    return CheckShift(node, add_.output_multiplier, "the output rescale");
+    TFLDBG_RETURN_IF_ERROR(CheckShift(node, add_.output_multiplier, "the output rescale"));
+    fast_.Prepare(node, a, b, out, add_);  // the fast kernels (arithmetic_fast.h) when they apply
+    return Status::Ok();
   }
 
   Status Eval(NodeContext& node) override {
     const Tensor& a = *node.input(kInput1);
     const Tensor& b = *node.input(kInput2);
     Tensor& out = *node.output(kOutput);
+    if (fast_.ready()) {
+      fast_.Run(a, b, out, node.pool);
+      return Status::Ok();
+    }
     switch (a.type) {
       case DataType::kFloat32: EvalFloat(a.data<float>(), b.data<float>(), out.data<float>()); break;
       case DataType::kInt32: EvalInt32(a.data<int32_t>(), b.data<int32_t>(), out.data<int32_t>()); break;
@@ -211,6 +219,7 @@ class ArithmeticKernel : public Kernel {
   }
 
   ArithmeticOp op_;
+  FastAddSub fast_;
   math::Broadcast broadcast_;
   quant::FloatRange float_clamp_;
   math::QuantizedAddSubParams add_;

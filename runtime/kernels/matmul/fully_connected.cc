@@ -2,6 +2,7 @@
 // and int16x8, matching LiteRT's reference kernels.
 #include "kernels/common/requant.h"
 #include "kernels/common/dot.h"
+#include "kernels/matmul/fully_connected_fast.h"
 #include "kernels/matmul/fully_connected_math.h"
 #include "kernels/common/hybrid.h"
 
@@ -75,8 +76,7 @@ class FullyConnectedKernel : public Kernel {
         if (weights.type != DataType::kFloat32) {
           return node.UnsupportedError("float32 input with " + std::string(DataTypeName(weights.type)) + " weights");
         }
-        PackWeights(input, weights);
-        return Status::Ok();
+        return PrepareFastOrPack(node, input, weights, bias);
       case DataType::kInt8:
       case DataType::kUInt8:
         TFLDBG_RETURN_IF_ERROR(CheckSameType(node, input, "input", weights, "weights"));
@@ -100,6 +100,16 @@ class FullyConnectedKernel : public Kernel {
     // MultiplyByQuantizedMultiplier (two roundings), not through the GEMM
     // backend that makes the dense path round once.
     if (!weights.sparse_levels.empty() && node.rounding_follows_litert) requant_.rounding = quant::RoundingMode::kDouble;
+    return PrepareFastOrPack(node, input, weights, bias);
+  }
+
+  // The fast kernels (fully_connected_fast.h) when the node's CPU path has them; else the reference loops.
+  Status PrepareFastOrPack(const NodeContext& node, const Tensor& input, const Tensor& weights, const Tensor* bias) {
+    if (fast_.Prepare(node, shape_, input, weights, bias, requant_, float_clamp_)) {
+      packed_float_.clear();
+      weights16_.clear();
+      return Status::Ok();
+    }
     PackWeights(input, weights);
     return Status::Ok();
   }
@@ -109,6 +119,10 @@ class FullyConnectedKernel : public Kernel {
     const Tensor& weights = *node.input(kFcWeights);
     const Tensor* bias = node.input(kFcBias);
     Tensor& output = *node.output(0);
+    if (fast_.ready()) {
+      fast_.Run(input, output, node.pool);
+      return Status::Ok();
+    }
     switch (input.type) {
       case DataType::kFloat32:
         if (weights.type == DataType::kInt8) {
@@ -313,6 +327,7 @@ class FullyConnectedKernel : public Kernel {
     for (int64_t i = 0; i < n; ++i) weights16_[static_cast<size_t>(i)] = static_cast<int16_t>(w[i] + offset);
   }
 
+  FastFullyConnected fast_;
   std::vector<float> packed_float_;
   std::vector<int16_t> weights16_;
   std::vector<int16_t> row16_;

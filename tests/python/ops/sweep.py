@@ -49,6 +49,11 @@ def check(builder: OpModelBuilder, tmp_path, inputs: dict | None = None, seeds=(
     for seed in seeds[:1] if covered else seeds:
         result = check_model(path, tmp_path, seed=seed, extra_args=tuple(args), litert=litert, rtol=rtol, atol=atol)
         assert result, format_table(result, only_failures=True)
+    # The fast kernels equal the scalar ones bit for bit, on every CPU path this
+    # machine runs and at several thread counts (every tensor compared).
+    proc = subprocess.run([str(find_binary()), "cpu-check", str(path), "--seed", str(seeds[0]), *args],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def refused(builder: OpModelBuilder, tmp_path, needle: str | None = None, inputs: dict | None = None) -> str:

@@ -1,0 +1,297 @@
+#include "kernels/conv/conv_fast.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace tfldbg {
+namespace {
+
+int64_t RoundUp(int64_t x, int64_t to) { return (x + to - 1) / to * to; }
+
+struct PackContext {
+  const math::ConvGeometry* g;
+  const void* input;
+  uint8_t flip;
+  uint8_t pad;
+  bool direct;
+};
+
+// im2col of `count` output pixels from r0: per pixel, the taps in the
+// reference order (filter row, filter column, input channel); taps outside
+// the image hold `pad`, which the packed bias makes contribute nothing.
+void PackInt8Rows(const void* context, int64_t r0, int count, uint8_t* tile, int64_t stride) {
+  const PackContext& p = *static_cast<const PackContext*>(context);
+  const math::ConvGeometry& g = *p.g;
+  const int c = g.input.c;
+  const uint8_t* input = static_cast<const uint8_t*>(p.input);
+  const uint8_t flip = p.flip;  // a local, so the loop below vectorizes
+  auto copy = [flip](uint8_t* __restrict dst, const uint8_t* __restrict src, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) dst[i] = static_cast<uint8_t>(src[i] ^ flip);
+  };
+  if (p.direct) {
+    if (stride == c) {
+      copy(tile, input + r0 * c, static_cast<int64_t>(count) * c);
+    } else {
+      for (int r = 0; r < count; ++r) copy(tile + r * stride, input + (r0 + r) * c, c);
+    }
+    return;
+  }
+  const int64_t per_image = static_cast<int64_t>(g.output.h) * g.output.w;
+  for (int r = 0; r < count; ++r) {
+    const int64_t m = r0 + r;
+    const int b = static_cast<int>(m / per_image);
+    const int oy = static_cast<int>(m % per_image / g.output.w), ox = static_cast<int>(m % g.output.w);
+    uint8_t* dst = tile + r * stride;
+    for (int fy = 0; fy < g.filter.h; ++fy) {
+      const int iy = oy * g.stride_h - g.pad_h + fy * g.dilation_h;
+      for (int fx = 0; fx < g.filter.w; ++fx, dst += c) {
+        const int ix = ox * g.stride_w - g.pad_w + fx * g.dilation_w;
+        if (iy < 0 || iy >= g.input.h || ix < 0 || ix >= g.input.w) {
+          std::memset(dst, p.pad, static_cast<size_t>(c));
+        } else {
+          copy(dst, input + g.input.Offset(b, iy, ix, 0), c);
+        }
+      }
+    }
+  }
+}
+
+void PackFloatRows(const void* context, int64_t r0, int count, float* tile, int64_t stride) {
+  const PackContext& p = *static_cast<const PackContext*>(context);
+  const math::ConvGeometry& g = *p.g;
+  const int c = g.input.c;
+  const float* input = static_cast<const float*>(p.input);
+  const int64_t per_image = static_cast<int64_t>(g.output.h) * g.output.w;
+  for (int r = 0; r < count; ++r) {
+    const int64_t m = r0 + r;
+    const int b = static_cast<int>(m / per_image);
+    const int oy = static_cast<int>(m % per_image / g.output.w), ox = static_cast<int>(m % g.output.w);
+    float* dst = tile + r * stride;
+    for (int fy = 0; fy < g.filter.h; ++fy) {
+      const int iy = oy * g.stride_h - g.pad_h + fy * g.dilation_h;
+      for (int fx = 0; fx < g.filter.w; ++fx, dst += c) {
+        const int ix = ox * g.stride_w - g.pad_w + fx * g.dilation_w;
+        if (iy < 0 || iy >= g.input.h || ix < 0 || ix >= g.input.w) {
+          std::fill(dst, dst + c, 0.0f);
+        } else {
+          std::memcpy(dst, input + g.input.Offset(b, iy, ix, 0), static_cast<size_t>(c) * sizeof(float));
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+bool FastConv::Prepare(const NodeContext& node, const math::ConvGeometry& g, bool depthwise, const Tensor& input,
+                       const Tensor& filter, const Tensor* bias, const math::ChannelRequant& q, quant::FloatRange clamp) {
+  kind_ = Kind::kNone;
+  isa_ = fast::IsaKernelsFor(node.cpu);
+  if (isa_ == nullptr || !filter.is_constant() || (bias != nullptr && !bias->is_constant())) return false;
+  const bool int8 = (input.type == DataType::kInt8 || input.type == DataType::kUInt8) && filter.type == input.type;
+  const bool float32 = input.type == DataType::kFloat32 && filter.type == DataType::kFloat32;
+  if (!int8 && !float32) return false;
+  g_ = g;
+  clamp_ = clamp;
+  const int out_c = g.output.c;
+  // Every product of sizes below fits easily in int64; the packed copies are
+  // at most a few times the filter, which the model file holds.
+  if (depthwise) {
+    if (g.depth_multiplier != 1 || g.input.c != out_c) return false;
+    const int taps = g.filter.h * g.filter.w;
+    const int64_t stride = RoundUp(out_c, fast::kPanel);
+    if (int8) {
+      if (q.input_offset < -255 || q.input_offset > 255 || q.filter_offset < -255 || q.filter_offset > 255) return false;
+      if (!fast::BuildOutputStage(q, out_c, input.type, dw_arrays_, dw_stage_)) return false;
+      dw_int_weights_.assign(static_cast<size_t>(taps * stride), 0);
+      for (int t = 0; t < taps; ++t) {
+        for (int c = 0; c < out_c; ++c) {
+          const int64_t i = static_cast<int64_t>(t) * out_c + c;
+          const int32_t w = input.type == DataType::kInt8 ? filter.data<int8_t>()[i] : filter.data<uint8_t>()[i];
+          dw_int_weights_[static_cast<size_t>(t * stride + c)] = w + q.filter_offset;
+        }
+      }
+      dw_int_bias_.assign(static_cast<size_t>(stride), 0);
+      if (bias) std::copy(bias->data<int32_t>(), bias->data<int32_t>() + out_c, dw_int_bias_.begin());
+      dw_stage_.bias = dw_int_bias_.data();
+      dw_stage_.row_factor = 0;
+      dw_input_offset_ = q.input_offset;
+      dw_input_unsigned_ = input.type == DataType::kUInt8;
+      dw_pair_weights_.clear();
+      if (isa_->int8_depthwise_pairs != nullptr) {
+        // [fy][pair][block][16]: int16 pairs (w[fy][2p], w[fy][2p + 1]) with the offset, 0 past the filter.
+        const int pairs = fast::DepthwisePairCount(g.filter.w);
+        const int blocks = static_cast<int>(stride / fast::kPanel);
+        dw_pair_weights_.assign(static_cast<size_t>(g.filter.h) * pairs * stride, 0);
+        for (int fy = 0; fy < g.filter.h; ++fy) {
+          for (int fx = 0; fx < g.filter.w; ++fx) {
+            for (int c = 0; c < out_c; ++c) {
+              const int32_t w = dw_int_weights_[static_cast<size_t>((fy * g.filter.w + fx) * stride + c)];
+              const size_t at = (static_cast<size_t>(fy * pairs + fx / 2) * blocks + c / fast::kPanel) * fast::kPanel + c % fast::kPanel;
+              const uint32_t half = static_cast<uint16_t>(static_cast<int16_t>(w));
+              dw_pair_weights_[at] = static_cast<int32_t>(static_cast<uint32_t>(dw_pair_weights_[at]) | (fx % 2 ? half << 16 : half));
+            }
+          }
+        }
+      }
+      kind_ = Kind::kInt8Depthwise;
+    } else {
+      dw_float_weights_.assign(static_cast<size_t>(taps * stride), 0.0f);
+      for (int t = 0; t < taps; ++t) {
+        std::copy(filter.data<float>() + static_cast<int64_t>(t) * out_c, filter.data<float>() + static_cast<int64_t>(t + 1) * out_c,
+                  dw_float_weights_.begin() + t * stride);
+      }
+      dw_float_bias_.assign(static_cast<size_t>(stride), 0.0f);
+      if (bias) std::copy(bias->data<float>(), bias->data<float>() + out_c, dw_float_bias_.begin());
+      kind_ = Kind::kFloatDepthwise;
+    }
+    return true;
+  }
+  if (g.input.c != g.filter.c) return false;  // grouped convolution: the reference loop
+  const int64_t k64 = static_cast<int64_t>(g.filter.h) * g.filter.w * g.filter.c;
+  if (k64 > (1 << 24)) return false;
+  const int k = static_cast<int>(k64);
+  direct_rows_ = g.filter.h == 1 && g.filter.w == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_h == 0 &&
+                 g.pad_w == 0 && g.input.h == g.output.h && g.input.w == g.output.w;
+  if (int8) {
+    if (!int8_gemm_.Pack(isa_, input.type, filter.bytes, out_c, k, bias ? bias->data<int32_t>() : nullptr, q)) return false;
+    kind_ = Kind::kInt8Gemm;
+  } else {
+    if (!float_gemm_.Pack(isa_, filter.data<float>(), out_c, k, bias ? bias->data<float>() : nullptr, clamp.min, clamp.max)) {
+      return false;
+    }
+    kind_ = Kind::kFloatGemm;
+  }
+  return true;
+}
+
+void FastConv::Run(const Tensor& input, Tensor& output, ThreadPool* pool) const {
+  const int64_t pixels = static_cast<int64_t>(g_.output.n) * g_.output.h * g_.output.w;
+  switch (kind_) {
+    case Kind::kInt8Gemm: {
+      const PackContext p{&g_, input.bytes, int8_gemm_.flip(), int8_gemm_.pad_value(), direct_rows_};
+      int8_gemm_.Run(pixels, PackInt8Rows, &p, output.bytes, g_.output.c, pool);
+      return;
+    }
+    case Kind::kFloatGemm: {
+      if (direct_rows_) {
+        float_gemm_.Run(pixels, nullptr, nullptr, input.data<float>(), g_.input.c, output.data<float>(), g_.output.c, pool);
+      } else {
+        const PackContext p{&g_, input.bytes, 0, 0, false};
+        float_gemm_.Run(pixels, PackFloatRows, &p, nullptr, 0, output.data<float>(), g_.output.c, pool);
+      }
+      return;
+    }
+    case Kind::kInt8Depthwise:
+      RunDepthwise(input.bytes, output.bytes, 1, pool);
+      return;
+    case Kind::kFloatDepthwise:
+      RunDepthwise(input.bytes, output.bytes, sizeof(float), pool);
+      return;
+    case Kind::kNone:
+      return;
+  }
+}
+
+void FastConv::RunDepthwisePairs(const uint8_t* input, uint8_t* output, ThreadPool* pool) const {
+  const math::ConvGeometry& g = g_;
+  const int threads = pool ? pool->threads() : 1;
+  // Blocks of output rows: their input rows are rewritten once per block.
+  const int rows_per_task = std::clamp((g.output.h + 2 * threads - 1) / (2 * threads), 1, 8);
+  const int blocks_per_image = (g.output.h + rows_per_task - 1) / rows_per_task;
+  const int tasks = g.output.n * blocks_per_image;
+  ParallelFor(pool, tasks, [&](int task) {
+    const int b = task / blocks_per_image;
+    fast::Int8DepthwisePairs d;
+    d.in_h = g.input.h;
+    d.in_w = g.input.w;
+    d.channels = g.input.c;
+    d.out_w = g.output.w;
+    d.filter_h = g.filter.h;
+    d.filter_w = g.filter.w;
+    d.stride_h = g.stride_h;
+    d.stride_w = g.stride_w;
+    d.dilation_h = g.dilation_h;
+    d.dilation_w = g.dilation_w;
+    d.pad_h = g.pad_h;
+    d.pad_w = g.pad_w;
+    d.oy0 = task % blocks_per_image * rows_per_task;
+    d.oy1 = std::min(g.output.h, d.oy0 + rows_per_task);
+    d.input = input + g.input.Offset(b, 0, 0, 0);
+    d.output = output + g.output.Offset(b, 0, 0, 0);
+    d.input_unsigned = dw_input_unsigned_;
+    d.input_offset = dw_input_offset_;
+    d.weights = dw_pair_weights_.data();
+    d.stage = dw_stage_;
+    d.scratch = fast::Scratch(static_cast<size_t>(fast::DepthwisePairsScratchBytes(d)), 2);
+    isa_->int8_depthwise_pairs(d);
+  });
+}
+
+void FastConv::RunDepthwise(const uint8_t* input, uint8_t* output, size_t element_bytes, ThreadPool* pool) const {
+  const math::ConvGeometry& g = g_;
+  if (kind_ == Kind::kInt8Depthwise && !dw_pair_weights_.empty() && PairScratchFits()) {
+    RunDepthwisePairs(input, output, pool);
+    return;
+  }
+  const int64_t out_rows = static_cast<int64_t>(g.output.n) * g.output.h;
+  const int threads = pool ? pool->threads() : 1;
+  // Several output rows per task, enough tasks to balance the threads.
+  const int64_t rows_per_task = std::max<int64_t>(1, out_rows / (threads > 1 ? 8 * threads : 1));
+  const int tasks = static_cast<int>((out_rows + rows_per_task - 1) / rows_per_task);
+  fast::DepthwiseRowGeometry rg;
+  rg.out_width = g.output.w;
+  rg.channels = g.output.c;
+  rg.filter_h = g.filter.h;
+  rg.filter_w = g.filter.w;
+  rg.in_width = g.input.w;
+  rg.stride = g.stride_w;
+  rg.dilation = g.dilation_w;
+  rg.pad = g.pad_w;
+  const int64_t stride = RoundUp(g.output.c, fast::kPanel);
+  ParallelFor(pool, tasks, [&](int task) {
+    const uint8_t** rows = reinterpret_cast<const uint8_t**>(fast::Scratch(sizeof(void*) * static_cast<size_t>(g.filter.h), 1));
+    const int64_t end = std::min(out_rows, (task + 1) * rows_per_task);
+    for (int64_t row = task * rows_per_task; row < end; ++row) {
+      const int b = static_cast<int>(row / g.output.h), oy = static_cast<int>(row % g.output.h);
+      for (int fy = 0; fy < g.filter.h; ++fy) {
+        const int iy = oy * g.stride_h - g.pad_h + fy * g.dilation_h;
+        rows[fy] = iy < 0 || iy >= g.input.h ? nullptr : input + g.input.Offset(b, iy, 0, 0) * static_cast<int64_t>(element_bytes);
+      }
+      uint8_t* out = output + g.output.Offset(b, oy, 0, 0) * static_cast<int64_t>(element_bytes);
+      if (kind_ == Kind::kInt8Depthwise) {
+        fast::Int8DepthwiseRow d;
+        d.g = rg;
+        d.rows = rows;
+        d.input_unsigned = dw_input_unsigned_;
+        d.input_offset = dw_input_offset_;
+        d.weights = dw_int_weights_.data();
+        d.weights_stride = stride;
+        d.stage = dw_stage_;
+        d.out = out;
+        isa_->int8_depthwise(d);
+      } else {
+        fast::FloatDepthwiseRow d;
+        d.g = rg;
+        d.rows = reinterpret_cast<const float* const*>(rows);
+        d.weights = dw_float_weights_.data();
+        d.weights_stride = stride;
+        d.bias = dw_float_bias_.data();
+        d.min = clamp_.min;
+        d.max = clamp_.max;
+        d.out = reinterpret_cast<float*>(out);
+        isa_->float_depthwise(d);
+      }
+    }
+  });
+}
+
+bool FastConv::PairScratchFits() const {
+  // The rewritten rows of one task: a few times the input rows it reads. A
+  // hostile geometry (huge dilation or stride) keeps the row kernel.
+  const double cols = (static_cast<double>(g_.output.w) - 1) * g_.stride_w + (g_.filter.w + 1.0) * g_.dilation_w + 1;
+  const double rows = 8.0 * g_.stride_h + static_cast<double>(g_.filter.h) * g_.dilation_h + 1;
+  return g_.filter.h <= fast::kMaxDepthwisePairRows && cols * rows * ((g_.output.c + 15) / 16) * 64 < 256.0 * 1024 * 1024;
+}
+
+}  // namespace tfldbg

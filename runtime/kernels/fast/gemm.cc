@@ -1,0 +1,281 @@
+#include "kernels/fast/gemm.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace tfldbg::fast {
+namespace {
+
+int64_t RoundUp(int64_t x, int64_t to) { return (x + to - 1) / to * to; }
+
+// How a GEMM of `rows` × `panels` is cut into tasks: row tiles of at most
+// `tile_rows` (A tile in cache), and, when that gives the threads too few
+// tasks, groups of panels too. The cut never changes a result: each output
+// is computed whole by one tile call.
+struct Split {
+  int64_t tile_rows = 0, row_tiles = 0;
+  int group_panels = 0, groups = 0;
+};
+
+Split SplitWork(int64_t rows, int panels, int64_t a_row_bytes, ThreadPool* pool) {
+  Split s;
+  // Rows of 6 (the tall microkernels) whose A fits in ~96 KiB.
+  s.tile_rows = std::clamp<int64_t>((96 * 1024 / std::max<int64_t>(a_row_bytes, 1)) / 12 * 12, 12, 48);
+  s.row_tiles = (rows + s.tile_rows - 1) / s.tile_rows;
+  const int threads = pool ? pool->threads() : 1;
+  const int64_t wanted = threads > 1 ? 4 * threads : 1;
+  const int max_groups = std::max(1, panels / 4);
+  const int64_t groups = std::clamp<int64_t>((wanted + s.row_tiles - 1) / s.row_tiles, 1, max_groups);
+  s.group_panels = static_cast<int>(RoundUp((panels + groups - 1) / groups, 4));
+  s.groups = (panels + s.group_panels - 1) / s.group_panels;
+  return s;
+}
+
+}  // namespace
+
+void AlignedBuffer::Allocate(size_t bytes) {
+  const size_t rounded = static_cast<size_t>(RoundUp(static_cast<int64_t>(std::max<size_t>(bytes, 64)), 64));
+  data_.reset(static_cast<uint8_t*>(std::aligned_alloc(64, rounded)));
+  size_ = data_ ? bytes : 0;
+  if (data_) std::memset(data_.get(), 0, rounded);
+}
+
+uint8_t* Scratch(size_t bytes, int slot) {
+  thread_local std::vector<uint8_t> buffers[3];
+  std::vector<uint8_t>& b = buffers[slot];
+  if (b.size() < bytes + 64) b.resize(bytes + 64);
+  // 64-byte aligned start.
+  const uintptr_t p = reinterpret_cast<uintptr_t>(b.data());
+  return b.data() + ((64 - (p & 63)) & 63);
+}
+
+namespace {
+
+void SetShifts(quant::QuantizedMultiplier m, bool single, size_t c, OutputStageArrays& a) {
+  a.multiplier[c] = m.multiplier;
+  if (single) {
+    a.right[c] = std::clamp(31 - m.shift, 1, 63);  // as quant::SingleRounding
+  } else {
+    // The scalar ShiftLeft gives 0 for shifts of 32 and more; so does a vector shift.
+    a.left[c] = m.shift > 0 ? std::min(m.shift, 32) : 0;
+    a.right[c] = m.shift > 0 ? 0 : std::min(31, -m.shift);
+    a.mask[c] = static_cast<int32_t>((uint32_t{1} << a.right[c]) - 1);
+    a.half[c] = a.mask[c] >> 1;
+  }
+}
+
+void PointStage(const OutputStageArrays& a, bool single, Int8OutputStage& stage) {
+  stage.multiplier = a.multiplier.data();
+  stage.left = a.left.data();
+  stage.right = a.right.data();
+  stage.mask = a.mask.data();
+  stage.half = a.half.data();
+  stage.has_left = std::any_of(a.left.begin(), a.left.end(), [](int32_t l) { return l != 0; });
+  stage.single_rounding = single;
+}
+
+void Resize(size_t padded, OutputStageArrays& a) {
+  a.multiplier.assign(padded, 0);
+  a.left.assign(padded, 0);
+  a.right.assign(padded, 1);
+  a.mask.assign(padded, 1);
+  a.half.assign(padded, 0);
+}
+
+}  // namespace
+
+bool BuildOutputStage(const math::ChannelRequant& q, int channels, DataType output_type, OutputStageArrays& arrays,
+                      Int8OutputStage& stage) {
+  Resize(static_cast<size_t>(RoundUp(channels, kPanel)), arrays);
+  const bool single = q.rounding == quant::RoundingMode::kSingle;
+  for (int c = 0; c < channels; ++c) {
+    const quant::QuantizedMultiplier m = q.multipliers[q.multipliers.size() == 1 ? 0 : static_cast<size_t>(c)];
+    if (m.multiplier < 0) return false;
+    SetShifts(m, single, static_cast<size_t>(c), arrays);
+  }
+  PointStage(arrays, single, stage);
+  stage.output_offset = q.output_offset;
+  stage.min = q.clamp.min;
+  stage.max = q.clamp.max;
+  stage.output_unsigned = output_type == DataType::kUInt8;
+  return true;
+}
+
+void BuildUniformStage(quant::QuantizedMultiplier m, quant::RoundingMode mode, int channels, OutputStageArrays& arrays,
+                       Int8OutputStage& stage) {
+  const bool single = mode == quant::RoundingMode::kSingle;
+  Resize(static_cast<size_t>(RoundUp(channels, kPanel)), arrays);
+  for (size_t c = 0; c < arrays.multiplier.size(); ++c) SetShifts(m, single, c, arrays);
+  PointStage(arrays, single, stage);
+}
+
+bool PackedInt8Gemm::Pack(const IsaKernels* isa, DataType type, const void* weights, int n, int k, const int32_t* bias,
+                          const math::ChannelRequant& q) {
+  isa_ = nullptr;
+  if (isa == nullptr || n <= 0 || k <= 0) return false;
+  if (type != DataType::kInt8 && type != DataType::kUInt8) return false;
+  // Zero points of 8-bit types; anything else (a hostile model) keeps the reference loop.
+  if (q.input_offset < -255 || q.input_offset > 255 || q.filter_offset < -255 || q.filter_offset > 255) return false;
+  if (type == DataType::kInt8 && q.filter_offset != 0) return false;
+  // Packed sizes and the driver's int64 offsets stay far from overflow.
+  if (static_cast<int64_t>(n) * k > (int64_t{1} << 31)) return false;
+  n_ = n;
+  k_ = k;
+  panels_ = static_cast<int>(RoundUp(n, kPanel) / kPanel);
+  step_ = isa->int8_layout == Int8Layout::kQuad ? 4 : 2;
+  k_steps_ = static_cast<int>(RoundUp(k, step_) / step_);
+  if (!BuildOutputStage(q, n, type, arrays_, stage_)) return false;
+
+  const bool is_int8 = type == DataType::kInt8;
+  const int32_t zx = -q.input_offset;  // input zero point
+  flip_ = is_int8 ? 0x80 : 0;
+  // u of a tap outside the image: the zero point, so that (u - u_zero) = 0.
+  pad_value_ = static_cast<uint8_t>(is_int8 ? zx + 128 : zx);
+  // w' = w (int8) or w - 128 (uint8); the weight offset c = w' - (w - w_zero) is 0 or 128 - w_zero.
+  const int32_t c = is_int8 ? 0 : 128 + q.filter_offset;
+  const uint32_t u_zero = static_cast<uint32_t>(is_int8 ? zx + 128 : zx);
+  stage_.row_factor = c;
+
+  weights_.Allocate(static_cast<size_t>(panels_) * k_steps_ * 64);
+  bias_.assign(static_cast<size_t>(panels_) * kPanel, 0);
+  for (int o = 0; o < n; ++o) {
+    uint32_t sum = 0;  // Σ_k w'
+    const int panel = o / kPanel, lane = o % kPanel;
+    for (int i = 0; i < k; ++i) {
+      const int32_t w = is_int8 ? static_cast<const int8_t*>(weights)[static_cast<int64_t>(o) * k + i]
+                                : static_cast<int32_t>(static_cast<const uint8_t*>(weights)[static_cast<int64_t>(o) * k + i]) - 128;
+      sum += static_cast<uint32_t>(w);
+      const int64_t row = static_cast<int64_t>(panel) * k_steps_ + i / step_;
+      if (step_ == 4) {
+        weights_.data()[row * 64 + lane * 4 + i % 4] = static_cast<uint8_t>(static_cast<int8_t>(w));
+      } else {
+        const int16_t w16 = static_cast<int16_t>(w);
+        std::memcpy(weights_.data() + row * 64 + lane * 4 + (i % 2) * 2, &w16, 2);
+      }
+    }
+    // Σ (w' + c)(u - u_zero) = Σ w'u - u_zero·Σw' + c·Σu - c·u_zero·k; the
+    // c·Σu term is added per row (row_factor · row sum).
+    const uint32_t constant = 0u - u_zero * sum - static_cast<uint32_t>(c) * u_zero * static_cast<uint32_t>(k);
+    bias_[static_cast<size_t>(o)] = static_cast<int32_t>((bias ? static_cast<uint32_t>(bias[o]) : 0u) + constant);
+  }
+  stage_.bias = bias_.data();
+  isa_ = isa;
+  return true;
+}
+
+void PackedInt8Gemm::Run(int64_t rows, PackRowsFn pack_rows, const void* context, uint8_t* out, int64_t out_stride,
+                         ThreadPool* pool) const {
+  if (rows <= 0) return;
+  const int64_t k_pad = static_cast<int64_t>(k_steps_) * step_;
+  const Split split = SplitWork(rows, panels_, k_pad, pool);
+  const int tasks = static_cast<int>(split.row_tiles * split.groups);
+  ParallelFor(pool, tasks, [&](int task) {
+    const int64_t tile = task / split.groups;
+    const int group = task % split.groups;
+    const int64_t r0 = tile * split.tile_rows;
+    const int count = static_cast<int>(std::min(split.tile_rows, rows - r0));
+    uint8_t* a = Scratch(static_cast<size_t>(count * k_pad), 0);
+    pack_rows(context, r0, count, a, k_pad);
+    if (k_pad > k_) {
+      for (int r = 0; r < count; ++r) std::memset(a + r * k_pad + k_, 0, static_cast<size_t>(k_pad - k_));
+    }
+    int32_t* sums = nullptr;
+    if (stage_.row_factor != 0) {
+      sums = reinterpret_cast<int32_t*>(Scratch(static_cast<size_t>(count) * 4, 1));
+      for (int r = 0; r < count; ++r) {
+        uint32_t s = 0;
+        for (int64_t i = 0; i < k_; ++i) s += a[r * k_pad + i];
+        sums[r] = static_cast<int32_t>(s);
+      }
+    }
+    Int8GemmTile t;
+    t.rows = count;
+    t.a = a;
+    t.a_stride = k_pad;
+    if (step_ == 2) {  // int16 rows for vpmaddwd
+      int16_t* wide = reinterpret_cast<int16_t*>(Scratch(static_cast<size_t>(count * k_pad) * 2, 2));
+      for (int64_t i = 0; i < count * k_pad; ++i) wide[i] = a[i];
+      t.a = wide;
+    }
+    t.row_sums = sums;
+    const int p0 = group * split.group_panels;
+    t.panels = std::min(split.group_panels, panels_ - p0);
+    t.b = weights_.data() + static_cast<int64_t>(p0) * k_steps_ * 64;
+    t.k_steps = k_steps_;
+    t.channels = n_ - p0 * kPanel;
+    t.stage = stage_;
+    const int c0 = p0 * kPanel;
+    t.stage.bias += c0;
+    t.stage.multiplier += c0;
+    t.stage.left += c0;
+    t.stage.right += c0;
+    t.stage.mask += c0;
+    t.stage.half += c0;
+    t.c = out + r0 * out_stride + c0;
+    t.c_stride = out_stride;
+    isa_->int8_gemm(t);
+  });
+}
+
+bool PackedFloatGemm::Pack(const IsaKernels* isa, const float* weights, int n, int k, const float* bias, float min,
+                           float max) {
+  isa_ = nullptr;
+  if (isa == nullptr || n <= 0 || k <= 0 || static_cast<int64_t>(n) * k > (int64_t{1} << 30)) return false;
+  for (int64_t i = 0; i < static_cast<int64_t>(n) * k; ++i) {
+    if (!std::isfinite(weights[i])) return false;
+  }
+  n_ = n;
+  k_ = k;
+  panels_ = static_cast<int>(RoundUp(n, kPanel) / kPanel);
+  min_ = min;
+  max_ = max;
+  weights_.Allocate(static_cast<size_t>(panels_) * k * kPanel * sizeof(float));
+  float* w = reinterpret_cast<float*>(weights_.data());
+  for (int o = 0; o < n; ++o) {
+    for (int i = 0; i < k; ++i) {
+      w[(static_cast<int64_t>(o / kPanel) * k + i) * kPanel + o % kPanel] = weights[static_cast<int64_t>(o) * k + i];
+    }
+  }
+  bias_.assign(static_cast<size_t>(panels_) * kPanel, 0.0f);
+  if (bias) std::copy(bias, bias + n, bias_.begin());
+  isa_ = isa;
+  return true;
+}
+
+void PackedFloatGemm::Run(int64_t rows, PackFloatRowsFn pack_rows, const void* context, const float* a, int64_t a_stride,
+                          float* out, int64_t out_stride, ThreadPool* pool) const {
+  if (rows <= 0) return;
+  const Split split = SplitWork(rows, panels_, static_cast<int64_t>(k_) * 4, pool);
+  const int tasks = static_cast<int>(split.row_tiles * split.groups);
+  ParallelFor(pool, tasks, [&](int task) {
+    const int64_t tile = task / split.groups;
+    const int group = task % split.groups;
+    const int64_t r0 = tile * split.tile_rows;
+    const int count = static_cast<int>(std::min(split.tile_rows, rows - r0));
+    FloatGemmTile t;
+    t.rows = count;
+    if (pack_rows != nullptr) {
+      float* tile_a = reinterpret_cast<float*>(Scratch(static_cast<size_t>(count) * k_ * sizeof(float), 0));
+      pack_rows(context, r0, count, tile_a, k_);
+      t.a = tile_a;
+      t.a_stride = k_;
+    } else {
+      t.a = a + r0 * a_stride;
+      t.a_stride = a_stride;
+    }
+    const int p0 = group * split.group_panels;
+    t.panels = std::min(split.group_panels, panels_ - p0);
+    t.b = reinterpret_cast<const float*>(weights_.data()) + static_cast<int64_t>(p0) * k_ * kPanel;
+    t.k = k_;
+    t.channels = n_ - p0 * kPanel;
+    t.bias = bias_.data() + p0 * kPanel;
+    t.min = min_;
+    t.max = max_;
+    t.c = out + r0 * out_stride + p0 * kPanel;
+    t.c_stride = out_stride;
+    isa_->float_gemm(t);
+  });
+}
+
+}  // namespace tfldbg::fast

@@ -1,0 +1,201 @@
+// The fast kernels' inner loops, one table per instruction set (cpu/cpu.h).
+//
+// Each table is compiled in its own file with that instruction set enabled
+// (isa_avx512vnni.cc, isa_avxvnni.cc, isa_avx2.cc; isa_portable.cc with the
+// build's baseline flags) and is only called when the CPU runs it. Those
+// files use no standard-library templates: an out-of-line copy of one built
+// with AVX-512 could be the copy the linker keeps for the whole program.
+//
+// The callers (conv/conv_fast.cc, matmul/fully_connected_fast.cc) do the
+// packing, tiling and threading; a table entry computes one tile from raw
+// pointers. Integer entries must equal the reference kernels bit for bit.
+//
+//   const IsaKernels* k = IsaKernelsFor(CpuPath::kAvx512Vnni);
+//   k->int8_gemm(tile);
+#pragma once
+
+#include <cstdint>
+
+#include "cpu/cpu.h"
+
+namespace tfldbg::fast {
+
+// Output channels per packed weight panel: one 512-bit vector of int32 or
+// float sums (two 256-bit vectors).
+constexpr int kPanel = 16;
+
+// How one packed row of an 8-bit weight panel holds its k values.
+//   kQuad: 4 consecutive k of each channel as int8, [k/4][16][4] (vpdpbusd; the portable loop)
+//   kPair: 2 consecutive k of each channel as int16, [k/2][16][2] (vpmaddwd, exact in AVX2)
+enum class Int8Layout { kQuad, kPair };
+
+// The requantization of a tile's int32 sums, LiteRT's arithmetic per output
+// channel (arrays indexed by channel, padded to whole panels):
+//   acc = Σ a·b + bias[c] + row_factor · row_sum[r]        (wrapping int32)
+//   double rounding: RoundingDivideByPOT(SRDHM(acc << left[c], multiplier[c]), right[c])
+//   single rounding: (acc · multiplier[c] + 2^(right[c]-1)) >> right[c]   (right = 31 - shift)
+//   out = clamp(v + output_offset, min, max) as int8 or uint8
+struct Int8OutputStage {
+  const int32_t* bias = nullptr;
+  const int32_t* multiplier = nullptr;
+  const int32_t* left = nullptr;
+  const int32_t* right = nullptr;
+  // Double rounding: RoundingDivideByPOT's mask 2^right - 1 and its half, per channel.
+  const int32_t* mask = nullptr;
+  const int32_t* half = nullptr;
+  bool has_left = true;  // some left[c] != 0 (else the left shift is skipped)
+  bool single_rounding = false;
+  int32_t row_factor = 0;
+  int32_t output_offset = 0;
+  int32_t min = 0, max = 0;
+  bool output_unsigned = false;
+};
+
+// rows × channels outputs: C[r][c] = stage(Σ_k A[r][k] · B[k][c]).
+struct Int8GemmTile {
+  int rows = 0;
+  // A: unsigned 8-bit rows (kQuad) or int16 rows (kPair), k padded to the
+  // layout's step with zeros; a_stride in elements.
+  const void* a = nullptr;
+  int64_t a_stride = 0;
+  const int32_t* row_sums = nullptr;  // Σ_k A[r][k] per row; read when row_factor != 0
+  // B: `panels` consecutive panels of `k_steps` packed rows (64 bytes each).
+  const void* b = nullptr;
+  int panels = 0;
+  int k_steps = 0;
+  int channels = 0;  // valid channels from the first panel's first (the rest of the last panel is padding)
+  Int8OutputStage stage;  // arrays already offset to the first panel's first channel
+  void* c = nullptr;      // the first row's first channel
+  int64_t c_stride = 0;   // bytes between rows
+};
+
+// The geometry of one output row of a depthwise convolution with depth
+// multiplier 1: output pixel ox reads, for each filter tap (fy, fx) in order,
+// input row rows[fy] (null when outside the image) at column
+// ox·stride − pad + fx·dilation when that column is inside [0, width).
+struct DepthwiseRowGeometry {
+  int out_width = 0;
+  int channels = 0;            // input channels = output channels
+  int filter_h = 0, filter_w = 0;
+  int in_width = 0;
+  int stride = 1, dilation = 1, pad = 0;
+};
+
+// For each channel c: acc = Σ over the taps of (x[c] + input_offset) · w[tap][c]
+// (wrapping int32), then the stage above (row_factor 0).
+struct Int8DepthwiseRow {
+  DepthwiseRowGeometry g;
+  const uint8_t* const* rows = nullptr;  // filter_h input rows (pixel 0, channel 0), null outside
+  bool input_unsigned = false;
+  int32_t input_offset = 0;
+  const int32_t* weights = nullptr;  // [filter_h·filter_w][padded channels], filter offset included
+  int64_t weights_stride = 0;        // elements between taps
+  Int8OutputStage stage;
+  uint8_t* out = nullptr;            // the row's first pixel, channel 0; pixels are `channels` bytes apart
+};
+
+// rows × channels outputs: C[r][c] = clamp(Σ_k A[r][k] · B[k][c] + bias[c]),
+// each sum taken in k order, a rounded product then a rounded add, as the
+// reference kernels do: the results are theirs bit for bit, whatever the
+// tiling or the threads. (Fused multiply-adds were tried: up to 1.5% relative
+// error on near-zero outputs of the real float models, beyond LiteRT's
+// tolerance of rtol 1e-5 / atol 1e-6.)
+struct FloatGemmTile {
+  int rows = 0;
+  const float* a = nullptr;
+  int64_t a_stride = 0;
+  const float* b = nullptr;  // `panels` panels of k rows of 16 floats
+  int panels = 0;
+  int k = 0;
+  int channels = 0;
+  const float* bias = nullptr;  // padded to whole panels (zeros when the op has none)
+  float min = 0, max = 0;
+  float* c = nullptr;
+  int64_t c_stride = 0;  // floats between rows
+};
+
+// The depthwise row in float: taps in order (product, then add), then bias
+// and clamp: the reference's sums.
+struct FloatDepthwiseRow {
+  DepthwiseRowGeometry g;
+  const float* const* rows = nullptr;
+  const float* weights = nullptr;  // [filter_h·filter_w][padded channels]
+  int64_t weights_stride = 0;
+  const float* bias = nullptr;     // padded (zeros when the op has none)
+  float min = 0, max = 0;
+  float* out = nullptr;
+};
+
+// LiteRT's quantized ADD/SUB of two same-shape 8-bit tensors, per element:
+//   s1 = in1((a + offset1) << left_shift), s2 = in2((b + offset2) << left_shift)
+//   y = out(s1 ± s2)
+// where each stage is the requantization above with one multiplier for all
+// lanes (arrays of kPanel equal entries; in1/in2 without offset or clamp).
+struct Int8AddRow {
+  int64_t n = 0;
+  const uint8_t* a = nullptr;
+  const uint8_t* b = nullptr;
+  uint8_t* out = nullptr;
+  bool is_unsigned = false;  // inputs and output
+  bool subtract = false;
+  int32_t offset1 = 0, offset2 = 0;
+  int left_shift = 20;
+  Int8OutputStage in1, in2, stage;
+};
+
+// Depthwise (multiplier 1, 8-bit) on 16-bit pairs of taps, for output rows
+// [oy0, oy1) of one image: the input rows they read are first rewritten, with
+// the input offset added, as pairs (x[j], x[j + dilation]) of int16 per
+// channel (0 outside the image, where the reference skips the tap: the product
+// is then 0), so that one vpdpwssd adds the taps fx and fx + 1 of 16 channels.
+// Exact: each product is below 2^16 in magnitude and the int32 sums wrap as
+// the reference's do.
+struct Int8DepthwisePairs {
+  int in_h = 0, in_w = 0, channels = 0, out_w = 0;
+  int filter_h = 0, filter_w = 0, stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1, pad_h = 0, pad_w = 0;
+  int oy0 = 0, oy1 = 0;
+  const uint8_t* input = nullptr;  // the image's first pixel
+  uint8_t* output = nullptr;       // the image's first output pixel
+  bool input_unsigned = false;
+  int32_t input_offset = 0;
+  // [fy][pair][channel block][16] int32 lanes, each the int16 pair
+  // (w[fy][2·pair] + offset, w[fy][2·pair + 1] + offset), 0 past the filter.
+  const int32_t* weights = nullptr;
+  Int8OutputStage stage;
+  uint8_t* scratch = nullptr;  // DepthwisePairsScratchBytes(*this)
+};
+
+constexpr int kMaxDepthwisePairRows = 64;  // filter_h limit of the pair kernel (callers check)
+inline int DepthwisePairCount(int filter_w) { return (filter_w + 1) / 2; }
+// The transformed rows' columns: from -pad_w to the first tap of the last pair of the last pixel.
+inline int64_t DepthwisePairColumns(const Int8DepthwisePairs& d) {
+  return static_cast<int64_t>(d.out_w - 1) * d.stride_w + static_cast<int64_t>(2 * (DepthwisePairCount(d.filter_w) - 1)) * d.dilation_w + 1;
+}
+inline int64_t DepthwisePairRows(const Int8DepthwisePairs& d) {
+  return static_cast<int64_t>(d.oy1 - d.oy0 - 1) * d.stride_h + static_cast<int64_t>(d.filter_h - 1) * d.dilation_h + 1;
+}
+inline int64_t DepthwisePairsScratchBytes(const Int8DepthwisePairs& d) {
+  return DepthwisePairRows(d) * DepthwisePairColumns(d) * ((d.channels + kPanel - 1) / kPanel) * 64;
+}
+
+struct IsaKernels {
+  CpuPath path;
+  Int8Layout int8_layout;
+  void (*int8_gemm)(const Int8GemmTile&);
+  void (*int8_depthwise)(const Int8DepthwiseRow&);
+  void (*float_gemm)(const FloatGemmTile&);
+  void (*float_depthwise)(const FloatDepthwiseRow&);
+  void (*int8_add)(const Int8AddRow&);
+  void (*int8_depthwise_pairs)(const Int8DepthwisePairs&);  // null where it would not pay
+};
+
+// Null for kScalar and kAuto.
+const IsaKernels* IsaKernelsFor(CpuPath path);
+
+// The tables (each defined in its own file).
+const IsaKernels* PortableKernels();
+const IsaKernels* Avx2Kernels();
+const IsaKernels* AvxVnniKernels();
+const IsaKernels* Avx512VnniKernels();
+
+}  // namespace tfldbg::fast

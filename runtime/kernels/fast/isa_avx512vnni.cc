@@ -1,0 +1,405 @@
+// The fast kernels' inner loops for AVX-512 (F, BW, DQ, VL) with VNNI:
+// 16 int32 or float lanes per vector, 8-bit dot products with vpdpbusd.
+// Compiled with those instructions enabled (runtime/CMakeLists.txt); called
+// only when the CPU runs them. No standard-library templates here (isa.h).
+#include <immintrin.h>
+
+#include "kernels/fast/isa.h"
+
+namespace tfldbg::fast {
+namespace {
+
+inline int Min(int a, int b) { return a < b ? a : b; }
+inline __mmask16 LaneMask(int count) { return count >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << count) - 1); }
+
+// LiteRT's requantization of 16 int32 sums (channels c..c+15), as the scalar
+// quant::MultiplyByQuantizedMultiplier computes it, lane by lane.
+inline __m512i Requantize(__m512i acc, const Int8OutputStage& s, int c) {
+  const __m512i m = _mm512_loadu_si512(s.multiplier + c);
+  const __m512i right = _mm512_loadu_si512(s.right + c);
+  __m512i v;
+  if (!s.single_rounding) {
+    // SRDHM(a, m) = (a·m + 2^30) >> 31 in 64 bits (ties toward +inf, as
+    // gemmlowp's nudge-and-truncate gives); m >= 0, so it never saturates.
+    const __m512i a = s.has_left ? _mm512_sllv_epi32(acc, _mm512_loadu_si512(s.left + c)) : acc;
+    const __m512i nudge = _mm512_set1_epi64(int64_t{1} << 30);
+    const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(a, m), nudge);
+    const __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(a, 32), _mm512_srli_epi64(m, 32)), nudge);
+    // Bits 31..62 of each product: the even ones shifted down, the odd ones up into the high half.
+    const __m512i high = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(even, 31), _mm512_slli_epi64(odd, 1));
+    // RoundingDivideByPOT: floor shift, plus one when the remainder exceeds
+    // half (strictly; half plus one for negative values: ties away from zero).
+    const __m512i one = _mm512_set1_epi32(1);
+    const __m512i remainder = _mm512_and_si512(high, _mm512_loadu_si512(s.mask + c));
+    const __m512i threshold = _mm512_add_epi32(_mm512_loadu_si512(s.half + c), _mm512_srli_epi32(high, 31));
+    const __m512i floor = _mm512_srav_epi32(high, right);
+    v = _mm512_mask_add_epi32(floor, _mm512_cmpgt_epi32_mask(remainder, threshold), floor, one);
+  } else {
+    // (x·m + 2^(k-1)) >> k in 64 bits, k = right in [1, 63].
+    const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFF);
+    const __m512i k_even = _mm512_and_si512(right, low32);
+    const __m512i k_odd = _mm512_srli_epi64(right, 32);
+    const __m512i one = _mm512_set1_epi64(1);
+    const __m512i even = _mm512_mul_epi32(acc, m);
+    const __m512i odd = _mm512_mul_epi32(_mm512_srli_epi64(acc, 32), _mm512_srli_epi64(m, 32));
+    const __m512i re = _mm512_srav_epi64(_mm512_add_epi64(even, _mm512_sllv_epi64(one, _mm512_sub_epi64(k_even, one))), k_even);
+    const __m512i ro = _mm512_srav_epi64(_mm512_add_epi64(odd, _mm512_sllv_epi64(one, _mm512_sub_epi64(k_odd, one))), k_odd);
+    v = _mm512_mask_blend_epi32(0xAAAA, re, _mm512_slli_epi64(ro, 32));
+  }
+  v = _mm512_add_epi32(v, _mm512_set1_epi32(s.output_offset));
+  v = _mm512_max_epi32(v, _mm512_set1_epi32(s.min));
+  return _mm512_min_epi32(v, _mm512_set1_epi32(s.max));
+}
+
+// The clamped values fit the output type, so truncating to bytes is exact.
+inline void StoreBytes(uint8_t* out, __m512i v, int count) {
+  _mm_mask_storeu_epi8(out, LaneMask(count), _mm512_cvtepi32_epi8(v));
+}
+
+inline int32_t LoadQuad(const uint8_t* p) {
+  int32_t v;
+  __builtin_memcpy(&v, p, 4);
+  return v;
+}
+
+// ---- int8 GEMM: MR rows × NV panels, vpdpbusd (u8 × s8 in groups of 4, exact wrapping int32 sums) ----
+
+template <int MR, int NV>
+void Int8Block(const Int8GemmTile& t, int r0, int p0) {
+  __m512i acc[MR][NV];
+  for (int i = 0; i < MR; ++i)
+    for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_setzero_si512();
+  const uint8_t* a = static_cast<const uint8_t*>(t.a) + r0 * t.a_stride;
+  const int8_t* b = static_cast<const int8_t*>(t.b) + static_cast<int64_t>(p0) * t.k_steps * 64;
+  const int64_t panel_bytes = static_cast<int64_t>(t.k_steps) * 64;
+  for (int k = 0; k < t.k_steps; ++k) {
+    __m512i bv[NV];
+    for (int v = 0; v < NV; ++v) bv[v] = _mm512_loadu_si512(b + v * panel_bytes + k * 64);
+    for (int i = 0; i < MR; ++i) {
+      const __m512i av = _mm512_set1_epi32(LoadQuad(a + i * t.a_stride + 4 * k));
+      for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_dpbusd_epi32(acc[i][v], av, bv[v]);
+    }
+  }
+  const Int8OutputStage& s = t.stage;
+  for (int i = 0; i < MR; ++i) {
+    uint8_t* out = static_cast<uint8_t*>(t.c) + (r0 + i) * t.c_stride;
+    const __m512i row = s.row_factor != 0
+                            ? _mm512_set1_epi32(static_cast<int32_t>(static_cast<uint32_t>(s.row_factor) *
+                                                                     static_cast<uint32_t>(t.row_sums[r0 + i])))
+                            : _mm512_setzero_si512();
+    for (int v = 0; v < NV; ++v) {
+      const int c = (p0 + v) * 16;
+      const int count = Min(16, t.channels - c);
+      if (count <= 0) break;
+      __m512i x = _mm512_add_epi32(acc[i][v], _mm512_loadu_si512(s.bias + c));
+      if (s.row_factor != 0) x = _mm512_add_epi32(x, row);
+      StoreBytes(out + c, Requantize(x, s, c), count);
+    }
+  }
+}
+
+using Int8BlockFn = void (*)(const Int8GemmTile&, int, int);
+constexpr int kInt8Rows = 6;   // 6 rows × 4 panels: 24 accumulators + 4 weight vectors + 1 broadcast
+constexpr int kInt8Panels = 4;
+
+template <int MR>
+struct Int8Blocks {
+  static constexpr Int8BlockFn fns[kInt8Panels] = {Int8Block<MR, 1>, Int8Block<MR, 2>, Int8Block<MR, 3>, Int8Block<MR, 4>};
+};
+
+void Int8Gemm(const Int8GemmTile& t) {
+  static constexpr const Int8BlockFn* kBlocks[kInt8Rows] = {Int8Blocks<1>::fns, Int8Blocks<2>::fns, Int8Blocks<3>::fns,
+                                                            Int8Blocks<4>::fns, Int8Blocks<5>::fns, Int8Blocks<6>::fns};
+  for (int p = 0; p < t.panels; p += kInt8Panels) {
+    const int nv = Min(kInt8Panels, t.panels - p);
+    for (int r = 0; r < t.rows; r += kInt8Rows) {
+      const int mr = Min(kInt8Rows, t.rows - r);
+      kBlocks[mr - 1][nv - 1](t, r, p);
+    }
+  }
+}
+
+// ---- int8 depthwise: 16 channels per vector, (x + offset) · w in int32 ----
+
+template <int NV>
+void Int8DepthwiseChannels(const Int8DepthwiseRow& d, int ox, int c0) {
+  const DepthwiseRowGeometry& g = d.g;
+  __m512i acc[NV];
+  __mmask16 masks[NV];
+  for (int v = 0; v < NV; ++v) {
+    acc[v] = _mm512_setzero_si512();
+    masks[v] = LaneMask(g.channels - c0 - 16 * v);
+  }
+  const __m512i offset = _mm512_set1_epi32(d.input_offset);
+  const int ix0 = ox * g.stride - g.pad;
+  for (int fy = 0; fy < g.filter_h; ++fy) {
+    const uint8_t* row = d.rows[fy];
+    if (row == nullptr) continue;
+    for (int fx = 0; fx < g.filter_w; ++fx) {
+      const int ix = ix0 + fx * g.dilation;
+      if (ix < 0 || ix >= g.in_width) continue;
+      const uint8_t* x = row + static_cast<int64_t>(ix) * g.channels + c0;
+      const int32_t* w = d.weights + static_cast<int64_t>(fy * g.filter_w + fx) * d.weights_stride + c0;
+      for (int v = 0; v < NV; ++v) {
+        const __m128i bytes = _mm_maskz_loadu_epi8(masks[v], x + 16 * v);
+        __m512i xv = d.input_unsigned ? _mm512_cvtepu8_epi32(bytes) : _mm512_cvtepi8_epi32(bytes);
+        xv = _mm512_add_epi32(xv, offset);
+        acc[v] = _mm512_add_epi32(acc[v], _mm512_mullo_epi32(xv, _mm512_loadu_si512(w + 16 * v)));
+      }
+    }
+  }
+  uint8_t* out = d.out + static_cast<int64_t>(ox) * g.channels + c0;
+  for (int v = 0; v < NV; ++v) {
+    const int c = c0 + 16 * v;
+    const __m512i x = _mm512_add_epi32(acc[v], _mm512_loadu_si512(d.stage.bias + c));
+    StoreBytes(out + 16 * v, Requantize(x, d.stage, c), g.channels - c);
+  }
+}
+
+void Int8Depthwise(const Int8DepthwiseRow& d) {
+  const int channels = d.g.channels;
+  for (int ox = 0; ox < d.g.out_width; ++ox) {
+    for (int c0 = 0; c0 < channels; c0 += 64) {
+      switch ((Min(64, channels - c0) + 15) / 16) {
+        case 1: Int8DepthwiseChannels<1>(d, ox, c0); break;
+        case 2: Int8DepthwiseChannels<2>(d, ox, c0); break;
+        case 3: Int8DepthwiseChannels<3>(d, ox, c0); break;
+        default: Int8DepthwiseChannels<4>(d, ox, c0); break;
+      }
+    }
+  }
+}
+
+// ---- float GEMM: MR rows × NV panels ----
+// Each sum is the reference's: k in order, a rounded product then a rounded
+// add (no fused multiply-add), so float results are the scalar kernels' bits.
+
+// max(lo, v) then min(hi, ·) with v second: a NaN sum stays NaN, as std::min/max leave it.
+inline __m512 Clamp(__m512 v, float lo, float hi) {
+  return _mm512_min_ps(_mm512_set1_ps(hi), _mm512_max_ps(_mm512_set1_ps(lo), v));
+}
+
+template <int MR, int NV>
+void FloatBlock(const FloatGemmTile& t, int r0, int p0) {
+  __m512 acc[MR][NV];
+  for (int i = 0; i < MR; ++i)
+    for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_setzero_ps();
+  const float* a = t.a + r0 * t.a_stride;
+  const int64_t panel = static_cast<int64_t>(t.k) * 16;
+  const float* b = t.b + p0 * panel;
+  for (int k = 0; k < t.k; ++k) {
+    __m512 bv[NV];
+    for (int v = 0; v < NV; ++v) bv[v] = _mm512_loadu_ps(b + v * panel + k * 16);
+    for (int i = 0; i < MR; ++i) {
+      const __m512 av = _mm512_set1_ps(a[i * t.a_stride + k]);
+      for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_add_ps(acc[i][v], _mm512_mul_ps(av, bv[v]));
+    }
+  }
+  for (int i = 0; i < MR; ++i) {
+    float* out = t.c + (r0 + i) * t.c_stride;
+    for (int v = 0; v < NV; ++v) {
+      const int c = (p0 + v) * 16;
+      const int count = Min(16, t.channels - c);
+      if (count <= 0) break;
+      const __m512 x = _mm512_add_ps(acc[i][v], _mm512_loadu_ps(t.bias + c));
+      _mm512_mask_storeu_ps(out + c, LaneMask(count), Clamp(x, t.min, t.max));
+    }
+  }
+}
+
+using FloatBlockFn = void (*)(const FloatGemmTile&, int, int);
+template <int MR>
+struct FloatBlocks {
+  static constexpr FloatBlockFn fns[4] = {FloatBlock<MR, 1>, FloatBlock<MR, 2>, FloatBlock<MR, 3>, FloatBlock<MR, 4>};
+};
+
+void FloatGemm(const FloatGemmTile& t) {
+  static constexpr const FloatBlockFn* kBlocks[6] = {FloatBlocks<1>::fns, FloatBlocks<2>::fns, FloatBlocks<3>::fns,
+                                                     FloatBlocks<4>::fns, FloatBlocks<5>::fns, FloatBlocks<6>::fns};
+  for (int p = 0; p < t.panels; p += 4) {
+    const int nv = Min(4, t.panels - p);
+    for (int r = 0; r < t.rows; r += 6) kBlocks[Min(6, t.rows - r) - 1][nv - 1](t, r, p);
+  }
+}
+
+// ---- float depthwise ----
+
+template <int NV>
+void FloatDepthwiseChannels(const FloatDepthwiseRow& d, int ox, int c0) {
+  const DepthwiseRowGeometry& g = d.g;
+  __m512 acc[NV];
+  __mmask16 masks[NV];
+  for (int v = 0; v < NV; ++v) {
+    acc[v] = _mm512_setzero_ps();
+    masks[v] = LaneMask(g.channels - c0 - 16 * v);
+  }
+  const int ix0 = ox * g.stride - g.pad;
+  for (int fy = 0; fy < g.filter_h; ++fy) {
+    const float* row = d.rows[fy];
+    if (row == nullptr) continue;
+    for (int fx = 0; fx < g.filter_w; ++fx) {
+      const int ix = ix0 + fx * g.dilation;
+      if (ix < 0 || ix >= g.in_width) continue;
+      const float* x = row + static_cast<int64_t>(ix) * g.channels + c0;
+      const float* w = d.weights + static_cast<int64_t>(fy * g.filter_w + fx) * d.weights_stride + c0;
+      for (int v = 0; v < NV; ++v) {
+        acc[v] = _mm512_add_ps(acc[v], _mm512_mul_ps(_mm512_maskz_loadu_ps(masks[v], x + 16 * v), _mm512_loadu_ps(w + 16 * v)));
+      }
+    }
+  }
+  float* out = d.out + static_cast<int64_t>(ox) * g.channels + c0;
+  for (int v = 0; v < NV; ++v) {
+    const __m512 x = _mm512_add_ps(acc[v], _mm512_loadu_ps(d.bias + c0 + 16 * v));
+    _mm512_mask_storeu_ps(out + 16 * v, masks[v], Clamp(x, d.min, d.max));
+  }
+}
+
+void FloatDepthwise(const FloatDepthwiseRow& d) {
+  const int channels = d.g.channels;
+  for (int ox = 0; ox < d.g.out_width; ++ox) {
+    for (int c0 = 0; c0 < channels; c0 += 64) {
+      switch ((Min(64, channels - c0) + 15) / 16) {
+        case 1: FloatDepthwiseChannels<1>(d, ox, c0); break;
+        case 2: FloatDepthwiseChannels<2>(d, ox, c0); break;
+        case 3: FloatDepthwiseChannels<3>(d, ox, c0); break;
+        default: FloatDepthwiseChannels<4>(d, ox, c0); break;
+      }
+    }
+  }
+}
+
+// ---- int8 ADD/SUB ----
+
+void Int8Add(const Int8AddRow& r) {
+  const __m512i offset1 = _mm512_set1_epi32(r.offset1), offset2 = _mm512_set1_epi32(r.offset2);
+  const __m512i shift = _mm512_set1_epi32(r.left_shift);
+  for (int64_t i = 0; i < r.n; i += 16) {
+    const int count = r.n - i >= 16 ? 16 : static_cast<int>(r.n - i);
+    const __mmask16 mask = LaneMask(count);
+    const __m128i a = _mm_maskz_loadu_epi8(mask, r.a + i);
+    const __m128i b = _mm_maskz_loadu_epi8(mask, r.b + i);
+    __m512i x1 = r.is_unsigned ? _mm512_cvtepu8_epi32(a) : _mm512_cvtepi8_epi32(a);
+    __m512i x2 = r.is_unsigned ? _mm512_cvtepu8_epi32(b) : _mm512_cvtepi8_epi32(b);
+    x1 = _mm512_sllv_epi32(_mm512_add_epi32(x1, offset1), shift);
+    x2 = _mm512_sllv_epi32(_mm512_add_epi32(x2, offset2), shift);
+    const __m512i s1 = Requantize(x1, r.in1, 0);
+    const __m512i s2 = Requantize(x2, r.in2, 0);
+    const __m512i raw = r.subtract ? _mm512_sub_epi32(s1, s2) : _mm512_add_epi32(s1, s2);
+    StoreBytes(r.out + i, Requantize(raw, r.stage, 0), count);
+  }
+}
+
+// ---- int8 depthwise on int16 tap pairs (vpdpwssd) ----
+
+// Offset int32 lanes of 16 channels of input column j (0 outside the image or past the channels).
+inline __m512i LoadOffsetColumn(const Int8DepthwisePairs& d, const uint8_t* in_row, int64_t j, int b, __mmask16 mask,
+                                __m512i offset) {
+  if (j < 0 || j >= d.in_w) return _mm512_setzero_si512();
+  const __m128i bytes = _mm_maskz_loadu_epi8(mask, in_row + j * d.channels + 16 * b);
+  const __m512i x = d.input_unsigned ? _mm512_cvtepu8_epi32(bytes) : _mm512_cvtepi8_epi32(bytes);
+  return _mm512_maskz_add_epi32(mask, x, offset);
+}
+
+// One output row for channel block b: FH filter rows (null: outside the
+// image) of P tap pairs each, the weights held in registers across the row.
+template <int FH, int P>
+void DepthwisePairsRow(const Int8DepthwisePairs& d, const uint8_t* const* trows, int64_t col_bytes, int b, uint8_t* out_row) {
+  const int64_t w_stride = static_cast<int64_t>((d.channels + 15) / 16) * 16;
+  __m512i w[FH][P];
+  for (int fy = 0; fy < FH; ++fy)
+    for (int p = 0; p < P; ++p) w[fy][p] = _mm512_loadu_si512(d.weights + (static_cast<int64_t>(fy) * P + p) * w_stride + 16 * b);
+  const int64_t step = d.stride_w * col_bytes, pair_step = 2 * d.dilation_w * col_bytes;
+  const int c = 16 * b;
+  const __m512i bias = _mm512_loadu_si512(d.stage.bias + c);
+  for (int ox = 0; ox < d.out_w; ++ox) {
+    __m512i acc = bias;
+    for (int fy = 0; fy < FH; ++fy) {
+      if (trows[fy] == nullptr) continue;
+      const uint8_t* t = trows[fy] + ox * step + 64 * b;
+      for (int p = 0; p < P; ++p) acc = _mm512_dpwssd_epi32(acc, _mm512_loadu_si512(t + p * pair_step), w[fy][p]);
+    }
+    StoreBytes(out_row + static_cast<int64_t>(ox) * d.channels + c, Requantize(acc, d.stage, c), d.channels - c);
+  }
+}
+
+// Any filter size: the same sums, weights from memory.
+void DepthwisePairsRowAny(const Int8DepthwisePairs& d, const uint8_t* const* trows, int64_t col_bytes, int b,
+                          uint8_t* out_row) {
+  const int pairs = DepthwisePairCount(d.filter_w);
+  const int64_t w_stride = static_cast<int64_t>((d.channels + 15) / 16) * 16;
+  const int64_t step = d.stride_w * col_bytes, pair_step = 2 * d.dilation_w * col_bytes;
+  const int c = 16 * b;
+  for (int ox = 0; ox < d.out_w; ++ox) {
+    __m512i acc = _mm512_loadu_si512(d.stage.bias + c);
+    for (int fy = 0; fy < d.filter_h; ++fy) {
+      if (trows[fy] == nullptr) continue;
+      const uint8_t* t = trows[fy] + ox * step + 64 * b;
+      const int32_t* w = d.weights + static_cast<int64_t>(fy) * pairs * w_stride + c;
+      for (int p = 0; p < pairs; ++p) acc = _mm512_dpwssd_epi32(acc, _mm512_loadu_si512(t + p * pair_step), _mm512_loadu_si512(w + p * w_stride));
+    }
+    StoreBytes(out_row + static_cast<int64_t>(ox) * d.channels + c, Requantize(acc, d.stage, c), d.channels - c);
+  }
+}
+
+void Int8DepthwisePairsRows(const Int8DepthwisePairs& d) {
+  const int blocks = (d.channels + 15) / 16;
+  const int64_t cols = DepthwisePairColumns(d);
+  const int64_t rows = DepthwisePairRows(d);
+  const int64_t col_bytes = static_cast<int64_t>(blocks) * 64;
+  const int64_t row_bytes = cols * col_bytes;
+  const int iy_first = d.oy0 * d.stride_h - d.pad_h;
+  const __m512i offset = _mm512_set1_epi32(d.input_offset);
+  const __m512i low16 = _mm512_set1_epi32(0xFFFF);
+  // 1. The input rows, as offset int16 pairs (x[j], x[j + dilation]).
+  for (int64_t r = 0; r < rows; ++r) {
+    const int64_t iy = iy_first + r;
+    if (iy < 0 || iy >= d.in_h) continue;  // never read: those taps are skipped
+    const uint8_t* in_row = d.input + iy * d.in_w * d.channels;
+    uint8_t* t_row = d.scratch + r * row_bytes;
+    for (int b = 0; b < blocks; ++b) {
+      const __mmask16 mask = LaneMask(d.channels - 16 * b);
+      if (d.dilation_w == 1) {  // each column converted once, kept for the next pair
+        __m512i x0 = LoadOffsetColumn(d, in_row, -d.pad_w, b, mask, offset);
+        for (int64_t c = 0; c < cols; ++c) {
+          const __m512i x1 = LoadOffsetColumn(d, in_row, c - d.pad_w + 1, b, mask, offset);
+          _mm512_storeu_si512(t_row + c * col_bytes + 64 * b, _mm512_or_si512(_mm512_and_si512(x0, low16), _mm512_slli_epi32(x1, 16)));
+          x0 = x1;
+        }
+      } else {
+        for (int64_t c = 0; c < cols; ++c) {
+          const __m512i x0 = LoadOffsetColumn(d, in_row, c - d.pad_w, b, mask, offset);
+          const __m512i x1 = LoadOffsetColumn(d, in_row, c - d.pad_w + d.dilation_w, b, mask, offset);
+          _mm512_storeu_si512(t_row + c * col_bytes + 64 * b, _mm512_or_si512(_mm512_and_si512(x0, low16), _mm512_slli_epi32(x1, 16)));
+        }
+      }
+    }
+  }
+  // 2. Each output row: the valid filter rows (filter_h <= kMaxDepthwisePairRows), then block by block.
+  const uint8_t* trows[kMaxDepthwisePairRows];
+  for (int oy = d.oy0; oy < d.oy1; ++oy) {
+    uint8_t* out_row = d.output + static_cast<int64_t>(oy) * d.out_w * d.channels;
+    const int iy0 = oy * d.stride_h - d.pad_h;
+    for (int fy = 0; fy < d.filter_h; ++fy) {
+      const int iy = iy0 + fy * d.dilation_h;
+      trows[fy] = iy < 0 || iy >= d.in_h ? nullptr : d.scratch + (iy - iy_first) * row_bytes;
+    }
+    for (int b = 0; b < blocks; ++b) {
+      if (d.filter_h == 3 && d.filter_w == 3) {
+        DepthwisePairsRow<3, 2>(d, trows, col_bytes, b, out_row);
+      } else if (d.filter_h == 5 && d.filter_w == 5) {
+        DepthwisePairsRow<5, 3>(d, trows, col_bytes, b, out_row);
+      } else {
+        DepthwisePairsRowAny(d, trows, col_bytes, b, out_row);
+      }
+    }
+  }
+}
+
+const IsaKernels kAvx512Vnni = {CpuPath::kAvx512Vnni, Int8Layout::kQuad, Int8Gemm, Int8Depthwise, FloatGemm, FloatDepthwise,
+                                Int8Add, Int8DepthwisePairsRows};
+
+}  // namespace
+
+const IsaKernels* Avx512VnniKernels() { return &kAvx512Vnni; }
+
+}  // namespace tfldbg::fast
