@@ -52,7 +52,12 @@ if [ "$quick" = 0 ]; then
 fi
 
 phase "Python tests (2 workers)"
-.venv/bin/python -m pytest -q -n 2 tests/python
+# Every LiteRT comparison the sweeps make is logged; sweep-coverage then fails
+# if the op table claims an operator x type pair no test checked.
+rm -f build/sweeps.jsonl
+TFLDBG_SWEEP_LOG="$PWD/build/sweeps.jsonl" .venv/bin/python -m pytest -q -n 2 tests/python
+phase "Sweep coverage: every operator x type the op table claims was checked against LiteRT"
+.venv/bin/python -m tfldbg sweep-coverage build/sweeps.jsonl --markdown build/sweep-coverage.md
 
 if [ "$quick" = 0 ]; then
   phase "Conformance table: every real and LiteRT test model against LiteRT (fails on any mismatch)"

@@ -418,6 +418,28 @@ Status Engine::PlanAndAllocate() {
       last[static_cast<size_t>(t->index)] = std::max(last[static_cast<size_t>(t->index)], o);
     }
   }
+  // A tensor a node reads that holds no value: no constant data, not a graph
+  // input or variable, and no node writes it. LiteRT allocates it nowhere and
+  // refuses at Invoke ("Input tensor N lacks data"); computing on zeros would
+  // be a result that looks whole.
+  for (int o = 0; o < node_count(); ++o) {
+    const NodeContext& ctx = nodes_[static_cast<size_t>(o)].context;
+    for (size_t slot = 0; slot < ctx.inputs.size(); ++slot) {
+      const Tensor* t = ctx.inputs[slot];
+      if (t == nullptr || t->is_constant() || t->kind == TensorKind::kInput || t->kind == TensorKind::kVariable ||
+          first[static_cast<size_t>(t->index)] >= 0) {
+        continue;
+      }
+      // LiteRT's one exception: RESHAPE's shape input when it is not 1-D (it is then ignored).
+      if (ctx.op_name == "RESHAPE" && slot == 1 && t->shape.size() != 1) continue;
+      const auto elements = ElementCount(t->shape);
+      if (elements && *elements == 0) continue;
+      return InvalidModel(ctx.Describe() + ": input " + std::to_string(slot) + " '" + t->name +
+                          "' (tensor " + std::to_string(t->index) +
+                          ") has no value: it has no data in the model, is not a graph input or variable, and no "
+                          "operator writes it");
+    }
+  }
   std::vector<BufferRequirement> requirements;
   planned_.clear();
   for (Tensor& tensor : tensors_) {

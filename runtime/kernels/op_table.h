@@ -157,7 +157,7 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   X(SPLIT_V, layout, SplitV, SplitVOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
   X(TILE, layout, Tile, TileOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
   X(TRANSPOSE, layout, Transpose, TransposeOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
-  X(UNPACK, layout, Unpack, UnpackOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
+  X(UNPACK, layout, Unpack, UnpackOptions, "float32 int8 uint8 int16 int32", kNoFacts) \
   /* index */ \
   X(BUCKETIZE, index, Bucketize, BucketizeOptions, "float32 float64 int32 int64", kNoFacts) \
   X(DYNAMIC_UPDATE_SLICE, index, DynamicUpdateSlice, DynamicUpdateSliceOptions, "float32 float16 float64 int8 uint8 int16 int32 int64 uint32 bool", kNoFacts) \

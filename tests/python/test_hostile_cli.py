@@ -363,3 +363,35 @@ def test_replay_on_a_full_disk_names_the_part_whose_file_failed(tmp_path):
     assert m.group(1) == labels[m.group(3)], f"the message blames {m.group(1)!r} for a file under {m.group(3)}/"
     assert m.group(3) != "quant", line
     assert not (tmp_path / "r").exists()
+
+
+# --- A tensor read that no one writes ------------------------------------------
+# LiteRT's segment_sum_invalid_buffer.bin and add_shared_tensors.bin read a tensor
+# with no data, no writer, not a graph input: LiteRT refuses at Invoke ("Input
+# tensor N lacks data"); tfldbg computed on the arena's zeros and printed a result.
+
+@pytest.mark.parametrize("command", ["run", "dump"])
+def test_a_tensor_no_operator_writes_is_refused_naming_it(command, tmp_path):
+    b = OpModelBuilder()
+    x = b.input("x", "float32", [1, 4])
+    ghost = b.tensor("ghost", "float32", [1, 4])
+    y = b.output("y", "float32", [1, 4])
+    b.op("ADD", [x, ghost], [y])
+    model = b.save(tmp_path / "ghost.tflite")
+    extra = ["--out", tmp_path / "dump"] if command == "dump" else []
+    err = _one_line_error(_cli(command, model, *extra))
+    assert "subgraph 0, operator 0 (ADD): input 1 'ghost' (tensor 1) has no value" in err, err
+    assert "no operator writes it" in err
+    assert not (tmp_path / "dump").exists()
+
+
+def test_an_empty_tensor_no_operator_writes_still_runs(tmp_path):
+    """A zero-element input holds nothing to read: LiteRT runs it, so do we."""
+    b = OpModelBuilder()
+    x = b.input("x", "float32", [0, 4])
+    ghost = b.tensor("ghost", "float32", [0, 4])
+    y = b.output("y", "float32", [0, 4])
+    b.op("ADD", [x, ghost], [y])
+    model = b.save(tmp_path / "empty.tflite")
+    proc = _cli("run", model)
+    assert proc.returncode == 0, proc.stderr

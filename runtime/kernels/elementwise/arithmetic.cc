@@ -1,5 +1,5 @@
 // ADD, SUB, MUL with NumPy broadcasting (up to 6-D) and fused activations:
-// float32, int32, int8, uint8 and int16 (zero point 0), as LiteRT's reference
+// float32, int32, int64, int8, uint8 and int16 (zero point 0), as LiteRT's reference
 // kernels. int16 ADD/SUB take the general path (left shift 15) unless
 // pot_scale_int16 is set and every scale is a power of two (the LSTM path).
 #include "kernels/elementwise/arithmetic_fast.h"
@@ -40,7 +40,8 @@ class ArithmeticKernel : public Kernel {
     const Tensor& a = *node.input(kInput1);
     const Tensor& b = *node.input(kInput2);
     Tensor& out = *node.output(kOutput);
-    TFLDBG_RETURN_IF_ERROR(CheckType(node, a, "input1", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8, DataType::kInt16, DataType::kInt32}));
+    TFLDBG_RETURN_IF_ERROR(CheckType(node, a, "input1", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8, DataType::kInt16,
+                                                         DataType::kInt32, DataType::kInt64}));
     TFLDBG_RETURN_IF_ERROR(CheckSameType(node, a, "input1", b, "input2"));
     if (out.type != b.type && op_ != ArithmeticOp::kMul) {
       // LiteRT's ADD and SUB give the output their inputs' type whatever the
@@ -81,9 +82,11 @@ class ArithmeticKernel : public Kernel {
       float_clamp_ = quant::FloatActivationRange(activation);
       return Status::Ok();
     }
-    if (a.type == DataType::kInt32) {
-      // LiteRT clamps int32 results to the activation's float bounds; only NONE is exact here.
-      if (activation != quant::Activation::kNone) return node.UnsupportedError("int32 with a fused activation");
+    if (a.type == DataType::kInt32 || a.type == DataType::kInt64) {
+      // LiteRT clamps integer results to the activation's float bounds; only NONE is exact here.
+      if (activation != quant::Activation::kNone) {
+        return node.UnsupportedError(std::string(DataTypeName(a.type)) + " with a fused activation");
+      }
       return Status::Ok();
     }
     if (a.quant.empty() || b.quant.empty() || out.quant.empty()) return node.InvalidModelError("quantized inputs and output need scales");
@@ -156,7 +159,8 @@ class ArithmeticKernel : public Kernel {
     }
     switch (a.type) {
       case DataType::kFloat32: EvalFloat(a.data<float>(), b.data<float>(), out.data<float>()); break;
-      case DataType::kInt32: EvalInt32(a.data<int32_t>(), b.data<int32_t>(), out.data<int32_t>()); break;
+      case DataType::kInt32: EvalWrapping<int32_t, uint32_t>(a.data<int32_t>(), b.data<int32_t>(), out.data<int32_t>()); break;
+      case DataType::kInt64: EvalWrapping<int64_t, uint64_t>(a.data<int64_t>(), b.data<int64_t>(), out.data<int64_t>()); break;
       case DataType::kInt8: EvalQuantized(a.data<int8_t>(), b.data<int8_t>(), out.data<int8_t>()); break;
       case DataType::kUInt8: EvalQuantized(a.data<uint8_t>(), b.data<uint8_t>(), out.data<uint8_t>()); break;
       case DataType::kInt16: EvalQuantized(a.data<int16_t>(), b.data<int16_t>(), out.data<int16_t>()); break;
@@ -198,10 +202,13 @@ class ArithmeticKernel : public Kernel {
     });
   }
 
-  void EvalInt32(const int32_t* x1, const int32_t* x2, int32_t* y) const {
+  // Plain integers: LiteRT's arithmetic wraps on overflow (two's complement,
+  // as its x86 build computes), computed here in the unsigned type where wrapping is defined.
+  template <typename T, typename U>
+  void EvalWrapping(const T* x1, const T* x2, T* y) const {
     broadcast_.ForEach([&](int64_t o, int64_t i1, int64_t i2) {
-      const uint32_t a = static_cast<uint32_t>(x1[i1]), b = static_cast<uint32_t>(x2[i2]);
-      y[o] = static_cast<int32_t>(op_ == ArithmeticOp::kAdd ? a + b : op_ == ArithmeticOp::kSub ? a - b : a * b);
+      const U a = static_cast<U>(x1[i1]), b = static_cast<U>(x2[i2]);
+      y[o] = static_cast<T>(op_ == ArithmeticOp::kAdd ? a + b : op_ == ArithmeticOp::kSub ? a - b : a * b);
     });
   }
 

@@ -276,3 +276,35 @@ def test_unquantized_int16_not_equal_is_refused(tmp_path):
     path = b.save(tmp_path / "op.tflite")
     proc = subprocess.run([str(find_binary()), "run", str(path)], capture_output=True, text=True)
     assert proc.returncode == 1 and "LiteRT leaves the output unwritten" in proc.stderr and proc.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("op", ["ADD", "SUB", "MUL"])
+def test_arithmetic_int64_wraps_and_broadcasts(tmp_path, op):
+    b = OpModelBuilder()
+    x = b.input("x", "int64", [2, 3, 4])
+    y = b.input("y", "int64", [3, 1])
+    o = b.output("o", "int64", [2, 3, 4])
+    b.op(op, [x, y], [o])
+    big = np.iinfo(np.int64)
+    xs = rng.integers(-(1 << 40), 1 << 40, [2, 3, 4]).astype(np.int64)
+    xs.reshape(-1)[:4] = [big.max, big.min, 0, -1]  # overflow wraps as in LiteRT's x86 build
+    check(b, tmp_path, inputs={"x": xs, "y": np.array([[3], [big.max], [-(1 << 33)]], np.int64)})
+    check(b, tmp_path)
+
+
+def test_arithmetic_int64_with_a_fused_activation_is_refused(tmp_path):
+    b = OpModelBuilder()
+    x = b.input("x", "int64", [4])
+    o = b.output("o", "int64", [4])
+    b.op("ADD", [x, x], [o], {"fused_activation_function": "RELU"})
+    refused(b, tmp_path, "int64 with a fused activation")
+
+
+@pytest.mark.parametrize("op", ["EQUAL", "NOT_EQUAL"])
+def test_equality_of_bools(tmp_path, op):
+    b = OpModelBuilder()
+    x = b.input("x", "bool", [2, 3])
+    y = b.input("y", "bool", [3])
+    o = b.output("o", "bool", [2, 3])
+    b.op(op, [x, y], [o])
+    check(b, tmp_path, seeds=(0, 1, 2))

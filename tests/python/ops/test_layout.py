@@ -653,3 +653,46 @@ def test_dilate_refusals(tmp_path):
     refused(model([2, 3], [2, 3], pshape=(0,)), tmp_path, "padding_value has no element")
     refused(model([3, 3], [2**31 - 1, 1]), tmp_path, "computed output dimension 4294967295 exceeds the int32 range")
     refused(model([2, 2, 2], [2**20, 2**20, 2**20]), tmp_path, "is too large")
+
+
+# Every type the op table lists for the byte-moving layout ops, each op once per
+# type with quantization passing through (uint8 with a scale, as the converter writes it).
+EVERY_TYPE_CASES = [("CONCATENATION", t) for t in ("int64", "bool", "uint8")] + \
+    [("PACK", t) for t in ("uint8", "int64")] + [("UNPACK", "uint8")] + \
+    [("PAD", "int64"), ("PADV2", "int64")] + [("SPLIT", t) for t in ("uint8", "int64")] + \
+    [("SPLIT_V", t) for t in ("uint8", "int32", "int64")] + [("TILE", t) for t in ("uint8", "int16", "int32")] + \
+    [("TRANSPOSE", t) for t in ("uint8", "int64", "bool")]
+
+
+@pytest.mark.parametrize("op,dtype", EVERY_TYPE_CASES, ids=[f"{o}-{t}" for o, t in EVERY_TYPE_CASES])
+def test_layout_ops_every_type(tmp_path, op, dtype):
+    q = {"scale": [0.5], "zero_point": [3]} if dtype == "uint8" else {}
+    b = OpModelBuilder()
+    x = b.input("x", dtype, [2, 3, 4], **q)
+    if op == "CONCATENATION":
+        y = b.input("y", dtype, [2, 1, 4], **q)
+        b.op(op, [x, y], [b.output("o", dtype, [2, 4, 4], **q)], {"axis": 1})
+    elif op == "PACK":
+        b.op(op, [x, x], [b.output("o", dtype, [2, 2, 3, 4], **q)], {"values_count": 2, "axis": 1})
+    elif op == "UNPACK":
+        b.op(op, [x], [b.output(f"o{i}", dtype, [2, 4], **q) for i in range(3)], {"num": 3, "axis": 1})
+    elif op in ("PAD", "PADV2"):
+        pads = b.constant("pads", np.array([[0, 1], [2, 0], [1, 1]], np.int32))
+        extra = [b.constant("value", np.array([-7], np.int64))] if op == "PADV2" else []
+        b.op(op, [x, pads] + extra, [b.output("o", dtype, [3, 5, 6], **q)])
+    elif op == "SPLIT":
+        axis = b.constant("axis", np.array(2, np.int32))
+        b.op(op, [axis, x], [b.output(f"o{i}", dtype, [2, 3, 2], **q) for i in range(2)], {"num_splits": 2})
+    elif op == "SPLIT_V":
+        sizes = b.constant("sizes", np.array([1, -1], np.int32))
+        axis = b.constant("axis", np.array(-2, np.int32))
+        b.op(op, [x, sizes, axis], [b.output("o0", dtype, [2, 1, 4], **q), b.output("o1", dtype, [2, 2, 4], **q)],
+             {"num_splits": 2})
+    elif op == "TILE":
+        multiples = b.constant("multiples", np.array([2, 1, 3], np.int32))
+        b.op(op, [x, multiples], [b.output("o", dtype, [4, 3, 12], **q)])
+    else:
+        perm = b.constant("perm", np.array([2, 0, 1], np.int32))
+        b.op(op, [x, perm], [b.output("o", dtype, [4, 2, 3], **q)])
+    check(b, tmp_path)
+

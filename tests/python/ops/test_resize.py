@@ -75,3 +75,13 @@ def test_resize_with_computed_size(tmp_path, stored):
     y = b.output("y", "int8", stored, **QUANT["int8"])
     b.op("RESIZE_BILINEAR", [x, size], [y], options={"half_pixel_centers": True}, version=3)
     check(b, tmp_path, inputs={"x": rng.integers(-128, 128, [1, 3, 4, 2]).astype(np.int8), "size": np.array([5, 7], np.int32)})
+
+
+@pytest.mark.parametrize("flags", [(False, False), (True, False), (False, True)], ids=["plain", "align", "half"])
+def test_resize_nearest_neighbor_int32(tmp_path, flags):
+    b = OpModelBuilder()
+    x = b.input("x", "int32", [1, 3, 2, 2])
+    size = b.constant("size", np.array([5, 7], np.int32))
+    y = b.output("y", "int32", [1, 5, 7, 2])
+    b.op("RESIZE_NEAREST_NEIGHBOR", [x, size], [y], {"align_corners": flags[0], "half_pixel_centers": flags[1]})
+    check(b, tmp_path)
