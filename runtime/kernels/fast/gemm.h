@@ -19,7 +19,7 @@
 #include <memory>
 #include <vector>
 
-#include "core/dtype.h"
+#include "tfldbg/dtype.h"
 #include "cpu/thread_pool.h"
 #include "kernels/common/channel_requant.h"
 #include "kernels/fast/isa.h"
