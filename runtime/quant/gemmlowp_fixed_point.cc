@@ -6,61 +6,16 @@
 
 namespace tfldbg::quant {
 
-int32_t RoundingHalfSum(int32_t a, int32_t b) {
-  const int64_t sum = static_cast<int64_t>(a) + static_cast<int64_t>(b);
-  // Division truncates toward zero, so adding the sign rounds halves outward.
-  return static_cast<int32_t>((sum + (sum >= 0 ? 1 : -1)) / 2);
-}
-
-Fixed<0> ExpOnIntervalBetweenNegativeOneQuarterAnd0Excl(Fixed<0> a) {
-  using F = Fixed<0>;
-  const F exp_of_minus_one_eighth = F::FromRaw(1895147668);
-  const F one_third = F::FromRaw(715827883);
-  // Expand around -1/8, the middle of the interval: exp(a) = e^(-1/8)·exp(x)
-  // with x = a + 1/8 in [-1/8, 1/8), and exp(x) ≈ 1 + x + x²/2 + x³/6 + x⁴/24.
-  const F x = a + F::ConstantPOT<-3>();
-  const F x2 = x * x;
-  const F x3 = x2 * x;
-  const F x4 = x2 * x2;
-  const F x4_over_4 = F::FromRaw(SaturatingRoundingMultiplyByPOT(x4.raw, -2));
-  // ((x⁴/4 + x³)/3 + x²)/2 = x⁴/24 + x³/6 + x²/2, in gemmlowp's order of roundings.
-  const F higher_terms = F::FromRaw(SaturatingRoundingMultiplyByPOT((((x4_over_4 + x3) * one_third) + x2).raw, -1));
-  return exp_of_minus_one_eighth + exp_of_minus_one_eighth * (x + higher_terms);
-}
-
-namespace {
-
-// Newton-Raphson for 1/d with d = half_denominator in [1/2, 1): start from
-// the best linear guess 48/17 - 32/17·d, then three steps x += x·(1 - d·x).
-// Returns x in Q2.29 (1/d lies in (1, 2]).
-Fixed<2> ReciprocalOfHalfDenominator(Fixed<0> half_denominator) {
-  using F2 = Fixed<2>;
-  const F2 forty_eight_seventeenths = F2::FromRaw(1515870810);
-  const F2 minus_thirty_two_seventeenths = F2::FromRaw(-1010580540);
-  F2 x = forty_eight_seventeenths + half_denominator * minus_thirty_two_seventeenths;
-  for (int i = 0; i < 3; ++i) {
-    const F2 half_denominator_times_x = half_denominator * x;
-    const F2 one_minus_half_denominator_times_x = F2::One() - half_denominator_times_x;
-    x = x + Rescale<2>(x * one_minus_half_denominator_times_x);
+int16_t ApplyTanh16(int integer_bits, int16_t x) {
+  switch (integer_bits) {
+    case 0: return Tanh(Fixed16<0>::FromRaw(x)).raw;
+    case 1: return Tanh(Fixed16<1>::FromRaw(x)).raw;
+    case 2: return Tanh(Fixed16<2>::FromRaw(x)).raw;
+    case 3: return Tanh(Fixed16<3>::FromRaw(x)).raw;
+    case 4: return Tanh(Fixed16<4>::FromRaw(x)).raw;
+    case 5: return Tanh(Fixed16<5>::FromRaw(x)).raw;
+    default: return Tanh(Fixed16<6>::FromRaw(x)).raw;
   }
-  return x;
-}
-
-}  // namespace
-
-Fixed<0> OneOverOnePlusXForXIn01(Fixed<0> a) {
-  // 1/(1 + a) = (1/2) / ((1 + a)/2), and (1 + a)/2 lies in [1/2, 1).
-  const Fixed<0> half_denominator = Fixed<0>::FromRaw(RoundingHalfSum(a.raw, Fixed<0>::One().raw));
-  const Fixed<2> reciprocal = ReciprocalOfHalfDenominator(half_denominator);
-  // Halving is a move of the binary point (Q2 -> Q1, same raw), then Q0.
-  return Rescale<0>(ExactMulByPot<-1>(reciprocal));
-}
-
-Fixed<0> OneMinusXOverOnePlusXForXIn01(Fixed<0> a) {
-  // (1 - a)/(1 + a) = 1/((1 + a)/2) - 1.
-  const Fixed<0> half_denominator = Fixed<0>::FromRaw(RoundingHalfSum(a.raw, Fixed<0>::One().raw));
-  const Fixed<2> reciprocal = ReciprocalOfHalfDenominator(half_denominator);
-  return Rescale<0>(reciprocal - Fixed<2>::One());
 }
 
 int32_t GetReciprocal(int32_t x, int x_integer_digits, int* num_bits_over_unit) {

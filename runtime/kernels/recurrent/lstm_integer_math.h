@@ -17,7 +17,7 @@
 
 #include "kernels/recurrent/lstm_math.h"
 #include "quant/fixed_point.h"
-#include "quant/gemmlowp_fixed_point16.h"
+#include "quant/gemmlowp_fixed_point.h"
 
 namespace tfldbg::math {
 
@@ -78,7 +78,7 @@ inline void LstmIntegerGate(const LstmIntegerParams& p, int g, const LstmDims& d
     }
   }
   for (int64_t k = 0; k < n; ++k) {
-    gate[k] = sigmoid ? quant::Logistic16(quant::Fixed16<3>::FromRaw(gate[k])).raw : quant::ApplyTanh16(3, gate[k]);
+    gate[k] = sigmoid ? quant::Logistic(quant::Fixed16<3>::FromRaw(gate[k])).raw : quant::ApplyTanh16(3, gate[k]);
   }
 }
 

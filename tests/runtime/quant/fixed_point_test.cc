@@ -11,7 +11,7 @@
 #include <limits>
 
 #include "quant/gemmlowp_fixed_point.h"
-#include "quant/gemmlowp_fixed_point16.h"
+#include "quant/gemmlowp_fixed_point.h"
 #include "quant/int16_lut.h"
 
 namespace tfldbg::quant {
@@ -557,18 +557,18 @@ TEST(Fixed16, ConstantsAreTheInt32OnesRoundedTo16Bits) {
 }
 
 TEST(Fixed16, ProductRoundsAndSaturatesOnlyMinTimesMin) {
-  EXPECT_EQ(SaturatingRoundingDoublingHighMul16(-32768, -32768), 32767);
-  EXPECT_EQ(SaturatingRoundingDoublingHighMul16(16384, 16384), 8192);
-  EXPECT_EQ(SaturatingRoundingDoublingHighMul16(3, 16384), 2);    // ties go toward +inf,
-  EXPECT_EQ(SaturatingRoundingDoublingHighMul16(-3, 16384), -1);   // as in the int32 form
+  EXPECT_EQ(RawOps<int16_t>::Mul(-32768, -32768), 32767);
+  EXPECT_EQ(RawOps<int16_t>::Mul(16384, 16384), 8192);
+  EXPECT_EQ(RawOps<int16_t>::Mul(3, 16384), 2);    // ties go toward +inf,
+  EXPECT_EQ(RawOps<int16_t>::Mul(-3, 16384), -1);   // as in the int32 form
 }
 
 // gemmlowp's 16-bit exp is not exactly monotone (its Taylor step restarts at
 // each quarter, a few LSB apart), so these check the values, not the order.
 TEST(Logistic16, IsASigmoidInQ015) {
-  EXPECT_EQ(Logistic16(Fixed16<3>::FromRaw(0)).raw, 16384);
+  EXPECT_EQ(Logistic(Fixed16<3>::FromRaw(0)).raw, 16384);
   for (int x = -32768; x <= 32767; x += 7) {
-    const int16_t y = Logistic16(Fixed16<3>::FromRaw(static_cast<int16_t>(x))).raw;
+    const int16_t y = Logistic(Fixed16<3>::FromRaw(static_cast<int16_t>(x))).raw;
     EXPECT_NEAR(y / 32768.0, 1.0 / (1.0 + std::exp(-x / 4096.0)), 3e-4) << x;
   }
 }
