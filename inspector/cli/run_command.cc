@@ -86,19 +86,6 @@ class ProfileObserver : public NodeObserver {
   double start_ = 0, total_ = 0;
 };
 
-double ValueAt(const Tensor& t, int64_t i) {
-  switch (t.type) {
-    case DataType::kFloat32: return t.data<float>()[i];
-    case DataType::kInt8: return t.data<int8_t>()[i];
-    case DataType::kUInt8: return t.data<uint8_t>()[i];
-    case DataType::kInt16: return t.data<int16_t>()[i];
-    case DataType::kInt32: return t.data<int32_t>()[i];
-    case DataType::kInt64: return static_cast<double>(t.data<int64_t>()[i]);
-    case DataType::kBool: return t.bytes[i];
-    default: return 0.0;
-  }
-}
-
 void PrintTensor(const Tensor& t) {
   // Names come from the model: escaped, so each stays on its line (core/text.h).
   std::printf("output %s (tensor %d) %s", QuotedName(t.name).c_str(), t.index, DescribeTypeAndShape(t).c_str());
@@ -107,15 +94,15 @@ void PrintTensor(const Tensor& t) {
     std::printf("\n");
     return;
   }
-  double lo = ValueAt(t, 0), hi = lo;
+  double lo = t.ValueAt(0), hi = lo;
   int64_t arg = 0;
   for (int64_t i = 1; i < n; ++i) {
-    const double v = ValueAt(t, i);
+    const double v = t.ValueAt(i);
     if (v < lo) lo = v;
     if (v > hi) { hi = v; arg = i; }
   }
   std::printf(" min %g max %g argmax %" PRId64 "\n  [", lo, hi, arg);
-  for (int64_t i = 0; i < std::min<int64_t>(n, 10); ++i) std::printf(i ? ", %g" : "%g", ValueAt(t, i));
+  for (int64_t i = 0; i < std::min<int64_t>(n, 10); ++i) std::printf(i ? ", %g" : "%g", t.ValueAt(i));
   std::printf(n > 10 ? ", ...]\n" : "]\n");
 }
 

@@ -7,21 +7,6 @@
 namespace tfldbg {
 namespace {
 
-int64_t ReadInteger(const Tensor& t, int64_t i) {
-  switch (t.type) {
-    case DataType::kInt8: return t.data<int8_t>()[i];
-    case DataType::kUInt8: return t.data<uint8_t>()[i];
-    case DataType::kInt16: return t.data<int16_t>()[i];
-    case DataType::kInt32: return t.data<int32_t>()[i];
-    case DataType::kInt64: {
-      int64_t v;
-      std::memcpy(&v, t.bytes + 8 * i, 8);
-      return v;
-    }
-    default: return 0;
-  }
-}
-
 bool IsInteger(DataType type) {
   return type == DataType::kInt8 || type == DataType::kUInt8 || type == DataType::kInt16 || type == DataType::kInt32 ||
          type == DataType::kInt64;
@@ -57,7 +42,7 @@ Status DequantizeTensor(const Tensor& t, float* out) {
   if (!t.quant.per_channel()) {
     const double scale = t.quant.scale[0];
     const int64_t zp = t.quant.zero_point[0];
-    for (int64_t i = 0; i < n; ++i) out[i] = static_cast<float>(static_cast<double>(ReadInteger(t, i) - zp) * scale);
+    for (int64_t i = 0; i < n; ++i) out[i] = static_cast<float>(static_cast<double>(t.IntegerAt(i) - zp) * scale);
     return Status::Ok();
   }
   const int axis = t.quant.quantized_dimension;
@@ -70,7 +55,7 @@ Status DequantizeTensor(const Tensor& t, float* out) {
   const int64_t channels = t.dim(axis);
   for (int64_t i = 0; i < n; ++i) {
     const size_t c = static_cast<size_t>((i / inner) % channels);
-    out[i] = static_cast<float>(static_cast<double>(ReadInteger(t, i) - t.quant.zero_point[c]) * t.quant.scale[c]);
+    out[i] = static_cast<float>(static_cast<double>(t.IntegerAt(i) - t.quant.zero_point[c]) * t.quant.scale[c]);
   }
   return Status::Ok();
 }

@@ -58,6 +58,16 @@ struct Tensor {
   T* data() { return reinterpret_cast<T*>(bytes); }
   template <typename T>
   const T* data() const { return reinterpret_cast<const T*>(bytes); }
+
+  // Element i of an integer or bool tensor, widened; 0 for other types.
+  // For code that handles several integer types alike (requantizing,
+  // dequantizing, printing); kernels' inner loops use data<T>().
+  int64_t IntegerAt(int64_t i) const;
+  // Stores v at element i of an integer or bool tensor, truncated to its
+  // type in two's complement (the caller clamps first where it must).
+  void SetIntegerAt(int64_t i, int64_t v);
+  // Element i as a double: float types and integers; 0 for other types.
+  double ValueAt(int64_t i) const;
 };
 
 // "int8[1,8,8,16]" — used in error messages and logs.

@@ -138,22 +138,6 @@ constexpr int kOutput = 0;
 
 enum class UnaryOp { kRelu, kRelu6, kReluN1To1, kRelu0To1, kLeakyRelu, kLogistic, kTanh };
 
-int32_t ReadQ(const Tensor& t, int64_t i) {
-  switch (t.type) {
-    case DataType::kInt8: return t.data<int8_t>()[i];
-    case DataType::kUInt8: return t.data<uint8_t>()[i];
-    default: return t.data<int16_t>()[i];
-  }
-}
-
-void WriteQ(Tensor& t, int64_t i, int32_t v) {
-  switch (t.type) {
-    case DataType::kInt8: t.data<int8_t>()[i] = static_cast<int8_t>(v); break;
-    case DataType::kUInt8: t.data<uint8_t>()[i] = static_cast<uint8_t>(v); break;
-    default: t.data<int16_t>()[i] = static_cast<int16_t>(v); break;
-  }
-}
-
 class UnaryKernel : public Kernel {
  public:
   explicit UnaryKernel(UnaryOp op) : op_(op) {}
@@ -243,10 +227,10 @@ class UnaryKernel : public Kernel {
     }
     const int32_t zp_in = input.zero_point(), zp_out = output.zero_point();
     for (int64_t i = 0; i < n; ++i) {
-      const int32_t x = ReadQ(input, i) - zp_in;
+      const int32_t x = static_cast<int32_t>(input.IntegerAt(i)) - zp_in;
       const quant::QuantizedMultiplier& m = op_ == UnaryOp::kLeakyRelu && x < 0 ? alpha_multiplier_ : identity_;
       const int32_t v = quant::WrappingAdd(zp_out, quant::MultiplyByQuantizedMultiplier(x, m, rounding_));
-      WriteQ(output, i, std::min(std::max(v, clamp_.min), clamp_.max));
+      output.SetIntegerAt(i, std::min(std::max(v, clamp_.min), clamp_.max));
     }
     return Status::Ok();
   }
@@ -361,7 +345,7 @@ class HardSwishKernel : public Kernel {
       for (int64_t i = 0; i < n; ++i) y[i] = math::HardSwishFloat(x[i]);
       return Status::Ok();
     }
-    for (int64_t i = 0; i < n; ++i) WriteQ(output, i, math::HardSwishQuantized(params_, ReadQ(input, i)));
+    for (int64_t i = 0; i < n; ++i) output.SetIntegerAt(i, math::HardSwishQuantized(params_, static_cast<int32_t>(input.IntegerAt(i))));
     return Status::Ok();
   }
 

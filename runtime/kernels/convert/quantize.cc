@@ -16,24 +16,6 @@ namespace {
 constexpr int kInput = 0;
 constexpr int kOutput = 0;
 
-int32_t ReadInt(const Tensor& t, int64_t i) {
-  switch (t.type) {
-    case DataType::kInt8: return t.data<int8_t>()[i];
-    case DataType::kUInt8: return t.data<uint8_t>()[i];
-    case DataType::kInt32: return t.data<int32_t>()[i];
-    default: return t.data<int16_t>()[i];
-  }
-}
-
-void WriteInt(Tensor& t, int64_t i, int32_t v) {
-  switch (t.type) {
-    case DataType::kInt8: t.data<int8_t>()[i] = static_cast<int8_t>(v); break;
-    case DataType::kUInt8: t.data<uint8_t>()[i] = static_cast<uint8_t>(v); break;
-    case DataType::kInt32: t.data<int32_t>()[i] = v; break;
-    default: t.data<int16_t>()[i] = static_cast<int16_t>(v); break;
-  }
-}
-
 // For per-channel tensors: the number of elements after the quantized dimension.
 Status ChannelLayout(const NodeContext& node, const Tensor& t, const char* slot, int* axis, int64_t* inner) {
   *axis = t.quant.quantized_dimension;
@@ -108,13 +90,13 @@ class QuantizeKernel : public Kernel {
         const int64_t channels = output.dim(axis_);
         for (int64_t i = 0; i < n; ++i) {
           const size_t c = static_cast<size_t>((i / inner_) % channels);
-          WriteInt(output, i, math::AffineQuantize(x[i], output.quant.scale[c], static_cast<int32_t>(output.quant.zero_point[c]), range_));
+          output.SetIntegerAt(i, math::AffineQuantize(x[i], output.quant.scale[c], static_cast<int32_t>(output.quant.zero_point[c]), range_));
         }
         return Status::Ok();
       }
       const float scale = output.scale();
       const int32_t zp = output.zero_point();
-      for (int64_t i = 0; i < n; ++i) WriteInt(output, i, math::AffineQuantize(x[i], scale, zp, range_));
+      for (int64_t i = 0; i < n; ++i) output.SetIntegerAt(i, math::AffineQuantize(x[i], scale, zp, range_));
       return Status::Ok();
     }
     if (!table_.empty()) {
@@ -123,7 +105,7 @@ class QuantizeKernel : public Kernel {
     }
     const int32_t in_zp = input.zero_point(), out_zp = output.zero_point();
     for (int64_t i = 0; i < n; ++i) {
-      WriteInt(output, i, math::Requantize(ReadInt(input, i) - in_zp, requant_, out_zp, range_, rounding_));
+      output.SetIntegerAt(i, math::Requantize(static_cast<int32_t>(input.IntegerAt(i)) - in_zp, requant_, out_zp, range_, rounding_));
     }
     return Status::Ok();
   }
@@ -190,13 +172,13 @@ class DequantizeKernel : public Kernel {
     if (!input.quant.per_channel()) {
       const double scale = input.scale();
       const int32_t zp = input.zero_point();
-      for (int64_t i = 0; i < n; ++i) y[i] = math::Dequantize(ReadInt(input, i), scale, zp);
+      for (int64_t i = 0; i < n; ++i) y[i] = math::Dequantize(static_cast<int32_t>(input.IntegerAt(i)), scale, zp);
       return;
     }
     const int64_t channels = input.dim(axis_);
     for (int64_t i = 0; i < n; ++i) {
       const size_t c = static_cast<size_t>((i / inner_) % channels);
-      y[i] = math::DequantizePerChannel(ReadInt(input, i), input.quant.scale[c], static_cast<int32_t>(input.quant.zero_point[c]));
+      y[i] = math::DequantizePerChannel(static_cast<int32_t>(input.IntegerAt(i)), input.quant.scale[c], static_cast<int32_t>(input.quant.zero_point[c]));
     }
   }
 
