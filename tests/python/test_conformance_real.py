@@ -83,3 +83,25 @@ def test_the_conformance_table_row_of_a_model(require_shared_models):
     assert row["litert"] == "runs" and row["tfldbg"] == "runs" and row["ok"] is True
     assert row["matched"] == row["total"] > 0
     assert f"| tflm_hello_world_int8.tflite | runs | runs | {row['matched']} / {row['total']} |" in markdown([row])
+
+
+def test_the_table_checks_a_custom_op_litert_lacks_through_a_rewritten_copy(tmp_path):
+    """MediaPipe's selfie segmentation (tests/models/found) ends in the custom op
+    Convolution2DTransposeBias, which LiteRT cannot run: the table has LiteRT run a copy
+    with it rewritten as TRANSPOSE_CONV + ADD and compares every tensor of the file by index."""
+    from ai_edge_litert import schema_py_generated as fb
+
+    from tfldbg.testing.conformance_table import REPO, check_one, rewrite_custom_ops_for_litert
+
+    model = REPO / "tests" / "models" / "found" / "selfie_segmentation.tflite"
+    copy = tmp_path / "copy.tflite"
+    assert rewrite_custom_ops_for_litert(model, copy) == 1
+    before = fb.ModelT.InitFromPackedBuf(model.read_bytes(), 0).subgraphs[0]
+    after = fb.ModelT.InitFromPackedBuf(copy.read_bytes(), 0).subgraphs[0]
+    assert len(after.operators) == len(before.operators) + 1
+    assert len(after.tensors) == len(before.tensors) + 2  # the output shape and the sums, appended
+    assert [t.name for t in after.tensors[:len(before.tensors)]] == [t.name for t in before.tensors]
+
+    row = check_one(model)
+    assert row["litert"].startswith("runs a copy with 1 Convolution2DTransposeBias rewritten"), row
+    assert row["tfldbg"] == "runs" and row["ok"] is True and row["matched"] == row["total"] > 300, row

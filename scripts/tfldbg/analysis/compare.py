@@ -101,6 +101,36 @@ def _compare_slot(result: TensorComparison, sa: Slot, sb: Slot, rtol, atol, lsb)
     return result
 
 
+def compare_by_tensor(a: Dump, b: Dump, rtol: float = 1e-5, atol: float = 1e-6, lsb: int = 0) -> Comparison:
+    """Compares the two dumps tensor by tensor (subgraph, tensor index), whatever
+    the steps that wrote them: for B a rewrite of A's model (an op replaced by
+    several, new tensors appended so every tensor of A keeps its index). Each of
+    A's stored tensors must have a value in B; B's extra tensors are not compared."""
+    out = Comparison()
+
+    def slots(d: Dump) -> dict:
+        found: dict[tuple[int, int], tuple] = {}
+        for s in d.steps:
+            for role, group in (("input", s.inputs), ("output", s.outputs), ("update", s.updates)):
+                for x in group:
+                    if x.tensor is not None and (s.subgraph, x.tensor.index) not in found:
+                        found[(s.subgraph, x.tensor.index)] = (s, role, x)
+        return found
+
+    slots_a, slots_b = slots(a), slots(b)
+    for key, (sa, role, xa) in slots_a.items():
+        if xa.file is None:
+            continue
+        t = xa.tensor
+        res = TensorComparison(sa.step, sa.op, f"{role} {xa.slot}", t.index, t.name, t.dtype, list(t.shape), True)
+        if key not in slots_b:
+            res.passed, res.reason = False, "no step of B reads or writes it"
+            out.results.append(res)
+            continue
+        out.results.append(_compare_slot(res, xa, slots_b[key][2], rtol, atol, lsb))
+    return out
+
+
 def compare_dumps(a: Dump, b: Dump, rtol: float = 1e-5, atol: float = 1e-6, lsb: int = 0) -> Comparison:
     out = Comparison()
     steps_a, steps_b = a.steps, b.steps

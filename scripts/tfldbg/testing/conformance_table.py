@@ -13,11 +13,21 @@ seeded inputs. Each model is checked in a child process with a time limit, as a
 test model may loop forever in LiteRT. Exit 1 when a model both run does not
 match on every tensor, 0 otherwise.
 
-One repair is made for LiteRT alone, and the row says so: a rank-1 tensor whose
-quantized_dimension is past its rank (old converters copied a depthwise
-filter's axis 3 onto its per-channel bias, as in TFLM's person-detection model)
-makes LiteRT refuse the file; the axis of a rank-1 tensor can only be 0, so
-LiteRT runs a copy with it set to 0 and tfldbg runs the file as it is.
+Two repairs are made for LiteRT alone, and the row says so; tfldbg runs the
+file as it is:
+- a rank-1 tensor whose quantized_dimension is past its rank (old converters
+  copied a depthwise filter's axis 3 onto its per-channel bias, as in TFLM's
+  person-detection model) makes LiteRT refuse the file; the axis of a rank-1
+  tensor can only be 0, so LiteRT runs a copy with it set to 0;
+- MediaPipe's custom op Convolution2DTransposeBias has no LiteRT kernel: LiteRT
+  runs a copy where each is rewritten as TRANSPOSE_CONV + ADD (the bias added
+  after the sums; MediaPipe's kernel starts each sum at the bias, so the floats
+  differ by rounding only, within the table's tolerance). The rewrite appends
+  its tensors, so every tensor of the file keeps its index.
+
+Models: ../shared/models/real/*.tflite, tests/models/found/*.tflite (public
+models found in packages, tests/models/found/MODELS.md) and
+../shared/models/edge-cases/litert_testdata/*.bin.
 """
 
 from __future__ import annotations
@@ -30,6 +40,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[3]
 DEFAULT_DIRS = [(REPO.parent / "shared" / "models" / "real", "*.tflite"),
+                (REPO / "tests" / "models" / "found", "*.tflite"),
                 (REPO.parent / "shared" / "models" / "edge-cases" / "litert_testdata", "*.bin")]
 TIME_LIMIT_S = 120
 # Inputs that select what a test model computes, where seeded random values
@@ -58,6 +69,70 @@ def repair_for_litert(model: str | Path, out: Path) -> int:
             data[q._tab.Pos + field:q._tab.Pos + field + 4] = (0).to_bytes(4, "little")
             changed += 1
     out.write_bytes(bytes(data))
+    return changed
+
+
+def rewrite_custom_ops_for_litert(model: str | Path, out: Path) -> int:
+    """Writes `out`: the model with every Convolution2DTransposeBias (MediaPipe's custom
+    transposed convolution: inputs data, filter [O,KH,KW,I], bias; options three int32:
+    padding 1 SAME / 2 VALID, stride_w, stride_h) rewritten as TRANSPOSE_CONV into a new
+    tensor, then ADD of the bias into the original output. New tensors and buffers are
+    appended, so every existing tensor keeps its index. Returns how many ops changed."""
+    import struct
+
+    import numpy as np
+    from ai_edge_litert import schema_py_generated as fb
+
+    m = fb.ModelT.InitFromPackedBuf(Path(model).read_bytes(), 0)
+
+    def opcode(builtin: int) -> int:
+        for i, oc in enumerate(m.operatorCodes):
+            if not oc.customCode and max(oc.builtinCode, oc.deprecatedBuiltinCode) == builtin:
+                return i
+        oc = fb.OperatorCodeT()
+        oc.builtinCode, oc.deprecatedBuiltinCode, oc.version = builtin, min(builtin, 127), 1
+        m.operatorCodes.append(oc)
+        return len(m.operatorCodes) - 1
+
+    custom = {i for i, oc in enumerate(m.operatorCodes) if oc.customCode == b"Convolution2DTransposeBias"}
+    changed = 0
+    for sg in m.subgraphs:
+        operators = []
+        for op in sg.operators:
+            if op.opcodeIndex not in custom:
+                operators.append(op)
+                continue
+            padding, stride_w, stride_h = struct.unpack("<3i", bytes(op.customOptions)[:12])
+            data, weights, bias = (int(i) for i in op.inputs)
+            out_index = int(op.outputs[0])
+            result = sg.tensors[out_index]
+            shape_buffer = fb.BufferT()
+            shape_buffer.data = np.asarray(result.shape, np.int32).tobytes()
+            m.buffers.append(shape_buffer)
+            shape = fb.TensorT()
+            shape.name, shape.type, shape.shape, shape.buffer = b"%s/output_shape" % result.name, fb.TensorType.INT32, [len(result.shape)], len(m.buffers) - 1
+            sums = fb.TensorT()
+            sums.name, sums.type, sums.shape, sums.buffer = b"%s/sums" % result.name, result.type, list(result.shape), 0
+            sg.tensors += [shape, sums]
+            conv = fb.OperatorT()
+            conv.opcodeIndex = opcode(fb.BuiltinOperator.TRANSPOSE_CONV)
+            conv.inputs, conv.outputs = [len(sg.tensors) - 2, weights, data], [len(sg.tensors) - 1]
+            conv.builtinOptionsType = fb.BuiltinOptions.TransposeConvOptions
+            conv.builtinOptions = fb.TransposeConvOptionsT()
+            conv.builtinOptions.padding = fb.Padding.SAME if padding == 1 else fb.Padding.VALID
+            conv.builtinOptions.strideW, conv.builtinOptions.strideH = stride_w, stride_h
+            add = fb.OperatorT()
+            add.opcodeIndex = opcode(fb.BuiltinOperator.ADD)
+            add.inputs, add.outputs = [len(sg.tensors) - 1, bias], [out_index]
+            add.builtinOptionsType, add.builtinOptions = fb.BuiltinOptions.AddOptions, fb.AddOptionsT()
+            operators += [conv, add]
+            changed += 1
+        sg.operators = operators
+    import flatbuffers
+
+    builder = flatbuffers.Builder(1024)
+    builder.Finish(m.Pack(builder), file_identifier=b"TFL3")
+    out.write_bytes(bytes(builder.Output()))
     return changed
 
 
@@ -102,17 +177,23 @@ def _check(model: str, queue) -> None:
                 kernels, optimized_steps = litert_kernels_for(load_dump(dump_dir))
     except ToolError as e:
         row["tfldbg"] = refusal(str(e))
-    reference_model = model
+    reference_model, by_tensor = model, False
     try:
         try:
             interp = litert_interpreter(model, kernels)
         except (RuntimeError, ValueError) as e:
-            if "quantized_dimension must be in range" not in str(e):
+            if "unresolved custom op: Convolution2DTransposeBias" in str(e):
+                reference_model = str(Path(given.name) / "litert-copy.tflite")
+                changed = rewrite_custom_ops_for_litert(model, Path(reference_model))
+                interp, by_tensor = litert_interpreter(reference_model, kernels), True
+                row["litert"] = f"runs a copy with {changed} Convolution2DTransposeBias rewritten as TRANSPOSE_CONV + ADD"
+            elif "quantized_dimension must be in range" not in str(e):
                 raise
-            reference_model = str(Path(given.name) / "litert-copy.tflite")
-            changed = repair_for_litert(model, Path(reference_model))
-            interp = litert_interpreter(reference_model, kernels)
-            row["litert"] = f"runs a copy with quantized_dimension 0 on {changed} rank-1 tensors (it refuses axis 3)"
+            else:
+                reference_model = str(Path(given.name) / "litert-copy.tflite")
+                changed = repair_for_litert(model, Path(reference_model))
+                interp = litert_interpreter(reference_model, kernels)
+                row["litert"] = f"runs a copy with quantized_dimension 0 on {changed} rank-1 tensors (it refuses axis 3)"
         for d in interp.get_input_details():
             if np.dtype(d["dtype"]).kind in "OSU":
                 raise ValueError("string inputs")
@@ -125,7 +206,7 @@ def _check(model: str, queue) -> None:
         try:
             with tempfile.TemporaryDirectory(prefix="tfldbg-table-") as tmp:
                 result = check_model(model, tmp, seed=0, extra_args=tuple(input_args), reference_model=reference_model,
-                                     litert=kernels)
+                                     litert=kernels, by_tensor=by_tensor)
         except Exception as e:  # noqa: BLE001 - a failed comparison is a row that says why
             row["ok"] = False
             row["problem"] = ("comparing failed: " + str(e).replace("\n", " "))[:160]
