@@ -70,7 +70,15 @@ class StablehloPadKernel : public Kernel {
       if (size <= 0) empty = true;
       shape[d] = static_cast<int32_t>(size);
     }
-    if (empty) shape.assign(rank, 0);
+    if (empty) {
+      shape.assign(rank, 0);
+    } else {
+      int64_t count = 1;
+      for (int32_t n : shape) {
+        count *= n;
+        if (count > (int64_t{1} << 40)) return node.UnsupportedError("an output of more than 2^40 elements");
+      }
+    }
     return SetOutputShape(node, out, shape);
   }
 

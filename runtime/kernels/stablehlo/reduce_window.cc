@@ -15,6 +15,7 @@
 // Types: float32, float64, int8, int16, int32, int64, uint8, bool (bool
 // computed on its bytes as int8, as LiteRT does). Integers wrap; MAXIMUM is
 // a >= b ? a : b and MINIMUM a <= b ? a : b (accu first); AND/OR give 0 or 1.
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <type_traits>
@@ -117,8 +118,10 @@ class ReduceWindowKernel : public Kernel {
         return node.UnsupportedError("the padding leaves dimension " + std::to_string(d) +
                                      " empty (LiteRT fails: the padding specification gives an empty tensor)");
       }
-      padded_count *= padded_shape_[d];
-      if (padded_count > (int64_t{1} << 31)) return node.UnsupportedError("the padded input exceeds 2^31 elements");
+      if (padded_shape_[d] > (int64_t{1} << 31) || padded_count * padded_shape_[d] > (int64_t{1} << 31)) {
+        return node.UnsupportedError("the padded input exceeds 2^31 elements");
+      }
+      padded_count *= std::max<int64_t>(padded_shape_[d], 0);
     }
     std::vector<int32_t> shape(rank);
     for (size_t d = 0; d < rank; ++d) {
