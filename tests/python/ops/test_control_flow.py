@@ -173,3 +173,12 @@ def test_stablehlo_composite_refusals(tmp_path):
     b = stablehlo_composite_model("float32")
     b.subgraphs[0].outputs.pop()
     refused(b, tmp_path, "subgraph 1 takes 2 inputs and returns 1; the node passes 2 and expects 2")
+
+
+def test_stablehlo_composite_real_model(require_shared_models, tmp_path):
+    """ai-edge-quantizer's attention block wrapped in STABLEHLO_COMPOSITE
+    (odml.scaled_dot_product_attention) with its decomposition subgraph."""
+    model = REPO.parent / "shared" / "models" / "edge-cases" / "custom_ops" / "aeq_sdpa_composite.tflite"
+    result = check_model(model, tmp_path, seed=0)
+    assert result, format_table(result, only_failures=True)
+    assert any(r.op == "STABLEHLO_COMPOSITE" for r in result.results), "the composite was not compared"
