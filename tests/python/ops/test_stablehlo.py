@@ -239,6 +239,7 @@ GATHER_CASES = [
     ([3, 4], [2, 1], [0, 1], [], [1], 1, [3, 2]),            # no collapsed dims, start on dim 1 only
     ([2, 3, 2, 2], [4, 2], [1, 2], [0, 3], [3, 0], 1, [1, 3, 2, 1]),   # start_index_map out of order
     ([4, 3], [0, 1], [1], [0], [0], 1, [1, 3]),              # no indices: empty output
+    ([4, 0], [2, 1], [1], [0], [0], 1, [1, 0]),              # an empty operand: empty slices
 ]
 
 
