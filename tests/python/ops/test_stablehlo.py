@@ -459,12 +459,13 @@ SCATTER_BODIES = [None, "STABLEHLO_ADD", "STABLEHLO_MULTIPLY", "STABLEHLO_MAXIMU
 def test_stablehlo_scatter(dtype, body, tmp_path):
     for case in SCATTER_CASES:
         operand, indices, updates = case[0], case[1], case[2]
-        index_type = "int64" if len(operand) == 2 else "int32"
-        # Repeated targets (combined in order), out-of-range ones (skipped), the extremes.
-        idx = rng.integers(-1, max(operand) + 1, indices).astype(index_type)
-        idx.reshape(-1)[0] = np.iinfo(index_type).max
-        check(scatter_model(dtype, index_type, body, *case), tmp_path,
-              inputs={"x": values(dtype, operand), "i": idx, "u": values(dtype, updates)})
+        for index_type in ("int32", "int64"):
+            # Repeated targets (combined in order), out-of-range ones (skipped), the extremes.
+            idx = rng.integers(-1, max(operand) + 1, indices).astype(index_type)
+            idx.reshape(-1)[0] = np.iinfo(index_type).max
+            idx.reshape(-1)[-1] = np.iinfo(index_type).min
+            check(scatter_model(dtype, index_type, body, *case), tmp_path,
+                  inputs={"x": values(dtype, operand), "i": idx, "u": values(dtype, updates)})
 
 
 def test_stablehlo_scatter_refusals(tmp_path):
@@ -515,3 +516,17 @@ def test_rng_bit_generator_refusals(tmp_path):
     refused(rng_model("THREEFRY", 3, "uint32", [4]), tmp_path, "a THREEFRY state must be uint64[2]")
     refused(rng_model("PHILOX", 4, "uint32", [4]), tmp_path, "a PHILOX state must be uint64[2] or uint64[3]")
     refused(rng_model("PHILOX", 2, "float32", [4]), tmp_path, "output")
+
+
+def test_reduce_window_builtin_refusals(tmp_path):
+    def model(function="ADD", constant=True, window_type="int64"):
+        b = OpModelBuilder()
+        x, init = b.input("x", "float32", [5]), b.input("init", "float32", [])
+        w = b.constant("w", np.array([2], window_type)) if constant else b.input("w", window_type, [1])
+        s, d = b.constant("s", np.array([1], np.int64)), b.constant("d", np.array([1], np.int64))
+        b.op("REDUCE_WINDOW", [x, init, w, s, d], [b.output("out", "float32", [4])],
+             options={"__table__": "ReduceWindowOptions", "reduce_function": function})
+        return b
+    refused(model(function="UNSUPPORTED"), tmp_path, "reduce_function 0")
+    refused(model(constant=False), tmp_path, "the window shape must be a constant int64 tensor")
+    refused(model(window_type="int32"), tmp_path, "the window shape must be a constant int64 tensor")
