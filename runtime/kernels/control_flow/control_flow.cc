@@ -216,6 +216,9 @@ class StablehloCompositeKernel : public Kernel {
   Status Prepare(NodeContext& node) override {
     const auto* o = node.op->builtin_options_2_as<tflite::StableHLOCompositeOptions>();
     if (o == nullptr) return node.InvalidModelError("StableHLOCompositeOptions are missing");
+    // LiteRT refuses a composite without these (its parser requires them).
+    if (o->name() == nullptr) return node.InvalidModelError("the composite has no name");
+    if (o->composite_attributes() == nullptr) return node.InvalidModelError("the composite has no composite_attributes");
     TFLDBG_ASSIGN_OR_RETURN(decomposition_, Resolve(node, o->decomposition_subgraph_index(), "decomposition"));
     return PrepareCall(node, *decomposition_, 0);
   }

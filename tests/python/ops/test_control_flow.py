@@ -18,6 +18,7 @@ from sweep import check, refused
 from tfldbg import load_dump
 from tfldbg.analysis.compare import format_table
 from tfldbg.backends.engine import find_binary
+from tfldbg.backends.litert import litert_interpreter
 from tfldbg.testing.conformance import check_model
 from tfldbg.testing.opmodel import OpModelBuilder
 
@@ -170,6 +171,13 @@ def test_stablehlo_composite_refusals(tmp_path):
     b = stablehlo_composite_model("float32")
     b.ops[0].options["decomposition_subgraph_index"] = 5
     refused(b, tmp_path, "decomposition subgraph 5")
+    for option, words in (("name", "the composite has no name"),
+                          ("composite_attributes", "the composite has no composite_attributes")):
+        b = stablehlo_composite_model("float32")
+        del b.ops[0].options[option]
+        refused(b, tmp_path, words)
+        with pytest.raises((RuntimeError, ValueError), match=f"missing required option '{option}'"):
+            litert_interpreter(b.save(tmp_path / "litert.tflite"))
     b = stablehlo_composite_model("float32")
     b.subgraphs[0].outputs.pop()
     refused(b, tmp_path, "subgraph 1 takes 2 inputs and returns 1; the node passes 2 and expects 2")
