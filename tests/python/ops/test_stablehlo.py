@@ -530,3 +530,11 @@ def test_reduce_window_builtin_refusals(tmp_path):
     refused(model(function="UNSUPPORTED"), tmp_path, "reduce_function 0")
     refused(model(constant=False), tmp_path, "the window shape must be a constant int64 tensor")
     refused(model(window_type="int32"), tmp_path, "the window shape must be a constant int64 tensor")
+
+
+def test_stablehlo_reduce_window_default_attributes(tmp_path):
+    """Only window_dimensions given: strides and dilations 1, no padding (LiteRT's parser defaults)."""
+    b = rw_model("float32", "max", [6, 4], [2, 3], [1, 1], [1, 1], [1, 1], [0, 0, 0, 0])
+    for key in ("window_strides", "base_dilations", "window_dilations", "padding"):
+        del b.ops[0].options[key]
+    check(b, tmp_path, inputs={"x": rw_values("float32", [6, 4], "max"), "init": np.array(-np.inf, np.float32)})
