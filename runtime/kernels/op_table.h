@@ -196,6 +196,8 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   X(CALL_ONCE, control_flow, CallOnce, CallOnceOptions, "any", kNoFacts) \
   X(IF, control_flow, If, IfOptions, "any", kNoFacts) \
   X(READ_VARIABLE, control_flow, ReadVariable, ReadVariableOptions, "any", kNoFacts) \
+  X(STABLEHLO_CASE, control_flow, StablehloCase, StablehloCaseOptions, "any", kNoFacts) \
+  X(STABLEHLO_COMPOSITE, control_flow, StablehloComposite, StableHLOCompositeOptions, "any", kNoFacts) \
   X(VAR_HANDLE, control_flow, VarHandle, VarHandleOptions, "resource", kNoFacts) \
   X(WHILE, control_flow, While, WhileOptions, "any", kNoFacts) \
   /* detection */ \
@@ -221,53 +223,51 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   N(LSH_PROJECTION, text, LSHProjectionOptions, "not yet") \
   N(SKIP_GRAM, text, SkipGramOptions, "not yet") \
   /* stablehlo */ \
-  N(REDUCE_WINDOW, stablehlo, ReduceWindowOptions, "not yet") \
-  N(STABLEHLO_ABS, stablehlo, None, "not yet") \
-  N(STABLEHLO_ADD, stablehlo, None, "not yet") \
-  N(STABLEHLO_AND, stablehlo, None, "not yet") \
-  N(STABLEHLO_BROADCAST_IN_DIM, stablehlo, StablehloBroadcastInDimOptions, "not yet") \
-  N(STABLEHLO_CASE, stablehlo, StablehloCaseOptions, "not yet") \
-  N(STABLEHLO_CBRT, stablehlo, None, "not yet") \
-  N(STABLEHLO_CLAMP, stablehlo, None, "not yet") \
-  N(STABLEHLO_COMPARE, stablehlo, StablehloCompareOptions, "not yet") \
-  N(STABLEHLO_COMPOSITE, stablehlo, StableHLOCompositeOptions, "not yet") \
-  N(STABLEHLO_CONCATENATE, stablehlo, StablehloConcatenateOptions, "not yet") \
-  N(STABLEHLO_CONVERT, stablehlo, None, "not yet") \
-  N(STABLEHLO_CONVOLUTION, stablehlo, StablehloConvolutionOptions, "not yet") \
-  N(STABLEHLO_COSINE, stablehlo, None, "not yet") \
-  N(STABLEHLO_CUSTOM_CALL, stablehlo, StablehloCustomCallOptions, "not yet") \
-  N(STABLEHLO_DIVIDE, stablehlo, None, "not yet") \
-  N(STABLEHLO_DOT_GENERAL, stablehlo, StablehloDotGeneralOptions, "not yet") \
-  N(STABLEHLO_DYNAMIC_SLICE, stablehlo, StablehloDynamicSliceOptions, "not yet") \
-  N(STABLEHLO_DYNAMIC_UPDATE_SLICE, stablehlo, None, "not yet") \
-  N(STABLEHLO_EXPONENTIAL, stablehlo, None, "not yet") \
-  N(STABLEHLO_FLOOR, stablehlo, None, "not yet") \
-  N(STABLEHLO_GATHER, stablehlo, StablehloGatherOptions, "not yet") \
-  N(STABLEHLO_IOTA, stablehlo, StablehloIotaOptions, "not yet") \
-  N(STABLEHLO_LOG, stablehlo, None, "not yet") \
-  N(STABLEHLO_LOGISTIC, stablehlo, None, "not yet") \
-  N(STABLEHLO_MAXIMUM, stablehlo, None, "not yet") \
-  N(STABLEHLO_MINIMUM, stablehlo, None, "not yet") \
-  N(STABLEHLO_MULTIPLY, stablehlo, None, "not yet") \
-  N(STABLEHLO_NEGATE, stablehlo, None, "not yet") \
-  N(STABLEHLO_OR, stablehlo, None, "not yet") \
-  N(STABLEHLO_PAD, stablehlo, StablehloPadOptions, "not yet") \
-  N(STABLEHLO_POWER, stablehlo, None, "not yet") \
-  N(STABLEHLO_REDUCE, stablehlo, StablehloReduceOptions, "not yet") \
-  N(STABLEHLO_REDUCE_WINDOW, stablehlo, StablehloReduceWindowOptions, "not yet") \
-  N(STABLEHLO_REMAINDER, stablehlo, None, "not yet") \
-  N(STABLEHLO_RESHAPE, stablehlo, None, "not yet") \
-  N(STABLEHLO_RNG_BIT_GENERATOR, stablehlo, StablehloRngBitGeneratorOptions, "not yet") \
-  N(STABLEHLO_RSQRT, stablehlo, None, "not yet") \
-  N(STABLEHLO_SCATTER, stablehlo, StablehloScatterOptions, "not yet") \
-  N(STABLEHLO_SELECT, stablehlo, None, "not yet") \
-  N(STABLEHLO_SHIFT_LEFT, stablehlo, StablehloShiftLeftOptions, "not yet") \
-  N(STABLEHLO_SLICE, stablehlo, StablehloSliceOptions, "not yet") \
-  N(STABLEHLO_SORT, stablehlo, StablehloSortOptions, "not yet") \
-  N(STABLEHLO_SUBTRACT, stablehlo, None, "not yet") \
-  N(STABLEHLO_TANH, stablehlo, None, "not yet") \
-  N(STABLEHLO_TRANSPOSE, stablehlo, StablehloTransposeOptions, "not yet") \
-  N(STABLEHLO_WHILE, stablehlo, StablehloWhileOptions, "not yet")
+  X(REDUCE_WINDOW, stablehlo, ReduceWindow, ReduceWindowOptions, "float32 float64 int8 int16 int32 int64 uint8 bool", kNoFacts) \
+  N(STABLEHLO_ABS, stablehlo, None, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  X(STABLEHLO_ADD, stablehlo, StablehloAdd, None, "float32 float16 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 bool", kNoFacts) \
+  X(STABLEHLO_AND, stablehlo, StablehloAnd, None, "int8 int16 int32 int64 uint8 uint16 uint32 uint64 bool", kNoFacts) \
+  N(STABLEHLO_BROADCAST_IN_DIM, stablehlo, StablehloBroadcastInDimOptions, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  N(STABLEHLO_CBRT, stablehlo, None, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  N(STABLEHLO_CLAMP, stablehlo, None, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  N(STABLEHLO_COMPARE, stablehlo, StablehloCompareOptions, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  N(STABLEHLO_CONCATENATE, stablehlo, StablehloConcatenateOptions, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  N(STABLEHLO_CONVERT, stablehlo, None, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  N(STABLEHLO_CONVOLUTION, stablehlo, StablehloConvolutionOptions, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  N(STABLEHLO_COSINE, stablehlo, None, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  N(STABLEHLO_CUSTOM_CALL, stablehlo, StablehloCustomCallOptions, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  N(STABLEHLO_DIVIDE, stablehlo, None, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  N(STABLEHLO_DOT_GENERAL, stablehlo, StablehloDotGeneralOptions, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  N(STABLEHLO_DYNAMIC_SLICE, stablehlo, StablehloDynamicSliceOptions, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  N(STABLEHLO_DYNAMIC_UPDATE_SLICE, stablehlo, None, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  N(STABLEHLO_EXPONENTIAL, stablehlo, None, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  N(STABLEHLO_FLOOR, stablehlo, None, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  X(STABLEHLO_GATHER, stablehlo, StablehloGather, StablehloGatherOptions, "float32 float16 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 bool", kNoFacts) \
+  N(STABLEHLO_IOTA, stablehlo, StablehloIotaOptions, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  N(STABLEHLO_LOG, stablehlo, None, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  N(STABLEHLO_LOGISTIC, stablehlo, None, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  X(STABLEHLO_MAXIMUM, stablehlo, StablehloMaximum, None, "float32 float16 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 bool", kNoFacts) \
+  X(STABLEHLO_MINIMUM, stablehlo, StablehloMinimum, None, "float32 float16 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 bool", kNoFacts) \
+  X(STABLEHLO_MULTIPLY, stablehlo, StablehloMultiply, None, "float32 float16 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 bool", kNoFacts) \
+  N(STABLEHLO_NEGATE, stablehlo, None, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  N(STABLEHLO_OR, stablehlo, None, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  X(STABLEHLO_PAD, stablehlo, StablehloPad, StablehloPadOptions, "float32 float16 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 bool", kNoFacts) \
+  N(STABLEHLO_POWER, stablehlo, None, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  N(STABLEHLO_REDUCE, stablehlo, StablehloReduceOptions, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  X(STABLEHLO_REDUCE_WINDOW, stablehlo, StablehloReduceWindow, StablehloReduceWindowOptions, "float32 float64 int8 int16 int32 int64 uint8 bool", kNoFacts) \
+  N(STABLEHLO_REMAINDER, stablehlo, None, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  N(STABLEHLO_RESHAPE, stablehlo, None, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  X(STABLEHLO_RNG_BIT_GENERATOR, stablehlo, StablehloRngBitGenerator, StablehloRngBitGeneratorOptions, "uint64", kNoFacts) \
+  N(STABLEHLO_RSQRT, stablehlo, None, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  X(STABLEHLO_SCATTER, stablehlo, StablehloScatter, StablehloScatterOptions, "float32 float16 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 bool", kNoFacts) \
+  N(STABLEHLO_SELECT, stablehlo, None, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  X(STABLEHLO_SHIFT_LEFT, stablehlo, StablehloShiftLeft, StablehloShiftLeftOptions, "int8 int16 int32", kNoFacts) \
+  N(STABLEHLO_SLICE, stablehlo, StablehloSliceOptions, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  N(STABLEHLO_SORT, stablehlo, StablehloSortOptions, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  N(STABLEHLO_SUBTRACT, stablehlo, None, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  N(STABLEHLO_TANH, stablehlo, None, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  N(STABLEHLO_TRANSPOSE, stablehlo, StablehloTransposeOptions, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \
+  N(STABLEHLO_WHILE, stablehlo, StablehloWhileOptions, "LiteRT itself cannot run it (neither CPU resolver has a kernel)")
 
 // Custom operators, by their custom_code: C("NAME", family, Kernel, "dtypes", facts).
 #define TFLDBG_CUSTOM_OPS(C) \

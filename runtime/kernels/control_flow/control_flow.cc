@@ -1,8 +1,11 @@
-// Control flow: WHILE, IF and CALL_ONCE run other subgraphs of the model
-// (prepared once through the node's RunContext); VAR_HANDLE, ASSIGN_VARIABLE
+// Control flow: WHILE, IF, CALL_ONCE, STABLEHLO_CASE and STABLEHLO_COMPOSITE
+// run other subgraphs of the model (prepared once through the node's
+// RunContext); VAR_HANDLE, ASSIGN_VARIABLE
 // and READ_VARIABLE keep resource variables across subgraphs and Invokes.
 // Shapes are static: a loop or branch whose tensors change shape is refused.
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "kernels/kernel.h"
 
@@ -138,6 +141,93 @@ class IfKernel : public Kernel {
   Subgraph* branches_[2] = {nullptr, nullptr};  // else, then
 };
 
+// Runs `callee` on the node's inputs from `first_input` on; its outputs are the node's.
+Status PrepareCall(const NodeContext& node, Subgraph& sub, size_t first_input) {
+  if (sub.input_tensors().size() + first_input != node.inputs.size() || sub.output_tensors().size() != node.outputs.size()) {
+    return node.InvalidModelError("subgraph " + std::to_string(sub.index()) + " takes " +
+                                  std::to_string(sub.input_tensors().size()) + " inputs and returns " +
+                                  std::to_string(sub.output_tensors().size()) + "; the node passes " +
+                                  std::to_string(node.inputs.size() - first_input) + " and expects " +
+                                  std::to_string(node.outputs.size()));
+  }
+  for (size_t i = first_input; i < node.inputs.size(); ++i) {
+    if (node.inputs[i] == nullptr) return node.InvalidModelError("absent subgraph input");
+    TFLDBG_RETURN_IF_ERROR(CheckCompatible(node, *node.inputs[i], *sub.input_tensors()[i - first_input], "subgraph input"));
+  }
+  for (size_t i = 0; i < node.outputs.size(); ++i) {
+    if (node.outputs[i] == nullptr) return node.InvalidModelError("absent output");
+    TFLDBG_RETURN_IF_ERROR(SetOutputShape(node, *node.outputs[i], sub.output_tensors()[i]->shape));
+    TFLDBG_RETURN_IF_ERROR(CheckCompatible(node, *sub.output_tensors()[i], *node.outputs[i], "subgraph output"));
+  }
+  return Status::Ok();
+}
+
+Status RunCall(NodeContext& node, Subgraph& callee, size_t first_input) {
+  const std::vector<Tensor*> in = callee.input_tensors(), out = callee.output_tensors();
+  for (size_t i = first_input; i < node.inputs.size(); ++i) CopyValue(*node.inputs[i], *in[i - first_input]);
+  TFLDBG_RETURN_IF_ERROR(callee.Run());
+  for (size_t i = 0; i < node.outputs.size(); ++i) CopyValue(*out[i], *node.outputs[i]);
+  return Status::Ok();
+}
+
+// STABLEHLO_CASE: inputs[0] (one int32) picks a branch subgraph; an index
+// outside [0, branches) picks the last one (the StableHLO spec, and LiteRT).
+// The rest of the inputs feed the branch.
+class StablehloCaseKernel : public Kernel {
+ public:
+  Status Prepare(NodeContext& node) override {
+    const auto* o = node.op->builtin_options_2_as<tflite::StablehloCaseOptions>();
+    if (o == nullptr || o->branch_subgraph_indices() == nullptr || o->branch_subgraph_indices()->size() == 0) {
+      return node.InvalidModelError("StablehloCaseOptions name no branch subgraph");
+    }
+    TFLDBG_RETURN_IF_ERROR(CheckInputCount(node, 1, 1 << 16));
+    TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, 0, "index"));
+    const Tensor& index = *node.input(0);
+    if (index.type != DataType::kInt32 || index.element_count() != 1) {
+      return node.InvalidModelError("the index must be one int32, got " + std::string(DataTypeName(index.type)) +
+                                    ShapeToString(index.shape));
+    }
+    node.litert_optimized = true;  // LiteRT's reference resolver has no STABLEHLO_CASE
+    branches_.clear();
+    for (int32_t b : *o->branch_subgraph_indices()) {
+      TFLDBG_ASSIGN_OR_RETURN(Subgraph * branch, Resolve(node, b, "branch"));
+      TFLDBG_RETURN_IF_ERROR(PrepareCall(node, *branch, 1));
+      branches_.push_back(branch);
+    }
+    return Status::Ok();
+  }
+
+  Status Eval(NodeContext& node) override {
+    int32_t index = 0;
+    std::memcpy(&index, node.input(0)->bytes, sizeof(index));
+    const int32_t count = static_cast<int32_t>(branches_.size());
+    return RunCall(node, *branches_[static_cast<size_t>(index < 0 || index >= count ? count - 1 : index)], 1);
+  }
+
+ private:
+  std::vector<Subgraph*> branches_;
+};
+
+// STABLEHLO_COMPOSITE: a named group of ops (e.g. "odml.rms_norm") whose
+// meaning is its decomposition subgraph; LiteRT's CPU kernel runs that
+// subgraph, and so does tfldbg. The attributes only serve delegates.
+class StablehloCompositeKernel : public Kernel {
+ public:
+  Status Prepare(NodeContext& node) override {
+    const auto* o = node.op->builtin_options_2_as<tflite::StableHLOCompositeOptions>();
+    if (o == nullptr) return node.InvalidModelError("StableHLOCompositeOptions are missing");
+    // LiteRT refuses a composite without these (its parser requires them).
+    if (o->name() == nullptr) return node.InvalidModelError("the composite has no name");
+    if (o->composite_attributes() == nullptr) return node.InvalidModelError("the composite has no composite_attributes");
+    TFLDBG_ASSIGN_OR_RETURN(decomposition_, Resolve(node, o->decomposition_subgraph_index(), "decomposition"));
+    return PrepareCall(node, *decomposition_, 0);
+  }
+  Status Eval(NodeContext& node) override { return RunCall(node, *decomposition_, 0); }
+
+ private:
+  Subgraph* decomposition_ = nullptr;
+};
+
 // Runs its initializer subgraph on the first Invoke only.
 class CallOnceKernel : public Kernel {
  public:
@@ -241,6 +331,8 @@ class ReadVariableKernel : public Kernel {
 
 std::unique_ptr<Kernel> CreateWhileKernel() { return std::make_unique<WhileKernel>(); }
 std::unique_ptr<Kernel> CreateIfKernel() { return std::make_unique<IfKernel>(); }
+std::unique_ptr<Kernel> CreateStablehloCaseKernel() { return std::make_unique<StablehloCaseKernel>(); }
+std::unique_ptr<Kernel> CreateStablehloCompositeKernel() { return std::make_unique<StablehloCompositeKernel>(); }
 std::unique_ptr<Kernel> CreateCallOnceKernel() { return std::make_unique<CallOnceKernel>(); }
 std::unique_ptr<Kernel> CreateVarHandleKernel() { return std::make_unique<VarHandleKernel>(); }
 std::unique_ptr<Kernel> CreateAssignVariableKernel() { return std::make_unique<AssignVariableKernel>(); }

@@ -39,6 +39,11 @@ _ENUM_FIELDS = {
     "mode": "MirrorPadMode",
     "kernel_type": "LSTMKernelType",
     "out_type": "TensorType",
+    "comparison_direction": "StablehloComparisonDirection",
+    "compare_type": "StablehloComparisonType",
+    "algorithm": "RngAlgorithm",
+    "composite_attributes_format": "CustomOptionsFormat",
+    "reduce_function": "ReduceWindowFunction",
 }
 
 _NUMPY_TO_TFLITE = {"float32": "FLOAT32", "float16": "FLOAT16", "int32": "INT32", "uint8": "UINT8", "int64": "INT64",
@@ -75,6 +80,20 @@ def _camel(snake: str) -> str:
 def _fn(module_name: str, suffix: str):
     mod = importlib.import_module(f"tflite.{module_name}")
     return getattr(mod, f"{module_name}{suffix}")
+
+
+def _vector_element(table: str, key: str) -> str:
+    """The element kind of a scalar vector field of an options table (Int32, Int64,
+    Float32, Bool, Uint8, ...), read from the flatc-generated accessor: the
+    StableHLO tables hold [long] and [bool] vectors beside the older [int] ones."""
+    import inspect
+    import re
+
+    cls = getattr(importlib.import_module(f"tflite.{table}"), table)
+    found = re.search(r"number_types\.(\w+)Flags, a \+", inspect.getsource(getattr(cls, _camel(key))))
+    if not found:
+        raise ValueError(f"{table}.{key} is not a vector of scalars")
+    return found.group(1)
 
 
 @dataclass
@@ -411,11 +430,15 @@ class OpModelBuilder:
             union = importlib.import_module("tflite.BuiltinOptions2").BuiltinOptions2
         vectors = {}
         for key, value in op.options.items():
-            if isinstance(value, (list, tuple, np.ndarray)):
+            if isinstance(value, str) and key not in _ENUM_FIELDS:
+                vectors[key] = b.CreateString(value)
+            elif isinstance(value, (bytes, bytearray)):
+                vectors[key] = b.CreateByteVector(bytes(value))
+            elif isinstance(value, (list, tuple, np.ndarray)):
                 arr = np.asarray(value)
-                prepend = "PrependFloat32" if arr.dtype.kind == "f" else "PrependInt32"
                 start = _fn(table, f"Start{_camel(key)}Vector")
                 start(b, len(arr))
+                prepend = f"Prepend{_vector_element(table, key)}"
                 for v in reversed(arr.tolist()):
                     getattr(b, prepend)(v)
                 vectors[key] = b.EndVector()

@@ -1,4 +1,4 @@
-"""WHILE, IF, CALL_ONCE, resource variables: swept against LiteRT's reference kernels (integers bit for
+"""WHILE, IF, CALL_ONCE, STABLEHLO_CASE, STABLEHLO_COMPOSITE, resource variables: swept against LiteRT's reference kernels (integers bit for
 bit), with the refusals LiteRT makes too.
 
 From the former test_control_flow.py.
@@ -14,9 +14,11 @@ import jsonschema
 import numpy as np
 import pytest
 
+from sweep import check, refused
 from tfldbg import load_dump
 from tfldbg.analysis.compare import format_table
 from tfldbg.backends.engine import find_binary
+from tfldbg.backends.litert import litert_interpreter
 from tfldbg.testing.conformance import check_model
 from tfldbg.testing.opmodel import OpModelBuilder
 
@@ -94,3 +96,97 @@ def test_if_runs_the_chosen_branch_like_litert(tmp_path, branch):
     assert [(s.subgraph, s.op) for s in ran] == [(1, "ADD") if branch else (2, "MUL")]
     x = np.arange(6, dtype=np.float32).reshape(2, 3) - 2.5
     np.testing.assert_array_equal(dump.steps[0].outputs[0].value, x + x if branch else x * x)
+
+
+# --- STABLEHLO_CASE, STABLEHLO_COMPOSITE ---------------------------------------------------------------------
+
+def stablehlo_case_model() -> OpModelBuilder:
+    """y, z = STABLEHLO_CASE(index, x, w): branch 0 x + w, x; branch 1 x * w, w; branch 2 x - w, x * x."""
+    b = OpModelBuilder()
+    i = b.input("index", "int32", [])
+    x = b.input("x", "float32", [2, 3])
+    w = b.input("w", "float32", [2, 3])
+    b.op("STABLEHLO_CASE", [i, x, w], [b.output("y", "float32", [2, 3]), b.output("z", "float32", [2, 3])],
+         options={"branch_subgraph_indices": [1, 2, 3]})
+    for name, first, second in (("add", "ADD", None), ("mul", "MUL", "w"), ("sub", "SUB", "MUL")):
+        sg = b.add_subgraph(name)
+        xi, wi = sg.input("x", "float32", [2, 3]), sg.input("w", "float32", [2, 3])
+        y, z = sg.output("y", "float32", [2, 3]), sg.output("z", "float32", [2, 3])
+        sg.op(first, [xi, wi], [y], options={"fused_activation_function": "NONE"})
+        if second is None:  # an output that is the branch's input
+            sg.op("RESHAPE", [xi, sg.constant("shape", np.array([2, 3], np.int32))], [z])
+        elif second == "w":
+            sg.op("RESHAPE", [wi, sg.constant("shape", np.array([2, 3], np.int32))], [z])
+        else:
+            sg.op(second, [xi, xi], [z], options={"fused_activation_function": "NONE"})
+    return b
+
+
+@pytest.mark.parametrize("index", [0, 1, 2, 3, -1, 2**31 - 1, -2**31])
+def test_stablehlo_case(index, tmp_path):
+    """Out-of-range indices take the last branch. LiteRT's reference resolver has no
+    STABLEHLO_CASE: checked against its builtin kernels."""
+    rng = np.random.default_rng(index & 0xFFFF)
+    inputs = {"index": np.array(index, np.int32), "x": rng.uniform(-4, 4, [2, 3]).astype(np.float32),
+              "w": rng.uniform(-4, 4, [2, 3]).astype(np.float32)}
+    check(stablehlo_case_model(), tmp_path, inputs=inputs, litert="optimized")
+
+
+def test_stablehlo_case_refusals(tmp_path):
+    b = stablehlo_case_model()
+    b.tensors[b.inputs[0]].dtype = "int64"
+    refused(b, tmp_path, "the index must be one int32, got int64")
+    b = stablehlo_case_model()
+    b.ops[0].options["branch_subgraph_indices"] = [1, 7]
+    refused(b, tmp_path, "branch subgraph 7")
+
+
+def stablehlo_composite_model(dtype: str) -> OpModelBuilder:
+    """An "odml.scaled_add"-style composite: (x * s + w, x) by its decomposition subgraph."""
+    from flatbuffers import flexbuffers
+
+    b = OpModelBuilder()
+    x = b.input("x", dtype, [2, 4])
+    w = b.input("w", dtype, [2, 4])
+    b.op("STABLEHLO_COMPOSITE", [x, w], [b.output("y", dtype, [2, 4]), b.output("x_out", dtype, [2, 4])],
+         options={"name": "odml.scaled_add", "decomposition_subgraph_index": 1, "version": 1,
+                  "composite_attributes": bytes(flexbuffers.Dumps({"scale": 3})),
+                  "composite_attributes_format": "FLEXBUFFERS"})
+    sg = b.add_subgraph("odml.scaled_add.impl")
+    xi, wi = sg.input("x", dtype, [2, 4]), sg.input("w", dtype, [2, 4])
+    s = sg.constant("s", np.full([1], 3, dtype))
+    t = sg.tensor("t", dtype, [2, 4])
+    sg.op("MUL", [xi, s], [t], options={"fused_activation_function": "NONE"})
+    sg.op("ADD", [t, wi], [sg.output("y", dtype, [2, 4])], options={"fused_activation_function": "NONE"})
+    sg.outputs.append(xi)
+    return b
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int32"])
+def test_stablehlo_composite(dtype, tmp_path):
+    check(stablehlo_composite_model(dtype), tmp_path)
+
+
+def test_stablehlo_composite_refusals(tmp_path):
+    b = stablehlo_composite_model("float32")
+    b.ops[0].options["decomposition_subgraph_index"] = 5
+    refused(b, tmp_path, "decomposition subgraph 5")
+    for option, words in (("name", "the composite has no name"),
+                          ("composite_attributes", "the composite has no composite_attributes")):
+        b = stablehlo_composite_model("float32")
+        del b.ops[0].options[option]
+        refused(b, tmp_path, words)
+        with pytest.raises((RuntimeError, ValueError), match=f"missing required option '{option}'"):
+            litert_interpreter(b.save(tmp_path / "litert.tflite"))
+    b = stablehlo_composite_model("float32")
+    b.subgraphs[0].outputs.pop()
+    refused(b, tmp_path, "subgraph 1 takes 2 inputs and returns 1; the node passes 2 and expects 2")
+
+
+def test_stablehlo_composite_real_model(require_shared_models, tmp_path):
+    """ai-edge-quantizer's attention block wrapped in STABLEHLO_COMPOSITE
+    (odml.scaled_dot_product_attention) with its decomposition subgraph."""
+    model = REPO.parent / "shared" / "models" / "edge-cases" / "custom_ops" / "aeq_sdpa_composite.tflite"
+    result = check_model(model, tmp_path, seed=0)
+    assert result, format_table(result, only_failures=True)
+    assert any(r.op == "STABLEHLO_COMPOSITE" for r in result.results), "the composite was not compared"
