@@ -192,7 +192,7 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   N(UNIDIRECTIONAL_SEQUENCE_RNN, recurrent, SequenceRNNOptions, "not yet") \
   /* control_flow */ \
   X(ASSIGN_VARIABLE, control_flow, AssignVariable, AssignVariableOptions, "any", kNoFacts) \
-  N(CALL, control_flow, CallOptions, "not yet") \
+  N(CALL, control_flow, CallOptions, "LiteRT itself cannot run it") \
   X(CALL_ONCE, control_flow, CallOnce, CallOnceOptions, "any", kNoFacts) \
   X(IF, control_flow, If, IfOptions, "any", kNoFacts) \
   X(READ_VARIABLE, control_flow, ReadVariable, ReadVariableOptions, "any", kNoFacts) \
