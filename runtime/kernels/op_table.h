@@ -127,7 +127,7 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   X(CAST, convert, Cast, CastOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
   X(DENSIFY, convert, Densify, DensifyOptions, "float32 float16 int8", SparseInput(0)) \
   X(DEQUANTIZE, convert, Dequantize, DequantizeOptions, "int8 uint8 int16 float16", kShadowIdentity) \
-  N(FAKE_QUANT, convert, FakeQuantOptions, "not yet") \
+  X(FAKE_QUANT, convert, FakeQuant, FakeQuantOptions, "float32", kNoFacts) \
   X(QUANTIZE, convert, Quantize, QuantizeOptions, "float32 int8 uint8 int16", kShadowIdentity) \
   /* shape */ \
   X(BROADCAST_ARGS, shape, BroadcastArgs, None, "int32 int64", kNoFacts) \
@@ -192,7 +192,7 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   N(UNIDIRECTIONAL_SEQUENCE_RNN, recurrent, SequenceRNNOptions, "not yet") \
   /* control_flow */ \
   X(ASSIGN_VARIABLE, control_flow, AssignVariable, AssignVariableOptions, "any", kNoFacts) \
-  N(CALL, control_flow, CallOptions, "not yet") \
+  N(CALL, control_flow, CallOptions, "LiteRT itself cannot run it") \
   X(CALL_ONCE, control_flow, CallOnce, CallOnceOptions, "any", kNoFacts) \
   X(IF, control_flow, If, IfOptions, "any", kNoFacts) \
   X(READ_VARIABLE, control_flow, ReadVariable, ReadVariableOptions, "any", kNoFacts) \
@@ -204,14 +204,14 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   X(NON_MAX_SUPPRESSION_V4, detection, NonMaxSuppression, NonMaxSuppressionV4Options, "float32", kNoFacts) \
   X(NON_MAX_SUPPRESSION_V5, detection, NonMaxSuppression, NonMaxSuppressionV5Options, "float32", kNoFacts) \
   /* signal */ \
-  N(COMPLEX_ABS, signal, None, "not yet") \
-  N(IMAG, signal, None, "not yet") \
-  N(REAL, signal, None, "not yet") \
-  N(RFFT2D, signal, Rfft2dOptions, "not yet") \
+  X(COMPLEX_ABS, signal, ComplexAbs, None, "complex64 complex128", kNoFacts) \
+  X(IMAG, signal, Imag, None, "complex64 complex128", kNoFacts) \
+  X(REAL, signal, Real, None, "complex64 complex128", kNoFacts) \
+  X(RFFT2D, signal, Rfft2d, Rfft2dOptions, "float32", kNoFacts) \
   /* random */ \
-  N(MULTINOMIAL, random, RandomOptions, "not yet") \
-  N(RANDOM_STANDARD_NORMAL, random, RandomOptions, "not yet") \
-  N(RANDOM_UNIFORM, random, RandomOptions, "not yet") \
+  X(MULTINOMIAL, random, Multinomial, RandomOptions, "float32", kNoFacts) \
+  X(RANDOM_STANDARD_NORMAL, random, RandomStandardNormal, RandomOptions, "int32", kNoFacts) \
+  X(RANDOM_UNIFORM, random, RandomUniform, RandomOptions, "int32", kNoFacts) \
   /* text */ \
   N(CONCAT_EMBEDDINGS, text, ConcatEmbeddingsOptions, "not yet") \
   N(EMBEDDING_LOOKUP_SPARSE, text, EmbeddingLookupSparseOptions, "not yet") \

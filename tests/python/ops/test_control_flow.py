@@ -190,3 +190,22 @@ def test_stablehlo_composite_real_model(require_shared_models, tmp_path):
     result = check_model(model, tmp_path, seed=0)
     assert result, format_table(result, only_failures=True)
     assert any(r.op == "STABLEHLO_COMPOSITE" for r in result.results), "the composite was not compared"
+@pytest.mark.parametrize("version", [1, 2])
+def test_call_is_run_by_neither_litert_nor_tfldbg(tmp_path, version):
+    """CALL (a call of another subgraph) has no kernel in LiteRT: both resolvers refuse the model
+    when it is prepared. tfldbg refuses it in one line with the op table's reason."""
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+    b = OpModelBuilder()
+    x = b.input("x", "float32", [2])
+    b.op("CALL", [x], [b.output("y", "float32", [2])], options={"subgraph": 1}, version=version)
+    body = b.add_subgraph("body")
+    body.op("RELU", [body.input("bx", "float32", [2])], [body.output("by", "float32", [2])])
+    path = b.save(tmp_path / "call.tflite")
+    for resolver in (OpResolverType.BUILTIN_REF, OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES):
+        with pytest.raises((RuntimeError, ValueError), match="Didn't find op for builtin opcode 'CALL'"):
+            Interpreter(model_path=str(path), experimental_op_resolver_type=resolver).allocate_tensors()
+    proc = subprocess.run([str(find_binary()), "dump", str(path), "--out", str(tmp_path / "d")], capture_output=True,
+                          text=True)
+    assert proc.returncode == 1 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "operator CALL (version" in proc.stderr and "LiteRT itself cannot run it" in proc.stderr

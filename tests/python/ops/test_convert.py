@@ -225,3 +225,58 @@ def test_bitcast_refusals(tmp_path):
     refused(model("uint8", "int32", [], []), tmp_path, "needs a last dimension of 4, got []")
     refused(model("uint8", "int32", [2, 4], [2, 4]), tmp_path, "is stored as [2,4] but the inputs give [2]")
     refused(model("int4", "int8", [2, 2], [2, 2]), tmp_path, "input has type int4")
+
+
+def fake_quant_model(shape, min_value, max_value, num_bits, narrow_range=False, dtype="float32"):
+    b = OpModelBuilder()
+    x = b.input("x", dtype, shape)
+    b.op("FAKE_QUANT", [x], [b.output("y", dtype, shape)],
+         options={"min": min_value, "max": max_value, "num_bits": num_bits, "narrow_range": narrow_range})
+    return b
+
+
+def fake_quant_inputs(shape, span):
+    """Values across and beyond [-span, span], with grid midpoints, zeros of both signs, infinities and NaN."""
+    x = rng.uniform(-1.5 * span, 1.5 * span, shape).astype(np.float32)
+    flat = x.reshape(-1)
+    edges = [0.0, -0.0, np.inf, -np.inf, np.nan, span, -span, 3.4e38, -3.4e38, 1e-42, span / 255 * 0.5,
+             span / 255 * 1.5, -span / 255 * 2.5]
+    flat[:min(len(edges), flat.size)] = edges[:flat.size]
+    return x
+
+
+# min, max: symmetric, asymmetric, all positive and all negative ranges (the nudge moves them to
+# include 0), a tiny and a wide range, min > max, and min = max (0 / 0 scale: NaN everywhere).
+FAKE_QUANT_RANGES = [(-1.0, 1.0), (-0.3, 0.7), (0.0, 6.0), (-6.0, 0.0), (0.5, 1.0), (-1.0, -0.5), (-1e-3, 2e-3),
+                     (-1e4, 3e4), (1.0, -1.0), (1.0, 1.0)]
+
+
+@pytest.mark.parametrize("num_bits", [0, 1, 2, 4, 7, 8, 12, 16])
+@pytest.mark.parametrize("min_value,max_value", FAKE_QUANT_RANGES, ids=[f"{a}:{b}" for a, b in FAKE_QUANT_RANGES])
+def test_fake_quant(tmp_path, num_bits, min_value, max_value):
+    """Bit for bit: every step is float32 arithmetic in the reference's order."""
+    shape = [2, 3, 40]
+    if min_value == max_value and num_bits == 0:  # 0 / 0: a NaN zero point, refused
+        refused(fake_quant_model(shape, min_value, max_value, num_bits), tmp_path, "a NaN zero point")
+        return
+    check(fake_quant_model(shape, min_value, max_value, num_bits), tmp_path, rtol=0, atol=0,
+          inputs={"x": fake_quant_inputs(shape, max(abs(min_value), abs(max_value)))})
+
+
+@pytest.mark.parametrize("shape", [[], [0, 5], [7]])
+def test_fake_quant_shapes(tmp_path, shape):
+    check(fake_quant_model(shape, -2.0, 2.0, 8), tmp_path, rtol=0, atol=0)
+
+
+def test_fake_quant_refusals(tmp_path):
+    refused(fake_quant_model([4], -1.0, 1.0, 8, narrow_range=True), tmp_path, "narrow_range")
+    refused(fake_quant_model([4], -1.0, 1.0, 17), tmp_path, "num_bits 17")
+    refused(fake_quant_model([4], -1.0, 1.0, -1), tmp_path, "num_bits -1")
+    refused(fake_quant_model([4], 0.0, 0.0, 8), tmp_path, "min 0.000000, max 0.000000, num_bits 8: a NaN zero point")
+    refused(fake_quant_model([4], -np.inf, 1.0, 8), tmp_path, "finite")
+    refused(fake_quant_model([4], -1.0, np.nan, 8), tmp_path, "finite")
+    refused(fake_quant_model([4], -1.0, 1.0, 8, dtype="int32"), tmp_path, "input has type int32")
+    b = OpModelBuilder()
+    x = b.input("x", "float32", [4])
+    b.op("FAKE_QUANT", [x], [b.output("y", "float32", [4])])  # no options: min = max = 0
+    refused(b, tmp_path, "a NaN zero point")
