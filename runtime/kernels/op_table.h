@@ -183,13 +183,13 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   X(RESIZE_BILINEAR, resize, ResizeBilinear, ResizeBilinearOptions, "float32 int8 uint8 int16", kNoFacts) \
   X(RESIZE_NEAREST_NEIGHBOR, resize, ResizeNearestNeighbor, ResizeNearestNeighborOptions, "float32 int8 uint8 int16 int32", kNoFacts) \
   /* recurrent */ \
-  N(BIDIRECTIONAL_SEQUENCE_LSTM, recurrent, BidirectionalSequenceLSTMOptions, "not yet") \
-  N(BIDIRECTIONAL_SEQUENCE_RNN, recurrent, BidirectionalSequenceRNNOptions, "not yet") \
-  X(LSTM, recurrent, Lstm, LSTMOptions, "float32 int8", kNoFacts) \
-  N(RNN, recurrent, RNNOptions, "not yet") \
-  X(SVDF, recurrent, Svdf, SVDFOptions, "float32 int8", kNoFacts) \
-  X(UNIDIRECTIONAL_SEQUENCE_LSTM, recurrent, UnidirectionalSequenceLstm, UnidirectionalSequenceLSTMOptions, "float32 int8", kNoFacts) \
-  N(UNIDIRECTIONAL_SEQUENCE_RNN, recurrent, SequenceRNNOptions, "not yet") \
+  X(BIDIRECTIONAL_SEQUENCE_LSTM, recurrent, BidirectionalSequenceLstm, BidirectionalSequenceLSTMOptions, "float32 hybrid", kNoFacts) \
+  X(BIDIRECTIONAL_SEQUENCE_RNN, recurrent, BidirectionalSequenceRnn, BidirectionalSequenceRNNOptions, "float32 hybrid", kNoFacts) \
+  X(LSTM, recurrent, Lstm, LSTMOptions, "float32 int8 hybrid", kNoFacts) \
+  X(RNN, recurrent, Rnn, RNNOptions, "float32 hybrid", kNoFacts) \
+  X(SVDF, recurrent, Svdf, SVDFOptions, "float32 int8 hybrid", kNoFacts) \
+  X(UNIDIRECTIONAL_SEQUENCE_LSTM, recurrent, UnidirectionalSequenceLstm, UnidirectionalSequenceLSTMOptions, "float32 int8 hybrid", kNoFacts) \
+  X(UNIDIRECTIONAL_SEQUENCE_RNN, recurrent, UnidirectionalSequenceRnn, SequenceRNNOptions, "float32 hybrid", kNoFacts) \
   /* control_flow */ \
   X(ASSIGN_VARIABLE, control_flow, AssignVariable, AssignVariableOptions, "any", kNoFacts) \
   N(CALL, control_flow, CallOptions, "LiteRT itself cannot run it") \

@@ -91,4 +91,59 @@ inline void AsymmetricQuantizeRow(const float* x, int64_t n, int8_t* q, float* s
   for (int64_t i = 0; i < n; ++i) q[i] = static_cast<int8_t>(RoundToInt8Range(offset + x[i] * inverse, -128, 127));
 }
 
+// True when every value is ±0 (LiteRT's IsZeroVector: its hybrid recurrent
+// kernels skip quantizing and multiplying such a block).
+inline bool AllZero(const float* x, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    if (x[i] != 0.0f) return false;
+  }
+  return true;
+}
+
+// LiteRT's BatchQuantizeFloats: n_batch rows of n values, each quantized on
+// its own, asymmetrically (a zero point per row) or symmetrically (zero point 0).
+inline void QuantizeRows(const float* x, int n_batch, int n, bool asymmetric, int8_t* q, float* scales,
+                         int32_t* zero_points) {
+  for (int b = 0; b < n_batch; ++b) {
+    const int64_t offset = static_cast<int64_t>(b) * n;
+    if (asymmetric) {
+      AsymmetricQuantizeRow(x + offset, n, q + offset, &scales[b], &zero_points[b]);
+    } else {
+      scales[b] = SymmetricQuantizeRow(x + offset, n, q + offset);
+      zero_points[b] = 0;
+    }
+  }
+}
+
+// Σ_c w[r][c] for each of the rows, wrapping as LiteRT's int32 would.
+inline void WeightRowSums(const int8_t* w, int rows, int cols, int32_t* sums) {
+  for (int r = 0; r < rows; ++r) {
+    uint32_t sum = 0;
+    for (int c = 0; c < cols; ++c) sum += static_cast<uint32_t>(static_cast<int32_t>(w[static_cast<int64_t>(r) * cols + c]));
+    sums[r] = static_cast<int32_t>(sum);
+  }
+}
+
+// LiteRT's hybrid MatrixBatchVectorMultiplyAccumulate for per-tensor weights:
+// for each quantized row b of q and weight row r,
+//   result[b * result_stride + r] += float(Σ w·q − zero_point[b]·row_sums[r]) · (scale[b] · weight_scale)
+// in wrapping int32 (row_sums may be null when every zero point is 0).
+inline void HybridMatVecAccumulate(const int8_t* w, int rows, int cols, float weight_scale, const int8_t* q,
+                                   const float* scales, const int32_t* zero_points, const int32_t* row_sums,
+                                   int n_batch, float* result, int64_t result_stride) {
+  for (int b = 0; b < n_batch; ++b) {
+    const int8_t* qb = q + static_cast<int64_t>(b) * cols;
+    const float scale = scales[b] * weight_scale;
+    const uint32_t zero_point = static_cast<uint32_t>(zero_points[b]);
+    float* out = result + static_cast<int64_t>(b) * result_stride;
+    for (int r = 0; r < rows; ++r) {
+      uint32_t dot = 0;
+      const int8_t* wr = w + static_cast<int64_t>(r) * cols;
+      for (int c = 0; c < cols; ++c) dot += static_cast<uint32_t>(static_cast<int32_t>(wr[c]) * qb[c]);
+      if (zero_point != 0) dot -= static_cast<uint32_t>(row_sums[r]) * zero_point;
+      out[r] += static_cast<float>(static_cast<int32_t>(dot)) * scale;
+    }
+  }
+}
+
 }  // namespace tfldbg::math

@@ -6,7 +6,8 @@
 //   h = o⊙act(c), projected (W_p·h + b_p, clipped to ±proj_clip) when given.
 // The output gate's peephole reads the updated cell state.
 //
-//   math::LstmFloatStep(weights, dims, x, output_state, cell_state, out, out_stride, scratch);
+//   math::LstmFloatStep(weights, dims, x, aux, output_state, cell_state, out, out_stride, scratch);
+//   math::LstmHybridStep(weights, dims, x, aux, output_state, cell_state, out, out_stride, scratch, quantized);
 #pragma once
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include <cstdint>
 
 #include "kernels/activation/activation_math.h"
+#include "kernels/common/hybrid.h"
 #include "quant/fixed_point.h"
 
 namespace tfldbg::math {
@@ -23,12 +25,14 @@ enum LstmGate { kGateInput = 0, kGateForget = 1, kGateCell = 2, kGateOutput = 3 
 struct LstmDims {
   int n_batch = 1;   // rows processed together in one step
   int n_input = 0;
+  int n_aux = 0;     // auxiliary input (BIDIRECTIONAL_SEQUENCE_LSTM); 0: none
   int n_cell = 0;
   int n_output = 0;  // == n_cell without a projection
 };
 
 struct LstmFloatWeights {
   const float* input_to[4] = {};      // [n_cell, n_input]; input_to[kGateInput] null: CIFG
+  const float* aux_to[4] = {};        // [n_cell, n_aux] with an auxiliary input
   const float* recurrent_to[4] = {};  // [n_cell, n_output], or [n_cell] when diagonal
   bool recurrent_diagonal = false;
   const float* cell_to[4] = {};       // peephole [n_cell] for input, forget, output (cell_to[kGateCell] unused)
@@ -41,12 +45,33 @@ struct LstmFloatWeights {
   float proj_clip = 0.0f;
 };
 
+// tanh as LiteRT's recurrent kernels compute it (tensor_utils::ApplyTanhToVector:
+// Eigen's fast tanh, the non-FMA build): a [9/8] rational approximation in x²
+// on x clamped to ±7.90738964..., Horner steps as separate multiply and add.
+// Checked bit for bit against LiteRT over 22400 values (libm's tanh differs
+// by up to 5 ulp); a hybrid op quantizes these values, so the bits matter.
+inline float RecurrentTanh(float a) {
+  constexpr float kClamp = 7.90738964080810547f;
+  constexpr float kAlpha[] = {1.394553628e-8f, 2.102733560e-5f, 3.520756727e-3f, 1.340216100e-1f};
+  constexpr float kBeta[] = {8.015776984e-7f, 3.326951409e-4f, 2.597254514e-2f, 4.673548340e-1f, 1.0f};
+  const float x = std::max(-kClamp, std::min(a, kClamp));
+  const float x2 = x * x;
+  const float x3 = x2 * x;
+  float p = kAlpha[0];
+  for (int i = 1; i < 4; ++i) p = p * x2 + kAlpha[i];
+  float q = kBeta[0];
+  for (int i = 1; i < 5; ++i) q = q * x2 + kBeta[i];
+  p = x3 * p + x;
+  return p / q;
+}
+
 inline float LstmActivation(quant::Activation a, float x) {
   switch (a) {
     case quant::Activation::kRelu: return std::max(0.0f, x);
     case quant::Activation::kReluN1To1: return std::min(1.0f, std::max(-1.0f, x));
     case quant::Activation::kRelu6: return std::min(6.0f, std::max(0.0f, x));
-    case quant::Activation::kTanh: return std::tanh(x);
+    case quant::Activation::kTanh: return RecurrentTanh(x);
+    case quant::Activation::kSignBit: return std::signbit(x) ? 1.0f : 0.0f;
     default: return x;
   }
 }
@@ -79,34 +104,80 @@ inline void MeanStddevNormalize(float* x, int n, int n_batch) {
   }
 }
 
-// One gate for all rows of the batch into gate[n_batch * n_cell].
-inline void LstmFloatGate(const LstmFloatWeights& w, int g, const LstmDims& d, const float* x, const float* h,
-                          const float* c, bool sigmoid, float* gate) {
-  const int64_t size = static_cast<int64_t>(d.n_batch) * d.n_cell;
-  const bool layer_norm = w.layer_norm[g] != nullptr;
+// A gate's start: the bias per row, or zeros when layer-normalized (the bias comes after the norm).
+inline void LstmGateInit(const float* bias, bool layer_norm, const LstmDims& d, float* gate) {
   for (int b = 0; b < d.n_batch; ++b) {
-    for (int i = 0; i < d.n_cell; ++i) gate[b * d.n_cell + i] = layer_norm ? 0.0f : w.bias[g][i];
+    for (int i = 0; i < d.n_cell; ++i) gate[b * d.n_cell + i] = layer_norm ? 0.0f : bias[i];
   }
+}
+
+// A gate's end, after its weighted inputs: + peephole w_c⊙c, layer norm then
+// bias, and sigmoid (or the cell activation).
+inline void LstmGateTail(const float* cell_to, const float* layer_norm, const float* bias, const LstmDims& d,
+                         const float* c, bool sigmoid, quant::Activation activation, float* gate) {
+  const int64_t size = static_cast<int64_t>(d.n_batch) * d.n_cell;
+  if (cell_to != nullptr) {
+    for (int64_t k = 0; k < size; ++k) gate[k] += cell_to[k % d.n_cell] * c[k];
+  }
+  if (layer_norm != nullptr) {
+    MeanStddevNormalize(gate, d.n_cell, d.n_batch);
+    for (int64_t k = 0; k < size; ++k) gate[k] = gate[k] * layer_norm[k % d.n_cell] + bias[k % d.n_cell];
+  }
+  for (int64_t k = 0; k < size; ++k) gate[k] = sigmoid ? LogisticFloat(gate[k]) : LstmActivation(activation, gate[k]);
+}
+
+// One gate for all rows of the batch into gate[n_batch * n_cell].
+inline void LstmFloatGate(const LstmFloatWeights& w, int g, const LstmDims& d, const float* x, const float* aux,
+                          const float* h, const float* c, bool sigmoid, float* gate) {
+  const int64_t size = static_cast<int64_t>(d.n_batch) * d.n_cell;
+  LstmGateInit(w.bias[g], w.layer_norm[g] != nullptr, d, gate);
   LstmMatVecAccumulate(w.input_to[g], d.n_cell, d.n_input, x, d.n_batch, gate);
+  if (d.n_aux > 0) LstmMatVecAccumulate(w.aux_to[g], d.n_cell, d.n_aux, aux, d.n_batch, gate);
   if (w.recurrent_diagonal) {
     for (int64_t k = 0; k < size; ++k) gate[k] += w.recurrent_to[g][k % d.n_cell] * h[k];
   } else {
     LstmMatVecAccumulate(w.recurrent_to[g], d.n_cell, d.n_output, h, d.n_batch, gate);
   }
-  if (w.cell_to[g] != nullptr) {
-    for (int64_t k = 0; k < size; ++k) gate[k] += w.cell_to[g][k % d.n_cell] * c[k];
+  LstmGateTail(c != nullptr ? w.cell_to[g] : nullptr, w.layer_norm[g], w.bias[g], d, c, sigmoid, w.activation, gate);
+}
+
+// c = f⊙c + i⊙g (i = 1 - f with CIFG), clipped to ±cell_clip when > 0.
+inline void LstmUpdateCell(const LstmDims& d, bool cifg, const float* input_gate, const float* forget_gate,
+                           const float* cell_gate, float cell_clip, float* cell_state) {
+  const int64_t cells = static_cast<int64_t>(d.n_batch) * d.n_cell;
+  for (int64_t k = 0; k < cells; ++k) {
+    const float i = cifg ? 1.0f - forget_gate[k] : input_gate[k];
+    float c = forget_gate[k] * cell_state[k] + cell_gate[k] * i;
+    if (cell_clip > 0.0f) c = std::min(cell_clip, std::max(-cell_clip, c));
+    cell_state[k] = c;
   }
-  if (layer_norm) {
-    MeanStddevNormalize(gate, d.n_cell, d.n_batch);
-    for (int64_t k = 0; k < size; ++k) gate[k] = gate[k] * w.layer_norm[g][k % d.n_cell] + w.bias[g][k % d.n_cell];
+}
+
+// The projected output state clipped to ±proj_clip when > 0, then each row copied to out.
+inline void LstmFinishOutput(const LstmDims& d, float proj_clip, bool projected, float* output_state, float* out,
+                             int64_t out_stride) {
+  if (projected && proj_clip > 0.0f) {
+    for (int64_t k = 0; k < static_cast<int64_t>(d.n_batch) * d.n_output; ++k) {
+      output_state[k] = std::min(proj_clip, std::max(-proj_clip, output_state[k]));
+    }
   }
-  for (int64_t k = 0; k < size; ++k) gate[k] = sigmoid ? LogisticFloat(gate[k]) : LstmActivation(w.activation, gate[k]);
+  for (int b = 0; b < d.n_batch; ++b) {
+    std::copy_n(output_state + static_cast<int64_t>(b) * d.n_output, d.n_output, out + b * out_stride);
+  }
+}
+
+// The projection's start: its bias per row, or zeros.
+inline void LstmProjectionInit(const float* bias, const LstmDims& d, float* output_state) {
+  for (int b = 0; b < d.n_batch; ++b) {
+    for (int r = 0; r < d.n_output; ++r) output_state[b * d.n_output + r] = bias != nullptr ? bias[r] : 0.0f;
+  }
 }
 
 // Advances output_state [n_batch, n_output] and cell_state [n_batch, n_cell]
-// by one step of x [n_batch, n_input]; row b of the new output_state is also
-// written to out + b * out_stride. scratch holds 5 * n_batch * max(n_cell, n_output) floats.
-inline void LstmFloatStep(const LstmFloatWeights& w, const LstmDims& d, const float* x, float* output_state,
+// by one step of x [n_batch, n_input] (and aux [n_batch, n_aux]); row b of the
+// new output_state is also written to out + b * out_stride. scratch holds
+// 5 * n_batch * max(n_cell, n_output) floats.
+inline void LstmFloatStep(const LstmFloatWeights& w, const LstmDims& d, const float* x, const float* aux, float* output_state,
                           float* cell_state, float* out, int64_t out_stride, float* scratch) {
   const int64_t cells = static_cast<int64_t>(d.n_batch) * d.n_cell;
   const int64_t stride = static_cast<int64_t>(d.n_batch) * std::max(d.n_cell, d.n_output);
@@ -116,35 +187,118 @@ inline void LstmFloatStep(const LstmFloatWeights& w, const LstmDims& d, const fl
   float* output_gate = scratch + 3 * stride;
   float* hidden = scratch + 4 * stride;
   const bool cifg = w.input_to[kGateInput] == nullptr;
-  if (!cifg) LstmFloatGate(w, kGateInput, d, x, output_state, cell_state, true, input_gate);
-  LstmFloatGate(w, kGateForget, d, x, output_state, cell_state, true, forget_gate);
-  LstmFloatGate(w, kGateCell, d, x, output_state, nullptr, false, cell_gate);
-  for (int64_t k = 0; k < cells; ++k) {
-    const float i = cifg ? 1.0f - forget_gate[k] : input_gate[k];
-    float c = forget_gate[k] * cell_state[k] + cell_gate[k] * i;
-    if (w.cell_clip > 0.0f) c = std::min(w.cell_clip, std::max(-w.cell_clip, c));
-    cell_state[k] = c;
-  }
-  LstmFloatGate(w, kGateOutput, d, x, output_state, cell_state, true, output_gate);
+  if (!cifg) LstmFloatGate(w, kGateInput, d, x, aux, output_state, cell_state, true, input_gate);
+  LstmFloatGate(w, kGateForget, d, x, aux, output_state, cell_state, true, forget_gate);
+  LstmFloatGate(w, kGateCell, d, x, aux, output_state, nullptr, false, cell_gate);
+  LstmUpdateCell(d, cifg, input_gate, forget_gate, cell_gate, w.cell_clip, cell_state);
+  LstmFloatGate(w, kGateOutput, d, x, aux, output_state, cell_state, true, output_gate);
   for (int64_t k = 0; k < cells; ++k) hidden[k] = output_gate[k] * LstmActivation(w.activation, cell_state[k]);
   if (w.projection != nullptr) {
-    for (int b = 0; b < d.n_batch; ++b) {
-      for (int r = 0; r < d.n_output; ++r) {
-        output_state[b * d.n_output + r] = w.projection_bias != nullptr ? w.projection_bias[r] : 0.0f;
-      }
-    }
+    LstmProjectionInit(w.projection_bias, d, output_state);
     LstmMatVecAccumulate(w.projection, d.n_output, d.n_cell, hidden, d.n_batch, output_state);
-    if (w.proj_clip > 0.0f) {
-      for (int64_t k = 0; k < static_cast<int64_t>(d.n_batch) * d.n_output; ++k) {
-        output_state[k] = std::min(w.proj_clip, std::max(-w.proj_clip, output_state[k]));
-      }
+  } else {
+    std::copy_n(hidden, cells, output_state);
+  }
+  LstmFinishOutput(d, w.proj_clip, w.projection != nullptr, output_state, out, out_stride);
+}
+
+// --- hybrid: int8 weights (one scale each), float activations -------------------------------------------------
+// As TFLite's LstmStepHybrid: x and the output state are quantized per row
+// once a step (symmetric, or asymmetric with the weights' row sums), each
+// gate's products are int32 dot products scaled back to float, a block that
+// is all zeros is skipped; the peephole weights are dequantized (w · scale);
+// the hidden state o⊙act(c) is quantized per row for the projection.
+struct LstmHybridWeights {
+  const int8_t* input_to[4] = {};      // null input_to[kGateInput]: CIFG
+  const int8_t* aux_to[4] = {};        // with an auxiliary input
+  const int8_t* recurrent_to[4] = {};
+  float input_scale[4] = {};
+  float aux_scale[4] = {};
+  float recurrent_scale[4] = {};
+  const int32_t* input_row_sums[4] = {};  // asymmetric inputs only
+  const int32_t* aux_row_sums[4] = {};
+  const int32_t* recurrent_row_sums[4] = {};
+  const float* cell_to[4] = {};  // the peephole weights dequantized
+  const float* layer_norm[4] = {};
+  const float* bias[4] = {};
+  const int8_t* projection = nullptr;
+  float projection_scale = 1.0f;
+  const int32_t* projection_row_sums = nullptr;
+  const float* projection_bias = nullptr;
+  quant::Activation activation = quant::Activation::kTanh;
+  float cell_clip = 0.0f;
+  float proj_clip = 0.0f;
+  bool asymmetric = false;
+};
+
+// One quantized block (its rows, scales and zero points).
+struct QuantizedRows {
+  int8_t* values = nullptr;
+  float* scales = nullptr;
+  int32_t* zero_points = nullptr;
+  bool all_zero = false;
+};
+
+inline void QuantizeBlock(const float* x, int n_batch, int n, bool asymmetric, QuantizedRows& q) {
+  q.all_zero = AllZero(x, static_cast<int64_t>(n_batch) * n);
+  if (!q.all_zero) QuantizeRows(x, n_batch, n, asymmetric, q.values, q.scales, q.zero_points);
+}
+
+inline void LstmHybridGate(const LstmHybridWeights& w, int g, const LstmDims& d, const QuantizedRows& x,
+                           const QuantizedRows& aux, const QuantizedRows& h, const float* c, bool sigmoid, float* gate) {
+  LstmGateInit(w.bias[g], w.layer_norm[g] != nullptr, d, gate);
+  if (!x.all_zero) {
+    HybridMatVecAccumulate(w.input_to[g], d.n_cell, d.n_input, w.input_scale[g], x.values, x.scales, x.zero_points,
+                           w.input_row_sums[g], d.n_batch, gate, d.n_cell);
+  }
+  if (d.n_aux > 0 && !aux.all_zero) {
+    HybridMatVecAccumulate(w.aux_to[g], d.n_cell, d.n_aux, w.aux_scale[g], aux.values, aux.scales, aux.zero_points,
+                           w.aux_row_sums[g], d.n_batch, gate, d.n_cell);
+  }
+  if (!h.all_zero) {
+    HybridMatVecAccumulate(w.recurrent_to[g], d.n_cell, d.n_output, w.recurrent_scale[g], h.values, h.scales,
+                           h.zero_points, w.recurrent_row_sums[g], d.n_batch, gate, d.n_cell);
+  }
+  LstmGateTail(c != nullptr ? w.cell_to[g] : nullptr, w.layer_norm[g], w.bias[g], d, c, sigmoid, w.activation, gate);
+}
+
+// scratch: 5 * n_batch * max(n_cell, n_output) floats; quantized: the input,
+// auxiliary input, output state and hidden blocks, each with n_batch * its width values.
+inline void LstmHybridStep(const LstmHybridWeights& w, const LstmDims& d, const float* x, const float* aux,
+                           float* output_state, float* cell_state, float* out, int64_t out_stride, float* scratch,
+                           QuantizedRows quantized[4]) {
+  const int64_t cells = static_cast<int64_t>(d.n_batch) * d.n_cell;
+  const int64_t stride = static_cast<int64_t>(d.n_batch) * std::max(d.n_cell, d.n_output);
+  float* input_gate = scratch;
+  float* forget_gate = scratch + stride;
+  float* cell_gate = scratch + 2 * stride;
+  float* output_gate = scratch + 3 * stride;
+  float* hidden = scratch + 4 * stride;
+  QuantizedRows& qx = quantized[0];
+  QuantizedRows& qa = quantized[1];
+  QuantizedRows& qh = quantized[2];
+  QuantizedRows& qp = quantized[3];
+  QuantizeBlock(x, d.n_batch, d.n_input, w.asymmetric, qx);
+  if (d.n_aux > 0) QuantizeBlock(aux, d.n_batch, d.n_aux, w.asymmetric, qa);
+  QuantizeBlock(output_state, d.n_batch, d.n_output, w.asymmetric, qh);
+  const bool cifg = w.input_to[kGateInput] == nullptr;
+  if (!cifg) LstmHybridGate(w, kGateInput, d, qx, qa, qh, cell_state, true, input_gate);
+  LstmHybridGate(w, kGateForget, d, qx, qa, qh, cell_state, true, forget_gate);
+  LstmHybridGate(w, kGateCell, d, qx, qa, qh, nullptr, false, cell_gate);
+  LstmUpdateCell(d, cifg, input_gate, forget_gate, cell_gate, w.cell_clip, cell_state);
+  LstmHybridGate(w, kGateOutput, d, qx, qa, qh, cell_state, true, output_gate);
+  for (int64_t k = 0; k < cells; ++k) hidden[k] = output_gate[k] * LstmActivation(w.activation, cell_state[k]);
+  if (w.projection != nullptr) {
+    LstmProjectionInit(w.projection_bias, d, output_state);
+    QuantizeBlock(hidden, d.n_batch, d.n_cell, w.asymmetric, qp);
+    if (!qp.all_zero) {
+      HybridMatVecAccumulate(w.projection, d.n_output, d.n_cell, w.projection_scale, qp.values, qp.scales,
+                             qp.zero_points, w.projection_row_sums, d.n_batch, output_state, d.n_output);
     }
   } else {
     std::copy_n(hidden, cells, output_state);
   }
-  for (int b = 0; b < d.n_batch; ++b) {
-    std::copy_n(output_state + static_cast<int64_t>(b) * d.n_output, d.n_output, out + b * out_stride);
-  }
+  LstmFinishOutput(d, w.proj_clip, w.projection != nullptr, output_state, out, out_stride);
 }
 
 }  // namespace tfldbg::math

@@ -8,12 +8,18 @@
 //   out[u] = bias[u] + sum over the rank's filters f of W_t[f]·state[f]
 // int8 requantizes W_f·(x - zp_x) to the state (clamped to int16) and the
 // output sum to the output (clamped to int8; LiteRT requires RELU on the
-// integer path but applies no activation there).
+// integer path but applies no activation there). Hybrid (float input, state
+// and output; int8 feature and time weights with one scale each) as LiteRT's
+// EvalHybridSVDF: the time weights dequantized (w · scale), each input row
+// quantized (symmetric, or asymmetric with asymmetric_quantize_inputs), the
+// feature products in int32 scaled back to float; an all-zero input is skipped.
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
+#include "kernels/common/hybrid.h"
 #include "kernels/common/requant.h"
+#include "kernels/recurrent/lstm_math.h"
 
 namespace tfldbg {
 namespace {
@@ -47,10 +53,11 @@ class SvdfKernel : public Kernel {
     if (const auto* o = node.options<tflite::SVDFOptions>()) {
       rank_ = o->rank();
       activation_code = static_cast<int>(o->fused_activation_function());
+      asymmetric_ = o->asymmetric_quantize_inputs();
     } else {
       return node.InvalidModelError("SVDF needs its SVDFOptions (the rank)");
     }
-    if (activation_code < 0 || activation_code > static_cast<int>(quant::Activation::kTanh)) {
+    if (activation_code < 0 || activation_code > static_cast<int>(quant::Activation::kSignBit)) {
       return node.UnsupportedError("activation " + std::to_string(activation_code));
     }
     activation_ = static_cast<quant::Activation>(activation_code);
@@ -86,11 +93,13 @@ class SvdfKernel : public Kernel {
     scratch_.assign(static_cast<size_t>(batches_) * filters_, 0);
     float_scratch_.assign(static_cast<size_t>(batches_) * filters_, 0.0f);
 
+    hybrid_ = input.type == DataType::kFloat32 && feature.type == DataType::kInt8;
+    if (hybrid_) return PrepareHybrid(node);
     if (input.type == DataType::kFloat32) {
       for (const Tensor* t : {&feature, &time, bias, &state, static_cast<const Tensor*>(&output)}) {
         if (t != nullptr && t->type != DataType::kFloat32) {
           return node.UnsupportedError("float32 input with " + std::string(DataTypeName(t->type)) + " tensor '" + t->name +
-                                       "' (hybrid SVDF is not supported)");
+                                       "' (hybrid SVDF needs int8 feature and time weights)");
         }
       }
       return Status::Ok();
@@ -130,7 +139,9 @@ class SvdfKernel : public Kernel {
   }
 
   Status Eval(NodeContext& node) override {
-    if (node.input(kInput)->type == DataType::kFloat32) {
+    if (hybrid_) {
+      EvalHybrid(node);
+    } else if (node.input(kInput)->type == DataType::kFloat32) {
       EvalFloat(node);
     } else {
       EvalInteger(node);
@@ -139,13 +150,39 @@ class SvdfKernel : public Kernel {
   }
 
  private:
+  Status PrepareHybrid(NodeContext& node) {
+    const Tensor& feature = *node.input(kWeightsFeature);
+    const Tensor& time = *node.input(kWeightsTime);
+    const Tensor* bias = node.input(kBias);
+    TFLDBG_RETURN_IF_ERROR(CheckType(node, time, "time weights", {DataType::kInt8}));
+    TFLDBG_RETURN_IF_ERROR(CheckType(node, *node.input(kState), "state", {DataType::kFloat32}));
+    TFLDBG_RETURN_IF_ERROR(CheckType(node, *node.output(0), "output", {DataType::kFloat32}));
+    if (bias != nullptr) TFLDBG_RETURN_IF_ERROR(CheckType(node, *bias, "bias", {DataType::kFloat32}));
+    for (const Tensor* w : {&feature, &time}) {
+      if (!w->is_constant()) return node.UnsupportedError("hybrid SVDF weights '" + w->name + "' computed at run time");
+      if (w->quant.scale.size() != 1 || !(w->scale() > 0.0f) || !std::isfinite(w->scale())) {
+        return node.UnsupportedError("hybrid SVDF weights '" + w->name +
+                                     "' need one positive scale (LiteRT's hybrid SVDF reads a per-tensor scale)");
+      }
+      if (w->zero_point() != 0) return node.UnsupportedError("hybrid SVDF weights '" + w->name + "' with a zero point");
+    }
+    feature_scale_ = feature.scale();
+    time_weights_.resize(static_cast<size_t>(filters_) * static_cast<size_t>(memory_));
+    for (size_t i = 0; i < time_weights_.size(); ++i) {
+      time_weights_[i] = static_cast<float>(time.data<int8_t>()[i]) * time.scale();
+    }
+    row_sums_.assign(static_cast<size_t>(filters_), 0);
+    if (asymmetric_) math::WeightRowSums(feature.data<int8_t>(), filters_, input_size_, row_sums_.data());
+    quantized_.assign(static_cast<size_t>(batches_) * static_cast<size_t>(input_size_), 0);
+    row_scales_.assign(static_cast<size_t>(batches_), 0.0f);
+    row_zero_points_.assign(static_cast<size_t>(batches_), 0);
+    return Status::Ok();
+  }
+
   void EvalFloat(NodeContext& node) {
     const float* x = node.input(kInput)->data<float>();
     const float* wf = node.input(kWeightsFeature)->data<float>();
-    const float* wt = node.input(kWeightsTime)->data<float>();
-    const Tensor* bias = node.input(kBias);
     float* state = node.input(kState)->data<float>();
-    float* y = node.output(0)->data<float>();
     const int64_t total = static_cast<int64_t>(batches_) * filters_ * memory_;
     std::copy(state + 1, state + total, state);
     for (int b = 0; b < batches_; ++b) {
@@ -155,6 +192,32 @@ class SvdfKernel : public Kernel {
         state[(static_cast<int64_t>(b) * filters_ + f) * memory_ + memory_ - 1] = acc;
       }
     }
+    ApplyTimeWeights(node.input(kWeightsTime)->data<float>(), node, state);
+  }
+
+  void EvalHybrid(NodeContext& node) {
+    const float* x = node.input(kInput)->data<float>();
+    float* state = node.input(kState)->data<float>();
+    const int64_t total = static_cast<int64_t>(batches_) * filters_ * memory_;
+    std::copy(state + 1, state + total, state);
+    std::fill(float_scratch_.begin(), float_scratch_.end(), 0.0f);
+    if (!math::AllZero(x, static_cast<int64_t>(batches_) * input_size_)) {
+      math::QuantizeRows(x, batches_, input_size_, asymmetric_, quantized_.data(), row_scales_.data(),
+                         row_zero_points_.data());
+      math::HybridMatVecAccumulate(node.input(kWeightsFeature)->data<int8_t>(), filters_, input_size_, feature_scale_,
+                                   quantized_.data(), row_scales_.data(), row_zero_points_.data(), row_sums_.data(),
+                                   batches_, float_scratch_.data(), filters_);
+    }
+    for (int64_t i = 0; i < static_cast<int64_t>(batches_) * filters_; ++i) {
+      state[i * memory_ + memory_ - 1] = float_scratch_[static_cast<size_t>(i)];
+    }
+    ApplyTimeWeights(time_weights_.data(), node, state);
+  }
+
+  // out[u] = act(Σ over the rank's filters of W_t[f]·state[f] + bias[u]).
+  void ApplyTimeWeights(const float* wt, NodeContext& node, const float* state) {
+    const Tensor* bias = node.input(kBias);
+    float* y = node.output(0)->data<float>();
     for (int b = 0; b < batches_; ++b) {
       for (int f = 0; f < filters_; ++f) {
         const float* s = state + (static_cast<int64_t>(b) * filters_ + f) * memory_;
@@ -166,19 +229,8 @@ class SvdfKernel : public Kernel {
         float sum = 0.0f;
         for (int r = 0; r < rank_; ++r) sum += float_scratch_[static_cast<size_t>(b) * filters_ + u * rank_ + r];
         if (bias != nullptr) sum += bias->data<float>()[u];
-        y[b * units_ + u] = ApplyActivation(sum);
+        y[b * units_ + u] = math::LstmActivation(activation_, sum);
       }
-    }
-  }
-
-  float ApplyActivation(float v) const {
-    switch (activation_) {
-      case quant::Activation::kRelu: return std::max(0.0f, v);
-      case quant::Activation::kReluN1To1: return std::min(1.0f, std::max(-1.0f, v));
-      case quant::Activation::kRelu6: return std::min(6.0f, std::max(0.0f, v));
-      case quant::Activation::kTanh: return std::tanh(v);
-      case quant::Activation::kSignBit: return std::signbit(v) ? 1.0f : 0.0f;
-      default: return v;
     }
   }
 
@@ -221,6 +273,14 @@ class SvdfKernel : public Kernel {
   }
 
   int rank_ = 1;
+  bool hybrid_ = false;
+  bool asymmetric_ = false;
+  float feature_scale_ = 1.0f;
+  std::vector<float> time_weights_;  // hybrid: dequantized
+  std::vector<int32_t> row_sums_;
+  std::vector<int8_t> quantized_;
+  std::vector<float> row_scales_;
+  std::vector<int32_t> row_zero_points_;
   quant::Activation activation_ = quant::Activation::kNone;
   int batches_ = 0, input_size_ = 0, filters_ = 0, memory_ = 0, units_ = 0;
   quant::QuantizedMultiplier to_state_, to_output_;

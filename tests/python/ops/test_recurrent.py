@@ -1,4 +1,5 @@
-"""LSTM, UNIDIRECTIONAL_SEQUENCE_LSTM, SVDF: swept against LiteRT's reference kernels (integers bit for
+"""LSTM, UNIDIRECTIONAL_SEQUENCE_LSTM, SVDF, RNN, UNIDIRECTIONAL_SEQUENCE_RNN, BIDIRECTIONAL_SEQUENCE_RNN
+(float32 and hybrid): swept against LiteRT's reference kernels (integers bit for
 bit), with the refusals LiteRT makes too.
 
 From the former test_ops_lstm.py, test_ops_svdf.py.
@@ -15,13 +16,24 @@ from tfldbg.formats.dump import load_dump
 from tfldbg.testing.conformance import check_model
 from tfldbg.testing.opmodel import OpModelBuilder
 
+from sweep import check, refused
+
 
 rng = np.random.default_rng(777)
 
+# Hybrid LSTMs: LiteRT computes the gates' sigmoid with Eigen's vectorized approximation, tfldbg with libm's exp
+# (tanh is Eigen's, bit for bit: math::RecurrentTanh); they differ in the last bits. The next step quantizes the
+# output state per row, and when such a difference crosses a rounding boundary one int8 value moves by one step:
+# the outputs then move by about one quantization step times a weight. Every integer product is otherwise bit for
+# bit; hybrid RNN and SVDF (no sigmoid) keep the default tolerance.
+HYBRID_SIGMOID_TOLERANCE = dict(atol=1e-2)
+
 
 def lstm_model(sequence: bool, n_input=3, n_cell=4, n_output=None, batch=2, steps=3, cifg=False, peephole=False,
-               projection=None, layer_norm=False, cell_clip=0.0, proj_clip=0.0, activation="TANH", time_major=False):
-    """A float LSTM; projection is None, "weights" or "weights+bias"."""
+               projection=None, layer_norm=False, cell_clip=0.0, proj_clip=0.0, activation="TANH", time_major=False,
+               hybrid=False, asymmetric=False):
+    """A float LSTM, or hybrid (int8 weights, float biases, coefficients and states); projection is None,
+    "weights" or "weights+bias"."""
     n_output = n_output if projection else n_cell
     b = OpModelBuilder()
     shape = ([steps, batch, n_input] if time_major else [batch, steps, n_input]) if sequence else [batch, n_input]
@@ -30,15 +42,21 @@ def lstm_model(sequence: bool, n_input=3, n_cell=4, n_output=None, batch=2, step
     def w(name, *dims):
         return b.constant(name, (rng.standard_normal(dims) * 0.5).astype(np.float32))
 
+    def q(name, *dims):  # weights: int8 with one scale when hybrid
+        if not hybrid:
+            return w(name, *dims)
+        return b.constant(name, rng.integers(-127, 128, dims).astype(np.int8), scale=float(rng.uniform(0.002, 0.01)),
+                          zero_point=0)
+
     ins: list = [x]
-    ins += [None if cifg else w("i2i", n_cell, n_input), w("i2f", n_cell, n_input), w("i2c", n_cell, n_input),
-            w("i2o", n_cell, n_input)]
-    ins += [None if cifg else w("r2i", n_cell, n_output), w("r2f", n_cell, n_output), w("r2c", n_cell, n_output),
-            w("r2o", n_cell, n_output)]
-    ins += [w("c2i", n_cell) if peephole and not cifg else None, w("c2f", n_cell) if peephole else None,
-            w("c2o", n_cell) if peephole else None]
+    ins += [None if cifg else q("i2i", n_cell, n_input), q("i2f", n_cell, n_input), q("i2c", n_cell, n_input),
+            q("i2o", n_cell, n_input)]
+    ins += [None if cifg else q("r2i", n_cell, n_output), q("r2f", n_cell, n_output), q("r2c", n_cell, n_output),
+            q("r2o", n_cell, n_output)]
+    ins += [q("c2i", n_cell) if peephole and not cifg else None, q("c2f", n_cell) if peephole else None,
+            q("c2o", n_cell) if peephole else None]
     ins += [None if cifg else w("bi", n_cell), w("bf", n_cell), w("bc", n_cell), w("bo", n_cell)]
-    ins += [w("proj", n_output, n_cell) if projection else None,
+    ins += [q("proj", n_output, n_cell) if projection else None,
             w("proj_b", n_output) if projection == "weights+bias" else None]
     ins += [b.tensor("h", "float32", [batch, n_output], is_variable=True),
             b.tensor("c", "float32", [batch, n_cell], is_variable=True)]
@@ -46,7 +64,8 @@ def lstm_model(sequence: bool, n_input=3, n_cell=4, n_output=None, batch=2, step
         ins += [None if cifg else w("lni", n_cell), w("lnf", n_cell), w("lnc", n_cell), w("lno", n_cell)]
     out_shape = shape[:-1] + [n_output]
     y = b.output("y", "float32", out_shape)
-    options = {"fused_activation_function": activation, "cell_clip": cell_clip, "proj_clip": proj_clip}
+    options = {"fused_activation_function": activation, "cell_clip": cell_clip, "proj_clip": proj_clip,
+               "asymmetric_quantize_inputs": asymmetric}
     if sequence:
         options["time_major"] = time_major
         b.op("UNIDIRECTIONAL_SEQUENCE_LSTM", ins, [y], options)
@@ -132,7 +151,15 @@ INT8_VARIANTS = [
 def add_svdf(b: OpModelBuilder, x: int, dtype: str, n_input: int, filters: int, memory: int, rank: int, batch: int,
              bias: bool, activation: str, out_quant: dict, tag: str = "") -> int:
     units = filters // rank
-    if dtype == "float32":
+    options = {"rank": rank, "fused_activation_function": activation}
+    if dtype.startswith("hybrid"):  # int8 feature and time weights, float the rest
+        options["asymmetric_quantize_inputs"] = dtype == "hybrid-asymmetric"
+        wf = b.constant(f"wf{tag}", rng.integers(-127, 128, (filters, n_input)).astype(np.int8), scale=0.009, zero_point=0)
+        wt = b.constant(f"wt{tag}", rng.integers(-127, 128, (filters, memory)).astype(np.int8), scale=0.004, zero_point=0)
+        bb = b.constant(f"b{tag}", rng.standard_normal(units).astype(np.float32)) if bias else None
+        state = b.tensor(f"state{tag}", "float32", [batch, filters * memory], is_variable=True)
+        y = b.tensor(f"y{tag}", "float32", [batch, units])
+    elif dtype == "float32":
         wf = b.constant(f"wf{tag}", rng.standard_normal((filters, n_input)).astype(np.float32) * 0.4)
         wt = b.constant(f"wt{tag}", rng.standard_normal((filters, memory)).astype(np.float32) * 0.4)
         bb = b.constant(f"b{tag}", rng.standard_normal(units).astype(np.float32)) if bias else None
@@ -146,7 +173,7 @@ def add_svdf(b: OpModelBuilder, x: int, dtype: str, n_input: int, filters: int, 
                         zero_point=0) if bias else None
         state = b.tensor(f"state{tag}", "int16", [batch, filters * memory], scale=s_state, zero_point=0, is_variable=True)
         y = b.tensor(f"y{tag}", "int8", [batch, units], **out_quant)
-    b.op("SVDF", [x, wf, wt, bb, state], [y], {"rank": rank, "fused_activation_function": activation})
+    b.op("SVDF", [x, wf, wt, bb, state], [y], options)
     return y
 
 
@@ -160,6 +187,12 @@ CASES = [
     ("int8", 16, 32, 32, 1, 2, True, "RELU"),
     ("int8", 12, 12, 5, 2, 3, True, "RELU"),
     ("int8", 12, 12, 5, 3, 1, False, "RELU"),
+    ("hybrid", 5, 8, 4, 1, 1, True, "NONE"),
+    ("hybrid", 12, 12, 5, 3, 2, False, "RELU"),
+    ("hybrid", 33, 16, 10, 2, 3, True, "TANH"),
+    ("hybrid-asymmetric", 5, 8, 4, 1, 1, True, "RELU6"),
+    ("hybrid-asymmetric", 12, 12, 5, 3, 2, False, "NONE"),
+    ("hybrid-asymmetric", 33, 16, 10, 2, 3, True, "SIGN_BIT"),
 ]
 
 
@@ -171,6 +204,42 @@ def test_float_lstm_matches_litert(tmp_path, sequence, time_major, variant):
     for seed in (0, 1):
         result = check_model(path, tmp_path, seed=seed)
         assert result, format_table(result, only_failures=True)
+
+
+HYBRID_VARIANTS = VARIANTS + [dict(n_input=20, n_cell=19, projection="weights+bias", n_output=17, batch=3)]
+
+
+@pytest.mark.parametrize("asymmetric", [False, True], ids=["symmetric", "asymmetric"])
+@pytest.mark.parametrize("sequence,time_major", [(False, False), (True, False), (True, True)],
+                         ids=["LSTM", "sequence-batch-major", "sequence-time-major"])
+@pytest.mark.parametrize("variant", HYBRID_VARIANTS, ids=lambda v: ",".join(f"{k}={x}" for k, x in v.items()) or "plain")
+def test_hybrid_lstm_matches_litert(tmp_path, sequence, time_major, variant, asymmetric):
+    """Dynamic-range LSTM (what the converter writes for Keras LSTM with Optimize.DEFAULT)."""
+    check(lstm_model(sequence, time_major=time_major, hybrid=True, asymmetric=asymmetric, **variant), tmp_path,
+          **HYBRID_SIGMOID_TOLERANCE)
+
+
+@pytest.mark.parametrize("asymmetric", [False, True], ids=["symmetric", "asymmetric"])
+@pytest.mark.parametrize("values", ["zeros", "one-hot", "large", "negative"])
+def test_hybrid_lstm_edge_inputs(tmp_path, values, asymmetric):
+    b = lstm_model(True, n_input=6, batch=2, steps=4, hybrid=True, asymmetric=asymmetric, projection="weights",
+                   n_output=3, peephole=True)
+    x = np.zeros([2, 4, 6], np.float32)
+    if values == "one-hot":
+        x[:, :, 2] = 1.0
+    elif values == "large":
+        x = (rng.standard_normal([2, 4, 6]) * 1e4).astype(np.float32)
+    elif values == "negative":
+        x = -np.abs(rng.standard_normal([2, 4, 6])).astype(np.float32)
+    check(b, tmp_path, inputs={"x": x}, **HYBRID_SIGMOID_TOLERANCE)
+
+
+def test_hybrid_lstm_with_per_channel_weights_is_refused(tmp_path):
+    b = lstm_model(True, hybrid=True)
+    t = b.tensors[b.ops[0].inputs[2]]
+    t.scale = [0.01] * 4
+    t.zero_point = [0] * 4
+    refused(b, tmp_path, "need one positive scale")
 
 
 def test_state_updates_are_in_the_dump(tmp_path):
@@ -235,8 +304,8 @@ def test_int8_lstm_without_its_intermediates_is_refused(tmp_path):
 def test_svdf_matches_litert(tmp_path, case):
     dtype, n_input, filters, memory, rank, batch, bias, activation = case
     b = OpModelBuilder()
-    quant = {} if dtype == "float32" else {"scale": 0.05, "zero_point": -3}
-    x = b.input("x", dtype, [batch, n_input], **quant)
+    quant = {} if dtype != "int8" else {"scale": 0.05, "zero_point": -3}
+    x = b.input("x", "int8" if dtype == "int8" else "float32", [batch, n_input], **quant)
     # Two SVDF layers, the second with its own state, so a state written by one
     # step is read by the next in the same Invoke.
     h = add_svdf(b, x, dtype, n_input, filters, memory, rank, batch, bias, activation,
@@ -272,3 +341,234 @@ def test_int8_svdf_without_relu_is_refused(tmp_path):
     with pytest.raises(ToolError) as err:
         run_tool("dump", str(path), "--out", str(tmp_path / "d"))
     assert "operator 0 (SVDF): int8 SVDF with activation 0: LiteRT runs it only with RELU" in str(err.value)
+
+
+# --- RNN, UNIDIRECTIONAL_SEQUENCE_RNN, BIDIRECTIONAL_SEQUENCE_RNN ------------------------------------------------
+
+def rnn_weights(b: OpModelBuilder, name: str, rows: int, cols: int, hybrid: bool) -> int:
+    """Float weights, or int8 with one scale (dynamic-range quantization)."""
+    if hybrid:
+        return b.constant(name, rng.integers(-127, 128, (rows, cols)).astype(np.int8),
+                          scale=float(rng.uniform(0.002, 0.02)), zero_point=0)
+    return b.constant(name, (rng.standard_normal((rows, cols)) * 0.4).astype(np.float32))
+
+
+def rnn_model(op: str, batch=2, steps=3, n_input=4, units=5, bw_units=None, activation="TANH", time_major=False,
+              hybrid=False, asymmetric=False, merge_outputs=False, aux=None) -> OpModelBuilder:
+    """A float or hybrid RNN; aux (bidirectional only) is None, "weights" (stacking: an auxiliary input with its
+    weights) or "input" (the auxiliary input feeds the backward cell)."""
+    b = OpModelBuilder()
+    if op == "RNN":
+        shape = [batch, n_input]
+    else:
+        shape = [steps, batch, n_input] if time_major else [batch, steps, n_input]
+    x = b.input("x", "float32", shape)
+    options = {"fused_activation_function": activation, "asymmetric_quantize_inputs": asymmetric}
+    if op != "RNN":
+        options["time_major"] = time_major
+
+    def cell(tag, n):
+        return [rnn_weights(b, f"{tag}w", n, n_input, hybrid), rnn_weights(b, f"{tag}r", n, n, hybrid),
+                b.constant(f"{tag}b", rng.standard_normal(n).astype(np.float32) * 0.5),
+                b.tensor(f"{tag}h", "float32", [batch, n], is_variable=True)]
+
+    if op != "BIDIRECTIONAL_SEQUENCE_RNN":
+        y = b.output("y", "float32", shape[:-1] + [units])
+        b.op(op, [x] + cell("", units), [y], options)
+        return b
+    bw_units = bw_units or units
+    ins = [x] + cell("fw_", units) + cell("bw_", bw_units)
+    if aux is None:
+        ins += [None, None, None]
+    else:
+        a = b.input("aux", "float32", shape)
+        if aux == "weights":
+            ins += [a, rnn_weights(b, "fw_aux", units, n_input, hybrid), rnn_weights(b, "bw_aux", bw_units, n_input, hybrid)]
+        else:
+            ins += [a, None, None]
+    options["merge_outputs"] = merge_outputs
+    if merge_outputs:
+        outs = [b.output("y", "float32", shape[:-1] + [units + bw_units])]
+    else:
+        outs = [b.output("y_fw", "float32", shape[:-1] + [units]), b.output("y_bw", "float32", shape[:-1] + [bw_units])]
+    b.op(op, ins, outs, options)
+    return b
+
+
+RNN_OPS = ["RNN", "UNIDIRECTIONAL_SEQUENCE_RNN", "BIDIRECTIONAL_SEQUENCE_RNN"]
+RNN_VARIANTS = [
+    dict(),
+    dict(time_major=True),
+    dict(activation="NONE"),
+    dict(activation="RELU"),
+    dict(activation="RELU6", time_major=True),
+    dict(activation="RELU_N1_TO_1"),
+    dict(activation="SIGN_BIT"),
+    dict(batch=1, steps=6, n_input=19, units=17),
+    dict(batch=3, steps=1, n_input=1, units=1),
+]
+BIDI_VARIANTS = [
+    dict(merge_outputs=True),
+    dict(merge_outputs=True, time_major=True, bw_units=3),
+    dict(bw_units=7),
+    dict(aux="weights"),
+    dict(aux="weights", merge_outputs=True, time_major=True),
+    dict(aux="input"),
+    dict(aux="input", time_major=True, merge_outputs=True),
+]
+
+
+def variant_id(v: dict) -> str:
+    return ",".join(f"{k}={x}" for k, x in v.items()) or "plain"
+
+
+def rnn_cases():
+    for op in RNN_OPS:
+        for v in RNN_VARIANTS:
+            if op == "RNN" and "time_major" in v:
+                continue
+            yield op, v
+    for v in BIDI_VARIANTS:
+        yield "BIDIRECTIONAL_SEQUENCE_RNN", v
+
+
+RNN_CASES = list(rnn_cases())
+
+
+@pytest.mark.parametrize("weights", ["float32", "hybrid", "hybrid-asymmetric"])
+@pytest.mark.parametrize("op,variant", RNN_CASES, ids=[f"{op}-{variant_id(v)}" for op, v in RNN_CASES])
+def test_rnn_matches_litert(tmp_path, op, variant, weights):
+    b = rnn_model(op, hybrid=weights != "float32", asymmetric=weights == "hybrid-asymmetric", **variant)
+    if weights == "hybrid" and variant.get("merge_outputs") and variant.get("time_major"):
+        # LiteRT dereferences a null zero-point array + row there (docs/litert-defects.md).
+        refused(b, tmp_path, "hybrid with merge_outputs, time-major, without asymmetric_quantize_inputs, on 2 batch rows "
+                             "(LiteRT crashes on it)")
+        return
+    check(b, tmp_path)
+
+
+@pytest.mark.parametrize("asymmetric", [False, True], ids=["symmetric", "asymmetric"])
+@pytest.mark.parametrize("values", ["zeros", "one-hot", "large", "negative"])
+def test_hybrid_rnn_edge_inputs(tmp_path, values, asymmetric):
+    """All-zero blocks (LiteRT skips them), rows with one value, large and all-negative rows."""
+    b = rnn_model("UNIDIRECTIONAL_SEQUENCE_RNN", batch=2, steps=4, n_input=6, units=5, hybrid=True,
+                  asymmetric=asymmetric, activation="RELU")
+    x = np.zeros([2, 4, 6], np.float32)
+    if values == "one-hot":
+        x[:, :, 2] = 1.0
+    elif values == "large":
+        x = (rng.standard_normal([2, 4, 6]) * 1e4).astype(np.float32)
+    elif values == "negative":
+        x = -np.abs(rng.standard_normal([2, 4, 6])).astype(np.float32)
+    check(b, tmp_path, inputs={"x": x})
+
+
+def test_rnn_with_a_non_variable_hidden_state_is_refused(tmp_path):
+    b = rnn_model("RNN")
+    b.tensors[b.ops[0].inputs[4]].is_variable = False
+    refused(b, tmp_path, "hidden state 'h' (input 4) must be a variable tensor")
+
+
+def test_rnn_with_mismatched_recurrent_weights_is_refused(tmp_path):
+    b = rnn_model("UNIDIRECTIONAL_SEQUENCE_RNN")
+    r = b.tensors[b.ops[0].inputs[2]]
+    r.shape = [5, 4]
+    b.buffers[r.buffer] = np.zeros([5, 4], np.float32).tobytes()
+    refused(b, tmp_path, "recurrent weights must be [5,5], got [5,4]")
+
+
+def test_bidirectional_rnn_with_one_auxiliary_weight_is_refused(tmp_path):
+    b = rnn_model("BIDIRECTIONAL_SEQUENCE_RNN", aux="weights")
+    b.ops[0].inputs[11] = -1
+    refused(b, tmp_path, "the forward and backward auxiliary weights must be both present or both absent")
+
+
+# --- BIDIRECTIONAL_SEQUENCE_LSTM ------------------------------------------------------------------------------
+
+def bilstm_model(n_input=3, n_cell=4, bw_cell=None, n_output=None, bw_output=None, batch=2, steps=3, cifg=False,
+                 peephole=False, projection=None, cell_clip=0.0, proj_clip=0.0, activation="TANH", time_major=True,
+                 merge_outputs=False, aux=None, hybrid=False, asymmetric=False) -> OpModelBuilder:
+    """Two LSTM cells over the sequence; aux is None, "weights" (an auxiliary input read by both cells through
+    their auxiliary weights) or "input" (the auxiliary input is the backward cell's input)."""
+    b = OpModelBuilder()
+    shape = [steps, batch, n_input] if time_major else [batch, steps, n_input]
+    x = b.input("x", "float32", shape)
+    a = b.input("aux", "float32", shape) if aux else None
+
+    def w(name, *dims):
+        return b.constant(name, (rng.standard_normal(dims) * 0.5).astype(np.float32))
+
+    def q(name, *dims):
+        if not hybrid:
+            return w(name, *dims)
+        return b.constant(name, rng.integers(-127, 128, dims).astype(np.int8), scale=float(rng.uniform(0.002, 0.01)),
+                          zero_point=0)
+
+    def cell(tag, n_cell, n_output):
+        n_output = n_output if projection else n_cell
+        ins = [None if cifg else q(f"{tag}i2i", n_cell, n_input)] + [q(f"{tag}i2{g}", n_cell, n_input) for g in "fco"]
+        ins += [None if cifg else q(f"{tag}r2i", n_cell, n_output)] + [q(f"{tag}r2{g}", n_cell, n_output) for g in "fco"]
+        ins += [q(f"{tag}c2i", n_cell) if peephole and not cifg else None, q(f"{tag}c2f", n_cell) if peephole else None,
+                q(f"{tag}c2o", n_cell) if peephole else None]
+        ins += [None if cifg else w(f"{tag}bi", n_cell)] + [w(f"{tag}b{g}", n_cell) for g in "fco"]
+        ins += [q(f"{tag}proj", n_output, n_cell) if projection else None,
+                w(f"{tag}proj_b", n_output) if projection == "weights+bias" else None]
+        states = [b.tensor(f"{tag}h", "float32", [batch, n_output], is_variable=True),
+                  b.tensor(f"{tag}c", "float32", [batch, n_cell], is_variable=True)]
+        aux_w = ([None if cifg else q(f"{tag}a2i", n_cell, n_input)] + [q(f"{tag}a2{g}", n_cell, n_input) for g in "fco"]
+                 if aux == "weights" else [None] * 4)
+        return ins, states, aux_w, n_output
+
+    bw_cell = bw_cell or n_cell
+    fw_ins, fw_states, fw_aux, fw_out = cell("fw_", n_cell, n_output)
+    bw_ins, bw_states, bw_aux, bw_out = cell("bw_", bw_cell, bw_output or n_output)
+    ins = [x] + fw_ins + bw_ins + fw_states + bw_states + [a] + fw_aux + bw_aux
+    assert len(ins) == 48
+    options = {"fused_activation_function": activation, "cell_clip": cell_clip, "proj_clip": proj_clip,
+               "merge_outputs": merge_outputs, "time_major": time_major, "asymmetric_quantize_inputs": asymmetric}
+    if merge_outputs:
+        outs = [b.output("y", "float32", shape[:-1] + [fw_out + bw_out])]
+    else:
+        outs = [b.output("y_fw", "float32", shape[:-1] + [fw_out]), b.output("y_bw", "float32", shape[:-1] + [bw_out])]
+    b.op("BIDIRECTIONAL_SEQUENCE_LSTM", ins, outs, options)
+    return b
+
+
+BILSTM_VARIANTS = [
+    dict(),
+    dict(merge_outputs=True),
+    dict(time_major=False),
+    dict(time_major=False, merge_outputs=True, batch=1),
+    dict(cifg=True, peephole=True),
+    dict(peephole=True, cell_clip=0.5, merge_outputs=True),
+    dict(projection="weights", n_output=2),
+    dict(projection="weights+bias", n_output=5, proj_clip=0.3, time_major=False),
+    dict(activation="RELU6", cell_clip=3.0),
+    dict(aux="weights"),
+    dict(aux="weights", cifg=True, time_major=False, merge_outputs=True, batch=1),
+    dict(aux="input"),
+    dict(aux="input", time_major=False),
+    dict(n_input=20, n_cell=19, batch=3, steps=2, projection="weights+bias", n_output=17),
+]
+
+
+@pytest.mark.parametrize("weights", ["float32", "hybrid", "hybrid-asymmetric"])
+@pytest.mark.parametrize("variant", BILSTM_VARIANTS, ids=variant_id)
+def test_bidirectional_lstm_matches_litert(tmp_path, variant, weights):
+    check(bilstm_model(hybrid=weights != "float32", asymmetric=weights == "hybrid-asymmetric", **variant), tmp_path,
+          **(HYBRID_SIGMOID_TOLERANCE if weights != "float32" else {}))
+
+
+def test_bidirectional_lstm_merged_batch_major_on_two_rows_is_refused(tmp_path):
+    refused(bilstm_model(time_major=False, merge_outputs=True, batch=2), tmp_path,
+            "merge_outputs, batch-major, on 2 batch rows (LiteRT reads and writes the output state out of bounds)")
+
+
+def test_bidirectional_lstm_with_cells_of_different_sizes_is_refused(tmp_path):
+    refused(bilstm_model(bw_cell=6), tmp_path, "the backward cell (6 cells, 6 outputs) must match the forward cell (4, 4)")
+
+
+def test_bidirectional_lstm_with_partial_auxiliary_weights_is_refused(tmp_path):
+    b = bilstm_model(aux="weights")
+    b.ops[0].inputs[45] = -1
+    refused(b, tmp_path, "auxiliary weights must be given for every gate of both cells or for none")
