@@ -120,13 +120,41 @@ nb::list DetailsOf(const std::vector<tfldbg::TensorInfo>& ts) {
   return out;
 }
 
-// One executed node as a callback sees it.
+// One executed node as a callback sees it. Its tensors are made into numpy
+// views only when asked for (most callbacks look at a few), and only during
+// the callback: afterwards the Step refuses, as the memory may be reused.
 struct Step {
   int step, subgraph, node, invocation, op_version;
   std::string op;
   int64_t elapsed_ns;
-  std::vector<int> input_indices, output_indices;
-  nb::list inputs, outputs;  // read-only views, valid during the call; None for an absent optional input
+  const tfldbg::NodeInfo* info = nullptr;  // set during the callback only
+  nb::object inputs, outputs;              // made on first access
+
+  const tfldbg::NodeInfo& Live() const {
+    if (info == nullptr) throw EngineError("step " + std::to_string(step) + " (" + op + "): a Step's tensors are "
+                                           "readable only during its callback (copy what you keep)");
+    return *info;
+  }
+  static nb::list Views(const std::vector<tfldbg::TensorView>& views) {
+    nb::list out;
+    for (const auto& v : views) out.append(ViewOf(v));
+    return out;
+  }
+  static std::vector<int> Indices(const std::vector<tfldbg::TensorView>& views) {
+    std::vector<int> out;
+    for (const auto& v : views) out.push_back(v.info != nullptr ? v.info->index : -1);
+    return out;
+  }
+  nb::object Inputs() {
+    if (!inputs.is_valid()) inputs = Views(Live().inputs);
+    else Live();
+    return inputs;
+  }
+  nb::object Outputs() {
+    if (!outputs.is_valid()) outputs = Views(Live().outputs);
+    else Live();
+    return outputs;
+  }
 };
 
 // Forwards tfldbg's per-node hooks to Python callables set for one Invoke.
@@ -143,7 +171,8 @@ class PyObserver : public tfldbg::Observer {
     if (fn.is_none()) return tfldbg::Status::Ok();
     nb::gil_scoped_acquire gil;
     try {
-      auto step = std::make_unique<Step>();
+      auto owned = std::make_unique<Step>();
+      Step* step = owned.get();
       step->step = node.step;
       step->subgraph = node.subgraph;
       step->node = node.node;
@@ -151,15 +180,13 @@ class PyObserver : public tfldbg::Observer {
       step->op_version = node.op_version;
       step->op = node.op;
       step->elapsed_ns = node.elapsed_ns;
-      for (const auto& v : node.inputs) {
-        step->input_indices.push_back(v.info != nullptr ? v.info->index : -1);
-        step->inputs.append(ViewOf(v));
-      }
-      for (const auto& v : node.outputs) {
-        step->output_indices.push_back(v.info != nullptr ? v.info->index : -1);
-        step->outputs.append(ViewOf(v));
-      }
-      fn(nb::cast(step.release(), nb::rv_policy::take_ownership));
+      step->info = &node;
+      nb::object object = nb::cast(owned.release(), nb::rv_policy::take_ownership);
+      struct Expire {
+        Step* step;
+        ~Expire() { step->info = nullptr; }
+      } expire{step};
+      fn(object);
     } catch (nb::python_error& e) {
       pending.emplace(std::move(e));
       return tfldbg::Cancelled("a Python callback at node " + std::to_string(node.node) + " (" + node.op + ") raised");
@@ -430,10 +457,10 @@ NB_MODULE(_engine, m) {
       .def_ro("op", &Step::op)
       .def_ro("op_version", &Step::op_version)
       .def_ro("elapsed_ns", &Step::elapsed_ns)
-      .def_ro("input_indices", &Step::input_indices)
-      .def_ro("output_indices", &Step::output_indices)
-      .def_ro("inputs", &Step::inputs)
-      .def_ro("outputs", &Step::outputs)
+      .def_prop_ro("input_indices", [](const Step& s) { return Step::Indices(s.Live().inputs); })
+      .def_prop_ro("output_indices", [](const Step& s) { return Step::Indices(s.Live().outputs); })
+      .def_prop_ro("inputs", &Step::Inputs, "read-only views (None for an absent optional input)")
+      .def_prop_ro("outputs", &Step::Outputs, "read-only views; in before_node not yet written")
       .def("__repr__", [](const Step& s) {
         return "<Step " + std::to_string(s.step) + ": node " + std::to_string(s.node) + " " + s.op + ">";
       });
