@@ -16,6 +16,7 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -120,6 +121,33 @@ nb::list DetailsOf(const std::vector<tfldbg::TensorInfo>& ts) {
   return out;
 }
 
+// The numpy views of a run's tensors, made once and handed out again while a
+// tensor keeps its memory and shape (a view costs about a microsecond to make;
+// a lookup, nothing). Used under the GIL only.
+class ViewCache {
+ public:
+  nb::object Get(const tfldbg::TensorView& v) {
+    if (v.info == nullptr) return nb::none();
+    Entry& e = entries_[v.info];
+    if (!e.array.is_valid() || e.data != v.data || e.bytes != v.bytes || e.shape != v.info->shape) {
+      e.data = v.data;
+      e.bytes = v.bytes;
+      e.shape = v.info->shape;
+      e.array = ViewOf(v);
+    }
+    return e.array;
+  }
+
+ private:
+  struct Entry {
+    const void* data = nullptr;
+    size_t bytes = 0;
+    std::vector<int32_t> shape;
+    nb::object array;
+  };
+  std::unordered_map<const tfldbg::TensorInfo*, Entry> entries_;
+};
+
 // One executed node as a callback sees it. Its tensors are made into numpy
 // views only when asked for (most callbacks look at a few), and only during
 // the callback: afterwards the Step refuses, as the memory may be reused.
@@ -128,6 +156,7 @@ struct Step {
   std::string op;
   int64_t elapsed_ns;
   const tfldbg::NodeInfo* info = nullptr;  // set during the callback only
+  ViewCache* views = nullptr;
   nb::object inputs, outputs;              // made on first access
 
   const tfldbg::NodeInfo& Live() const {
@@ -135,9 +164,9 @@ struct Step {
                                            "readable only during its callback (copy what you keep)");
     return *info;
   }
-  static nb::list Views(const std::vector<tfldbg::TensorView>& views) {
+  nb::list Views(const std::vector<tfldbg::TensorView>& tensors) {
     nb::list out;
-    for (const auto& v : views) out.append(ViewOf(v));
+    for (const auto& v : tensors) out.append(views->Get(v));
     return out;
   }
   static std::vector<int> Indices(const std::vector<tfldbg::TensorView>& views) {
@@ -162,6 +191,7 @@ class PyObserver : public tfldbg::Observer {
  public:
   nb::object before = nb::none(), after = nb::none();
   std::optional<nb::python_error> pending;  // the exception a callback raised
+  ViewCache views;
 
   tfldbg::Status BeforeNode(const tfldbg::NodeInfo& node) override { return Call(before, node); }
   tfldbg::Status AfterNode(const tfldbg::NodeInfo& node) override { return Call(after, node); }
@@ -181,6 +211,7 @@ class PyObserver : public tfldbg::Observer {
       step->op = node.op;
       step->elapsed_ns = node.elapsed_ns;
       step->info = &node;
+      step->views = &views;
       nb::object object = nb::cast(owned.release(), nb::rv_policy::take_ownership);
       struct Expire {
         Step* step;

@@ -140,3 +140,25 @@ def test_model_bytes_threads_and_rounding_options():
     assert a.run(x)["Identity_int8"].tobytes() == b.run(x)["Identity_int8"].tobytes()
     c = tfldbg.Interpreter(INT8, rounding="double")
     assert c.run(x)["Identity_int8"].shape == (1, 10)
+
+
+def test_a_kept_step_refuses_its_tensors_after_the_callback():
+    interp = tfldbg.Interpreter(INT8)
+    kept = []
+    interp.run(_seeded(interp), on_node=kept.append)
+    assert [s.node for s in kept] == list(range(16)) and kept[0].op == "CONV_2D"
+    with pytest.raises(tfldbg.Error, match="readable only during its callback"):
+        kept[3].outputs
+    with pytest.raises(tfldbg.Error, match="readable only during its callback"):
+        kept[0].input_indices
+
+
+def test_before_node_sees_the_inputs_and_after_node_the_outputs():
+    interp = tfldbg.Interpreter(INT8, planner="no-reuse")
+    inputs = _seeded(interp)
+    before, after = {}, {}
+    interp.run(inputs, before_node=lambda s: before.setdefault(s.node, [i.copy() for i in s.inputs if i is not None]),
+               on_node=lambda s: after.setdefault(s.node, [o.copy() for o in s.outputs]))
+    assert before[0][0].tobytes() == inputs[0].tobytes()
+    # node 1 reads what node 0 wrote
+    assert before[1][0].tobytes() == after[0][0].tobytes()
