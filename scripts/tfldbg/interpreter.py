@@ -168,6 +168,11 @@ class Interpreter:
                  threads: int = 1, cpu: str = "auto", signature: str | None = None, subgraph: int = 0,
                  input_shapes: Mapping[str | int, Iterable[int]] | None = None):
         engine = _engine()
+        self._source = model
+        self._options = {"planner": planner, "rounding": rounding, "threads": threads, "cpu": cpu,
+                         "signature": signature, "subgraph": subgraph}
+        self._set: dict[str, np.ndarray] = {}  # the inputs as last set, for replay
+        self._seed: int | None = None
         self._model = model if isinstance(model, engine.Model) else engine.Model.load(model)
         shapes = [(str(k), [int(v) for v in shape]) for k, shape in (input_shapes or {}).items()]
         self._engine = engine.Engine(self._model, planner, rounding, signature or "", subgraph, threads, cpu, shapes,
@@ -215,10 +220,12 @@ class Interpreter:
         else:
             value = np.ascontiguousarray(value)
         self._engine.set_input(key, value)
+        self._set[key] = value
 
     def set_inputs(self, inputs: Mapping | Iterable | None = None, *, seed: int | None = None) -> None:
         if seed is not None:
             self._engine.set_random_inputs(seed)
+            self._seed, self._set = seed, {}
         if inputs is None:
             return
         items = inputs.items() if isinstance(inputs, Mapping) else enumerate(inputs)
@@ -259,6 +266,50 @@ class Interpreter:
         `out` (docs/dump-format.md), as `tfldbg dump` does; returns its path
         (read it with tfldbg.load_dump)."""
         self._engine.dump(os.fspath(out), force, tuple(nodes) if nodes else None, list(ops), tensors, constants)
+        return Path(out)
+
+    def replay(self, out: str | os.PathLike, *, force: bool = False, weights_from: str | os.PathLike | None = None,
+               seed: int | None = None) -> Path:
+        """`tfldbg replay` on this model and the inputs as last set (or seeded
+        ones): writes out/quant, out/local and out/accumulated (docs/quant-report.md).
+        It runs the CLI, so custom operators must come from a plugin there."""
+        import tempfile
+
+        from tfldbg.backends.engine import run_tool
+
+        def fail(message: str):
+            raise _engine().Error(message)
+
+        args = []
+        for name, value in self._options.items():
+            if name in ("signature",) and value:
+                args += ["--signature", value]
+            elif name == "subgraph" and value and not self._options["signature"]:
+                args += ["--subgraph", str(value)]
+            elif name in ("planner", "rounding", "cpu", "threads"):
+                args += [f"--{name}", str(value)]
+        if weights_from is not None:
+            args += ["--weights-from", os.fspath(weights_from)]
+        if force:
+            args.append("--force")
+        if seed is None and not self._set:
+            seed = self._seed if self._seed is not None else 0
+        with tempfile.TemporaryDirectory(prefix="tfldbg-replay-") as tmp:
+            model = self._source
+            if isinstance(model, (bytes, bytearray, memoryview)):
+                (Path(tmp) / "model.tflite").write_bytes(bytes(model))
+                model = Path(tmp) / "model.tflite"
+            elif not isinstance(model, (str, os.PathLike)):
+                fail("replay needs the model's path or bytes")
+            for i, (key, value) in enumerate(self._set.items()):
+                np.save(Path(tmp) / f"{i}.npy", value)
+                args += ["--input", f"{key}={Path(tmp) / f'{i}.npy'}"]
+            if seed is not None:
+                args += ["--seed", str(seed)]
+            try:
+                run_tool("replay", os.fspath(model), "--out", os.fspath(out), *args)
+            except RuntimeError as e:
+                fail(str(e))
         return Path(out)
 
     def __repr__(self) -> str:

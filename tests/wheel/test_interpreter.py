@@ -162,3 +162,18 @@ def test_before_node_sees_the_inputs_and_after_node_the_outputs():
     assert before[0][0].tobytes() == inputs[0].tobytes()
     # node 1 reads what node 0 wrote
     assert before[1][0].tobytes() == after[0][0].tobytes()
+
+
+def test_replay_matches_the_cli_s_replay(tmp_path):
+    run_tool("replay", str(INT8), "--out", str(tmp_path / "cli"), "--seed", "3")
+    interp = tfldbg.Interpreter(INT8)
+    x = _seeded(interp, seed=3)
+    interp.set_inputs(x)  # explicit arrays: replay passes them to the CLI as .npy files
+    out = interp.replay(tmp_path / "py")
+    for part in ("quant", "local", "accumulated"):
+        a, b = load_dump(tmp_path / "cli" / part), load_dump(out / part)
+        assert [s.op for s in a.steps] == [s.op for s in b.steps]
+        for sa, sb in zip(a.steps, b.steps):
+            assert sa.outputs[0].value.tobytes() == sb.outputs[0].value.tobytes(), (part, sa.index)
+    with pytest.raises(tfldbg.Error, match="exists"):
+        interp.replay(tmp_path / "py")
