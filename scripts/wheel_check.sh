@@ -22,14 +22,18 @@ start=$SECONDS
 if command -v ccache >/dev/null; then
   export CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_C_COMPILER_LAUNCHER=ccache CCACHE_BASEDIR="$repo"
 fi
-"$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+# The build backend pinned in pyproject.toml, installed into the venv rather than a
+# throw-away build environment, so that nanobind's sources keep one path and ccache
+# finds their objects on the next run.
+mapfile -t backend < <("$venv/bin/python" -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"]))')
+"$venv/bin/python" -m pip install -q --disable-pip-version-check "${backend[@]}"
 prebuilt=${TFLDBG_WHEEL_PREBUILT:-build/release}
 defines=()
 if [ "$prebuilt" != none ]; then
   rm -rf build/wheel-prebuilt
   defines=(-Ccmake.define.TFLDBG_PREBUILT="$repo/$prebuilt" -Cbuild-dir=build/wheel-prebuilt)
 fi
-"$venv/bin/python" -m pip wheel -q --disable-pip-version-check --no-deps -w "$dist" "${defines[@]}" .
+"$venv/bin/python" -m pip wheel -q --disable-pip-version-check --no-deps --no-build-isolation -w "$dist" "${defines[@]}" .
 echo "wheel_check: built $(ls "$dist") in $((SECONDS - start))s"
 wheel=$(ls "$dist"/tfldbg-*.whl)
 
