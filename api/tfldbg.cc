@@ -55,6 +55,27 @@ std::vector<std::string> Model::signature_keys() const {
   return keys;
 }
 
+std::vector<Model::Signature> Model::signatures() const {
+  std::vector<Signature> out;
+  const auto* sigs = impl_->view.model().signature_defs();
+  for (uint32_t i = 0; i < SizeOf(sigs); ++i) {
+    const tflite::SignatureDef* def = sigs->Get(i);
+    Signature sig;
+    sig.key = def->signature_key() != nullptr ? def->signature_key()->str() : "";
+    sig.subgraph = static_cast<int>(def->subgraph_index());
+    const auto maps = [](const auto* list, std::vector<std::pair<std::string, int>>& into) {
+      for (uint32_t j = 0; j < SizeOf(list); ++j) {
+        const tflite::TensorMap* map = list->Get(j);
+        into.emplace_back(map->name() != nullptr ? map->name()->str() : "", static_cast<int>(map->tensor_index()));
+      }
+    };
+    maps(def->inputs(), sig.inputs);
+    maps(def->outputs(), sig.outputs);
+    out.push_back(std::move(sig));
+  }
+  return out;
+}
+
 std::vector<std::string> Model::missing_ops() const {
   std::vector<std::string> missing;
   const ModelView& view = impl_->view;

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Sets up this checkout and runs every test: the C++ suite (release build),
 # the corruption tests under AddressSanitizer+UBSan, the Python suite (which
-# includes the conformance sweeps against the LiteRT oracle) and the
-# conformance table of every real and LiteRT test model.
+# includes the conformance sweeps against the LiteRT oracle), the Python wheel
+# with its API tests (scripts/wheel_check.sh) and the conformance table of every
+# real and LiteRT test model.
 #
 #   bash scripts/test.sh            # everything (what CI runs)
-#   bash scripts/test.sh --quick    # the inner loop: release build, C++ tests, Python suite (no asan, no table)
+#   bash scripts/test.sh --quick    # the inner loop: release build, C++ tests, Python suite (no asan, no wheel, no table)
 #
 # TFLDBG_CORRUPTION_EDITS sets the random edits per model of the asan
 # corruption suite (CI: 2500, a seeded prefix of the full 10,000; the full
@@ -58,6 +59,11 @@ rm -f build/sweeps.jsonl
 TFLDBG_SWEEP_LOG="$PWD/build/sweeps.jsonl" .venv/bin/python -m pytest -q -n 2 tests/python
 phase "Sweep coverage: every operator x type the op table claims was checked against LiteRT"
 .venv/bin/python -m tfldbg sweep-coverage build/sweeps.jsonl --markdown build/sweep-coverage.md
+
+if [ "$quick" = 0 ]; then
+  phase "Python wheel: built in a fresh venv (the extension over build/release), Python API tests against it"
+  bash scripts/wheel_check.sh
+fi
 
 if [ "$quick" = 0 ]; then
   phase "Conformance table: every real and LiteRT test model against LiteRT (fails on any mismatch)"

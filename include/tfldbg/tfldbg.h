@@ -45,6 +45,14 @@ class TFLDBG_EXPORT Model {
   const std::string& origin() const;
   int subgraph_count() const;
   std::vector<std::string> signature_keys() const;
+  // Each signature: its key, the subgraph it runs, and its input and output
+  // names with the tensor each stands for (LiteRT's get_signature_list).
+  struct Signature {
+    std::string key;
+    int subgraph = 0;
+    std::vector<std::pair<std::string, int>> inputs, outputs;
+  };
+  std::vector<Signature> signatures() const;
   // Operators of the model that tfldbg does not run ("CUSTOM:Name" for custom
   // ones), empty when it runs them all.
   std::vector<std::string> missing_ops() const;

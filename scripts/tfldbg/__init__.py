@@ -9,10 +9,24 @@ Layers, each importing only those before it:
   tfldbg.render    tables, CSV, Markdown, HTML/SVG, overlays
   tfldbg.cli       the one entry point of every command
   tfldbg.testing   single-op models and conformance (tests only)
+
+The engine in-process (the C++ extension the wheel builds; docs/python.md):
+  tfldbg.Interpreter, tfldbg.Error, tfldbg.register_custom_op, and
+  tfldbg.lite.Interpreter (a drop-in for ai_edge_litert's).
 """
 
 from tfldbg.backends.engine import find_binary, model_info, run_tool
 from tfldbg.formats.dump import Dump, DumpError, load_dump
+from tfldbg.interpreter import Interpreter, register_custom_op, unregister_custom_op
 
-__all__ = ["Dump", "DumpError", "load_dump", "find_binary", "model_info", "run_tool"]
+__all__ = ["Dump", "DumpError", "load_dump", "find_binary", "model_info", "run_tool", "Interpreter", "Error",
+           "register_custom_op", "unregister_custom_op"]
+
+
+def __getattr__(name: str):
+    if name == "Error":  # the extension's exception type, imported only when asked for
+        from tfldbg.interpreter import _engine
+
+        return _engine().Error
+    raise AttributeError(f"module 'tfldbg' has no attribute {name!r}")
 __version__ = "0.1.0"

@@ -1,5 +1,6 @@
-"""Locating and running the `tfldbg` C++ binary from Python: the package reaches
-the engine only through its command line (docs/cli.md) and `info --json`."""
+"""Locating and running the `tfldbg` C++ binary from Python: the analysis tools
+reach the engine through its command line (docs/cli.md) and `info --json`; the
+in-process engine is tfldbg.Interpreter (tfldbg/interpreter.py)."""
 
 from __future__ import annotations
 
@@ -17,10 +18,14 @@ class ToolError(RuntimeError):
 
 
 def find_binary() -> Path:
-    """The tfldbg binary: $TFLDBG_BIN, else this checkout's release build, else PATH."""
+    """The tfldbg binary: $TFLDBG_BIN, else the one the wheel installed with this
+    package, else this checkout's release build, else PATH."""
     env = os.environ.get("TFLDBG_BIN")
     if env:
         return Path(env)
+    packaged = Path(__file__).resolve().parents[1] / "_bin" / "tfldbg"
+    if packaged.exists():
+        return packaged
     built = _REPO_ROOT / "build" / "release" / "bin" / "tfldbg"
     if built.exists():
         return built
