@@ -314,6 +314,20 @@ class Interpreter:
                 fail(str(e))
         return Path(out)
 
+    def _repr_html_(self) -> str:
+        """A notebook shows the model's inputs and outputs as a table."""
+        import html
+
+        rows = []
+        for d in self._inputs + self._outputs:
+            quant = (f"scale {d['scale'][0]:.6g}, zero point {d['zero_point'][0]}" if len(d["scale"]) == 1
+                     else f"{len(d['scale'])} channels" if d["scale"] else "")
+            rows.append(f"<tr><td>{d['kind']}</td><td>{d['index']}</td><td>{html.escape(d['name'])}</td>"
+                        f"<td>{d['dtype']}</td><td>{list(d['shape'])}</td><td>{quant}</td></tr>")
+        return (f"<p><b>tfldbg.Interpreter</b> {html.escape(str(self._model.origin))}: planner {self.planner}</p>"
+                "<table><tr><th>kind</th><th>tensor</th><th>name</th><th>type</th><th>shape</th>"
+                "<th>quantization</th></tr>" + "".join(rows) + "</table>")
+
     def __repr__(self) -> str:
         return (f"<tfldbg.Interpreter {self._model.origin}: {len(self._inputs)} inputs, "
                 f"{len(self._outputs)} outputs, planner={self.planner}>")

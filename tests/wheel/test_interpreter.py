@@ -177,3 +177,9 @@ def test_replay_matches_the_cli_s_replay(tmp_path):
             assert sa.outputs[0].value.tobytes() == sb.outputs[0].value.tobytes(), (part, sa.index)
     with pytest.raises(tfldbg.Error, match="exists"):
         interp.replay(tmp_path / "py")
+
+
+def test_a_notebook_shows_the_inputs_and_outputs_as_a_table():
+    page = tfldbg.Interpreter(INT8)._repr_html_()
+    assert page.count("<tr>") == 3 and "input_1_int8" in page and "Identity_int8" in page
+    assert "scale 1, zero point -128" in page
