@@ -117,8 +117,13 @@ namespace {
 
 const char* KindName(TensorKind kind) { return TensorKindName(kind); }
 
-TensorInfo InfoOf(int subgraph, const tfldbg::Tensor& t) {
+TensorInfo InfoOf(int subgraph, const tfldbg::Tensor& t, const ModelView* model = nullptr) {
   TensorInfo info;
+  info.shape_signature = t.shape;
+  if (model != nullptr && t.index >= 0 && static_cast<uint32_t>(t.index) < SizeOf(model->subgraph(subgraph).tensors())) {
+    const auto* signature = model->tensor(subgraph, t.index).shape_signature();
+    if (signature != nullptr && signature->size() == t.shape.size()) info.shape_signature.assign(signature->begin(), signature->end());
+  }
   info.subgraph = subgraph;
   info.index = t.index;
   info.name = t.name;
@@ -255,9 +260,10 @@ Result<std::unique_ptr<Interpreter>> Interpreter::Create(const Model& model, con
   }
   TFLDBG_ASSIGN_OR_RETURN(impl->interp, Engine::Create(model.impl_->view, internal, impl->fan_out.get()));
   const int sg = impl->interp->subgraph_index();
-  for (int i : impl->interp->input_indices()) impl->inputs.push_back(InfoOf(sg, impl->interp->tensors()[static_cast<size_t>(i)]));
-  for (int i : impl->interp->output_indices()) impl->outputs.push_back(InfoOf(sg, impl->interp->tensors()[static_cast<size_t>(i)]));
-  for (const tfldbg::Tensor& t : impl->interp->tensors()) impl->tensors.push_back(InfoOf(sg, t));
+  const ModelView* view = &model.impl_->view;
+  for (int i : impl->interp->input_indices()) impl->inputs.push_back(InfoOf(sg, impl->interp->tensors()[static_cast<size_t>(i)], view));
+  for (int i : impl->interp->output_indices()) impl->outputs.push_back(InfoOf(sg, impl->interp->tensors()[static_cast<size_t>(i)], view));
+  for (const tfldbg::Tensor& t : impl->interp->tensors()) impl->tensors.push_back(InfoOf(sg, t, view));
   return std::unique_ptr<Interpreter>(new Interpreter(std::move(impl)));
 }
 

@@ -108,6 +108,7 @@ nb::dict DetailsOf(const tfldbg::TensorInfo& t) {
   d["subgraph"] = t.subgraph;
   d["dtype"] = tfldbg::DataTypeName(t.type);
   d["shape"] = t.shape;
+  d["shape_signature"] = t.shape_signature;
   d["kind"] = t.kind;
   d["scale"] = t.quantization.scale;
   d["zero_point"] = t.quantization.zero_point;

@@ -19,7 +19,7 @@ for arg in "$@"; do
 done
 
 packages=(cmake ninja-build g++ flatbuffers-compiler libflatbuffers-dev libgtest-dev libspdlog-dev
-          nlohmann-json3-dev libcli11-dev libbenchmark-dev libssl-dev graphviz pkg-config)
+          nlohmann-json3-dev libcli11-dev libbenchmark-dev libssl-dev graphviz pkg-config ccache)
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then packages+=(python3-venv); fi
 if [ "$want_fuzz" = 1 ]; then packages+=(clang libclang-rt-14-dev); fi
 

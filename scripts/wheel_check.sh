@@ -58,4 +58,7 @@ print(f"wheel_check: tfldbg {tfldbg.__version__} from {here.parent}; the tfldbg 
 PY
 env -u PYTHONPATH -u TFLDBG_BIN PATH="$repo/$venv/bin:/usr/bin:/bin" \
   "$repo/$venv/bin/python" -m pytest -q -p no:cacheprovider --rootdir "$repo/tests/wheel" "$repo/tests/wheel"
+# The example walks the API on the digits model (examples/python/digits.py).
+env -u PYTHONPATH -u TFLDBG_BIN PATH="$repo/$venv/bin:/usr/bin:/bin" "$repo/$venv/bin/python" "$repo/examples/python/digits.py" > "$repo/build/wheel-example.log"
+grep -q "lite: read 22 of 22 tensors" "$repo/build/wheel-example.log" || { cat "$repo/build/wheel-example.log"; echo "wheel_check: the example failed"; exit 1; }
 echo "wheel_check: done in $((SECONDS - start))s"

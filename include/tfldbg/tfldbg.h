@@ -99,6 +99,9 @@ struct TensorInfo {
   std::string name;
   DataType type = DataType::kFloat32;
   std::vector<int32_t> shape;
+  // The model's shape with -1 for each dimension that may be resized (the
+  // shape itself when the model declares no signature).
+  std::vector<int32_t> shape_signature;
   Quantization quantization;
   std::string kind;  // "input", "output", "constant", "intermediate", "variable"
 };

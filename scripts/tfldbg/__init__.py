@@ -19,8 +19,20 @@ from tfldbg.backends.engine import find_binary, model_info, run_tool
 from tfldbg.formats.dump import Dump, DumpError, load_dump
 from tfldbg.interpreter import Interpreter, register_custom_op, unregister_custom_op
 
+
+def compare(a, b, rtol: float = 1e-5, atol: float = 1e-6, lsb: int = 0):
+    """Compares two dumps (Dump objects or their directories) tensor by tensor,
+    as `tfldbg compare`: a Comparison, falsy when anything differs, with
+    .records() / .to_dataframe() and a table in notebooks."""
+    from tfldbg.analysis.compare import compare_dumps
+
+    def dump(d):
+        return d if isinstance(d, Dump) else load_dump(d)
+
+    return compare_dumps(dump(a), dump(b), rtol=rtol, atol=atol, lsb=lsb)
+
 __all__ = ["Dump", "DumpError", "load_dump", "find_binary", "model_info", "run_tool", "Interpreter", "Error",
-           "register_custom_op", "unregister_custom_op"]
+           "register_custom_op", "unregister_custom_op", "compare"]
 
 
 def __getattr__(name: str):

@@ -6,8 +6,9 @@
     out = interp.run({"input": x}, on_node=lambda s: print(s.node, s.op, s.outputs[0].max()))
 
 The extension comes with the wheel (`pip install .`); in a checkout whose
-Python package is used from scripts/ it is looked up in the build trees
-(build/wheel, build/pydev), as `find_binary` looks up the CLI.
+Python package is used from scripts/ the newest one built under build/ is
+used (build/wheel from `pip wheel .`, or a CMake tree configured with
+-DTFLDBG_BUILD_PYTHON=ON), as `find_binary` looks up the CLI.
 """
 
 from __future__ import annotations
@@ -39,19 +40,19 @@ def _engine():
 
 
 def _engine_from_checkout():
+    """The newest extension built in this checkout (build/*/python/tfldbg)."""
     repo = _HERE.parents[1]
-    for build in ("wheel", "pydev", "release"):
-        folder = repo / "build" / build / "python" / "tfldbg"
-        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-            path = folder / f"_engine{suffix}"
-            if path.exists():
-                spec = importlib.util.spec_from_file_location("tfldbg._engine", path)
-                module = importlib.util.module_from_spec(spec)
-                sys.modules["tfldbg._engine"] = module
-                spec.loader.exec_module(module)
-                return module
-    raise ImportError("tfldbg's engine extension is not installed: `pip install .` at the repository root "
-                      "(docs/python.md)")
+    found = [path for suffix in importlib.machinery.EXTENSION_SUFFIXES
+             for path in (repo / "build").glob(f"*/python/tfldbg/_engine{suffix}")]
+    if not found:
+        raise ImportError("tfldbg's engine extension is not installed: `pip install .` at the repository root "
+                          "(docs/python.md)")
+    path = max(found, key=lambda p: p.stat().st_mtime)
+    spec = importlib.util.spec_from_file_location("tfldbg._engine", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["tfldbg._engine"] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def __getattr__(name: str):  # tfldbg.interpreter.Error, resolved when first asked
@@ -147,6 +148,7 @@ def _wrap_eval(name: str, evaluate: Callable) -> Callable:
 def _details(d: dict) -> dict:
     d = dict(d)
     d["shape"] = tuple(d["shape"])
+    d["shape_signature"] = tuple(d["shape_signature"])
     return d
 
 
@@ -182,7 +184,7 @@ class Interpreter:
         self._outputs = [_details(d) for d in self._engine.outputs]
         self._tensors = None
 
-    # details, as lists of dicts: name, index, dtype, shape, kind, scale, zero_point, quantized_dimension
+    # details, as lists of dicts: name, index, dtype, shape, shape_signature, kind, scale, zero_point, quantized_dimension
     @property
     def inputs(self) -> list[dict]:
         return self._inputs
@@ -311,6 +313,20 @@ class Interpreter:
             except RuntimeError as e:
                 fail(str(e))
         return Path(out)
+
+    def _repr_html_(self) -> str:
+        """A notebook shows the model's inputs and outputs as a table."""
+        import html
+
+        rows = []
+        for d in self._inputs + self._outputs:
+            quant = (f"scale {d['scale'][0]:.6g}, zero point {d['zero_point'][0]}" if len(d["scale"]) == 1
+                     else f"{len(d['scale'])} channels" if d["scale"] else "")
+            rows.append(f"<tr><td>{d['kind']}</td><td>{d['index']}</td><td>{html.escape(d['name'])}</td>"
+                        f"<td>{d['dtype']}</td><td>{list(d['shape'])}</td><td>{quant}</td></tr>")
+        return (f"<p><b>tfldbg.Interpreter</b> {html.escape(str(self._model.origin))}: planner {self.planner}</p>"
+                "<table><tr><th>kind</th><th>tensor</th><th>name</th><th>type</th><th>shape</th>"
+                "<th>quantization</th></tr>" + "".join(rows) + "</table>")
 
     def __repr__(self) -> str:
         return (f"<tfldbg.Interpreter {self._model.origin}: {len(self._inputs)} inputs, "

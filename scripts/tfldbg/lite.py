@@ -44,7 +44,7 @@ def _litert_details(d: dict) -> dict:
         "name": d["name"],
         "index": d["index"],
         "shape": shape,
-        "shape_signature": shape.copy(),
+        "shape_signature": np.array(d["shape_signature"], dtype=np.int32),
         "dtype": _numpy_type(d["dtype"]),
         "quantization": quant,
         "quantization_parameters": {"scales": scales, "zero_points": zero_points,

@@ -50,6 +50,26 @@ TEST(PublicApi, RunsAModelAndSeesEveryNode) {
   EXPECT_EQ(scores.element_count(), 10);  // one score per digit
 }
 
+TEST(PublicApi, SignaturesNameTheTensorsTheyStandFor) {
+  auto model = tfldbg::Model::FromFile(kExample);
+  ASSERT_TRUE(model.ok()) << model.status().message();
+  const auto signatures = model.value().signatures();
+  ASSERT_EQ(signatures.size(), 1u);
+  EXPECT_EQ(signatures[0].key, "serving_default");
+  EXPECT_EQ(signatures[0].subgraph, 0);
+  auto interp = tfldbg::Interpreter::Create(model.value());
+  ASSERT_TRUE(interp.ok()) << interp.status().message();
+  ASSERT_EQ(signatures[0].inputs.size(), 1u);
+  ASSERT_EQ(signatures[0].outputs.size(), 1u);
+  EXPECT_EQ(signatures[0].inputs[0].first, "image");
+  EXPECT_EQ(signatures[0].inputs[0].second, interp.value()->inputs()[0].index);
+  EXPECT_EQ(signatures[0].outputs[0].first, "output_0");
+  EXPECT_EQ(signatures[0].outputs[0].second, interp.value()->outputs()[0].index);
+  // The model declares its input's shape signature as its shape: [1, 8, 8, 1].
+  EXPECT_EQ(interp.value()->inputs()[0].shape_signature, (std::vector<int32_t>{1, 8, 8, 1}));
+  for (const tfldbg::TensorInfo& t : interp.value()->tensors()) EXPECT_EQ(t.shape_signature.size(), t.shape.size()) << t.name;
+}
+
 TEST(PublicApi, InputSizesAndNamesAreCheckedInOneLine) {
   auto model = tfldbg::Model::FromFile(kExample);
   ASSERT_TRUE(model.ok());

@@ -177,3 +177,25 @@ def test_replay_matches_the_cli_s_replay(tmp_path):
             assert sa.outputs[0].value.tobytes() == sb.outputs[0].value.tobytes(), (part, sa.index)
     with pytest.raises(tfldbg.Error, match="exists"):
         interp.replay(tmp_path / "py")
+
+
+def test_a_notebook_shows_the_inputs_and_outputs_as_a_table():
+    page = tfldbg.Interpreter(INT8)._repr_html_()
+    assert page.count("<tr>") == 3 and "input_1_int8" in page and "Identity_int8" in page
+    assert "scale 1, zero point -128" in page
+
+
+def test_compare_in_process_dumps_returns_records_and_a_table(tmp_path):
+    reuse = tfldbg.Interpreter(INT8)
+    reuse.set_inputs(seed=4)
+    no_reuse = tfldbg.Interpreter(INT8, planner="no-reuse")
+    no_reuse.set_inputs(seed=4)
+    same = tfldbg.compare(reuse.dump(tmp_path / "a"), no_reuse.dump(tmp_path / "b"))
+    assert same and same.summary().endswith(" 0 failed")
+    records = same.records()
+    assert len(records) == len(same.results) > 16 and {"step", "op", "passed", "max_abs_lsb"} <= set(records[0])
+    single = tfldbg.Interpreter(INT8, rounding="single")
+    single.set_inputs(seed=4)
+    differs = tfldbg.compare(tmp_path / "a", single.dump(tmp_path / "c"))
+    page = differs._repr_html_()
+    assert page.count("<tr>") == len(differs.results) + 1 and differs.summary() in page

@@ -54,6 +54,7 @@ def test_the_same_script_reads_litert_s_values_for_every_tensor(model):
     for a, b in zip(theirs["inputs"] + theirs["details"], mine["inputs"] + mine["details"]):
         assert a["name"] == b["name"] and a["index"] == b["index"] and a["dtype"] == b["dtype"]
         np.testing.assert_array_equal(a["shape"], b["shape"])
+        np.testing.assert_array_equal(a["shape_signature"], b["shape_signature"])
         assert a["quantization"] == pytest.approx(b["quantization"])
         np.testing.assert_array_equal(a["quantization_parameters"]["zero_points"],
                                       b["quantization_parameters"]["zero_points"])
@@ -91,6 +92,7 @@ def test_model_content_resize_and_set_tensor_errors():
     interp.resize_tensor_input(index, [2, 32, 32, 3])
     interp.allocate_tensors()
     assert list(interp.get_input_details()[0]["shape"]) == [2, 32, 32, 3]
+    assert list(interp.get_input_details()[0]["shape_signature"]) == [-1, 32, 32, 3]
     batch = np.random.default_rng(1).integers(-128, 127, size=(2, 32, 32, 3), dtype=np.int8)
     interp.set_tensor(index, batch)
     interp.invoke()

@@ -60,6 +60,29 @@ class Comparison:
         failed = sum(not r.passed for r in self.results)
         return f"{len(self.results) - failed} passed, {failed} failed"
 
+    def records(self) -> list[dict]:
+        """One dict per tensor comparison (pandas.DataFrame(c.records()))."""
+        return [asdict(r) for r in self.results]
+
+    def to_dataframe(self):
+        """The records as a pandas DataFrame (pandas must be installed)."""
+        import pandas
+
+        return pandas.DataFrame(self.records())
+
+    def _repr_html_(self) -> str:
+        import html
+
+        head = "".join(f"<th>{k}</th>" for k in ("step", "op", "role", "name", "dtype", "passed", "max_abs_lsb",
+                                                 "max_abs", "reason"))
+        rows = "".join(
+            f"<tr><td>{r.step}</td><td>{r.op}</td><td>{r.role}</td><td>{html.escape(r.name)}</td><td>{r.dtype}</td>"
+            f"<td>{'yes' if r.passed else '<b>no</b>'}</td><td>{'' if r.max_abs_lsb is None else r.max_abs_lsb}</td>"
+            f"<td>{'' if r.max_abs is None else f'{r.max_abs:.3g}'}</td><td>{html.escape(r.reason)}</td></tr>"
+            for r in self.results)
+        problems = "".join(f"<p>{html.escape(p)}</p>" for p in self.problems)
+        return f"<p><b>{self.summary()}</b></p>{problems}<table><tr>{head}</tr>{rows}</table>"
+
 
 def compare_arrays(a: np.ndarray, b: np.ndarray, rtol: float, atol: float, lsb: int) -> dict:
     """Metrics for one pair of arrays of equal dtype and shape."""
