@@ -93,7 +93,7 @@ VARIANTS = [
 
 def int8_lstm_model(sequence: bool, n_input=5, n_cell=4, n_output=None, batch=2, steps=3, cifg=False, peephole=False,
                     projection=None, cell_clip=0.0, proj_clip=0.0, time_major=False, cell_log2=-12, input_zp=-3,
-                    state_zp=2, hidden_zp=0):
+                    state_zp=2, hidden_zp=0, layer_norm=False):
     n_output = n_output if projection else n_cell
     b = OpModelBuilder()
     shape = ([steps, batch, n_input] if time_major else [batch, steps, n_input]) if sequence else [batch, n_input]
@@ -121,8 +121,15 @@ def int8_lstm_model(sequence: bool, n_input=5, n_cell=4, n_output=None, batch=2,
             bias("proj_b", n_output) if projection == "weights+bias" else None]
     ins += [b.tensor("h", "int8", [batch, n_output], scale=0.02, zero_point=state_zp, is_variable=True),
             b.tensor("c", "int16", [batch, n_cell], scale=2.0 ** cell_log2, zero_point=0, is_variable=True)]
-    ins += [None, None, None, None]
-    inter = [b.tensor(f"inter{i}", "float32", [0]) for i in range(4)]
+    if layer_norm:  # int16 coefficients; each gate's sum then has its own scale (intermediates 0-3)
+        def coefficients(g):
+            return b.constant(f"ln{g}", rng.integers(8000, 20000, n_cell).astype(np.int16),
+                              scale=float(rng.uniform(4e-5, 8e-5)), zero_point=0)
+        ins += [None if cifg else coefficients("i")] + [coefficients(g) for g in "fco"]
+        inter = [b.tensor(f"inter{i}", "int16", [0], scale=float(rng.uniform(2e-4, 1e-3)), zero_point=0) for i in range(4)]
+    else:
+        ins += [None, None, None, None]
+        inter = [b.tensor(f"inter{i}", "float32", [0]) for i in range(4)]
     inter.append(b.tensor("hidden", "int8", [0], scale=0.007, zero_point=hidden_zp))
     y = b.output("y", "int8", shape[:-1] + [n_output], scale=0.02, zero_point=state_zp)
     options = {"fused_activation_function": "TANH", "cell_clip": cell_clip, "proj_clip": proj_clip}
@@ -145,6 +152,10 @@ INT8_VARIANTS = [
     dict(cell_clip=0.4),
     dict(cell_log2=-10, input_zp=0, state_zp=-7),
     dict(cell_log2=-15, n_cell=16, n_input=20),
+    dict(layer_norm=True),
+    dict(layer_norm=True, cifg=True, peephole=True, cell_log2=-11),
+    dict(layer_norm=True, projection="weights+bias", n_output=3, proj_clip=0.5, n_cell=8),
+    dict(layer_norm=True, cell_clip=0.4, n_cell=5, n_input=7),
 ]
 
 
