@@ -330,6 +330,8 @@ class LstmKernel : public Kernel {
     const int64_t out_step = out_step_ >= 0 ? out_step_ : dims_.n_output;
     const bool forward = role_ != LstmRole::kBackward;
     math::LstmDims d = dims_;
+    d.scratch_batches = batches_;
+    d.scratch_row = 0;
     auto time = [&](int i) { return forward ? i : steps_ - 1 - i; };
     if (!sequence_ || time_major_) {
       d.n_batch = batches_;
@@ -341,6 +343,7 @@ class LstmKernel : public Kernel {
     }
     d.n_batch = 1;
     for (int b = 0; b < batches_; ++b) {
+      d.scratch_row = b;
       for (int i = 0; i < steps_; ++i) {
         const int64_t row = static_cast<int64_t>(b) * steps_ + time(i);
         step(d, x + row * n_in, aux != nullptr ? aux + row * n_aux : nullptr, h + static_cast<int64_t>(b) * dims_.n_output,

@@ -21,12 +21,6 @@ from sweep import check, refused
 
 rng = np.random.default_rng(777)
 
-# Hybrid LSTMs: LiteRT computes the gates' sigmoid with Eigen's vectorized approximation, tfldbg with libm's exp
-# (tanh is Eigen's, bit for bit: math::RecurrentTanh); they differ in the last bits. The next step quantizes the
-# output state per row, and when such a difference crosses a rounding boundary one int8 value moves by one step:
-# the outputs then move by about one quantization step times a weight. Every integer product is otherwise bit for
-# bit; hybrid RNN and SVDF (no sigmoid) keep the default tolerance.
-HYBRID_SIGMOID_TOLERANCE = dict(atol=1e-2)
 
 
 def lstm_model(sequence: bool, n_input=3, n_cell=4, n_output=None, batch=2, steps=3, cifg=False, peephole=False,
@@ -226,8 +220,7 @@ HYBRID_VARIANTS = VARIANTS + [dict(n_input=20, n_cell=19, projection="weights+bi
 @pytest.mark.parametrize("variant", HYBRID_VARIANTS, ids=lambda v: ",".join(f"{k}={x}" for k, x in v.items()) or "plain")
 def test_hybrid_lstm_matches_litert(tmp_path, sequence, time_major, variant, asymmetric):
     """Dynamic-range LSTM (what the converter writes for Keras LSTM with Optimize.DEFAULT)."""
-    check(lstm_model(sequence, time_major=time_major, hybrid=True, asymmetric=asymmetric, **variant), tmp_path,
-          **HYBRID_SIGMOID_TOLERANCE)
+    check(lstm_model(sequence, time_major=time_major, hybrid=True, asymmetric=asymmetric, **variant), tmp_path)
 
 
 @pytest.mark.parametrize("asymmetric", [False, True], ids=["symmetric", "asymmetric"])
@@ -242,7 +235,7 @@ def test_hybrid_lstm_edge_inputs(tmp_path, values, asymmetric):
         x = (rng.standard_normal([2, 4, 6]) * 1e4).astype(np.float32)
     elif values == "negative":
         x = -np.abs(rng.standard_normal([2, 4, 6])).astype(np.float32)
-    check(b, tmp_path, inputs={"x": x}, **HYBRID_SIGMOID_TOLERANCE)
+    check(b, tmp_path, inputs={"x": x})
 
 
 def test_hybrid_lstm_with_per_channel_weights_is_refused(tmp_path):
@@ -566,8 +559,7 @@ BILSTM_VARIANTS = [
 @pytest.mark.parametrize("weights", ["float32", "hybrid", "hybrid-asymmetric"])
 @pytest.mark.parametrize("variant", BILSTM_VARIANTS, ids=variant_id)
 def test_bidirectional_lstm_matches_litert(tmp_path, variant, weights):
-    check(bilstm_model(hybrid=weights != "float32", asymmetric=weights == "hybrid-asymmetric", **variant), tmp_path,
-          **(HYBRID_SIGMOID_TOLERANCE if weights != "float32" else {}))
+    check(bilstm_model(hybrid=weights != "float32", asymmetric=weights == "hybrid-asymmetric", **variant), tmp_path)
 
 
 def test_bidirectional_lstm_merged_batch_major_on_two_rows_is_refused(tmp_path):
