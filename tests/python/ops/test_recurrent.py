@@ -575,3 +575,32 @@ def test_bidirectional_lstm_with_partial_auxiliary_weights_is_refused(tmp_path):
     b = bilstm_model(aux="weights")
     b.ops[0].inputs[45] = -1
     refused(b, tmp_path, "auxiliary weights must be given for every gate of both cells or for none")
+
+
+@pytest.mark.parametrize("dtype", ["hybrid", "hybrid-asymmetric"])
+@pytest.mark.parametrize("values", ["zeros", "one-hot", "large", "negative"])
+def test_hybrid_svdf_edge_inputs(tmp_path, values, dtype):
+    """An all-zero input (LiteRT skips quantizing it), rows with one value, large and all-negative rows."""
+    b = OpModelBuilder()
+    x = b.input("x", "float32", [2, 6])
+    y = add_svdf(b, x, dtype, 6, 8, 4, 2, 2, True, "RELU", {})
+    b.outputs.append(y)
+    v = np.zeros([2, 6], np.float32)
+    if values == "one-hot":
+        v[:, 3] = 1.0
+    elif values == "large":
+        v = (rng.standard_normal([2, 6]) * 1e4).astype(np.float32)
+    elif values == "negative":
+        v = -np.abs(rng.standard_normal([2, 6])).astype(np.float32)
+    check(b, tmp_path, inputs={"x": v})
+
+
+def test_hybrid_svdf_with_float_time_weights_is_refused(tmp_path):
+    b = OpModelBuilder()
+    x = b.input("x", "float32", [1, 5])
+    wf = b.constant("wf", rng.integers(-127, 128, (8, 5)).astype(np.int8), scale=0.01, zero_point=0)
+    wt = b.constant("wt", rng.standard_normal((8, 4)).astype(np.float32))
+    state = b.tensor("state", "float32", [1, 32], is_variable=True)
+    y = b.output("y", "float32", [1, 8])
+    b.op("SVDF", [x, wf, wt, None, state], [y], {"rank": 1, "fused_activation_function": "NONE"})
+    refused(b, tmp_path, "time weights")
