@@ -604,3 +604,11 @@ def test_hybrid_svdf_with_float_time_weights_is_refused(tmp_path):
     y = b.output("y", "float32", [1, 8])
     b.op("SVDF", [x, wf, wt, None, state], [y], {"rank": 1, "fused_activation_function": "NONE"})
     refused(b, tmp_path, "time weights")
+
+
+def test_hybrid_rnn_with_per_channel_weights_is_refused(tmp_path):
+    b = rnn_model("RNN", hybrid=True)
+    w = b.tensors[b.ops[0].inputs[1]]
+    w.scale = [w.scale[0]] * 5
+    w.zero_point = [0] * 5
+    refused(b, tmp_path, "need one positive scale (LiteRT's hybrid RNN reads a per-tensor scale)")
