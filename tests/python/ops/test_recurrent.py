@@ -491,13 +491,14 @@ def test_bidirectional_rnn_with_one_auxiliary_weight_is_refused(tmp_path):
 
 def bilstm_model(n_input=3, n_cell=4, bw_cell=None, n_output=None, bw_output=None, batch=2, steps=3, cifg=False,
                  peephole=False, projection=None, cell_clip=0.0, proj_clip=0.0, activation="TANH", time_major=True,
-                 merge_outputs=False, aux=None, hybrid=False, asymmetric=False) -> OpModelBuilder:
+                 merge_outputs=False, aux=None, aux_size=None, hybrid=False, asymmetric=False) -> OpModelBuilder:
     """Two LSTM cells over the sequence; aux is None, "weights" (an auxiliary input read by both cells through
     their auxiliary weights) or "input" (the auxiliary input is the backward cell's input)."""
     b = OpModelBuilder()
     shape = [steps, batch, n_input] if time_major else [batch, steps, n_input]
     x = b.input("x", "float32", shape)
-    a = b.input("aux", "float32", shape) if aux else None
+    aux_size = aux_size or n_input
+    a = b.input("aux", "float32", shape[:-1] + [aux_size]) if aux else None
 
     def w(name, *dims):
         return b.constant(name, (rng.standard_normal(dims) * 0.5).astype(np.float32))
@@ -519,7 +520,7 @@ def bilstm_model(n_input=3, n_cell=4, bw_cell=None, n_output=None, bw_output=Non
                 w(f"{tag}proj_b", n_output) if projection == "weights+bias" else None]
         states = [b.tensor(f"{tag}h", "float32", [batch, n_output], is_variable=True),
                   b.tensor(f"{tag}c", "float32", [batch, n_cell], is_variable=True)]
-        aux_w = ([None if cifg else q(f"{tag}a2i", n_cell, n_input)] + [q(f"{tag}a2{g}", n_cell, n_input) for g in "fco"]
+        aux_w = ([None if cifg else q(f"{tag}a2i", n_cell, aux_size)] + [q(f"{tag}a2{g}", n_cell, aux_size) for g in "fco"]
                  if aux == "weights" else [None] * 4)
         return ins, states, aux_w, n_output
 
@@ -552,6 +553,8 @@ BILSTM_VARIANTS = [
     dict(aux="weights", cifg=True, time_major=False, merge_outputs=True, batch=1),
     dict(aux="input"),
     dict(aux="input", time_major=False),
+    dict(aux="weights", aux_size=6, peephole=True, projection="weights", n_output=3),
+    dict(aux="weights", aux_size=2, time_major=False),
     dict(n_input=20, n_cell=19, batch=3, steps=2, projection="weights+bias", n_output=17),
 ]
 
