@@ -363,7 +363,6 @@ class LstmKernel : public Kernel {
 
   // --- hybrid (int8 weights, float activations) ------------------------------
   Status PrepareHybrid(NodeContext& node) {
-    if (diagonal_) return node.UnsupportedError("hybrid LSTM with diagonal recurrent weights");
     auto check = [&](int slot, const std::string& name, DataType type) -> Status {
       const Tensor* t = In(node, slot);
       if (t == nullptr) return Status::Ok();
@@ -380,7 +379,9 @@ class LstmKernel : public Kernel {
     for (int g = 0; g < 4; ++g) {
       TFLDBG_RETURN_IF_ERROR(check(s_.input_to[g], Named("input weights", g), DataType::kInt8));
       if (dims_.n_aux > 0) TFLDBG_RETURN_IF_ERROR(check(s_.aux_to[g], Named("auxiliary weights", g), DataType::kInt8));
-      TFLDBG_RETURN_IF_ERROR(check(s_.recurrent_to[g], Named("recurrent weights", g), DataType::kInt8));
+      // Diagonal recurrent weights stay float: LiteRT multiplies the float output state by them.
+      TFLDBG_RETURN_IF_ERROR(check(s_.recurrent_to[g], Named("recurrent weights", g),
+                                   diagonal_ ? DataType::kFloat32 : DataType::kInt8));
       if (s_.cell_to[g] >= 0) TFLDBG_RETURN_IF_ERROR(check(s_.cell_to[g], Named("peephole weights", g), DataType::kInt8));
       TFLDBG_RETURN_IF_ERROR(check(s_.bias[g], Named("bias", g), DataType::kFloat32));
       TFLDBG_RETURN_IF_ERROR(check(s_.layer_norm[g], Named("layer norm coefficients", g), DataType::kFloat32));
@@ -409,9 +410,13 @@ class LstmKernel : public Kernel {
       w.input_to[g] = wx.data<int8_t>();
       w.input_scale[g] = wx.scale();
       w.input_row_sums[g] = row_sums(wx, g);
-      w.recurrent_to[g] = wh.data<int8_t>();
-      w.recurrent_scale[g] = wh.scale();
-      w.recurrent_row_sums[g] = row_sums(wh, 4 + g);
+      if (diagonal_) {
+        w.recurrent_diagonal[g] = wh.data<float>();
+      } else {
+        w.recurrent_to[g] = wh.data<int8_t>();
+        w.recurrent_scale[g] = wh.scale();
+        w.recurrent_row_sums[g] = row_sums(wh, 4 + g);
+      }
       if (dims_.n_aux > 0) {
         const Tensor& wa = *In(node, s_.aux_to[g]);
         w.aux_to[g] = wa.data<int8_t>();

@@ -270,6 +270,7 @@ struct LstmHybridWeights {
   const int8_t* input_to[4] = {};      // null input_to[kGateInput]: CIFG
   const int8_t* aux_to[4] = {};        // with an auxiliary input
   const int8_t* recurrent_to[4] = {};
+  const float* recurrent_diagonal[4] = {};  // float [n_cell] each instead, with diagonal recurrent weights
   float input_scale[4] = {};
   float aux_scale[4] = {};
   float recurrent_scale[4] = {};
@@ -303,7 +304,8 @@ inline void QuantizeBlock(const float* x, int n_batch, int n, bool asymmetric, Q
 }
 
 inline void LstmHybridGate(const LstmHybridWeights& w, int g, const LstmDims& d, const QuantizedRows& x,
-                           const QuantizedRows& aux, const QuantizedRows& h, const float* c, bool sigmoid, float* gate) {
+                           const QuantizedRows& aux, const QuantizedRows& h, const float* output_state, const float* c,
+                           bool sigmoid, float* gate) {
   LstmGateInit(w.bias[g], w.layer_norm[g] != nullptr, d, gate);
   if (!x.all_zero) {
     HybridMatVecAccumulate(w.input_to[g], d.n_cell, d.n_input, w.input_scale[g], x.values, x.scales, x.zero_points,
@@ -313,7 +315,10 @@ inline void LstmHybridGate(const LstmHybridWeights& w, int g, const LstmDims& d,
     HybridMatVecAccumulate(w.aux_to[g], d.n_cell, d.n_aux, w.aux_scale[g], aux.values, aux.scales, aux.zero_points,
                            w.aux_row_sums[g], d.n_batch, gate, d.n_cell);
   }
-  if (!h.all_zero) {
+  if (!h.all_zero && w.recurrent_diagonal[g] != nullptr) {
+    const int64_t size = static_cast<int64_t>(d.n_batch) * d.n_cell;
+    for (int64_t k = 0; k < size; ++k) gate[k] += w.recurrent_diagonal[g][k % d.n_cell] * output_state[k];
+  } else if (!h.all_zero) {
     HybridMatVecAccumulate(w.recurrent_to[g], d.n_cell, d.n_output, w.recurrent_scale[g], h.values, h.scales,
                            h.zero_points, w.recurrent_row_sums[g], d.n_batch, gate, d.n_cell);
   }
@@ -343,11 +348,11 @@ inline void LstmHybridStep(const LstmHybridWeights& w, const LstmDims& d, const 
   if (d.n_aux > 0) QuantizeBlock(aux, d.n_batch, d.n_aux, w.asymmetric, qa);
   QuantizeBlock(output_state, d.n_batch, d.n_output, w.asymmetric, qh);
   const bool cifg = w.input_to[kGateInput] == nullptr;
-  if (!cifg) LstmHybridGate(w, kGateInput, d, qx, qa, qh, cell_state, true, input_gate);
-  LstmHybridGate(w, kGateForget, d, qx, qa, qh, cell_state, true, forget_gate);
-  LstmHybridGate(w, kGateCell, d, qx, qa, qh, nullptr, false, cell_gate);
+  if (!cifg) LstmHybridGate(w, kGateInput, d, qx, qa, qh, output_state, cell_state, true, input_gate);
+  LstmHybridGate(w, kGateForget, d, qx, qa, qh, output_state, cell_state, true, forget_gate);
+  LstmHybridGate(w, kGateCell, d, qx, qa, qh, output_state, nullptr, false, cell_gate);
   LstmUpdateCell(d, cifg, input_gate, forget_gate, cell_gate, w.cell_clip, cell_state);
-  LstmHybridGate(w, kGateOutput, d, qx, qa, qh, cell_state, true, output_gate);
+  LstmHybridGate(w, kGateOutput, d, qx, qa, qh, output_state, cell_state, true, output_gate);
   for (int64_t k = 0; k < cells; ++k) hidden[k] = output_gate[k] * LstmActivation(w.activation, cell_state[k]);
   if (w.projection != nullptr) {
     LstmProjectionInit(w.projection_bias, d, output_state);

@@ -25,7 +25,7 @@ rng = np.random.default_rng(777)
 
 def lstm_model(sequence: bool, n_input=3, n_cell=4, n_output=None, batch=2, steps=3, cifg=False, peephole=False,
                projection=None, layer_norm=False, cell_clip=0.0, proj_clip=0.0, activation="TANH", time_major=False,
-               hybrid=False, asymmetric=False):
+               hybrid=False, asymmetric=False, diagonal=False):
     """A float LSTM, or hybrid (int8 weights, float biases, coefficients and states); projection is None,
     "weights" or "weights+bias"."""
     n_output = n_output if projection else n_cell
@@ -45,8 +45,11 @@ def lstm_model(sequence: bool, n_input=3, n_cell=4, n_output=None, batch=2, step
     ins: list = [x]
     ins += [None if cifg else q("i2i", n_cell, n_input), q("i2f", n_cell, n_input), q("i2c", n_cell, n_input),
             q("i2o", n_cell, n_input)]
-    ins += [None if cifg else q("r2i", n_cell, n_output), q("r2f", n_cell, n_output), q("r2c", n_cell, n_output),
-            q("r2o", n_cell, n_output)]
+    if diagonal:  # diagonal recurrent weights: float [n_cell] each, also in a hybrid LSTM
+        ins += [None if cifg else w("r2i", n_cell)] + [w(f"r2{g}", n_cell) for g in "fco"]
+    else:
+        ins += [None if cifg else q("r2i", n_cell, n_output), q("r2f", n_cell, n_output), q("r2c", n_cell, n_output),
+                q("r2o", n_cell, n_output)]
     ins += [q("c2i", n_cell) if peephole and not cifg else None, q("c2f", n_cell) if peephole else None,
             q("c2o", n_cell) if peephole else None]
     ins += [None if cifg else w("bi", n_cell), w("bf", n_cell), w("bc", n_cell), w("bo", n_cell)]
@@ -62,6 +65,7 @@ def lstm_model(sequence: bool, n_input=3, n_cell=4, n_output=None, batch=2, step
                "asymmetric_quantize_inputs": asymmetric}
     if sequence:
         options["time_major"] = time_major
+        options["diagonal_recurrent_tensors"] = diagonal
         b.op("UNIDIRECTIONAL_SEQUENCE_LSTM", ins, [y], options)
     else:
         options["kernel_type"] = "FULL"
@@ -244,6 +248,18 @@ def test_hybrid_lstm_with_per_channel_weights_is_refused(tmp_path):
     t.scale = [0.01] * 4
     t.zero_point = [0] * 4
     refused(b, tmp_path, "need one positive scale")
+
+
+DIAGONAL_VARIANTS = [dict(), dict(cifg=True, peephole=True), dict(layer_norm=True, cell_clip=0.5, n_cell=6, batch=3)]
+
+
+@pytest.mark.parametrize("weights", ["float32", "hybrid", "hybrid-asymmetric"])
+@pytest.mark.parametrize("time_major", [False, True], ids=["batch-major", "time-major"])
+@pytest.mark.parametrize("variant", DIAGONAL_VARIANTS, ids=lambda v: ",".join(f"{k}={x}" for k, x in v.items()) or "plain")
+def test_diagonal_recurrent_lstm_matches_litert(tmp_path, variant, time_major, weights):
+    """UNIDIRECTIONAL_SEQUENCE_LSTM with diagonal_recurrent_tensors: each recurrent weight a float vector."""
+    check(lstm_model(True, time_major=time_major, diagonal=True, hybrid=weights != "float32",
+                     asymmetric=weights == "hybrid-asymmetric", **variant), tmp_path)
 
 
 def test_state_updates_are_in_the_dump(tmp_path):
