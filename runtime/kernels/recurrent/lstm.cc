@@ -330,6 +330,8 @@ class LstmKernel : public Kernel {
     const int64_t out_step = out_step_ >= 0 ? out_step_ : dims_.n_output;
     const bool forward = role_ != LstmRole::kBackward;
     math::LstmDims d = dims_;
+    d.scratch_batches = batches_;
+    d.scratch_row = 0;
     auto time = [&](int i) { return forward ? i : steps_ - 1 - i; };
     if (!sequence_ || time_major_) {
       d.n_batch = batches_;
@@ -341,6 +343,7 @@ class LstmKernel : public Kernel {
     }
     d.n_batch = 1;
     for (int b = 0; b < batches_; ++b) {
+      d.scratch_row = b;
       for (int i = 0; i < steps_; ++i) {
         const int64_t row = static_cast<int64_t>(b) * steps_ + time(i);
         step(d, x + row * n_in, aux != nullptr ? aux + row * n_aux : nullptr, h + static_cast<int64_t>(b) * dims_.n_output,
@@ -360,7 +363,6 @@ class LstmKernel : public Kernel {
 
   // --- hybrid (int8 weights, float activations) ------------------------------
   Status PrepareHybrid(NodeContext& node) {
-    if (diagonal_) return node.UnsupportedError("hybrid LSTM with diagonal recurrent weights");
     auto check = [&](int slot, const std::string& name, DataType type) -> Status {
       const Tensor* t = In(node, slot);
       if (t == nullptr) return Status::Ok();
@@ -377,7 +379,9 @@ class LstmKernel : public Kernel {
     for (int g = 0; g < 4; ++g) {
       TFLDBG_RETURN_IF_ERROR(check(s_.input_to[g], Named("input weights", g), DataType::kInt8));
       if (dims_.n_aux > 0) TFLDBG_RETURN_IF_ERROR(check(s_.aux_to[g], Named("auxiliary weights", g), DataType::kInt8));
-      TFLDBG_RETURN_IF_ERROR(check(s_.recurrent_to[g], Named("recurrent weights", g), DataType::kInt8));
+      // Diagonal recurrent weights stay float: LiteRT multiplies the float output state by them.
+      TFLDBG_RETURN_IF_ERROR(check(s_.recurrent_to[g], Named("recurrent weights", g),
+                                   diagonal_ ? DataType::kFloat32 : DataType::kInt8));
       if (s_.cell_to[g] >= 0) TFLDBG_RETURN_IF_ERROR(check(s_.cell_to[g], Named("peephole weights", g), DataType::kInt8));
       TFLDBG_RETURN_IF_ERROR(check(s_.bias[g], Named("bias", g), DataType::kFloat32));
       TFLDBG_RETURN_IF_ERROR(check(s_.layer_norm[g], Named("layer norm coefficients", g), DataType::kFloat32));
@@ -406,9 +410,13 @@ class LstmKernel : public Kernel {
       w.input_to[g] = wx.data<int8_t>();
       w.input_scale[g] = wx.scale();
       w.input_row_sums[g] = row_sums(wx, g);
-      w.recurrent_to[g] = wh.data<int8_t>();
-      w.recurrent_scale[g] = wh.scale();
-      w.recurrent_row_sums[g] = row_sums(wh, 4 + g);
+      if (diagonal_) {
+        w.recurrent_diagonal[g] = wh.data<float>();
+      } else {
+        w.recurrent_to[g] = wh.data<int8_t>();
+        w.recurrent_scale[g] = wh.scale();
+        w.recurrent_row_sums[g] = row_sums(wh, 4 + g);
+      }
       if (dims_.n_aux > 0) {
         const Tensor& wa = *In(node, s_.aux_to[g]);
         w.aux_to[g] = wa.data<int8_t>();
@@ -517,7 +525,6 @@ Status LstmKernel::PrepareInteger(NodeContext& node) {
   const Tensor& output_state = *In(node, s_.output_state);
   const Tensor& cell_state = *In(node, s_.cell_state);
   const Tensor& output = *node.output(0);
-  if (layer_norm_) return node.UnsupportedError("integer LSTM with layer normalization is not supported yet");
   if (diagonal_) return node.UnsupportedError("integer LSTM with diagonal recurrent weights (LiteRT has none)");
   if (peephole_ && dims_.n_output != dims_.n_cell) {
     return node.UnsupportedError("integer LSTM with peephole weights and a projection to a different size");
@@ -538,6 +545,7 @@ Status LstmKernel::PrepareInteger(NodeContext& node) {
     TFLDBG_RETURN_IF_ERROR(check(s_.recurrent_to[g], Named("recurrent weights", g).c_str(), DataType::kInt8));
     TFLDBG_RETURN_IF_ERROR(check(s_.bias[g], Named("bias", g).c_str(), DataType::kInt32));
     if (s_.cell_to[g] >= 0) TFLDBG_RETURN_IF_ERROR(check(s_.cell_to[g], Named("peephole weights", g).c_str(), DataType::kInt16));
+    TFLDBG_RETURN_IF_ERROR(check(s_.layer_norm[g], Named("layer norm coefficients", g).c_str(), DataType::kInt16));
   }
   TFLDBG_RETURN_IF_ERROR(check(s_.projection, "projection weights", DataType::kInt8));
   TFLDBG_RETURN_IF_ERROR(check(s_.projection_bias, "projection bias", DataType::kInt32));
@@ -552,15 +560,31 @@ Status LstmKernel::PrepareInteger(NodeContext& node) {
     return node.InvalidModelError("an integer LSTM needs 5 intermediate tensors (their quantization), got " +
                                   std::to_string(intermediates == nullptr ? 0 : intermediates->size()));
   }
-  const int hidden_index = intermediates->Get(4);
   const int tensor_count = static_cast<int>(node.model->subgraph(node.subgraph).tensors()->size());
-  if (hidden_index < 0 || hidden_index >= tensor_count) {
-    return node.InvalidModelError("intermediate 4 is tensor " + std::to_string(hidden_index) + ", out of range");
-  }
-  const QuantParams hidden = node.model->TensorQuant(node.subgraph, hidden_index);
-  if (hidden.scale.empty() || !(hidden.scale[0] > 0.0f) || hidden.zero_point.empty()) {
-    return node.InvalidModelError("intermediate 4 (tensor " + std::to_string(hidden_index) +
-                                  ", the hidden state) needs a positive scale and a zero point");
+  auto intermediate = [&](int i, const char* what, QuantParams* q) -> Status {
+    const int index = intermediates->Get(static_cast<flatbuffers::uoffset_t>(i));
+    if (index < 0 || index >= tensor_count) {
+      return node.InvalidModelError("intermediate " + std::to_string(i) + " is tensor " + std::to_string(index) + ", out of range");
+    }
+    *q = node.model->TensorQuant(node.subgraph, index);
+    if (q->scale.empty() || !(q->scale[0] > 0.0f) || !std::isfinite(q->scale[0]) || q->zero_point.empty()) {
+      return node.InvalidModelError("intermediate " + std::to_string(i) + " (tensor " + std::to_string(index) + ", " + what +
+                                    ") needs a positive scale and a zero point");
+    }
+    return Status::Ok();
+  };
+  QuantParams hidden;
+  TFLDBG_RETURN_IF_ERROR(intermediate(4, "the hidden state", &hidden));
+  // Each gate's sum is in Q3.12, or with layer normalization in the scale of
+  // its intermediate (0-3: input, forget, cell, output gate).
+  float gate_scales[4];
+  for (int g = 0; g < 4; ++g) {
+    gate_scales[g] = static_cast<float>(std::pow(2, -12));
+    if (layer_norm_ && !(g == 0 && cifg_)) {
+      QuantParams q;
+      TFLDBG_RETURN_IF_ERROR(intermediate(g, "a gate's layer norm input", &q));
+      gate_scales[g] = q.scale[0];
+    }
   }
 
   math::LstmIntegerParams& p = integer_;
@@ -570,8 +594,7 @@ Status LstmKernel::PrepareInteger(NodeContext& node) {
     return node.UnsupportedError("cell state scale " + std::to_string(cell_state.scale()) +
                                  " (LiteRT's integer LSTM needs a power of two from 2^-15 to 2^-9)");
   }
-  // LiteRT computes the effective scales in float, the gates being Q3.12.
-  const float gate_scale = static_cast<float>(std::pow(2, -12));
+  // LiteRT computes the effective scales in float.
   const float input_scale = input.scale();
   const float state_scale = output_state.scale();
   const int32_t input_zp = input.zero_point();
@@ -592,9 +615,19 @@ Status LstmKernel::PrepareInteger(NodeContext& node) {
     if (!wx.is_constant() || !wh.is_constant()) return node.UnsupportedError("integer LSTM weights computed at run time");
     p.input_to[g] = wx.data<int8_t>();
     p.recurrent_to[g] = wh.data<int8_t>();
+    const float gate_scale = gate_scales[g];
     const Tensor* bias = In(node, s_.bias[g]);
     if (bias != nullptr && !bias->is_constant()) return node.UnsupportedError("integer LSTM biases computed at run time");
-    row_sums_times(wx, -input_zp, bias, p.input_bias[g]);
+    // With layer normalization the bias is added after the norm, not to the products.
+    row_sums_times(wx, -input_zp, layer_norm_ ? nullptr : bias, p.input_bias[g]);
+    if (layer_norm_) {
+      const Tensor& coefficients = *In(node, s_.layer_norm[g]);
+      if (bias == nullptr) return node.InvalidModelError(Named("bias", g) + " is missing");
+      p.layer_norm[g] = coefficients.data<int16_t>();
+      p.layer_norm_bias[g] = bias->data<int32_t>();
+      p.layer_norm_scale[g] = quant::QuantizeMultiplier(static_cast<double>(coefficients.scale()), p.rounding);
+      p.variance_guard[g] = std::max(1, static_cast<int32_t>(10000 * coefficients.scale()));
+    }
     row_sums_times(wh, -state_zp, nullptr, p.recurrent_bias[g]);
     p.input_scale[g] = quant::QuantizeMultiplier(static_cast<double>(wx.scale() * input_scale / gate_scale), p.rounding);
     p.recurrent_scale[g] = quant::QuantizeMultiplier(static_cast<double>(wh.scale() * state_scale / gate_scale), p.rounding);

@@ -6,7 +6,9 @@
 //   i, f, o = logistic(gate) in Q0.15;  g = tanh(gate) in Q0.15
 //   c = sat16(rdiv(f·c, 2^15) + rdiv(i·g, 2^(30+log2 s_c)))  (i = 1 - f with CIFG), clipped
 //   h = requant(o · tanh(c)) to int8, or projected: requant(W_p·requant(o·tanh c) + b_p)
-// Layer normalization (the 8x8_16 kernel's ApplyLayerNorm) is not implemented.
+// With layer normalization the gate sums (in each gate's own intermediate
+// scale, without the bias) go through ApplyLayerNorm: integer mean and
+// variance, 1/stddev as a multiplier, × coefficient + bias, requantized to Q3.12.
 //
 //   math::LstmIntegerStep(params, dims, x, output_state, cell_state, out, scratch);
 #pragma once
@@ -35,6 +37,10 @@ struct LstmIntegerParams {
   int32_t hidden_zero_point = 0;
   int32_t output_state_zero_point = 0;
   int cell_state_log2 = -15;  // the cell state's scale is 2^cell_state_log2
+  const int16_t* layer_norm[4] = {};      // coefficients, or all null
+  const int32_t* layer_norm_bias[4] = {};  // the gate biases (used after the norm)
+  quant::QuantizedMultiplier layer_norm_scale[4];
+  int32_t variance_guard[4] = {};
   int16_t cell_clip = 0;      // quantized; 0: none
   int8_t proj_clip = 0;
   quant::RoundingMode rounding = quant::RoundingMode::kDouble;
@@ -58,6 +64,37 @@ void LstmIntegerMatVecAccumulate(const int8_t* x, const int32_t* bias, const int
   }
 }
 
+// TFLite's ApplyLayerNorm on each row of n int16 gate values, in place.
+inline void LstmIntegerLayerNorm(const int16_t* weights, const int32_t* bias, quant::QuantizedMultiplier scale,
+                                 int32_t variance_guard, int n_batch, int n, quant::RoundingMode mode, int16_t* gate) {
+  constexpr int64_t kTwoToPower20 = int64_t{1} << 20;
+  const quant::QuantizedMultiplier out_scale{scale.multiplier, scale.shift + 12};
+  for (int b = 0; b < n_batch; ++b) {
+    int16_t* row = gate + static_cast<int64_t>(b) * n;
+    int64_t sum = 0, sum_sq = 0;
+    for (int j = 0; j < n; ++j) {
+      sum += row[j];
+      sum_sq += int32_t{row[j]} * row[j];
+    }
+    const int32_t mean = static_cast<int32_t>(sum * 1024 / n);
+    const int32_t temp = static_cast<int32_t>(kTwoToPower20 / n);
+    const int64_t variance = sum_sq * temp - int64_t{mean} * mean;
+    int32_t variance2 = static_cast<int32_t>(variance / kTwoToPower20);
+    if (variance2 < 1) variance2 = variance_guard;
+    const quant::QuantizedMultiplier inverse = quant::GetInvSqrtQuantizedMultiplierExp(variance2, -1);
+    for (int j = 0; j < n; ++j) {
+      const int32_t shifted = static_cast<int32_t>(static_cast<uint32_t>(1024 * int32_t{row[j]}) - static_cast<uint32_t>(mean));
+      const int32_t rescaled = quant::MultiplyByQuantizedMultiplier(shifted, inverse, mode);
+      // rescaled · w in int32 (wrapping, as LiteRT's product), then + bias in int64.
+      const int32_t product = static_cast<int32_t>(static_cast<uint32_t>(rescaled) * static_cast<uint32_t>(int32_t{weights[j]}));
+      const int64_t val3 = int64_t{product} + bias[j];
+      const int32_t val4 = static_cast<int32_t>((val3 > 0 ? val3 + 512 : val3 - 512) / 1024);
+      const int32_t val5 = quant::MultiplyByQuantizedMultiplier(val4, out_scale, mode);
+      row[j] = quant::Saturate16(val5);
+    }
+  }
+}
+
 inline void LstmIntegerGate(const LstmIntegerParams& p, int g, const LstmDims& d, const int8_t* x, const int8_t* h,
                             const int16_t* c, bool sigmoid, int16_t* gate) {
   const int64_t n = static_cast<int64_t>(d.n_batch) * d.n_cell;
@@ -76,6 +113,10 @@ inline void LstmIntegerGate(const LstmIntegerParams& p, int g, const LstmDims& d
         gate[k] = quant::Saturate16(prod + gate[k]);
       }
     }
+  }
+  if (p.layer_norm[g] != nullptr) {
+    LstmIntegerLayerNorm(p.layer_norm[g], p.layer_norm_bias[g], p.layer_norm_scale[g], p.variance_guard[g], d.n_batch,
+                         d.n_cell, p.rounding, gate);
   }
   for (int64_t k = 0; k < n; ++k) {
     gate[k] = sigmoid ? quant::Logistic(quant::Fixed16<3>::FromRaw(gate[k])).raw : quant::ApplyTanh16(3, gate[k]);
