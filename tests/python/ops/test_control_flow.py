@@ -45,6 +45,27 @@ def if_model(tmp_path) -> Path:
     return b.save(tmp_path / "if.tflite")
 
 
+@pytest.mark.parametrize("version", [1, 2])
+def test_call_is_run_by_neither_litert_nor_tfldbg(tmp_path, version):
+    """CALL (a call of another subgraph) has no kernel in LiteRT: both resolvers refuse the model
+    when it is prepared. tfldbg refuses it in one line with the op table's reason."""
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+    b = OpModelBuilder()
+    x = b.input("x", "float32", [2])
+    b.op("CALL", [x], [b.output("y", "float32", [2])], options={"subgraph": 1}, version=version)
+    body = b.add_subgraph("body")
+    body.op("RELU", [body.input("bx", "float32", [2])], [body.output("by", "float32", [2])])
+    path = b.save(tmp_path / "call.tflite")
+    for resolver in (OpResolverType.BUILTIN_REF, OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES):
+        with pytest.raises((RuntimeError, ValueError), match="Didn't find op for builtin opcode 'CALL'"):
+            Interpreter(model_path=str(path), experimental_op_resolver_type=resolver).allocate_tensors()
+    proc = subprocess.run([str(find_binary()), "dump", str(path), "--out", str(tmp_path / "d")], capture_output=True,
+                          text=True)
+    assert proc.returncode == 1 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "operator CALL (version" in proc.stderr and "LiteRT itself cannot run it" in proc.stderr
+
+
 @pytest.mark.parametrize("name", ["multi_subgraphs_while.bin", "call_once_mul.bin", "nested_while.bin"])
 @pytest.mark.parametrize("planner", ["reuse", "no-reuse"])
 def test_control_flow_models_match_litert(require_shared_models, tmp_path, name, planner):
@@ -94,24 +115,3 @@ def test_if_runs_the_chosen_branch_like_litert(tmp_path, branch):
     assert [(s.subgraph, s.op) for s in ran] == [(1, "ADD") if branch else (2, "MUL")]
     x = np.arange(6, dtype=np.float32).reshape(2, 3) - 2.5
     np.testing.assert_array_equal(dump.steps[0].outputs[0].value, x + x if branch else x * x)
-
-
-@pytest.mark.parametrize("version", [1, 2])
-def test_call_is_run_by_neither_litert_nor_tfldbg(tmp_path, version):
-    """CALL (a call of another subgraph) has no kernel in LiteRT: both resolvers refuse the model
-    when it is prepared. tfldbg refuses it in one line with the op table's reason."""
-    from ai_edge_litert.interpreter import Interpreter, OpResolverType
-
-    b = OpModelBuilder()
-    x = b.input("x", "float32", [2])
-    b.op("CALL", [x], [b.output("y", "float32", [2])], options={"subgraph": 1}, version=version)
-    body = b.add_subgraph("body")
-    body.op("RELU", [body.input("bx", "float32", [2])], [body.output("by", "float32", [2])])
-    path = b.save(tmp_path / "call.tflite")
-    for resolver in (OpResolverType.BUILTIN_REF, OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES):
-        with pytest.raises((RuntimeError, ValueError), match="Didn't find op for builtin opcode 'CALL'"):
-            Interpreter(model_path=str(path), experimental_op_resolver_type=resolver).allocate_tensors()
-    proc = subprocess.run([str(find_binary()), "dump", str(path), "--out", str(tmp_path / "d")], capture_output=True,
-                          text=True)
-    assert proc.returncode == 1 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
-    assert "operator CALL (version" in proc.stderr and "LiteRT itself cannot run it" in proc.stderr
