@@ -32,8 +32,9 @@ Status ReadInputFile(const std::string& file, Tensor& tensor) {
 }
 
 // Seeded values over each type's useful range: the full range for 8/16-bit
-// integers (quantized inputs), [-1, 1) for floats, small non-negative ints
-// for int32/int64 (they are usually indices), 0/1 for bool.
+// integers (quantized inputs), [-1, 1) for floats and for both parts of
+// complex values, small non-negative ints for int32/int64 (they are usually
+// indices), 0/1 for bool.
 Status FillRandom(Tensor& tensor, uint64_t seed) {
   std::mt19937_64 rng(seed * 0x9e3779b97f4a7c15ull + static_cast<uint64_t>(tensor.index));
   const int64_t n = tensor.element_count();
@@ -70,6 +71,16 @@ Status FillRandom(Tensor& tensor, uint64_t seed) {
     }
     case DataType::kBool: {
       for (int64_t i = 0; i < n; ++i) tensor.bytes[i] = static_cast<uint8_t>(rng() & 1);
+      return Status::Ok();
+    }
+    case DataType::kComplex64: {  // real and imaginary parts each uniform in [-1, 1)
+      std::uniform_real_distribution<float> d(-1.0f, 1.0f);
+      for (int64_t i = 0; i < 2 * n; ++i) tensor.data<float>()[i] = d(rng);
+      return Status::Ok();
+    }
+    case DataType::kComplex128: {
+      std::uniform_real_distribution<double> d(-1.0, 1.0);
+      for (int64_t i = 0; i < 2 * n; ++i) tensor.data<double>()[i] = d(rng);
       return Status::Ok();
     }
     default:

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cinttypes>
+#include <cmath>
 #include <ctime>
 #include <cstdio>
 #include <iostream>
@@ -92,6 +93,26 @@ void PrintTensor(const Tensor& t) {
   const int64_t n = t.element_count();
   if (NumpyDescr(t.type).empty() || n == 0) {
     std::printf("\n");
+    return;
+  }
+  if (t.type == DataType::kComplex64 || t.type == DataType::kComplex128) {
+    // Complex values: the range of their magnitudes, then the first values as re+imj.
+    auto part = [&](int64_t i) {
+      return t.type == DataType::kComplex64 ? static_cast<double>(t.data<float>()[i]) : t.data<double>()[i];
+    };
+    auto magnitude = [&](int64_t i) { return std::hypot(part(2 * i), part(2 * i + 1)); };
+    double lo = magnitude(0), hi = lo;
+    int64_t arg = 0;
+    for (int64_t i = 1; i < n; ++i) {
+      const double v = magnitude(i);
+      if (v < lo) lo = v;
+      if (v > hi) { hi = v; arg = i; }
+    }
+    std::printf(" |min| %g |max| %g argmax %" PRId64 "\n  [", lo, hi, arg);
+    for (int64_t i = 0; i < std::min<int64_t>(n, 10); ++i) {
+      std::printf(i ? ", %g%+gj" : "%g%+gj", part(2 * i), part(2 * i + 1));
+    }
+    std::printf(n > 10 ? ", ...]\n" : "]\n");
     return;
   }
   double lo = t.ValueAt(0), hi = lo;

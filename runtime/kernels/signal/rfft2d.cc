@@ -13,9 +13,10 @@ namespace {
 
 constexpr int kInput = 0;
 constexpr int kFftLength = 1;
-// H * W at most 2^26: a larger transform would need gigabytes of double
-// scratch (LiteRT's own working buffer is H * (W + 2) doubles).
-constexpr int64_t kMaxFftElements = int64_t{1} << 26;
+// H * W at most 2^24 (4096 x 4096): tfldbg's double scratch is 16 bytes per
+// output element (LiteRT's working buffer is H * (W + 2) doubles); a hostile
+// fft_length must not make Prepare allocate gigabytes.
+constexpr int64_t kMaxFftElements = int64_t{1} << 24;
 
 bool IsPowerOfTwo(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
 
@@ -49,7 +50,7 @@ class Rfft2dKernel : public Kernel {
     }
     if (height * width > kMaxFftElements) {
       return node.UnsupportedError("fft_length [" + std::to_string(height) + ", " + std::to_string(width) +
-                                   "]: more than 2^26 points per transform");
+                                   "]: more than 2^24 points per transform");
     }
     std::vector<int64_t> dims(input.shape.begin(), input.shape.end());
     dims[dims.size() - 2] = height;

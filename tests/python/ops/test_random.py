@@ -84,6 +84,36 @@ def test_random_stream_continues_across_invokes(tmp_path, op):
     np.testing.assert_allclose(ours, values[2], **NORMAL_TOL)
 
 
+def loop_model(op, iterations):
+    """acc = 10 * acc + OP(shape [6]) in a WHILE body, `iterations` times: each iteration's
+    numbers weigh in, so the output holds the stream the loop drew."""
+    b = OpModelBuilder()
+    i0, a0 = b.input("i", "int32", []), b.input("acc", "float32", [6])
+    b.op("WHILE", [i0, a0], [b.output("i_out", "int32", []), b.output("acc_out", "float32", [6])],
+         options={"cond_subgraph_index": 1, "body_subgraph_index": 2})
+    cond = b.add_subgraph("cond")
+    ci, _ = cond.input("i", "int32", []), cond.input("acc", "float32", [6])
+    cond.op("LESS", [ci, cond.constant("n", np.array(iterations, np.int32))], [cond.output("c", "bool", [])])
+    body = b.add_subgraph("body")
+    bi, ba = body.input("i", "int32", []), body.input("acc", "float32", [6])
+    body.op("ADD", [bi, body.constant("one", np.array(1, np.int32))], [body.output("i2", "int32", [])],
+            options={"fused_activation_function": "NONE"})
+    r, t = body.tensor("r", "float32", [6]), body.tensor("t", "float32", [6])
+    body.op(op, [body.constant("shape", np.array([6], np.int32))], [r], options={"seed": 5, "seed2": 6})
+    body.op("MUL", [ba, body.constant("ten", np.array(10.0, np.float32))], [t],
+            options={"fused_activation_function": "NONE"})
+    body.op("ADD", [t, r], [body.output("acc2", "float32", [6])], options={"fused_activation_function": "NONE"})
+    return b
+
+
+@pytest.mark.parametrize("op", ["RANDOM_UNIFORM", "RANDOM_STANDARD_NORMAL"])
+def test_random_stream_continues_across_loop_iterations(tmp_path, op):
+    """A random op in a WHILE body is prepared once: every iteration continues its stream, in
+    LiteRT and in tfldbg."""
+    check(loop_model(op, 4), tmp_path, inputs={"i": np.array(0, np.int32), "acc": np.zeros(6, np.float32)},
+          **NORMAL_TOL)
+
+
 def test_random_unseeded_is_reproducible_and_distributed_like_litert(tmp_path):
     """seed = seed2 = 0: LiteRT's numbers differ from run to run (a key from /dev/urandom),
     tfldbg's are those of key (0, 0) every time; both are uniform on [0, 1) / standard normal."""
