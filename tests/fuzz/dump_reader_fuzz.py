@@ -191,25 +191,45 @@ def _check_message(e: Exception) -> None:
         raise AssertionError(f"a refusal that is not one printable line: {text!r}")
 
 
-def _build(data: bytes) -> Path:
-    fdp = atheris.FuzzedDataProvider(data)
-    root = WORK / "dump"
-    if root.exists() or root.is_symlink():
-        shutil.rmtree(root)
-    shutil.copytree(BASE, root)
-    tensors = root / "tensors"
+ROOT = WORK / "dump"  # a copy of BASE, restored after each input (cheaper than a fresh copy)
+_dirty: list[str] = []
+
+
+def _setup_root() -> None:
+    shutil.copytree(BASE, ROOT)
+    tensors = ROOT / "tensors"
     (tensors / "link.npy").symlink_to(OUTSIDE)
     os.mkfifo(tensors / "fifo.npy")
     (tensors / "dir.npy").mkdir()
+
+
+def _restore() -> None:
+    while _dirty:
+        name = _dirty.pop()
+        target = ROOT / "tensors" / name
+        if target.is_dir() and not target.is_symlink():
+            target.rmdir()
+        elif target.exists() or target.is_symlink():
+            target.unlink()
+        shutil.copyfile(BASE / "tensors" / name, target)
+
+
+def _build(data: bytes) -> Path:
+    fdp = atheris.FuzzedDataProvider(data)
+    _restore()
+    tensors = ROOT / "tensors"
     if fdp.ConsumeIntInRange(0, 7) == 0:
-        (root / "manifest.json").write_bytes(fdp.ConsumeBytes(fdp.ConsumeIntInRange(0, 4096)))
+        (ROOT / "manifest.json").write_bytes(fdp.ConsumeBytes(fdp.ConsumeIntInRange(0, 4096)))
     else:
         manifest = json.loads(json.dumps(BASE_MANIFEST))
         for _ in range(fdp.ConsumeIntInRange(0, 4)):
             manifest = _mutate(manifest, fdp)
-        (root / "manifest.json").write_text(json.dumps(manifest))
+        (ROOT / "manifest.json").write_text(json.dumps(manifest))
     for _ in range(fdp.ConsumeIntInRange(0, 3)):
         name = fdp.PickValueInList(BASE_FILES)
+        if name in _dirty:
+            continue
+        _dirty.append(name)
         target = tensors / name
         kind = fdp.ConsumeIntInRange(0, 9)
         if kind == 0:
@@ -223,7 +243,7 @@ def _build(data: bytes) -> Path:
             target.mkdir()
         else:
             target.write_bytes(_npy(fdp, (BASE / "tensors" / name).read_bytes()))
-    return root
+    return ROOT
 
 
 def _read_everything(root: Path, allow_incomplete: bool, step_pick: int) -> None:
@@ -272,6 +292,7 @@ def main() -> None:
     # there (by the audit hook) is never the file beside the dump.
     argv = [sys.argv[0]] + [_absolute(a) for a in sys.argv[1:]]
     os.chdir(CWD)
+    _setup_root()
     atheris.Setup(argv, TestOneInput)
     try:
         atheris.Fuzz()
