@@ -297,8 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, FileExistsError, FileNotFoundError, OSError, RuntimeError) as e:
         print(f"tfldbg: error: {printable(e)}", file=sys.stderr)
         return 2
-    except (RecursionError, MemoryError, KeyError, IndexError, TypeError, AttributeError, ArithmeticError,
-            EOFError) as e:
+    except Exception as e:  # noqa: BLE001 (RecursionError, MemoryError, KeyError, TypeError, ...)
         # Every input is validated before use (formats/reading.py, formats/dump.py); reaching here is a gap
         # in that validation, still reported in one line as bad input (exit 2), never as a traceback.
         print(f"tfldbg: error: {args.command}: unexpected {type(e).__name__} on this input: {printable(e)[:200]} "

@@ -320,3 +320,25 @@ def test_the_good_dump_still_reads(good, tmp_path):
 def test_the_packaged_schema_is_the_documented_one():
     packaged = REPO / "scripts" / "tfldbg" / "formats" / "dump-manifest.schema.json"
     assert packaged.read_bytes() == (REPO / "docs" / "dump-manifest.schema.json").read_bytes()
+
+
+@pytest.mark.parametrize("options, expected", [
+    ({"stride_h": 0}, r"option stride_h is 0: expected an integer in \[1, 65536\]"),
+    ({"stride_w": "2"}, r"option stride_w is '2': expected an integer"),
+    ({"dilation_h_factor": 60000, "dilation_w_factor": 60000}, r"ask for a padded input of \d+ elements"),
+    ({"padding": "FULL"}, r"option padding is 'FULL': expected SAME or VALID"),
+])
+def test_explain_refuses_options_that_do_not_fit(good, tmp_path, options, expected):
+    """Options that would divide by zero or pad the input without bound: one line naming the option."""
+    dump, args, sentinel = _prepare(good, "manifest_null", "explain", tmp_path)
+    shutil.rmtree(dump)
+    shutil.copytree(good["dump"], dump)
+    m = _manifest(dump)
+    step = next(s for s in m["steps"] if s["op"] == "CONV_2D")
+    step["options"].update(options)
+    _write(dump, m)
+    proc, seconds = _run(good["runner"], sentinel, "explain", dump, "--step", step["step"], cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and re.search(expected, lines[0]), proc.stderr
+    assert seconds < TIMEOUT / 2
