@@ -2,7 +2,26 @@
 
 #include <cstdlib>
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#endif
+
 namespace tfldbg {
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+namespace {
+
+// AVX-VNNI: CPUID leaf 7, sub-leaf 1, EAX bit 4. Read directly because clang
+// before 15 does not know "avxvnni" in __builtin_cpu_supports (the fuzz build
+// uses clang 14); the caller has checked AVX2, so the OS saves the YMM registers.
+bool HasAvxVnni() {
+  unsigned int eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (!__get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx)) return false;
+  return (eax >> 4) & 1u;
+}
+
+}  // namespace
+#endif
 
 const char* CpuPathName(CpuPath path) {
   switch (path) {
@@ -39,7 +58,7 @@ bool CpuRuns(CpuPath path) {
     case CpuPath::kAvx2:
       return avx2;
     case CpuPath::kAvxVnni:
-      return avx2 && __builtin_cpu_supports("avxvnni");
+      return avx2 && HasAvxVnni();
     case CpuPath::kAvx512Vnni:
       return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
              __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&

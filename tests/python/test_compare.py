@@ -71,6 +71,13 @@ def test_float_tolerance(base_dump, tmp_path):
 
 def test_dtype_or_shape_mismatch_is_a_failure_with_a_reason(base_dump, tmp_path):
     other = edited_copy(base_dump, tmp_path, 1, lambda a: a.astype(np.int16))
+    # A file that does not hold what its manifest says is refused (formats/reading.py) ...
+    with pytest.raises(ValueError, match="holds int16, the manifest says tensor 12 .* is int8"):
+        compare_dumps(load_dump(base_dump), load_dump(other))
+    # ... a dump that says it holds int16 there is compared, and differs.
+    manifest = json.loads((other / "manifest.json").read_text())
+    manifest["subgraphs"][0]["tensors"][12]["dtype"] = "int16"
+    (other / "manifest.json").write_text(json.dumps(manifest))
     first = compare_dumps(load_dump(base_dump), load_dump(other)).first_divergence
     assert first.reason == "A is int8[1, 8, 8, 16], B is int16[1, 8, 8, 16]"
 

@@ -71,7 +71,9 @@ def _manifest(path: str | Path) -> dict:
     """A dump's manifest, or for a .tflite the same structure from `tfldbg info --json` (no values)."""
     p = Path(path)
     if p.is_dir():
-        return json.loads((p / "manifest.json").read_text())
+        from tfldbg.formats.dump import load_dump
+
+        return load_dump(p).manifest  # validated: schema, indices in range
     from tfldbg.backends.engine import model_info
 
     info = model_info(p)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tfldbg.formats.dump import Dump, Step
+from tfldbg.formats.reading import InputError, printable
 from tfldbg.formats.quant import INT32_MAX, INT32_MIN, TYPE_RANGE
 
 OPS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "SUB", "MUL", "AVERAGE_POOL_2D", "MEAN", "QUANTIZE")
@@ -224,6 +225,28 @@ def _pick_index(out: np.ndarray, acc: np.ndarray | None, index: tuple[int, ...] 
     return tuple([0] * out.ndim)
 
 
+MAX_WINDOW = 1 << 16  # strides, dilations and filter sizes an option may give (each); larger is refused
+
+
+def _int_option(o: dict, key: str, default: int) -> int:
+    v = o.get(key, default)
+    if type(v) is not int or not 1 <= v <= MAX_WINDOW:
+        raise ExplainError(f"option {printable(key)} is {printable(repr(v))[:40]}: expected an integer in [1, {MAX_WINDOW}]")
+    return v
+
+
+def _padding_option(o: dict) -> str:
+    v = o.get("padding", "SAME")
+    if v not in ("SAME", "VALID"):
+        raise ExplainError(f"option padding is {printable(repr(v))[:40]}: expected SAME or VALID")
+    return v
+
+
+def _rank(value: np.ndarray, rank: int, what: str) -> None:
+    if value.ndim != rank:
+        raise ExplainError(f"the {what} has rank {value.ndim} (shape {list(value.shape)}); expected {rank}")
+
+
 def _padding(padding: str, size: int, k: int, stride: int, dilation: int) -> tuple[int, int]:
     eff = (k - 1) * dilation + 1
     out = (size + stride - 1) // stride if padding == "SAME" else (size + stride - eff) // stride
@@ -234,12 +257,20 @@ def _padding(padding: str, size: int, k: int, stride: int, dilation: int) -> tup
 def _conv_acc(x, w, o, depthwise: bool, io: int, fo: int, wide: bool):
     """Accumulator of offset products per output element, taps outside the image skipped
     (as padding the input with its zero point: those taps contribute 0)."""
+    _rank(x, 4, "input")
+    _rank(w, 4, "filter")
     n, h, wd, cin = x.shape
     kh, kw = w.shape[1], w.shape[2]
-    sh, sw = o.get("stride_h", 1), o.get("stride_w", 1)
-    dh, dw = o.get("dilation_h_factor", 1), o.get("dilation_w_factor", 1)
-    oh, pad_t = _padding(o.get("padding", "SAME"), h, kh, sh, dh)
-    ow, pad_l = _padding(o.get("padding", "SAME"), wd, kw, sw, dw)
+    sh, sw = _int_option(o, "stride_h", 1), _int_option(o, "stride_w", 1)
+    dh, dw = _int_option(o, "dilation_h_factor", 1), _int_option(o, "dilation_w_factor", 1)
+    oh, pad_t = _padding(_padding_option(o), h, kh, sh, dh)
+    ow, pad_l = _padding(_padding_option(o), wd, kw, sw, dw)
+    if oh < 0 or ow < 0:
+        raise ExplainError(f"the filter ({kh}x{kw}, dilation {dh}x{dw}) is larger than the input ({h}x{wd})")
+    padded_size = n * (h + 2 * (kh * dh + sh)) * (wd + 2 * (kw * dw + sw)) * cin
+    if padded_size > max(64 * x.size, 1 << 24):  # the walk pads the input; options must not ask for an unbounded pad
+        raise ExplainError(f"the options (stride {sh}x{sw}, dilation {dh}x{dw}) ask for a padded input of "
+                           f"{padded_size} elements, far beyond the input's {x.size}")
     xs = x.astype(np.int64) + io
     padded = np.zeros((n, h + 2 * (kh * dh + sh), wd + 2 * (kw * dw + sw), cin), dtype=np.int64)
     oy0, ox0 = kh * dh + sh, kw * dw + sw
@@ -457,10 +488,14 @@ def explain_avg_pool(step: Step, mode: str, index) -> Explanation:
     if dtype not in ("int8", "uint8", "int16"):
         raise ExplainError(f"step {step.step} AVERAGE_POOL_2D is {dtype}; explain covers quantized nodes")
     o = step.options
+    _rank(x, 4, "input")
     n, h, w, c = x.shape
-    fh, fw, sh, sw = o.get("filter_height", 1), o.get("filter_width", 1), o.get("stride_h", 1), o.get("stride_w", 1)
-    oh, pt = _padding(o.get("padding", "SAME"), h, fh, sh, 1)
-    ow, pl = _padding(o.get("padding", "SAME"), w, fw, sw, 1)
+    fh, fw = _int_option(o, "filter_height", 1), _int_option(o, "filter_width", 1)
+    sh, sw = _int_option(o, "stride_h", 1), _int_option(o, "stride_w", 1)
+    oh, pt = _padding(_padding_option(o), h, fh, sh, 1)
+    ow, pl = _padding(_padding_option(o), w, fw, sw, 1)
+    if oh < 0 or ow < 0:
+        raise ExplainError(f"the window ({fh}x{fw}) is larger than the input ({h}x{w})")
     sums = np.zeros((n, oh, ow, c), dtype=np.int64)
     counts = np.zeros((oh, ow), dtype=np.int64)
     for oy in range(oh):
@@ -580,6 +615,19 @@ def explain(dump: Dump, step_number: int, index: tuple[int, ...] | None = None, 
     if not step.outputs or step.outputs[0].tensor is None:
         raise ExplainError(f"step {step_number} has no output")
     mode = rounding_for(dump, step.op, rounding)
+    # The recomputation trusts the dump's shapes, options and quantization to fit the
+    # operator; in a dump that lies about them, whatever breaks is named in one line.
+    try:
+        with np.errstate(all="ignore"):
+            return _explain_op(step, mode, index)
+    except (InputError, ExplainError):
+        raise
+    except (IndexError, ValueError, TypeError, KeyError, ZeroDivisionError, OverflowError, AttributeError) as e:
+        raise ExplainError(f"step {step_number} {step.op}: the dump's values, shapes or options do not fit the "
+                           f"operator ({type(e).__name__}: {printable(e)[:160]})") from None
+
+
+def _explain_op(step: Step, mode: str, index) -> Explanation:
     if step.op in ("CONV_2D", "DEPTHWISE_CONV_2D"):
         return explain_conv(step, mode, index, step.op == "DEPTHWISE_CONV_2D")
     if step.op == "FULLY_CONNECTED":

@@ -29,6 +29,7 @@ from tfldbg.analysis.metrics import LARGER_IS_WORSE, METRICS, ChannelStats, Erro
 from tfldbg.backends.engine import run_tool
 from tfldbg.formats.dump import Dump, load_dump
 from tfldbg.formats.quant import TYPE_RANGE, dequantize
+from tfldbg.formats.reading import printable, stays_inside
 
 FORMAT, VERSION = "tfldbg-quant-report", 1
 HIST_EDGES = np.linspace(-3.0, 3.0, 61)  # local error in LSB (d / scale), clipped to +-3
@@ -98,13 +99,24 @@ class Layer:
                                               "counts": [int(c) for c in self.histogram]}}
 
 
-def _reference_value(dump: Dump, step_index: int, slot: int) -> np.ndarray:
-    return dump.steps[step_index].outputs[slot].value
+def _reference_value(dump: Dump, step_index: int, slot: int, like: np.ndarray, part: Path) -> np.ndarray:
+    """A reference's value of the quantized step's output, which must be stored with
+    the quantized output's shape (the parts of one replay run the same steps)."""
+    step = dump.steps[step_index]
+    if slot >= len(step.outputs) or step.outputs[slot].file is None:
+        raise ValueError(f"{printable(part)}: step {step.step} ({step.op}) has no stored output {slot}")
+    value = step.outputs[slot].value
+    if value.shape != like.shape:
+        raise ValueError(f"{printable(part)}: step {step.step} ({step.op}) output {slot} has shape {list(value.shape)}, "
+                         f"the quantized run's has {list(like.shape)}")
+    return value
 
 
 def fold_replay(layers: dict[int, Layer], replay_dir: Path) -> None:
-    """Adds one replay (one sample) to the per-layer accumulators."""
-    quant, local, acc = (load_dump(replay_dir / part) for part in ("quant", "local", "accumulated"))
+    """Adds one replay (one sample) to the per-layer accumulators. The parts are
+    directories inside `replay_dir` (no links), each read as a dump."""
+    parts = [stays_inside(replay_dir, part) for part in ("quant", "local", "accumulated")]
+    quant, local, acc = (load_dump(part) for part in parts)
     if [(s.step, s.node, s.op) for s in quant.steps] != [(s.step, s.node, s.op) for s in local.steps]:
         raise ValueError(f"{replay_dir}: quant and local have different steps")
     if len(acc.steps) != len(quant.steps):
@@ -128,13 +140,13 @@ def fold_replay(layers: dict[int, Layer], replay_dir: Path) -> None:
         deq = dequantize(raw, q)
         qmin, qmax = TYPE_RANGE[t.dtype]
         scales = q["scale"] if per_channel else [q["scale"][0]]
-        for side, ref_dump in ((layer.local, local), (layer.accumulated, acc)):
-            ref = _reference_value(ref_dump, i, 0).astype(np.float64)
+        for side, ref_dump, part in ((layer.local, local, parts[1]), (layer.accumulated, acc, parts[2])):
+            ref = _reference_value(ref_dump, i, 0, raw, part).astype(np.float64)
             stats = ErrorStats.of(deq, ref, q=raw, qmin=qmin, qmax=qmax, scale=layer.scale)
             channels = ChannelStats.of(deq, ref, layer.axis if deq.ndim else 0, scales) if deq.ndim else \
                 ChannelStats.of(deq.reshape(1), ref.reshape(1), 0, scales[:1])
             side.add(stats, channels)
-        lsb = (deq - local.steps[i].outputs[0].value.astype(np.float64)) / layer.scale
+        lsb = (deq - _reference_value(local, i, 0, raw, parts[1]).astype(np.float64)) / layer.scale
         layer.histogram += np.histogram(np.clip(lsb, HIST_EDGES[0], HIST_EDGES[-1]), bins=HIST_EDGES)[0]
 
 

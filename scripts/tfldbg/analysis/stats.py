@@ -52,8 +52,10 @@ def _fold(into: dict | None, s: dict) -> dict:
 def merge_stats(paths: list[str | Path]) -> dict:
     docs = []
     for p in paths:
-        doc = json.loads(Path(p).read_text())
-        if doc.get("format") != FORMAT or doc.get("version") != 1:
+        from tfldbg.formats.reading import read_json
+
+        doc = read_json(p)
+        if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("version") != 1:
             raise StatsError(f"{p}: not a tfldbg-stats v1 file")
         docs.append(doc)
     samples: dict[int, dict] = {}

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from tfldbg.formats.dump import FORMAT, VERSION, check_replaceable, commit_directory, load_dump
+from tfldbg.formats.reading import read_npy
 from tfldbg.formats.sparse import densify, sparse_tensors
 
 _DTYPE_NAMES = {np.dtype(t).name: np.dtype(t).name for t in (np.float32, np.float16, np.int8, np.uint8, np.int16,
@@ -59,8 +60,8 @@ def _resolve_inputs(interp, assignments: list[str], like: str | None) -> dict[in
         if ran != 0:
             raise ValueError(f"--like {like}: that dump ran subgraph {ran} (--signature/--subgraph); the reference "
                              "runs the main subgraph (0) only")
-        for rec in dump.inputs:
-            values[int(rec["tensor"])] = np.load(Path(like) / rec["file"], allow_pickle=False)
+        for j, rec in enumerate(dump.inputs):  # read inside the dump only (formats/reading.py), copied
+            values[int(rec["tensor"])] = np.array(dump.input_value(j))
     for a in assignments:
         name, sep, file = a.partition("=")
         if not sep:
@@ -70,7 +71,7 @@ def _resolve_inputs(interp, assignments: list[str], like: str | None) -> dict[in
             match = [details[int(name)]]
         if not match:
             raise ValueError(f"--input {a!r}: no input named {name!r}; inputs are {[d['name'] for d in details]}")
-        values[int(match[0]["index"])] = np.load(file, allow_pickle=False)
+        values[int(match[0]["index"])] = read_npy(file)
     missing = [d["name"] for d in details if int(d["index"]) not in values]
     if missing:
         raise ValueError(f"no value for inputs {missing}: pass --input NAME=FILE.npy or --like DUMP")

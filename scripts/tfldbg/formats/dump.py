@@ -18,13 +18,84 @@ from typing import Any
 
 import numpy as np
 
+from tfldbg.formats.reading import (InputError, json_type, map_npy, open_inside, parse_npy_header, printable,
+                                    read_json_inside, relative_parts)
+
 FORMAT = "tfldbg-dump"
 REPLAY_FORMAT = "tfldbg-replay"  # the top-level manifest of `tfldbg replay`'s directory of dumps
 VERSION = 1
 
 
-class DumpError(ValueError):
-    """A dump that cannot be read: missing, incomplete, or of another format/version."""
+class DumpError(InputError):
+    """A dump that cannot be read: missing, incomplete, of another format/version, a
+    manifest that breaks the schema or points outside the dump, a file that does
+    not hold what the manifest says. The message is one line naming the file and
+    the field."""
+
+
+SCHEMA_PATH = Path(__file__).with_name("dump-manifest.schema.json")  # a copy of docs/dump-manifest.schema.json
+_validator = None
+
+
+def _schema_validator():
+    global _validator
+    if _validator is None:
+        from jsonschema import Draft202012Validator
+
+        schema = json.loads(SCHEMA_PATH.read_text())
+        _validator = Draft202012Validator(schema)
+    return _validator
+
+
+def _field(path) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return printable(out) or "(the whole manifest)"
+
+
+def _short(value) -> str:
+    text = printable(json.dumps(value, ensure_ascii=False, default=str))
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _why(error) -> tuple[str, str]:
+    """(field, reason) of one jsonschema error, on one short line (the library's own
+    message quotes the whole offending value, which may be anything)."""
+    from jsonschema.exceptions import best_match
+
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        return _why(best_match(error.context))
+    where, v, value = list(error.absolute_path), error.validator_value, error.instance
+    if error.validator == "required":
+        missing = [k for k in v if isinstance(value, dict) and k not in value]
+        return _field(where + missing[:1]), "missing"
+    if error.validator == "type":
+        kinds = v if isinstance(v, list) else [v]
+        return _field(where), f"must be {' or '.join(kinds)}, not {json_type(value)} ({_short(value)})"
+    if error.validator == "const":
+        return _field(where), f"must be {_short(v)}, not {_short(value)}"
+    if error.validator == "enum":
+        return _field(where), f"must be one of {', '.join(_short(x) for x in v)}; not {_short(value)}"
+    if error.validator == "minimum":
+        return _field(where), f"must be at least {v}, not {_short(value)}"
+    if error.validator == "pattern":
+        return _field(where), f"{_short(value)} does not match {v!r}"
+    return _field(where), printable(error.message)[:120]
+
+
+def validate_manifest(manifest: Any, shown: str) -> None:
+    """Raises DumpError naming the field unless `manifest` follows the schema."""
+    if not isinstance(manifest, dict):
+        raise DumpError(f"{shown}: must be a JSON object, not {json_type(manifest)}")
+    if manifest.get("format") != FORMAT:
+        raise DumpError(f"{shown}: format is {_short(manifest.get('format'))}, expected {FORMAT!r}")
+    if manifest.get("version") != VERSION or isinstance(manifest.get("version"), bool):
+        raise DumpError(f"{shown}: dump format version {_short(manifest.get('version'))}; this reader knows {VERSION}")
+    error = next(iter(_schema_validator().iter_errors(manifest)), None)
+    if error is not None:
+        where, why = _why(error)
+        raise DumpError(f"{shown}: {where}: {why}")
 
 
 @dataclass(frozen=True)
@@ -36,6 +107,7 @@ class TensorInfo:
     shape: tuple[int, ...]
     quantization: dict | None
     kind: str
+    dynamic: bool = False  # the shape is settled at each Invoke: each stored value has its own
 
     @property
     def scale(self) -> np.ndarray | None:
@@ -60,7 +132,7 @@ class Slot:
     @property
     def value(self) -> np.ndarray | None:
         """The stored array (memory-mapped), or None when not stored."""
-        return None if self.file is None else self._dump.array(self.file)
+        return None if self.file is None else self._dump.array(self.file, self.tensor)
 
 
 @dataclass
@@ -85,27 +157,80 @@ class Step:
 class Dump:
     """A loaded dump: the manifest, tensors by subgraph, steps in order."""
 
-    def __init__(self, root: str | Path, manifest: dict[str, Any]):
+    def __init__(self, root: str | Path, manifest: dict[str, Any], validated: bool = False):
         self.root = Path(root)
         self.manifest = manifest
+        self._shown = f"{printable(self.root)}/manifest.json"
+        if not validated:
+            validate_manifest(manifest, self._shown)
         self.tensors: dict[int, list[TensorInfo]] = {}
-        for sg in manifest["subgraphs"]:
-            self.tensors[sg["index"]] = [
-                TensorInfo(sg["index"], t["index"], t["name"], t["dtype"], tuple(t["shape"]), t["quantization"], t["kind"])
-                for t in sg["tensors"]
-            ]
-        self.steps: list[Step] = [self._step(s) for s in manifest["steps"]]
-        self._cache: dict[str, np.ndarray] = {}
+        for i, sg in enumerate(manifest["subgraphs"]):
+            if sg["index"] in self.tensors:
+                self._fail(f"subgraphs[{i}].index", f"subgraph {sg['index']} is listed twice")
+            infos = []
+            for k, t in enumerate(sg["tensors"]):
+                where = f"subgraphs[{i}].tensors[{k}]"
+                if t["index"] != k:
+                    self._fail(f"{where}.index", f"{t['index']}, expected {k} (tensors are listed in index order)")
+                self._check_quantization(where, t)
+                infos.append(TensorInfo(sg["index"], k, t["name"], t["dtype"], tuple(t["shape"]), t["quantization"],
+                                        t["kind"], bool(t.get("dynamic", False))))
+            for key in ("inputs", "outputs"):
+                for j, x in enumerate(sg[key]):
+                    if not 0 <= x < len(infos):
+                        self._fail(f"subgraphs[{i}].{key}[{j}]", f"tensor {x} does not exist (subgraph {sg['index']} "
+                                   f"has {len(infos)} tensors)")
+            self.tensors[sg["index"]] = infos
+        if not self.tensors:
+            self._fail("subgraphs", "empty: a dump lists at least the subgraph that ran")
+        top = self.tensors[manifest["subgraphs"][0]["index"]]
+        for j, rec in enumerate(manifest["run"]["inputs"]):
+            if rec["tensor"] >= len(top):
+                self._fail(f"run.inputs[{j}].tensor", f"tensor {rec['tensor']} does not exist (the subgraph that ran "
+                           f"has {len(top)} tensors)")
+            if rec["file"]:  # the schema gives this path no pattern: it must stay inside the dump all the same
+                try:
+                    relative_parts(rec["file"], f"{self._shown}: run.inputs[{j}].file")
+                except InputError as e:
+                    raise DumpError(str(e)) from None
+        self.steps: list[Step] = [self._step(k, s) for k, s in enumerate(manifest["steps"])]
+        self._cache: dict[tuple, np.ndarray] = {}
 
-    def _slot(self, subgraph: int, s: dict) -> Slot:
-        tensor = None if s["tensor"] < 0 else self.tensors[subgraph][s["tensor"]]
+    def _fail(self, where: str, why: str):
+        raise DumpError(f"{self._shown}: {where}: {why}")
+
+    def _check_quantization(self, where: str, t: dict) -> None:
+        q = t["quantization"]
+        if q is None:
+            return
+        scale, zp, axis = q["scale"], q["zero_point"], q["quantized_dimension"]
+        if not scale:
+            self._fail(f"{where}.quantization.scale", "empty")
+        if len(zp) != len(scale):
+            self._fail(f"{where}.quantization.zero_point", f"{len(zp)} zero points for {len(scale)} scales")
+        if len(scale) > 1 and (axis >= len(t["shape"]) or t["shape"][axis] != len(scale)):
+            self._fail(f"{where}.quantization", f"{len(scale)} scales along dimension {axis} of shape {t['shape']}")
+
+    def _slot(self, subgraph: int, s: dict, where: str) -> Slot:
+        tensors = self.tensors[subgraph]
+        if s["tensor"] >= len(tensors):
+            self._fail(f"{where}.tensor", f"tensor {s['tensor']} does not exist (subgraph {subgraph} has "
+                       f"{len(tensors)} tensors)")
+        if s["tensor"] < 0 and s["file"] is not None:
+            self._fail(f"{where}.file", "a file for an absent tensor (-1)")
+        tensor = None if s["tensor"] < 0 else tensors[s["tensor"]]
         return Slot(s["slot"], tensor, s["file"], self)
 
-    def _step(self, s: dict) -> Step:
+    def _step(self, k: int, s: dict) -> Step:
         sg = s["subgraph"]
-        return Step(s["step"], sg, s["node"], s["op"], s["op_version"], s.get("options", {}),
-                    [self._slot(sg, x) for x in s["inputs"]], [self._slot(sg, x) for x in s["outputs"]],
-                    s.get("time_ns", 0), s.get("invocation", 0), [self._slot(sg, x) for x in s.get("updates", [])])
+        if sg not in self.tensors:
+            self._fail(f"steps[{k}].subgraph", f"subgraph {sg} is not listed in subgraphs")
+
+        def slots(key: str) -> list[Slot]:
+            return [self._slot(sg, x, f"steps[{k}].{key}[{j}]") for j, x in enumerate(s.get(key, []))]
+
+        return Step(s["step"], sg, s["node"], s["op"], s["op_version"], s["options"], slots("inputs"), slots("outputs"),
+                    s["time_ns"], s["invocation"], slots("updates"))
 
     @property
     def complete(self) -> bool:
@@ -116,10 +241,23 @@ class Dump:
         """The run's inputs: [{name, tensor, source, file}]."""
         return self.manifest["run"]["inputs"]
 
-    def array(self, file: str) -> np.ndarray:
-        if file not in self._cache:
-            self._cache[file] = np.load(self.root / file, mmap_mode="r", allow_pickle=False)
-        return self._cache[file]
+    def array(self, file: str, tensor: TensorInfo | None = None) -> np.ndarray:
+        """The array stored in `file` (a path from the manifest), memory-mapped. The file
+        must be a regular file inside the dump (no link), its .npy header must agree
+        with its size and, given the tensor it stores, with the manifest's dtype and
+        (unless dynamic) shape: all checked before the data is mapped."""
+        expect = None if tensor is None else (tensor.dtype, None if tensor.dynamic else tensor.shape)
+        key = (file, expect)
+        if key not in self._cache:
+            self._cache[key] = read_dump_array(self.root, file, tensor)
+        return self._cache[key]
+
+    def input_value(self, j: int) -> np.ndarray:
+        """The stored value of the run's j-th input (run.inputs[j].file)."""
+        rec = self.inputs[j]
+        if not rec["file"]:
+            self._fail(f"run.inputs[{j}].file", f"input {printable(rec['name'])!r} was not stored")
+        return self.array(rec["file"], self.tensors[self.manifest["subgraphs"][0]["index"]][rec["tensor"]])
 
     def _default_subgraph(self, subgraph: int | None) -> int:
         return self.manifest["subgraphs"][0]["index"] if subgraph is None else subgraph
@@ -133,7 +271,7 @@ class Dump:
             for slot in step.inputs + step.outputs:
                 if slot.tensor is not None and slot.tensor.name == name and step.subgraph == subgraph and slot.file and slot.file not in seen:
                     seen.add(slot.file)
-                    out.append(self.array(slot.file))
+                    out.append(self.array(slot.file, slot.tensor))
         return out
 
     def tensor_by_name(self, name: str, subgraph: int | None = None) -> TensorInfo:
@@ -144,23 +282,66 @@ class Dump:
         raise KeyError(f"no tensor named {name!r} in subgraph {subgraph}")
 
 
-def load_dump(path: str | Path, allow_incomplete: bool = False) -> Dump:
-    """Loads DIR/manifest.json; arrays are read lazily (memory-mapped) on access."""
-    root = Path(path)
-    manifest_path = root / "manifest.json"
-    if not manifest_path.is_file():
-        raise DumpError(f"{root}: no manifest.json; not a tfldbg dump")
+def _numpy_name(dtype: str) -> str | None:
+    """numpy's name for a manifest dtype, or None for a type .npy cannot hold (int4, string)."""
     try:
-        manifest = json.loads(manifest_path.read_text())
-    except (OSError, json.JSONDecodeError) as e:
-        raise DumpError(f"{manifest_path}: unreadable manifest: {e}") from e
-    if manifest.get("format") != FORMAT:
-        raise DumpError(f"{manifest_path}: format is {manifest.get('format')!r}, expected {FORMAT!r}")
-    if manifest.get("version") != VERSION:
-        raise DumpError(f"{manifest_path}: dump format version {manifest.get('version')!r}; this reader knows {VERSION}")
-    if not manifest.get("complete") and not allow_incomplete:
-        raise DumpError(f"{root}: the dump is incomplete (the run was interrupted or failed)")
-    return Dump(root, manifest)
+        name = np.dtype(dtype).name
+    except TypeError:
+        return None
+    return name if name == dtype else None
+
+
+def read_dump_array(root: str | Path, file: str, tensor: TensorInfo | None = None) -> np.ndarray:
+    """One stored array of a dump, under the dump's reading discipline (Dump.array)."""
+    try:
+        fd = open_inside(root, file)
+    except InputError as e:
+        raise DumpError(str(e)) from None
+    shown = f"{printable(root)}/{printable(file)}"
+    try:
+        try:
+            header = parse_npy_header(fd, shown)
+        except InputError as e:
+            raise DumpError(str(e)) from None
+        if tensor is not None:
+            what = f"tensor {tensor.index} {printable(repr(tensor.name))} of subgraph {tensor.subgraph}"
+            want = _numpy_name(tensor.dtype)
+            if want is not None and header.dtype.name != want:
+                raise DumpError(f"{shown}: holds {header.dtype.name}, the manifest says {what} is {tensor.dtype}")
+            if not tensor.dynamic and header.shape != tensor.shape:
+                raise DumpError(f"{shown}: holds shape {list(header.shape)}, the manifest says {what} has shape "
+                                f"{list(tensor.shape)}")
+        return map_npy(fd, header)
+    finally:
+        os.close(fd)
+
+
+def read_manifest(path: str | Path) -> dict:
+    """DIR/manifest.json, read under the reading discipline (regular file, no link, size
+    and depth limits) and validated against the schema."""
+    root = Path(path)
+    shown = f"{printable(root)}/manifest.json"
+    if not root.is_dir():
+        raise DumpError(f"{printable(root)}: not a directory; not a tfldbg dump")
+    if not (root / "manifest.json").exists() and not (root / "manifest.json").is_symlink():
+        raise DumpError(f"{printable(root)}: no manifest.json; not a tfldbg dump")
+    try:
+        manifest = read_json_inside(root, "manifest.json")
+    except DumpError:
+        raise
+    except InputError as e:
+        raise DumpError(str(e)) from None
+    validate_manifest(manifest, shown)
+    return manifest
+
+
+def load_dump(path: str | Path, allow_incomplete: bool = False) -> Dump:
+    """Loads DIR/manifest.json (validated); arrays are read lazily (memory-mapped) on access."""
+    root = Path(path)
+    manifest = read_manifest(root)
+    if manifest["complete"] is not True and not allow_incomplete:
+        raise DumpError(f"{printable(root)}: the dump is incomplete (complete: false: the run was interrupted or failed)")
+    return Dump(root, manifest, validated=True)
 
 
 def _why_not_replaceable(target: Path) -> str:

@@ -97,9 +97,12 @@ def build(report: dict, metric: str, side: str) -> tuple[dict, dict]:
 
 
 def write(report_path: str, metric: str, side: str, out: str, graph_overlay: str | None, graph_html: str | None) -> None:
-    report = json.loads(Path(report_path).read_text())
-    if report.get("format") != "tfldbg-quant-report":
-        raise ValueError(f"{report_path}: not a quant-report JSON (format {report.get('format')!r})")
+    from tfldbg.formats.reading import printable, read_json
+
+    report = read_json(report_path)
+    if not isinstance(report, dict) or report.get("format") != "tfldbg-quant-report":
+        fmt = report.get("format") if isinstance(report, dict) else None
+        raise ValueError(f"{printable(report_path)}: not a quant-report JSON (format {printable(repr(fmt))[:60]})")
     node_data, ours = build(report, metric, side)
     Path(out).write_text(json.dumps(node_data, indent=1) + "\n")
     if graph_overlay or graph_html:
