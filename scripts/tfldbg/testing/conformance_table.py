@@ -13,6 +13,13 @@ seeded inputs. Each model is checked in a child process with a time limit, as a
 test model may loop forever in LiteRT. Exit 1 when a model both run does not
 match on every tensor, 0 otherwise.
 
+A second column, "optimized: tensors equal / total", holds `tfldbg dump
+--kernels optimized` against LiteRT's optimized kernels
+(BUILTIN_WITHOUT_DEFAULT_DELEGATES, all tensors kept) on the same inputs:
+integers bit for bit, floats within rtol/atol OPTIMIZED_FLOAT_TOLERANCE
+(LiteRT's optimized float kernels sum in another order, with FMA: see
+docs/deployment.md). It counts as a mismatch like the first.
+
 One repair is made for LiteRT alone, and the row says so: a rank-1 tensor whose
 quantized_dimension is past its rank (old converters copied a depthwise
 filter's axis 3 onto its per-channel bias, as in TFLM's person-detection model)
@@ -32,6 +39,8 @@ REPO = Path(__file__).resolve().parents[3]
 DEFAULT_DIRS = [(REPO.parent / "shared" / "models" / "real", "*.tflite"),
                 (REPO.parent / "shared" / "models" / "edge-cases" / "litert_testdata", "*.bin")]
 TIME_LIMIT_S = 120
+# rtol, atol of float tensors in the optimized column (docs/deployment.md).
+OPTIMIZED_FLOAT_TOLERANCE = (1e-4, 1e-5)
 # Inputs that select what a test model computes, where seeded random values
 # would not run in LiteRT either: dynamic_shapes.bin slices the first int(z)
 # rows of y as its keys (z = 0 gives empty tensors LiteRT refuses, z > 90
@@ -135,6 +144,18 @@ def _check(model: str, queue) -> None:
             row["ok"] = bool(result)
             if result.problems:
                 row["problem"] = "; ".join(result.problems)[:120]
+        try:
+            rtol, atol = OPTIMIZED_FLOAT_TOLERANCE
+            with tempfile.TemporaryDirectory(prefix="tfldbg-table-opt-") as tmp:
+                result = check_model(model, tmp, seed=0, extra_args=(*input_args, "--kernels", "optimized"),
+                                     reference_model=reference_model, litert="optimized", rtol=rtol, atol=atol)
+        except Exception as e:  # noqa: BLE001 - a failed comparison is a row that says why
+            row["optimized_ok"] = False
+            row["optimized_problem"] = ("comparing failed: " + str(e).replace("\n", " "))[:160]
+        else:
+            row["optimized_total"] = len(result.results)
+            row["optimized_matched"] = sum(1 for r in result.results if r.passed)
+            row["optimized_ok"] = bool(result)
     given.cleanup()
     queue.put(row)
 
@@ -157,13 +178,20 @@ def check_one(model: Path) -> dict:
 
 
 def markdown(rows: list[dict]) -> str:
-    lines = ["| model | LiteRT | tfldbg | tensors matched / total |", "| --- | --- | --- | --- |"]
+    lines = ["| model | LiteRT | tfldbg | tensors matched / total | optimized: tensors equal / total |",
+             "| --- | --- | --- | --- | --- |"]
     for r in rows:
         if r["ok"] is None:
             cell = "-"
         else:
             cell = f"{r['matched']} / {r['total']}" + ("" if r["ok"] else " DIFFERS" + (f" ({r['problem']})" if r.get("problem") else ""))
-        lines.append(f"| {r['model']} | {r['litert']} | {r['tfldbg']} | {cell} |")
+        if r.get("optimized_ok") is None:
+            opt = "-"
+        elif "optimized_total" not in r:
+            opt = "DIFFERS (" + r.get("optimized_problem", "") + ")"
+        else:
+            opt = f"{r['optimized_matched']} / {r['optimized_total']}" + ("" if r["optimized_ok"] else " DIFFERS")
+        lines.append(f"| {r['model']} | {r['litert']} | {r['tfldbg']} | {cell} | {opt} |")
     return "\n".join(lines)
 
 
@@ -186,7 +214,11 @@ def run(args) -> int:
     both = [r for r in rows if r["ok"] is not None]
     print(f"\n{len(both)} models run in both; {sum(1 for r in both if r['ok'])} match on every compared tensor; "
           f"{sum(r['matched'] for r in both)} of {sum(r['total'] for r in both)} tensors match.")
+    opt = [r for r in rows if r.get("optimized_ok") is not None]
+    print(f"Optimized kernels: {sum(1 for r in opt if r['optimized_ok'])} of {len(opt)} models equal on every tensor; "
+          f"{sum(r.get('optimized_matched', 0) for r in opt)} of {sum(r.get('optimized_total', 0) for r in opt)} "
+          "tensors equal.")
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1) + "\n")
-    return 0 if all(r["ok"] for r in both) else 1
+    return 0 if all(r["ok"] for r in both) and all(r["optimized_ok"] for r in opt) else 1
 
