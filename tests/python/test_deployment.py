@@ -252,3 +252,16 @@ def test_divergence_reports_the_first_departing_node(tmp_path):
     assert report["first_departing"]["step"] == 0 and report["first_departing"]["op"] == "CONV_2D"
     assert report["first_departing"]["max_lsb"] == 1
     assert "first departing node: step 0 CONV_2D" in proc.stdout
+
+
+def test_quant_report_divergence_section(tmp_path):
+    b, x_shape = gemm_model("CONV_2D", "int8", True, "NONE", shape=(8, 3), units=64, power_of_two=True)
+    path = b.save(tmp_path / "ties.tflite")
+    np.save(tmp_path / "x.npy", np.random.default_rng(7).integers(-128, 128, x_shape).astype(np.int8))
+    proc = subprocess.run([sys.executable, "-m", "tfldbg", "quant-report", str(path), "--input", f"x={tmp_path / 'x.npy'}",
+                           "--divergence", "--html", str(tmp_path / "r.html"), "--json", str(tmp_path / "r.json")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    page = (tmp_path / "r.html").read_text()
+    assert "<section id='divergence'>" in page and "First departing node: <b>step 0 CONV_2D</b>" in page
+    assert json.loads((tmp_path / "r.json").read_text())["divergence"]["first_departing"]["op"] == "CONV_2D"
