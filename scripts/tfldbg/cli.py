@@ -134,7 +134,7 @@ def _explain(args) -> int:
     from tfldbg.analysis.explain import explain
 
     index = tuple(int(i) for i in args.index.split(",")) if args.index else None
-    result = explain(load_dump(args.dump), args.step, index, args.rounding)
+    result = explain(load_dump(args.dump), args.step, index, args.rounding, args.kernels)
     print(json.dumps(result.to_json(), indent=1) if args.json else result.text())
     return 0 if result.differing == 0 else 1
 
@@ -264,6 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", help="i,j,k,l: the output element to walk through (default: the largest accumulator)")
     p.add_argument("--rounding", choices=["double", "single"],
                    help="explain this rounding instead of the dump's (compare with a dump made with it)")
+    p.add_argument("--kernels", choices=["reference", "optimized"],
+                   help="explain this kernel set's arithmetic instead of the dump's (optimized: LiteRT's optimized "
+                        "CONV_2D / FULLY_CONNECTED requantization, docs/deployment.md)")
     p.add_argument("--json", action="store_true", help="print the walk-through as JSON")
     p.set_defaults(run=_explain)
 

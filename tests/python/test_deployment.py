@@ -265,3 +265,21 @@ def test_quant_report_divergence_section(tmp_path):
     page = (tmp_path / "r.html").read_text()
     assert "<section id='divergence'>" in page and "First departing node: <b>step 0 CONV_2D</b>" in page
     assert json.loads((tmp_path / "r.json").read_text())["divergence"]["first_departing"]["op"] == "CONV_2D"
+
+
+@pytest.mark.parametrize("op", ["CONV_2D", "FULLY_CONNECTED"])
+def test_explain_walks_through_the_optimized_rounding(tmp_path, op):
+    """explain recomputes an optimized dump with ties rounded up (every element equal), and says the
+    reference's rounding would differ on the ties."""
+    from tfldbg.analysis.explain import explain
+    from tfldbg.formats.dump import load_dump
+
+    b, x_shape = gemm_model(op, "int8", True, "NONE", shape=(8, 3), units=64, power_of_two=True)
+    path = b.save(tmp_path / "ties.tflite")
+    np.save(tmp_path / "x.npy", np.random.default_rng(11).integers(-128, 128, x_shape).astype(np.int8))
+    run_tool("dump", str(path), "--input", f"x={tmp_path / 'x.npy'}", "--out", str(tmp_path / "d"), *OPTIMIZED)
+    dump = load_dump(tmp_path / "d")
+    ours = explain(dump, 0)
+    assert ours.rounding == "double-half-up" and ours.differing == 0, ours.text()
+    assert "ties up" in ours.text()
+    assert explain(dump, 0, kernels="reference").differing > 0
