@@ -164,6 +164,22 @@ def test_mean_extremes(tmp_path):
         check_optimized(b, tmp_path / dtype, inputs={"x": v})
 
 
+@pytest.mark.parametrize("cin,multiplier", [(3, 1), (8, 1), (20, 1), (33, 1), (3, 2), (12, 2)])
+def test_depthwise_int8_exact_ties(tmp_path, cin, multiplier):
+    """Power-of-two scales (real 2^-5): many exact ties of the shift, in and out of the blocks of 8."""
+    rng = np.random.default_rng(cin * 10 + multiplier)
+    cout = cin * multiplier
+    b = OpModelBuilder()
+    x = b.input("x", "int8", [1, 4, 8, cin], scale=[0.5], zero_point=[0])
+    f = b.constant("f", rng.integers(-127, 128, [1, 3, 3, cout]).astype(np.int8), scale=[0.125] * cout,
+                   zero_point=[0] * cout, quantized_dimension=3)
+    bias = b.constant("b", rng.integers(-50, 50, cout).astype(np.int32), scale=[0.0625] * cout, zero_point=[0] * cout)
+    y = b.output("y", "int8", [1, 4, 8, cout], scale=[2.0], zero_point=[0])
+    b.op("DEPTHWISE_CONV_2D", [x, f, bias], [y], options={"padding": "SAME", "stride_w": 1, "stride_h": 1,
+                                                          "depth_multiplier": multiplier}, version=3)
+    check_optimized(b, tmp_path, inputs={"x": rng.integers(-20, 20, [1, 4, 8, cin]).astype(np.int8)})
+
+
 @pytest.mark.xfail(strict=True, reason="LiteRT's optimized int8 ADD rounds some ties otherwise: not pinned yet "
                                         "(docs/deployment.md)")
 def test_add_int8_against_litert_optimized(tmp_path):
@@ -176,16 +192,14 @@ def test_add_int8_against_litert_optimized(tmp_path):
     check_optimized(b, tmp_path)
 
 
-DW_CASES = [pytest.param(c, m, t, id=f"c{c}-m{m}-{t}", marks=[pytest.mark.xfail(
-                reason="LiteRT's optimized int8 DEPTHWISE_CONV_2D rounds the ties of its vector blocks up: not "
-                       "modelled yet (docs/deployment.md)", strict=False)] if t == "int8" and c >= 8 else [])
-            for c, m, t in itertools.product([3, 8, 16, 20, 33], [1, 2], ["int8", "uint8"])]
+DW_CASES = list(itertools.product([3, 8, 16, 20, 33], [1, 2], ["int8", "uint8"]))
 
 
-@pytest.mark.parametrize("cin,multiplier,dtype", DW_CASES)
+@pytest.mark.parametrize("cin,multiplier,dtype", DW_CASES, ids=[f"c{c}-m{m}-{t}" for c, m, t in DW_CASES])
 def test_depthwise_against_litert_optimized(tmp_path, cin, multiplier, dtype):
     """DEPTHWISE_CONV_2D 8-bit under --kernels optimized against LiteRT's optimized kernel, channel counts
-    around its vector blocks: uint8 and narrow int8 compute the reference's rounding."""
+    around its vector blocks of 8 (int8: ties up inside them, away from zero in the rest; uint8: the
+    reference's rounding)."""
     rng = np.random.default_rng(100 * cin + 10 * multiplier + (dtype == "uint8"))
     b = OpModelBuilder()
     cout = cin * multiplier
