@@ -69,12 +69,16 @@ enum class Planner { kReuse, kNoReuse };
 // kLiteRt: what the pinned LiteRT computes, op by op; kDouble / kSingle: one
 // requantization rounding everywhere (docs/cli.md, --rounding).
 enum class Rounding { kLiteRt, kDouble, kSingle };
+// Whose arithmetic the kernels compute (docs/deployment.md, --kernels):
+// LiteRT's reference kernels (the default) or its optimized CPU kernels.
+enum class Kernels { kReference, kOptimized };
 
 struct Options {
   std::string signature;  // run this signature's subgraph (else `subgraph`)
   int subgraph = 0;
   Planner planner = Planner::kReuse;
   Rounding rounding = Rounding::kLiteRt;
+  Kernels kernels = Kernels::kReference;
   size_t max_arena_bytes = size_t{16} << 30;
   int64_t max_loop_iterations = int64_t{1} << 24;
   // Inputs resized along their shape signature's -1 dimensions, by input key.

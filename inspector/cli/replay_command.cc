@@ -32,6 +32,10 @@ struct ReplayArgs {
   InterpreterOptions interpreter;
   CustomOpOptions custom_ops;
   std::string weights_from;
+  // --against optimized: the references are the integer model on LiteRT's
+  // optimized kernels (local: node by node on the inputs the run's node
+  // received; accumulated: the whole graph), not the float shadow.
+  std::optional<KernelSet> against;
 };
 
 // One of the three dumps: its directory, files and capture, and the label
@@ -83,12 +87,16 @@ Status Replay(const ReplayArgs& args, const DumpDirectory& dir) {
     TFLDBG_ASSIGN_OR_RETURN(options.input_shapes, ResizedInputShapes(*probe, args.inputs));
   }
   TFLDBG_RETURN_IF_ERROR(MakeDirs(dir.staging()));
+  const bool kernels_reference = args.against.has_value();
   Part quant(dir.staging() + "/quant", false, "the quantized run (quant/)");
-  Part local(dir.staging() + "/local", true, "the local float reference (local/)");
-  Part accumulated(dir.staging() + "/accumulated", false, "the float shadow run (accumulated/)");
+  Part local(dir.staging() + "/local", true,
+             kernels_reference ? "the other kernels node by node (local/)" : "the local float reference (local/)");
+  Part accumulated(dir.staging() + "/accumulated", false,
+                   kernels_reference ? "the other kernels' run (accumulated/)" : "the float shadow run (accumulated/)");
 
   InterpreterOptions shadow_options = options;
-  shadow_options.float_shadow = true;
+  shadow_options.float_shadow = !kernels_reference;
+  if (kernels_reference) shadow_options.kernels = *args.against;
   std::optional<ModelView> float_model;
   if (!args.weights_from.empty()) {
     TFLDBG_ASSIGN_OR_RETURN(float_model, ModelView::LoadFile(args.weights_from));
@@ -186,6 +194,14 @@ CommandRunner AddReplayCommand(CLI::App& root) {
                   "FLOAT.tflite: in the float references, constants with the same name and shape as a float32 "
                   "constant of this model (the float original) take its values instead of being dequantized, so "
                   "`local` measures what TensorFlow's QuantizationDebugger measures");
+  static const std::map<std::string, KernelSet> kAgainst = {{"reference", KernelSet::kReference},
+                                                            {"optimized", KernelSet::kOptimized}};
+  app->add_option("--against", args->against,
+                  "KERNELS: the references are the same integer model on these kernels (reference or optimized) "
+                  "instead of the float shadow: local/ runs each node on the inputs the quant/ run's node received, "
+                  "accumulated/ the whole graph (what `python -m tfldbg divergence` reads)")
+      ->transform(CLI::CheckedTransformer(kAgainst, CLI::ignore_case))
+      ->excludes("--weights-from");
   AddCustomOpOptions(*app, args->custom_ops);
   return {app, [args]() {
             if (Status loaded = args->custom_ops.Load(args->interpreter); !loaded.ok()) return ReportError(loaded);

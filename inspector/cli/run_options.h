@@ -28,6 +28,14 @@ inline void AddRunOptions(CLI::App& app, InterpreterOptions& options) {
                  "(everywhere: TFLITE_SINGLE_ROUNDING builds, CMSIS-NN)")
       ->transform(CLI::CheckedTransformer(kRounding, CLI::ignore_case))
       ->default_str("litert");
+  static const std::map<std::string, KernelSet> kKernels = {{"reference", KernelSet::kReference},
+                                                             {"optimized", KernelSet::kOptimized}};
+  app.add_option("--kernels", options.kernels,
+                 "Whose arithmetic: reference (LiteRT's reference kernels, the oracle) or optimized (what LiteRT's "
+                 "optimized CPU kernels compute without delegates: their requantization rounding and their own "
+                 "arithmetic where it differs; docs/deployment.md)")
+      ->transform(CLI::CheckedTransformer(kKernels, CLI::ignore_case))
+      ->default_str("reference");
   auto* signature = app.add_option("--signature", options.signature,
                                    "Run the subgraph of this signature (see `tfldbg info`); inputs are then named by "
                                    "its signature names");

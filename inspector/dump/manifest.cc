@@ -47,6 +47,7 @@ nlohmann::json BuildManifest(const Engine& interp, const std::vector<StepRecord>
   m["model"] = {{"path", run.model_path}, {"sha256", run.model_sha256}};
   m["run"] = {{"planner", PlannerKindName(interp.options().planner)},
               {"rounding", RoundingPolicyName(interp.options().rounding)},
+              {"kernels", KernelSetName(interp.options().kernels)},
               {"inputs", run.inputs},
               {"tool", "tfldbg"},
               {"tool_version", run.tool_version}};

@@ -181,6 +181,7 @@ nlohmann::json OpJson(const OpInfo& op) {
           {"options_table", op.options},
           {"facts", {{"rounds_once_under_litert", op.RoundsOnce()},
                      {"float_shadow_identity", op.ShadowIdentity()},
+                     {"optimized_rounds_half_up", op.OptimizedGemm()},
                      {"sparse_inputs", sparse_inputs},
                      {"main_input", op.MainInputSlot()}}}};
 }

@@ -33,7 +33,14 @@ const char* RoundingPolicyName(RoundingPolicy policy) {
   return "unknown";
 }
 
-quant::RoundingMode RoundingForOp(RoundingPolicy policy, const OpInfo& op) {
+const char* KernelSetName(KernelSet kernels) {
+  return kernels == KernelSet::kOptimized ? "optimized" : "reference";
+}
+
+quant::RoundingMode RoundingForOp(RoundingPolicy policy, const OpInfo& op, KernelSet kernels) {
+  if (policy == RoundingPolicy::kLiteRt && kernels == KernelSet::kOptimized && op.OptimizedGemm()) {
+    return quant::RoundingMode::kDoubleHalfUp;
+  }
   switch (policy) {
     case RoundingPolicy::kDouble: return quant::RoundingMode::kDouble;
     case RoundingPolicy::kSingle: return quant::RoundingMode::kSingle;
@@ -336,7 +343,8 @@ Status Engine::PrepareNodes() {
       if (info != nullptr && std::string(info->why_not) != "not yet") what += std::string(": ") + info->why_not;
       return Unsupported(ctx.Describe() + ": " + what);
     }
-    ctx.rounding = RoundingForOp(options_.rounding, *info);
+    ctx.rounding = RoundingForOp(options_.rounding, *info, options_.kernels);
+    ctx.kernels = options_.kernels;
     ctx.rounding_follows_litert = options_.rounding == RoundingPolicy::kLiteRt;
     // LiteRT's other kernels would read a sparse constant's packed values as if dense.
     for (size_t slot = 0; slot < ctx.inputs.size(); ++slot) {

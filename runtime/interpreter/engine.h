@@ -32,9 +32,12 @@ namespace tfldbg {
 //            goes through LiteRT's GEMM backend even with the reference resolver).
 //   kDouble: double rounding everywhere (TFLite reference code, TFLM).
 //   kSingle: single rounding everywhere (TFLITE_SINGLE_ROUNDING builds, CMSIS-NN).
+// Under --kernels optimized, kLiteRt is what LiteRT's optimized kernels compute:
+// kDoubleHalfUp for the ops the op table marks kOptimizedGemm (their 8-bit
+// paths), else as under the reference kernels.
 enum class RoundingPolicy { kLiteRt, kDouble, kSingle };
 const char* RoundingPolicyName(RoundingPolicy policy);  // "litert", "double", "single"
-quant::RoundingMode RoundingForOp(RoundingPolicy policy, const OpInfo& op);
+quant::RoundingMode RoundingForOp(RoundingPolicy policy, const OpInfo& op, KernelSet kernels = KernelSet::kReference);
 
 struct InterpreterOptions {
   // The subgraph to run: the one of this signature (by signature_key) when
@@ -43,6 +46,8 @@ struct InterpreterOptions {
   int subgraph = 0;
   PlannerKind planner = PlannerKind::kReuse;
   RoundingPolicy rounding = RoundingPolicy::kLiteRt;
+  // Whose arithmetic: LiteRT's reference kernels or its optimized ones (--kernels).
+  KernelSet kernels = KernelSet::kReference;
   // Refuse models whose arena would exceed this, instead of failing to allocate.
   size_t max_arena_bytes = size_t{16} << 30;
   // Run the model's float shadow (interpreter/float_shadow.h): quantized

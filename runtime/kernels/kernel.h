@@ -25,6 +25,13 @@ namespace tfldbg {
 
 class ThreadPool;  // cpu/thread_pool.h
 
+// Whose arithmetic the kernels compute (--kernels): LiteRT's reference kernels
+// (the default: what BUILTIN_REF computes) or its optimized CPU kernels (what
+// BUILTIN_WITHOUT_DEFAULT_DELEGATES computes on x86; docs/deployment.md lists
+// where the two differ, op by op).
+enum class KernelSet { kReference, kOptimized };
+const char* KernelSetName(KernelSet kernels);  // "reference", "optimized"
+
 // Another subgraph of the model, prepared, as control-flow kernels (WHILE, IF,
 // CALL_ONCE) run it: set its inputs, Run, read its outputs. Every node it runs
 // is observed and numbered like the caller's, with its subgraph index.
@@ -74,6 +81,10 @@ struct NodeContext {
   // litert), not one the user forced: a kernel whose op rounds once in LiteRT
   // on some paths only may then pick the other mode for the rest.
   bool rounding_follows_litert = false;
+  // Whose arithmetic to compute: where LiteRT's optimized kernel differs from
+  // its reference kernel in more than the requantization rounding (which
+  // `rounding` already carries), the kernel reads this.
+  KernelSet kernels = KernelSet::kReference;
   RunContext* run = nullptr;  // other subgraphs and resource variables
   int invocation = 0;         // how many times this subgraph had run before, in this Invoke
   // The kernels' implementation (never kAuto here): kScalar runs the reference

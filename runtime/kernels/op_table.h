@@ -28,6 +28,9 @@ constexpr uint32_t kNoFacts = 0;
 // Under --rounding litert, the integer path rounds once (LiteRT's GEMM
 // backend serves it even with the reference resolver), not twice.
 constexpr uint32_t kRoundsOnce = 1u << 0;
+// Under --kernels optimized (and --rounding litert), the 8-bit integer path
+// requantizes as LiteRT's optimized GEMM output stage does: RoundingMode::kDoubleHalfUp.
+constexpr uint32_t kOptimizedGemm = 1u << 5;
 // In the float shadow (`tfldbg replay`) the op copies its float input: in
 // float, (de)quantizing is the identity.
 constexpr uint32_t kShadowIdentity = 1u << 1;
@@ -96,14 +99,14 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   X(SQUARED_DIFFERENCE, elementwise, SquaredDifference, SquaredDifferenceOptions, "float32 int8 int32", kNoFacts) \
   X(SUB, elementwise, Sub, SubOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
   /* conv */ \
-  X(CONV_2D, conv, Conv2D, Conv2DOptions, "float32 int8 uint8 int16 hybrid", kNoFacts) \
+  X(CONV_2D, conv, Conv2D, Conv2DOptions, "float32 int8 uint8 int16 hybrid", kOptimizedGemm) \
   X(CONV_3D, conv, Conv3D, Conv3DOptions, "float32", kNoFacts) \
   X(CONV_3D_TRANSPOSE, conv, Conv3DTranspose, Conv3DOptions, "float32", MainInput(2)) \
   X(DEPTHWISE_CONV_2D, conv, DepthwiseConv2D, DepthwiseConv2DOptions, "float32 int8 uint8 int16 hybrid", kNoFacts) \
   X(TRANSPOSE_CONV, conv, TransposeConv, TransposeConvOptions, "float32 int8 uint8 int16 hybrid", MainInput(2)) \
   /* matmul */ \
   X(BATCH_MATMUL, matmul, BatchMatMul, BatchMatMulOptions, "float32 int8 int16 hybrid", kNoFacts) \
-  X(FULLY_CONNECTED, matmul, FullyConnected, FullyConnectedOptions, "float32 int8 uint8 int16 hybrid", kRoundsOnce | SparseInput(1)) \
+  X(FULLY_CONNECTED, matmul, FullyConnected, FullyConnectedOptions, "float32 int8 uint8 int16 hybrid", kRoundsOnce | kOptimizedGemm | SparseInput(1)) \
   /* pooling */ \
   X(AVERAGE_POOL_2D, pooling, AveragePool2D, Pool2DOptions, "float32 int8 uint8 int16", kNoFacts) \
   X(L2_POOL_2D, pooling, L2Pool2D, Pool2DOptions, "float32", kNoFacts) \

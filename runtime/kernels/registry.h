@@ -27,6 +27,7 @@ struct OpInfo {
 
   bool supported() const { return make != nullptr; }
   bool RoundsOnce() const { return (facts & op_facts::kRoundsOnce) != 0; }
+  bool OptimizedGemm() const { return (facts & op_facts::kOptimizedGemm) != 0; }
   bool ShadowIdentity() const { return (facts & op_facts::kShadowIdentity) != 0; }
   int MainInputSlot() const { return static_cast<int>((facts >> 2) & 7u); }
   bool MayReadSparse(int slot) const { return slot >= 0 && slot < 24 && (facts & op_facts::SparseInput(slot)) != 0; }

@@ -67,6 +67,14 @@ int32_t RoundingDivideByPOT(int32_t x, int exponent) {
   return floor_div + (remainder > threshold ? 1 : 0);
 }
 
+int32_t RoundingDivideByPOTHalfUp(int32_t x, int exponent) {
+  if (exponent <= 0) return x;
+  exponent = std::min(exponent, 31);
+  const int64_t sum = static_cast<int64_t>(x) + (int64_t{1} << (exponent - 1));
+  // Floor shift of a possibly negative value, without implementation-defined shifts.
+  return static_cast<int32_t>(sum >= 0 ? (sum >> exponent) : ~((~sum) >> exponent));
+}
+
 int64_t RoundingDivideByPOT64(int64_t x, int exponent) {
   if (exponent <= 0) return x;
   exponent = std::min(exponent, 63);
@@ -117,11 +125,17 @@ int32_t MultiplyByQuantizedMultiplier(int32_t x, QuantizedMultiplier m, Rounding
   if (mode == RoundingMode::kSingle) return SingleRounding(x, m);
   const int left = m.shift > 0 ? m.shift : 0;
   const int right = m.shift > 0 ? 0 : std::min(31, -m.shift);
+  if (mode == RoundingMode::kDoubleHalfUp) {
+    return RoundingDivideByPOTHalfUp(SaturatingRoundingDoublingHighMul(ShiftLeft(x, left), m.multiplier), right);
+  }
   return RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(ShiftLeft(x, left), m.multiplier), right);
 }
 
 int32_t MultiplyByQuantizedMultiplierSmallerThanOneExp(int32_t x, QuantizedMultiplier m, RoundingMode mode) {
   if (mode == RoundingMode::kSingle) return SingleRounding(x, m);
+  if (mode == RoundingMode::kDoubleHalfUp) {
+    return RoundingDivideByPOTHalfUp(SaturatingRoundingDoublingHighMul(x, m.multiplier), std::min(31, -m.shift));
+  }
   return RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x, m.multiplier), std::min(31, -m.shift));
 }
 

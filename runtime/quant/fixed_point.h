@@ -20,7 +20,14 @@
 namespace tfldbg::quant {
 
 // kDouble: LiteRT's default reference build; kSingle: TFLITE_SINGLE_ROUNDING, ruy, CMSIS-NN.
-enum class RoundingMode { kDouble, kSingle };
+// kDoubleHalfUp: LiteRT's optimized 8-bit CONV_2D and FULLY_CONNECTED on x86
+// (their GEMM backend's output stage, measured against the pinned LiteRT):
+// the same rounding doubling high multiply as kDouble, then a right shift that
+// rounds ties up (toward +inf), not away from zero. It differs from kDouble
+// only on negative ties of the shift: -17 · 2^-5 gives -1 in kDouble (SRDHM
+// -8.5 → -8, then -0.5 → -1), 0 here (-0.5 → 0). Multipliers are quantized as
+// in kDouble; int64 accumulators (16x8) round as kDouble.
+enum class RoundingMode { kDouble, kSingle, kDoubleHalfUp };
 
 // real ≈ multiplier · 2^(shift − 31), multiplier in [2^30, 2^31) (or 0). shift > 0 shifts left.
 struct QuantizedMultiplier {
@@ -47,6 +54,9 @@ int16_t DownScaleInt32ToInt16Multiplier(int32_t multiplier);
 int32_t SaturatingRoundingDoublingHighMul(int32_t a, int32_t b);
 // x / 2^exponent rounded to nearest, ties away from zero. exponent in [0, 31].
 int32_t RoundingDivideByPOT(int32_t x, int exponent);
+// x / 2^exponent rounded to nearest, ties toward +inf: (x + 2^(exponent-1)) >> exponent
+// without overflow. exponent in [0, 31].
+int32_t RoundingDivideByPOTHalfUp(int32_t x, int exponent);
 int64_t RoundingDivideByPOT64(int64_t x, int exponent);
 // x · 2^exponent, saturating (exponent may be negative: a rounding right shift).
 int32_t SaturatingRoundingMultiplyByPOT(int32_t x, int exponent);

@@ -10,7 +10,8 @@ graph: Model Explorer node data and tfldbg's HTML graph), explain (one quantized
 node recomputed in integer arithmetic, step by step), align (a quantized model's
 tensors paired with its float original's), qd-cross-check (our local error next
 to TensorFlow's QuantizationDebugger), conformance-table (every real and LiteRT
-test model against LiteRT).
+test model against LiteRT), divergence (where LiteRT's optimized kernels depart
+from its reference kernels, node by node).
 Exit codes: 0 success / within tolerance, 1 differences (or the engine refused
 the model), 2 bad input.
 """
@@ -54,6 +55,12 @@ def _compare(args) -> int:
     return 0 if result else 1
 
 
+def _divergence(args) -> int:
+    from tfldbg.analysis.divergence import run
+
+    return run(args)
+
+
 def _merge_stats(args) -> int:
     import json
 
@@ -91,6 +98,15 @@ def _quant_report(args) -> int:
     if not layers:
         raise ValueError(f"{model}: no quantized layers (no step output has a scale)")
     report = qr.build_report(layers, str(model), samples, args.sort)
+    if args.divergence:
+        if not args.model:
+            raise ValueError("--divergence needs MODEL (it runs the model on both kernel sets)")
+        from tfldbg.analysis.divergence import divergence
+
+        one = [a for i in args.input or [] for a in ("--input", i)]
+        one += ["--inputs", args.inputs] if args.inputs else []
+        one += ["--seed", str(args.seed if args.seed is not None else 0)] if not one or args.seed is not None else []
+        report["divergence"] = divergence(args.model, one)
     print(render.format_table(report))
     if args.csv:
         render.write_csv(report, args.csv)
@@ -118,7 +134,7 @@ def _explain(args) -> int:
     from tfldbg.analysis.explain import explain
 
     index = tuple(int(i) for i in args.index.split(",")) if args.index else None
-    result = explain(load_dump(args.dump), args.step, index, args.rounding)
+    result = explain(load_dump(args.dump), args.step, index, args.rounding, args.kernels)
     print(json.dumps(result.to_json(), indent=1) if args.json else result.text())
     return 0 if result.differing == 0 else 1
 
@@ -223,6 +239,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--float", metavar="FLOAT.tflite",
                    help="also compare with this float model run on the same inputs, tensors aligned by name then "
                         "structure (`python -m tfldbg align`)")
+    p.add_argument("--divergence", action="store_true",
+                   help="also run `divergence` (reference vs LiteRT's optimized kernels) on the first sample's inputs; "
+                        "a section of the HTML report and a key of the JSON")
     p.add_argument("--sort", default="sqnr_db", help="metric to rank the layers by, worst first (default sqnr_db)")
     p.add_argument("--csv", metavar="FILE")
     p.add_argument("--json", metavar="FILE")
@@ -245,6 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", help="i,j,k,l: the output element to walk through (default: the largest accumulator)")
     p.add_argument("--rounding", choices=["double", "single"],
                    help="explain this rounding instead of the dump's (compare with a dump made with it)")
+    p.add_argument("--kernels", choices=["reference", "optimized"],
+                   help="explain this kernel set's arithmetic instead of the dump's (optimized: LiteRT's optimized "
+                        "CONV_2D / FULLY_CONNECTED requantization, docs/deployment.md)")
     p.add_argument("--json", action="store_true", help="print the walk-through as JSON")
     p.set_defaults(run=_explain)
 
@@ -259,6 +281,12 @@ def build_parser() -> argparse.ArgumentParser:
     from tfldbg.analysis.quant_debugger import add_arguments as qd_arguments
     qd_arguments(p)
     p.set_defaults(run=_qd_cross_check)
+
+    p = sub.add_parser("divergence", help="where LiteRT's optimized kernels depart from its reference kernels: the "
+                                          "first departing node, by how many LSB, why, and how it grows")
+    from tfldbg.analysis.divergence import add_arguments as divergence_arguments
+    divergence_arguments(p)
+    p.set_defaults(run=_divergence)
 
     p = sub.add_parser("conformance-table", help="every real and LiteRT test model against LiteRT, tensors matched / "
                                                  "total (exit 1 on any mismatch)")

@@ -18,6 +18,11 @@ struct ChannelRequant {
   int32_t output_offset = 0;                            // output zero point
   quant::IntRange clamp;
   quant::RoundingMode rounding = quant::RoundingMode::kDouble;
+  // Output channels [0, half_up_channels) round with RoundingMode::kDoubleHalfUp
+  // instead: LiteRT's optimized int8 DEPTHWISE_CONV_2D requantizes whole
+  // blocks of 8 channels in vector code (ties up) and the rest of each
+  // pixel's channels in scalar code (--kernels optimized; docs/deployment.md).
+  int half_up_channels = 0;
 };
 
 }  // namespace tfldbg::math

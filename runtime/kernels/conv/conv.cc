@@ -404,8 +404,14 @@ class ConvKernelBase : public Kernel {
         break;
     }
     const bool float_product = input.type == DataType::kUInt8;
-    return PrepareChannelRequant(node, input, filter, output, out_channels, depthwise_ ? 3 : 0, activation_, float_product,
-                                 requant_);
+    TFLDBG_RETURN_IF_ERROR(PrepareChannelRequant(node, input, filter, output, out_channels, depthwise_ ? 3 : 0,
+                                                 activation_, float_product, requant_));
+    requant_.half_up_channels = 0;
+    if (depthwise_ && node.kernels == KernelSet::kOptimized && node.rounding_follows_litert &&
+        input.type == DataType::kInt8) {
+      requant_.half_up_channels = out_channels / 8 * 8;  // measured: uint8 keeps the reference rounding
+    }
+    return Status::Ok();
   }
 
   bool depthwise_;

@@ -145,6 +145,13 @@ class ArithmeticKernel : public Kernel {
     TFLDBG_RETURN_IF_ERROR(CheckShift(node, add_.input1_multiplier, "s1/(2·max scale)"));
     TFLDBG_RETURN_IF_ERROR(CheckShift(node, add_.input2_multiplier, "s2/(2·max scale)"));
     TFLDBG_RETURN_IF_ERROR(CheckShift(node, add_.output_multiplier, "the output rescale"));
+    optimized_block_elements_ = 0;
+    if (node.kernels == KernelSet::kOptimized && node.rounding_follows_litert && op_ == ArithmeticOp::kAdd &&
+        a.type == DataType::kInt8 && a.shape == b.shape && a.shape == out.shape && add_.output_multiplier.shift <= 0) {
+      // LiteRT's optimized elementwise ADD: blocks of 16 its own way, the rest as the reference.
+      optimized_block_elements_ = out.element_count() / 16 * 16;
+      if (optimized_block_elements_ > 0) return Status::Ok();  // the scalar loop (no fast kernel for it)
+    }
     fast_.Prepare(node, a, b, out, add_);  // the fast kernels (arithmetic_fast.h) when they apply
     return Status::Ok();
   }
@@ -220,6 +227,11 @@ class ArithmeticKernel : public Kernel {
       broadcast_.ForEach([&](int64_t o, int64_t i1, int64_t i2) {
         y[o] = static_cast<T>(math::Int16PotAddSub(pot_params_, static_cast<int16_t>(x1[i1]), static_cast<int16_t>(x2[i2])));
       });
+    } else if (optimized_block_elements_ > 0) {
+      broadcast_.ForEach([&](int64_t o, int64_t i1, int64_t i2) {
+        y[o] = static_cast<T>(o < optimized_block_elements_ ? math::QuantizedAddOptimizedBlock(add_, x1[i1], x2[i2])
+                                                            : math::QuantizedAddSub(add_, x1[i1], x2[i2]));
+      });
     } else {
       broadcast_.ForEach([&](int64_t o, int64_t i1, int64_t i2) { y[o] = static_cast<T>(math::QuantizedAddSub(add_, x1[i1], x2[i2])); });
     }
@@ -230,6 +242,7 @@ class ArithmeticKernel : public Kernel {
   math::Broadcast broadcast_;
   quant::FloatRange float_clamp_;
   math::QuantizedAddSubParams add_;
+  int64_t optimized_block_elements_ = 0;  // --kernels optimized, int8 ADD: elements LiteRT computes in blocks of 16
   math::QuantizedMulParams mul_;
   bool pot_ = false;
   math::Int16PotAddSubParams pot_params_;

@@ -95,6 +95,7 @@ bool BuildOutputStage(const math::ChannelRequant& q, int channels, DataType outp
     SetShifts(m, single, static_cast<size_t>(c), arrays);
   }
   PointStage(arrays, single, stage);
+  stage.ties_up = q.rounding == quant::RoundingMode::kDoubleHalfUp;
   stage.output_offset = q.output_offset;
   stage.min = q.clamp.min;
   stage.max = q.clamp.max;
@@ -108,6 +109,7 @@ void BuildUniformStage(quant::QuantizedMultiplier m, quant::RoundingMode mode, i
   Resize(static_cast<size_t>(RoundUp(channels, kPanel)), arrays);
   for (size_t c = 0; c < arrays.multiplier.size(); ++c) SetShifts(m, single, c, arrays);
   PointStage(arrays, single, stage);
+  stage.ties_up = mode == quant::RoundingMode::kDoubleHalfUp;
 }
 
 bool PackedInt8Gemm::Pack(const IsaKernels* isa, DataType type, const void* weights, int n, int k, const int32_t* bias,

@@ -33,6 +33,7 @@ enum class Int8Layout { kQuad, kPair };
 // channel (arrays indexed by channel, padded to whole panels):
 //   acc = Σ a·b + bias[c] + row_factor · row_sum[r]        (wrapping int32)
 //   double rounding: RoundingDivideByPOT(SRDHM(acc << left[c], multiplier[c]), right[c])
+//     (ties_up: the shift rounds ties toward +inf, LiteRT's optimized output stage)
 //   single rounding: (acc · multiplier[c] + 2^(right[c]-1)) >> right[c]   (right = 31 - shift)
 //   out = clamp(v + output_offset, min, max) as int8 or uint8
 struct Int8OutputStage {
@@ -45,6 +46,7 @@ struct Int8OutputStage {
   const int32_t* half = nullptr;
   bool has_left = true;  // some left[c] != 0 (else the left shift is skipped)
   bool single_rounding = false;
+  bool ties_up = false;  // double rounding with RoundingMode::kDoubleHalfUp's shift
   int32_t row_factor = 0;
   int32_t output_offset = 0;
   int32_t min = 0, max = 0;

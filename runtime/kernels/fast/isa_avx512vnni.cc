@@ -31,7 +31,8 @@ inline __m512i Requantize(__m512i acc, const Int8OutputStage& s, int c) {
     // half (strictly; half plus one for negative values: ties away from zero).
     const __m512i one = _mm512_set1_epi32(1);
     const __m512i remainder = _mm512_and_si512(high, _mm512_loadu_si512(s.mask + c));
-    const __m512i threshold = _mm512_add_epi32(_mm512_loadu_si512(s.half + c), _mm512_srli_epi32(high, 31));
+    const __m512i threshold = s.ties_up ? _mm512_loadu_si512(s.half + c)
+                                         : _mm512_add_epi32(_mm512_loadu_si512(s.half + c), _mm512_srli_epi32(high, 31));
     const __m512i floor = _mm512_srav_epi32(high, right);
     v = _mm512_mask_add_epi32(floor, _mm512_cmpgt_epi32_mask(remainder, threshold), floor, one);
   } else {

@@ -6,6 +6,8 @@
 // rescales every step; int8/int16 SUM is LiteRT's optimized kernel's float
 // rescale, its reference kernel being defective (docs/litert-defects.md).
 // MAX/MIN of quantized inputs need the output's scale and zero point.
+// Under --kernels optimized, int8/uint8 MEAN over axes {1, 2} of a 4-D input
+// with keep_dims is LiteRT's optimized kernel's arithmetic (PrepareOptimizedMean).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -91,6 +93,17 @@ class ReduceKernel : public Kernel {
     }
     quantized_ = true;
     rounding_ = node.rounding;
+    optimized_mean_ = false;
+    if (reduction_ == Reduction::kMean && node.kernels == KernelSet::kOptimized &&
+        (input.type == DataType::kInt8 || input.type == DataType::kUInt8) && keep_dims && input.rank() == 4 &&
+        input.element_count() > 0) {
+      // LiteRT's optimized MEAN takes over for axes that resolve to {1, 2}
+      // (1, 2 or -3, -2 in either order, repeats counted once: measured).
+      if (reduced[1] && reduced[2] && !reduced[0] && !reduced[3]) {
+        PrepareOptimizedMean(input, output);
+        return Status::Ok();
+      }
+    }
     if (reduction_ == Reduction::kSum && input.type != DataType::kUInt8) {
       // LiteRT's reference SUM reads int8 and int16 data as uint8 (no defined
       // sum); its optimized kernel rescales in float (docs/litert-defects.md).
@@ -137,6 +150,25 @@ class ReduceKernel : public Kernel {
   }
 
  private:
+  // LiteRT's optimized MEAN over height and width of a 4-D int8/uint8 input
+  // (keep_dims): the raw values summed in int32, scaled by
+  // s_in / (N · s_out) computed in float and quantized (channels in blocks of
+  // 16 round the shift's ties up, the rest away from zero: MeanOptimized), plus a bias
+  // zp_out − zp_in · s_in / s_out (float, rounded half away from zero), then
+  // clamped. (Measured: LiteRT's int8 source once truncated the bias; the
+  // pinned build rounds it, as for uint8.)
+  void PrepareOptimizedMean(const Tensor& input, const Tensor& output) {
+    optimized_mean_ = true;
+    const float count = static_cast<float>(input.dim(1) * input.dim(2));
+    const float real_scale = input.scale() / (count * output.scale());
+    multiplier_ = quant::QuantizeMultiplier(static_cast<double>(real_scale), quant::RoundingMode::kDouble);
+    float zp_term = static_cast<float>(input.zero_point()) * input.scale() / output.scale();
+    zp_term = zp_term > 0 ? zp_term + 0.5f : zp_term - 0.5f;
+    // A float far outside int32 (hostile scales) saturates instead of being UB.
+    const float limit = 2147483520.0f;
+    optimized_bias_ = output.zero_point() - static_cast<int32_t>(std::isnan(zp_term) ? 0.0f : std::clamp(zp_term, -limit, limit));
+  }
+
   // REDUCE_PROD of int8/int16 with quantization: every step rescaled by
   // s_in / s_out^(1/N) (double, as LiteRT's GetQuantProdScaling).
   Status PrepareQuantizedProd(const NodeContext& node, const Tensor& input, const Tensor& output) {
@@ -166,6 +198,8 @@ class ReduceKernel : public Kernel {
     T* out = output.data<T>();
     if (reduction_ == Reduction::kProd) {
       math::QuantizedProd(shape_, multiplier_, zp_in, zp_out, rounding_, in, out, sums_, started_);
+    } else if (optimized_mean_) {
+      math::MeanOptimized(shape_, multiplier_, optimized_bias_, in, out, sums_);
     } else if (reduction_ == Reduction::kSum && !std::is_same_v<T, uint8_t>) {
       math::QuantizedSumOptimized(shape_, sum_scale_, sum_bias_, zp_out, in, out, sums_);
     } else {
@@ -208,6 +242,8 @@ class ReduceKernel : public Kernel {
   bool quantized_ = false;
   quant::QuantizedMultiplier multiplier_;
   quant::RoundingMode rounding_ = quant::RoundingMode::kDouble;
+  bool optimized_mean_ = false;  // --kernels optimized: LiteRT's optimized 4-D MEAN (PrepareOptimizedMean)
+  int32_t optimized_bias_ = 0;
   float sum_scale_ = 0.0f, sum_bias_ = 0.0f;  // int8/int16 SUM (LiteRT's optimized arithmetic)
   std::vector<int32_t> sums_;  // one int32 sum or product per output element, as LiteRT's temporaries
   std::vector<uint8_t> started_;

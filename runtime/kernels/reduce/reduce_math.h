@@ -121,6 +121,29 @@ void MeanQuantized(const ReduceShape& r, quant::QuantizedMultiplier multiplier, 
   }
 }
 
+// LiteRT's optimized 4-D MEAN (int8/uint8, --kernels optimized): the raw
+// values' int32 sum times the multiplier, plus `bias`, clamped. Channels are
+// done 16 at a time in vector code (NEON, through NEON_2_SSE on x86), whose
+// rounding shift rounds ties up, and the last depth % 16 channels in scalar
+// code, which rounds them away from zero (MultiplyByQuantizedMultiplier).
+template <typename T>
+void MeanOptimized(const ReduceShape& r, quant::QuantizedMultiplier multiplier, int32_t bias, const T* input, T* output,
+                   std::vector<int32_t>& sums) {
+  const int64_t depth = r.input.empty() ? 1 : r.input.back();
+  const int64_t vector_channels = depth / 16 * 16;
+  sums.assign(static_cast<size_t>(r.outputs), 0);
+  ForEachReduced(r, [&](int64_t in, int64_t out) {
+    sums[static_cast<size_t>(out)] = quant::WrappingAdd(sums[static_cast<size_t>(out)], input[in]);
+  });
+  constexpr int32_t kMin = std::numeric_limits<T>::min(), kMax = std::numeric_limits<T>::max();
+  for (int64_t i = 0; i < r.outputs; ++i) {
+    const quant::RoundingMode mode =
+        i % depth < vector_channels ? quant::RoundingMode::kDoubleHalfUp : quant::RoundingMode::kDouble;
+    const int32_t v = quant::WrappingAdd(quant::MultiplyByQuantizedMultiplier(sums[static_cast<size_t>(i)], multiplier, mode), bias);
+    output[i] = static_cast<T>(std::min(std::max(v, kMin), kMax));
+  }
+}
+
 // True when every axis is reduced: LiteRT then folds from the first element
 // (ReduceAllDims) instead of from the reduction's identity, which differs for
 // MAX/MIN when the first element is NaN or an infinity.

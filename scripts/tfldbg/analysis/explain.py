@@ -83,6 +83,15 @@ def rdbpot(x, exponent: int):
     return (x >> exponent) + (remainder > threshold)
 
 
+def rdbpot_half_up(x, exponent: int):
+    """The shift of LiteRT's optimized GEMM output stage: x / 2^exponent, ties toward +inf."""
+    x = np.asarray(x, dtype=np.int64)
+    if exponent <= 0:
+        return x
+    exponent = min(exponent, 31)
+    return (x + (1 << (exponent - 1))) >> exponent
+
+
 def single_round(x, m: int, shift: int):
     """TFLITE_SINGLE_ROUNDING: (x·m + 2^(t−1)) >> t, t = 31 − shift."""
     t = min(max(31 - shift, 1), 63)
@@ -96,6 +105,8 @@ def mbqm(x, m: int, shift: int, mode: str):
     left = max(shift, 0)
     right = min(31, -shift) if shift <= 0 else 0
     shifted = wrap32(np.asarray(x, dtype=np.int64) << left) if left < 32 else np.zeros_like(x)
+    if mode == "double-half-up":
+        return rdbpot_half_up(srdhm(shifted, m), right)
     return rdbpot(srdhm(shifted, m), right)
 
 
@@ -187,13 +198,19 @@ class Explanation:
                 "first_difference": None if self.differing == 0 else list(self.first_difference())}
 
 
-def rounding_for(dump: Dump, op: str, override: str | None) -> str:
+def rounding_for(dump: Dump, op: str, override: str | None, kernels: str | None = None) -> str:
+    """The requantization rounding of `op` in the dump (or as `override` / `kernels` say): "double", "single", or
+    "double-half-up" (LiteRT's optimized CONV_2D / FULLY_CONNECTED, docs/deployment.md)."""
     mode = override or dump.manifest["run"].get("rounding", "litert")
+    kernels = kernels or dump.manifest["run"].get("kernels", "reference")
     if mode == "litert":  # what the pinned LiteRT computes: double rounding, except the ops the op table marks
         from tfldbg.backends.engine import op_table
 
         entry = op_table().get(op)
-        return "single" if entry and entry["facts"]["rounds_once_under_litert"] else "double"
+        facts = entry["facts"] if entry else {}
+        if kernels == "optimized" and facts.get("optimized_rounds_half_up"):
+            return "double-half-up"
+        return "single" if facts.get("rounds_once_under_litert") else "double"
     if mode not in ("double", "single"):
         raise ExplainError(f"unknown rounding {mode!r}")
     return mode
@@ -331,11 +348,15 @@ def _requant_channels(acc, bias, s_in, s_w, s_out, zp_out, act, out_dtype, mode,
     x = int(total[idx])
     if wide:
         ex.add(f"{mode} rounding of the int64 accumulator", f"{x} -> {int(scaled[idx])}")
-    elif mode == "double":
+    elif mode in ("double", "double-half-up"):
         left = max(sh, 0)
         hi = int(srdhm(wrap32(np.int64(x) << left), m))
         ex.add("SaturatingRoundingDoublingHighMul" + (f"(x·2^{left}, m)" if left else "(x, m)"), hi)
-        ex.add(f"RoundingDivideByPOT(., {min(31, -sh) if sh <= 0 else 0})", int(scaled[idx]))
+        shift = min(31, -sh) if sh <= 0 else 0
+        if mode == "double":
+            ex.add(f"RoundingDivideByPOT(., {shift})", int(scaled[idx]))
+        else:
+            ex.add(f"rounding shift right by {shift}, ties up (LiteRT's optimized output stage)", int(scaled[idx]))
     else:
         ex.add(f"single rounding (x·m + 2^{30 - sh}) >> {31 - sh}", int(scaled[idx]))
     lo, hi = activation_range(act, float(np.float32(s_out)), int(zp_out), out_dtype)
@@ -605,7 +626,8 @@ def explain_quantize(step: Step, mode: str, index) -> Explanation:
     return ex
 
 
-def explain(dump: Dump, step_number: int, index: tuple[int, ...] | None = None, rounding: str | None = None) -> Explanation:
+def explain(dump: Dump, step_number: int, index: tuple[int, ...] | None = None, rounding: str | None = None,
+            kernels: str | None = None) -> Explanation:
     step = next((s for s in dump.steps if s.step == step_number), None)
     if step is None:
         raise ExplainError(f"the dump has no step {step_number} (steps {dump.steps[0].step}..{dump.steps[-1].step})"
@@ -614,7 +636,11 @@ def explain(dump: Dump, step_number: int, index: tuple[int, ...] | None = None, 
         raise ExplainError(f"step {step_number} is {step.op}; explain covers {', '.join(OPS)}")
     if not step.outputs or step.outputs[0].tensor is None:
         raise ExplainError(f"step {step_number} has no output")
-    mode = rounding_for(dump, step.op, rounding)
+    mode = rounding_for(dump, step.op, rounding, kernels)
+    if (kernels or dump.manifest["run"].get("kernels")) == "optimized" and step.op == "MEAN" and \
+            step.inputs[0].tensor is not None and step.inputs[0].tensor.dtype in ("int8", "uint8"):
+        raise ExplainError("explain does not walk through LiteRT's optimized MEAN yet (docs/deployment.md has its "
+                           "arithmetic)")
     # The recomputation trusts the dump's shapes, options and quantization to fit the
     # operator; in a dump that lies about them, whatever breaks is named in one line.
     try:

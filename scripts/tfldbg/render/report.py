@@ -199,6 +199,11 @@ def html_report(report: dict) -> str:
     rows = "\n".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in _cells(l, cols)) + "</tr>"
                      for l in sorted_layers(report))
     head = "".join(f"<th>{html.escape(h)}</th>" for h in _header(cols))
+    divergence = ""
+    if report.get("divergence"):
+        from tfldbg.analysis.divergence import html_section
+
+        divergence = html_section(report["divergence"])
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>tfldbg quantization report</title>
 <style>
@@ -219,5 +224,6 @@ Worst first by {html.escape(report['sort'])} (local).</p>
 <h2>Layers</h2><table><tr>{head}</tr>
 {rows}
 </table>
+{divergence}
 </body></html>
 """

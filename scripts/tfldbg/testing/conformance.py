@@ -30,6 +30,8 @@ def litert_kernels_for(dump: Dump) -> tuple[str, list[str]]:
     """The LiteRT kernels a dump is to be compared with: "optimized" when a step
     computes LiteRT's optimized arithmetic (its reference kernel is missing or
     defective there), with those steps as "OP (step N)"; else "reference"."""
+    if dump.manifest.get("run", {}).get("kernels") == "optimized":
+        return "optimized", []  # the whole run computes LiteRT's optimized kernels (--kernels optimized)
     steps = [f"{s['op']} (step {s['step']})" for s in dump.manifest["steps"] if s.get("litert_kernels") == "optimized"]
     return ("optimized" if steps else "reference"), steps
 

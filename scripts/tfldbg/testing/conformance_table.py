@@ -13,6 +13,14 @@ seeded inputs. Each model is checked in a child process with a time limit, as a
 test model may loop forever in LiteRT. Exit 1 when a model both run does not
 match on every tensor, 0 otherwise.
 
+A second column, "optimized: tensors equal / total", holds `tfldbg dump
+--kernels optimized` against LiteRT's optimized kernels
+(BUILTIN_WITHOUT_DEFAULT_DELEGATES, all tensors kept) on the same inputs:
+integers bit for bit, floats within rtol/atol OPTIMIZED_FLOAT_TOLERANCE
+(LiteRT's optimized float kernels sum in another order, with FMA: see
+docs/deployment.md), checked in a child process of its own with the same time limit. It
+counts as a mismatch like the first.
+
 Two repairs are made for LiteRT alone, and the row says so; tfldbg runs the
 file as it is:
 - a rank-1 tensor whose quantized_dimension is past its rank (old converters
@@ -43,6 +51,8 @@ DEFAULT_DIRS = [(REPO.parent / "shared" / "models" / "real", "*.tflite"),
                 (REPO / "tests" / "models" / "found", "*.tflite"),
                 (REPO.parent / "shared" / "models" / "edge-cases" / "litert_testdata", "*.bin")]
 TIME_LIMIT_S = 120
+# rtol, atol of float tensors in the optimized column (docs/deployment.md).
+OPTIMIZED_FLOAT_TOLERANCE = (1e-4, 1e-4)
 # Inputs that select what a test model computes, where seeded random values
 # would not run in LiteRT either: dynamic_shapes.bin slices the first int(z)
 # rows of y as its keys (z = 0 gives empty tensors LiteRT refuses, z > 90
@@ -136,8 +146,8 @@ def rewrite_custom_ops_for_litert(model: str | Path, out: Path) -> int:
     return changed
 
 
-def _check(model: str, queue) -> None:
-    """In a child process: the row for one model."""
+def _check(model: str, queue, optimized: bool = False) -> None:
+    """In a child process: the row for one model (with `optimized`: only its optimized column's fields)."""
     import numpy as np
 
     from tfldbg.formats.dump import load_dump
@@ -202,7 +212,7 @@ def _check(model: str, queue) -> None:
                               "kernel being missing or defective)")
     except Exception as e:  # noqa: BLE001 - any refusal of LiteRT's is a row, not a crash
         row["litert"] = "refuses: " + str(e).replace("\n", " ")[:90]
-    if row["litert"].startswith("runs") and row["tfldbg"] == "runs":
+    if row["litert"].startswith("runs") and row["tfldbg"] == "runs" and not optimized:
         try:
             with tempfile.TemporaryDirectory(prefix="tfldbg-table-") as tmp:
                 result = check_model(model, tmp, seed=0, extra_args=tuple(input_args), reference_model=reference_model,
@@ -216,14 +226,41 @@ def _check(model: str, queue) -> None:
             row["ok"] = bool(result)
             if result.problems:
                 row["problem"] = "; ".join(result.problems)[:120]
+    if row["litert"].startswith("runs") and row["tfldbg"] == "runs" and optimized:
+        try:
+            rtol, atol = OPTIMIZED_FLOAT_TOLERANCE
+            with tempfile.TemporaryDirectory(prefix="tfldbg-table-opt-") as tmp:
+                result = check_model(model, tmp, seed=0, extra_args=(*input_args, "--kernels", "optimized"),
+                                     reference_model=reference_model, litert="optimized", rtol=rtol, atol=atol,
+                                     by_tensor=by_tensor)
+        except Exception as e:  # noqa: BLE001 - a failed comparison is a row that says why
+            row["optimized_ok"] = False
+            row["optimized_problem"] = ("comparing failed: " + str(e).replace("\n", " "))[:160]
+        else:
+            row["optimized_total"] = len(result.results)
+            row["optimized_matched"] = sum(1 for r in result.results if r.passed)
+            row["optimized_ok"] = bool(result)
     given.cleanup()
     queue.put(row)
 
 
 def check_one(model: Path) -> dict:
+    row = _check_in_child(model, False)
+    if row["ok"] is not None:
+        # The optimized column in a child of its own, with its own time limit.
+        opt = _check_in_child(model, True)
+        if "optimized_ok" in opt:
+            row.update({k: v for k, v in opt.items() if k.startswith("optimized_")})
+        else:
+            row["optimized_ok"] = False
+            row["optimized_problem"] = opt.get("problem") or opt["litert"]
+    return row
+
+
+def _check_in_child(model: Path, optimized: bool) -> dict:
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    proc = ctx.Process(target=_check, args=(str(model), queue))
+    proc = ctx.Process(target=_check, args=(str(model), queue, optimized))
     proc.start()
     proc.join(TIME_LIMIT_S)
     if proc.is_alive():
@@ -238,13 +275,20 @@ def check_one(model: Path) -> dict:
 
 
 def markdown(rows: list[dict]) -> str:
-    lines = ["| model | LiteRT | tfldbg | tensors matched / total |", "| --- | --- | --- | --- |"]
+    lines = ["| model | LiteRT | tfldbg | tensors matched / total | optimized: tensors equal / total |",
+             "| --- | --- | --- | --- | --- |"]
     for r in rows:
         if r["ok"] is None:
             cell = "-"
         else:
             cell = f"{r['matched']} / {r['total']}" + ("" if r["ok"] else " DIFFERS" + (f" ({r['problem']})" if r.get("problem") else ""))
-        lines.append(f"| {r['model']} | {r['litert']} | {r['tfldbg']} | {cell} |")
+        if r.get("optimized_ok") is None:
+            opt = "-"
+        elif "optimized_total" not in r:
+            opt = "DIFFERS (" + r.get("optimized_problem", "") + ")"
+        else:
+            opt = f"{r['optimized_matched']} / {r['optimized_total']}" + ("" if r["optimized_ok"] else " DIFFERS")
+        lines.append(f"| {r['model']} | {r['litert']} | {r['tfldbg']} | {cell} | {opt} |")
     return "\n".join(lines)
 
 
@@ -267,7 +311,11 @@ def run(args) -> int:
     both = [r for r in rows if r["ok"] is not None]
     print(f"\n{len(both)} models run in both; {sum(1 for r in both if r['ok'])} match on every compared tensor; "
           f"{sum(r['matched'] for r in both)} of {sum(r['total'] for r in both)} tensors match.")
+    opt = [r for r in rows if r.get("optimized_ok") is not None]
+    print(f"Optimized kernels: {sum(1 for r in opt if r['optimized_ok'])} of {len(opt)} models equal on every tensor; "
+          f"{sum(r.get('optimized_matched', 0) for r in opt)} of {sum(r.get('optimized_total', 0) for r in opt)} "
+          "tensors equal.")
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1) + "\n")
-    return 0 if all(r["ok"] for r in both) else 1
+    return 0 if all(r["ok"] for r in both) and all(r["optimized_ok"] for r in opt) else 1
 

@@ -586,3 +586,38 @@ TEST(Tanh16, IsAnOddTanhForEveryIntegerWidth) {
 
 }  // namespace
 }  // namespace tfldbg::quant
+
+// LiteRT's optimized CONV_2D / FULLY_CONNECTED output stage (docs/deployment.md):
+// SRDHM, then a shift whose ties round up. Multiplier 2^30, shift -4: real 2^-5.
+TEST(DoubleHalfUp, DiffersFromDoubleOnlyOnNegativeTiesOfTheShift) {
+  using tfldbg::quant::MultiplyByQuantizedMultiplier;
+  using tfldbg::quant::RoundingMode;
+  const tfldbg::quant::QuantizedMultiplier m{1 << 30, -4};
+  // -17 / 32: SRDHM gives -8 (ties of the high multiply round up), then -8 / 16 = -0.5.
+  EXPECT_EQ(MultiplyByQuantizedMultiplier(int32_t{-17}, m, RoundingMode::kDouble), -1);
+  EXPECT_EQ(MultiplyByQuantizedMultiplier(int32_t{-17}, m, RoundingMode::kDoubleHalfUp), 0);
+  // Positive ties and non-ties agree.
+  EXPECT_EQ(MultiplyByQuantizedMultiplier(int32_t{16}, m, RoundingMode::kDoubleHalfUp), 1);
+  EXPECT_EQ(MultiplyByQuantizedMultiplier(int32_t{16}, m, RoundingMode::kDouble), 1);
+  int differ = 0;
+  for (int32_t x = -4096; x <= 4096; ++x) {
+    const int32_t a = MultiplyByQuantizedMultiplier(x, m, RoundingMode::kDouble);
+    const int32_t b = MultiplyByQuantizedMultiplier(x, m, RoundingMode::kDoubleHalfUp);
+    EXPECT_LE(std::abs(a - b), 1);
+    if (a != b) {
+      ++differ;
+      EXPECT_LT(x, 0);
+      EXPECT_EQ(b, a + 1);
+    }
+  }
+  EXPECT_GT(differ, 0);
+}
+
+TEST(DoubleHalfUp, RoundingDivideByPOTHalfUpAtTheEnds) {
+  using tfldbg::quant::RoundingDivideByPOTHalfUp;
+  EXPECT_EQ(RoundingDivideByPOTHalfUp(-3, 1), -1);  // -1.5 -> -1
+  EXPECT_EQ(RoundingDivideByPOTHalfUp(3, 1), 2);    // 1.5 -> 2
+  EXPECT_EQ(RoundingDivideByPOTHalfUp(std::numeric_limits<int32_t>::max(), 31), 1);
+  EXPECT_EQ(RoundingDivideByPOTHalfUp(std::numeric_limits<int32_t>::min(), 31), -1);
+  EXPECT_EQ(RoundingDivideByPOTHalfUp(7, 0), 7);
+}

@@ -1,0 +1,302 @@
+"""`--kernels optimized`: tfldbg computes what LiteRT's optimized CPU kernels
+(BUILTIN_WITHOUT_DEFAULT_DELEGATES, every tensor kept) compute, bit for bit on
+integers: CONV_2D and FULLY_CONNECTED (int8 per-tensor and per-channel, uint8)
+requantize with ties rounded up, MEAN over height and width of a 4-D
+int8/uint8 input is LiteRT's optimized arithmetic, every other op is the
+reference's. Swept with edge values (exact ties of the requantization,
+saturating outputs, zero points at the ends of the range), plus every real
+model; and `divergence`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tfldbg.analysis.compare import format_table
+from tfldbg.backends.engine import find_binary, run_tool
+from tfldbg.testing.conformance import check_model
+from tfldbg.testing.opmodel import OpModelBuilder
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "ops"))
+from sweep import SHARED_MODELS  # noqa: E402
+
+rng = np.random.default_rng(2026)
+OPTIMIZED = ("--kernels", "optimized")
+
+
+def check_optimized(b: OpModelBuilder, tmp_path, inputs: dict | None = None, seeds=(0, 1)) -> None:
+    """tfldbg --kernels optimized against LiteRT's optimized kernels, every tensor."""
+    path = b.save(tmp_path / "op.tflite")
+    args: list[str] = []
+    for key, value in (inputs or {}).items():
+        np.save(tmp_path / f"in-{key}.npy", value)
+        args += ["--input", f"{key}={tmp_path / f'in-{key}.npy'}"]
+    for seed in seeds[:1] if inputs else seeds:
+        result = check_model(path, tmp_path, seed=seed, extra_args=(*args, *OPTIMIZED), litert="optimized")
+        assert result, format_table(result, only_failures=True)
+    # The fast kernels compute the same optimized bytes as the scalar ones.
+    proc = subprocess.run([str(find_binary()), "cpu-check", str(path), "--seed", str(seeds[0]), *OPTIMIZED, *args],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def gemm_model(op: str, dtype: str, per_channel: bool, act: str, shape=(6, 40), units=24, out_scale=None,
+               power_of_two=False):
+    """A CONV_2D (1x1 over [1, n, 1, k]) or FULLY_CONNECTED over n rows of k values."""
+    n, k = shape
+    b = OpModelBuilder()
+    if power_of_two:  # s_in·s_w/s_out = 2^-5: multiplier 2^30, shift -4, so exact ties of both roundings
+        s_in, zp_in, ws, s_out, zp_out = 0.5, 0 if dtype == "int8" else 128, np.full(units if per_channel else 1, 0.125), 2.0, 0 if dtype == "int8" else 128
+    else:
+        s_in, zp_in = (0.05, -7) if dtype == "int8" else (0.04, 120)
+        ws = rng.uniform(0.002, 0.02, units if per_channel else 1)
+        s_out, zp_out = (out_scale or 0.3, 3) if dtype == "int8" else (out_scale or 0.2, 128)
+    ws = ws.astype(np.float32)
+    wzp = 0 if dtype == "int8" else 130
+    lo, hi = (-127, 128) if dtype == "int8" else (0, 256)
+    w = rng.integers(lo, hi, (units, k)).astype(dtype)
+    bias = rng.integers(-3000, 3000, units).astype(np.int32)
+    x_shape = [n, k] if op == "FULLY_CONNECTED" else [1, n, 1, k]
+    y_shape = [n, units] if op == "FULLY_CONNECTED" else [1, n, 1, units]
+    x = b.input("x", dtype, x_shape, scale=[s_in], zero_point=[zp_in])
+    wt = b.constant("w", w if op == "FULLY_CONNECTED" else w.reshape(units, 1, 1, k), scale=list(ws),
+                    zero_point=[wzp] * len(ws), quantized_dimension=0)
+    bt = b.constant("b", bias, scale=list((s_in * ws).astype(np.float32)), zero_point=[0] * len(ws))
+    y = b.output("y", dtype, y_shape, scale=[s_out], zero_point=[zp_out])
+    options = {"fused_activation_function": act}
+    if op == "CONV_2D":
+        options.update({"padding": "VALID", "stride_w": 1, "stride_h": 1})
+    b.op(op, [x, wt, bt], [y], options=options, version=3 if op == "CONV_2D" else 5)
+    return b, x_shape
+
+
+GEMM_CASES = list(itertools.product(["CONV_2D", "FULLY_CONNECTED"], ["int8", "uint8"], [False, True],
+                                    ["NONE", "RELU6"]))
+
+
+@pytest.mark.parametrize("op,dtype,per_channel,act", GEMM_CASES,
+                         ids=[f"{o}-{t}-{'pc' if p else 'pt'}-{a}" for o, t, p, a in GEMM_CASES])
+def test_gemm_ops_round_as_litert_optimized(tmp_path, op, dtype, per_channel, act):
+    if dtype == "uint8" and per_channel:
+        pytest.skip("per-channel applies to int8 filters")
+    b, _ = gemm_model(op, dtype, per_channel, act, shape=(32, 40))
+    check_optimized(b, tmp_path)
+
+
+@pytest.mark.parametrize("op,dtype", list(itertools.product(["CONV_2D", "FULLY_CONNECTED"], ["int8", "uint8"])))
+def test_gemm_exact_ties(tmp_path, op, dtype):
+    """Power-of-two scales: every odd accumulator is a tie of the high multiply and
+    many of the shift; negative ties are where the optimized rounding departs."""
+    units = 64
+    b, x_shape = gemm_model(op, dtype, dtype == "int8", "NONE", shape=(8, 3), units=units, power_of_two=True)
+    lo, hi = (-128, 128) if dtype == "int8" else (0, 256)
+    x = rng.integers(lo, hi, x_shape).astype(dtype)
+    x.reshape(-1)[:3] = lo  # an end of the range
+    check_optimized(b, tmp_path, inputs={"x": x})
+
+
+def test_reference_and_optimized_differ_on_ties(tmp_path):
+    """The two kernel sets do differ on these models (the sweep above is not vacuous)."""
+    b, x_shape = gemm_model("CONV_2D", "int8", True, "NONE", shape=(8, 3), units=64, power_of_two=True)
+    path = b.save(tmp_path / "ties.tflite")
+    np.save(tmp_path / "x.npy", rng.integers(-128, 128, x_shape).astype(np.int8))
+    outs = []
+    for kernels in ("reference", "optimized"):
+        out = tmp_path / kernels
+        run_tool("dump", str(path), "--input", f"x={tmp_path / 'x.npy'}", "--out", str(out), "--kernels", kernels)
+        from tfldbg.formats.dump import load_dump
+        outs.append(load_dump(out).steps[0].outputs[0].value.astype(np.int64))
+    diff = np.abs(outs[0] - outs[1])
+    assert diff.max() == 1 and np.count_nonzero(diff) > 0
+
+
+def test_saturating_outputs(tmp_path):
+    """A tiny output scale: most values clamp, the rest round at the edge."""
+    b, _ = gemm_model("CONV_2D", "int8", True, "RELU", shape=(16, 40), out_scale=0.01)
+    check_optimized(b, tmp_path)
+
+
+MEAN_CASES = [([2, 5, 4, 20], [1, 2], True), ([2, 5, 4, 20], [2, 1], True), ([1, 7, 7, 9], [1, 2], True),
+              ([1, 3, 3, 48], [1, 2], True), ([2, 5, 4, 3], [-3, -2], True), ([2, 5, 4, 3], [1, 1, 2], True), ([2, 5, 4, 3], [1, 2], False), ([2, 5, 4, 3], [1], True),
+              ([3, 4, 7], [1], True)]
+MEAN_QUANT = {"same": ((0.05, 4), (0.05, 4)), "rescale": ((0.05, 4), (0.03, -2)), "wide": ((0.5, -20), (0.004, 7)),
+              "negzp": ((0.02, -100), (0.05, 90))}
+
+
+@pytest.mark.parametrize("shape,axes,keep,dtype,q", [(s, a, k, t, q) for s, a, k in MEAN_CASES
+                                                     for t in ("int8", "uint8") for q in MEAN_QUANT],
+                         ids=[f"{'x'.join(map(str, s))}-{a}-{'keep' if k else 'drop'}-{t}-{q}" for s, a, k in MEAN_CASES
+                              for t in ("int8", "uint8") for q in MEAN_QUANT])
+def test_mean_as_litert_optimized(tmp_path, shape, axes, keep, dtype, q):
+    (s_in, zp_in), (s_out, zp_out) = MEAN_QUANT[q]
+    if dtype == "uint8":
+        zp_in, zp_out = zp_in + 128, zp_out + 128
+    b = OpModelBuilder()
+    x = b.input("x", dtype, shape, scale=[s_in], zero_point=[zp_in])
+    a = b.constant("axes", np.array(axes, np.int32))
+    out_shape = [1 if d in [ax % len(shape) for ax in axes] else n for d, n in enumerate(shape)]
+    if not keep:
+        out_shape = [n for d, n in enumerate(shape) if d not in [ax % len(shape) for ax in axes]]
+    y = b.output("y", dtype, out_shape, scale=[s_out], zero_point=[zp_out])
+    b.op("MEAN", [x, a], [y], options={"keep_dims": keep})
+    check_optimized(b, tmp_path)
+
+
+def test_mean_extremes(tmp_path):
+    """All -128 / all 127 inputs and a bias that rounds at .5 (uint8) or truncates (int8)."""
+    for dtype, lo, hi in (("int8", -128, 127), ("uint8", 0, 255)):
+        b = OpModelBuilder()
+        x = b.input("x", dtype, [2, 3, 3, 16], scale=[0.1], zero_point=[lo + 5])
+        a = b.constant("axes", np.array([1, 2], np.int32))
+        y = b.output("y", dtype, [2, 1, 1, 16], scale=[0.4], zero_point=[lo + 10])
+        b.op("MEAN", [x, a], [y], options={"keep_dims": True})
+        v = np.full([2, 3, 3, 16], lo, dtype)
+        v[1] = hi
+        v[0, :, :, 8:] = rng.integers(lo, hi + 1, [3, 3, 8])
+        (tmp_path / dtype).mkdir()
+        check_optimized(b, tmp_path / dtype, inputs={"x": v})
+
+
+@pytest.mark.parametrize("cin,multiplier", [(3, 1), (8, 1), (20, 1), (33, 1), (3, 2), (12, 2)])
+def test_depthwise_int8_exact_ties(tmp_path, cin, multiplier):
+    """Power-of-two scales (real 2^-5): many exact ties of the shift, in and out of the blocks of 8."""
+    rng = np.random.default_rng(cin * 10 + multiplier)
+    cout = cin * multiplier
+    b = OpModelBuilder()
+    x = b.input("x", "int8", [1, 4, 8, cin], scale=[0.5], zero_point=[0])
+    f = b.constant("f", rng.integers(-127, 128, [1, 3, 3, cout]).astype(np.int8), scale=[0.125] * cout,
+                   zero_point=[0] * cout, quantized_dimension=3)
+    bias = b.constant("b", rng.integers(-50, 50, cout).astype(np.int32), scale=[0.0625] * cout, zero_point=[0] * cout)
+    y = b.output("y", "int8", [1, 4, 8, cout], scale=[2.0], zero_point=[0])
+    b.op("DEPTHWISE_CONV_2D", [x, f, bias], [y], options={"padding": "SAME", "stride_w": 1, "stride_h": 1,
+                                                          "depth_multiplier": multiplier}, version=3)
+    check_optimized(b, tmp_path, inputs={"x": rng.integers(-20, 20, [1, 4, 8, cin]).astype(np.int8)})
+
+
+ADD_SHAPES = [[1, 4, 4, 8], [40], [1, 3, 37], [5], [2, 16, 9]]
+
+
+@pytest.mark.parametrize("shape", ADD_SHAPES, ids=["x".join(map(str, s)) for s in ADD_SHAPES])
+def test_add_int8_against_litert_optimized(tmp_path, shape):
+    """ADD int8 (same shapes) under --kernels optimized against LiteRT's optimized kernel: blocks of 16
+    elements its own way, the rest as the reference."""
+    b = OpModelBuilder()
+    x = b.input("x", "int8", shape, scale=[0.05], zero_point=[-3])
+    z = b.input("z", "int8", shape, scale=[0.07], zero_point=[5])
+    y = b.output("y", "int8", shape, scale=[0.1], zero_point=[1])
+    b.op("ADD", [x, z], [y], options={})
+    check_optimized(b, tmp_path)
+
+
+DW_CASES = list(itertools.product([3, 8, 16, 20, 33], [1, 2], ["int8", "uint8"]))
+
+
+@pytest.mark.parametrize("cin,multiplier,dtype", DW_CASES, ids=[f"c{c}-m{m}-{t}" for c, m, t in DW_CASES])
+def test_depthwise_against_litert_optimized(tmp_path, cin, multiplier, dtype):
+    """DEPTHWISE_CONV_2D 8-bit under --kernels optimized against LiteRT's optimized kernel, channel counts
+    around its vector blocks of 8 (int8: ties up inside them, away from zero in the rest; uint8: the
+    reference's rounding)."""
+    rng = np.random.default_rng(100 * cin + 10 * multiplier + (dtype == "uint8"))
+    b = OpModelBuilder()
+    cout = cin * multiplier
+    s_in, zp_in = (0.05, -7) if dtype == "int8" else (0.04, 120)
+    x = b.input("x", dtype, [1, 8, 8, cin], scale=[s_in], zero_point=[zp_in])
+    ws = list(rng.uniform(0.002, 0.02, cout).astype(np.float32)) if dtype == "int8" else [0.01]
+    lo, hi = (-127, 128) if dtype == "int8" else (0, 256)
+    f = b.constant("f", rng.integers(lo, hi, [1, 3, 3, cout]).astype(dtype), scale=ws,
+                   zero_point=[0 if dtype == "int8" else 128] * len(ws), quantized_dimension=3)
+    bias = b.constant("b", rng.integers(-2000, 2000, cout).astype(np.int32), scale=[s_in * s for s in ws],
+                      zero_point=[0] * len(ws))
+    y = b.output("y", dtype, [1, 8, 8, cout], scale=[0.08], zero_point=[3 if dtype == "int8" else 128])
+    b.op("DEPTHWISE_CONV_2D", [x, f, bias], [y], options={"padding": "SAME", "stride_w": 1, "stride_h": 1,
+                                                          "depth_multiplier": multiplier}, version=3)
+    check_optimized(b, tmp_path)
+
+
+def test_bad_kernels_value_is_one_line(tmp_path):
+    b, _ = gemm_model("FULLY_CONNECTED", "int8", False, "NONE")
+    path = b.save(tmp_path / "fc.tflite")
+    proc = subprocess.run([str(find_binary()), "run", str(path), "--kernels", "fastest"], capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert "--kernels" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_dump_records_the_kernels(tmp_path):
+    b, _ = gemm_model("FULLY_CONNECTED", "int8", False, "NONE")
+    path = b.save(tmp_path / "fc.tflite")
+    run_tool("dump", str(path), "--seed", "0", "--out", str(tmp_path / "d"), *OPTIMIZED)
+    manifest = json.loads((tmp_path / "d" / "manifest.json").read_text())
+    assert manifest["run"]["kernels"] == "optimized"
+
+
+REAL = sorted((SHARED_MODELS / "real").glob("*.tflite")) if (SHARED_MODELS / "real").is_dir() else []
+
+
+@pytest.mark.skipif(not REAL, reason="../shared/models/real is absent")
+@pytest.mark.parametrize("model", REAL, ids=[m.stem for m in REAL])
+def test_real_models_equal_litert_optimized(tmp_path, model):
+    """Every tensor of every real model equals LiteRT's optimized kernels (floats within the conformance
+    table's optimized tolerance)."""
+    from tfldbg.testing.conformance_table import OPTIMIZED_FLOAT_TOLERANCE
+
+    from tfldbg.testing.conformance_table import repair_for_litert
+
+    rtol, atol = OPTIMIZED_FLOAT_TOLERANCE
+    reference_model = model
+    if model.name == "tflm_person_detect_int8.tflite":  # LiteRT refuses its axis-3 rank-1 bias (conformance_table)
+        reference_model = tmp_path / "litert-copy.tflite"
+        assert repair_for_litert(model, reference_model) > 0
+    result = check_model(model, tmp_path, seed=0, extra_args=OPTIMIZED, litert="optimized", rtol=rtol, atol=atol,
+                         reference_model=reference_model)
+    assert result, format_table(result, only_failures=True)
+
+
+def test_divergence_reports_the_first_departing_node(tmp_path):
+    b, x_shape = gemm_model("CONV_2D", "int8", True, "NONE", shape=(8, 3), units=64, power_of_two=True)
+    path = b.save(tmp_path / "ties.tflite")
+    np.save(tmp_path / "x.npy", rng.integers(-128, 128, x_shape).astype(np.int8))
+    proc = subprocess.run([sys.executable, "-m", "tfldbg", "divergence", str(path), "--input", f"x={tmp_path / 'x.npy'}",
+                           "--json", str(tmp_path / "d.json")], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads((tmp_path / "d.json").read_text())
+    assert report["first_departing"]["step"] == 0 and report["first_departing"]["op"] == "CONV_2D"
+    assert report["first_departing"]["max_lsb"] == 1
+    assert "first departing node: step 0 CONV_2D" in proc.stdout
+
+
+def test_quant_report_divergence_section(tmp_path):
+    b, x_shape = gemm_model("CONV_2D", "int8", True, "NONE", shape=(8, 3), units=64, power_of_two=True)
+    path = b.save(tmp_path / "ties.tflite")
+    np.save(tmp_path / "x.npy", np.random.default_rng(7).integers(-128, 128, x_shape).astype(np.int8))
+    proc = subprocess.run([sys.executable, "-m", "tfldbg", "quant-report", str(path), "--input", f"x={tmp_path / 'x.npy'}",
+                           "--divergence", "--html", str(tmp_path / "r.html"), "--json", str(tmp_path / "r.json")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    page = (tmp_path / "r.html").read_text()
+    assert "<section id='divergence'>" in page and "First departing node: <b>step 0 CONV_2D</b>" in page
+    assert json.loads((tmp_path / "r.json").read_text())["divergence"]["first_departing"]["op"] == "CONV_2D"
+
+
+@pytest.mark.parametrize("op", ["CONV_2D", "FULLY_CONNECTED"])
+def test_explain_walks_through_the_optimized_rounding(tmp_path, op):
+    """explain recomputes an optimized dump with ties rounded up (every element equal), and says the
+    reference's rounding would differ on the ties."""
+    from tfldbg.analysis.explain import explain
+    from tfldbg.formats.dump import load_dump
+
+    b, x_shape = gemm_model(op, "int8", True, "NONE", shape=(8, 3), units=64, power_of_two=True)
+    path = b.save(tmp_path / "ties.tflite")
+    np.save(tmp_path / "x.npy", np.random.default_rng(11).integers(-128, 128, x_shape).astype(np.int8))
+    run_tool("dump", str(path), "--input", f"x={tmp_path / 'x.npy'}", "--out", str(tmp_path / "d"), *OPTIMIZED)
+    dump = load_dump(tmp_path / "d")
+    ours = explain(dump, 0)
+    assert ours.rounding == "double-half-up" and ours.differing == 0, ours.text()
+    assert "ties up" in ours.text()
+    assert explain(dump, 0, kernels="reference").differing > 0
