@@ -56,6 +56,9 @@ class Slot:
     tensor: TensorInfo | None
     file: str | None
     _dump: "Dump" = field(repr=False)
+    # LiteRT reference dumps: the runtime gives no value for this tensor (an
+    # output no one reads that it never computed); compare leaves it out.
+    no_value: bool = False
 
     @property
     def value(self) -> np.ndarray | None:
@@ -99,7 +102,7 @@ class Dump:
 
     def _slot(self, subgraph: int, s: dict) -> Slot:
         tensor = None if s["tensor"] < 0 else self.tensors[subgraph][s["tensor"]]
-        return Slot(s["slot"], tensor, s["file"], self)
+        return Slot(s["slot"], tensor, s["file"], self, bool(s.get("no_value", False)))
 
     def _step(self, s: dict) -> Step:
         sg = s["subgraph"]
