@@ -162,6 +162,8 @@ def format_table(c: Comparison, only_failures: bool = False) -> str:
             continue
         if r.reason:
             detail = r.reason
+        elif r.dtype == "string":
+            detail = "equal" if r.passed else f"differ={r.share_differing:.2%}"
         elif r.max_abs_lsb is not None:
             detail = f"max|dq|={r.max_abs_lsb} hist(0,1,2,>=3)={r.lsb_histogram} differ={r.share_differing:.2%}"
         else:

@@ -183,7 +183,9 @@ def write_reference(model: str | Path, out: str | Path, assignments: list[str] =
         run_inputs.append({"name": d["name"], "tensor": idx, "source": "given", "file": file_for(idx)})
     def slot(s: int, t: int) -> dict:
         entry = {"slot": s, "tensor": t, "file": file_for(t)}
-        if t in no_value:
+        # -1: LiteRT lists no tensor there (an absent optional input, or an
+        # output it leaves without a value: while_op_with_forwarding_input.bin).
+        if t in no_value or t < 0:
             entry["no_value"] = True
         return entry
 
