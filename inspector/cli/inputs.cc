@@ -24,6 +24,16 @@ Status ReadInputFile(const std::string& file, Tensor& tensor) {
                            ") expects " + DescribeTypeAndShape(tensor) + ", but " + file + " holds " +
                            DataTypeName(header.type) + ShapeToString(header.shape));
   }
+  if (tensor.type == DataType::kString) {
+    if (header.data_bytes > (uint64_t{1} << 31)) return InvalidArgument(file + ": the strings take more than 2 GiB");
+    std::vector<uint8_t> data(static_cast<size_t>(header.data_bytes));
+    TFLDBG_RETURN_IF_ERROR(npy.ReadData(data.data(), data.size()));
+    TFLDBG_ASSIGN_OR_RETURN(std::vector<uint8_t> packed, NpyStringsToPacked(header, data.data(), data.size(), file));
+    tensor.dynamic_storage = std::move(packed);
+    tensor.bytes = tensor.dynamic_storage.data();
+    tensor.byte_size = tensor.dynamic_storage.size();
+    return Status::Ok();
+  }
   if (header.data_bytes != tensor.byte_size) {
     return InvalidArgument(file + ": holds " + std::to_string(header.data_bytes) + " bytes, input " +
                            QuotedName(tensor.name) + " needs " + std::to_string(tensor.byte_size));
@@ -81,6 +91,18 @@ Status FillRandom(Tensor& tensor, uint64_t seed) {
     case DataType::kComplex128: {
       std::uniform_real_distribution<double> d(-1.0, 1.0);
       for (int64_t i = 0; i < 2 * n; ++i) tensor.data<double>()[i] = d(rng);
+      return Status::Ok();
+    }
+    case DataType::kString: {
+      // Short lower-case words (0 to 4 letters from "abc"), so lookups and
+      // comparisons meet equal strings; no trailing NUL, which numpy's string
+      // arrays could not hold.
+      std::vector<std::string> words(static_cast<size_t>(n));
+      for (std::string& w : words) {
+        const int length = static_cast<int>(rng() % 5);
+        for (int c = 0; c < length; ++c) w += static_cast<char>('a' + rng() % 3);
+      }
+      SetStrings(tensor, std::vector<std::string_view>(words.begin(), words.end()));
       return Status::Ok();
     }
     default:

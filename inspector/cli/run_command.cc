@@ -91,6 +91,14 @@ void PrintTensor(const Tensor& t) {
   // Names come from the model: escaped, so each stays on its line (core/text.h).
   std::printf("output %s (tensor %d) %s", QuotedName(t.name).c_str(), t.index, DescribeTypeAndShape(t).c_str());
   const int64_t n = t.element_count();
+  if (t.type == DataType::kString && n > 0) {
+    std::printf("\n  [");
+    for (int64_t i = 0; i < std::min<int64_t>(n, 10); ++i) {
+      std::printf(i ? ", %s" : "%s", QuotedName(StringAt(t, i)).c_str());
+    }
+    std::printf(n > 10 ? ", ...]\n" : "]\n");
+    return;
+  }
   if (NumpyDescr(t.type).empty() || n == 0) {
     std::printf("\n");
     return;

@@ -32,7 +32,14 @@ Result<std::string> NpyDirectorySink::Store(const Tensor& tensor, int subgraph, 
   std::string name = "tensors/s" + std::to_string(subgraph) + "_t" + std::to_string(tensor.index) + "_v" +
                      std::to_string(value_number) + ".npy";
   // Refuse what cannot be stored now, not later in the writer.
-  if (auto header = NpyHeader(tensor.type, tensor.shape); !header.ok()) return header.status().WithContext(name);
+  if (tensor.type == DataType::kString) {
+    if (!ValidStringBuffer(tensor.bytes, tensor.byte_size) || StringCount(tensor) != tensor.element_count()) {
+      return InvalidArgument(name + ": the string tensor's buffer does not hold " + std::to_string(tensor.element_count()) +
+                             " strings");
+    }
+  } else if (auto header = NpyHeader(tensor.type, tensor.shape); !header.ok()) {
+    return header.status().WithContext(name);
+  }
   Job job{root_ + "/" + name, tensor.type, tensor.shape, std::vector<uint8_t>(tensor.bytes, tensor.bytes + tensor.byte_size)};
   std::unique_lock<std::mutex> lock(mu_);
   // Wait for room, unless the queue is empty (one value larger than the limit still goes).

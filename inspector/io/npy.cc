@@ -14,6 +14,7 @@
 
 #include "core/file.h"
 #include "core/text.h"
+#include "tensor/tensor.h"
 
 namespace tfldbg {
 
@@ -63,8 +64,69 @@ bool WriteAll(int fd, struct iovec* parts, int count) {
 
 // One open, one writev (header + data) and one close per file: a dump writes
 // hundreds of files, so the per-file system calls are what its speed is made of.
+namespace {
+
+// A packed string buffer as a numpy '|S<n>' header and NUL-padded elements.
+Result<std::pair<std::string, std::vector<uint8_t>>> StringNpy(const std::vector<int32_t>& shape, const uint8_t* data,
+                                                               size_t bytes) {
+  if (!ValidStringBuffer(data, bytes)) return InvalidArgument("the string tensor's buffer is malformed");
+  Tensor view;
+  view.type = DataType::kString;
+  view.bytes = const_cast<uint8_t*>(data);
+  view.byte_size = bytes;
+  const int32_t count = StringCount(view);
+  uint64_t elements = 1;
+  for (int32_t d : shape) elements *= static_cast<uint64_t>(d < 0 ? 0 : d);
+  if (elements != static_cast<uint64_t>(count)) {
+    return InvalidArgument("the string tensor holds " + std::to_string(count) + " strings for shape " +
+                           ShapeToString(shape));
+  }
+  size_t width = 1;  // numpy's narrowest string type is S1
+  for (int32_t i = 0; i < count; ++i) width = std::max(width, StringAt(view, i).size());
+  std::vector<uint8_t> out(width * static_cast<size_t>(count), 0);
+  for (int32_t i = 0; i < count; ++i) {
+    const std::string_view s = StringAt(view, i);
+    if (!s.empty()) std::memcpy(out.data() + width * static_cast<size_t>(i), s.data(), s.size());
+  }
+  std::string dims;
+  for (size_t i = 0; i < shape.size(); ++i) dims += (i ? ", " : "") + std::to_string(shape[i]);
+  if (shape.size() == 1) dims += ",";
+  std::string dict = "{'descr': '|S" + std::to_string(width) + "', 'fortran_order': False, 'shape': (" + dims + "), }";
+  const size_t unpadded = 10 + dict.size() + 1;
+  const size_t total = (unpadded + 63) / 64 * 64;
+  dict.append(total - unpadded, ' ');
+  dict += '\n';
+  if (dict.size() > 0xffff) return InvalidArgument("the string tensor's .npy header is too long");
+  std::string header("\x93NUMPY\x01\x00", 8);
+  header += static_cast<char>(dict.size() & 0xff);
+  header += static_cast<char>((dict.size() >> 8) & 0xff);
+  return std::make_pair(header + dict, std::move(out));
+}
+
+}  // namespace
+
 Status WriteNpy(const std::string& path, DataType type, const std::vector<int32_t>& shape, const uint8_t* data,
                 size_t bytes) {
+  if (type == DataType::kString) {
+    auto strings = StringNpy(shape, data, bytes);
+    if (!strings.ok()) return strings.status().WithContext(path);
+    const auto& [head, body] = strings.value();
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return IoError(path + ": cannot create: " + std::strerror(errno));
+    struct iovec parts[2] = {{const_cast<char*>(head.data()), head.size()},
+                             {const_cast<uint8_t*>(body.data()), body.size()}};
+    bool ok = WriteAll(fd, parts, body.empty() ? 1 : 2);
+    int err = ok ? 0 : errno;
+    if (::close(fd) != 0 && ok) {
+      ok = false;
+      err = errno;
+    }
+    if (!ok) {
+      ::unlink(path.c_str());
+      return IoError(path + ": write failed: " + std::strerror(err != 0 ? err : EIO));
+    }
+    return Status::Ok();
+  }
   auto header = NpyHeader(type, shape);
   if (!header.ok()) return header.status().WithContext(path);
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -156,8 +218,23 @@ Result<NpyHeaderInfo> ParseNpyHeader(const uint8_t* bytes, size_t size, uint64_t
   if (q2 == std::string::npos) return fail("the header's 'descr' is not a string");
   NpyHeaderInfo info;
   info.descr = dict.substr(q1 + 1, q2 - q1 - 1);
-  const auto type = TypeFromDescr(info.descr);
-  if (!type) return fail("dtype " + QuotedName(info.descr) + " is not supported (little-endian numeric and bool only)");
+  uint64_t element_bytes = 0;
+  std::optional<DataType> type;
+  if (info.descr.size() >= 3 && (info.descr.compare(0, 2, "|S") == 0 || info.descr.compare(0, 2, "<U") == 0 ||
+                                 info.descr.compare(0, 2, "=U") == 0 || info.descr.compare(0, 2, "|U") == 0)) {
+    const std::string digits = info.descr.substr(2);
+    if (digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) {
+      return fail("dtype " + QuotedName(info.descr) + " has no width");
+    }
+    info.string_width = std::stoull(digits);
+    info.unicode = info.descr[1] == 'U';
+    element_bytes = info.string_width * (info.unicode ? 4 : 1);
+    type = DataType::kString;
+  } else {
+    type = TypeFromDescr(info.descr);
+    if (type) element_bytes = static_cast<uint64_t>(DataTypeBits(*type) / 8);
+  }
+  if (!type) return fail("dtype " + QuotedName(info.descr) + " is not supported (little-endian numeric, bool, and 'S' or 'U' strings only)");
   info.type = *type;
 
   p = FindKey(dict, "fortran_order");
@@ -192,7 +269,8 @@ Result<NpyHeaderInfo> ParseNpyHeader(const uint8_t* bytes, size_t size, uint64_t
     if (d != 0 && elements > (uint64_t{1} << 40) / static_cast<uint64_t>(d)) return fail("the shape is too large");
     elements *= static_cast<uint64_t>(d);
   }
-  info.data_bytes = elements * static_cast<uint64_t>(DataTypeBits(*type) / 8);
+  if (element_bytes != 0 && elements > (uint64_t{1} << 40) / element_bytes) return fail("the shape is too large");
+  info.data_bytes = elements * element_bytes;
   info.data_offset = offset + header_len;
   // The file must hold exactly what the header says, checked before anything
   // is allocated: a 376 KiB file whose header claims 1 GiB is refused here.
@@ -307,6 +385,70 @@ Result<NpyArray> ReadNpy(const std::string& path, uint64_t max_data_bytes) {
   array.data.resize(static_cast<size_t>(file.header().data_bytes));
   TFLDBG_RETURN_IF_ERROR(file.ReadData(array.data.data(), array.data.size()));
   return array;
+}
+
+}  // namespace tfldbg
+
+namespace tfldbg {
+
+Result<std::vector<uint8_t>> NpyStringsToPacked(const NpyHeaderInfo& header, const uint8_t* data, size_t bytes,
+                                                const std::string& origin) {
+  const uint64_t width = header.string_width;
+  const uint64_t element_bytes = width * (header.unicode ? 4 : 1);
+  if (header.type != DataType::kString || bytes != header.data_bytes) {
+    return InvalidArgument(origin + ": not a string array");
+  }
+  const uint64_t count = element_bytes == 0 ? 1 : bytes / element_bytes;
+  uint64_t elements = 1;
+  for (int32_t d : header.shape) elements *= static_cast<uint64_t>(d);
+  if (elements > 0x7ffffff0 || (element_bytes != 0 && count != elements)) {
+    return InvalidArgument(origin + ": too many strings");
+  }
+  std::vector<std::string> texts(static_cast<size_t>(elements));
+  for (uint64_t e = 0; e < elements && element_bytes != 0; ++e) {
+    const uint8_t* at = data + e * element_bytes;
+    std::string& out = texts[static_cast<size_t>(e)];
+    if (!header.unicode) {
+      size_t n = static_cast<size_t>(width);
+      while (n > 0 && at[n - 1] == 0) --n;  // numpy's padding
+      out.assign(reinterpret_cast<const char*>(at), n);
+      continue;
+    }
+    size_t n = static_cast<size_t>(width);
+    auto code_at = [&](size_t i) {
+      uint32_t c;
+      std::memcpy(&c, at + 4 * i, 4);
+      return c;
+    };
+    while (n > 0 && code_at(n - 1) == 0) --n;
+    for (size_t i = 0; i < n; ++i) {
+      const uint32_t c = code_at(i);
+      if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
+        return InvalidArgument(origin + ": element " + std::to_string(e) + " holds " + std::to_string(c) +
+                               ", which is not a Unicode code point");
+      }
+      if (c < 0x80) {
+        out += static_cast<char>(c);
+      } else if (c < 0x800) {
+        out += static_cast<char>(0xc0 | (c >> 6));
+        out += static_cast<char>(0x80 | (c & 0x3f));
+      } else if (c < 0x10000) {
+        out += static_cast<char>(0xe0 | (c >> 12));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+        out += static_cast<char>(0x80 | (c & 0x3f));
+      } else {
+        out += static_cast<char>(0xf0 | (c >> 18));
+        out += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+        out += static_cast<char>(0x80 | (c & 0x3f));
+      }
+    }
+  }
+  uint64_t total = 4 * (elements + 2);
+  for (const std::string& t : texts) total += t.size();
+  if (total > 0x7fffffff) return InvalidArgument(origin + ": the strings take more than 2 GiB");
+  std::vector<std::string_view> views(texts.begin(), texts.end());
+  return PackStrings(views);
 }
 
 }  // namespace tfldbg

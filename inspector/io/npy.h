@@ -21,7 +21,8 @@ namespace tfldbg {
 // Fails for types numpy cannot hold as a plain array (string, resource, int4).
 Result<std::string> NpyHeader(DataType type, const std::vector<int32_t>& shape);
 
-// Writes header and data; on any failure (a full disk included) removes the
+// Writes header and data (for kString, `data` is LiteRT's packed string buffer,
+// written as a numpy '|S<n>' array, n the longest string); on any failure (a full disk included) removes the
 // partial file and returns one line naming the file and the reason.
 Status WriteNpy(const std::string& path, DataType type, const std::vector<int32_t>& shape, const uint8_t* data,
                 size_t bytes);
@@ -40,7 +41,17 @@ struct NpyHeaderInfo {
   std::string descr;         // as written: "<f4"
   size_t data_offset = 0;    // bytes before the data (magic, version, length, dict)
   uint64_t data_bytes = 0;   // product of the shape times the element size
+  // Strings ('|S<n>' bytes, '<U<n>' UTF-32 text; type kString): n, the
+  // characters of each fixed-width element.
+  uint64_t string_width = 0;
+  bool unicode = false;
 };
+
+// A numpy string array's data ('S': NUL-padded bytes; 'U': NUL-padded
+// UTF-32LE, stored as UTF-8) as LiteRT's packed string buffer. Trailing NULs
+// are padding, as numpy reads them. Refuses code points that are not Unicode.
+Result<std::vector<uint8_t>> NpyStringsToPacked(const NpyHeaderInfo& header, const uint8_t* data, size_t bytes,
+                                                const std::string& origin);
 
 // The largest header dict accepted. numpy writes a few dozen bytes and itself
 // refuses more than 10,000 by default; the bound keeps a hostile length field

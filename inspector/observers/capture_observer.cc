@@ -37,7 +37,8 @@ bool CaptureObserver::WantsNode(const NodeContext& node) {
 
 bool CaptureObserver::WantsTensor(const Tensor& tensor) const {
   if (tensor.is_constant() && !options_.constants) return false;
-  if (NumpyDescr(tensor.type).empty()) return false;  // resource handles, strings: no array to store
+  // Resource handles and variants: no array to store. Strings are stored as numpy string arrays.
+  if (NumpyDescr(tensor.type).empty() && tensor.type != DataType::kString) return false;
   return !options_.tensor_pattern || std::regex_search(tensor.name, *options_.tensor_pattern);
 }
 

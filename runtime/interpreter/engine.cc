@@ -100,6 +100,21 @@ struct Engine::Shared : public RunContext {
   int64_t max_loop_iterations() const override { return options.max_loop_iterations; }
   bool CountLoopIteration() override { return ++loop_iterations <= options.max_loop_iterations; }
 
+  std::map<int32_t, Hashtable> hashtables;
+
+  Hashtable* HashtableFor(int32_t id, DataType key_type, DataType value_type) override {
+    auto [it, inserted] = hashtables.try_emplace(id);
+    if (inserted) {
+      it->second.key_type = key_type;
+      it->second.value_type = value_type;
+    }
+    return &it->second;
+  }
+  Hashtable* FindHashtable(int32_t id) override {
+    auto it = hashtables.find(id);
+    return it == hashtables.end() ? nullptr : &it->second;
+  }
+
   Variable* FindVariable(int32_t handle) override {
     if (handle < 0 || static_cast<size_t>(handle) >= variables.size()) return nullptr;
     return &variables[static_cast<size_t>(handle)];
@@ -451,7 +466,19 @@ Status Engine::PlanAndAllocate() {
   std::vector<BufferRequirement> requirements;
   planned_.clear();
   for (Tensor& tensor : tensors_) {
-    if (tensor.is_constant() || tensor.dynamic) continue;
+    if (tensor.is_constant()) continue;
+    if (tensor.type == DataType::kString) {
+      // Sized by its value, so outside the arena: every writer replaces the
+      // packed buffer; until then it holds empty strings.
+      const auto elements = ElementCount(tensor.shape);
+      if (!elements || *elements > options_.max_arena_bytes / 4) {
+        return Unsupported(model_.DescribeTensor(sg, tensor.index) + ": string tensor of shape " +
+                           ShapeToString(tensor.shape) + " is too large");
+      }
+      SetStrings(tensor, std::vector<std::string_view>(static_cast<size_t>(*elements)));
+      continue;
+    }
+    if (tensor.dynamic) continue;
     const size_t i = static_cast<size_t>(tensor.index);
     const auto elements = ElementCount(tensor.shape);
     // A resource tensor holds a variable's handle, an int32.
@@ -547,6 +574,15 @@ Status Engine::EvalNode(Node& node, int step) {
     TFLDBG_RETURN_IF_ERROR(prepared);
     for (Tensor* t : ctx.outputs) {
       if (t == nullptr || !t->dynamic) continue;
+      if (t->type == DataType::kString) {  // the kernel packs its strings; empty ones until then
+        const auto elements = ElementCount(t->shape);
+        if (!elements || *elements > options_.max_arena_bytes / 4) {
+          return RuntimeError(ctx.Describe() + ": string output '" + t->name + "' of shape " + ShapeToString(t->shape) +
+                              " is too large");
+        }
+        SetStrings(*t, std::vector<std::string_view>(static_cast<size_t>(*elements)));
+        continue;
+      }
       const auto elements = ElementCount(t->shape);
       const auto bytes = elements ? DenseByteSize(t->type, *elements) : std::nullopt;
       if (!bytes || *bytes > options_.max_arena_bytes) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <unordered_map>
 
 namespace tfldbg {
 
@@ -91,10 +92,95 @@ void CopyBytes(uint8_t* to, const uint8_t* from, size_t n) {
   if (n != 0) std::memcpy(to, from, n);
 }
 
+void CopyTensorValue(const Tensor& from, Tensor& to) {
+  if (&from == &to) return;
+  if (to.type == DataType::kString) {
+    if (from.bytes == to.bytes) return;
+    std::vector<uint8_t> copy(from.bytes, from.bytes + from.byte_size);
+    to.dynamic_storage = std::move(copy);
+    to.bytes = to.dynamic_storage.data();
+    to.byte_size = to.dynamic_storage.size();
+    return;
+  }
+  if (to.bytes != from.bytes && from.byte_size != 0) std::memmove(to.bytes, from.bytes, from.byte_size);
+}
+
+Status EvalOnStringIds(NodeContext& node, const std::vector<int>& input_slots, int output_slot, bool equal_ids,
+                       const std::function<Status()>& eval) {
+  struct Saved {
+    Tensor* tensor;
+    uint8_t* bytes;
+    size_t byte_size;
+  };
+  std::vector<Saved> saved;
+  std::vector<std::string_view> strings;  // the string each id names
+  std::vector<std::vector<int32_t>> ids(input_slots.size());
+  std::unordered_map<std::string_view, int32_t> known;
+  for (size_t k = 0; k < input_slots.size(); ++k) {
+    Tensor* t = const_cast<Tensor*>(node.input(input_slots[k]));  // restored below; its bytes are never written
+    if (t == nullptr || t->type != DataType::kString) continue;
+    const int64_t n = t->element_count();
+    if (StringCount(*t) != n) {
+      return node.RuntimeFailure("input " + std::to_string(input_slots[k]) + " '" + t->name + "' holds " +
+                                 std::to_string(StringCount(*t)) + " strings for shape " + ShapeToString(t->shape));
+    }
+    ids[k].resize(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) {
+      const std::string_view s = StringAt(*t, i);
+      int32_t id = static_cast<int32_t>(strings.size());
+      if (equal_ids) {
+        const auto [it, added] = known.emplace(s, id);
+        id = it->second;
+        if (added) strings.push_back(s);
+      } else {
+        strings.push_back(s);
+      }
+      ids[k][static_cast<size_t>(i)] = id;
+    }
+    saved.push_back({t, t->bytes, t->byte_size});
+    t->type = DataType::kInt32;
+    t->bytes = reinterpret_cast<uint8_t*>(ids[k].data());
+    t->byte_size = ids[k].size() * sizeof(int32_t);
+  }
+  Tensor* out = output_slot >= 0 ? node.output(output_slot) : nullptr;
+  if (out != nullptr && out->type != DataType::kString) out = nullptr;
+  std::vector<int32_t> out_ids;
+  std::vector<uint8_t> out_storage;
+  if (out != nullptr) {
+    out_ids.assign(static_cast<size_t>(std::max<int64_t>(out->element_count(), 0)), -1);
+    out_storage = std::move(out->dynamic_storage);
+    out->type = DataType::kInt32;
+    out->bytes = reinterpret_cast<uint8_t*>(out_ids.data());
+    out->byte_size = out_ids.size() * sizeof(int32_t);
+  }
+  const Status status = eval();
+  for (const Saved& s : saved) {
+    s.tensor->type = DataType::kString;
+    s.tensor->bytes = s.bytes;
+    s.tensor->byte_size = s.byte_size;
+  }
+  if (out == nullptr) return status;
+  out->type = DataType::kString;
+  out->dynamic_storage = std::move(out_storage);
+  std::vector<std::string_view> values(out_ids.size());
+  for (size_t i = 0; i < out_ids.size(); ++i) {
+    const int32_t id = out_ids[i];
+    if (id >= 0 && static_cast<size_t>(id) < strings.size()) values[i] = strings[static_cast<size_t>(id)];
+  }
+  if (!status.ok()) return status;
+  uint64_t total = 4 * (static_cast<uint64_t>(values.size()) + 2);
+  for (std::string_view v : values) total += v.size();
+  if (total > 0x7fffffff) {
+    SetStrings(*out, std::vector<std::string_view>(values.size()));
+    return node.RuntimeFailure("output '" + out->name + "' would hold " + std::to_string(total) +
+                               " bytes of strings, over LiteRT's 2 GiB");
+  }
+  SetStrings(*out, values);  // packs (copies) before the inputs' storage could change
+  return status;
+}
+
 Status CopyInputToOutput(NodeContext& node) {
-  const Tensor& input = *node.input(0);
-  Tensor& output = *node.output(0);
-  if (output.bytes != input.bytes && input.byte_size != 0) std::memmove(output.bytes, input.bytes, input.byte_size);
+  CopyTensorValue(*node.input(0), *node.output(0));
   return Status::Ok();
 }
 

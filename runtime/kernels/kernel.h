@@ -11,6 +11,8 @@
 //   };
 #pragma once
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -60,6 +62,20 @@ class RunContext {
   };
   virtual int32_t VariableHandle(const std::string& container, const std::string& shared_name) = 0;
   virtual Variable* FindVariable(int32_t handle) = 0;
+  // Hash tables (HASHTABLE*): int64 -> string or string -> int64, filled once
+  // by the first HASHTABLE_IMPORT (later imports are ignored, as in LiteRT);
+  // they live as long as the interpreter, across Invokes.
+  struct Hashtable {
+    DataType key_type = DataType::kInt64;
+    DataType value_type = DataType::kString;
+    bool imported = false;
+    std::map<int64_t, std::string> by_int;     // int64 keys
+    std::map<std::string, int64_t> by_string;  // string keys
+    size_t size() const { return key_type == DataType::kString ? by_string.size() : by_int.size(); }
+  };
+  // The table `id`, created with these types when it does not exist yet.
+  virtual Hashtable* HashtableFor(int32_t id, DataType key_type, DataType value_type) = 0;
+  virtual Hashtable* FindHashtable(int32_t id) = 0;
   // Counts one loop iteration of the current Invoke; false once all loops
   // together (nested ones multiply) have run max_loop_iterations.
   virtual bool CountLoopIteration() = 0;
@@ -175,6 +191,20 @@ size_t ElementBytes(DataType type);  // bytes per element of a whole-byte type
 void CopyBytes(uint8_t* to, const uint8_t* from, size_t n);
 // Copies input 0 into output 0 unchanged (ops that differ only in shape).
 Status CopyInputToOutput(NodeContext& node);
+// Runs `eval` (a kernel's typed Eval) on string tensors by standing int32 ids
+// in for the strings: while it runs, each string input among `input_slots` is
+// an int32 tensor of ids (equal strings get equal ids when `equal_ids`, else
+// each element its own position 0..N-1, numbered across the inputs in order)
+// and a string output at `output_slot` (-1: none) an int32 tensor; afterwards
+// the types and bytes are restored and the output is packed from the strings
+// its ids name. So a kernel that only moves or compares elements (GATHER, SLICE,
+// TILE, FILL, EQUAL) runs strings with its own index logic.
+Status EvalOnStringIds(NodeContext& node, const std::vector<int>& input_slots, int output_slot, bool equal_ids,
+                       const std::function<Status()>& eval);
+
+// Copies a whole value between tensors of one type and element count: bytes,
+// or for strings the packed buffer into `to`'s own storage.
+void CopyTensorValue(const Tensor& from, Tensor& to);
 // Refuses types whose elements are not whole bytes, strings, resources and variants.
 Status CheckWholeBytes(const NodeContext& node, const Tensor& t, const char* slot);
 // The product of shape[from, to).

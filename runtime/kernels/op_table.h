@@ -68,7 +68,7 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   X(CEIL, elementwise, Ceil, None, "float32", kNoFacts) \
   X(COS, elementwise, Cos, CosOptions, "float32 float16", kNoFacts) \
   X(DIV, elementwise, Div, DivOptions, "float32 int8 uint8 int16 int32", kNoFacts) \
-  X(EQUAL, elementwise, Equal, EqualOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
+  X(EQUAL, elementwise, Equal, EqualOptions, "float32 int8 uint8 int16 int32 int64 bool string", kNoFacts) \
   X(EXP, elementwise, Exp, ExpOptions, "float32 int8 int16", kNoFacts) \
   X(FLOOR, elementwise, Floor, None, "float32 float16", kNoFacts) \
   X(FLOOR_DIV, elementwise, FloorDiv, FloorDivOptions, "float32 int8 int16 int32", kNoFacts) \
@@ -85,7 +85,7 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   X(MINIMUM, elementwise, Minimum, MaximumMinimumOptions, "float32 float16 int8 uint8 int16 int32 int64", kNoFacts) \
   X(MUL, elementwise, Mul, MulOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
   X(NEG, elementwise, Neg, NegOptions, "float32 float16 int8 int16 int32 int64", kNoFacts) \
-  X(NOT_EQUAL, elementwise, NotEqual, NotEqualOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
+  X(NOT_EQUAL, elementwise, NotEqual, NotEqualOptions, "float32 int8 uint8 int16 int32 int64 bool string", kNoFacts) \
   X(POW, elementwise, Pow, PowOptions, "float32 int32", kNoFacts) \
   X(RIGHT_SHIFT, elementwise, RightShift, RightShiftOptions, "int8 uint8 int16 uint16 int32 uint32", kNoFacts) \
   X(ROUND, elementwise, Round, None, "float32 float16", kNoFacts) \
@@ -135,7 +135,7 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   /* shape */ \
   X(BROADCAST_ARGS, shape, BroadcastArgs, None, "int32 int64", kNoFacts) \
   X(EXPAND_DIMS, shape, ExpandDims, ExpandDimsOptions, "any", kNoFacts) \
-  X(FILL, shape, Fill, FillOptions, "int32 int64", kNoFacts) \
+  X(FILL, shape, Fill, FillOptions, "int32 int64 string", kNoFacts) \
   X(RANGE, shape, Range, RangeOptions, "float32 int32 int64", kNoFacts) \
   X(RANK, shape, Rank, RankOptions, "any", kNoFacts) \
   X(RESHAPE, shape, Reshape, ReshapeOptions, "any", kNoFacts) \
@@ -158,23 +158,23 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   X(SPACE_TO_DEPTH, layout, SpaceToDepth, SpaceToDepthOptions, "float32 int8 uint8 int32 int64", kNoFacts) \
   X(SPLIT, layout, Split, SplitOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
   X(SPLIT_V, layout, SplitV, SplitVOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
-  X(TILE, layout, Tile, TileOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
+  X(TILE, layout, Tile, TileOptions, "float32 int8 uint8 int16 int32 int64 bool string", kNoFacts) \
   X(TRANSPOSE, layout, Transpose, TransposeOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
   X(UNPACK, layout, Unpack, UnpackOptions, "float32 int8 uint8 int16 int32", kNoFacts) \
   /* index */ \
   X(BUCKETIZE, index, Bucketize, BucketizeOptions, "float32 float64 int32 int64", kNoFacts) \
   X(DYNAMIC_UPDATE_SLICE, index, DynamicUpdateSlice, DynamicUpdateSliceOptions, "float32 float16 float64 int8 uint8 int16 int32 int64 uint32 bool", kNoFacts) \
   X(EMBEDDING_LOOKUP, index, EmbeddingLookup, None, "float32 float16 int8 uint8 int16 int32 int64 bool hybrid", kNoFacts) \
-  X(GATHER, index, Gather, GatherOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
-  X(GATHER_ND, index, GatherNd, GatherNdOptions, "float32 float16 int8 uint8 int16 int32 int64 bool", kNoFacts) \
+  X(GATHER, index, Gather, GatherOptions, "float32 int8 uint8 int16 int32 int64 bool string", kNoFacts) \
+  X(GATHER_ND, index, GatherNd, GatherNdOptions, "float32 float16 int8 uint8 int16 int32 int64 bool string", kNoFacts) \
   X(MATRIX_DIAG, index, MatrixDiag, MatrixDiagOptions, "float32 int8 uint8 int16 int32 int64 uint32", kNoFacts) \
   X(MATRIX_SET_DIAG, index, MatrixSetDiag, MatrixSetDiagOptions, "float32 int8 uint8 int16 int32 int64 uint32", kNoFacts) \
   X(ONE_HOT, index, OneHot, OneHotOptions, "float32 int8 uint8 int32 int64 bool", kNoFacts) \
   X(SCATTER_ND, index, ScatterNd, ScatterNdOptions, "float32 int8 uint8 int32 int64 bool", kNoFacts) \
   X(SEGMENT_SUM, index, SegmentSum, SegmentSumOptions, "float32 int32", kNoFacts) \
-  X(SLICE, index, Slice, SliceOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
+  X(SLICE, index, Slice, SliceOptions, "float32 int8 uint8 int16 int32 int64 bool string", kNoFacts) \
   X(SPARSE_TO_DENSE, index, SparseToDense, SparseToDenseOptions, "float32 int8 uint8 int32 int64", kNoFacts) \
-  X(STRIDED_SLICE, index, StridedSlice, StridedSliceOptions, "float32 int8 uint8 int16 int32 int64 bool", kNoFacts) \
+  X(STRIDED_SLICE, index, StridedSlice, StridedSliceOptions, "float32 int8 uint8 int16 int32 int64 bool string", kNoFacts) \
   X(TOPK_V2, index, TopKV2, TopKV2Options, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
   X(UNIQUE, index, Unique, UniqueOptions, "float32 int8 uint8 int16 int32 int64", kNoFacts) \
   X(UNSORTED_SEGMENT_MAX, index, UnsortedSegmentMax, UnsortedSegmentMaxOptions, "float32 int32", kNoFacts) \
@@ -216,15 +216,15 @@ constexpr uint32_t SparseInput(int slot) { return 1u << (8 + slot); }
   X(RANDOM_STANDARD_NORMAL, random, RandomStandardNormal, RandomOptions, "int32", kNoFacts) \
   X(RANDOM_UNIFORM, random, RandomUniform, RandomOptions, "int32", kNoFacts) \
   /* text */ \
-  N(CONCAT_EMBEDDINGS, text, ConcatEmbeddingsOptions, "not yet") \
-  N(EMBEDDING_LOOKUP_SPARSE, text, EmbeddingLookupSparseOptions, "not yet") \
-  N(HASHTABLE, text, HashtableOptions, "not yet") \
-  N(HASHTABLE_FIND, text, HashtableFindOptions, "not yet") \
-  N(HASHTABLE_IMPORT, text, HashtableImportOptions, "not yet") \
-  N(HASHTABLE_LOOKUP, text, None, "not yet") \
-  N(HASHTABLE_SIZE, text, HashtableSizeOptions, "not yet") \
-  N(LSH_PROJECTION, text, LSHProjectionOptions, "not yet") \
-  N(SKIP_GRAM, text, SkipGramOptions, "not yet") \
+  N(CONCAT_EMBEDDINGS, text, ConcatEmbeddingsOptions, "LiteRT itself cannot run it") \
+  X(EMBEDDING_LOOKUP_SPARSE, text, EmbeddingLookupSparse, EmbeddingLookupSparseOptions, "float32", MainInput(4)) \
+  X(HASHTABLE, text, Hashtable, HashtableOptions, "resource", kNoFacts) \
+  X(HASHTABLE_FIND, text, HashtableFind, HashtableFindOptions, "int64 string", MainInput(1)) \
+  X(HASHTABLE_IMPORT, text, HashtableImport, HashtableImportOptions, "int64 string", MainInput(1)) \
+  X(HASHTABLE_LOOKUP, text, HashtableLookup, None, "float32 int8 uint8 int16 int32 int64 bool string", MainInput(2)) \
+  X(HASHTABLE_SIZE, text, HashtableSize, HashtableSizeOptions, "resource", kNoFacts) \
+  X(LSH_PROJECTION, text, LshProjection, LSHProjectionOptions, "float32 int8 uint8 int16 int32 int64", MainInput(1)) \
+  X(SKIP_GRAM, text, SkipGram, SkipGramOptions, "string", kNoFacts) \
   /* stablehlo */ \
   X(REDUCE_WINDOW, stablehlo, ReduceWindow, ReduceWindowOptions, "float32 float64 int8 int16 int32 int64 uint8 bool", kNoFacts) \
   N(STABLEHLO_ABS, stablehlo, None, "LiteRT itself cannot run it (neither CPU resolver has a kernel)") \

@@ -1,6 +1,8 @@
 #include "tensor/tensor.h"
 
 
+#include <cstring>
+
 #include "quant/quantize.h"
 
 namespace tfldbg {
@@ -67,6 +69,66 @@ std::string ShapeToString(const std::vector<int32_t>& shape) {
 
 std::string DescribeTypeAndShape(const Tensor& tensor) {
   return std::string(DataTypeName(tensor.type)) + ShapeToString(tensor.shape);
+}
+
+}  // namespace tfldbg
+
+namespace tfldbg {
+namespace {
+int32_t ReadI32(const uint8_t* p) {
+  int32_t v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+}  // namespace
+
+bool ValidStringBuffer(const uint8_t* bytes, size_t size) {
+  if (bytes == nullptr || size < 4) return false;
+  const int32_t count = ReadI32(bytes);
+  if (count < 0 || 4 * (static_cast<uint64_t>(count) + 2) > size) return false;
+  int64_t previous = 4 * (static_cast<int64_t>(count) + 2);
+  for (int32_t i = 0; i <= count; ++i) {
+    const int64_t off = ReadI32(bytes + 4 + 4 * static_cast<size_t>(i));
+    if (off < previous || off > static_cast<int64_t>(size)) return false;
+    previous = off;
+  }
+  return true;
+}
+
+int32_t StringCount(const Tensor& tensor) {
+  if (tensor.bytes == nullptr || tensor.byte_size < 4) return 0;
+  return ReadI32(tensor.bytes);
+}
+
+std::string_view StringAt(const Tensor& tensor, int64_t i) {
+  if (i < 0 || i >= StringCount(tensor)) return {};
+  const int32_t begin = ReadI32(tensor.bytes + 4 + 4 * static_cast<size_t>(i));
+  const int32_t end = ReadI32(tensor.bytes + 8 + 4 * static_cast<size_t>(i));
+  return {reinterpret_cast<const char*>(tensor.bytes) + begin, static_cast<size_t>(end - begin)};
+}
+
+std::vector<uint8_t> PackStrings(const std::vector<std::string_view>& strings) {
+  size_t total = 4 * (strings.size() + 2);
+  for (std::string_view s : strings) total += s.size();
+  std::vector<uint8_t> out(total);
+  auto put = [&](size_t pos, int32_t v) { std::memcpy(out.data() + pos, &v, sizeof(v)); };
+  put(0, static_cast<int32_t>(strings.size()));
+  size_t offset = 4 * (strings.size() + 2);
+  for (size_t i = 0; i < strings.size(); ++i) {
+    put(4 + 4 * i, static_cast<int32_t>(offset));
+    if (!strings[i].empty()) std::memcpy(out.data() + offset, strings[i].data(), strings[i].size());
+    offset += strings[i].size();
+  }
+  put(4 + 4 * strings.size(), static_cast<int32_t>(offset));
+  return out;
+}
+
+void SetStrings(Tensor& tensor, const std::vector<std::string_view>& strings) {
+  // The strings may point into the tensor's own storage: pack first.
+  std::vector<uint8_t> packed = PackStrings(strings);
+  tensor.dynamic_storage = std::move(packed);
+  tensor.bytes = tensor.dynamic_storage.data();
+  tensor.byte_size = tensor.dynamic_storage.size();
 }
 
 }  // namespace tfldbg

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tfldbg/dtype.h"
@@ -69,6 +70,23 @@ struct Tensor {
   // Element i as a double: float types and integers; 0 for other types.
   double ValueAt(int64_t i) const;
 };
+
+// String tensors hold LiteRT's packed form: int32 count N, N+1 int32 offsets
+// (from the buffer's start), then the bytes of each string. Their size depends
+// on the values, so they live outside the arena: every writer (a kernel, the
+// input setter) replaces the whole buffer with SetStrings.
+//
+//   std::string_view s = StringAt(input, 3);
+//   SetStrings(output, {"a", "", std::string("\0b", 2)});
+int32_t StringCount(const Tensor& tensor);  // N, or 0 when the buffer holds none
+std::string_view StringAt(const Tensor& tensor, int64_t i);  // "" past the end
+// Packs `strings` into `tensor`'s own storage (dynamic_storage), pointing bytes at it.
+void SetStrings(Tensor& tensor, const std::vector<std::string_view>& strings);
+// The packed form of `strings`.
+std::vector<uint8_t> PackStrings(const std::vector<std::string_view>& strings);
+// True when the bytes are a well-formed packed buffer (count, increasing
+// offsets within the buffer).
+bool ValidStringBuffer(const uint8_t* bytes, size_t size);
 
 // "int8[1,8,8,16]" — used in error messages and logs.
 std::string DescribeTypeAndShape(const Tensor& tensor);

@@ -3,6 +3,7 @@
 // RunContext); VAR_HANDLE, ASSIGN_VARIABLE
 // and READ_VARIABLE keep resource variables across subgraphs and Invokes.
 // Shapes are static: a loop or branch whose tensors change shape is refused.
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -22,9 +23,7 @@ Status CheckCompatible(const NodeContext& node, const Tensor& from, const Tensor
   return Status::Ok();
 }
 
-void CopyValue(const Tensor& from, Tensor& to) {
-  if (&from != &to && from.byte_size > 0) std::memmove(to.bytes, from.bytes, from.byte_size);
-}
+void CopyValue(const Tensor& from, Tensor& to) { CopyTensorValue(from, to); }
 
 Result<Subgraph*> Resolve(const NodeContext& node, int index, const char* role) {
   if (node.run == nullptr) return node.RuntimeFailure("no subgraphs available to run");
@@ -322,7 +321,13 @@ class ReadVariableKernel : public Kernel {
                                    " but the output is " + DataTypeName(out.type) + ShapeToString(out.shape) +
                                    " (dynamic shapes are not supported)");
     }
-    if (!v->bytes.empty()) std::memcpy(out.bytes, v->bytes.data(), v->bytes.size());
+    if (out.type == DataType::kString) {  // the packed buffer, in the output's own storage
+      out.dynamic_storage = v->bytes;
+      out.bytes = out.dynamic_storage.data();
+      out.byte_size = out.dynamic_storage.size();
+    } else if (!v->bytes.empty()) {
+      std::memcpy(out.bytes, v->bytes.data(), std::min(v->bytes.size(), out.byte_size));
+    }
     return Status::Ok();
   }
 };

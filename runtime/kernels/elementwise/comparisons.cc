@@ -40,7 +40,7 @@ class ComparisonKernel : public Kernel {
     if (equality) {
       TFLDBG_RETURN_IF_ERROR(CheckType(node, a, "input1", {DataType::kFloat32, DataType::kInt32, DataType::kInt64,
                                                            DataType::kInt8, DataType::kUInt8, DataType::kInt16,
-                                                           DataType::kBool}));
+                                                           DataType::kBool, DataType::kString}));
     } else {
       TFLDBG_RETURN_IF_ERROR(CheckType(node, a, "input1", {DataType::kFloat32, DataType::kInt32, DataType::kInt64,
                                                            DataType::kInt8, DataType::kUInt8, DataType::kInt16}));
@@ -76,6 +76,13 @@ class ComparisonKernel : public Kernel {
   }
 
   Status Eval(NodeContext& node) override {
+    // Strings: equal strings get equal int32 ids, compared as int32.
+    if (node.input(0)->type == DataType::kString) return EvalOnStringIds(node, {0, 1}, -1, true, [&] { return EvalTyped(node); });
+    return EvalTyped(node);
+  }
+
+ private:
+  Status EvalTyped(NodeContext& node) {
     const Tensor& a = *node.input(0);
     const Tensor& b = *node.input(1);
     uint8_t* y = node.output(0)->bytes;
@@ -98,7 +105,6 @@ class ComparisonKernel : public Kernel {
     return Status::Ok();
   }
 
- private:
   template <typename T>
   void Run(const T* a, const T* b, uint8_t* y) const {
     broadcast_.ForEach([&](int64_t out, int64_t i, int64_t j) { y[out] = Compare(comparison_, a[i], b[j]) ? 1 : 0; });

@@ -21,7 +21,14 @@ class GatherKernel : public Kernel {
     const Tensor& params = *node.input(0);
     const Tensor& indices = *node.input(1);
     Tensor& output = *node.output(0);
-    TFLDBG_RETURN_IF_ERROR(CheckWholeBytes(node, params, "params"));
+    if (params.type == DataType::kString) {
+      if (params.rank() != 1) {  // LiteRT's string gather takes a vector only
+        return node.UnsupportedError("string params of rank " + std::to_string(params.rank()) +
+                                     " (LiteRT gathers strings from a vector only)");
+      }
+    } else {
+      TFLDBG_RETURN_IF_ERROR(CheckWholeBytes(node, params, "params"));
+    }
     TFLDBG_RETURN_IF_ERROR(CheckSameType(node, params, "params", output, "output"));
     TFLDBG_RETURN_IF_ERROR(CheckType(node, indices, "indices", {DataType::kInt32, DataType::kInt64, DataType::kInt16}));
     int axis = 0, batch_dims = 0;
@@ -51,6 +58,12 @@ class GatherKernel : public Kernel {
   }
 
   Status Eval(NodeContext& node) override {
+    if (node.input(0)->type == DataType::kString) return EvalOnStringIds(node, {0}, 0, false, [&] { return EvalTyped(node); });
+    return EvalTyped(node);
+  }
+
+ private:
+  Status EvalTyped(NodeContext& node) {
     const Tensor& params = *node.input(0);
     const Tensor& indices = *node.input(1);
     Tensor& output = *node.output(0);
@@ -78,7 +91,6 @@ class GatherKernel : public Kernel {
     return Status::Ok();
   }
 
- private:
   int axis_ = 0;
   int batch_dims_ = 0;
 };

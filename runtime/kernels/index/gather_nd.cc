@@ -46,7 +46,8 @@ class GatherNdKernel : public Kernel {
     Tensor& output = *node.output(0);
     TFLDBG_RETURN_IF_ERROR(CheckType(node, params, "params",
                                      {DataType::kFloat32, DataType::kFloat16, DataType::kUInt8, DataType::kInt8,
-                                      DataType::kInt16, DataType::kInt32, DataType::kInt64, DataType::kBool}));
+                                      DataType::kInt16, DataType::kInt32, DataType::kInt64, DataType::kBool,
+                                      DataType::kString}));
     TFLDBG_RETURN_IF_ERROR(CheckType(node, indices, "indices", {DataType::kInt16, DataType::kInt32, DataType::kInt64}));
     TFLDBG_RETURN_IF_ERROR(CheckSameType(node, params, "params", output, "output"));
     if (params.rank() < 1) return node.InvalidModelError("params must be at least a vector");
@@ -68,6 +69,13 @@ class GatherNdKernel : public Kernel {
   }
 
   Status Eval(NodeContext& node) override {
+    if (node.input(kGatherParams)->type == DataType::kString) {
+      return EvalOnStringIds(node, {kGatherParams}, 0, false, [&] { return EvalTyped(node); });
+    }
+    return EvalTyped(node);
+  }
+
+  Status EvalTyped(NodeContext& node) {
     const Tensor& params = *node.input(kGatherParams);
     const Tensor& indices = *node.input(kGatherIndices);
     Tensor& output = *node.output(0);

@@ -22,7 +22,7 @@ class SliceKernel : public Kernel {
     const Tensor& input = *node.input(0);
     const Tensor& begin = *node.input(1);
     const Tensor& size = *node.input(2);
-    TFLDBG_RETURN_IF_ERROR(CheckWholeBytes(node, input, "input"));
+    if (input.type != DataType::kString) TFLDBG_RETURN_IF_ERROR(CheckWholeBytes(node, input, "input"));
     TFLDBG_RETURN_IF_ERROR(CheckSameType(node, input, "input", *node.output(0), "output"));
     TFLDBG_RETURN_IF_ERROR(CheckRank(node, input, "input", 0, 6));
     TFLDBG_RETURN_IF_ERROR(CheckType(node, begin, "begin", {DataType::kInt32, DataType::kInt64}));
@@ -49,8 +49,11 @@ class SliceKernel : public Kernel {
     return SetOutputShape(node, *node.output(0), plan_.output_shape);
   }
   Status Eval(NodeContext& node) override {
-    math::StridedSlice(plan_, ElementBytes(node.input(0)->type), node.input(0)->bytes, node.output(0)->bytes);
-    return Status::Ok();
+    auto run = [&] {
+      math::StridedSlice(plan_, ElementBytes(node.input(0)->type), node.input(0)->bytes, node.output(0)->bytes);
+      return Status::Ok();
+    };
+    return node.input(0)->type == DataType::kString ? EvalOnStringIds(node, {0}, 0, false, run) : run();
   }
 
  private:
@@ -74,7 +77,7 @@ class StridedSliceKernel : public Kernel {
     Tensor& output = *node.output(0);
     TFLDBG_RETURN_IF_ERROR(CheckSameType(node, input, "input", output, "output"));
     TFLDBG_RETURN_IF_ERROR(CheckRank(node, input, "input", 0, 6));
-    if (DataTypeBits(input.type) < 8) return node.UnsupportedError(std::string(DataTypeName(input.type)) + " input");
+    if (DataTypeBits(input.type) < 8 && input.type != DataType::kString) return node.UnsupportedError(std::string(DataTypeName(input.type)) + " input");
     math::StridedSliceSpec spec;
     if (const auto* o = node.options<tflite::StridedSliceOptions>()) {
       spec.begin_mask = static_cast<uint32_t>(o->begin_mask());
@@ -94,9 +97,12 @@ class StridedSliceKernel : public Kernel {
   }
 
   Status Eval(NodeContext& node) override {
-    const Tensor& input = *node.input(0);
-    math::StridedSlice(plan_, static_cast<size_t>(DataTypeBits(input.type) / 8), input.bytes, node.output(0)->bytes);
-    return Status::Ok();
+    auto run = [&] {
+      const Tensor& input = *node.input(0);
+      math::StridedSlice(plan_, static_cast<size_t>(DataTypeBits(input.type) / 8), input.bytes, node.output(0)->bytes);
+      return Status::Ok();
+    };
+    return node.input(0)->type == DataType::kString ? EvalOnStringIds(node, {0}, 0, false, run) : run();
   }
 
  private:

@@ -20,7 +20,7 @@ class TileKernel : public Kernel {
     TFLDBG_RETURN_IF_ERROR(CheckInputPresent(node, 1, "multiples"));
     const Tensor& input = *node.input(0);
     const Tensor& multiples = *node.input(1);
-    TFLDBG_RETURN_IF_ERROR(CheckWholeBytes(node, input, "input"));
+    if (input.type != DataType::kString) TFLDBG_RETURN_IF_ERROR(CheckWholeBytes(node, input, "input"));
     TFLDBG_RETURN_IF_ERROR(CheckSameType(node, input, "input", *node.output(0), "output"));
     TFLDBG_RETURN_IF_ERROR(CheckType(node, multiples, "multiples", {DataType::kInt32, DataType::kInt64}));
     if (multiples.rank() != 1 || multiples.dim(0) != input.rank()) {
@@ -42,6 +42,11 @@ class TileKernel : public Kernel {
     return SetOutputShape(node, *node.output(0), shape);
   }
   Status Eval(NodeContext& node) override {
+    if (node.input(0)->type == DataType::kString) return EvalOnStringIds(node, {0}, 0, false, [&] { return EvalTyped(node); });
+    return EvalTyped(node);
+  }
+
+  Status EvalTyped(NodeContext& node) {
     const Tensor& input = *node.input(0);
     Tensor& output = *node.output(0);
     if (output.element_count() == 0) return Status::Ok();

@@ -52,9 +52,9 @@ class FillKernel : public Kernel {
     TFLDBG_RETURN_IF_ERROR(CheckType(node, dims, "dims", {DataType::kInt32, DataType::kInt64}));
     TFLDBG_RETURN_IF_ERROR(CheckRank(node, dims, "dims", 1, 1));
     TFLDBG_RETURN_IF_ERROR(CheckRank(node, value, "value", 0, 0));
-    TFLDBG_RETURN_IF_ERROR(CheckWholeBytes(node, value, "value"));
+    if (value.type != DataType::kString) TFLDBG_RETURN_IF_ERROR(CheckWholeBytes(node, value, "value"));
     const size_t width = ElementBytes(value.type);
-    if (width != 1 && width != 2 && width != 4 && width != 8) {
+    if (value.type != DataType::kString && width != 1 && width != 2 && width != 4 && width != 8) {
       return node.UnsupportedError(std::string("value of type ") + DataTypeName(value.type) +
                                    " (LiteRT fills elements of 1, 2, 4 or 8 bytes)");
     }
@@ -77,12 +77,15 @@ class FillKernel : public Kernel {
     return SetOutputShape(node, output, shape);
   }
   Status Eval(NodeContext& node) override {
-    const Tensor& value = *node.input(kFillValue);
-    Tensor& output = *node.output(0);
-    const size_t width = ElementBytes(value.type);
-    const int64_t n = output.element_count();
-    for (int64_t i = 0; i < n; ++i) std::memcpy(output.bytes + static_cast<size_t>(i) * width, value.bytes, width);
-    return Status::Ok();
+    auto run = [&] {
+      const Tensor& value = *node.input(kFillValue);
+      Tensor& output = *node.output(0);
+      const size_t width = ElementBytes(value.type);
+      const int64_t n = output.element_count();
+      for (int64_t i = 0; i < n; ++i) std::memcpy(output.bytes + static_cast<size_t>(i) * width, value.bytes, width);
+      return Status::Ok();
+    };
+    return node.input(kFillValue)->type == DataType::kString ? EvalOnStringIds(node, {kFillValue}, 0, false, run) : run();
   }
 };
 

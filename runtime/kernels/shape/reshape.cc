@@ -71,8 +71,7 @@ class ReshapeKernel : public Kernel {
 
   Status Eval(NodeContext& node) override {
     const Tensor& input = *node.input(kReshapeInput);
-    Tensor& output = *node.output(0);
-    if (output.bytes != input.bytes) std::memmove(output.bytes, input.bytes, input.byte_size);
+    CopyTensorValue(input, *node.output(0));
     return Status::Ok();
   }
 };

@@ -99,6 +99,12 @@ def write_reference(model: str | Path, out: str | Path, assignments: list[str] =
     if resized:
         interp.allocate_tensors()
     for index, value in inputs.items():
+        if value.dtype.kind in "SU" and value.ndim == 0:
+            # LiteRT's set_tensor copies a 0-d string array's whole element,
+            # padding included: give it the string's exact width (an empty
+            # string still arrives as one NUL byte: docs/litert-defects.md).
+            item = value.item() if value.dtype.kind == "S" else value.item().encode()
+            value = np.array(item, dtype=f"S{max(len(item), 1)}")
         interp.set_tensor(index, value)
     # Tensors no op produces (constants, variable state) are recorded as the
     # ops read them, before the Invoke; a variable an op changed in place
@@ -106,10 +112,14 @@ def write_reference(model: str | Path, out: str | Path, assignments: list[str] =
     ops = interp._get_ops_details()
     produced = {int(t) for op in ops for t in op["outputs"]}
     graph_in = {int(d["index"]) for d in interp.get_input_details()}
+    # Resource and variant tensors (a hash table's handle) have no array to
+    # give: reading one makes numpy convert whatever bytes it holds to objects
+    # (it may crash). They are never read, as tfldbg stores none.
+    opaque = {int(d["index"]) for d in interp.get_tensor_details() if d["dtype"] is np.object_}
     before: dict[int, np.ndarray] = {}
     for op in ops:
         for t in (int(t) for t in op["inputs"]):
-            if t >= 0 and t not in produced and t not in graph_in and t not in before:
+            if t >= 0 and t not in produced and t not in graph_in and t not in before and t not in opaque:
                 try:
                     before[t] = np.array(interp.get_tensor(t), copy=True)
                 except ValueError:
@@ -127,10 +137,15 @@ def write_reference(model: str | Path, out: str | Path, assignments: list[str] =
     (staging / "tensors").mkdir(parents=True)
     details = {int(d["index"]): d for d in interp.get_tensor_details()}
     files: dict[int, str | None] = {}
+    no_value: set[int] = set()  # tensors LiteRT gives no value for
 
     def store(index: int, value: np.ndarray, version: int) -> str | None:
-        if value.dtype == object:  # resource handles, strings: no array to store (as tfldbg)
-            return None
+        if value.dtype == object:
+            # Strings come back as bytes objects: stored as a numpy 'S' array, as
+            # tfldbg stores them; resource handles have no array to store (as tfldbg).
+            if details[index]["dtype"] is not np.bytes_:
+                return None
+            value = np.array(value.tolist() if value.ndim else value.item(), dtype=np.bytes_).reshape(value.shape)
         name = f"tensors/s0_t{index}_v{version}.npy"
         np.save(staging / name, np.require(value, requirements="C"), allow_pickle=False)  # keeps 0-d arrays 0-d
         return name
@@ -139,13 +154,17 @@ def write_reference(model: str | Path, out: str | Path, assignments: list[str] =
         if index < 0:
             return None
         if index not in files:
+            if index in opaque:
+                files[index] = None
+                return None
             if index in before:
                 files[index] = store(index, before[index], 0)
                 return files[index]
             try:
                 value = interp.get_tensor(index)
-            except ValueError:  # a tensor without data (e.g. an unused optional)
+            except ValueError:  # a tensor without data (an unused optional, an output it never computed)
                 files[index] = None
+                no_value.add(index)
             else:
                 files[index] = store(index, value, 0)
         return files[index]
@@ -155,7 +174,7 @@ def write_reference(model: str | Path, out: str | Path, assignments: list[str] =
     updates: dict[int, list[dict]] = {}
     for t, i in sorted(last_reader.items()):
         after = interp.get_tensor(t)
-        if after.dtype != object and not np.array_equal(after, before[t], equal_nan=True):  # NaN == NaN: unchanged
+        if after.dtype != object and not np.array_equal(after, before[t], equal_nan=after.dtype.kind in "fc"):  # NaN == NaN: unchanged
             slot = [int(x) for x in ops[i]["inputs"]].index(t)
             updates.setdefault(i, []).append({"slot": slot, "tensor": t, "file": store(t, after, 1)})
 
@@ -163,13 +182,21 @@ def write_reference(model: str | Path, out: str | Path, assignments: list[str] =
     for d in interp.get_input_details():
         idx = int(d["index"])
         run_inputs.append({"name": d["name"], "tensor": idx, "source": "given", "file": file_for(idx)})
+    def slot(s: int, t: int) -> dict:
+        entry = {"slot": s, "tensor": t, "file": file_for(t)}
+        # -1: LiteRT lists no tensor there (an absent optional input, or an
+        # output it leaves without a value: while_op_with_forwarding_input.bin).
+        if t in no_value or t < 0:
+            entry["no_value"] = True
+        return entry
+
     steps = []
     for i, op in enumerate(ops):  # execution order
         steps.append({
             "step": i, "subgraph": 0, "node": int(op["index"]), "invocation": 0, "op": op["op_name"], "op_version": 0,
             "options": {},
-            "inputs": [{"slot": s, "tensor": int(t), "file": file_for(int(t))} for s, t in enumerate(op["inputs"])],
-            "outputs": [{"slot": s, "tensor": int(t), "file": file_for(int(t))} for s, t in enumerate(op["outputs"])],
+            "inputs": [slot(s, int(t)) for s, t in enumerate(op["inputs"])],
+            "outputs": [slot(s, int(t)) for s, t in enumerate(op["outputs"])],
             "updates": updates.get(i, []),
             "time_ns": 0,
         })
@@ -185,7 +212,8 @@ def write_reference(model: str | Path, out: str | Path, assignments: list[str] =
     tensors = []
     for idx in sorted(details):
         d = details[idx]
-        tensors.append({"index": idx, "name": d["name"], "dtype": np.dtype(d["dtype"]).name,
+        dtype = "string" if d["dtype"] is np.bytes_ else np.dtype(d["dtype"]).name
+        tensors.append({"index": idx, "name": d["name"], "dtype": dtype,
                         "shape": [int(x) for x in d["shape"]], "quantization": _quantization(d), "kind": kind(idx)})
     manifest = {
         "format": FORMAT, "version": VERSION, "complete": True,

@@ -128,6 +128,9 @@ class Slot:
     tensor: TensorInfo | None
     file: str | None
     _dump: "Dump" = field(repr=False)
+    # LiteRT reference dumps: the runtime gives no value for this tensor (an
+    # output no one reads that it never computed); compare leaves it out.
+    no_value: bool = False
 
     @property
     def value(self) -> np.ndarray | None:
@@ -219,7 +222,7 @@ class Dump:
         if s["tensor"] < 0 and s["file"] is not None:
             self._fail(f"{where}.file", "a file for an absent tensor (-1)")
         tensor = None if s["tensor"] < 0 else tensors[s["tensor"]]
-        return Slot(s["slot"], tensor, s["file"], self)
+        return Slot(s["slot"], tensor, s["file"], self, bool(s.get("no_value", False)))
 
     def _step(self, k: int, s: dict) -> Step:
         sg = s["subgraph"]

@@ -44,12 +44,14 @@ _ENUM_FIELDS = {
     "algorithm": "RngAlgorithm",
     "composite_attributes_format": "CustomOptionsFormat",
     "reduce_function": "ReduceWindowFunction",
+    "key_dtype": "TensorType",
+    "value_dtype": "TensorType",
 }
 
 _NUMPY_TO_TFLITE = {"float32": "FLOAT32", "float16": "FLOAT16", "int32": "INT32", "uint8": "UINT8", "int64": "INT64",
                     "bool": "BOOL", "int16": "INT16", "int8": "INT8", "float64": "FLOAT64", "uint16": "UINT16",
                     "uint32": "UINT32", "uint64": "UINT64", "string": "STRING", "int4": "INT4",
-                    "complex64": "COMPLEX64", "complex128": "COMPLEX128"}
+                    "complex64": "COMPLEX64", "complex128": "COMPLEX128", "resource": "RESOURCE"}
 
 
 def _schema():
@@ -108,6 +110,18 @@ class _Tensor:
     quantized_dimension: int = 0
     is_variable: bool = False
     sparsity: dict | None = None
+
+
+def pack_strings(values) -> bytes:
+    """LiteRT's string buffer: int32 count N, N+1 int32 offsets from the buffer's
+    start, then the bytes (str elements as UTF-8)."""
+    items = [v.encode() if isinstance(v, str) else bytes(v) for v in np.asarray(values, dtype=object).ravel().tolist()]
+    offsets, at = [], 4 * (len(items) + 2)
+    for item in items:
+        offsets.append(at)
+        at += len(item)
+    offsets.append(at)
+    return np.asarray([len(items)] + offsets, "<i4").tobytes() + b"".join(items)
 
 
 def sparsify(dense: np.ndarray, traversal_order=None, formats=None, block_map=(), block_size=(),
@@ -266,7 +280,14 @@ class OpModelBuilder:
         return i
 
     def constant(self, name, value: np.ndarray, **quant) -> int:
+        """A constant; numpy string arrays ('S', 'U' or objects of bytes/str) become
+        string tensors in LiteRT's packed form (`pack_strings`)."""
         value = np.asarray(value)
+        if value.dtype.kind in "SUO":
+            i = self.tensor(name, "string", list(value.shape), **quant)
+            self.buffers.append(pack_strings(value))
+            self.tensors[i].buffer = len(self.buffers) - 1
+            return i
         return self.tensor(name, value.dtype.name, list(value.shape), data=value, **quant)
 
     # --- operators ---------------------------------------------------------

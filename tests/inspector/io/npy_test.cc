@@ -1,5 +1,7 @@
 #include "io/npy.h"
 
+#include "tensor/tensor.h"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -34,6 +36,50 @@ TEST(Npy, RoundTripsThroughAFile) {
   ASSERT_EQ(array->data.size(), sizeof(values));
   EXPECT_EQ(0, std::memcmp(array->data.data(), values, sizeof(values)));
   std::remove(path.c_str());
+}
+
+TEST(Npy, StringsRoundTripAsByteStrings) {
+  const std::string path = ::testing::TempDir() + "/npy_strings.npy";
+  const std::string nul_inside("a\0b", 3);
+  const std::vector<uint8_t> packed = PackStrings({"", "long string", nul_inside, "\xff"});
+  ASSERT_TRUE(WriteNpy(path, DataType::kString, {2, 2}, packed.data(), packed.size()).ok());
+  auto file = NpyFile::Open(path);
+  ASSERT_TRUE(file.ok()) << file.status().message();
+  EXPECT_EQ(file->header().descr, "|S11");
+  EXPECT_EQ(file->header().type, DataType::kString);
+  EXPECT_EQ(file->header().shape, (std::vector<int32_t>{2, 2}));
+  std::vector<uint8_t> data(file->header().data_bytes);
+  ASSERT_TRUE(file->ReadData(data.data(), data.size()).ok());
+  auto back = NpyStringsToPacked(file->header(), data.data(), data.size(), path);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back.value(), packed);
+  // A buffer that is not a string tensor's is refused, not written.
+  const std::vector<uint8_t> broken = {9, 0, 0, 0};
+  EXPECT_FALSE(WriteNpy(path, DataType::kString, {9}, broken.data(), broken.size()).ok());
+  std::remove(path.c_str());
+}
+
+TEST(Npy, UnicodeStringsBecomeUtf8) {
+  // '<U2' elements: "\u00e9" and U+1F600, NUL-padded UTF-32.
+  const uint32_t text[4] = {0xe9, 0, 0x1f600, 0};
+  NpyHeaderInfo header;
+  header.type = DataType::kString;
+  header.shape = {2};
+  header.string_width = 2;
+  header.unicode = true;
+  header.data_bytes = sizeof(text);
+  auto packed = NpyStringsToPacked(header, reinterpret_cast<const uint8_t*>(text), sizeof(text), "x.npy");
+  ASSERT_TRUE(packed.ok());
+  Tensor t;
+  t.type = DataType::kString;
+  t.bytes = packed.value().data();
+  t.byte_size = packed.value().size();
+  EXPECT_EQ(StringAt(t, 0), "\xc3\xa9");
+  EXPECT_EQ(StringAt(t, 1), "\xf0\x9f\x98\x80");
+  const uint32_t surrogate[2] = {0xd800, 0};
+  header.data_bytes = sizeof(surrogate);
+  header.shape = {1};
+  EXPECT_FALSE(NpyStringsToPacked(header, reinterpret_cast<const uint8_t*>(surrogate), sizeof(surrogate), "x.npy").ok());
 }
 
 TEST(Npy, RefusesHostileHeadersInOneLine) {
@@ -119,7 +165,7 @@ TEST(Npy, RefusesHeaderLengthsOverTheLimitAndEscapesWhatItQuotes) {
   auto b = ParseNpy(reinterpret_cast<const uint8_t*>(bad.data()), bad.size(), "b.npy");
   ASSERT_FALSE(b.ok());
   EXPECT_EQ(b.status().message(), "b.npy: not a usable .npy file: dtype '<f4\\x1b[2J' is not supported (little-endian "
-                                  "numeric and bool only)");
+                                  "numeric, bool, and 'S' or 'U' strings only)");
 }
 
 }  // namespace

@@ -308,3 +308,42 @@ def test_equality_of_bools(tmp_path, op):
     o = b.output("o", "bool", [2, 3])
     b.op(op, [x, y], [o])
     check(b, tmp_path, seeds=(0, 1, 2))
+
+
+# --- strings: EQUAL, NOT_EQUAL (LiteRT's other comparisons refuse strings) ---
+
+from strings_common import EDGE, strings  # noqa: E402
+
+
+@pytest.mark.parametrize("op", ["EQUAL", "NOT_EQUAL"])
+@pytest.mark.parametrize("shape1,shape2", [([8], [8]), ([2, 4], [4]), ([2, 1], [1, 3]), ([], [5]), ([0], [1])])
+def test_equality_strings(tmp_path, op, shape1, shape2):
+    out = list(np.broadcast_shapes(tuple(shape1), tuple(shape2)))
+    b = OpModelBuilder()
+    x1 = b.input("x1", "string", shape1)
+    x2 = b.input("x2", "string", shape2)
+    y = b.output("y", "bool", out)
+    b.op(op, [x1, x2], [y])
+    a = strings(shape1, seed=1)
+    c = strings(shape2, seed=2)
+    if a.size == c.size and a.size:
+        c.reshape(-1)[::2] = a.reshape(-1)[::2]  # half of them equal
+    check(b, tmp_path, inputs={"x1": a, "x2": c})
+
+
+@pytest.mark.parametrize("op", ["EQUAL", "NOT_EQUAL"])
+def test_equality_strings_constant_and_random_words(tmp_path, op):
+    b = OpModelBuilder()
+    x1 = b.input("x1", "string", [12])
+    y = b.output("y", "bool", [12])
+    b.op(op, [x1, b.constant("c", np.array([b"a"]))], [y])
+    check(b, tmp_path)
+
+
+@pytest.mark.parametrize("op", ["LESS", "GREATER_EQUAL"])
+def test_ordering_strings_refused(tmp_path, op):
+    b = OpModelBuilder()
+    x1 = b.input("x1", "string", [2])
+    y = b.output("y", "bool", [2])
+    b.op(op, [x1, b.constant("c", np.array([b"a", b"b"]))], [y])
+    refused(b, tmp_path, "string", inputs={"x1": np.array(EDGE[:2])})

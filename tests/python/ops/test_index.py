@@ -902,3 +902,78 @@ def test_gather_slice_strided_slice_every_type(tmp_path, computed):
                                b.constant(f"ss_{dt}", np.array([-1, 2, -2], np.int32))], [b.output(f"strided_{dt}", dt, [3, 3, 2])],
              {"end_mask": 0b100}, version=4)
     check(b, tmp_path, inputs)
+
+
+# --- strings: GATHER (LiteRT gathers strings from a vector only), GATHER_ND, SLICE, STRIDED_SLICE ---
+
+from strings_common import strings  # noqa: E402
+
+
+@pytest.mark.parametrize("index_type", ["int32", "int64", "int16"])
+@pytest.mark.parametrize("indices", [[7, 0, 3, 3, 6], [[1, 2], [5, 4]], [], 4])
+def test_gather_strings(tmp_path, index_type, indices):
+    idx = np.array(indices, index_type)
+    b = OpModelBuilder()
+    x = b.input("x", "string", [8])
+    y = b.output("y", "string", list(idx.shape))
+    b.op("GATHER", [x, b.constant("i", idx)], [y], {"axis": 0})
+    check(b, tmp_path, inputs={"x": strings([8])})
+
+
+def test_gather_strings_random_words(tmp_path):
+    b = OpModelBuilder()
+    x = b.input("x", "string", [5])
+    y = b.output("y", "string", [3])
+    b.op("GATHER", [x, b.constant("i", np.array([4, 0, 2], np.int32))], [y], {"axis": 0})
+    check(b, tmp_path)
+
+
+def test_gather_strings_refuses_a_matrix(tmp_path):
+    b = OpModelBuilder()
+    x = b.input("x", "string", [2, 3])
+    y = b.output("y", "string", [1, 3])
+    b.op("GATHER", [x, b.constant("i", np.array([1], np.int32))], [y], {"axis": 0})
+    refused(b, tmp_path, "LiteRT gathers strings from a vector only", inputs={"x": strings([2, 3])})
+
+
+def test_gather_strings_index_out_of_range(tmp_path):
+    b = OpModelBuilder()
+    x = b.input("x", "string", [3])
+    y = b.output("y", "string", [1])
+    b.op("GATHER", [x, b.constant("i", np.array([3], np.int32))], [y], {"axis": 0})
+    refused(b, tmp_path, "outside [0, 3)", inputs={"x": strings([3])})
+
+
+@pytest.mark.parametrize("params_shape,indices", [([8], [[7], [0], [3]]), ([2, 4], [[1, 3], [0, 0]]), ([2, 4], [[1], [0]]),
+                                                  ([2, 2, 2], [[[1, 0, 1]], [[0, 1, 0]]])])
+@pytest.mark.parametrize("index_type", ["int32", "int64"])
+def test_gather_nd_strings(tmp_path, params_shape, indices, index_type):
+    idx = np.array(indices, index_type)
+    out_shape = list(idx.shape[:-1]) + params_shape[idx.shape[-1]:]
+    b = OpModelBuilder()
+    x = b.input("x", "string", params_shape)
+    y = b.output("y", "string", out_shape)
+    b.op("GATHER_ND", [x, b.constant("i", idx)], [y])
+    check(b, tmp_path, inputs={"x": strings(params_shape)})
+
+
+@pytest.mark.parametrize("begin,size", [([0, 1], [2, 2]), ([1, 0], [1, -1]), ([0, 0], [0, 3]), ([1, 3], [1, 1])])
+def test_slice_strings(tmp_path, begin, size):
+    b = OpModelBuilder()
+    x = b.input("x", "string", [2, 4])
+    out = [s if s >= 0 else 4 - bg for bg, s in zip(begin, size)]
+    y = b.output("y", "string", out)
+    b.op("SLICE", [x, b.constant("b", np.array(begin, np.int32)), b.constant("s", np.array(size, np.int32))], [y])
+    check(b, tmp_path, inputs={"x": strings([2, 4])})
+
+
+@pytest.mark.parametrize("case", ["basic", "negative-strides", "masks-shrink", "clamped", "empty"])
+def test_strided_slice_strings(tmp_path, case):
+    shape, begin, end, strides, masks = SLICE_CASES_SHAPE[case]
+    b = OpModelBuilder()
+    x = b.input("x", "string", shape)
+    y = b.output("y", "string", numpy_strided_slice(shape, begin, end, strides, masks.get("begin_mask", 0),
+                                                    masks.get("end_mask", 0), 0, 0, masks.get("shrink_axis_mask", 0)))
+    b.op("STRIDED_SLICE", [x, b.constant("b", np.array(begin, np.int32)), b.constant("e", np.array(end, np.int32)),
+                           b.constant("s", np.array(strides, np.int32))], [y], masks)
+    check(b, tmp_path, inputs={"x": strings(shape)})

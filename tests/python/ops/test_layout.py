@@ -696,3 +696,26 @@ def test_layout_ops_every_type(tmp_path, op, dtype):
         b.op(op, [x, perm], [b.output("o", dtype, [4, 2, 3], **q)])
     check(b, tmp_path)
 
+
+
+# --- strings: TILE ---
+
+from strings_common import strings  # noqa: E402
+
+
+@pytest.mark.parametrize("shape,multiples", [([3], [2]), ([2, 3], [2, 1]), ([2, 3], [1, 3]), ([2, 1, 2], [0, 2, 1]), ([], [])])
+@pytest.mark.parametrize("multiples_type", ["int32", "int64"])
+def test_tile_strings(tmp_path, shape, multiples, multiples_type):
+    b = OpModelBuilder()
+    x = b.input("x", "string", shape)
+    y = b.output("y", "string", [d * m for d, m in zip(shape, multiples)])
+    b.op("TILE", [x, b.constant("m", np.array(multiples, multiples_type))], [y])
+    check(b, tmp_path, inputs={"x": strings(shape)})
+
+
+def test_tile_strings_random_words(tmp_path):
+    b = OpModelBuilder()
+    x = b.input("x", "string", [2, 2])
+    y = b.output("y", "string", [4, 6])
+    b.op("TILE", [x, b.constant("m", np.array([2, 3], np.int32))], [y])
+    check(b, tmp_path)

@@ -324,3 +324,58 @@ def test_broadcast_args_refusals(tmp_path):
     b = OpModelBuilder()
     b.op("BROADCAST_ARGS", [b.input("s1", "int16", [2]), b.input("s2", "int16", [2])], [b.output("y", "int16", [2])])
     refused(b, tmp_path, "shape1 has type int16")
+
+
+# --- strings: RESHAPE, EXPAND_DIMS, SQUEEZE, FILL ---
+
+from strings_common import strings  # noqa: E402
+
+
+@pytest.mark.parametrize("shape,new_shape", [([2, 3], [3, 2]), ([2, 3], [-1]), ([1, 6], [6, 1, 1]), ([0, 3], [3, 0])])
+def test_reshape_strings(tmp_path, shape, new_shape):
+    b = OpModelBuilder()
+    x = b.input("x", "string", shape)
+    out = [d if d >= 0 else int(np.prod(shape)) for d in new_shape]
+    y = b.output("y", "string", out)
+    b.op("RESHAPE", [x, b.constant("s", np.array(new_shape, np.int32))], [y])
+    check(b, tmp_path, inputs={"x": strings(shape)})
+
+
+def test_reshape_strings_random_words(tmp_path):
+    b = OpModelBuilder()
+    x = b.input("x", "string", [2, 3])
+    y = b.output("y", "string", [6])
+    b.op("RESHAPE", [x, b.constant("s", np.array([6], np.int32))], [y])
+    check(b, tmp_path)
+
+
+def test_expand_dims_and_squeeze_strings(tmp_path):
+    b = OpModelBuilder()
+    x = b.input("x", "string", [2, 3])
+    m = b.tensor("m", "string", [2, 1, 3])
+    b.op("EXPAND_DIMS", [x, b.constant("a", np.array([1], np.int32))], [m])
+    y = b.output("y", "string", [2, 3])
+    b.op("SQUEEZE", [m], [y], {"squeeze_dims": [1]})
+    check(b, tmp_path, inputs={"x": strings([2, 3])})
+
+
+@pytest.mark.parametrize("value", [b"hi", b"x" * 300, b"\xff\x00\xfe"])
+@pytest.mark.parametrize("dims", [[2, 3], [0], [4]])
+def test_fill_strings(tmp_path, value, dims):
+    b = OpModelBuilder()
+    d = b.constant("d", np.array(dims, np.int32))
+    v = b.input("v", "string", [])
+    y = b.output("y", "string", dims)
+    b.op("FILL", [d, v], [y])
+    check(b, tmp_path, inputs={"v": np.array(value)})
+
+
+@pytest.mark.parametrize("value", [b"", b"const \xe2\x82\xac"])
+def test_fill_string_constant(tmp_path, value):
+    """A constant value (the empty string cannot reach LiteRT as a 0-d input: docs/litert-defects.md)."""
+    b = OpModelBuilder()
+    dims = b.input("d", "int32", [2])
+    y = b.output("y", "string", [2, 2])
+    b.op("FILL", [dims, b.constant("v", np.array(value))], [y])
+    check(b, tmp_path, inputs={"d": np.array([2, 2], np.int32)})
+
