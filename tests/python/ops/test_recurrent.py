@@ -643,3 +643,23 @@ def test_hybrid_rnn_with_per_channel_weights_is_refused(tmp_path):
     w.scale = [w.scale[0]] * 5
     w.zero_point = [0] * 5
     refused(b, tmp_path, "need one positive scale (LiteRT's hybrid RNN reads a per-tensor scale)")
+
+
+# A row (a saturated tanh state) whose asymmetric quantization depends on taking its range as a float difference:
+# with the range in double, the scale is one ulp larger and the zero point 0 instead of -1.
+RANGE_SENSITIVE_ROW = np.array([0x3F7FF701, 0x3F7FF519, 0xBF298215, 0x3F7F4EAE, 0xBF7FFFD2, 0xBF7FFAB1, 0xBF7FFFC6,
+                                0x3F759893, 0xBF7FFFB8, 0xBF7F9839, 0xBF329CB1, 0xBF7FFE58, 0xBF7FFFDF, 0x3F7FFFDE,
+                                0x3F14A635, 0xBF7CDD4C, 0x3F7FFFDC], np.uint32).view(np.float32)
+
+
+def test_hybrid_asymmetric_row_quantization_takes_the_range_in_float(tmp_path):
+    """An RNN step with identity input weights and no activation: its output is the quantized input row itself."""
+    n = len(RANGE_SENSITIVE_ROW)
+    b = OpModelBuilder()
+    x = b.input("x", "float32", [1, n])
+    ins = [x, b.constant("w", np.eye(n, dtype=np.int8), scale=1.0, zero_point=0),
+           b.constant("r", np.zeros((n, n), np.int8), scale=1.0, zero_point=0),
+           b.constant("b", np.zeros(n, np.float32)), b.tensor("h", "float32", [1, n], is_variable=True)]
+    y = b.output("y", "float32", [1, n])
+    b.op("RNN", ins, [y], {"fused_activation_function": "NONE", "asymmetric_quantize_inputs": True})
+    check(b, tmp_path, inputs={"x": RANGE_SENSITIVE_ROW[None]})
