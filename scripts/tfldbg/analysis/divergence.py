@@ -33,6 +33,10 @@ CAUSES = {
                "(LiteRT's optimized GEMM output stage), not away from zero",
     "FULLY_CONNECTED": "requantization: the shift after the rounding doubling high multiply rounds ties up "
                        "(LiteRT's optimized GEMM output stage), not once as the reference kernel",
+    "DEPTHWISE_CONV_2D": "requantization: in whole blocks of 8 channels the shift rounds ties up (LiteRT's vector "
+                         "code), not away from zero",
+    "ADD": "input rescale: in whole blocks of 16 elements each input's shift is folded into the pre-shift, so only "
+           "the high multiply rounds (LiteRT's vector code)",
     "MEAN": "LiteRT's optimized 4-D MEAN: sums raw values, scales by s_in / (N·s_out) quantized from float, adds "
             "a zero-point bias computed in float (truncated for int8), instead of requantizing the centered sum",
 }
