@@ -274,6 +274,18 @@ const std::vector<TensorInfo>& Interpreter::tensors() const { return impl_->tens
 
 Status Interpreter::SetInput(const std::string& key, const void* data, size_t bytes) {
   TFLDBG_ASSIGN_OR_RETURN(tfldbg::Tensor * t, impl_->interp->FindInput(key));
+  if (t->type == DataType::kString) {  // LiteRT's packed buffer of exactly as many strings as elements
+    const auto* packed = static_cast<const uint8_t*>(data);
+    tfldbg::Tensor view;
+    view.bytes = const_cast<uint8_t*>(packed);
+    view.byte_size = bytes;
+    if (!ValidStringBuffer(packed, bytes) || StringCount(view) != t->element_count()) {
+      return InvalidArgument("input '" + t->name + "' (" + DescribeTypeAndShape(*t) + ") takes a packed string buffer of " +
+                             std::to_string(t->element_count()) + " strings (int32 count, offsets, bytes)");
+    }
+    AssignPackedStrings(*t, packed, bytes);
+    return Status::Ok();
+  }
   if (bytes != t->byte_size) {
     return InvalidArgument("input '" + t->name + "' (" + DescribeTypeAndShape(*t) + ") takes " +
                            std::to_string(t->byte_size) + " bytes, got " + std::to_string(bytes));

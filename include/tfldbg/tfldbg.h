@@ -202,7 +202,8 @@ class TFLDBG_EXPORT Interpreter {
   const std::vector<TensorInfo>& tensors() const;
 
   // An input by signature name, tensor name or position ("0"); `bytes` must be
-  // the tensor's exact size.
+  // the tensor's exact size (a string input takes LiteRT's packed buffer: int32
+  // count, count + 1 int32 offsets from the buffer's start, then the bytes).
   Status SetInput(const std::string& key, const void* data, size_t bytes);
   // Seeded random values for every input, as `tfldbg run --seed N` makes them.
   Status SetRandomInputs(uint64_t seed);

@@ -5,6 +5,7 @@
 //                    node received (constants dequantized): error born there;
 //   DIR/accumulated  the whole float shadow run from the dequantized inputs:
 //                    error as it grows.
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -130,8 +131,10 @@ Status Replay(const ReplayArgs& args, const DumpDirectory& dir) {
     Tensor& f = accumulated_shadow.value()->tensors()[static_cast<size_t>(r.tensor)];
     if (f.type == DataType::kFloat32 && q.type != DataType::kFloat32) {
       TFLDBG_RETURN_IF_ERROR(DequantizeTensor(q, f.data<float>()).WithContext(accumulated.label));
+    } else if (f.type == DataType::kString) {
+      AssignPackedStrings(f, q.bytes, q.byte_size);
     } else {
-      std::memcpy(f.bytes, q.bytes, q.byte_size);
+      std::memcpy(f.bytes, q.bytes, std::min(q.byte_size, f.byte_size));
     }
     TFLDBG_ASSIGN_OR_RETURN(std::string float_file, Labelled(accumulated.capture.StoreInput(f, quantized->subgraph_index()),
                                                              accumulated.label));

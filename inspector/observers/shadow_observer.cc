@@ -18,6 +18,8 @@ Status ShadowObserver::AfterNode(int step, const NodeContext& node, int64_t elap
                             ShapeToString(to.shape) + ", the quantized run's " + ShapeToString(from->shape));
       }
       TFLDBG_RETURN_IF_ERROR(DequantizeTensor(*from, to.data<float>()).WithContext(node.Describe()));
+    } else if (to.type == DataType::kString && from->type == DataType::kString) {
+      AssignPackedStrings(to, from->bytes, from->byte_size);
     } else if (to.type == from->type && to.byte_size == from->byte_size) {
       if (from->byte_size > 0) std::memcpy(to.bytes, from->bytes, from->byte_size);
     } else {

@@ -95,11 +95,7 @@ void CopyBytes(uint8_t* to, const uint8_t* from, size_t n) {
 void CopyTensorValue(const Tensor& from, Tensor& to) {
   if (&from == &to) return;
   if (to.type == DataType::kString) {
-    if (from.bytes == to.bytes) return;
-    std::vector<uint8_t> copy(from.bytes, from.bytes + from.byte_size);
-    to.dynamic_storage = std::move(copy);
-    to.bytes = to.dynamic_storage.data();
-    to.byte_size = to.dynamic_storage.size();
+    AssignPackedStrings(to, from.bytes, from.byte_size);
     return;
   }
   if (to.bytes != from.bytes && from.byte_size != 0) std::memmove(to.bytes, from.bytes, from.byte_size);

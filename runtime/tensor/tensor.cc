@@ -123,6 +123,14 @@ std::vector<uint8_t> PackStrings(const std::vector<std::string_view>& strings) {
   return out;
 }
 
+void AssignPackedStrings(Tensor& tensor, const uint8_t* bytes, size_t size) {
+  if (bytes == tensor.bytes) return;
+  std::vector<uint8_t> copy(bytes, bytes + size);
+  tensor.dynamic_storage = std::move(copy);
+  tensor.bytes = tensor.dynamic_storage.data();
+  tensor.byte_size = tensor.dynamic_storage.size();
+}
+
 void SetStrings(Tensor& tensor, const std::vector<std::string_view>& strings) {
   // The strings may point into the tensor's own storage: pack first.
   std::vector<uint8_t> packed = PackStrings(strings);

@@ -82,6 +82,8 @@ int32_t StringCount(const Tensor& tensor);  // N, or 0 when the buffer holds non
 std::string_view StringAt(const Tensor& tensor, int64_t i);  // "" past the end
 // Packs `strings` into `tensor`'s own storage (dynamic_storage), pointing bytes at it.
 void SetStrings(Tensor& tensor, const std::vector<std::string_view>& strings);
+// Copies a packed buffer (another string tensor's bytes) into `tensor`'s own storage.
+void AssignPackedStrings(Tensor& tensor, const uint8_t* bytes, size_t size);
 // The packed form of `strings`.
 std::vector<uint8_t> PackStrings(const std::vector<std::string_view>& strings);
 // True when the bytes are a well-formed packed buffer (count, increasing

@@ -376,3 +376,13 @@ def test_string_input_of_another_type_is_refused(tmp_path):
     proc = subprocess.run([str(find_binary()), "run", str(b.save(tmp_path / "r.tflite")), "--input",
                            f"x={tmp_path / 'x.npy'}"], capture_output=True, text=True)
     assert proc.returncode == 1 and "expects string[2]" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_replay_of_a_string_model(tmp_path):
+    """replay's float shadow copies string tensors whole (their sizes differ from the shadow's empty ones)."""
+    path = LITERT_TESTDATA / "while_op_with_forwarding_input.bin"
+    if not path.exists():
+        pytest.skip("../shared/models is absent")
+    proc = subprocess.run([str(find_binary()), "replay", str(path), "--out", str(tmp_path / "r")], capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stderr
