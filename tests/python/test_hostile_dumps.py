@@ -227,7 +227,7 @@ def header_disagrees_with_manifest(d, target, sentinel):
 CASES = {
     "manifest_null": (manifest_null, r"manifest\.json: must be a JSON object, not null"),
     "manifest_lacks_keys": (manifest_lacks_keys, r"manifest\.json: (subgraphs|steps): missing"),
-    "tensor_index_out_of_range": (tensor_index_out_of_range, r"manifest\.json: steps\[\d+\]\.(inputs|outputs)\[\d+\]\.tensor: tensor 100000 does not exist"),
+    "tensor_index_out_of_range": (tensor_index_out_of_range, r"manifest\.json: steps\[\d+\]\.(inputs|outputs)\[\d+\]\.tensor: tensor 100000 is not listed"),
     "tensor_index_negative": (tensor_index_negative, r"manifest\.json: steps\[\d+\]\.(inputs|outputs)\[\d+\]\.tensor: must be at least -1"),
     "int_as_file": (int_as_file, r"manifest\.json: (steps\[\d+\]\.(inputs|outputs)\[\d+\]|run\.inputs\[0\])\.file: must be string or null, not an integer"),
     "steps_null": (steps_null, r"manifest\.json: steps: must be array, not null"),

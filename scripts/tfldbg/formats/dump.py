@@ -166,31 +166,35 @@ class Dump:
         self._shown = f"{printable(self.root)}/manifest.json"
         if not validated:
             validate_manifest(manifest, self._shown)
+        # Tensors as listed (in index order; a dump may leave some out: LiteRT's
+        # reference dumps list only the tensors LiteRT reports), and by index.
         self.tensors: dict[int, list[TensorInfo]] = {}
+        self._by_index: dict[int, dict[int, TensorInfo]] = {}
         for i, sg in enumerate(manifest["subgraphs"]):
             if sg["index"] in self.tensors:
                 self._fail(f"subgraphs[{i}].index", f"subgraph {sg['index']} is listed twice")
-            infos = []
+            infos: list[TensorInfo] = []
             for k, t in enumerate(sg["tensors"]):
                 where = f"subgraphs[{i}].tensors[{k}]"
-                if t["index"] != k:
-                    self._fail(f"{where}.index", f"{t['index']}, expected {k} (tensors are listed in index order)")
+                if infos and t["index"] <= infos[-1].index:
+                    self._fail(f"{where}.index", f"{t['index']} after {infos[-1].index} (tensors are listed in "
+                               "increasing index order, each once)")
                 self._check_quantization(where, t)
-                infos.append(TensorInfo(sg["index"], k, t["name"], t["dtype"], tuple(t["shape"]), t["quantization"],
-                                        t["kind"], bool(t.get("dynamic", False))))
+                infos.append(TensorInfo(sg["index"], t["index"], t["name"], t["dtype"], tuple(t["shape"]),
+                                        t["quantization"], t["kind"], bool(t.get("dynamic", False))))
+            by_index = {t.index: t for t in infos}
             for key in ("inputs", "outputs"):
                 for j, x in enumerate(sg[key]):
-                    if not 0 <= x < len(infos):
-                        self._fail(f"subgraphs[{i}].{key}[{j}]", f"tensor {x} does not exist (subgraph {sg['index']} "
-                                   f"has {len(infos)} tensors)")
+                    if x not in by_index:
+                        self._fail(f"subgraphs[{i}].{key}[{j}]", f"tensor {x} is not listed in subgraph {sg['index']}")
             self.tensors[sg["index"]] = infos
+            self._by_index[sg["index"]] = by_index
         if not self.tensors:
             self._fail("subgraphs", "empty: a dump lists at least the subgraph that ran")
-        top = self.tensors[manifest["subgraphs"][0]["index"]]
+        top = self._by_index[manifest["subgraphs"][0]["index"]]
         for j, rec in enumerate(manifest["run"]["inputs"]):
-            if rec["tensor"] >= len(top):
-                self._fail(f"run.inputs[{j}].tensor", f"tensor {rec['tensor']} does not exist (the subgraph that ran "
-                           f"has {len(top)} tensors)")
+            if rec["tensor"] not in top:
+                self._fail(f"run.inputs[{j}].tensor", f"tensor {rec['tensor']} is not listed in the subgraph that ran")
             if rec["file"]:  # the schema gives this path no pattern: it must stay inside the dump all the same
                 try:
                     relative_parts(rec["file"], f"{self._shown}: run.inputs[{j}].file")
@@ -209,16 +213,15 @@ class Dump:
         scale, zp, axis = q["scale"], q["zero_point"], q["quantized_dimension"]
         if not scale:
             self._fail(f"{where}.quantization.scale", "empty")
-        if len(zp) != len(scale):
+        if len(zp) not in (1, len(scale)):  # one zero point may serve every channel, as the model may say
             self._fail(f"{where}.quantization.zero_point", f"{len(zp)} zero points for {len(scale)} scales")
         if len(scale) > 1 and (axis >= len(t["shape"]) or t["shape"][axis] != len(scale)):
             self._fail(f"{where}.quantization", f"{len(scale)} scales along dimension {axis} of shape {t['shape']}")
 
     def _slot(self, subgraph: int, s: dict, where: str) -> Slot:
-        tensors = self.tensors[subgraph]
-        if s["tensor"] >= len(tensors):
-            self._fail(f"{where}.tensor", f"tensor {s['tensor']} does not exist (subgraph {subgraph} has "
-                       f"{len(tensors)} tensors)")
+        tensors = self._by_index[subgraph]
+        if s["tensor"] >= 0 and s["tensor"] not in tensors:
+            self._fail(f"{where}.tensor", f"tensor {s['tensor']} is not listed in subgraph {subgraph}")
         if s["tensor"] < 0 and s["file"] is not None:
             self._fail(f"{where}.file", "a file for an absent tensor (-1)")
         tensor = None if s["tensor"] < 0 else tensors[s["tensor"]]
@@ -260,7 +263,7 @@ class Dump:
         rec = self.inputs[j]
         if not rec["file"]:
             self._fail(f"run.inputs[{j}].file", f"input {printable(rec['name'])!r} was not stored")
-        return self.array(rec["file"], self.tensors[self.manifest["subgraphs"][0]["index"]][rec["tensor"]])
+        return self.array(rec["file"], self._by_index[self.manifest["subgraphs"][0]["index"]][rec["tensor"]])
 
     def _default_subgraph(self, subgraph: int | None) -> int:
         return self.manifest["subgraphs"][0]["index"] if subgraph is None else subgraph
@@ -309,6 +312,8 @@ def read_dump_array(root: str | Path, file: str, tensor: TensorInfo | None = Non
         if tensor is not None:
             what = f"tensor {tensor.index} {printable(repr(tensor.name))} of subgraph {tensor.subgraph}"
             want = _numpy_name(tensor.dtype)
+            if tensor.dtype == "string" and header.dtype.kind != "S":
+                raise DumpError(f"{shown}: holds {header.dtype.name}, the manifest says {what} is string (numpy 'S')")
             if want is not None and header.dtype.name != want:
                 raise DumpError(f"{shown}: holds {header.dtype.name}, the manifest says {what} is {tensor.dtype}")
             if not tensor.dynamic and header.shape != tensor.shape:

@@ -32,7 +32,7 @@ MAX_JSON_BYTES = 512 << 20  # as the C++ side (inspector/io/json_file.h)
 MAX_JSON_DEPTH = 64
 MAX_NPY_HEADER = 64 << 10  # numpy writes a few dozen bytes and refuses more than 10,000 itself
 MAX_NPY_RANK = 32
-NPY_KINDS = "biufc"  # bool, signed, unsigned, float, complex: the only arrays a dump or an input holds
+NPY_KINDS = "biufcSU"  # bool, signed, unsigned, float, complex, bytes and text strings: the only arrays a dump or an input holds
 
 
 class InputError(ValueError):
@@ -266,7 +266,7 @@ def _header_dtype(descr: object, fail) -> np.dtype:
         raise fail(f"'descr' {printable(repr(descr))[:80]} is not a dtype") from None
     if dtype.kind not in NPY_KINDS or dtype.hasobject or dtype.fields is not None or dtype.subdtype is not None \
             or dtype.itemsize == 0:
-        raise fail(f"'descr' {printable(repr(descr))[:80]}: only bool, integer, float and complex arrays are read")
+        raise fail(f"'descr' {printable(repr(descr))[:80]}: only bool, integer, float, complex and string arrays are read")
     return dtype
 
 
