@@ -55,6 +55,18 @@ def _compare(args) -> int:
     return 0 if result else 1
 
 
+def _extract(args) -> int:
+    from tfldbg.formats.extract import run
+
+    return run(args)
+
+
+def _repro(args) -> int:
+    from tfldbg.analysis.repro import run
+
+    return run(args)
+
+
 def _divergence(args) -> int:
     from tfldbg.analysis.divergence import run
 
@@ -287,6 +299,18 @@ def build_parser() -> argparse.ArgumentParser:
     from tfldbg.analysis.divergence import add_arguments as divergence_arguments
     divergence_arguments(p)
     p.set_defaults(run=_divergence)
+
+    p = sub.add_parser("extract", help="nodes A..B (or the nodes between named tensors) as a .tflite of their own: "
+                                       "constants, boundary tensors as inputs and outputs, called subgraphs")
+    from tfldbg.formats.extract import add_arguments as extract_arguments
+    extract_arguments(p)
+    p.set_defaults(run=_extract)
+
+    p = sub.add_parser("repro", help="the first node where two dumps differ as a one-op .tflite, its inputs, both "
+                                     "outputs and a script that runs it in LiteRT")
+    from tfldbg.analysis.repro import add_arguments as repro_arguments
+    repro_arguments(p)
+    p.set_defaults(run=_repro)
 
     p = sub.add_parser("conformance-table", help="every real and LiteRT test model against LiteRT, tensors matched / "
                                                  "total (exit 1 on any mismatch)")
