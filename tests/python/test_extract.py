@@ -1,0 +1,189 @@
+"""`python -m tfldbg extract` and `python -m tfldbg repro`, checked with LiteRT.
+
+extract: on every real and found model, seeded random node ranges (and one
+extraction by tensor names) run in LiteRT fed the boundary values of a full
+LiteRT run (every tensor kept) give the full run's values at every output, bit
+for bit; control flow (WHILE, nested WHILE, CALL_ONCE with a resource variable)
+is carried along; per-channel quantization, sparsity, operator versions and
+custom options are kept as they are; bad requests are one line and exit 2.
+repro: on MobileNetV2 int8, LiteRT's reference vs optimized kernels differ first
+at a CONV_2D; the written one-op model and script reproduce both values.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import REPO, SHARED_MODELS, shared_models
+from tfldbg.formats.extract import extract, read_model
+from tfldbg.testing.extract_check import check_model, check_part, full_run
+
+FOUND = REPO / "tests" / "models" / "found"
+MODELS = shared_models("real", "*.tflite") + sorted(FOUND.glob("*.tflite"))
+LITERT_TESTDATA = SHARED_MODELS / "edge-cases" / "litert_testdata"
+
+
+def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tfldbg", *map(str, args)], capture_output=True, text=True,
+                          timeout=120, cwd=cwd)
+
+
+@pytest.mark.usefixtures("require_shared_models")
+@pytest.mark.parametrize("model", MODELS, ids=lambda p: p.name)
+def test_random_ranges_give_the_full_runs_values(model):
+    rows = check_model(model, ranges=3, seed=18)
+    assert len(rows) >= 3
+    for r in rows:
+        assert r.outputs > 0, (r.what, r.note)
+        assert r.equal == r.outputs, (r.what, r.note)
+
+
+@pytest.mark.usefixtures("require_shared_models")
+@pytest.mark.parametrize("name, subgraphs", [("multi_subgraphs_while.bin", 3), ("nested_while.bin", 5),
+                                              ("call_once_mul.bin", 2)])
+def test_control_flow_carries_its_subgraphs(name, subgraphs):
+    path = LITERT_TESTDATA / name
+    values = full_run(path, "reference", 0)
+    n = len(read_model(path)[0].subgraphs[0].operators)
+    part = extract(path, nodes=(0, n - 1))
+    assert len(read_model_bytes(part.data).subgraphs) == subgraphs
+    equal, total, why = check_part(part, values, "reference")
+    assert total > 0 and equal == total, why
+
+
+def test_a_resource_read_pulls_in_its_handle_and_initialiser(require_shared_models):
+    # call_once_mul: 0 CALL_ONCE (assigns the variable), 1 VAR_HANDLE, 2 READ_VARIABLE, 3 ASSIGN_VARIABLE, 4 MUL.
+    path = LITERT_TESTDATA / "call_once_mul.bin"
+    part = extract(path, nodes=(3, 4))
+    assert part.nodes == [0, 1, 3, 4] and part.added == [0, 1]
+    equal, total, why = check_part(part, full_run(path, "reference", 0), "reference")
+    assert total == 1 and equal == 1, why
+
+
+def read_model_bytes(data: bytes):
+    from ai_edge_litert import schema_py_generated as fb
+
+    return fb.ModelT.InitFromPackedBuf(data, 0)
+
+
+def test_per_channel_quantization_and_versions_are_kept(require_shared_models):
+    path = SHARED_MODELS / "real" / "tf2_mobilenet_v2_1.0_224_ptq_int8.tflite"
+    orig, _ = read_model(path)
+    part = extract(path, nodes=(1, 2))
+    new = read_model_bytes(part.data)
+    for k, op in zip(part.nodes, new.subgraphs[0].operators):
+        before = orig.subgraphs[0].operators[k]
+        assert orig.operatorCodes[before.opcodeIndex].version == new.operatorCodes[op.opcodeIndex].version
+        assert orig.operatorCodes[before.opcodeIndex].builtinCode == new.operatorCodes[op.opcodeIndex].builtinCode
+        for old_t, new_t in zip(before.inputs, op.inputs):
+            a, b = orig.subgraphs[0].tensors[old_t], new.subgraphs[0].tensors[new_t]
+            assert a.name == b.name and list(a.shape) == list(b.shape) and a.type == b.type
+            if a.quantization is not None and a.quantization.scale is not None:
+                np.testing.assert_array_equal(a.quantization.scale, b.quantization.scale)
+                np.testing.assert_array_equal(a.quantization.zeroPoint, b.quantization.zeroPoint)
+                assert a.quantization.quantizedDimension == b.quantization.quantizedDimension
+            if a.buffer and orig.buffers[a.buffer].data is not None:
+                assert bytes(orig.buffers[a.buffer].data) == bytes(new.buffers[b.buffer].data)
+    weights = new.subgraphs[0].tensors[new.subgraphs[0].operators[0].inputs[1]]
+    assert len(weights.quantization.scale) > 1  # per-channel, kept
+
+
+def test_custom_options_and_sparse_constants_are_kept(require_shared_models):
+    ssd = SHARED_MODELS / "real" / "coco_ssd_mobilenet_v1_quant_uint8.tflite"
+    orig, _ = read_model(ssd)
+    last = len(orig.subgraphs[0].operators) - 1
+    part = extract(ssd, nodes=(last, last))  # TFLite_Detection_PostProcess, 217 bytes of flexbuffer options
+    new = read_model_bytes(part.data)
+    assert new.operatorCodes[0].customCode == b"TFLite_Detection_PostProcess"
+    assert bytes(new.subgraphs[0].operators[0].customOptions) == bytes(orig.subgraphs[0].operators[last].customOptions)
+    equal, total, why = check_part(part, full_run(ssd, "reference", 0), "reference")
+    assert total == 4 and equal == 4, why
+
+    sparse = FOUND / "face_detection_full_range_sparse.tflite"
+    orig, _ = read_model(sparse)
+    part = extract(sparse, nodes=(8, 8))  # a DENSIFY of a sparse constant
+    new = read_model_bytes(part.data)
+    old_t = orig.subgraphs[0].tensors[orig.subgraphs[0].operators[8].inputs[0]]
+    new_t = new.subgraphs[0].tensors[new.subgraphs[0].operators[0].inputs[0]]
+    assert old_t.sparsity is not None and new_t.sparsity is not None
+    assert list(old_t.sparsity.traversalOrder) == list(new_t.sparsity.traversalOrder)
+    assert len(old_t.sparsity.dimMetadata) == len(new_t.sparsity.dimMetadata)
+    equal, total, why = check_part(part, full_run(sparse, "reference", 0), "reference")
+    assert total == 1 and equal == 1, why
+
+
+def test_cli_writes_a_model_litert_runs(require_shared_models, tmp_path):
+    model = SHARED_MODELS / "real" / "mlperf_tiny_kws_dscnn_int8.tflite"
+    out = tmp_path / "sub.tflite"
+    proc = cli("extract", model, "--nodes", "2:4", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    assert "3 nodes (2..4)" in proc.stderr
+    part = extract(model, nodes=(2, 4))
+    assert out.read_bytes() == part.data
+    equal, total, why = check_part(part, full_run(model, "reference", 0), "reference")
+    assert total == 1 and equal == 1, why
+    assert cli("extract", model, "--nodes", "2:4", "-o", out).returncode == 2  # exists, no --force
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--nodes", "5:2"], "the first node is after the last"),
+    (["--nodes", "0:999"], "out of range (the subgraph has 13 nodes, 0..12)"),
+    (["--nodes", "x:y"], "expected A:B"),
+    (["--tensors", "no_such_tensor:1"], "no tensor named 'no_such_tensor'"),
+    (["--tensors", "0:9999"], "tensor 9999 out of range"),
+    (["--tensors", ":25"], "which no node produces and which is not among the inputs given"),
+    (["--subgraph", "3", "--nodes", "0:0"], "subgraph 3 out of range"),
+])
+def test_bad_requests_are_one_line(require_shared_models, tmp_path, args, message):
+    model = SHARED_MODELS / "real" / "mlperf_tiny_kws_dscnn_int8.tflite"
+    proc = cli("extract", model, *args, "-o", tmp_path / "x.tflite")
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], proc.stderr
+    assert not (tmp_path / "x.tflite").exists()
+
+
+def test_not_a_model_is_one_line(tmp_path):
+    bad = tmp_path / "bad.tflite"
+    bad.write_bytes(b"\x10\x00\x00\x00TFL3" + b"\xff" * 40)
+    for path, message in ((bad, "not a readable .tflite flatbuffer"), (tmp_path, "a directory")):
+        proc = cli("extract", path, "--nodes", "0:0", "-o", tmp_path / "x.tflite")
+        assert proc.returncode == 2 and message in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def test_repro_reproduces_reference_vs_optimized(require_shared_models, tmp_path):
+    model = SHARED_MODELS / "real" / "tf2_mobilenet_v2_1.0_224_ptq_int8.tflite"
+    from ai_edge_litert.interpreter import Interpreter
+
+    d = Interpreter(model_path=str(model)).get_input_details()[0]
+    info = np.iinfo(d["dtype"])
+    np.save(tmp_path / "x.npy", np.random.default_rng(0).integers(info.min, info.max + 1, d["shape"]).astype(d["dtype"]))
+    for name, kernels in (("ref", "reference"), ("opt", "optimized")):
+        proc = cli("reference", model, "--input", f"{d['name']}={tmp_path / 'x.npy'}", "--kernels", kernels,
+                   "--out", tmp_path / name)
+        assert proc.returncode == 0, proc.stderr
+    proc = cli("repro", tmp_path / "ref", tmp_path / "opt", "--out", tmp_path / "repro")
+    assert proc.returncode == 0, proc.stderr
+    assert "step 3 CONV_2D (node 3 of subgraph 0)" in proc.stderr and "1 LSB" in proc.stderr
+    out = tmp_path / "repro"
+    a, b = np.load(out / "a.npy"), np.load(out / "b.npy")
+    assert a.dtype.kind in "iu" and 0 < np.count_nonzero(a != b) and np.abs(a.astype(int) - b).max() == 1
+    script = out / "repro.py"
+    assert len(script.read_text().splitlines()) <= 20
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.strip().splitlines()
+    differ = int(np.count_nonzero(a != b))
+    assert lines == [
+        f"LiteRT reference vs A (litert reference): 0/{a.size} differ, max |d| 0",
+        f"LiteRT reference vs B (litert optimized): {differ}/{a.size} differ, max |d| 1",
+        f"LiteRT optimized vs A (litert reference): {differ}/{a.size} differ, max |d| 1",
+        f"LiteRT optimized vs B (litert optimized): 0/{a.size} differ, max |d| 0"]
+    # The same dumps twice: nothing to reproduce, one line.
+    proc = cli("repro", tmp_path / "ref", tmp_path / "ref", "--out", tmp_path / "none")
+    assert proc.returncode == 2 and "nothing to reproduce" in proc.stderr
