@@ -202,7 +202,7 @@ def extract(model_path: str | os.PathLike, nodes: tuple[int, int] | None = None,
             if t in seen or t < 0:
                 continue
             seen.add(t)
-            if t in stop or t in constant or t in variable:
+            if t in stop or t in constant or (t in variable and t not in producer):
                 continue
             if t not in producer:
                 raise InputError(f"{shown}: subgraph {subgraph}: --tensors: the outputs depend on "
@@ -236,10 +236,11 @@ def extract(model_path: str | os.PathLike, nodes: tuple[int, int] | None = None,
             selected = sorted(inside | need)
             continue
         break
-    if added:
+    touches_resource = any(int(t) in resource for k in selected
+                           for t in list(ops[k].inputs) + list(ops[k].outputs) if t >= 0)
+    if touches_resource:
         call_once = getattr(fb.BuiltinOperator, "CALL_ONCE")
-        init = [k for k in range(selected[0]) if k not in selected
-                and _builtin(model, ops[k]) == call_once]
+        init = [k for k in range(selected[0]) if _builtin(model, ops[k]) == call_once]
         added += init
         selected = sorted(set(selected) | set(init))
     chosen_set = set(selected)
@@ -253,7 +254,10 @@ def extract(model_path: str | os.PathLike, nodes: tuple[int, int] | None = None,
         inputs = list(given_inputs)
         outputs = list(given_outputs)
     else:
-        inputs = [t for t in consumed if t not in produced_set and t not in constant and t not in variable]
+        # A variable is state the part keeps (an LSTM's), unless the graph feeds it (a variable graph input).
+        graph_in = {int(t) for t in (sg.inputs if sg.inputs is not None else [])}
+        inputs = [t for t in consumed if t not in produced_set and t not in constant
+                  and (t not in variable or t in graph_in)]
         read_outside = {int(t) for k, op in enumerate(ops) if k not in chosen_set for t in op.inputs if t >= 0}
         graph_out = {int(t) for t in (sg.outputs if sg.outputs is not None else [])}
         outputs = [t for t in produced if (t in read_outside or t in graph_out) and t not in resource]

@@ -168,7 +168,8 @@ def check_model(model: str | Path, ranges: int = 5, seed: int = 0, max_len: int 
                                        "; ".join(x for x in (note, kernels if kernels != "reference" else "", why) if x)))
         # One extraction by tensors: the last range's boundary, by name.
         names = [(t.name or b"").decode("utf-8", "replace") for t in m.subgraphs[0].tensors]
-        if len(set(names[t] for t in part.inputs + part.outputs)) == len(part.inputs + part.outputs):
+        # (Not when resource nodes were added: a slice back from the outputs does not see side effects.)
+        if not part.added and len(set(names[t] for t in part.inputs + part.outputs)) == len(part.inputs + part.outputs):
             ins = ",".join(names[t] for t in part.inputs)
             outs = ",".join(names[t] for t in part.outputs)
             by_name = extract(path, tensors=(ins.split(",") if ins else [], outs.split(",")))
