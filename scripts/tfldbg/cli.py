@@ -11,7 +11,9 @@ node recomputed in integer arithmetic, step by step), align (a quantized model's
 tensors paired with its float original's), qd-cross-check (our local error next
 to TensorFlow's QuantizationDebugger), conformance-table (every real and LiteRT
 test model against LiteRT), divergence (where LiteRT's optimized kernels depart
-from its reference kernels, node by node).
+from its reference kernels, node by node), extract (nodes of a model as a .tflite
+of their own), repro (the first node where two dumps differ as a one-op model,
+its inputs, both outputs and a LiteRT script).
 Exit codes: 0 success / within tolerance, 1 differences (or the engine refused
 the model), 2 bad input.
 """
