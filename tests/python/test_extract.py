@@ -187,3 +187,22 @@ def test_repro_reproduces_reference_vs_optimized(require_shared_models, tmp_path
     # The same dumps twice: nothing to reproduce, one line.
     proc = cli("repro", tmp_path / "ref", tmp_path / "ref", "--out", tmp_path / "none")
     assert proc.returncode == 2 and "nothing to reproduce" in proc.stderr
+
+
+def test_a_part_without_the_custom_op_runs_where_the_model_does_not(tmp_path):
+    # selfie_segmentation ends in MediaPipe's Convolution2DTransposeBias, which LiteRT
+    # lacks: the whole model does not load, nodes 230..243 (before it) do, and give the
+    # values of a full run of the copy where that op is rewritten as builtin ops
+    # (every tensor of the original keeps its index there).
+    from tfldbg.backends.litert import litert_interpreter
+    from tfldbg.testing.conformance_table import rewrite_custom_ops_for_litert
+
+    model = FOUND / "selfie_segmentation.tflite"
+    with pytest.raises((RuntimeError, ValueError), match="Convolution2DTransposeBias"):
+        litert_interpreter(model)
+    part = extract(model, nodes=(230, 243))
+    assert b"Convolution2DTransposeBias" not in part.data
+    copy = tmp_path / "copy.tflite"
+    rewrite_custom_ops_for_litert(model, copy)
+    equal, total, why = check_part(part, full_run(copy, "reference", 0), "reference")
+    assert total >= 1 and equal == total, why
