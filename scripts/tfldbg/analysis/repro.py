@@ -10,9 +10,10 @@ DIR gets:
                         prints how far each is from a.npy and b.npy
     repro.json          which dumps, model, step, node, op and tensor
 
-The dumps are compared as `compare` does (steps in order, integers exactly,
-floats within --rtol/--atol); the first differing value must be a node's output
-(a difference in a graph input or constant is not a node's).
+The dumps are compared as `compare` does (steps in order), by default bit for
+bit (--rtol/--atol/--lsb 0), so the chosen node read the same values in both
+dumps and departs on its own; the first differing value must be a node's
+output (a difference in a graph input or constant is not a node's).
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def _label(dump) -> str:
 
 
 def repro(dump_a: str | Path, dump_b: str | Path, out: str | Path, model: str | Path | None = None,
-          rtol: float = 1e-5, atol: float = 1e-6, lsb: int = 0, force: bool = False) -> dict:
+          rtol: float = 0.0, atol: float = 0.0, lsb: int = 0, force: bool = False) -> dict:
     """Writes DIR; returns what repro.json holds. ValueError (one line) when there is nothing to reproduce."""
     a, b = load_dump(dump_a), load_dump(dump_b)
     result = compare_dumps(a, b, rtol, atol, lsb)
@@ -87,9 +88,14 @@ def repro(dump_a: str | Path, dump_b: str | Path, out: str | Path, model: str | 
             raise InputError(f"{printable(dump_a)}: step {step.step} has no stored value of input tensor {t}: dump "
                              "without --tensors/--no-constants filters")
         inputs.append(np.array(slot.value))
+    # The node's inputs in B: equal to A's when the node departs on its own (always so
+    # bit for bit, the default); with tolerances an earlier node may have moved them.
+    step_b = next(s for s in b.steps if s.step == first.step)
+    inputs_differ = any(x.value is not None and y.value is not None and
+                        not np.array_equal(np.asarray(x.value), np.asarray(y.value), equal_nan=np.asarray(x.value).dtype.kind in "fc")
+                        for x, y in zip(step.inputs, step_b.inputs))
     slot_index = int(first.role.split()[1])
     out_a = next(s for s in step.outputs if s.slot == slot_index)
-    step_b = next(s for s in b.steps if s.step == first.step)
     out_b = next(s for s in step_b.outputs if s.slot == slot_index)
     if first.tensor not in part.outputs:
         raise InputError(f"step {step.step}: its output {first.name!r} is not an output of the extracted node")
@@ -112,7 +118,8 @@ def repro(dump_a: str | Path, dump_b: str | Path, out: str | Path, model: str | 
     info = {"format": "tfldbg-repro", "version": 1, "dump_a": str(dump_a), "dump_b": str(dump_b),
             "model": str(model), "step": step.step, "subgraph": step.subgraph, "node": step.node, "op": step.op,
             "tensor": first.tensor, "name": first.name, "inputs": [int(t) for t in part.inputs],
-            "max_abs_lsb": first.max_abs_lsb, "max_abs": first.max_abs}
+            "max_abs_lsb": first.max_abs_lsb, "max_abs": first.max_abs, "inputs_differ": inputs_differ,
+            "tolerance": {"rtol": rtol, "atol": atol, "lsb": lsb}}
     (out / "repro.json").write_text(json.dumps(info, indent=1) + "\n")
     return info
 
@@ -122,8 +129,10 @@ def add_arguments(p) -> None:
     p.add_argument("b", help="dump B (e.g. `tfldbg dump --kernels optimized`)")
     p.add_argument("--out", "-o", required=True, metavar="DIR", help="directory to write (created)")
     p.add_argument("--model", help="the model both dumps ran (default: the path in A's manifest)")
-    p.add_argument("--rtol", type=float, default=1e-5, help="float tolerance, as compare (default 1e-5)")
-    p.add_argument("--atol", type=float, default=1e-6, help="float tolerance, as compare (default 1e-6)")
+    p.add_argument("--rtol", type=float, default=0.0,
+                   help="float tolerance, as compare (default 0: the first value that differs at all, so the node's "
+                        "inputs are the same in both dumps)")
+    p.add_argument("--atol", type=float, default=0.0, help="float tolerance, as compare (default 0)")
     p.add_argument("--lsb", type=int, default=0, help="integer tolerance in LSB (default 0)")
     p.add_argument("--force", action="store_true", help="write into DIR even if it holds files")
 
@@ -134,4 +143,7 @@ def run(args) -> int:
     print(f"tfldbg repro: step {info['step']} {info['op']} (node {info['node']} of subgraph {info['subgraph']}), "
           f"output {info['name']!r} differs by up to {diff} -> {args.out}/ (run: cd {args.out} && python repro.py)",
           file=sys.stderr)
+    if info["inputs_differ"]:
+        print("tfldbg repro: note: the node's inputs already differ between the dumps (an earlier node moved them "
+              "within the tolerance); the repro feeds A's", file=sys.stderr)
     return 0
