@@ -237,3 +237,27 @@ def test_repro_of_a_float_difference_is_bit_for_bit(require_shared_models, tmp_p
     proc = cli("repro", tmp_path / "ref", tmp_path / "opt", "--out", tmp_path / "none", "--rtol", "1e-5",
                "--atol", "1e-6")
     assert proc.returncode == 2 and "nothing to reproduce" in proc.stderr, proc.stderr
+
+
+def test_repro_inside_a_loop_body_uses_that_iterations_values(tmp_path):
+    # The Keras LSTM model runs its cell in a WHILE body (subgraph 2). B is A with one
+    # value of the body's FULLY_CONNECTED changed at the third iteration: repro extracts
+    # node 5 of subgraph 2, fed that iteration's inputs, and LiteRT gives A's value.
+    import shutil
+
+    model = FOUND / "keras_dense_conv_lstm_dynamic_range.tflite"
+    proc = cli("dump", model, "--out", tmp_path / "a", "--seed", "0")
+    assert proc.returncode == 0, proc.stderr
+    shutil.copytree(tmp_path / "a", tmp_path / "b")
+    changed = tmp_path / "b" / "tensors" / "s2_t22_v2.npy"
+    x = np.load(changed)
+    x.flat[0] += 1
+    np.save(changed, x)
+    proc = cli("repro", tmp_path / "a", tmp_path / "b", "--out", tmp_path / "repro")
+    assert proc.returncode == 0, proc.stderr
+    info = __import__("json").loads((tmp_path / "repro" / "repro.json").read_text())
+    assert (info["subgraph"], info["node"], info["op"]) == (2, 5, "FULLY_CONNECTED")
+    run = subprocess.run([sys.executable, str(tmp_path / "repro" / "repro.py")], capture_output=True, text=True,
+                         timeout=60)
+    counts = [int(line.split(": ")[1].split("/")[0]) for line in run.stdout.strip().splitlines()]
+    assert counts == [0, 1, 0, 1], run.stdout
