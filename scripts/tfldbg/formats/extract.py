@@ -52,8 +52,11 @@ class Extraction:
 
 
 def _fb():
-    from ai_edge_litert import schema_py_generated as fb
-
+    try:
+        from ai_edge_litert import schema_py_generated as fb
+    except ImportError as e:
+        raise RuntimeError("extract needs the ai-edge-litert package (the .tflite schema's object API it ships): "
+                           f"pip install ai-edge-litert==2.3.0 ({e})") from None
     return fb
 
 
