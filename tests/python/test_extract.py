@@ -261,3 +261,27 @@ def test_repro_inside_a_loop_body_uses_that_iterations_values(tmp_path):
                          timeout=60)
     counts = [int(line.split(": ")[1].split("/")[0]) for line in run.stdout.strip().splitlines()]
     assert counts == [0, 1, 0, 1], run.stdout
+
+
+def test_damaged_models_are_refused_in_one_line_never_a_traceback(require_shared_models, tmp_path):
+    # 300 copies of hello_world int8 with 1..8 random bytes changed (seeded): each is
+    # extracted or refused with an InputError naming the file, nothing else.
+    import random
+
+    from tfldbg.formats.reading import InputError
+
+    src = (SHARED_MODELS / "real" / "tflm_hello_world_int8.tflite").read_bytes()
+    rng = random.Random(18)
+    path = tmp_path / "damaged.tflite"
+    refused = 0
+    for _ in range(300):
+        data = bytearray(src)
+        for _ in range(rng.randint(1, 8)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        path.write_bytes(bytes(data))
+        try:
+            extract(path, nodes=(0, rng.randint(0, 3)))
+        except InputError as e:
+            refused += 1
+            assert "\n" not in str(e) and ("damaged.tflite" in str(e) or "--nodes" in str(e)), str(e)
+    assert 0 < refused < 300

@@ -173,6 +173,9 @@ def extract(model_path: str | os.PathLike, nodes: tuple[int, int] | None = None,
         if not -1 <= t < n_tensors:
             raise InputError(f"{shown}: subgraph {subgraph} {where}: tensor {t} out of range ({n_tensors} tensors)")
 
+    for op in ops:  # absent vectors read as empty
+        op.inputs = [] if op.inputs is None else op.inputs
+        op.outputs = [] if op.outputs is None else op.outputs
     for k, op in enumerate(ops):
         for t in list(op.inputs if op.inputs is not None else []) + list(op.outputs if op.outputs is not None else []) \
                 + list(op.intermediates if op.intermediates is not None else []):
@@ -364,7 +367,10 @@ def extract(model_path: str | os.PathLike, nodes: tuple[int, int] | None = None,
     import flatbuffers
 
     builder = flatbuffers.Builder(max(1024, len(raw) // 2))
-    builder.Finish(out.Pack(builder), file_identifier=b"TFL3")
+    try:
+        builder.Finish(out.Pack(builder), file_identifier=b"TFL3")
+    except Exception as e:  # noqa: BLE001 (a damaged table read back as something the writer cannot write)
+        raise InputError(f"{shown}: the part cannot be written ({type(e).__name__}: {printable(e)[:120]})") from None
     return Extraction(bytes(builder.Output()), subgraph, selected, inputs, outputs, tmap, sub_map, sorted(added))
 
 
