@@ -131,6 +131,35 @@ def test_cli_writes_a_model_litert_runs(require_shared_models, tmp_path):
     assert cli("extract", model, "--nodes", "2:4", "-o", out).returncode == 2  # exists, no --force
 
 
+def test_check_against_a_litert_dump(require_shared_models, tmp_path):
+    # --check: the part run in LiteRT fed a whole-model dump's values of its inputs
+    # gives the dump's values of its outputs (here LiteRT's own reference dump), and
+    # says DIFFERS (exit 1) when the dump holds another value.
+    import json
+    import shutil
+
+    model = SHARED_MODELS / "real" / "mlperf_tiny_kws_dscnn_int8.tflite"
+    from ai_edge_litert.interpreter import Interpreter
+
+    d = Interpreter(model_path=str(model)).get_input_details()[0]
+    np.save(tmp_path / "x.npy", np.random.default_rng(3).integers(-128, 128, d["shape"]).astype(np.int8))
+    proc = cli("reference", model, "--input", f"{d['name']}={tmp_path / 'x.npy'}", "--out", tmp_path / "ref")
+    assert proc.returncode == 0, proc.stderr
+    proc = cli("extract", model, "--nodes", "3:9", "-o", tmp_path / "p.tflite", "--check", tmp_path / "ref")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("equal (bit for bit)") == 1 and "DIFFERS" not in proc.stdout, proc.stdout
+    # The same dump with the part's output changed by one LSB somewhere.
+    shutil.copytree(tmp_path / "ref", tmp_path / "changed")
+    steps = json.loads((tmp_path / "ref" / "manifest.json").read_text())["steps"]
+    changed = tmp_path / "changed" / steps[9]["outputs"][0]["file"]
+    x = np.load(changed)
+    x.flat[7] = x.flat[7] + 1 if x.flat[7] < 127 else 126
+    np.save(changed, x)
+    proc = cli("extract", model, "--nodes", "3:9", "-o", tmp_path / "p.tflite", "--force", "--check",
+               tmp_path / "changed")
+    assert proc.returncode == 1 and "DIFFERS: max |dq| 1" in proc.stdout, proc.stdout
+
+
 @pytest.mark.parametrize("args, message", [
     (["--nodes", "5:2"], "the first node is after the last"),
     (["--nodes", "0:999"], "out of range (the subgraph has 13 nodes, 0..12)"),

@@ -84,28 +84,10 @@ def full_run(model: Path, kernels: str, seed: int) -> dict[int, np.ndarray]:
     return values
 
 
-def run_part(data: bytes, kernels: str, feeds: list[np.ndarray]) -> list[np.ndarray]:
-    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+def run_part(data: bytes, kernels: str, feeds: list[np.ndarray]) -> list[np.ndarray | None]:
+    from tfldbg.backends.litert import run_model_content
 
-    resolver = OpResolverType.BUILTIN_REF if kernels == "reference" else OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
-    interp = Interpreter(model_content=data, experimental_op_resolver_type=resolver)
-    details = interp.get_input_details()
-    resized = False
-    for d, v in zip(details, feeds):
-        if list(d["shape"]) != list(v.shape):
-            interp.resize_tensor_input(int(d["index"]), list(v.shape))
-            resized = True
-    interp.allocate_tensors()
-    for d, v in zip(details, feeds):
-        interp.set_tensor(int(d["index"]), v)
-    interp.invoke()
-    out = []
-    for d in interp.get_output_details():
-        try:
-            out.append(np.array(interp.get_tensor(int(d["index"])), copy=True))
-        except ValueError:  # LiteRT gives no value for it (a loop output nothing reads)
-            out.append(None)
-    return out
+    return run_model_content(data, feeds, kernels)
 
 
 @dataclass
