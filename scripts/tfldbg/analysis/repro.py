@@ -28,7 +28,7 @@ import numpy as np
 
 from tfldbg.analysis.compare import compare_dumps
 from tfldbg.formats.dump import load_dump
-from tfldbg.formats.extract import extract
+from tfldbg.formats.extract import Extraction, extract
 from tfldbg.formats.reading import InputError, printable
 
 SCRIPT = '''\
@@ -51,6 +51,57 @@ for kernels, kind in (("reference", OpResolverType.BUILTIN_REF), ("optimized", O
         d = np.abs(out.astype(np.float64) - want.astype(np.float64))
         print(f"LiteRT {{kernels:<9}} vs {{name}}: {{np.count_nonzero(d)}}/{{d.size}} differ, max |d| {{d.max() if d.size else 0:g}}")
 '''
+
+
+def dump_values(dump, subgraph: int = 0, invocation: int = 0) -> dict[int, np.ndarray]:
+    """Each tensor's first stored value in one invocation of a subgraph of a dump
+    (a graph input's, or the value its producer wrote; a variable's as first read)."""
+    values: dict[int, np.ndarray] = {}
+    if subgraph == dump.manifest["subgraphs"][0]["index"]:
+        for j, rec in enumerate(dump.inputs):
+            if rec.get("file"):
+                values.setdefault(int(rec["tensor"]), np.array(dump.input_value(j)))
+    for step in dump.steps:
+        if step.subgraph != subgraph or step.invocation != invocation:
+            continue
+        for slot in list(step.inputs) + list(step.outputs):
+            if slot.tensor is not None and slot.file and slot.tensor.index not in values and not slot.no_value:
+                values[slot.tensor.index] = np.array(slot.value)
+    return values
+
+
+def check_with_dump(part: Extraction, dump_path: str | os.PathLike) -> list[dict]:
+    """Runs the part in LiteRT (the dump's kernel set) fed the dump's values of its
+    inputs; compares each output with the dump's value. One dict per output."""
+    from tfldbg.analysis.compare import compare_arrays
+    from tfldbg.backends.litert import run_model_content
+
+    dump = load_dump(dump_path)
+    values = dump_values(dump, part.subgraph)
+    missing = [t for t in part.inputs if t not in values]
+    if missing:
+        raise InputError(f"{printable(dump_path)}: no stored value of tensor {missing[0]} (an input of the part) in "
+                         f"subgraph {part.subgraph}: a dump without --tensors/--nodes filters is needed")
+    kernels = dump.manifest.get("run", {}).get("kernels", "reference")
+    got = run_model_content(part.data, [values[t] for t in part.inputs], kernels)
+    rows = []
+    for t, g in zip(part.outputs, got):
+        want = values.get(t)
+        row = {"tensor": t, "kernels": kernels, "equal": None, "detail": ""}
+        if want is None or g is None:
+            row["detail"] = "no value in the dump" if want is None else "LiteRT gives no value"
+        elif g.shape != want.shape or (g.dtype != want.dtype and not (g.dtype.kind in "SUO" and want.dtype.kind == "S")):
+            row["equal"], row["detail"] = False, f"LiteRT {g.dtype}{list(g.shape)}, dump {want.dtype}{list(want.shape)}"
+        elif g.dtype.kind in "SUO":
+            row["equal"] = bool(np.array_equal(np.asarray(g.tolist(), dtype=np.bytes_), want))
+        else:
+            m = compare_arrays(g, want, 0.0, 0.0, 0)
+            row["equal"] = bool(m["passed"])
+            if not row["equal"]:
+                row["detail"] = (f"max |dq| {m['max_abs_lsb']}" if "max_abs_lsb" in m else f"max |d| {m['max_abs']:.3g}") + \
+                    f", {float(np.mean(g != want)):.2%} differ"
+        rows.append(row)
+    return rows
 
 
 def _label(dump) -> str:
