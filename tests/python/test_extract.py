@@ -314,3 +314,40 @@ def test_damaged_models_are_refused_in_one_line_never_a_traceback(require_shared
             refused += 1
             assert "\n" not in str(e) and ("damaged.tflite" in str(e) or "--nodes" in str(e)), str(e)
     assert 0 < refused < 300
+
+
+def test_a_buffer_stored_after_the_flatbuffer_is_copied_inline(require_shared_models, tmp_path):
+    # Models past 2 GiB keep buffers after the flatbuffer (Buffer.offset/size). hello_world
+    # int8 rewritten so: every constant's bytes after the flatbuffer. LiteRT runs it; the
+    # part holds the bytes inline and gives the full run's values.
+    import flatbuffers
+
+    from ai_edge_litert import schema_py_generated as fb
+
+    src = SHARED_MODELS / "real" / "tflm_hello_world_int8.tflite"
+    m = fb.ModelT.InitFromPackedBuf(src.read_bytes(), 0)
+    moved = [(b, bytes(b.data)) for b in m.buffers if b.data is not None and len(b.data) > 0]
+    for b, _ in moved:
+        b.data, b.offset, b.size = None, 2, 1  # placeholders: the fields are written, so the length is final
+
+    def pack() -> bytes:
+        builder = flatbuffers.Builder(1024)
+        builder.Finish(m.Pack(builder), file_identifier=b"TFL3")
+        return bytes(builder.Output())
+
+    head = len(pack())
+    at = (head + 15) // 16 * 16
+    tail = b""
+    for b, data in moved:
+        b.offset, b.size = at + len(tail), len(data)
+        tail += data + b"\0" * ((-len(data)) % 16)
+    body = pack()
+    assert len(body) == head
+    path = tmp_path / "external.tflite"
+    path.write_bytes(body + b"\0" * (at - head) + tail)
+    values = full_run(path, "reference", 0)
+    part = extract(path, nodes=(0, 2))
+    new = read_model_bytes(part.data)
+    assert all((b.offset or 0) == 0 for b in new.buffers) and sum(b.data is not None for b in new.buffers) >= 3
+    equal, total, why = check_part(part, values, "reference")
+    assert total == 1 and equal == 1, why

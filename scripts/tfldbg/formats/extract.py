@@ -318,6 +318,12 @@ def extract(model_path: str | os.PathLike, nodes: tuple[int, int] | None = None,
             opcode_map[op.opcodeIndex] = len(new_codes)
             new_codes.append(model.operatorCodes[op.opcodeIndex])
         new.opcodeIndex = opcode_map[op.opcodeIndex]
+        if (op.largeCustomOptionsSize or 0) > 0:  # custom options kept after the flatbuffer: copied inline
+            at, size = int(op.largeCustomOptionsOffset or 0), int(op.largeCustomOptionsSize)
+            if at <= 1 or at + size > len(raw):
+                raise InputError(f"{shown}: a node's large custom options lie outside the file")
+            new.customOptions = raw[at:at + size]
+            new.largeCustomOptionsOffset, new.largeCustomOptionsSize = 0, 0
         if tmap is not None:
             remap = lambda xs: None if xs is None else [tmap[int(x)] if x >= 0 else -1 for x in xs]  # noqa: E731
             new.inputs, new.outputs, new.intermediates = remap(op.inputs), remap(op.outputs), remap(op.intermediates)
