@@ -11,7 +11,9 @@ node recomputed in integer arithmetic, step by step), align (a quantized model's
 tensors paired with its float original's), qd-cross-check (our local error next
 to TensorFlow's QuantizationDebugger), conformance-table (every real and LiteRT
 test model against LiteRT), divergence (where LiteRT's optimized kernels depart
-from its reference kernels, node by node).
+from its reference kernels, node by node), extract (nodes of a model as a .tflite
+of their own), repro (the first node where two dumps differ as a one-op model,
+its inputs, both outputs and a LiteRT script).
 Exit codes: 0 success / within tolerance, 1 differences (or the engine refused
 the model), 2 bad input.
 """
@@ -53,6 +55,18 @@ def _compare(args) -> int:
     if args.csv:
         write_csv(result, args.csv)
     return 0 if result else 1
+
+
+def _extract(args) -> int:
+    from tfldbg.formats.extract import run
+
+    return run(args)
+
+
+def _repro(args) -> int:
+    from tfldbg.analysis.repro import run
+
+    return run(args)
 
 
 def _divergence(args) -> int:
@@ -287,6 +301,18 @@ def build_parser() -> argparse.ArgumentParser:
     from tfldbg.analysis.divergence import add_arguments as divergence_arguments
     divergence_arguments(p)
     p.set_defaults(run=_divergence)
+
+    p = sub.add_parser("extract", help="nodes A..B (or the nodes between named tensors) as a .tflite of their own: "
+                                       "constants, boundary tensors as inputs and outputs, called subgraphs")
+    from tfldbg.formats.extract import add_arguments as extract_arguments
+    extract_arguments(p)
+    p.set_defaults(run=_extract)
+
+    p = sub.add_parser("repro", help="the first node where two dumps differ as a one-op .tflite, its inputs, both "
+                                     "outputs and a script that runs it in LiteRT")
+    from tfldbg.analysis.repro import add_arguments as repro_arguments
+    repro_arguments(p)
+    p.set_defaults(run=_repro)
 
     p = sub.add_parser("conformance-table", help="every real and LiteRT test model against LiteRT, tensors matched / "
                                                  "total (exit 1 on any mismatch)")

@@ -42,6 +42,32 @@ def litert_interpreter(model: str | Path, kernels: str = "reference"):
     return interp
 
 
+def run_model_content(data: bytes, feeds: list[np.ndarray], kernels: str = "reference") -> list[np.ndarray | None]:
+    """Runs a model given as bytes once in LiteRT, its graph inputs fed in order
+    (resized to the values' shapes); its outputs, None where LiteRT gives no value."""
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+    if kernels not in KERNELS:
+        raise ValueError(f"kernels {kernels!r}: one of {', '.join(KERNELS)}")
+    resolver = OpResolverType.BUILTIN_REF if kernels == "reference" else OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
+    interp = Interpreter(model_content=data, experimental_op_resolver_type=resolver)
+    details = interp.get_input_details()
+    for d, v in zip(details, feeds):
+        if list(d["shape"]) != list(v.shape):
+            interp.resize_tensor_input(int(d["index"]), list(v.shape))
+    interp.allocate_tensors()
+    for d, v in zip(details, feeds):
+        interp.set_tensor(int(d["index"]), v)
+    interp.invoke()
+    out: list[np.ndarray | None] = []
+    for d in interp.get_output_details():
+        try:
+            out.append(np.array(interp.get_tensor(int(d["index"])), copy=True))
+        except ValueError:  # LiteRT gives no value for it (a loop output nothing reads)
+            out.append(None)
+    return out
+
+
 def _quantization(detail: dict) -> dict | None:
     q = detail["quantization_parameters"]
     if len(q["scales"]) == 0:
