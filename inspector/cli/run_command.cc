@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <vector>
@@ -35,6 +36,7 @@ struct RunArgs {
   // line of a file (--float-sets).
   std::string float_nodes;
   std::string float_sets;
+  std::string weights_from;  // float nodes use this float model's weights (by name)
 };
 
 double ProcessorMs(clockid_t clock) {
@@ -214,6 +216,13 @@ int RunMixed(const RunArgs& args, const ModelView& view) {
   InterpreterOptions shadow_options = options;
   shadow_options.float_shadow = true;
   shadow_options.planner = PlannerKind::kNoReuse;  // values are set from outside node by node
+  std::optional<ModelView> float_model;
+  if (!args.weights_from.empty()) {
+    auto loaded = ModelView::LoadFile(args.weights_from);
+    if (!loaded.ok()) return ReportError(loaded.status());
+    float_model.emplace(std::move(loaded.value()));
+    shadow_options.shadow_weights = &*float_model;
+  }
   auto shadow = Engine::Create(view, shadow_options);
   if (!shadow.ok()) return ReportError(shadow.status().WithContext("the float shadow"));
   for (size_t k = 0; k < specs.size(); ++k) {
@@ -269,6 +278,7 @@ int Run(const RunArgs& args) {
   auto view = ModelView::LoadFile(args.model);
   if (!view.ok()) return ReportError(view.status());
   if (!args.float_nodes.empty() || !args.float_sets.empty()) return RunMixed(args, view.value());
+  if (!args.weights_from.empty()) return ReportError(InvalidArgument("--weights-from needs --float-nodes or --float-sets"));
   ProfileObserver profile;
   auto interp = CreateForInputs(view.value(), args.interpreter, args.profile ? &profile : nullptr, args.inputs);
   if (!interp.ok()) return ReportError(interp.status());
@@ -324,6 +334,10 @@ CommandRunner AddRunCommand(CLI::App& root) {
                   "outputs go to DIR/K/")
       ->check(CLI::ExistingFile)
       ->excludes(float_nodes);
+  app->add_option("--weights-from", args->weights_from,
+                  "FLOAT.tflite: with --float-nodes/--float-sets, float nodes take the constants of this float model "
+                  "that have the same name and shape (the float original's weights, as a converter keeps them) "
+                  "instead of dequantized ones");
   AddCustomOpOptions(*app, args->custom_ops);
   return {app, [args]() {
             if (Status loaded = args->custom_ops.Load(args->interpreter); !loaded.ok()) return ReportError(loaded);

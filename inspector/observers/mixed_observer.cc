@@ -8,6 +8,20 @@ namespace tfldbg {
 
 void MixedObserver::Attach(Engine& quantized) {
   quantized_ = &quantized;
+  // The model's own borders follow their neighbours: a float -> integer QUANTIZE
+  // and an integer -> float DEQUANTIZE run as the shadow's copies, so a float
+  // node next to them reads or leaves float values (as a converter would drop
+  // them there), and a quantized node quantizes what they pass with the same
+  // parameters and arithmetic as the QUANTIZE kernel (DEQUANTIZE likewise).
+  for (int i = 0; i < quantized.node_count(); ++i) {
+    const NodeContext& n = quantized.node(i);
+    const Tensor* in = n.inputs.empty() ? nullptr : n.inputs[0];
+    const Tensor* out = n.outputs.empty() ? nullptr : n.outputs[0];
+    if (in == nullptr || out == nullptr || in->is_constant()) continue;
+    const bool quantize = n.op_name == "QUANTIZE" && in->type == DataType::kFloat32 && out->type != DataType::kFloat32;
+    const bool dequantize = n.op_name == "DEQUANTIZE" && in->type != DataType::kFloat32 && out->type == DataType::kFloat32;
+    if (quantize || dequantize) float_nodes_.insert(n.op_index);
+  }
   Reset();
 }
 

@@ -5,8 +5,11 @@
 // kernel in the float shadow (interpreter/float_shadow.h: weights dequantized);
 // its outputs stay float for the float nodes after it and are quantized with
 // the output tensor's own scale and zero point only where a quantized node
-// reads them. An empty set is the integer model; the set of every node is the
-// float shadow.
+// reads them. The model's own float -> integer QUANTIZE and integer -> float
+// DEQUANTIZE nodes always run as the shadow's copies, so the borders sit where
+// the float nodes are (a float SOFTMAX before the output DEQUANTIZE gives its
+// float value, not one quantized again). An empty set is the integer model,
+// bit for bit; the set of every node is the float shadow.
 //
 //   auto shadow = Engine::Create(view, {.planner = kNoReuse, .float_shadow = true});
 //   MixedObserver mixed(*shadow.value(), {3, 5, 7});

@@ -129,8 +129,10 @@ def _sensitivity(args) -> int:
 
     samples = qr.dataset_samples(args.dataset)
     extra = ["--rounding", args.rounding] if args.rounding else []
+    weights = None if args.dequantized_weights else args.float
     report = sens.analyse(args.model, samples, args.metric, args.target, args.float, extra,
-                          max_nodes=args.max_float, log=lambda m: print(m, file=sys.stderr))
+                          max_nodes=args.max_float, log=lambda m: print(m, file=sys.stderr),
+                          all_nodes=args.all_nodes, weights_from=weights)
     print(sens.format_table(report))
     if args.json:
         sens.write_json(report, args.json)
@@ -283,6 +285,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--target", type=float,
                    help="what the kept-in-float set must reach (default 30 dB for sqnr, 1.0 for top1)")
     p.add_argument("--max-float", type=int, metavar="N", help="stop the greedy search after N nodes")
+    p.add_argument("--all-nodes", action="store_true",
+                   help="let the greedy search pick nodes tied to their input's quantization (pooling, reshapes...), "
+                        "which TensorFlow's converter does not keep in float alone")
+    p.add_argument("--dequantized-weights", action="store_true",
+                   help="with --float: float nodes still use the dequantized weights (default: the float model's, "
+                        "matched by name, as a converter keeps them)")
     p.add_argument("--rounding", choices=["litert", "double", "single"], help="requantization rounding of the run")
     p.add_argument("--json", metavar="FILE", help="the whole analysis (format tfldbg-sensitivity)")
     p.add_argument("--out", metavar="DIR", help="write sensitivity.json, denylist.json (TF QuantizationDebugOptions "

@@ -138,16 +138,23 @@ def test_partial_sums_merge_like_one_run():
 
 def test_sensitivity_on_digits_is_reproducible(tmp_path):
     samples = qr.dataset_samples(str(EXAMPLE / "dataset"))[:8]
-    a = sens.analyse(str(INT8), samples, "sqnr", 40.0)
-    b = sens.analyse(str(INT8), samples, "sqnr", 40.0)
-    assert a["ranking"] == b["ranking"] and a["greedy"] == b["greedy"]
+    a = sens.analyse(str(INT8), samples, "sqnr", 39.0)
+    b = sens.analyse(str(INT8), samples, "sqnr", 39.0)
+    assert a["ranking"] == b["ranking"] and a["greedy"] == b["greedy"] and a["sets"] == b["sets"]
     assert [n["node"] for n in a["nodes"]] == [1, 2, 3, 4, 5, 6, 7, 8, 9]  # QUANTIZE and DEQUANTIZE left out
     assert a["all_float"]["sqnr_db"] == math.inf  # the reference is the shadow itself
-    assert a["greedy"]["reached"] and a["greedy"]["score"] >= 40.0
+    assert a["greedy"]["reached"] and a["greedy"]["score"] >= 39.0
+    assert not {5, 7} & set(a["greedy"]["float_nodes"])  # the pooling nodes are tied to their inputs
+    # the ranking is by gain, largest first
+    gains = {n["node"]: n["gain"] for n in a["nodes"]}
+    assert [gains[n] for n in a["ranking"]] == sorted(gains.values(), reverse=True)
     # the greedy path starts at the integer model's SQNR and adds one node a step
     path = a["greedy"]["path"]
     assert path[0]["score"] == pytest.approx(a["quantized"]["sqnr_db"]) and path[0]["float_nodes"] == []
     assert [len(p["float_nodes"]) for p in path] == list(range(len(path)))
+    # the greedy search may take the tied nodes when asked, and then reaches the shadow itself
+    c = sens.analyse(str(INT8), samples, "sqnr", 1000.0, all_nodes=True)
+    assert c["greedy"]["reached"] and c["greedy"]["score"] == math.inf
     # each step's score is the one of that set in the table of evaluated sets
     for p in path[1:]:
         assert a["sets"][sens.set_key(p["float_nodes"])]["sqnr_db"] == p["score"]
@@ -172,6 +179,11 @@ def test_sensitivity_cli_against_the_float_model(tmp_path):
     assert proc.returncode == 0, proc.stderr
     rep = json.loads((tmp_path / "s.json").read_text())
     assert rep["reference"] == "float model" and rep["samples"] == 4 and rep["metric"] == "top1"
+    # every node in float on the float model's own weights is the float model, bit for bit
+    assert rep["float_weights"].endswith("digits_float.tflite") and rep["all_float"]["sqnr_db"] == "inf"
+    # pooling nodes share their input's parameters: the converter cannot keep them in float alone
+    tied = {n["node"] for n in rep["nodes"] if not n["converter_can_keep_float"]}
+    assert tied == {5, 7}
     assert "keep in float" in proc.stdout
     assert json.loads((tmp_path / "o" / "denylist.json").read_text()) == rep["denylist"]
 
@@ -243,3 +255,38 @@ def test_diagnosis_names_clipping(tmp_path):
     ev = causes["range_clipping"]["evidence"]
     assert ev["clipped_low"] + ev["clipped_high"] >= 4 and ev["clipped_share_of_error"] > 0.9
     assert "int16_candidate" not in causes
+
+
+def test_prediction_matches_tensorflows_conversion_with_the_deny_list():
+    """examples/digits/sensitivity: the deny-list `sensitivity` chose on the 64 dataset images, and the
+    model TensorFlow's converter made with it (scripts/example_model/make_example_model.py --denylist).
+    Mixed execution predicts that model's output SQNR against the float model."""
+    folder = EXAMPLE / "sensitivity"
+    deny = json.loads((folder / "denylist.json").read_text())
+    figures = json.loads((folder / "denylist_figures.json").read_text())
+    assert figures["denylist"] == deny
+    samples = qr.dataset_samples(str(EXAMPLE / "dataset"))
+    report = sens.analyse(str(INT8), samples, "sqnr", 40.0, str(EXAMPLE / "digits_float.tflite"),
+                          weights_from=str(EXAMPLE / "digits_float.tflite"))
+    assert report["denylist"] == deny
+    predicted = report["greedy"]["score"]
+    # LiteRT on the converted model, the same 64 images
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+    def outputs(path):
+        it = Interpreter(model_path=str(path), experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
+        it.allocate_tensors()
+        i, o = it.get_input_details()[0]["index"], it.get_output_details()[0]["index"]
+        got = []
+        for f in sorted((EXAMPLE / "dataset").glob("*.npy")):
+            it.set_tensor(i, np.load(f))
+            it.invoke()
+            got.append(it.get_tensor(o).astype(np.float64).copy())
+        return np.concatenate(got)
+
+    f = outputs(EXAMPLE / "digits_float.tflite")
+    q = outputs(folder / "digits_int8_denylisted.tflite")
+    measured = 10 * math.log10(np.sum(f * f) / np.sum((q - f) ** 2))
+    assert measured == pytest.approx(predicted, abs=0.05)
+    assert measured == pytest.approx(figures["int8_denylisted"]["output_sqnr_db_vs_float_first_64"], abs=1e-6)
+    assert measured > report["quantized"]["sqnr_db"] + 5

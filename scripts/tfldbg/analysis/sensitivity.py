@@ -57,8 +57,12 @@ def model_nodes(model: str) -> dict:
             continue
         t = outs[0]
         if t["dtype"] in INTEGER_TYPES and t.get("quantization"):
+            ins = [tensors[i] for i in op["inputs"] if i >= 0]
+            # Same parameters in and out (pooling, reshapes, concatenation...): TensorFlow's quantizer
+            # ties such a node to its input and does not keep it in float alone (denylisting it has no effect).
+            tied = bool(ins) and ins[0].get("quantization") == t["quantization"]
             nodes.append({"node": op["index"], "op": op["op"], "tensor": t["index"], "name": t["name"],
-                          "dtype": t["dtype"]})
+                          "dtype": t["dtype"], "converter_can_keep_float": not tied})
     return {"nodes": nodes, "node_count": len(sg["operators"]),
             "outputs": [tensors[t]["name"] for t in sg["outputs"]],
             "op_counts": _op_counts(sg)}
@@ -102,7 +106,7 @@ def _fold(acc: dict, outs: list[np.ndarray], ref: list[np.ndarray]) -> None:
 
 def partial(model: str, samples: list[list[str]], sets: list[list[int]], outputs: list[str],
             float_model: str | None = None, float_outputs: list[str] | None = None,
-            extra_args: list[str] | None = None) -> dict:
+            extra_args: list[str] | None = None, weights_from: str | None = None) -> dict:
     """Pure per-sample work: runs each sample once per float set (one process per
     sample) and returns the mergeable sums of each set against the reference (the
     float model, else the float shadow: every node in float)."""
@@ -116,8 +120,9 @@ def partial(model: str, samples: list[list[str]], sets: list[list[int]], outputs
         for k, input_args in enumerate(samples):
             out = tmp / f"s{k}"
             out.mkdir()
+            weights = ["--weights-from", weights_from] if weights_from else []
             run_tool("run", model, "--float-sets", str(tmp / "sets.txt"), "--save-outputs", str(out),
-                     *input_args, *extra)
+                     *weights, *input_args, *extra)
             if float_model:
                 ref_dir = out / "float"
                 ref_dir.mkdir()
@@ -159,7 +164,8 @@ def _both(s: dict) -> dict:
 
 def analyse(model: str, samples: list[list[str]], metric: str = "sqnr", target: float | None = None,
             float_model: str | None = None, extra_args: list[str] | None = None, runner=None,
-            log=None, max_nodes: int | None = None) -> dict:
+            log=None, max_nodes: int | None = None, all_nodes: bool = False,
+            weights_from: str | None = None) -> dict:
     """The whole analysis. `runner(sets) -> merged sums` evaluates float sets over
     all samples (by default `partial` on every sample here; `--ray` passes its own)."""
     if metric not in METRICS:
@@ -177,7 +183,8 @@ def analyse(model: str, samples: list[list[str]], metric: str = "sqnr", target: 
             raise ValueError(f"{float_model}: {len(float_outputs)} outputs, {model} has {len(info['outputs'])}")
     if runner is None:
         def runner(sets):
-            return merge([partial(model, samples, sets, info["outputs"], float_model, float_outputs, extra_args)])
+            return merge([partial(model, samples, sets, info["outputs"], float_model, float_outputs, extra_args,
+                                  weights_from)])
     ids = [c["node"] for c in cands]
     cache: dict[str, dict] = {}
 
@@ -201,13 +208,15 @@ def analyse(model: str, samples: list[list[str]], metric: str = "sqnr", target: 
                       "loss_alone": all_float - score(quant_alone, metric)})
     ranking = sorted(nodes, key=lambda n: (-_finite(n["gain"]), -_finite(n["loss_alone"]), n["node"]))
 
-    # Greedy: add the node that helps most until the target is reached.
+    # Greedy: add the node that helps most until the target is reached, among the
+    # nodes a converter can keep in float (all of them with all_nodes).
+    pool = [c["node"] for c in cands if all_nodes or c["converter_can_keep_float"]]
     chosen: list[int] = []
     path = [{"float_nodes": [], "score": base}]
     current = base
-    limit = len(ids) if max_nodes is None else min(len(ids), max_nodes)
+    limit = len(pool) if max_nodes is None else min(len(pool), max_nodes)
     while current < target and len(chosen) < limit:
-        rest = [n for n in ids if n not in chosen]
+        rest = [n for n in pool if n not in chosen]
         trials = [sorted(chosen + [n]) for n in rest]
         evaluate(trials)
         best = max(rest, key=lambda n: (_finite(score(cache[set_key(sorted(chosen + [n]))], metric)), -n))
@@ -221,6 +230,8 @@ def analyse(model: str, samples: list[list[str]], metric: str = "sqnr", target: 
     kept = [by_id[n] for n in chosen]
     return {"format": FORMAT, "version": VERSION, "model": model, "float_model": float_model,
             "reference": "float model" if float_model else "float shadow", "metric": metric, "target": target,
+            "float_weights": weights_from or "dequantized", "greedy_over": "all nodes" if all_nodes else
+            "nodes a converter can keep in float (not tied to their input's parameters)",
             "samples": cache["none"]["samples"], "quantized": _both(cache["none"]),
             "all_float": _both(cache[set_key(every)]), "nodes": nodes,
             "ranking": [n["node"] for n in ranking],
@@ -286,7 +297,8 @@ def write_json(report: dict, path) -> None:
 def format_table(report: dict) -> str:
     m = report["metric"]
     unit = "dB" if m == "sqnr" else ""
-    lines = [f"{report['model']}: {report['samples']} samples, reference {report['reference']}, metric {m}",
+    lines = [f"{report['model']}: {report['samples']} samples, reference {report['reference']}, metric {m}, "
+             f"float weights: {report['float_weights']}",
              f"  quantized: sqnr {report['quantized']['sqnr_db']:.2f} dB, top-1 {report['quantized']['top1_agreement']:.4f}"
              f"   all float: sqnr {report['all_float']['sqnr_db']:.2f} dB, top-1 {report['all_float']['top1_agreement']:.4f}",
              f"  {'rank':>4} {'node':>4} {'op':<22} {'float alone':>12} {'gain':>8} {'quant alone':>12}  tensor"]
@@ -294,9 +306,12 @@ def format_table(report: dict) -> str:
     key = "sqnr_db" if m == "sqnr" else "top1_agreement"
     for r, nid in enumerate(report["ranking"], 1):
         n = by_id[nid]
-        lines.append(f"  {r:>4} {nid:>4} {n['op']:<22} {n['float_alone'][key]:>12.4g} {n['gain']:>+8.3g} "
+        op = n["op"] + ("" if n["converter_can_keep_float"] else " (tied)")
+        lines.append(f"  {r:>4} {nid:>4} {op:<22} {n['float_alone'][key]:>12.4g} {n['gain']:>+8.3g} "
                      f"{n['quantized_alone'][key]:>12.4g}  {n['name'][:60]}")
     g = report["greedy"]
+    if any(not n["converter_can_keep_float"] for n in report["nodes"]):
+        lines.append("  (tied): same quantization as its input; the converter keeps it in float only with its neighbours")
     lines.append(f"  keep in float: [{', '.join(str(n) for n in g['float_nodes'])}] -> {m} {g['score']:.4g}{unit} "
                  f"({'reaches' if g['reached'] else 'does not reach'} target {report['target']:g}{unit})")
     return "\n".join(lines)

@@ -251,6 +251,7 @@ th {{ background: #f3f3f3; }}
 .diag {{ border-left: 4px solid #d62728; padding: 2px 12px; margin: 10px 0; }}
 .diag li {{ margin: 4px 0; }}
 .cause {{ font-weight: bold; }}
+.diag h3 code {{ word-break: break-all; font-size: 12px; }}
 </style></head><body>
 <h1>Quantization report</h1>
 <p>Model <code>{html.escape(report['model'])}</code>: {len(layers)} quantized layers, {report['samples']} sample(s).
