@@ -188,11 +188,18 @@ def test_sensitivity_cli_against_the_float_model(tmp_path):
     assert json.loads((tmp_path / "o" / "denylist.json").read_text()) == rep["denylist"]
 
 
-def _outlier_model(path: Path, rng) -> tuple[Path, int]:
-    """FULLY_CONNECTED with per-tensor int8 weights whose channel 5 is 40x the others."""
+def _outlier_weights(rng):
     units, depth, outlier = 8, 16, 5
     w = rng.normal(0, 0.02, [units, depth])
     w[outlier] *= 40
+    return w, outlier
+
+
+def _outlier_model(path: Path, rng, w=None) -> tuple[Path, int]:
+    """FULLY_CONNECTED with per-tensor int8 weights whose channel 5 is 40x the others."""
+    if w is None:
+        w, outlier = _outlier_weights(rng)
+    units, depth, outlier = 8, 16, 5
     scale = np.abs(w).max() / 127
     b = OpModelBuilder()
     x = b.input("x", "int8", [1, depth], scale=0.02, zero_point=0)
@@ -228,6 +235,35 @@ def test_diagnosis_finds_the_outlier_channel(tmp_path):
     assert ev["median_channel_levels"] == pytest.approx(np.median(m) / scale) and ev["median_channel_levels"] < 5
     html = __import__("tfldbg.render.report", fromlist=["html_report"]).html_report(report)
     assert "Diagnosis of the bad layers" in html and "outlier_channels" in html
+
+
+def test_diagnosis_computes_the_per_channel_error_on_the_float_weights(tmp_path):
+    rng = np.random.default_rng(12)
+    w, outlier = _outlier_weights(rng)
+    w = w.astype(np.float32)
+    model, _ = _outlier_model(tmp_path / "q.tflite", rng, w)
+    b = OpModelBuilder()  # the float original: same names
+    x = b.input("x", "float32", [1, 16])
+    wt = b.constant("w", w)
+    bias = b.constant("bias", np.zeros([8], np.float32))
+    y = b.output("y", "float32", [1, 8])
+    b.op("FULLY_CONNECTED", [x, wt, bias], [y])
+    original = b.save(tmp_path / "f.tflite")
+    np.save(tmp_path / "x.npy", rng.integers(-100, 100, [1, 16]).astype(np.int8))
+    layers: dict = {}
+    qr.run_replays(str(model), [["--input", f"x={tmp_path / 'x.npy'}"]], str(original), None, layers)
+    report = qr.build_report(layers, str(model), 1, "sqnr_db")
+    ev = report["layers"][0]["evidence"]["weights"]
+    assert ev["from"] == "float weights" and ev["outlier_channels"] == [outlier]
+    # computed independently: per-tensor error of the model's weights, per-channel symmetric int8 of the original
+    scale = load_dump_weights_scale(model)
+    wq = np.clip(np.round(w.astype(np.float64) / scale), -127, 127) * scale
+    m = np.abs(w.astype(np.float64)).max(axis=1, keepdims=True)
+    wc = np.clip(np.round(w / (m / 127)), -127, 127) * (m / 127)
+    w64 = w.astype(np.float64)
+    err_t, err_c = np.sum((wq - w64) ** 2), np.sum((wc - w64) ** 2)
+    assert ev["weight_error_ratio_per_channel"] == pytest.approx(err_c / err_t, rel=1e-6)
+    assert ev["weight_sqnr_db_per_tensor"] == pytest.approx(10 * math.log10(np.sum(w64 ** 2) / err_t), rel=1e-9)
 
 
 def load_dump_weights_scale(model: Path) -> float:

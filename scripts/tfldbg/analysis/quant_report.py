@@ -213,7 +213,7 @@ def run_replays(model: str, samples: list[list[str]], weights_from: str | None, 
         float_weights = None
         original = weights_from or float_model
         if original and samples:
-            float_weights = float_constants(original, samples[0], Path(tmp) / "constants")
+            float_weights = float_constants(original, Path(tmp) / "constants")
         for k, input_args in enumerate(samples):
             out = Path(tmp) / f"r{k}"
             extra = ["--weights-from", weights_from] if weights_from else []
@@ -226,9 +226,11 @@ def run_replays(model: str, samples: list[list[str]], weights_from: str | None, 
             shutil.rmtree(out)
 
 
-def float_constants(model: str, input_args: list[str], out: Path) -> dict:
-    """The float32 constants of a float model by name (a dump of one run)."""
-    run_tool("dump", model, "--out", str(out), *input_args)
+def float_constants(model: str, out: Path) -> dict:
+    """The float32 constants of a float model by name (a dump of one run on seeded
+    inputs: the constants do not depend on them, and the float model's inputs may
+    have other types than the quantized model's)."""
+    run_tool("dump", model, "--out", str(out), "--seed", "0")
     dump = load_dump(out)
     found = {}
     for step in dump.steps:
