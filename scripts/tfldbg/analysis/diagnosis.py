@@ -158,13 +158,14 @@ def diagnose(layer: dict) -> list[dict]:
     if w_ev and w_ev["tensor_quantization"] == "per-tensor" and w_ev.get("weight_error_ratio_per_channel") is not None:
         gain = w_ev["weight_sqnr_db_per_channel"] - w_ev["weight_sqnr_db_per_tensor"]
         if w_ev["max_over_median"] > 4 or gain > 6:
+            which = (f"outlier channels {w_ev['outlier_channels']}" if w_ev["outlier_channels"]
+                     else "uneven channel ranges")
             causes.append({"cause": "outlier_channels",
-                           "text": f"per-tensor weights with outlier channels {w_ev['outlier_channels']}: max |w| "
-                                   f"{w_ev['max_over_median']:.1f}x the median channel's, which uses "
-                                   f"{w_ev['median_channel_levels']:.1f} of 127 levels; per-channel weights give "
-                                   f"weight SQNR {w_ev['weight_sqnr_db_per_channel']:.1f} dB instead of "
-                                   f"{w_ev['weight_sqnr_db_per_tensor']:.1f} dB ({gain:+.1f} dB, from "
-                                   f"{w_ev['from']})",
+                           "text": f"per-tensor weights with {which}: the largest channel's max |w| is "
+                                   f"{w_ev['max_over_median']:.1f}x the median channel's, which spans "
+                                   f"{w_ev['median_channel_levels']:.0f} steps of the shared scale; per-channel int8 "
+                                   f"weights give weight SQNR {w_ev['weight_sqnr_db_per_channel']:.1f} dB instead of "
+                                   f"{w_ev['weight_sqnr_db_per_tensor']:.1f} dB ({gain:+.1f} dB, from {w_ev['from']})",
                            "evidence": {k: w_ev[k] for k in ("outlier_channels", "max_over_median", "median_channel_levels",
                                                              "weight_sqnr_db_per_tensor", "weight_sqnr_db_per_channel",
                                                              "weight_error_ratio_per_channel", "from")}})
