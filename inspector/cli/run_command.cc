@@ -193,13 +193,15 @@ std::string SafeName(std::string name) {
 // one Invoke per set; outputs printed and saved as float32.
 int RunMixed(const RunArgs& args, const ModelView& view) {
   std::vector<std::string> specs;
+  std::vector<int> line_numbers;
   if (!args.float_sets.empty()) {
     std::ifstream in(args.float_sets);
     if (!in) return ReportError(IoError(args.float_sets + ": cannot read"));
     std::string line;
-    while (std::getline(in, line)) {
+    for (int number = 1; std::getline(in, line); ++number) {
       if (!line.empty() && line[0] == '#') continue;
       specs.push_back(line);
+      line_numbers.push_back(number);
     }
     if (specs.empty()) return ReportError(InvalidArgument(args.float_sets + ": no sets (one per line: N,N,..., A:B, all or none)"));
   } else {
@@ -225,12 +227,18 @@ int RunMixed(const RunArgs& args, const ModelView& view) {
   }
   auto shadow = Engine::Create(view, shadow_options);
   if (!shadow.ok()) return ReportError(shadow.status().WithContext("the float shadow"));
+  // Every set checked before any runs: a bad line fails the command with nothing printed.
+  std::vector<std::set<int>> sets;
   for (size_t k = 0; k < specs.size(); ++k) {
     const std::string where = args.float_sets.empty() ? std::string("--float-nodes")
-                                                      : args.float_sets + " line " + std::to_string(k + 1);
+                                                      : args.float_sets + " line " + std::to_string(line_numbers[k]);
     auto nodes = ParseNodeSet(specs[k], shadow.value()->node_count(), where);
     if (!nodes.ok()) return ReportError(nodes.status());
-    MixedObserver mixed(*shadow.value(), nodes.value());
+    sets.push_back(std::move(nodes.value()));
+  }
+  for (size_t k = 0; k < sets.size(); ++k) {
+    const std::set<int>* nodes = &sets[k];
+    MixedObserver mixed(*shadow.value(), *nodes);
     auto interp = Engine::Create(view, options, &mixed);
     if (!interp.ok()) return ReportError(interp.status());
     mixed.Attach(*interp.value());
@@ -250,7 +258,7 @@ int RunMixed(const RunArgs& args, const ModelView& view) {
       if (ec) return ReportError(IoError(dir + ": cannot create: " + ec.message()));
     }
     std::string listed;
-    for (int n : nodes.value()) listed += (listed.empty() ? "" : ",") + std::to_string(n);
+    for (int n : *nodes) listed += (listed.empty() ? "" : ",") + std::to_string(n);
     std::printf("float nodes [%s]\n", listed.c_str());
     for (int index : interp.value()->output_indices()) {
       const Tensor& q = interp.value()->tensors()[static_cast<size_t>(index)];

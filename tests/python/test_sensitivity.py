@@ -120,6 +120,11 @@ def test_bad_float_node_lists_are_one_line_errors(tmp_path):
         proc = run_tool("run", str(INT8), "--float-nodes", spec, "--input", f"0={SAMPLE}", check=False)
         assert proc.returncode != 0
         assert words in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    # a set file is checked whole before anything runs; the line named is the file's
+    (tmp_path / "sets.txt").write_text("# one set a line\n1,2\n99\n")
+    proc = run_tool("run", str(INT8), "--float-sets", str(tmp_path / "sets.txt"), "--input", f"0={SAMPLE}", check=False)
+    assert proc.returncode != 0 and proc.stdout == ""
+    assert proc.stderr.strip() == f"tfldbg: error: {tmp_path / 'sets.txt'} line 3: node 99 does not exist (the subgraph has 11 nodes, 0..10)"
 
 
 def test_partial_sums_merge_like_one_run():
