@@ -331,3 +331,32 @@ def test_prediction_matches_tensorflows_conversion_with_the_deny_list():
     assert measured == pytest.approx(predicted, abs=1e-6)  # the same outputs as TF's converted model
     assert measured == pytest.approx(figures["int8_denylisted"]["output_sqnr_db_vs_float_first_64"], abs=1e-6)
     assert measured > report["quantized"]["sqnr_db"] + 5
+
+
+def test_diagnosis_names_a_scale_too_coarse_for_the_values(tmp_path):
+    """An output scale far coarser than the values need: they use a few levels of 256."""
+    rng = np.random.default_rng(6)
+    b = OpModelBuilder()
+    x = b.input("x", "int8", [1, 16], scale=0.05, zero_point=0)
+    w = b.constant("w", rng.integers(-127, 128, [64, 16]).astype(np.int8), scale=0.01, zero_point=0)
+    bias = b.constant("bias", np.zeros([64], np.int32), scale=0.0005, zero_point=0)
+    y = b.output("y", "int8", [1, 64], scale=4.0, zero_point=0)  # range +-512, values within about +-30
+    b.op("FULLY_CONNECTED", [x, w, bias], [y], version=4)
+    model = b.save(tmp_path / "coarse.tflite")
+    samples = []
+    for k in range(4):
+        np.save(tmp_path / f"x{k}.npy", rng.integers(-128, 128, [1, 16]).astype(np.int8))
+        samples.append(["--input", f"x={tmp_path / f'x{k}.npy'}"])
+    layers: dict = {}
+    qr.run_replays(str(model), samples, None, None, layers)
+    report = qr.build_report(layers, str(model), len(samples), "sqnr_db")
+    causes = {c["cause"]: c for c in report["diagnosis"][0]["causes"]}
+    assert "range_clipping" not in causes
+    share = causes["coarse_scale"]["evidence"]["central_998_levels"]["share_of_range"]
+    levels = np.asarray(report["layers"][0]["evidence"]["output"]["level_histogram"]["counts"])
+    assert levels.sum() == 4 * 64 and share < 0.1
+    used = np.nonzero(levels)[0]
+    assert (used.max() - used.min() + 1) / 256 <= share + 1e-12  # the 99.8% span covers at most what is used
+    # rounding-noise bound at this scale: int16 would add 20·log10(256) dB
+    i16 = causes["int16_candidate"]["evidence"]
+    assert i16["int16_estimate_db"] == pytest.approx(i16["local_sqnr_db"] + 20 * math.log10(256))
