@@ -21,4 +21,11 @@ bool ShadowedAsFloat(const Tensor& tensor);
 // float16 widened; float32 copied. `out` holds element_count() floats.
 Status DequantizeTensor(const Tensor& tensor, float* out);
 
+// The inverse at a float/quantized border (mixed execution, as the QUANTIZE a
+// converter puts there): q = clamp(round(x / scale) + zero_point) with the
+// tensor's own scales and zero points (per channel along quantized_dimension),
+// as LiteRT's reference QUANTIZE computes it; float16 narrowed; float32 copied.
+// `in` holds element_count() floats.
+Status QuantizeIntoTensor(const float* in, Tensor& tensor);
+
 }  // namespace tfldbg

@@ -14,11 +14,22 @@ per-layer statistics (for cross-checking tfldbg's quantization report).
 Deterministic: fixed seeds, op determinism, one thread. The accuracies and op
 lists are measured by running the written .tflite files with LiteRT
 (ai-edge-litert, reference kernels) and land in training_summary.json.
+
+With `--denylist DENYLIST.json --out DIR` (the file `python -m tfldbg sensitivity
+--out` writes: {"denylisted_nodes": [...], "denylisted_ops": [...]}), the same
+model is trained again and converted twice, plainly and with those nodes kept in
+float through TensorFlow's QuantizationDebugger (QuantizationDebugOptions,
+get_nondebug_quantized_model); both int8 models are measured with LiteRT on the
+450 test images (accuracy, top-1 agreement and output SQNR against the float
+.tflite) and written to DIR with the figures (denylist_figures.json).
+examples/digits is not touched then.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import math
 import os
 from importlib.metadata import version
 from pathlib import Path
@@ -76,7 +87,74 @@ def litert_accuracy(model_bytes: bytes, images: np.ndarray, labels: np.ndarray) 
     return correct / len(labels)
 
 
+def litert_outputs(model_bytes: bytes, images: np.ndarray) -> np.ndarray:
+    interp = litert_interpreter(model_bytes)
+    inp, out = interp.get_input_details()[0], interp.get_output_details()[0]
+    outs = []
+    for image in images:
+        interp.set_tensor(inp["index"], image[None])
+        interp.invoke()
+        outs.append(interp.get_tensor(out["index"]).astype(np.float64).copy())
+    return np.concatenate(outs)
+
+
+def figures(model_bytes: bytes, float_out: np.ndarray, images: np.ndarray, labels: np.ndarray) -> dict:
+    out = litert_outputs(model_bytes, images)
+
+    def sqnr(o, f):
+        noise = float(np.sum((o - f) ** 2))
+        return 10 * math.log10(float(np.sum(f ** 2)) / noise) if noise > 0 else None
+
+    return {"test_accuracy": float(np.mean(np.argmax(out, axis=1) == labels)),
+            "top1_agreement_with_float": float(np.mean(np.argmax(out, axis=1) == np.argmax(float_out, axis=1))),
+            "output_sqnr_db_vs_float": sqnr(out, float_out),
+            # the images of examples/digits/dataset, on which `sensitivity` chose the deny-list
+            "output_sqnr_db_vs_float_first_64": sqnr(out[:64], float_out[:64]),
+            "bytes": len(model_bytes), "ops": litert_ops(model_bytes)}
+
+
+def denylist_run(model, representative, x_test, y_test, denylist_file: str, out_dir: str) -> None:
+    """The plain int8 conversion and the one with the deny-list, measured alike."""
+    deny = json.loads(Path(denylist_file).read_text())
+    nodes, ops = list(deny.get("denylisted_nodes", [])), list(deny.get("denylisted_ops", []))
+    float_bytes = tf.lite.TFLiteConverter.from_keras_model(model).convert()
+
+    def converter():
+        c = tf.lite.TFLiteConverter.from_keras_model(model)
+        c.optimizations = [tf.lite.Optimize.DEFAULT]
+        c.representative_dataset = representative
+        c.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        return c
+
+    int8_bytes = converter().convert()
+    options = tf.lite.experimental.QuantizationDebugOptions(denylisted_nodes=nodes or None,
+                                                             denylisted_ops=ops or None)
+    debugger = tf.lite.experimental.QuantizationDebugger(converter=converter(), debug_dataset=representative,
+                                                         debug_options=options)
+    selective_bytes = debugger.get_nondebug_quantized_model()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "digits_float.tflite").write_bytes(float_bytes)
+    (out / "digits_int8.tflite").write_bytes(int8_bytes)
+    (out / "digits_int8_denylisted.tflite").write_bytes(selective_bytes)
+    float_out = litert_outputs(float_bytes, x_test)
+    result = {"denylist": {"denylisted_nodes": nodes, "denylisted_ops": ops},
+              "test_images": int(len(y_test)),
+              "float": {"test_accuracy": float(np.mean(np.argmax(float_out, axis=1) == y_test))},
+              "int8": figures(int8_bytes, float_out, x_test, y_test),
+              "int8_denylisted": figures(selective_bytes, float_out, x_test, y_test),
+              "tensorflow": tf.__version__, "ai_edge_litert": version("ai-edge-litert"), "seed": SEED}
+    (out / "denylist_figures.json").write_text(json.dumps(result, indent=1) + "\n")
+    print(json.dumps(result, indent=1))
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--denylist", metavar="FILE", help="denylist.json from `python -m tfldbg sensitivity --out`")
+    parser.add_argument("--out", metavar="DIR", help="with --denylist: where the models and figures go")
+    args = parser.parse_args()
+    if args.denylist and not args.out:
+        parser.error("--denylist needs --out DIR")
     tf.keras.utils.set_random_seed(SEED)
     tf.config.experimental.enable_op_determinism()
     tf.config.threading.set_inter_op_parallelism_threads(1)
@@ -95,6 +173,9 @@ def main() -> None:
         for image in x_train[:200]:
             yield [image[None]]
 
+    if args.denylist:
+        denylist_run(model, representative, x_test, y_test, args.denylist, args.out)
+        return
     float_bytes = tf.lite.TFLiteConverter.from_keras_model(model).convert()
     converter = tf.lite.TFLiteConverter.from_keras_model(model)
     converter.optimizations = [tf.lite.Optimize.DEFAULT]

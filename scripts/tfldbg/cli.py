@@ -13,7 +13,8 @@ to TensorFlow's QuantizationDebugger), conformance-table (every real and LiteRT
 test model against LiteRT), divergence (where LiteRT's optimized kernels depart
 from its reference kernels, node by node), extract (nodes of a model as a .tflite
 of their own), repro (the first node where two dumps differ as a one-op model,
-its inputs, both outputs and a LiteRT script).
+its inputs, both outputs and a LiteRT script), sensitivity (which quantized nodes
+to keep in float: per-node output error, ranking, greedy deny-list).
 Exit codes: 0 success / within tolerance, 1 differences (or the engine refused
 the model), 2 bad input.
 """
@@ -122,6 +123,9 @@ def _quant_report(args) -> int:
         one += ["--seed", str(args.seed if args.seed is not None else 0)] if not one or args.seed is not None else []
         report["divergence"] = divergence(args.model, one)
     print(render.format_table(report))
+    for d in report.get("diagnosis", []):
+        causes = "; ".join(c["text"] for c in d["causes"]) or "no single cause stands out"
+        print(f"diagnosis: step {d['step']} {d['op']} {d['name'][:50]}: {causes}", file=sys.stderr)
     if args.csv:
         render.write_csv(report, args.csv)
     if args.json:
@@ -130,6 +134,25 @@ def _quant_report(args) -> int:
         Path(args.markdown).write_text(render.markdown(report))
     if args.html:
         Path(args.html).write_text(render.html_report(report))
+    return 0
+
+
+def _sensitivity(args) -> int:
+    from tfldbg.analysis import quant_report as qr
+    from tfldbg.analysis import sensitivity as sens
+
+    samples = qr.dataset_samples(args.dataset)
+    extra = ["--rounding", args.rounding] if args.rounding else []
+    weights = None if args.dequantized_weights else args.float
+    report = sens.analyse(args.model, samples, args.metric, args.target, args.float, extra,
+                          max_nodes=args.max_float, log=lambda m: print(m, file=sys.stderr),
+                          all_nodes=args.all_nodes, weights_from=weights)
+    print(sens.format_table(report))
+    if args.json:
+        sens.write_json(report, args.json)
+    if args.out:
+        files = sens.write_outputs(report, args.out)
+        print("tfldbg sensitivity: wrote " + ", ".join(str(f) for f in files), file=sys.stderr)
     return 0
 
 
@@ -262,6 +285,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--markdown", metavar="FILE")
     p.add_argument("--html", metavar="FILE", help="self-contained HTML report (charts inline, opens offline)")
     p.set_defaults(run=_quant_report)
+
+    p = sub.add_parser("sensitivity", help="which quantized nodes to keep in float: each node's effect on the outputs "
+                                           "alone in float and alone quantized, a ranking, the greedy smallest float "
+                                           "set reaching a target, as TF deny-lists and an ai-edge-quantizer recipe")
+    p.add_argument("model", help="the quantized .tflite")
+    p.add_argument("--dataset", metavar="DIR", required=True,
+                   help="samples: .npy files (one input each) or sample directories of NAME.npy")
+    p.add_argument("--float", metavar="FLOAT.tflite",
+                   help="reference: this float model's outputs (matched by position); default the float shadow")
+    p.add_argument("--metric", choices=["sqnr", "top1"], default="sqnr",
+                   help="sqnr: output SQNR in dB against the reference; top1: argmax agreement of the first output")
+    p.add_argument("--target", type=float,
+                   help="what the kept-in-float set must reach (default 30 dB for sqnr, 1.0 for top1)")
+    p.add_argument("--max-float", type=int, metavar="N", help="stop the greedy search after N nodes")
+    p.add_argument("--all-nodes", action="store_true",
+                   help="let the greedy search pick nodes tied to their input's quantization (pooling, reshapes...), "
+                        "which TensorFlow's converter does not keep in float alone")
+    p.add_argument("--dequantized-weights", action="store_true",
+                   help="with --float: float nodes still use the dequantized weights (default: the float model's, "
+                        "matched by name, as a converter keeps them)")
+    p.add_argument("--rounding", choices=["litert", "double", "single"], help="requantization rounding of the run")
+    p.add_argument("--json", metavar="FILE", help="the whole analysis (format tfldbg-sensitivity)")
+    p.add_argument("--out", metavar="DIR", help="write sensitivity.json, denylist.json (TF QuantizationDebugOptions "
+                                                "arguments) and ai_edge_quantizer_recipe.json")
+    p.set_defaults(run=_sensitivity)
 
     p = sub.add_parser("overlay", help="a quant-report metric as Model Explorer node data and on tfldbg's HTML graph")
     p.add_argument("report", help="REPORT.json written by `quant-report --json`")

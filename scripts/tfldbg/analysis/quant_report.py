@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tfldbg.analysis import diagnosis as diag
 from tfldbg.analysis.metrics import LARGER_IS_WORSE, METRICS, ChannelStats, ErrorStats, SampleSeries
 from tfldbg.backends.engine import run_tool
 from tfldbg.formats.dump import Dump, load_dump
@@ -72,6 +73,8 @@ class Layer:
     float_model: Side | None = None  # against a separate float model, when aligned
     float_tensor: str | None = None
     histogram: np.ndarray = field(default_factory=lambda: np.zeros(len(HIST_EDGES) - 1, dtype=np.int64))
+    evidence: diag.Evidence | None = None   # output levels and clipping (per-tensor outputs)
+    weights: dict | None = None             # weight evidence, from the first sample
 
     def to_json(self) -> dict:
         local, acc = self.local.total.metrics(), self.accumulated.total.metrics()
@@ -96,7 +99,9 @@ class Layer:
                 "float_model": None if self.float_model is None or self.float_model.total is None else
                 {"tensor": self.float_tensor, **self.float_model.to_json()},
                 "local_error_histogram_lsb": {"edges": [float(e) for e in HIST_EDGES],
-                                              "counts": [int(c) for c in self.histogram]}}
+                                              "counts": [int(c) for c in self.histogram]},
+                "evidence": {"output": None if self.evidence is None else self.evidence.to_json(),
+                             "weights": self.weights}}
 
 
 def _reference_value(dump: Dump, step_index: int, slot: int, like: np.ndarray, part: Path) -> np.ndarray:
@@ -112,9 +117,10 @@ def _reference_value(dump: Dump, step_index: int, slot: int, like: np.ndarray, p
     return value
 
 
-def fold_replay(layers: dict[int, Layer], replay_dir: Path) -> None:
+def fold_replay(layers: dict[int, Layer], replay_dir: Path, float_weights: dict | None = None) -> None:
     """Adds one replay (one sample) to the per-layer accumulators. The parts are
-    directories inside `replay_dir` (no links), each read as a dump."""
+    directories inside `replay_dir` (no links), each read as a dump. `float_weights`
+    (name -> array, the float original's constants) sharpens the weight evidence."""
     parts = [stays_inside(replay_dir, part) for part in ("quant", "local", "accumulated")]
     quant, local, acc = (load_dump(part) for part in parts)
     if [(s.step, s.node, s.op) for s in quant.steps] != [(s.step, s.node, s.op) for s in local.steps]:
@@ -146,8 +152,21 @@ def fold_replay(layers: dict[int, Layer], replay_dir: Path) -> None:
             channels = ChannelStats.of(deq, ref, layer.axis if deq.ndim else 0, scales) if deq.ndim else \
                 ChannelStats.of(deq.reshape(1), ref.reshape(1), 0, scales[:1])
             side.add(stats, channels)
-        lsb = (deq - _reference_value(local, i, 0, raw, parts[1]).astype(np.float64)) / layer.scale
+        local_ref = _reference_value(local, i, 0, raw, parts[1]).astype(np.float64)
+        lsb = (deq - local_ref) / layer.scale
         layer.histogram += np.histogram(np.clip(lsb, HIST_EDGES[0], HIST_EDGES[-1]), bins=HIST_EDGES)[0]
+        if not per_channel:
+            if layer.evidence is None:
+                layer.evidence = diag.Evidence(qmin, qmax)
+            layer.evidence.add(raw, deq, local_ref, float(q["scale"][0]), int(q["zero_point"][0]))
+        if layer.weights is None and step.op in diag.WEIGHT_AXIS and len(step.inputs) > 1:
+            w = step.inputs[1]
+            wt = w.tensor
+            if wt is not None and w.file is not None and wt.quantization and wt.dtype in TYPE_RANGE:
+                wq = w.value
+                flt = (float_weights or {}).get(wt.name)
+                layer.weights = diag.weight_evidence(step.op, wq, wt.quantization, dequantize(wq, wt.quantization),
+                                                     None if flt is None else np.asarray(flt, dtype=np.float64))
 
 
 def fold_float_model(layers: dict[int, Layer], quant_dir: Path, float_dir: Path, alignment) -> None:
@@ -191,16 +210,36 @@ def run_replays(model: str, samples: list[list[str]], weights_from: str | None, 
 
         alignment = align_paths(model, float_model)
     with tempfile.TemporaryDirectory(prefix="tfldbg-quant-report-") as tmp:
+        float_weights = None
+        original = weights_from or float_model
+        if original and samples:
+            float_weights = float_constants(original, Path(tmp) / "constants")
         for k, input_args in enumerate(samples):
             out = Path(tmp) / f"r{k}"
             extra = ["--weights-from", weights_from] if weights_from else []
             extra += ["--rounding", rounding] if rounding else []
             run_tool("replay", model, "--out", str(out), *input_args, *extra)
-            fold_replay(layers, out)
+            fold_replay(layers, out, float_weights)
             if alignment is not None:
                 run_tool("dump", float_model, "--out", str(out / "float"), *input_args)
                 fold_float_model(layers, out / "quant", out / "float", alignment)
             shutil.rmtree(out)
+
+
+def float_constants(model: str, out: Path) -> dict:
+    """The float32 constants of a float model by name (a dump of one run on seeded
+    inputs: the constants do not depend on them, and the float model's inputs may
+    have other types than the quantized model's)."""
+    run_tool("dump", model, "--out", str(out), "--seed", "0")
+    dump = load_dump(out)
+    found = {}
+    for step in dump.steps:
+        for slot in step.inputs:
+            t = slot.tensor
+            if t is not None and t.kind == "constant" and t.dtype == "float32" and slot.file is not None:
+                found.setdefault(t.name, slot.value)
+    shutil.rmtree(out)
+    return found
 
 
 def dataset_samples(directory: str) -> list[list[str]]:
@@ -218,8 +257,9 @@ def dataset_samples(directory: str) -> list[list[str]]:
 def build_report(layers: dict[int, Layer], model: str, samples: int, sort: str) -> dict:
     if sort not in METRICS:
         raise ValueError(f"--sort {sort}: one of {', '.join(METRICS)}")
+    out = [layers[k].to_json() for k in sorted(layers)]
     return {"format": FORMAT, "version": VERSION, "model": model, "samples": samples, "sort": sort,
-            "layers": [layers[k].to_json() for k in sorted(layers)]}
+            "layers": out, "diagnosis": diag.report_diagnosis(out)}
 
 
 def sorted_layers(report: dict, side: str = "local") -> list[dict]:

@@ -164,6 +164,40 @@ def _svg_bars(title: str, labels: list[str], values: list[float], color: str, wi
     return "\n".join(out)
 
 
+def _diagnosis_section(report: dict) -> str:
+    """The bad layers, each with its likely causes and their evidence (a level
+    histogram of the output where the scale or the range is at fault)."""
+    items = report.get("diagnosis")
+    if items is None:
+        return ""
+    by_step = {l["step"]: l for l in report["layers"]}
+    parts = ["<h2>Diagnosis of the bad layers</h2>",
+             "<p>Layers with local SQNR below 30 dB and the three worst; causes from the evidence gathered on "
+             "the samples (docs/quant-report.md, \"Diagnosis\").</p>"]
+    for d in items:
+        layer = by_step[d["step"]]
+        causes = d["causes"]
+        lis = "".join(f'<li><span class="cause">{html.escape(c["cause"])}</span>: {html.escape(c["text"])}</li>'
+                      for c in causes) or "<li>no single cause stands out in the evidence</li>"
+        charts = ""
+        out_ev = (layer.get("evidence") or {}).get("output")
+        if out_ev:
+            h = out_ev["level_histogram"]
+            width = (h["qmax"] - h["qmin"] + 1) / h["bins"]
+            labels = [str(int(h["qmin"] + i * width)) for i in range(h["bins"])]
+            charts += _svg_bars(f"step {d['step']}: output levels used", labels, h["counts"], "#1f77b4",
+                                xlabel="quantized level")
+        w_ev = (layer.get("evidence") or {}).get("weights")
+        if w_ev and len(w_ev["channel_max_abs"]) > 1:
+            labels = [str(i) for i in range(len(w_ev["channel_max_abs"]))]
+            charts += _svg_bars(f"step {d['step']}: max |w| per output channel ({w_ev['tensor_quantization']})",
+                                labels, w_ev["channel_max_abs"], "#ff7f0e", xlabel=f"channel (axis {w_ev['axis']})")
+        parts.append(f'<div class="diag"><h3>step {d["step"]} {html.escape(d["op"])} '
+                     f'<code>{html.escape(d["name"])}</code>: local SQNR {_fmt(d["local_sqnr_db"])} dB</h3>'
+                     f'<ul>{lis}</ul><div class="charts">{charts}</div></div>')
+    return "\n".join(parts)
+
+
 def html_report(report: dict) -> str:
     layers = report["layers"]
     xs = [f"{l['step']} {l['op']}" for l in layers]
@@ -199,6 +233,7 @@ def html_report(report: dict) -> str:
     rows = "\n".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in _cells(l, cols)) + "</tr>"
                      for l in sorted_layers(report))
     head = "".join(f"<th>{html.escape(h)}</th>" for h in _header(cols))
+    diagnosis = _diagnosis_section(report)
     divergence = ""
     if report.get("divergence"):
         from tfldbg.analysis.divergence import html_section
@@ -213,12 +248,17 @@ td, th {{ border: 1px solid #ccc; padding: 3px 6px; text-align: right; }}
 td:nth-child(2), td:nth-child(3) {{ text-align: left; }}
 th {{ background: #f3f3f3; }}
 .charts svg {{ margin: 6px 12px 6px 0; border: 1px solid #eee; }}
+.diag {{ border-left: 4px solid #d62728; padding: 2px 12px; margin: 10px 0; }}
+.diag li {{ margin: 4px 0; }}
+.cause {{ font-weight: bold; }}
+.diag h3 code {{ word-break: break-all; font-size: 12px; }}
 </style></head><body>
 <h1>Quantization report</h1>
 <p>Model <code>{html.escape(report['model'])}</code>: {len(layers)} quantized layers, {report['samples']} sample(s).
 Local error: each node's float kernel on the inputs it received; accumulated: the whole graph in float.
 Worst first by {html.escape(report['sort'])} (local).</p>
 <div class="charts">{''.join(charts)}</div>
+{diagnosis}
 <h2>Error histograms of the worst layers</h2><div class="charts">{''.join(hists)}</div>
 <h2>Per-channel views</h2><div class="charts">{''.join(channels) or '<p>No per-channel layers among the worst.</p>'}</div>
 <h2>Layers</h2><table><tr>{head}</tr>
