@@ -37,10 +37,17 @@ void PackInt8Rows(const void* context, int64_t r0, int count, uint8_t* tile, int
     return;
   }
   const int64_t per_image = static_cast<int64_t>(g.output.h) * g.output.w;
-  for (int r = 0; r < count; ++r) {
-    const int64_t m = r0 + r;
-    const int b = static_cast<int>(m / per_image);
-    const int oy = static_cast<int>(m % per_image / g.output.w), ox = static_cast<int>(m % g.output.w);
+  // The first pixel's (b, oy, ox), then stepped (no divisions per pixel).
+  int b = static_cast<int>(r0 / per_image);
+  int oy = static_cast<int>(r0 % per_image / g.output.w), ox = static_cast<int>(r0 % g.output.w);
+  for (int r = 0; r < count; ++r, ++ox) {
+    if (ox == g.output.w) {
+      ox = 0;
+      if (++oy == g.output.h) {
+        oy = 0;
+        ++b;
+      }
+    }
     uint8_t* dst = tile + r * stride;
     const int ix0 = ox * g.stride_w - g.pad_w;
     // A filter row wholly inside the image with dilation 1 reads filter.w
