@@ -14,7 +14,7 @@ inline __mmask16 LaneMask(int count) { return count >= 16 ? __mmask16(0xFFFF) : 
 
 // LiteRT's requantization of 16 int32 sums (channels c..c+15), as the scalar
 // quant::MultiplyByQuantizedMultiplier computes it, lane by lane.
-inline __m512i Requantize(__m512i acc, const Int8OutputStage& s, int c) {
+__attribute__((always_inline)) inline __m512i Requantize(__m512i acc, const Int8OutputStage& s, int c) {
   const __m512i m = _mm512_loadu_si512(s.multiplier + c);
   const __m512i right = _mm512_loadu_si512(s.right + c);
   __m512i v;
@@ -61,7 +61,7 @@ inline void StoreBytes(uint8_t* out, __m512i v, int count) {
 // product (Int8OutputStage::wide, isa.h), without output offset or clamp
 // unless the offset is folded in (s.wide_offset): 11 instructions where
 // Requantize takes 15 (7 with ties up).
-inline __m512i RequantizeWide(__m512i a, const Int8OutputStage& s, int c) {
+__attribute__((always_inline)) inline __m512i RequantizeWide(__m512i a, const Int8OutputStage& s, int c) {
   const int64_t* w = s.wide + (c / 16) * kWideBlock;
   const __m512i pe = _mm512_mul_epi32(a, _mm512_loadu_si512(s.multiplier + c));
   const __m512i po = _mm512_mul_epi32(_mm512_srli_epi64(a, 32), _mm512_loadu_si512(w + 48));
@@ -81,7 +81,7 @@ inline __m512i RequantizeWide(__m512i a, const Int8OutputStage& s, int c) {
 
 // Requantize and narrow to bytes; on the wide stage the clamp to the type's
 // range is the narrowing's saturation (vpmovsdb / vpmovusdb).
-inline __m128i RequantizeBytes(__m512i acc, const Int8OutputStage& s, int c) {
+__attribute__((always_inline)) inline __m128i RequantizeBytes(__m512i acc, const Int8OutputStage& s, int c) {
   const bool in_range = s.output_unsigned ? s.min >= 0 && s.max <= 255 : s.min >= -128 && s.max <= 127;
   if (s.wide == nullptr || s.single_rounding || !in_range) return _mm512_cvtepi32_epi8(Requantize(acc, s, c));
   const __m512i a = s.has_left ? _mm512_sllv_epi32(acc, _mm512_loadu_si512(s.left + c)) : acc;
@@ -97,7 +97,7 @@ inline __m128i RequantizeBytes(__m512i acc, const Int8OutputStage& s, int c) {
   return _mm512_cvtsepi32_epi8(v);
 }
 
-inline void StoreRequantized(uint8_t* out, __m512i acc, const Int8OutputStage& s, int c, int count) {
+__attribute__((always_inline)) inline void StoreRequantized(uint8_t* out, __m512i acc, const Int8OutputStage& s, int c, int count) {
   _mm_mask_storeu_epi8(out, LaneMask(count), RequantizeBytes(acc, s, c));
 }
 
@@ -125,7 +125,7 @@ void Int8Block(const Int8GemmTile& t, int r0, int p0) {
       for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_dpbusd_epi32(acc[i][v], av, bv[v]);
     }
   }
-  const Int8OutputStage& s = t.stage;
+  const Int8OutputStage s = t.stage;  // a local copy: the byte stores below cannot alias it
   for (int i = 0; i < MR; ++i) {
     uint8_t* out = static_cast<uint8_t*>(t.c) + (r0 + i) * t.c_stride;
     const __m512i row = s.row_factor != 0
@@ -194,10 +194,11 @@ void Int8DepthwiseChannels(const Int8DepthwiseRow& d, int ox, int c0) {
     }
   }
   uint8_t* out = d.out + static_cast<int64_t>(ox) * g.channels + c0;
+  const Int8OutputStage stage = d.stage;
   for (int v = 0; v < NV; ++v) {
     const int c = c0 + 16 * v;
-    const __m512i x = _mm512_add_epi32(acc[v], _mm512_loadu_si512(d.stage.bias + c));
-    StoreRequantized(out + 16 * v, x, d.stage, c, g.channels - c);
+    const __m512i x = _mm512_add_epi32(acc[v], _mm512_loadu_si512(stage.bias + c));
+    StoreRequantized(out + 16 * v, x, stage, c, g.channels - c);
   }
 }
 
@@ -318,6 +319,7 @@ void FloatDepthwise(const FloatDepthwiseRow& d) {
 void Int8Add(const Int8AddRow& r) {
   const __m512i offset1 = _mm512_set1_epi32(r.offset1), offset2 = _mm512_set1_epi32(r.offset2);
   const __m512i shift = _mm512_set1_epi32(r.left_shift);
+  const Int8OutputStage in1 = r.in1, in2 = r.in2, out_stage = r.stage;  // local copies: the byte stores cannot alias them
   // The input stages have no offset and no clamp (int32 range): the wide rounding alone.
   const bool wide = r.in1.wide != nullptr && r.in2.wide != nullptr && !r.in1.single_rounding && !r.in2.single_rounding &&
                     !r.in1.has_left && !r.in2.has_left && r.in1.output_offset == 0 && r.in2.output_offset == 0 &&
@@ -331,10 +333,10 @@ void Int8Add(const Int8AddRow& r) {
     __m512i x2 = r.is_unsigned ? _mm512_cvtepu8_epi32(b) : _mm512_cvtepi8_epi32(b);
     x1 = _mm512_sllv_epi32(_mm512_add_epi32(x1, offset1), shift);
     x2 = _mm512_sllv_epi32(_mm512_add_epi32(x2, offset2), shift);
-    const __m512i s1 = wide ? RequantizeWide(x1, r.in1, 0) : Requantize(x1, r.in1, 0);
-    const __m512i s2 = wide ? RequantizeWide(x2, r.in2, 0) : Requantize(x2, r.in2, 0);
+    const __m512i s1 = wide ? RequantizeWide(x1, in1, 0) : Requantize(x1, in1, 0);
+    const __m512i s2 = wide ? RequantizeWide(x2, in2, 0) : Requantize(x2, in2, 0);
     const __m512i raw = r.subtract ? _mm512_sub_epi32(s1, s2) : _mm512_add_epi32(s1, s2);
-    StoreRequantized(r.out + i, raw, r.stage, 0, count);
+    StoreRequantized(r.out + i, raw, out_stage, 0, count);
   }
 }
 
@@ -359,7 +361,8 @@ void DepthwisePairsRow(const Int8DepthwisePairs& d, const uint8_t* const* trows,
     for (int p = 0; p < P; ++p) w[fy][p] = _mm512_loadu_si512(d.weights + (static_cast<int64_t>(fy) * P + p) * w_stride + 16 * b);
   const int64_t step = d.stride_w * col_bytes, pair_step = 2 * d.dilation_w * col_bytes;
   const int c = 16 * b;
-  const __m512i bias = _mm512_loadu_si512(d.stage.bias + c);
+  const Int8OutputStage stage = d.stage;  // a local copy: the byte stores below cannot alias it
+  const __m512i bias = _mm512_loadu_si512(stage.bias + c);
   for (int ox = 0; ox < d.out_w; ++ox) {
     __m512i acc = bias;
     for (int fy = 0; fy < FH; ++fy) {
@@ -367,7 +370,7 @@ void DepthwisePairsRow(const Int8DepthwisePairs& d, const uint8_t* const* trows,
       const uint8_t* t = trows[fy] + ox * step + 64 * b;
       for (int p = 0; p < P; ++p) acc = _mm512_dpwssd_epi32(acc, _mm512_loadu_si512(t + p * pair_step), w[fy][p]);
     }
-    StoreRequantized(out_row + static_cast<int64_t>(ox) * d.channels + c, acc, d.stage, c, d.channels - c);
+    StoreRequantized(out_row + static_cast<int64_t>(ox) * d.channels + c, acc, stage, c, d.channels - c);
   }
 }
 
@@ -378,15 +381,16 @@ void DepthwisePairsRowAny(const Int8DepthwisePairs& d, const uint8_t* const* tro
   const int64_t w_stride = static_cast<int64_t>((d.channels + 15) / 16) * 16;
   const int64_t step = d.stride_w * col_bytes, pair_step = 2 * d.dilation_w * col_bytes;
   const int c = 16 * b;
+  const Int8OutputStage stage = d.stage;
   for (int ox = 0; ox < d.out_w; ++ox) {
-    __m512i acc = _mm512_loadu_si512(d.stage.bias + c);
+    __m512i acc = _mm512_loadu_si512(stage.bias + c);
     for (int fy = 0; fy < d.filter_h; ++fy) {
       if (trows[fy] == nullptr) continue;
       const uint8_t* t = trows[fy] + ox * step + 64 * b;
       const int32_t* w = d.weights + static_cast<int64_t>(fy) * pairs * w_stride + c;
       for (int p = 0; p < pairs; ++p) acc = _mm512_dpwssd_epi32(acc, _mm512_loadu_si512(t + p * pair_step), _mm512_loadu_si512(w + p * w_stride));
     }
-    StoreRequantized(out_row + static_cast<int64_t>(ox) * d.channels + c, acc, d.stage, c, d.channels - c);
+    StoreRequantized(out_row + static_cast<int64_t>(ox) * d.channels + c, acc, stage, c, d.channels - c);
   }
 }
 
