@@ -109,22 +109,41 @@ inline int32_t LoadQuad(const uint8_t* p) {
 
 // ---- int8 GEMM: MR rows × NV panels, vpdpbusd (u8 × s8 in groups of 4, exact wrapping int32 sums) ----
 
+// The dot products alone, in a function of their own: with the output stage
+// in the same body, GCC kept every accumulator in a second register and stored
+// it to the stack on each k step; here the MR·NV accumulators, NV weight
+// vectors and one broadcast fit the 32 registers, stored once at the end.
 template <int MR, int NV>
-void Int8Block(const Int8GemmTile& t, int r0, int p0) {
+__attribute__((noinline)) void Int8Dot(const Int8GemmTile& t, int r0, int p0, __m512i* sums) {
   __m512i acc[MR][NV];
+#pragma GCC unroll 8
   for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_setzero_si512();
   const uint8_t* a = static_cast<const uint8_t*>(t.a) + r0 * t.a_stride;
   const int8_t* b = static_cast<const int8_t*>(t.b) + static_cast<int64_t>(p0) * t.k_steps * 64;
   const int64_t panel_bytes = static_cast<int64_t>(t.k_steps) * 64;
   for (int k = 0; k < t.k_steps; ++k) {
     __m512i bv[NV];
+#pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) bv[v] = _mm512_loadu_si512(b + v * panel_bytes + k * 64);
+#pragma GCC unroll 8
     for (int i = 0; i < MR; ++i) {
       const __m512i av = _mm512_set1_epi32(LoadQuad(a + i * t.a_stride + 4 * k));
+#pragma GCC unroll 4
       for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_dpbusd_epi32(acc[i][v], av, bv[v]);
     }
   }
+#pragma GCC unroll 8
+  for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) _mm512_store_si512(sums + i * NV + v, acc[i][v]);
+}
+
+template <int MR, int NV>
+void Int8Block(const Int8GemmTile& t, int r0, int p0) {
+  __m512i sums[MR * NV];
+  Int8Dot<MR, NV>(t, r0, p0, sums);
   const Int8OutputStage s = t.stage;  // a local copy: the byte stores below cannot alias it
   for (int i = 0; i < MR; ++i) {
     uint8_t* out = static_cast<uint8_t*>(t.c) + (r0 + i) * t.c_stride;
@@ -136,7 +155,7 @@ void Int8Block(const Int8GemmTile& t, int r0, int p0) {
       const int c = (p0 + v) * 16;
       const int count = Min(16, t.channels - c);
       if (count <= 0) break;
-      __m512i x = _mm512_add_epi32(acc[i][v], _mm512_loadu_si512(s.bias + c));
+      __m512i x = _mm512_add_epi32(_mm512_load_si512(sums + i * NV + v), _mm512_loadu_si512(s.bias + c));
       if (s.row_factor != 0) x = _mm512_add_epi32(x, row);
       StoreRequantized(out + c, x, s, c, count);
     }
