@@ -103,32 +103,6 @@ void Resize(size_t padded, OutputStageArrays& a) {
   a.half.assign(padded, 0);
 }
 
-// Int8OutputStage::wide for the double rounding; output_offset folded into K
-// when every channel's sum stays far inside int64 (|p| < 2^62).
-void FillWide(OutputStageArrays& a, Int8OutputStage& stage, int32_t fold_offset) {
-  const size_t padded = a.multiplier.size();
-  a.wide.assign(padded / kPanel * kWideBlock, 0);
-  bool fold = fold_offset != 0;
-  for (size_t c = 0; c < padded && fold; ++c) {
-    // |p| < 2^62, K <= 2^(31+e): |p + K + offset·2^(31+e)| < 2^63.
-    fold = (std::abs(static_cast<double>(fold_offset)) + 1.0) * std::ldexp(1.0, 31 + a.right[c]) <= std::ldexp(1.0, 62);
-  }
-  for (size_t c = 0; c < padded; ++c) {
-    const int e = a.right[c];
-    int64_t k = (int64_t{1} << 30) + (e > 0 ? int64_t{1} << (30 + e) : 0);
-    if (fold) k += static_cast<int64_t>(fold_offset) * (int64_t{1} << (31 + e));
-    const int64_t kneg = e > 0 && !stage.ties_up ? k - (int64_t{1} << 31) : k;
-    int64_t* block = a.wide.data() + c / kPanel * kWideBlock;
-    const size_t lane = c % kPanel / 2, odd = c % 2;
-    block[0 + odd * 8 + lane] = k;
-    block[16 + odd * 8 + lane] = kneg;
-    block[32 + odd * 8 + lane] = 31 + e;
-    if (odd) block[48 + lane] = a.multiplier[c];
-  }
-  stage.wide = a.wide.data();
-  stage.wide_offset = fold;
-}
-
 }  // namespace
 
 bool BuildOutputStage(const math::ChannelRequant& q, int channels, DataType output_type, OutputStageArrays& arrays,
@@ -146,9 +120,6 @@ bool BuildOutputStage(const math::ChannelRequant& q, int channels, DataType outp
   stage.min = q.clamp.min;
   stage.max = q.clamp.max;
   stage.output_unsigned = output_type == DataType::kUInt8;
-  stage.wide = nullptr;
-  stage.wide_offset = false;
-  if (!single) FillWide(arrays, stage, q.output_offset);
   return true;
 }
 
@@ -159,9 +130,6 @@ void BuildUniformStage(quant::QuantizedMultiplier m, quant::RoundingMode mode, i
   for (size_t c = 0; c < arrays.multiplier.size(); ++c) SetShifts(m, single, c, arrays);
   PointStage(arrays, single, stage);
   stage.ties_up = mode == quant::RoundingMode::kDoubleHalfUp;
-  stage.wide = nullptr;
-  stage.wide_offset = false;
-  if (!single) FillWide(arrays, stage, 0);  // the caller sets output_offset afterwards
 }
 
 bool PackedInt8Gemm::Pack(const IsaKernels* isa, DataType type, const void* weights, int n, int k, const int32_t* bias,
@@ -262,7 +230,6 @@ void PackedInt8Gemm::Run(int64_t rows, PackRowsFn pack_rows, const void* context
     t.stage.right += c0;
     t.stage.mask += c0;
     t.stage.half += c0;
-    if (t.stage.wide != nullptr) t.stage.wide += c0 / kPanel * kWideBlock;
     t.c = out + r0 * out_stride + c0;
     t.c_stride = out_stride;
     isa_->int8_gemm(t);

@@ -45,7 +45,6 @@ class AlignedBuffer {
 // What an Int8OutputStage points at, per channel, padded to whole panels.
 struct OutputStageArrays {
   std::vector<int32_t> multiplier, left, right, mask, half;
-  std::vector<int64_t> wide;  // Int8OutputStage::wide (double rounding)
 };
 
 // Fills `count` rows of A starting at row r0: k values per row (stride apart), as unsigned bytes.

@@ -51,20 +51,7 @@ struct Int8OutputStage {
   int32_t output_offset = 0;
   int32_t min = 0, max = 0;
   bool output_unsigned = false;
-  // Double rounding in 64-bit lanes (AVX-512; null otherwise): both roundings
-  // of a channel with right shift e are one floor division of the product
-  // p = a·m (a = acc << left), exact in int64:
-  //   out = (p + K + [p < -2^30]·(Kneg − K)) >> (31 + e)       (arithmetic)
-  //   K = 2^30 + 2^(30+e) (e > 0; 2^30 when e = 0) [+ output_offset·2^(31+e) when wide_offset]
-  //   Kneg = K − 2^31 for ties away from zero when e > 0 (RoundingDivideByPOT's
-  //   negative tie), else K.
-  // Per block of 16 channels (c / 16), kWideBlock int64: K of the 8 even
-  // channels (c, c+2, ...), K of the odd ones, Kneg even, Kneg odd, shift
-  // 31 + e even, odd, the odd channels' multipliers.
-  const int64_t* wide = nullptr;
-  bool wide_offset = false;  // output_offset is inside K (then not added again)
 };
-constexpr int kWideBlock = 7 * 8;
 
 // rows × channels outputs: C[r][c] = stage(Σ_k A[r][k] · B[k][c]).
 struct Int8GemmTile {

@@ -57,48 +57,8 @@ inline void StoreBytes(uint8_t* out, __m512i v, int count) {
   _mm_mask_storeu_epi8(out, LaneMask(count), _mm512_cvtepi32_epi8(v));
 }
 
-// The double rounding of 16 sums as one floor division of each 64-bit
-// product (Int8OutputStage::wide, isa.h), without output offset or clamp
-// unless the offset is folded in (s.wide_offset): 11 instructions where
-// Requantize takes 15 (7 with ties up).
-__attribute__((always_inline)) inline __m512i RequantizeWide(__m512i a, const Int8OutputStage& s, int c) {
-  const int64_t* w = s.wide + (c / 16) * kWideBlock;
-  const __m512i pe = _mm512_mul_epi32(a, _mm512_loadu_si512(s.multiplier + c));
-  const __m512i po = _mm512_mul_epi32(_mm512_srli_epi64(a, 32), _mm512_loadu_si512(w + 48));
-  __m512i te = _mm512_add_epi64(pe, _mm512_loadu_si512(w));
-  __m512i to = _mm512_add_epi64(po, _mm512_loadu_si512(w + 8));
-  if (!s.ties_up) {  // x = SRDHM < 0 exactly when p < -2^30
-    const __m512i limit = _mm512_set1_epi64(-(int64_t{1} << 30));
-    te = _mm512_mask_add_epi64(te, _mm512_cmplt_epi64_mask(pe, limit), pe, _mm512_loadu_si512(w + 16));
-    to = _mm512_mask_add_epi64(to, _mm512_cmplt_epi64_mask(po, limit), po, _mm512_loadu_si512(w + 24));
-  }
-  te = _mm512_srav_epi64(te, _mm512_loadu_si512(w + 32));
-  to = _mm512_srav_epi64(to, _mm512_loadu_si512(w + 40));
-  // The low halves: lane 2i from te's lane i, lane 2i + 1 from to's.
-  const __m512i pick = _mm512_set_epi32(30, 14, 28, 12, 26, 10, 24, 8, 22, 6, 20, 4, 18, 2, 16, 0);
-  return _mm512_permutex2var_epi32(te, pick, to);
-}
-
-// Requantize and narrow to bytes; on the wide stage the clamp to the type's
-// range is the narrowing's saturation (vpmovsdb / vpmovusdb).
-__attribute__((always_inline)) inline __m128i RequantizeBytes(__m512i acc, const Int8OutputStage& s, int c) {
-  const bool in_range = s.output_unsigned ? s.min >= 0 && s.max <= 255 : s.min >= -128 && s.max <= 127;
-  if (s.wide == nullptr || s.single_rounding || !in_range) return _mm512_cvtepi32_epi8(Requantize(acc, s, c));
-  const __m512i a = s.has_left ? _mm512_sllv_epi32(acc, _mm512_loadu_si512(s.left + c)) : acc;
-  __m512i v = RequantizeWide(a, s, c);
-  if (!s.wide_offset) v = _mm512_add_epi32(v, _mm512_set1_epi32(s.output_offset));
-  if (s.output_unsigned) {
-    v = _mm512_max_epi32(v, _mm512_set1_epi32(s.min));  // min >= 0: then unsigned saturation
-    if (s.max < 255) v = _mm512_min_epi32(v, _mm512_set1_epi32(s.max));
-    return _mm512_cvtusepi32_epi8(v);
-  }
-  if (s.min > -128) v = _mm512_max_epi32(v, _mm512_set1_epi32(s.min));
-  if (s.max < 127) v = _mm512_min_epi32(v, _mm512_set1_epi32(s.max));
-  return _mm512_cvtsepi32_epi8(v);
-}
-
 __attribute__((always_inline)) inline void StoreRequantized(uint8_t* out, __m512i acc, const Int8OutputStage& s, int c, int count) {
-  _mm_mask_storeu_epi8(out, LaneMask(count), RequantizeBytes(acc, s, c));
+  StoreBytes(out, Requantize(acc, s, c), count);
 }
 
 inline int32_t LoadQuad(const uint8_t* p) {
@@ -339,10 +299,6 @@ void Int8Add(const Int8AddRow& r) {
   const __m512i offset1 = _mm512_set1_epi32(r.offset1), offset2 = _mm512_set1_epi32(r.offset2);
   const __m512i shift = _mm512_set1_epi32(r.left_shift);
   const Int8OutputStage in1 = r.in1, in2 = r.in2, out_stage = r.stage;  // local copies: the byte stores cannot alias them
-  // The input stages have no offset and no clamp (int32 range): the wide rounding alone.
-  const bool wide = r.in1.wide != nullptr && r.in2.wide != nullptr && !r.in1.single_rounding && !r.in2.single_rounding &&
-                    !r.in1.has_left && !r.in2.has_left && r.in1.output_offset == 0 && r.in2.output_offset == 0 &&
-                    r.in1.min == INT32_MIN && r.in1.max == INT32_MAX && r.in2.min == INT32_MIN && r.in2.max == INT32_MAX;
   for (int64_t i = 0; i < r.n; i += 16) {
     const int count = r.n - i >= 16 ? 16 : static_cast<int>(r.n - i);
     const __mmask16 mask = LaneMask(count);
@@ -352,8 +308,8 @@ void Int8Add(const Int8AddRow& r) {
     __m512i x2 = r.is_unsigned ? _mm512_cvtepu8_epi32(b) : _mm512_cvtepi8_epi32(b);
     x1 = _mm512_sllv_epi32(_mm512_add_epi32(x1, offset1), shift);
     x2 = _mm512_sllv_epi32(_mm512_add_epi32(x2, offset2), shift);
-    const __m512i s1 = wide ? RequantizeWide(x1, in1, 0) : Requantize(x1, in1, 0);
-    const __m512i s2 = wide ? RequantizeWide(x2, in2, 0) : Requantize(x2, in2, 0);
+    const __m512i s1 = Requantize(x1, in1, 0);
+    const __m512i s2 = Requantize(x2, in2, 0);
     const __m512i raw = r.subtract ? _mm512_sub_epi32(s1, s2) : _mm512_add_epi32(s1, s2);
     StoreRequantized(r.out + i, raw, out_stage, 0, count);
   }
