@@ -47,6 +47,22 @@ void SoftmaxQuantized(const SoftmaxParams& p, const In* input, int64_t rows, int
   constexpr int kAccumulationIntegerBits = 12;
   using ScaledDiff = quant::Fixed<kScaledDiffIntegerBits>;
   using Accum = quant::Fixed<kAccumulationIntegerBits>;
+  auto exp_of = [&p](int32_t diff) {
+    const int32_t rescaled = quant::MultiplyByQuantizedMultiplierGreaterThanOne(diff, p.input_beta, p.rounding);
+    return quant::ExpOnNegativeValues(ScaledDiff::FromRaw(rescaled));
+  };
+  // The exponential depends only on the difference to the row's maximum, which
+  // 8-bit inputs keep in [-255, 0]: with enough elements, each of the 256 is
+  // computed once per call (the same function of the same value).
+  constexpr bool kByteInput = sizeof(In) == 1;
+  const bool use_table = kByteInput && rows * depth >= 512;
+  int32_t exp_table[256] = {};
+  if (use_table) {
+    for (int d = 0; d < 256; ++d) {
+      if (-d >= p.diff_min) exp_table[d] = exp_of(-d).raw;
+    }
+  }
+  auto exp_at = [&](int32_t diff) { return use_table ? quant::Fixed<0>::FromRaw(exp_table[-diff]) : exp_of(diff); };
   for (int64_t r = 0; r < rows; ++r) {
     const In* x = input + r * depth;
     Out* y = output + r * depth;
@@ -55,18 +71,14 @@ void SoftmaxQuantized(const SoftmaxParams& p, const In* input, int64_t rows, int
     Accum sum = Accum::FromRaw(0);
     for (int c = 0; c < depth; ++c) {
       const int32_t diff = static_cast<int32_t>(x[c]) - max_in_row;
-      if (diff >= p.diff_min) {
-        const int32_t rescaled = quant::MultiplyByQuantizedMultiplierGreaterThanOne(diff, p.input_beta, p.rounding);
-        sum = sum + quant::Rescale<kAccumulationIntegerBits>(quant::ExpOnNegativeValues(ScaledDiff::FromRaw(rescaled)));
-      }
+      if (diff >= p.diff_min) sum = sum + quant::Rescale<kAccumulationIntegerBits>(exp_at(diff));
     }
     int bits_over_unit = 0;
     const quant::Fixed<0> scale = quant::Fixed<0>::FromRaw(quant::GetReciprocal(sum.raw, kAccumulationIntegerBits, &bits_over_unit));
     for (int c = 0; c < depth; ++c) {
       const int32_t diff = static_cast<int32_t>(x[c]) - max_in_row;
       if (diff >= p.diff_min) {
-        const int32_t rescaled = quant::MultiplyByQuantizedMultiplierGreaterThanOne(diff, p.input_beta, p.rounding);
-        const quant::Fixed<0> e = quant::ExpOnNegativeValues(ScaledDiff::FromRaw(rescaled));
+        const quant::Fixed<0> e = exp_at(diff);
         const int32_t unsaturated =
             quant::RoundingDivideByPOT((scale * e).raw, bits_over_unit + 31 - static_cast<int>(sizeof(Out) * 8));
         const int32_t shifted = unsaturated + static_cast<int32_t>(std::numeric_limits<Out>::min());

@@ -37,15 +37,31 @@ void PackInt8Rows(const void* context, int64_t r0, int count, uint8_t* tile, int
     return;
   }
   const int64_t per_image = static_cast<int64_t>(g.output.h) * g.output.w;
-  for (int r = 0; r < count; ++r) {
-    const int64_t m = r0 + r;
-    const int b = static_cast<int>(m / per_image);
-    const int oy = static_cast<int>(m % per_image / g.output.w), ox = static_cast<int>(m % g.output.w);
+  // The first pixel's (b, oy, ox), then stepped (no divisions per pixel).
+  int b = static_cast<int>(r0 / per_image);
+  int oy = static_cast<int>(r0 % per_image / g.output.w), ox = static_cast<int>(r0 % g.output.w);
+  for (int r = 0; r < count; ++r, ++ox) {
+    if (ox == g.output.w) {
+      ox = 0;
+      if (++oy == g.output.h) {
+        oy = 0;
+        ++b;
+      }
+    }
     uint8_t* dst = tile + r * stride;
+    const int ix0 = ox * g.stride_w - g.pad_w;
+    // A filter row wholly inside the image with dilation 1 reads filter.w
+    // neighbouring pixels: one contiguous run of filter.w·c bytes.
+    const bool row_inside = g.dilation_w == 1 && ix0 >= 0 && ix0 + g.filter.w <= g.input.w;
     for (int fy = 0; fy < g.filter.h; ++fy) {
       const int iy = oy * g.stride_h - g.pad_h + fy * g.dilation_h;
+      if (row_inside && iy >= 0 && iy < g.input.h) {
+        copy(dst, input + g.input.Offset(b, iy, ix0, 0), static_cast<int64_t>(g.filter.w) * c);
+        dst += static_cast<int64_t>(g.filter.w) * c;
+        continue;
+      }
       for (int fx = 0; fx < g.filter.w; ++fx, dst += c) {
-        const int ix = ox * g.stride_w - g.pad_w + fx * g.dilation_w;
+        const int ix = ix0 + fx * g.dilation_w;
         if (iy < 0 || iy >= g.input.h || ix < 0 || ix >= g.input.w) {
           std::memset(dst, p.pad, static_cast<size_t>(c));
         } else {
@@ -98,7 +114,19 @@ bool FastConv::Prepare(const NodeContext& node, const math::ConvGeometry& g, boo
   // Every product of sizes below fits easily in int64; the packed copies are
   // at most a few times the filter, which the model file holds.
   if (depthwise) {
-    if (g.depth_multiplier != 1 || g.input.c != out_c) return false;
+    // Depth multiplier M > 1 (8-bit): each input channel is repeated M times
+    // before the kernels run (output channel ic·M + m reads input channel ic),
+    // so they see multiplier 1 on out_c channels: the same sums.
+    const int dm = g.depth_multiplier;
+    if (dm < 1 || static_cast<int64_t>(g.input.c) * dm != out_c) return false;
+    dw_expand_ = 1;
+    if (dm != 1) {
+      if (!int8) return false;  // float with a multiplier: the reference loop
+      if (static_cast<double>(g.input.n) * g.input.h * g.input.w * out_c > 256.0 * 1024 * 1024) return false;
+      dw_expand_ = dm;
+      g_.input.c = out_c;
+      g_.depth_multiplier = 1;
+    }
     const int taps = g.filter.h * g.filter.w;
     const int64_t stride = RoundUp(out_c, fast::kPanel);
     if (int8) {
@@ -184,7 +212,7 @@ void FastConv::Run(const Tensor& input, Tensor& output, ThreadPool* pool) const 
       return;
     }
     case Kind::kInt8Depthwise:
-      RunDepthwise(input.bytes, output.bytes, 1, pool);
+      RunDepthwise(dw_expand_ > 1 ? ExpandDepthwiseInput(input.bytes) : input.bytes, output.bytes, 1, pool);
       return;
     case Kind::kFloatDepthwise:
       RunDepthwise(input.bytes, output.bytes, sizeof(float), pool);
@@ -285,6 +313,23 @@ void FastConv::RunDepthwise(const uint8_t* input, uint8_t* output, size_t elemen
       }
     }
   });
+}
+
+const uint8_t* FastConv::ExpandDepthwiseInput(const uint8_t* input) const {
+  const int m = dw_expand_, in_c = g_.input.c / m;
+  const int64_t pixels = static_cast<int64_t>(g_.input.n) * g_.input.h * g_.input.w;
+  uint8_t* out = fast::Scratch(static_cast<size_t>(pixels * g_.input.c), 3);
+  uint8_t* o = out;
+  const int64_t values = pixels * in_c;
+  if (m == 8) {
+    for (int64_t i = 0; i < values; ++i, o += 8) {
+      const uint64_t v = input[i] * uint64_t{0x0101010101010101};
+      std::memcpy(o, &v, 8);
+    }
+  } else {
+    for (int64_t i = 0; i < values; ++i, o += m) std::memset(o, input[i], static_cast<size_t>(m));
+  }
+  return out;
 }
 
 bool FastConv::PairScratchFits() const {

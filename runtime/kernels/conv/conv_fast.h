@@ -22,7 +22,7 @@ class FastConv {
   // Takes the node when its CPU path has fast kernels and the node is one
   // they cover: constant filter (and bias); int8 or uint8 (same type as the
   // filter) or float32; CONV_2D without groups, DEPTHWISE_CONV_2D with depth
-  // multiplier 1. Returns whether it did.
+  // multiplier 1 (any multiplier for 8-bit). Returns whether it did.
   bool Prepare(const NodeContext& node, const math::ConvGeometry& g, bool depthwise, const Tensor& input,
                const Tensor& filter, const Tensor* bias, const math::ChannelRequant& q, quant::FloatRange clamp);
   bool ready() const { return kind_ != Kind::kNone; }
@@ -33,6 +33,8 @@ class FastConv {
   void RunDepthwise(const uint8_t* input, uint8_t* output, size_t element_bytes, ThreadPool* pool) const;
   void RunDepthwisePairs(const uint8_t* input, uint8_t* output, ThreadPool* pool) const;
   bool PairScratchFits() const;
+  // The input with each channel repeated dw_expand_ times (thread-local scratch).
+  const uint8_t* ExpandDepthwiseInput(const uint8_t* input) const;
 
   Kind kind_ = Kind::kNone;
   math::ConvGeometry g_;
@@ -48,6 +50,7 @@ class FastConv {
   fast::Int8OutputStage dw_stage_;
   int32_t dw_input_offset_ = 0;
   bool dw_input_unsigned_ = false;
+  int dw_expand_ = 1;  // depth multiplier (8-bit); g_.input.c is then the expanded out_c
   quant::FloatRange clamp_;
 };
 

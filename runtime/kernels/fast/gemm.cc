@@ -4,10 +4,30 @@
 #include <cmath>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace tfldbg::fast {
 namespace {
 
 int64_t RoundUp(int64_t x, int64_t to) { return (x + to - 1) / to * to; }
+
+// Σ of n unsigned bytes (wrapping uint32; exact below 2^24 bytes): 16 at a
+// time with psadbw where the baseline has SSE2.
+uint32_t ByteSum(const uint8_t* a, int64_t n) {
+  uint32_t s = 0;
+  int64_t i = 0;
+#if defined(__SSE2__)
+  __m128i acc = _mm_setzero_si128();
+  for (; i + 16 <= n; i += 16) {
+    acc = _mm_add_epi64(acc, _mm_sad_epu8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i)), _mm_setzero_si128()));
+  }
+  s = static_cast<uint32_t>(_mm_cvtsi128_si32(acc)) + static_cast<uint32_t>(_mm_cvtsi128_si32(_mm_unpackhi_epi64(acc, acc)));
+#endif
+  for (; i < n; ++i) s += a[i];
+  return s;
+}
 
 // How a GEMM of `rows` × `panels` is cut into tasks: row tiles of at most
 // `tile_rows` (A tile in cache), and, when that gives the threads too few
@@ -42,7 +62,7 @@ void AlignedBuffer::Allocate(size_t bytes) {
 }
 
 uint8_t* Scratch(size_t bytes, int slot) {
-  thread_local std::vector<uint8_t> buffers[3];
+  thread_local std::vector<uint8_t> buffers[4];
   std::vector<uint8_t>& b = buffers[slot];
   if (b.size() < bytes + 64) b.resize(bytes + 64);
   // 64-byte aligned start.
@@ -185,11 +205,7 @@ void PackedInt8Gemm::Run(int64_t rows, PackRowsFn pack_rows, const void* context
     int32_t* sums = nullptr;
     if (stage_.row_factor != 0) {
       sums = reinterpret_cast<int32_t*>(Scratch(static_cast<size_t>(count) * 4, 1));
-      for (int r = 0; r < count; ++r) {
-        uint32_t s = 0;
-        for (int64_t i = 0; i < k_; ++i) s += a[r * k_pad + i];
-        sums[r] = static_cast<int32_t>(s);
-      }
+      for (int r = 0; r < count; ++r) sums[r] = static_cast<int32_t>(ByteSum(a + r * k_pad, k_));
     }
     Int8GemmTile t;
     t.rows = count;

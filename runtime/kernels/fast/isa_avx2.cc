@@ -5,7 +5,8 @@
 
 namespace tfldbg::fast {
 namespace {
-const IsaKernels kAvx2 = {CpuPath::kAvx2, Int8Layout::kPair, Int8Gemm, Int8Depthwise, FloatGemm, FloatDepthwise, Int8Add, nullptr};
+const IsaKernels kAvx2 = {CpuPath::kAvx2, Int8Layout::kPair, Int8Gemm, Int8Depthwise, FloatGemm, FloatDepthwise, Int8Add,
+                            Int8DepthwisePairsRows};
 }  // namespace
 const IsaKernels* Avx2Kernels() { return &kAvx2; }
 }  // namespace tfldbg::fast

@@ -14,7 +14,7 @@ inline __mmask16 LaneMask(int count) { return count >= 16 ? __mmask16(0xFFFF) : 
 
 // LiteRT's requantization of 16 int32 sums (channels c..c+15), as the scalar
 // quant::MultiplyByQuantizedMultiplier computes it, lane by lane.
-inline __m512i Requantize(__m512i acc, const Int8OutputStage& s, int c) {
+__attribute__((always_inline)) inline __m512i Requantize(__m512i acc, const Int8OutputStage& s, int c) {
   const __m512i m = _mm512_loadu_si512(s.multiplier + c);
   const __m512i right = _mm512_loadu_si512(s.right + c);
   __m512i v;
@@ -57,6 +57,10 @@ inline void StoreBytes(uint8_t* out, __m512i v, int count) {
   _mm_mask_storeu_epi8(out, LaneMask(count), _mm512_cvtepi32_epi8(v));
 }
 
+__attribute__((always_inline)) inline void StoreRequantized(uint8_t* out, __m512i acc, const Int8OutputStage& s, int c, int count) {
+  StoreBytes(out, Requantize(acc, s, c), count);
+}
+
 inline int32_t LoadQuad(const uint8_t* p) {
   int32_t v;
   __builtin_memcpy(&v, p, 4);
@@ -65,23 +69,42 @@ inline int32_t LoadQuad(const uint8_t* p) {
 
 // ---- int8 GEMM: MR rows × NV panels, vpdpbusd (u8 × s8 in groups of 4, exact wrapping int32 sums) ----
 
+// The dot products alone, in a function of their own: with the output stage
+// in the same body, GCC kept every accumulator in a second register and stored
+// it to the stack on each k step; here the MR·NV accumulators, NV weight
+// vectors and one broadcast fit the 32 registers, stored once at the end.
 template <int MR, int NV>
-void Int8Block(const Int8GemmTile& t, int r0, int p0) {
+__attribute__((noinline)) void Int8Dot(const Int8GemmTile& t, int r0, int p0, __m512i* sums) {
   __m512i acc[MR][NV];
+#pragma GCC unroll 8
   for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_setzero_si512();
   const uint8_t* a = static_cast<const uint8_t*>(t.a) + r0 * t.a_stride;
   const int8_t* b = static_cast<const int8_t*>(t.b) + static_cast<int64_t>(p0) * t.k_steps * 64;
   const int64_t panel_bytes = static_cast<int64_t>(t.k_steps) * 64;
   for (int k = 0; k < t.k_steps; ++k) {
     __m512i bv[NV];
+#pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) bv[v] = _mm512_loadu_si512(b + v * panel_bytes + k * 64);
+#pragma GCC unroll 8
     for (int i = 0; i < MR; ++i) {
       const __m512i av = _mm512_set1_epi32(LoadQuad(a + i * t.a_stride + 4 * k));
+#pragma GCC unroll 4
       for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_dpbusd_epi32(acc[i][v], av, bv[v]);
     }
   }
-  const Int8OutputStage& s = t.stage;
+#pragma GCC unroll 8
+  for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) _mm512_store_si512(sums + i * NV + v, acc[i][v]);
+}
+
+template <int MR, int NV>
+void Int8Block(const Int8GemmTile& t, int r0, int p0) {
+  __m512i sums[MR * NV];
+  Int8Dot<MR, NV>(t, r0, p0, sums);
+  const Int8OutputStage s = t.stage;  // a local copy: the byte stores below cannot alias it
   for (int i = 0; i < MR; ++i) {
     uint8_t* out = static_cast<uint8_t*>(t.c) + (r0 + i) * t.c_stride;
     const __m512i row = s.row_factor != 0
@@ -92,9 +115,9 @@ void Int8Block(const Int8GemmTile& t, int r0, int p0) {
       const int c = (p0 + v) * 16;
       const int count = Min(16, t.channels - c);
       if (count <= 0) break;
-      __m512i x = _mm512_add_epi32(acc[i][v], _mm512_loadu_si512(s.bias + c));
+      __m512i x = _mm512_add_epi32(_mm512_load_si512(sums + i * NV + v), _mm512_loadu_si512(s.bias + c));
       if (s.row_factor != 0) x = _mm512_add_epi32(x, row);
-      StoreBytes(out + c, Requantize(x, s, c), count);
+      StoreRequantized(out + c, x, s, c, count);
     }
   }
 }
@@ -150,10 +173,11 @@ void Int8DepthwiseChannels(const Int8DepthwiseRow& d, int ox, int c0) {
     }
   }
   uint8_t* out = d.out + static_cast<int64_t>(ox) * g.channels + c0;
+  const Int8OutputStage stage = d.stage;
   for (int v = 0; v < NV; ++v) {
     const int c = c0 + 16 * v;
-    const __m512i x = _mm512_add_epi32(acc[v], _mm512_loadu_si512(d.stage.bias + c));
-    StoreBytes(out + 16 * v, Requantize(x, d.stage, c), g.channels - c);
+    const __m512i x = _mm512_add_epi32(acc[v], _mm512_loadu_si512(stage.bias + c));
+    StoreRequantized(out + 16 * v, x, stage, c, g.channels - c);
   }
 }
 
@@ -274,6 +298,7 @@ void FloatDepthwise(const FloatDepthwiseRow& d) {
 void Int8Add(const Int8AddRow& r) {
   const __m512i offset1 = _mm512_set1_epi32(r.offset1), offset2 = _mm512_set1_epi32(r.offset2);
   const __m512i shift = _mm512_set1_epi32(r.left_shift);
+  const Int8OutputStage in1 = r.in1, in2 = r.in2, out_stage = r.stage;  // local copies: the byte stores cannot alias them
   for (int64_t i = 0; i < r.n; i += 16) {
     const int count = r.n - i >= 16 ? 16 : static_cast<int>(r.n - i);
     const __mmask16 mask = LaneMask(count);
@@ -283,10 +308,10 @@ void Int8Add(const Int8AddRow& r) {
     __m512i x2 = r.is_unsigned ? _mm512_cvtepu8_epi32(b) : _mm512_cvtepi8_epi32(b);
     x1 = _mm512_sllv_epi32(_mm512_add_epi32(x1, offset1), shift);
     x2 = _mm512_sllv_epi32(_mm512_add_epi32(x2, offset2), shift);
-    const __m512i s1 = Requantize(x1, r.in1, 0);
-    const __m512i s2 = Requantize(x2, r.in2, 0);
+    const __m512i s1 = Requantize(x1, in1, 0);
+    const __m512i s2 = Requantize(x2, in2, 0);
     const __m512i raw = r.subtract ? _mm512_sub_epi32(s1, s2) : _mm512_add_epi32(s1, s2);
-    StoreBytes(r.out + i, Requantize(raw, r.stage, 0), count);
+    StoreRequantized(r.out + i, raw, out_stage, 0, count);
   }
 }
 
@@ -311,7 +336,8 @@ void DepthwisePairsRow(const Int8DepthwisePairs& d, const uint8_t* const* trows,
     for (int p = 0; p < P; ++p) w[fy][p] = _mm512_loadu_si512(d.weights + (static_cast<int64_t>(fy) * P + p) * w_stride + 16 * b);
   const int64_t step = d.stride_w * col_bytes, pair_step = 2 * d.dilation_w * col_bytes;
   const int c = 16 * b;
-  const __m512i bias = _mm512_loadu_si512(d.stage.bias + c);
+  const Int8OutputStage stage = d.stage;  // a local copy: the byte stores below cannot alias it
+  const __m512i bias = _mm512_loadu_si512(stage.bias + c);
   for (int ox = 0; ox < d.out_w; ++ox) {
     __m512i acc = bias;
     for (int fy = 0; fy < FH; ++fy) {
@@ -319,7 +345,7 @@ void DepthwisePairsRow(const Int8DepthwisePairs& d, const uint8_t* const* trows,
       const uint8_t* t = trows[fy] + ox * step + 64 * b;
       for (int p = 0; p < P; ++p) acc = _mm512_dpwssd_epi32(acc, _mm512_loadu_si512(t + p * pair_step), w[fy][p]);
     }
-    StoreBytes(out_row + static_cast<int64_t>(ox) * d.channels + c, Requantize(acc, d.stage, c), d.channels - c);
+    StoreRequantized(out_row + static_cast<int64_t>(ox) * d.channels + c, acc, stage, c, d.channels - c);
   }
 }
 
@@ -330,15 +356,16 @@ void DepthwisePairsRowAny(const Int8DepthwisePairs& d, const uint8_t* const* tro
   const int64_t w_stride = static_cast<int64_t>((d.channels + 15) / 16) * 16;
   const int64_t step = d.stride_w * col_bytes, pair_step = 2 * d.dilation_w * col_bytes;
   const int c = 16 * b;
+  const Int8OutputStage stage = d.stage;
   for (int ox = 0; ox < d.out_w; ++ox) {
-    __m512i acc = _mm512_loadu_si512(d.stage.bias + c);
+    __m512i acc = _mm512_loadu_si512(stage.bias + c);
     for (int fy = 0; fy < d.filter_h; ++fy) {
       if (trows[fy] == nullptr) continue;
       const uint8_t* t = trows[fy] + ox * step + 64 * b;
       const int32_t* w = d.weights + static_cast<int64_t>(fy) * pairs * w_stride + c;
       for (int p = 0; p < pairs; ++p) acc = _mm512_dpwssd_epi32(acc, _mm512_loadu_si512(t + p * pair_step), _mm512_loadu_si512(w + p * w_stride));
     }
-    StoreBytes(out_row + static_cast<int64_t>(ox) * d.channels + c, Requantize(acc, d.stage, c), d.channels - c);
+    StoreRequantized(out_row + static_cast<int64_t>(ox) * d.channels + c, acc, stage, c, d.channels - c);
   }
 }
 

@@ -5,7 +5,8 @@
 
 namespace tfldbg::fast {
 namespace {
-const IsaKernels kAvxVnni = {CpuPath::kAvxVnni, Int8Layout::kQuad, Int8Gemm, Int8Depthwise, FloatGemm, FloatDepthwise, Int8Add, nullptr};
+const IsaKernels kAvxVnni = {CpuPath::kAvxVnni, Int8Layout::kQuad, Int8Gemm, Int8Depthwise, FloatGemm, FloatDepthwise, Int8Add,
+                            Int8DepthwisePairsRows};
 }  // namespace
 const IsaKernels* AvxVnniKernels() { return &kAvxVnni; }
 }  // namespace tfldbg::fast

@@ -72,6 +72,25 @@ def test_softmax(tmp_path, beta, shape, dtype):
     check(b, tmp_path)
 
 
+# Rows long enough (>= 512 elements) that 8-bit inputs take the exponential
+# table (one entry per difference to the row maximum); beta·scale where the
+# largest differences fall below diff_min; int8/uint8 outputs and int16 ones.
+SOFTMAX_TABLE_CASES = list(itertools.product([1.0, 2.0], [0.1, 0.02], ["int8", "uint8"], [False, True]))
+
+
+@pytest.mark.parametrize("beta,scale,dtype,int16_out", SOFTMAX_TABLE_CASES,
+                         ids=[f"b{b}-s{s}-{t}{'-i16' if o else ''}" for b, s, t, o in SOFTMAX_TABLE_CASES])
+def test_softmax_long_rows(tmp_path, beta, scale, dtype, int16_out):
+    b = OpModelBuilder()
+    x = b.input("x", dtype, [3, 1001], scale=scale, zero_point=3 if dtype == "int8" else 128)
+    if int16_out:
+        y = b.output("y", "int16", [3, 1001], scale=1 / 32768, zero_point=0)
+    else:
+        y = b.output("y", dtype, [3, 1001], scale=1 / 256, zero_point=-128 if dtype == "int8" else 0)
+    b.op("SOFTMAX", [x], [y], options={"beta": beta}, version=2)
+    check(b, tmp_path)
+
+
 @pytest.mark.parametrize("op,dtype", UNARY_CASES, ids=[f"{o}-{t}" for o, t in UNARY_CASES])
 def test_unary_activations(tmp_path, op, dtype):
     if op in ("LOGISTIC", "TANH") and dtype == "int16":

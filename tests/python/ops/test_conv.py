@@ -530,3 +530,58 @@ def test_depthwise_conv2d_int16(tmp_path, padding, stride, dilation, multiplier)
          options={"padding": padding, "stride_w": stride, "stride_h": stride, "depth_multiplier": multiplier,
                   "dilation_w_factor": dilation, "dilation_h_factor": dilation, "fused_activation_function": "RELU6"})
     check(b, tmp_path)
+
+
+# Depth multipliers > 1 on the fast 8-bit depthwise paths (each input channel
+# repeated before the multiplier-1 kernels), including micro_speech's shape
+# (1 channel × 8, a 10x8 filter, stride 2) and channel counts off the 16-lane blocks.
+DW_MULT_CASES = [  # (cin, multiplier, (kh, kw), stride, padding, dtype)
+    (1, 8, (10, 8), 2, "SAME", "int8"),
+    (3, 8, (3, 3), 1, "SAME", "uint8"),
+    (5, 3, (3, 3), 2, "VALID", "int8"),
+    (7, 4, (5, 5), 1, "SAME", "uint8"),
+    (20, 2, (3, 3), 1, "SAME", "int8"),
+]
+
+
+@pytest.mark.parametrize("cin,multiplier,k,stride,padding,dtype", DW_MULT_CASES,
+                         ids=[f"c{c}-m{m}-k{k[0]}x{k[1]}-s{s}-{p}-{t}" for c, m, k, s, p, t in DW_MULT_CASES])
+def test_depthwise_conv2d_depth_multiplier_fast(tmp_path, cin, multiplier, k, stride, padding, dtype):
+    n, h, w = 1, 13, 11
+    cout = cin * multiplier
+    oh, ow = out_size(padding, h, k[0], stride), out_size(padding, w, k[1], stride)
+    u8 = dtype == "uint8"
+    b = OpModelBuilder()
+    wscales = [0.01] if u8 else list(rng.uniform(0.002, 0.02, cout).astype(np.float32))
+    x = b.input("x", dtype, [n, h, w, cin], scale=0.05, zero_point=128 if u8 else -3)
+    wq = rng.integers(0 if u8 else -127, 256 if u8 else 128, [1, k[0], k[1], cout]).astype(np.uint8 if u8 else np.int8)
+    f = b.constant("f", wq, scale=wscales, zero_point=[120 if u8 else 0] * len(wscales), quantized_dimension=3)
+    bias = b.constant("bias", rng.integers(-500, 500, [cout]).astype(np.int32), scale=[0.05 * s for s in wscales],
+                      zero_point=[0] * len(wscales))
+    y = b.output("y", dtype, [n, oh, ow, cout], scale=0.3, zero_point=110 if u8 else -5)
+    b.op("DEPTHWISE_CONV_2D", [x, f, bias], [y], version=2,
+         options={"padding": padding, "stride_w": stride, "stride_h": stride, "depth_multiplier": multiplier,
+                  "fused_activation_function": "RELU6" if cin % 2 else "NONE"})
+    check(b, tmp_path)
+
+
+# The conv output stage at its extremes: multipliers above one (a left shift),
+# tiny ones (right shifts near 31), output scales where many sums round at a
+# tie, full-range and clamped activations, 40 channels (three panels), int8 and uint8.
+REQUANT_CASES = list(itertools.product([0.2, 1e-4, 3e-9, 0.0125, 2e5], ["NONE", "RELU6"], ["int8", "uint8"]))
+
+
+@pytest.mark.parametrize("out_scale,act,dtype", REQUANT_CASES, ids=[f"o{s}-{a}-{t}" for s, a, t in REQUANT_CASES])
+def test_conv2d_output_stage_extremes(tmp_path, out_scale, act, dtype):
+    n, h, w, cin, cout = 1, 6, 7, 12, 40
+    u8 = dtype == "uint8"
+    b = OpModelBuilder()
+    x = b.input("x", dtype, [n, h, w, cin], scale=0.0625, zero_point=130 if u8 else -2)
+    wq = rng.integers(0 if u8 else -127, 256 if u8 else 128, [cout, 1, 1, cin]).astype(np.uint8 if u8 else np.int8)
+    f = b.constant("f", wq, scale=[0.015625], zero_point=[127 if u8 else 0], quantized_dimension=0)
+    bias = b.constant("bias", rng.integers(-3000, 3000, [cout]).astype(np.int32), scale=[0.0625 * 0.015625],
+                      zero_point=[0])
+    y = b.output("y", dtype, [n, h, w, cout], scale=out_scale, zero_point=120 if u8 else 4)
+    b.op("CONV_2D", [x, f, bias], [y], version=3,
+         options={"padding": "VALID", "stride_w": 1, "stride_h": 1, "fused_activation_function": act})
+    check(b, tmp_path)

@@ -33,7 +33,8 @@ TEST(FastOutputStage, EqualsTheScalarRequantizationOnEveryPath) {
   for (CpuPath path : FastPathsHere()) {
     const IsaKernels* isa = IsaKernelsFor(path);
     ASSERT_NE(isa, nullptr);
-    for (quant::RoundingMode mode : {quant::RoundingMode::kDouble, quant::RoundingMode::kSingle}) {
+    for (quant::RoundingMode mode :
+         {quant::RoundingMode::kDouble, quant::RoundingMode::kDoubleHalfUp, quant::RoundingMode::kSingle}) {
       for (DataType type : {DataType::kInt8, DataType::kUInt8}) {
         for (int trial = 0; trial < 40; ++trial) {
           math::ChannelRequant q;
@@ -75,7 +76,7 @@ TEST(FastOutputStage, EqualsTheScalarRequantizationOnEveryPath) {
                                              q.output_offset, q.clamp);
               const int32_t got = type == DataType::kInt8 ? static_cast<int8_t>(out[static_cast<size_t>(r * channels + c)])
                                                           : out[static_cast<size_t>(r * channels + c)];
-              ASSERT_EQ(got, want) << CpuPathName(path) << (mode == quant::RoundingMode::kSingle ? " single" : " double")
+              ASSERT_EQ(got, want) << CpuPathName(path) << (mode == quant::RoundingMode::kSingle ? " single" : mode == quant::RoundingMode::kDouble ? " double" : " double half-up")
                                    << " channel " << c << " acc " << bias[static_cast<size_t>(c)] << " multiplier "
                                    << q.multipliers[static_cast<size_t>(c)].multiplier << " shift "
                                    << q.multipliers[static_cast<size_t>(c)].shift;
