@@ -4,6 +4,7 @@
 // only when the CPU runs them. No standard-library templates here (isa.h).
 #include <immintrin.h>
 
+#include "kernels/fast/hybrid.h"
 #include "kernels/fast/isa.h"
 
 namespace tfldbg::fast {
@@ -255,16 +256,74 @@ void FloatDepthwiseChannels(const FloatDepthwiseRow& d, int ox, int c0) {
   }
 }
 
-void FloatDepthwise(const FloatDepthwiseRow& d) {
-  const int channels = d.g.channels;
-  for (int ox = 0; ox < d.g.out_width; ++ox) {
-    for (int c0 = 0; c0 < channels; c0 += 64) {
-      switch ((Min(64, channels - c0) + 15) / 16) {
-        case 1: FloatDepthwiseChannels<1>(d, ox, c0); break;
-        case 2: FloatDepthwiseChannels<2>(d, ox, c0); break;
-        case 3: FloatDepthwiseChannels<3>(d, ox, c0); break;
-        default: FloatDepthwiseChannels<4>(d, ox, c0); break;
+// P output pixels from ox whose taps are all inside the row: P·NV
+// independent sums (each still the reference's, taps in order), each weight
+// vector loaded once for the P pixels.
+template <int P, int NV>
+void FloatDepthwisePixels(const FloatDepthwiseRow& d, int ox, int c0) {
+  const DepthwiseRowGeometry& g = d.g;
+  __m512 acc[P][NV];
+  __mmask16 masks[NV];
+  for (int v = 0; v < NV; ++v) {
+    for (int p = 0; p < P; ++p) acc[p][v] = _mm512_setzero_ps();
+    masks[v] = LaneMask(g.channels - c0 - 16 * v);
+  }
+  const int64_t pixel_step = static_cast<int64_t>(g.stride) * g.channels;
+  const int ix0 = ox * g.stride - g.pad;
+  for (int fy = 0; fy < g.filter_h; ++fy) {
+    const float* row = d.rows[fy];
+    if (row == nullptr) continue;
+    for (int fx = 0; fx < g.filter_w; ++fx) {
+      const float* x = row + static_cast<int64_t>(ix0 + fx * g.dilation) * g.channels + c0;
+      const float* w = d.weights + static_cast<int64_t>(fy * g.filter_w + fx) * d.weights_stride + c0;
+      __m512 wv[NV];
+      for (int v = 0; v < NV; ++v) wv[v] = _mm512_loadu_ps(w + 16 * v);
+      for (int p = 0; p < P; ++p) {
+        for (int v = 0; v < NV; ++v) {
+          acc[p][v] = _mm512_add_ps(acc[p][v], _mm512_mul_ps(_mm512_maskz_loadu_ps(masks[v], x + p * pixel_step + 16 * v), wv[v]));
+        }
       }
+    }
+  }
+  for (int v = 0; v < NV; ++v) {
+    const __m512 bias = _mm512_loadu_ps(d.bias + c0 + 16 * v);
+    for (int p = 0; p < P; ++p) {
+      float* out = d.out + static_cast<int64_t>(ox + p) * g.channels + c0 + 16 * v;
+      _mm512_mask_storeu_ps(out, masks[v], Clamp(_mm512_add_ps(acc[p][v], bias), d.min, d.max));
+    }
+  }
+}
+
+// One channel block (NV vectors from c0) of the whole row: the pixels whose
+// taps are all inside [ix_lo, ox_hi] P at a time, the edges one at a time.
+template <int P, int NV>
+void FloatDepthwiseBlock(const FloatDepthwiseRow& d, int c0, int ox_lo, int ox_hi) {
+  int ox = 0;
+  for (; ox < d.g.out_width && ox < ox_lo; ++ox) FloatDepthwiseChannels<NV>(d, ox, c0);
+  for (; ox + P - 1 <= ox_hi; ox += P) FloatDepthwisePixels<P, NV>(d, ox, c0);
+  if (P > 4) {
+    for (; ox + 3 <= ox_hi; ox += 4) FloatDepthwisePixels<(P > 4 ? 4 : 1), NV>(d, ox, c0);
+  }
+  if (P > 2) {
+    for (; ox + 1 <= ox_hi; ox += 2) FloatDepthwisePixels<(P > 2 ? 2 : 1), NV>(d, ox, c0);
+  }
+  for (; ox <= ox_hi; ++ox) FloatDepthwisePixels<1, NV>(d, ox, c0);
+  for (; ox < d.g.out_width; ++ox) FloatDepthwiseChannels<NV>(d, ox, c0);
+}
+
+void FloatDepthwise(const FloatDepthwiseRow& d) {
+  const DepthwiseRowGeometry& g = d.g;
+  const int channels = g.channels;
+  // Pixels [ox_lo, ox_hi] read only columns inside the row (ox_hi < ox_lo when none do).
+  const int ox_lo = (g.pad + g.stride - 1) / g.stride;
+  const int64_t last = static_cast<int64_t>(g.in_width) - 1 + g.pad - static_cast<int64_t>(g.filter_w - 1) * g.dilation;
+  const int ox_hi = last < 0 ? -1 : static_cast<int>(last / g.stride < g.out_width - 1 ? last / g.stride : g.out_width - 1);
+  for (int c0 = 0; c0 < channels; c0 += 64) {
+    switch ((Min(64, channels - c0) + 15) / 16) {
+      case 1: FloatDepthwiseBlock<8, 1>(d, c0, ox_lo, ox_hi); break;
+      case 2: FloatDepthwiseBlock<4, 2>(d, c0, ox_lo, ox_hi); break;
+      case 3: FloatDepthwiseBlock<4, 3>(d, c0, ox_lo, ox_hi); break;
+      default: FloatDepthwiseBlock<4, 4>(d, c0, ox_lo, ox_hi); break;
     }
   }
 }
@@ -402,5 +461,55 @@ const IsaKernels kAvx512Vnni = {CpuPath::kAvx512Vnni, Int8Layout::kQuad, Int8Gem
 }  // namespace
 
 const IsaKernels* Avx512VnniKernels() { return &kAvx512Vnni; }
+
+// ---- int8 GEMM sums (hybrid kernels, hybrid.h): as Int8Block, the int32 sums plus bias stored whole ----
+
+namespace {
+
+template <int MR, int NV>
+void Int8SumsBlock(const Int8GemmTile& t, int r0, int p0) {
+  __m512i acc[MR][NV];
+  for (int i = 0; i < MR; ++i)
+    for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_setzero_si512();
+  const uint8_t* a = static_cast<const uint8_t*>(t.a) + r0 * t.a_stride;
+  const int8_t* b = static_cast<const int8_t*>(t.b) + static_cast<int64_t>(p0) * t.k_steps * 64;
+  const int64_t panel_bytes = static_cast<int64_t>(t.k_steps) * 64;
+  for (int k = 0; k < t.k_steps; ++k) {
+    __m512i bv[NV];
+    for (int v = 0; v < NV; ++v) bv[v] = _mm512_loadu_si512(b + v * panel_bytes + k * 64);
+    for (int i = 0; i < MR; ++i) {
+      const __m512i av = _mm512_set1_epi32(LoadQuad(a + i * t.a_stride + 4 * k));
+      for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_dpbusd_epi32(acc[i][v], av, bv[v]);
+    }
+  }
+  for (int i = 0; i < MR; ++i) {
+    int32_t* out = reinterpret_cast<int32_t*>(static_cast<uint8_t*>(t.c) + (r0 + i) * t.c_stride);
+    for (int v = 0; v < NV; ++v) {
+      const int c = (p0 + v) * 16;
+      _mm512_storeu_si512(out + c, _mm512_add_epi32(acc[i][v], _mm512_loadu_si512(t.stage.bias + c)));
+    }
+  }
+}
+
+using Int8SumsBlockFn = void (*)(const Int8GemmTile&, int, int);
+template <int MR>
+struct Int8SumsBlocks {
+  static constexpr Int8SumsBlockFn fns[4] = {Int8SumsBlock<MR, 1>, Int8SumsBlock<MR, 2>, Int8SumsBlock<MR, 3>,
+                                             Int8SumsBlock<MR, 4>};
+};
+
+void Int8GemmSums(const Int8GemmTile& t) {
+  static constexpr const Int8SumsBlockFn* kBlocks[6] = {Int8SumsBlocks<1>::fns, Int8SumsBlocks<2>::fns,
+                                                        Int8SumsBlocks<3>::fns, Int8SumsBlocks<4>::fns,
+                                                        Int8SumsBlocks<5>::fns, Int8SumsBlocks<6>::fns};
+  for (int p = 0; p < t.panels; p += 4) {
+    const int nv = Min(4, t.panels - p);
+    for (int r = 0; r < t.rows; r += 6) kBlocks[Min(6, t.rows - r) - 1][nv - 1](t, r, p);
+  }
+}
+
+}  // namespace
+
+Int8GemmSumsFn Avx512VnniInt8GemmSums() { return Int8GemmSums; }
 
 }  // namespace tfldbg::fast

@@ -398,6 +398,10 @@ HYBRID_CONV_CASES = {
     "conv-grouped-pc": dict(scales=list(np.linspace(0.004, 0.02, 6).astype(np.float32)), groups=2),
     # DEPTHWISE_CONV_2D is always per-channel and asymmetric, equal scales or not
     "depthwise-pc-equal-scales": dict(scales=[0.01] * 8, depthwise=True, cout=8),
+    # wider than one 64-channel group of the fast hybrid GEMM, k = 3·3·20 = 180 (padded to the
+    # kernel's step), the padding taps at the (asymmetric) zero point: per tensor, then per channel
+    "conv-wide-pt": dict(scales=[0.01], cin=20, cout=70, act="NONE"),
+    "conv-wide-pc": dict(scales=list(np.linspace(0.002, 0.02, 70).astype(np.float32)), cin=20, cout=70, act="RELU"),
 }
 
 
