@@ -94,11 +94,11 @@ void FastHybridConv::Run(const Tensor& input, const float* bias, Tensor& output,
     const float* x = input.data<float>() + b * per_image;
     // As conv.cc's EvalHybrid / EvalHybridPerChannel quantize each image.
     if (per_channel_) {
-      fast::QuantizeAsymmetricBiased(x, per_image, quantized_.data(), &scales_[0], &zero_points_[0]);
+      gemm_.QuantizeAsymmetric(x, per_image, quantized_.data(), &scales_[0], &zero_points_[0]);
       s.mode = fast::HybridStage::Mode::kChannelThenRow;
       s.channel_scale = channel_scales_.data();
     } else {
-      scales_[0] = fast::QuantizeSymmetricBiased(x, per_image, quantized_.data()) * filter_scale_;
+      scales_[0] = gemm_.QuantizeSymmetric(x, per_image, quantized_.data()) * filter_scale_;
       zero_points_[0] = 0;
       s.mode = fast::HybridStage::Mode::kRowScale;
     }

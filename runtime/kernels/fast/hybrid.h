@@ -28,12 +28,25 @@ namespace tfldbg::fast {
 // Only stage.bias of the output stage is read.
 using Int8GemmSumsFn = void (*)(const Int8GemmTile&);
 
+// One instruction set's pieces of the hybrid path.
+struct HybridKernels {
+  Int8GemmSumsFn sums;
+  // max |x[i]| over the row, NaN ignored: math::SymmetricRange's value (0 for an empty row).
+  float (*max_abs)(const float* x, int64_t n);
+  // u[i] = math::RoundToInt8Range(offset + x[i] · inverse, lo, hi) + 128 (an
+  // offset of 0 rounds as x[i] · inverse alone: adding 0 only turns −0 into +0).
+  void (*quantize)(const float* x, int64_t n, float inverse, float offset, int32_t lo, int32_t hi, uint8_t* u);
+};
+
 // Null for kScalar and kAuto. Each defined next to its table (isa_*.cc).
-Int8GemmSumsFn Int8GemmSumsFor(CpuPath path);
-Int8GemmSumsFn PortableInt8GemmSums();
-Int8GemmSumsFn Avx2Int8GemmSums();
-Int8GemmSumsFn AvxVnniInt8GemmSums();
-Int8GemmSumsFn Avx512VnniInt8GemmSums();
+const HybridKernels* HybridKernelsFor(CpuPath path);
+const HybridKernels* PortableHybridKernels();
+const HybridKernels* Avx2HybridKernels();
+const HybridKernels* AvxVnniHybridKernels();
+const HybridKernels* Avx512VnniHybridKernels();
+
+// The portable quantize entry (also the vector ones' tails).
+void QuantizeBiasedPortable(const float* x, int64_t n, float inverse, float offset, int32_t lo, int32_t hi, uint8_t* u);
 
 // The float stage of one output, acc = Σ w·q − zero_point·Σ w (wrapping int32)
 // of row r in group g = r / rows_per_group, channel c:
@@ -53,19 +66,18 @@ struct HybridStage {
   float min = 0, max = 0;
 };
 
-// math::SymmetricQuantizeRow and math::AsymmetricQuantizeRow (kernels/common/hybrid.h),
-// the same values written as unsigned bytes u = q + 128 for the GEMM; in
-// loops the compiler vectorizes. Symmetric returns the scale.
-float QuantizeSymmetricBiased(const float* x, int64_t n, uint8_t* u);
-void QuantizeAsymmetricBiased(const float* x, int64_t n, uint8_t* u, float* scale, int32_t* zero_point);
-
 class PackedHybridGemm {
  public:
   // Packs int8 weights [n][k] (zero point 0). False when the path has no
   // 8-bit sums kernel or the sizes are too large for int32 indexing.
   bool Pack(const IsaKernels* isa, const int8_t* weights, int n, int k);
-  bool ready() const { return sums_ != nullptr; }
+  bool ready() const { return kernels_ != nullptr; }
   int k() const { return k_; }
+  // math::SymmetricQuantizeRow and math::AsymmetricQuantizeRow (kernels/common/hybrid.h)
+  // on this path's vectors: the same values, written as unsigned bytes u = q + 128
+  // for Run. Symmetric returns the scale.
+  float QuantizeSymmetric(const float* x, int64_t n, uint8_t* u) const;
+  void QuantizeAsymmetric(const float* x, int64_t n, uint8_t* u, float* scale, int32_t* zero_point) const;
   // out[r][c] for r in [0, rows), c in [0, n), rows out_stride floats apart.
   // pack_rows writes each row's quantized values q as unsigned bytes q + 128
   // (a tap outside the image as the group's zero point + 128).
@@ -73,7 +85,7 @@ class PackedHybridGemm {
            int64_t out_stride, ThreadPool* pool) const;
 
  private:
-  Int8GemmSumsFn sums_ = nullptr;
+  const HybridKernels* kernels_ = nullptr;
   int n_ = 0, k_ = 0, panels_ = 0, k_steps_ = 0, step_ = 4;
   AlignedBuffer weights_;
   std::vector<int32_t> bias_;      // −128 · Σ_k w per channel: the sums become Σ w·q

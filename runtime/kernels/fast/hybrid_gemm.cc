@@ -50,63 +50,49 @@ void FinishRow(const HybridStage& s, const int32_t* sums, const int32_t* row_sum
   }
 }
 
-// math::RoundToInt8Range(v, lo, hi) + 128 without branches: NaN gives q = 0;
-// clamping v to [lo − 1, hi + 1] first changes no result (rounding is
-// monotonic and the result is clamped to [lo, hi] anyway) and keeps the
-// truncation in range.
-inline uint8_t BiasedRound(float v, float lo_f, float hi_f, int32_t lo, int32_t hi) {
-  float c = v == v ? v : 0.0f;
-  c = c < lo_f ? lo_f : c;
-  c = c > hi_f ? hi_f : c;
-  int32_t t = static_cast<int32_t>(c);
-  const float fraction = c - static_cast<float>(t);
-  t += (fraction >= 0.5f) - (fraction <= -0.5f);
-  t = t < lo ? lo : t;
-  t = t > hi ? hi : t;
-  return static_cast<uint8_t>(t + 128);
-}
-
 }  // namespace
 
-float QuantizeSymmetricBiased(const float* x, int64_t n, uint8_t* u) {
+void QuantizeBiasedPortable(const float* x, int64_t n, float inverse, float offset, int32_t lo, int32_t hi, uint8_t* u) {
+  for (int64_t i = 0; i < n; ++i) u[i] = static_cast<uint8_t>(math::RoundToInt8Range(offset + x[i] * inverse, lo, hi) + 128);
+}
+
+float PackedHybridGemm::QuantizeSymmetric(const float* x, int64_t n, uint8_t* u) const {
   if (n <= 0) return 1.0f;
-  const float range = math::SymmetricRange(x, n);
+  const float range = kernels_->max_abs(x, n);
   if (range == 0.0f) {
     std::memset(u, 128, static_cast<size_t>(n));
     return 1.0f;
   }
   const float inverse = 127.0f / range;
-  for (int64_t i = 0; i < n; ++i) u[i] = BiasedRound(x[i] * inverse, -128.0f, 128.0f, -127, 127);
+  kernels_->quantize(x, n, inverse, 0.0f, -127, 127, u);
   return range / 127.0f;
 }
 
-void QuantizeAsymmetricBiased(const float* x, int64_t n, uint8_t* u, float* scale, int32_t* zero_point) {
+void PackedHybridGemm::QuantizeAsymmetric(const float* x, int64_t n, uint8_t* u, float* scale, int32_t* zero_point) const {
   if (!math::AsymmetricQuantizeParams(x, n, scale, zero_point)) {
     std::memset(u, 128, static_cast<size_t>(std::max<int64_t>(n, 0)));
     return;
   }
-  const float inverse = 1.0f / *scale;
-  const float offset = static_cast<float>(*zero_point);
-  for (int64_t i = 0; i < n; ++i) u[i] = BiasedRound(offset + x[i] * inverse, -129.0f, 128.0f, -128, 127);
+  kernels_->quantize(x, n, 1.0f / *scale, static_cast<float>(*zero_point), -128, 127, u);
 }
 
-Int8GemmSumsFn Int8GemmSumsFor(CpuPath path) {
+const HybridKernels* HybridKernelsFor(CpuPath path) {
   switch (path) {
-    case CpuPath::kPortable: return PortableInt8GemmSums();
+    case CpuPath::kPortable: return PortableHybridKernels();
 #if defined(__x86_64__)
-    case CpuPath::kAvx2: return Avx2Int8GemmSums();
-    case CpuPath::kAvxVnni: return AvxVnniInt8GemmSums();
-    case CpuPath::kAvx512Vnni: return Avx512VnniInt8GemmSums();
+    case CpuPath::kAvx2: return Avx2HybridKernels();
+    case CpuPath::kAvxVnni: return AvxVnniHybridKernels();
+    case CpuPath::kAvx512Vnni: return Avx512VnniHybridKernels();
 #endif
     default: return nullptr;
   }
 }
 
 bool PackedHybridGemm::Pack(const IsaKernels* isa, const int8_t* weights, int n, int k) {
-  sums_ = nullptr;
+  kernels_ = nullptr;
   if (isa == nullptr || n <= 0 || k <= 0 || static_cast<int64_t>(n) * k > (int64_t{1} << 30)) return false;
-  const Int8GemmSumsFn sums = Int8GemmSumsFor(isa->path);
-  if (sums == nullptr) return false;
+  const HybridKernels* kernels = HybridKernelsFor(isa->path);
+  if (kernels == nullptr) return false;
   n_ = n;
   k_ = k;
   panels_ = static_cast<int>(RoundUp(n, kPanel) / kPanel);
@@ -133,7 +119,7 @@ bool PackedHybridGemm::Pack(const IsaKernels* isa, const int8_t* weights, int n,
     row_sums_[static_cast<size_t>(o)] = static_cast<int32_t>(sum);
     bias_[static_cast<size_t>(o)] = static_cast<int32_t>(0u - 128u * sum);
   }
-  sums_ = sums;
+  kernels_ = kernels;
   return true;
 }
 
@@ -183,7 +169,7 @@ void PackedHybridGemm::Run(int64_t rows, PackRowsFn pack_rows, const void* conte
     t.stage.bias = bias_.data() + c0;
     t.c = sums;
     t.c_stride = sums_stride * 4;
-    sums_(t);
+    kernels_->sums(t);
     for (int r = 0; r < count; ++r) {
       const int64_t row = r0 + r;
       FinishRow(stage, sums + r * sums_stride, row_sums_.data(), row / stage.rows_per_group, c0, t.channels,

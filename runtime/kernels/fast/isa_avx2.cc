@@ -8,5 +8,5 @@ namespace {
 const IsaKernels kAvx2 = {CpuPath::kAvx2, Int8Layout::kPair, Int8Gemm, Int8Depthwise, FloatGemm, FloatDepthwise, Int8Add, nullptr};
 }  // namespace
 const IsaKernels* Avx2Kernels() { return &kAvx2; }
-Int8GemmSumsFn Avx2Int8GemmSums() { return Int8GemmSums; }
+const HybridKernels* Avx2HybridKernels() { return &kHybrid; }
 }  // namespace tfldbg::fast

@@ -462,7 +462,7 @@ const IsaKernels kAvx512Vnni = {CpuPath::kAvx512Vnni, Int8Layout::kQuad, Int8Gem
 
 const IsaKernels* Avx512VnniKernels() { return &kAvx512Vnni; }
 
-// ---- int8 GEMM sums (hybrid kernels, hybrid.h): as Int8Block, the int32 sums plus bias stored whole ----
+// ---- hybrid kernels (hybrid.h): as Int8Block, the int32 sums plus bias stored whole; the quantizers ----
 
 namespace {
 
@@ -508,8 +508,43 @@ void Int8GemmSums(const Int8GemmTile& t) {
   }
 }
 
+// max |x| over the row: max with the running value second ignores NaN, as math::SymmetricRange does.
+float MaxAbs(const float* x, int64_t n) {
+  __m512 m = _mm512_setzero_ps();
+  for (int64_t i = 0; i < n; i += 16) {
+    const __mmask16 mask = LaneMask(n - i >= 16 ? 16 : static_cast<int>(n - i));
+    m = _mm512_max_ps(_mm512_abs_ps(_mm512_maskz_loadu_ps(mask, x + i)), m);
+  }
+  return _mm512_reduce_max_ps(m);
+}
+
+// math::RoundToInt8Range(offset + x·inverse, lo, hi) + 128, 16 lanes: NaN
+// gives 0; clamping to [lo − 1, hi + 1] first changes no result (rounding is
+// monotonic, the result is clamped to [lo, hi]) and keeps the truncation in range.
+void QuantizeBiased(const float* x, int64_t n, float inverse, float offset, int32_t lo, int32_t hi, uint8_t* u) {
+  const __m512 inv = _mm512_set1_ps(inverse), off = _mm512_set1_ps(offset);
+  const __m512 lo_f = _mm512_set1_ps(static_cast<float>(lo - 1)), hi_f = _mm512_set1_ps(static_cast<float>(hi + 1));
+  const __m512 half = _mm512_set1_ps(0.5f), minus_half = _mm512_set1_ps(-0.5f);
+  const __m512i lo_i = _mm512_set1_epi32(lo), hi_i = _mm512_set1_epi32(hi), one = _mm512_set1_epi32(1);
+  const __m512i bias = _mm512_set1_epi32(128);
+  for (int64_t i = 0; i < n; i += 16) {
+    const __mmask16 mask = LaneMask(n - i >= 16 ? 16 : static_cast<int>(n - i));
+    __m512 v = _mm512_add_ps(off, _mm512_mul_ps(_mm512_maskz_loadu_ps(mask, x + i), inv));
+    v = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, v, _CMP_ORD_Q), v);
+    v = _mm512_min_ps(_mm512_max_ps(v, lo_f), hi_f);
+    __m512i t = _mm512_cvttps_epi32(v);
+    const __m512 fraction = _mm512_sub_ps(v, _mm512_cvtepi32_ps(t));
+    t = _mm512_mask_add_epi32(t, _mm512_cmp_ps_mask(fraction, half, _CMP_GE_OQ), t, one);
+    t = _mm512_mask_sub_epi32(t, _mm512_cmp_ps_mask(fraction, minus_half, _CMP_LE_OQ), t, one);
+    t = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(t, lo_i), hi_i), bias);
+    _mm_mask_storeu_epi8(u + i, mask, _mm512_cvtepi32_epi8(t));
+  }
+}
+
+const HybridKernels kAvx512VnniHybrid = {Int8GemmSums, MaxAbs, QuantizeBiased};
+
 }  // namespace
 
-Int8GemmSumsFn Avx512VnniInt8GemmSums() { return Int8GemmSums; }
+const HybridKernels* Avx512VnniHybridKernels() { return &kAvx512VnniHybrid; }
 
 }  // namespace tfldbg::fast

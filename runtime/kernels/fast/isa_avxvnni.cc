@@ -8,5 +8,5 @@ namespace {
 const IsaKernels kAvxVnni = {CpuPath::kAvxVnni, Int8Layout::kQuad, Int8Gemm, Int8Depthwise, FloatGemm, FloatDepthwise, Int8Add, nullptr};
 }  // namespace
 const IsaKernels* AvxVnniKernels() { return &kAvxVnni; }
-Int8GemmSumsFn AvxVnniInt8GemmSums() { return Int8GemmSums; }
+const HybridKernels* AvxVnniHybridKernels() { return &kHybrid; }
 }  // namespace tfldbg::fast

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/common/hybrid.h"
 #include "kernels/fast/hybrid.h"
 #include "kernels/fast/isa.h"
 
@@ -187,7 +188,7 @@ const IsaKernels* IsaKernelsFor(CpuPath path) {
   }
 }
 
-// ---- int8 GEMM sums (hybrid kernels, hybrid.h): the int32 sums plus bias of whole panels ----
+// ---- hybrid kernels (hybrid.h): the int32 sums plus bias of whole panels; the quantizers ----
 
 namespace {
 
@@ -213,8 +214,12 @@ void Int8GemmSums(const Int8GemmTile& t) {
   }
 }
 
+float MaxAbs(const float* x, int64_t n) { return math::SymmetricRange(x, n); }
+
+const HybridKernels kPortableHybrid = {Int8GemmSums, MaxAbs, QuantizeBiasedPortable};
+
 }  // namespace
 
-Int8GemmSumsFn PortableInt8GemmSums() { return Int8GemmSums; }
+const HybridKernels* PortableHybridKernels() { return &kPortableHybrid; }
 
 }  // namespace tfldbg::fast

@@ -297,9 +297,9 @@ class FullyConnectedKernel : public Kernel {
       float scale = 1.0f;
       int32_t zero_point = 0;
       if (asymmetric_) {
-        fast::QuantizeAsymmetricBiased(x + at, shape_.depth, u + at, &scale, &zero_point);
+        hybrid_fast_.QuantizeAsymmetric(x + at, shape_.depth, u + at, &scale, &zero_point);
       } else {
-        scale = fast::QuantizeSymmetricBiased(x + at, shape_.depth, u + at);
+        scale = hybrid_fast_.QuantizeSymmetric(x + at, shape_.depth, u + at);
       }
       if (!weights.quant.per_channel()) scale *= weights.quant.scale[0];
       row_scales_[static_cast<size_t>(b)] = scale;
