@@ -28,9 +28,28 @@ namespace tfldbg::fast {
 // Only stage.bias of the output stage is read.
 using Int8GemmSumsFn = void (*)(const Int8GemmTile&);
 
+struct HybridStage;
+
+// One tile of the whole hybrid GEMM: the sums of `gemm` (as Int8GemmSumsFn
+// computes them), then the float stage, written as floats. Channel arrays
+// (row_sums padded to whole panels; channel_scale and bias of the valid
+// channels, or null) start at the tile's first channel.
+struct HybridGemmTile {
+  Int8GemmTile gemm;
+  const HybridStage* stage = nullptr;
+  int64_t row0 = 0;  // the tile's first row (its group is row / stage->rows_per_group)
+  const int32_t* row_sums = nullptr;
+  const float* channel_scale = nullptr;
+  const float* bias = nullptr;
+  float* out = nullptr;  // the tile's first row and channel
+  int64_t out_stride = 0;  // floats
+};
+
 // One instruction set's pieces of the hybrid path.
 struct HybridKernels {
   Int8GemmSumsFn sums;
+  // The sums and the float stage in one pass (null: sums, then the portable float stage).
+  void (*gemm)(const HybridGemmTile&);
   // max |x[i]| over the row, NaN ignored: math::SymmetricRange's value (0 for an empty row).
   float (*max_abs)(const float* x, int64_t n);
   // u[i] = math::RoundToInt8Range(offset + x[i] · inverse, lo, hi) + 128 (an

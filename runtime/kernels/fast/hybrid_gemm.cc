@@ -167,6 +167,19 @@ void PackedHybridGemm::Run(int64_t rows, PackRowsFn pack_rows, const void* conte
     const int c0 = p0 * kPanel;
     t.channels = std::min(n_ - c0, panels * kPanel);
     t.stage.bias = bias_.data() + c0;
+    if (kernels_->gemm != nullptr) {
+      HybridGemmTile h;
+      h.gemm = t;
+      h.stage = &stage;
+      h.row0 = r0;
+      h.row_sums = row_sums_.data() + c0;
+      h.channel_scale = stage.channel_scale ? stage.channel_scale + c0 : nullptr;
+      h.bias = stage.bias ? stage.bias + c0 : nullptr;
+      h.out = out + r0 * out_stride + c0;
+      h.out_stride = out_stride;
+      kernels_->gemm(h);
+      return;
+    }
     t.c = sums;
     t.c_stride = sums_stride * 4;
     kernels_->sums(t);

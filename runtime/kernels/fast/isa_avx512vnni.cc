@@ -318,12 +318,24 @@ void FloatDepthwise(const FloatDepthwiseRow& d) {
   const int ox_lo = (g.pad + g.stride - 1) / g.stride;
   const int64_t last = static_cast<int64_t>(g.in_width) - 1 + g.pad - static_cast<int64_t>(g.filter_w - 1) * g.dilation;
   const int ox_hi = last < 0 ? -1 : static_cast<int>(last / g.stride < g.out_width - 1 ? last / g.stride : g.out_width - 1);
-  for (int c0 = 0; c0 < channels; c0 += 64) {
-    switch ((Min(64, channels - c0) + 15) / 16) {
-      case 1: FloatDepthwiseBlock<8, 1>(d, c0, ox_lo, ox_hi); break;
-      case 2: FloatDepthwiseBlock<4, 2>(d, c0, ox_lo, ox_hi); break;
-      case 3: FloatDepthwiseBlock<4, 3>(d, c0, ox_lo, ox_hi); break;
-      default: FloatDepthwiseBlock<4, 4>(d, c0, ox_lo, ox_hi); break;
+  if (channels <= 16) {  // one vector of channels: 8 pixels a tile
+    FloatDepthwiseBlock<8, 1>(d, 0, ox_lo, ox_hi);
+    return;
+  }
+  if (channels <= 32) {
+    FloatDepthwiseBlock<4, 2>(d, 0, ox_lo, ox_hi);
+    return;
+  }
+  // Wider: pixel by pixel, every channel of a pixel before the next (tiles
+  // of several pixels measured slower here on DeepLab's 72-480 channels).
+  for (int ox = 0; ox < g.out_width; ++ox) {
+    for (int c0 = 0; c0 < channels; c0 += 64) {
+      switch ((Min(64, channels - c0) + 15) / 16) {
+        case 1: FloatDepthwiseChannels<1>(d, ox, c0); break;
+        case 2: FloatDepthwiseChannels<2>(d, ox, c0); break;
+        case 3: FloatDepthwiseChannels<3>(d, ox, c0); break;
+        default: FloatDepthwiseChannels<4>(d, ox, c0); break;
+      }
     }
   }
 }
@@ -491,6 +503,74 @@ void Int8SumsBlock(const Int8GemmTile& t, int r0, int p0) {
   }
 }
 
+// The same sums, then HybridStage's float stage on 16 channels at a time (its
+// operations in the scalar kernels' order), stored as floats.
+template <int MR, int NV>
+void HybridBlock(const HybridGemmTile& h, int r0, int p0) {
+  const Int8GemmTile& t = h.gemm;
+  __m512i acc[MR][NV];
+  for (int i = 0; i < MR; ++i)
+    for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_setzero_si512();
+  const uint8_t* a = static_cast<const uint8_t*>(t.a) + r0 * t.a_stride;
+  const int8_t* b = static_cast<const int8_t*>(t.b) + static_cast<int64_t>(p0) * t.k_steps * 64;
+  const int64_t panel_bytes = static_cast<int64_t>(t.k_steps) * 64;
+  for (int k = 0; k < t.k_steps; ++k) {
+    __m512i bv[NV];
+    for (int v = 0; v < NV; ++v) bv[v] = _mm512_loadu_si512(b + v * panel_bytes + k * 64);
+    for (int i = 0; i < MR; ++i) {
+      const __m512i av = _mm512_set1_epi32(LoadQuad(a + i * t.a_stride + 4 * k));
+      for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_dpbusd_epi32(acc[i][v], av, bv[v]);
+    }
+  }
+  const HybridStage& s = *h.stage;
+  for (int i = 0; i < MR; ++i) {
+    const int64_t group = (h.row0 + r0 + i) / s.rows_per_group;
+    const __m512 row_scale = _mm512_set1_ps(s.row_scale[group]);
+    const __m512i zero_point = _mm512_set1_epi32(s.zero_point[group]);
+    float* out = h.out + (r0 + i) * h.out_stride;
+    for (int v = 0; v < NV; ++v) {
+      const int c = (p0 + v) * 16;
+      const int count = Min(16, t.channels - c);
+      if (count <= 0) break;
+      const __mmask16 mask = LaneMask(count);
+      // Σ w·q − zero_point · Σ w (wrapping), as float.
+      __m512i x = _mm512_add_epi32(acc[i][v], _mm512_loadu_si512(t.stage.bias + c));
+      x = _mm512_sub_epi32(x, _mm512_mullo_epi32(zero_point, _mm512_loadu_si512(h.row_sums + c)));
+      const __m512 f = _mm512_cvtepi32_ps(x);
+      const __m512 bias = h.bias ? _mm512_maskz_loadu_ps(mask, h.bias + c) : _mm512_setzero_ps();
+      __m512 y;
+      switch (s.mode) {
+        case HybridStage::Mode::kRowScale:
+          y = _mm512_add_ps(bias, _mm512_mul_ps(f, row_scale));
+          break;
+        case HybridStage::Mode::kRowTimesChannel:
+          y = _mm512_add_ps(bias, _mm512_mul_ps(f, _mm512_mul_ps(row_scale, _mm512_maskz_loadu_ps(mask, h.channel_scale + c))));
+          break;
+        default:  // kChannelThenRow: the bias added only when there is one
+          y = _mm512_mul_ps(_mm512_mul_ps(f, _mm512_maskz_loadu_ps(mask, h.channel_scale + c)), row_scale);
+          if (h.bias) y = _mm512_add_ps(y, bias);
+          break;
+      }
+      _mm512_mask_storeu_ps(out + c, mask, Clamp(y, s.min, s.max));
+    }
+  }
+}
+
+using HybridBlockFn = void (*)(const HybridGemmTile&, int, int);
+template <int MR>
+struct HybridBlocks {
+  static constexpr HybridBlockFn fns[4] = {HybridBlock<MR, 1>, HybridBlock<MR, 2>, HybridBlock<MR, 3>, HybridBlock<MR, 4>};
+};
+
+void HybridGemm(const HybridGemmTile& h) {
+  static constexpr const HybridBlockFn* kBlocks[6] = {HybridBlocks<1>::fns, HybridBlocks<2>::fns, HybridBlocks<3>::fns,
+                                                      HybridBlocks<4>::fns, HybridBlocks<5>::fns, HybridBlocks<6>::fns};
+  for (int p = 0; p < h.gemm.panels; p += 4) {
+    const int nv = Min(4, h.gemm.panels - p);
+    for (int r = 0; r < h.gemm.rows; r += 6) kBlocks[Min(6, h.gemm.rows - r) - 1][nv - 1](h, r, p);
+  }
+}
+
 using Int8SumsBlockFn = void (*)(const Int8GemmTile&, int, int);
 template <int MR>
 struct Int8SumsBlocks {
@@ -541,7 +621,7 @@ void QuantizeBiased(const float* x, int64_t n, float inverse, float offset, int3
   }
 }
 
-const HybridKernels kAvx512VnniHybrid = {Int8GemmSums, MaxAbs, QuantizeBiased};
+const HybridKernels kAvx512VnniHybrid = {Int8GemmSums, HybridGemm, MaxAbs, QuantizeBiased};
 
 }  // namespace
 
