@@ -311,6 +311,31 @@ void FloatDepthwiseBlock(const FloatDepthwiseRow& d, int c0, int ox_lo, int ox_h
   for (; ox < d.g.out_width; ++ox) FloatDepthwiseChannels<NV>(d, ox, c0);
 }
 
+// 8 channels, stride 1: two neighbouring output pixels are one 16-lane vector
+// (lanes 0-7 the first pixel, 8-15 the second), and so are their inputs for any
+// tap; the weights and bias are duplicated into both halves. P such pairs from
+// ox, every tap inside the row; each lane's sum is the reference's.
+template <int P>
+void FloatDepthwisePairs8(const FloatDepthwiseRow& d, int ox) {
+  const DepthwiseRowGeometry& g = d.g;
+  __m512 acc[P];
+  for (int p = 0; p < P; ++p) acc[p] = _mm512_setzero_ps();
+  const int ix0 = ox - g.pad;
+  for (int fy = 0; fy < g.filter_h; ++fy) {
+    const float* row = d.rows[fy];
+    if (row == nullptr) continue;
+    for (int fx = 0; fx < g.filter_w; ++fx) {
+      const float* x = row + static_cast<int64_t>(ix0 + fx * g.dilation) * 8;
+      const __m512 w = _mm512_broadcast_f32x8(_mm256_loadu_ps(d.weights + static_cast<int64_t>(fy * g.filter_w + fx) * d.weights_stride));
+      for (int p = 0; p < P; ++p) acc[p] = _mm512_add_ps(acc[p], _mm512_mul_ps(_mm512_loadu_ps(x + 16 * p), w));
+    }
+  }
+  const __m512 bias = _mm512_broadcast_f32x8(_mm256_loadu_ps(d.bias));
+  for (int p = 0; p < P; ++p) {
+    _mm512_storeu_ps(d.out + static_cast<int64_t>(ox) * 8 + 16 * p, Clamp(_mm512_add_ps(acc[p], bias), d.min, d.max));
+  }
+}
+
 void FloatDepthwise(const FloatDepthwiseRow& d) {
   const DepthwiseRowGeometry& g = d.g;
   const int channels = g.channels;
@@ -318,6 +343,15 @@ void FloatDepthwise(const FloatDepthwiseRow& d) {
   const int ox_lo = (g.pad + g.stride - 1) / g.stride;
   const int64_t last = static_cast<int64_t>(g.in_width) - 1 + g.pad - static_cast<int64_t>(g.filter_w - 1) * g.dilation;
   const int ox_hi = last < 0 ? -1 : static_cast<int>(last / g.stride < g.out_width - 1 ? last / g.stride : g.out_width - 1);
+  if (channels == 8 && g.stride == 1) {  // pixel pairs in whole vectors
+    int ox = 0;
+    for (; ox < g.out_width && ox < ox_lo; ++ox) FloatDepthwiseChannels<1>(d, ox, 0);
+    for (; ox + 15 <= ox_hi; ox += 16) FloatDepthwisePairs8<8>(d, ox);
+    for (; ox + 1 <= ox_hi; ox += 2) FloatDepthwisePairs8<1>(d, ox);
+    for (; ox <= ox_hi; ++ox) FloatDepthwisePixels<1, 1>(d, ox, 0);
+    for (; ox < g.out_width; ++ox) FloatDepthwiseChannels<1>(d, ox, 0);
+    return;
+  }
   if (channels <= 16) {  // one vector of channels: 8 pixels a tile
     FloatDepthwiseBlock<8, 1>(d, 0, ox_lo, ox_hi);
     return;
