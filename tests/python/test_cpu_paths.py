@@ -14,10 +14,11 @@ from tfldbg.backends.engine import find_binary
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((REPO / "examples").rglob("*.tflite"))
-# A few real models that cover conv, depthwise, FC, ADD and QUANTIZE in int8, uint8 and float.
+# A few real models that cover conv, depthwise, FC, ADD and QUANTIZE in int8, uint8 and float, and hybrid conv and FC.
 REAL = [m for m in shared_models("real", "*.tflite")
         if m.stem in {"tf2_mobilenet_v2_1.0_224_ptq_int8", "mobilenet_v1_0.25_128_quant_uint8", "mlperf_tiny_resnet8_float",
-                      "mlperf_tiny_kws_dscnn_int8", "mlperf_tiny_ad01_int8"}]
+                      "mlperf_tiny_kws_dscnn_int8", "mlperf_tiny_ad01_int8", "mlperf_tiny_kws_dscnn_hybrid",
+                      "mlperf_tiny_ad_toycar_hybrid"}]
 
 
 def cpu_check(model: Path, *extra: str) -> str:

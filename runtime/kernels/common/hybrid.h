@@ -23,12 +23,8 @@ inline int32_t RoundToInt8Range(float v, int32_t lo, int32_t hi) {
   return std::min(std::max(t, lo), hi);
 }
 
-// Symmetric int8 quantization of one row: scale = max|x| / 127,
-// q = round(x · 127 / max|x|) clamped to ±127; an all-zero row gets scale 1.
-// Q: int8_t, or int16_t to feed 16-bit dot products directly (same values).
-template <typename Q>
-float SymmetricQuantizeRow(const float* x, int64_t n, Q* q) {
-  if (n <= 0) return 1.0f;
+// The largest magnitude of a row, as SymmetricQuantizeRow takes it (0 for an empty row).
+inline float SymmetricRange(const float* x, int64_t n) {
   // The largest magnitude, max(|min|, |max|) as LiteRT takes it, over eight
   // independent lanes so the loop vectorizes (for numbers the order cannot
   // matter; a row with NaN gives garbage in LiteRT too).
@@ -43,6 +39,16 @@ float SymmetricQuantizeRow(const float* x, int64_t n, Q* q) {
   float range = 0.0f;
   for (; i < n; ++i) range = std::max(range, std::fabs(x[i]));
   for (float lane : lanes) range = std::max(range, lane);
+  return range;
+}
+
+// Symmetric int8 quantization of one row: scale = max|x| / 127,
+// q = round(x · 127 / max|x|) clamped to ±127; an all-zero row gets scale 1.
+// Q: int8_t, or int16_t to feed 16-bit dot products directly (same values).
+template <typename Q>
+float SymmetricQuantizeRow(const float* x, int64_t n, Q* q) {
+  if (n <= 0) return 1.0f;
+  const float range = SymmetricRange(x, n);
   if (range == 0.0f) {
     std::fill(q, q + n, static_cast<Q>(0));
     return 1.0f;
@@ -52,11 +58,9 @@ float SymmetricQuantizeRow(const float* x, int64_t n, Q* q) {
   return range / 127.0f;
 }
 
-// Asymmetric int8 quantization of one row (LiteRT's AsymmetricQuantizeFloats):
-// the range [min(0, x), max(0, x)] over 255 steps, the zero point nudged into
-// [-128, 127] from whichever end is closer to exact; q = round(zp + x / scale)
-// clamped. An all-zero row gets scale 1 and zero point 0.
-inline void AsymmetricQuantizeRow(const float* x, int64_t n, int8_t* q, float* scale_out, int32_t* zero_point_out) {
+// The scale and zero point of AsymmetricQuantizeRow alone; false for an
+// all-zero row (scale 1, zero point 0, every q 0).
+inline bool AsymmetricQuantizeParams(const float* x, int64_t n, float* scale_out, int32_t* zero_point_out) {
   constexpr double kQMin = -128.0, kQMax = 127.0;
   float rmin_f = 0.0f, rmax_f = 0.0f;
   if (n > 0) {
@@ -65,10 +69,9 @@ inline void AsymmetricQuantizeRow(const float* x, int64_t n, int8_t* q, float* s
     rmax_f = std::fmax(0.0f, *hi);
   }
   if (rmin_f == rmax_f) {
-    std::fill(q, q + n, static_cast<int8_t>(0));
     *scale_out = 1.0f;
     *zero_point_out = 0;
-    return;
+    return false;
   }
   // The range is a float difference, the scale and zero point then double:
   // what LiteRT's build computes (measured on its hybrid FULLY_CONNECTED over
@@ -92,6 +95,19 @@ inline void AsymmetricQuantizeRow(const float* x, int64_t n, int8_t* q, float* s
   }
   *scale_out = static_cast<float>(scale);
   *zero_point_out = nudged;
+  return true;
+}
+
+// Asymmetric int8 quantization of one row (LiteRT's AsymmetricQuantizeFloats):
+// the range [min(0, x), max(0, x)] over 255 steps, the zero point nudged into
+// [-128, 127] from whichever end is closer to exact; q = round(zp + x / scale)
+// clamped. An all-zero row gets scale 1 and zero point 0.
+inline void AsymmetricQuantizeRow(const float* x, int64_t n, int8_t* q, float* scale_out, int32_t* zero_point_out) {
+  if (!AsymmetricQuantizeParams(x, n, scale_out, zero_point_out)) {
+    std::fill(q, q + n, static_cast<int8_t>(0));
+    return;
+  }
+  const int32_t nudged = *zero_point_out;
   const float inverse = 1.0f / *scale_out;
   const float offset = static_cast<float>(nudged);
   for (int64_t i = 0; i < n; ++i) q[i] = static_cast<int8_t>(RoundToInt8Range(offset + x[i] * inverse, -128, 127));

@@ -4,6 +4,7 @@
 
 #include "kernels/common/requant.h"
 #include "kernels/conv/conv_fast.h"
+#include "kernels/conv/conv_hybrid_fast.h"
 #include "kernels/conv/conv_math.h"
 #include "kernels/common/dot.h"
 #include "kernels/common/hybrid.h"
@@ -90,6 +91,10 @@ class ConvKernelBase : public Kernel {
       return Status::Ok();
     }
     PackFilter(input, filter);
+    if (hybrid_fast_.ready()) {  // the fast hybrid GEMM: no int16 copy, no quantized input here
+      packed_int_.clear();
+      quantized_input_.clear();
+    }
     return Status::Ok();
   }
 
@@ -107,6 +112,10 @@ class ConvKernelBase : public Kernel {
       case DataType::kFloat32: {
         const float* b = bias ? bias->data<float>() : nullptr;
         if (filter.type == DataType::kInt8) {
+          if (hybrid_fast_.ready()) {
+            hybrid_fast_.Run(input, b, output, node.pool);
+            return Status::Ok();
+          }
           EvalHybrid(input, filter, b, output);
           return Status::Ok();
         }
@@ -187,6 +196,8 @@ class ConvKernelBase : public Kernel {
                                    "(otherwise LiteRT reads input offsets it never computed)");
     }
     quantized_input_.assign(static_cast<size_t>(input.element_count()), 0);
+    // The fast kernels (conv_hybrid_fast.h) when the node's CPU path has them.
+    hybrid_fast_.Prepare(node, geometry_, filter, hybrid_per_channel_, float_clamp_);
     return Status::Ok();
   }
 
@@ -336,6 +347,7 @@ class ConvKernelBase : public Kernel {
   std::vector<int16_t> packed_int_;
   std::vector<int8_t> quantized_input_;
   bool hybrid_per_channel_ = false;  // CONV_2D: per-channel scales that differ
+  FastHybridConv hybrid_fast_;
 
   template <typename BiasT>
   Status EvalInt16(const Tensor& input, const Tensor& filter, const BiasT* bias, Tensor& output) {

@@ -78,15 +78,36 @@ void PackFloatRows(const void* context, int64_t r0, int count, float* tile, int6
   const int c = g.input.c;
   const float* input = static_cast<const float*>(p.input);
   const int64_t per_image = static_cast<int64_t>(g.output.h) * g.output.w;
+  const int64_t row_floats = static_cast<int64_t>(g.filter.w) * c;
+  // The first row's pixel, then stepped along (no divisions per row).
+  int b = static_cast<int>(r0 / per_image);
+  int oy = static_cast<int>(r0 % per_image / g.output.w), ox = static_cast<int>(r0 % g.output.w) - 1;
   for (int r = 0; r < count; ++r) {
-    const int64_t m = r0 + r;
-    const int b = static_cast<int>(m / per_image);
-    const int oy = static_cast<int>(m % per_image / g.output.w), ox = static_cast<int>(m % g.output.w);
+    if (++ox == g.output.w) {
+      ox = 0;
+      if (++oy == g.output.h) {
+        oy = 0;
+        ++b;
+      }
+    }
     float* dst = tile + r * stride;
+    const int ix0 = ox * g.stride_w - g.pad_w;
+    // Every column of the filter row inside the image, one apart: one copy per filter row.
+    const bool whole_rows = g.dilation_w == 1 && ix0 >= 0 && ix0 + g.filter.w <= g.input.w;
     for (int fy = 0; fy < g.filter.h; ++fy) {
       const int iy = oy * g.stride_h - g.pad_h + fy * g.dilation_h;
+      if (whole_rows && iy >= 0 && iy < g.input.h) {
+        const float* src = input + g.input.Offset(b, iy, ix0, 0);
+        if (row_floats <= 32) {  // a few taps of a few channels: no library call
+          for (int64_t i = 0; i < row_floats; ++i) dst[i] = src[i];
+        } else {
+          std::memcpy(dst, src, static_cast<size_t>(row_floats) * sizeof(float));
+        }
+        dst += row_floats;
+        continue;
+      }
       for (int fx = 0; fx < g.filter.w; ++fx, dst += c) {
-        const int ix = ox * g.stride_w - g.pad_w + fx * g.dilation_w;
+        const int ix = ix0 + fx * g.dilation_w;
         if (iy < 0 || iy >= g.input.h || ix < 0 || ix >= g.input.w) {
           std::fill(dst, dst + c, 0.0f);
         } else {

@@ -9,4 +9,5 @@ const IsaKernels kAvx2 = {CpuPath::kAvx2, Int8Layout::kPair, Int8Gemm, Int8Depth
                             Int8DepthwisePairsRows};
 }  // namespace
 const IsaKernels* Avx2Kernels() { return &kAvx2; }
+const HybridKernels* Avx2HybridKernels() { return &kHybrid; }
 }  // namespace tfldbg::fast

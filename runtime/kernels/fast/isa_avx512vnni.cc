@@ -4,6 +4,7 @@
 // only when the CPU runs them. No standard-library templates here (isa.h).
 #include <immintrin.h>
 
+#include "kernels/fast/hybrid.h"
 #include "kernels/fast/isa.h"
 
 namespace tfldbg::fast {
@@ -279,9 +280,113 @@ void FloatDepthwiseChannels(const FloatDepthwiseRow& d, int ox, int c0) {
   }
 }
 
+// P output pixels from ox whose taps are all inside the row: P·NV
+// independent sums (each still the reference's, taps in order), each weight
+// vector loaded once for the P pixels.
+template <int P, int NV>
+void FloatDepthwisePixels(const FloatDepthwiseRow& d, int ox, int c0) {
+  const DepthwiseRowGeometry& g = d.g;
+  __m512 acc[P][NV];
+  __mmask16 masks[NV];
+  for (int v = 0; v < NV; ++v) {
+    for (int p = 0; p < P; ++p) acc[p][v] = _mm512_setzero_ps();
+    masks[v] = LaneMask(g.channels - c0 - 16 * v);
+  }
+  const int64_t pixel_step = static_cast<int64_t>(g.stride) * g.channels;
+  const int ix0 = ox * g.stride - g.pad;
+  for (int fy = 0; fy < g.filter_h; ++fy) {
+    const float* row = d.rows[fy];
+    if (row == nullptr) continue;
+    for (int fx = 0; fx < g.filter_w; ++fx) {
+      const float* x = row + static_cast<int64_t>(ix0 + fx * g.dilation) * g.channels + c0;
+      const float* w = d.weights + static_cast<int64_t>(fy * g.filter_w + fx) * d.weights_stride + c0;
+      __m512 wv[NV];
+      for (int v = 0; v < NV; ++v) wv[v] = _mm512_loadu_ps(w + 16 * v);
+      for (int p = 0; p < P; ++p) {
+        for (int v = 0; v < NV; ++v) {
+          acc[p][v] = _mm512_add_ps(acc[p][v], _mm512_mul_ps(_mm512_maskz_loadu_ps(masks[v], x + p * pixel_step + 16 * v), wv[v]));
+        }
+      }
+    }
+  }
+  for (int v = 0; v < NV; ++v) {
+    const __m512 bias = _mm512_loadu_ps(d.bias + c0 + 16 * v);
+    for (int p = 0; p < P; ++p) {
+      float* out = d.out + static_cast<int64_t>(ox + p) * g.channels + c0 + 16 * v;
+      _mm512_mask_storeu_ps(out, masks[v], Clamp(_mm512_add_ps(acc[p][v], bias), d.min, d.max));
+    }
+  }
+}
+
+// One channel block (NV vectors from c0) of the whole row: the pixels whose
+// taps are all inside [ix_lo, ox_hi] P at a time, the edges one at a time.
+template <int P, int NV>
+void FloatDepthwiseBlock(const FloatDepthwiseRow& d, int c0, int ox_lo, int ox_hi) {
+  int ox = 0;
+  for (; ox < d.g.out_width && ox < ox_lo; ++ox) FloatDepthwiseChannels<NV>(d, ox, c0);
+  for (; ox + P - 1 <= ox_hi; ox += P) FloatDepthwisePixels<P, NV>(d, ox, c0);
+  if (P > 4) {
+    for (; ox + 3 <= ox_hi; ox += 4) FloatDepthwisePixels<(P > 4 ? 4 : 1), NV>(d, ox, c0);
+  }
+  if (P > 2) {
+    for (; ox + 1 <= ox_hi; ox += 2) FloatDepthwisePixels<(P > 2 ? 2 : 1), NV>(d, ox, c0);
+  }
+  for (; ox <= ox_hi; ++ox) FloatDepthwisePixels<1, NV>(d, ox, c0);
+  for (; ox < d.g.out_width; ++ox) FloatDepthwiseChannels<NV>(d, ox, c0);
+}
+
+// 8 channels, stride 1: two neighbouring output pixels are one 16-lane vector
+// (lanes 0-7 the first pixel, 8-15 the second), and so are their inputs for any
+// tap; the weights and bias are duplicated into both halves. P such pairs from
+// ox, every tap inside the row; each lane's sum is the reference's.
+template <int P>
+void FloatDepthwisePairs8(const FloatDepthwiseRow& d, int ox) {
+  const DepthwiseRowGeometry& g = d.g;
+  __m512 acc[P];
+  for (int p = 0; p < P; ++p) acc[p] = _mm512_setzero_ps();
+  const int ix0 = ox - g.pad;
+  for (int fy = 0; fy < g.filter_h; ++fy) {
+    const float* row = d.rows[fy];
+    if (row == nullptr) continue;
+    for (int fx = 0; fx < g.filter_w; ++fx) {
+      const float* x = row + static_cast<int64_t>(ix0 + fx * g.dilation) * 8;
+      const __m512 w = _mm512_broadcast_f32x8(_mm256_loadu_ps(d.weights + static_cast<int64_t>(fy * g.filter_w + fx) * d.weights_stride));
+      for (int p = 0; p < P; ++p) acc[p] = _mm512_add_ps(acc[p], _mm512_mul_ps(_mm512_loadu_ps(x + 16 * p), w));
+    }
+  }
+  const __m512 bias = _mm512_broadcast_f32x8(_mm256_loadu_ps(d.bias));
+  for (int p = 0; p < P; ++p) {
+    _mm512_storeu_ps(d.out + static_cast<int64_t>(ox) * 8 + 16 * p, Clamp(_mm512_add_ps(acc[p], bias), d.min, d.max));
+  }
+}
+
 void FloatDepthwise(const FloatDepthwiseRow& d) {
-  const int channels = d.g.channels;
-  for (int ox = 0; ox < d.g.out_width; ++ox) {
+  const DepthwiseRowGeometry& g = d.g;
+  const int channels = g.channels;
+  // Pixels [ox_lo, ox_hi] read only columns inside the row (ox_hi < ox_lo when none do).
+  const int ox_lo = (g.pad + g.stride - 1) / g.stride;
+  const int64_t last = static_cast<int64_t>(g.in_width) - 1 + g.pad - static_cast<int64_t>(g.filter_w - 1) * g.dilation;
+  const int ox_hi = last < 0 ? -1 : static_cast<int>(last / g.stride < g.out_width - 1 ? last / g.stride : g.out_width - 1);
+  if (channels == 8 && g.stride == 1) {  // pixel pairs in whole vectors
+    int ox = 0;
+    for (; ox < g.out_width && ox < ox_lo; ++ox) FloatDepthwiseChannels<1>(d, ox, 0);
+    for (; ox + 15 <= ox_hi; ox += 16) FloatDepthwisePairs8<8>(d, ox);
+    for (; ox + 1 <= ox_hi; ox += 2) FloatDepthwisePairs8<1>(d, ox);
+    for (; ox <= ox_hi; ++ox) FloatDepthwisePixels<1, 1>(d, ox, 0);
+    for (; ox < g.out_width; ++ox) FloatDepthwiseChannels<1>(d, ox, 0);
+    return;
+  }
+  if (channels <= 16) {  // one vector of channels: 8 pixels a tile
+    FloatDepthwiseBlock<8, 1>(d, 0, ox_lo, ox_hi);
+    return;
+  }
+  if (channels <= 32) {
+    FloatDepthwiseBlock<4, 2>(d, 0, ox_lo, ox_hi);
+    return;
+  }
+  // Wider: pixel by pixel, every channel of a pixel before the next (tiles
+  // of several pixels measured slower here on DeepLab's 72-480 channels).
+  for (int ox = 0; ox < g.out_width; ++ox) {
     for (int c0 = 0; c0 < channels; c0 += 64) {
       switch ((Min(64, channels - c0) + 15) / 16) {
         case 1: FloatDepthwiseChannels<1>(d, ox, c0); break;
@@ -429,5 +534,158 @@ const IsaKernels kAvx512Vnni = {CpuPath::kAvx512Vnni, Int8Layout::kQuad, Int8Gem
 }  // namespace
 
 const IsaKernels* Avx512VnniKernels() { return &kAvx512Vnni; }
+
+// ---- hybrid kernels (hybrid.h): as Int8Block, the int32 sums plus bias stored whole; the quantizers ----
+
+namespace {
+
+template <int MR, int NV>
+void Int8SumsBlock(const Int8GemmTile& t, int r0, int p0) {
+  __m512i acc[MR][NV];
+  for (int i = 0; i < MR; ++i)
+    for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_setzero_si512();
+  const uint8_t* a = static_cast<const uint8_t*>(t.a) + r0 * t.a_stride;
+  const int8_t* b = static_cast<const int8_t*>(t.b) + static_cast<int64_t>(p0) * t.k_steps * 64;
+  const int64_t panel_bytes = static_cast<int64_t>(t.k_steps) * 64;
+  for (int k = 0; k < t.k_steps; ++k) {
+    __m512i bv[NV];
+    for (int v = 0; v < NV; ++v) bv[v] = _mm512_loadu_si512(b + v * panel_bytes + k * 64);
+    for (int i = 0; i < MR; ++i) {
+      const __m512i av = _mm512_set1_epi32(LoadQuad(a + i * t.a_stride + 4 * k));
+      for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_dpbusd_epi32(acc[i][v], av, bv[v]);
+    }
+  }
+  for (int i = 0; i < MR; ++i) {
+    int32_t* out = reinterpret_cast<int32_t*>(static_cast<uint8_t*>(t.c) + (r0 + i) * t.c_stride);
+    for (int v = 0; v < NV; ++v) {
+      const int c = (p0 + v) * 16;
+      _mm512_storeu_si512(out + c, _mm512_add_epi32(acc[i][v], _mm512_loadu_si512(t.stage.bias + c)));
+    }
+  }
+}
+
+// The same sums, then HybridStage's float stage on 16 channels at a time (its
+// operations in the scalar kernels' order), stored as floats.
+template <int MR, int NV>
+void HybridBlock(const HybridGemmTile& h, int r0, int p0) {
+  const Int8GemmTile& t = h.gemm;
+  __m512i acc[MR][NV];
+  for (int i = 0; i < MR; ++i)
+    for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_setzero_si512();
+  const uint8_t* a = static_cast<const uint8_t*>(t.a) + r0 * t.a_stride;
+  const int8_t* b = static_cast<const int8_t*>(t.b) + static_cast<int64_t>(p0) * t.k_steps * 64;
+  const int64_t panel_bytes = static_cast<int64_t>(t.k_steps) * 64;
+  for (int k = 0; k < t.k_steps; ++k) {
+    __m512i bv[NV];
+    for (int v = 0; v < NV; ++v) bv[v] = _mm512_loadu_si512(b + v * panel_bytes + k * 64);
+    for (int i = 0; i < MR; ++i) {
+      const __m512i av = _mm512_set1_epi32(LoadQuad(a + i * t.a_stride + 4 * k));
+      for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_dpbusd_epi32(acc[i][v], av, bv[v]);
+    }
+  }
+  const HybridStage& s = *h.stage;
+  for (int i = 0; i < MR; ++i) {
+    const int64_t group = (h.row0 + r0 + i) / s.rows_per_group;
+    const __m512 row_scale = _mm512_set1_ps(s.row_scale[group]);
+    const __m512i zero_point = _mm512_set1_epi32(s.zero_point[group]);
+    float* out = h.out + (r0 + i) * h.out_stride;
+    for (int v = 0; v < NV; ++v) {
+      const int c = (p0 + v) * 16;
+      const int count = Min(16, t.channels - c);
+      if (count <= 0) break;
+      const __mmask16 mask = LaneMask(count);
+      // Σ w·q − zero_point · Σ w (wrapping), as float.
+      __m512i x = _mm512_add_epi32(acc[i][v], _mm512_loadu_si512(t.stage.bias + c));
+      x = _mm512_sub_epi32(x, _mm512_mullo_epi32(zero_point, _mm512_loadu_si512(h.row_sums + c)));
+      const __m512 f = _mm512_cvtepi32_ps(x);
+      const __m512 bias = h.bias ? _mm512_maskz_loadu_ps(mask, h.bias + c) : _mm512_setzero_ps();
+      __m512 y;
+      switch (s.mode) {
+        case HybridStage::Mode::kRowScale:
+          y = _mm512_add_ps(bias, _mm512_mul_ps(f, row_scale));
+          break;
+        case HybridStage::Mode::kRowTimesChannel:
+          y = _mm512_add_ps(bias, _mm512_mul_ps(f, _mm512_mul_ps(row_scale, _mm512_maskz_loadu_ps(mask, h.channel_scale + c))));
+          break;
+        default:  // kChannelThenRow: the bias added only when there is one
+          y = _mm512_mul_ps(_mm512_mul_ps(f, _mm512_maskz_loadu_ps(mask, h.channel_scale + c)), row_scale);
+          if (h.bias) y = _mm512_add_ps(y, bias);
+          break;
+      }
+      _mm512_mask_storeu_ps(out + c, mask, Clamp(y, s.min, s.max));
+    }
+  }
+}
+
+using HybridBlockFn = void (*)(const HybridGemmTile&, int, int);
+template <int MR>
+struct HybridBlocks {
+  static constexpr HybridBlockFn fns[4] = {HybridBlock<MR, 1>, HybridBlock<MR, 2>, HybridBlock<MR, 3>, HybridBlock<MR, 4>};
+};
+
+void HybridGemm(const HybridGemmTile& h) {
+  static constexpr const HybridBlockFn* kBlocks[6] = {HybridBlocks<1>::fns, HybridBlocks<2>::fns, HybridBlocks<3>::fns,
+                                                      HybridBlocks<4>::fns, HybridBlocks<5>::fns, HybridBlocks<6>::fns};
+  for (int p = 0; p < h.gemm.panels; p += 4) {
+    const int nv = Min(4, h.gemm.panels - p);
+    for (int r = 0; r < h.gemm.rows; r += 6) kBlocks[Min(6, h.gemm.rows - r) - 1][nv - 1](h, r, p);
+  }
+}
+
+using Int8SumsBlockFn = void (*)(const Int8GemmTile&, int, int);
+template <int MR>
+struct Int8SumsBlocks {
+  static constexpr Int8SumsBlockFn fns[4] = {Int8SumsBlock<MR, 1>, Int8SumsBlock<MR, 2>, Int8SumsBlock<MR, 3>,
+                                             Int8SumsBlock<MR, 4>};
+};
+
+void Int8GemmSums(const Int8GemmTile& t) {
+  static constexpr const Int8SumsBlockFn* kBlocks[6] = {Int8SumsBlocks<1>::fns, Int8SumsBlocks<2>::fns,
+                                                        Int8SumsBlocks<3>::fns, Int8SumsBlocks<4>::fns,
+                                                        Int8SumsBlocks<5>::fns, Int8SumsBlocks<6>::fns};
+  for (int p = 0; p < t.panels; p += 4) {
+    const int nv = Min(4, t.panels - p);
+    for (int r = 0; r < t.rows; r += 6) kBlocks[Min(6, t.rows - r) - 1][nv - 1](t, r, p);
+  }
+}
+
+// max |x| over the row: max with the running value second ignores NaN, as math::SymmetricRange does.
+float MaxAbs(const float* x, int64_t n) {
+  __m512 m = _mm512_setzero_ps();
+  for (int64_t i = 0; i < n; i += 16) {
+    const __mmask16 mask = LaneMask(n - i >= 16 ? 16 : static_cast<int>(n - i));
+    m = _mm512_max_ps(_mm512_abs_ps(_mm512_maskz_loadu_ps(mask, x + i)), m);
+  }
+  return _mm512_reduce_max_ps(m);
+}
+
+// math::RoundToInt8Range(offset + x·inverse, lo, hi) + 128, 16 lanes: NaN
+// gives 0; clamping to [lo − 1, hi + 1] first changes no result (rounding is
+// monotonic, the result is clamped to [lo, hi]) and keeps the truncation in range.
+void QuantizeBiased(const float* x, int64_t n, float inverse, float offset, int32_t lo, int32_t hi, uint8_t* u) {
+  const __m512 inv = _mm512_set1_ps(inverse), off = _mm512_set1_ps(offset);
+  const __m512 lo_f = _mm512_set1_ps(static_cast<float>(lo - 1)), hi_f = _mm512_set1_ps(static_cast<float>(hi + 1));
+  const __m512 half = _mm512_set1_ps(0.5f), minus_half = _mm512_set1_ps(-0.5f);
+  const __m512i lo_i = _mm512_set1_epi32(lo), hi_i = _mm512_set1_epi32(hi), one = _mm512_set1_epi32(1);
+  const __m512i bias = _mm512_set1_epi32(128);
+  for (int64_t i = 0; i < n; i += 16) {
+    const __mmask16 mask = LaneMask(n - i >= 16 ? 16 : static_cast<int>(n - i));
+    __m512 v = _mm512_add_ps(off, _mm512_mul_ps(_mm512_maskz_loadu_ps(mask, x + i), inv));
+    v = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, v, _CMP_ORD_Q), v);
+    v = _mm512_min_ps(_mm512_max_ps(v, lo_f), hi_f);
+    __m512i t = _mm512_cvttps_epi32(v);
+    const __m512 fraction = _mm512_sub_ps(v, _mm512_cvtepi32_ps(t));
+    t = _mm512_mask_add_epi32(t, _mm512_cmp_ps_mask(fraction, half, _CMP_GE_OQ), t, one);
+    t = _mm512_mask_sub_epi32(t, _mm512_cmp_ps_mask(fraction, minus_half, _CMP_LE_OQ), t, one);
+    t = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(t, lo_i), hi_i), bias);
+    _mm_mask_storeu_epi8(u + i, mask, _mm512_cvtepi32_epi8(t));
+  }
+}
+
+const HybridKernels kAvx512VnniHybrid = {Int8GemmSums, HybridGemm, MaxAbs, QuantizeBiased};
+
+}  // namespace
+
+const HybridKernels* Avx512VnniHybridKernels() { return &kAvx512VnniHybrid; }
 
 }  // namespace tfldbg::fast

@@ -9,4 +9,5 @@ const IsaKernels kAvxVnni = {CpuPath::kAvxVnni, Int8Layout::kQuad, Int8Gemm, Int
                             Int8DepthwisePairsRows};
 }  // namespace
 const IsaKernels* AvxVnniKernels() { return &kAvxVnni; }
+const HybridKernels* AvxVnniHybridKernels() { return &kHybrid; }
 }  // namespace tfldbg::fast

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/common/hybrid.h"
+#include "kernels/fast/hybrid.h"
 #include "kernels/fast/isa.h"
 
 namespace tfldbg::fast {
@@ -185,5 +187,39 @@ const IsaKernels* IsaKernelsFor(CpuPath path) {
     default: return nullptr;
   }
 }
+
+// ---- hybrid kernels (hybrid.h): the int32 sums plus bias of whole panels; the quantizers ----
+
+namespace {
+
+void Int8GemmSums(const Int8GemmTile& t) {
+  const int64_t panel_bytes = static_cast<int64_t>(t.k_steps) * 64;
+  for (int p = 0; p < t.panels; ++p) {
+    const int8_t* b = static_cast<const int8_t*>(t.b) + p * panel_bytes;
+    const int c0 = p * kPanel;
+    for (int r = 0; r < t.rows; ++r) {
+      const uint8_t* a = static_cast<const uint8_t*>(t.a) + r * t.a_stride;
+      uint32_t acc[kPanel] = {};
+      for (int k = 0; k < t.k_steps; ++k) {
+        const int8_t* row = b + k * 64;
+        for (int j = 0; j < kPanel; ++j) {
+          int32_t dot = 0;
+          for (int q = 0; q < 4; ++q) dot += static_cast<int32_t>(a[4 * k + q]) * row[4 * j + q];
+          acc[j] += static_cast<uint32_t>(dot);
+        }
+      }
+      int32_t* out = reinterpret_cast<int32_t*>(static_cast<uint8_t*>(t.c) + r * t.c_stride) + c0;
+      for (int j = 0; j < kPanel; ++j) out[j] = static_cast<int32_t>(acc[j] + static_cast<uint32_t>(t.stage.bias[c0 + j]));
+    }
+  }
+}
+
+float MaxAbs(const float* x, int64_t n) { return math::SymmetricRange(x, n); }
+
+const HybridKernels kPortableHybrid = {Int8GemmSums, nullptr, MaxAbs, QuantizeBiasedPortable};
+
+}  // namespace
+
+const HybridKernels* PortableHybridKernels() { return &kPortableHybrid; }
 
 }  // namespace tfldbg::fast

@@ -1,10 +1,13 @@
 // FULLY_CONNECTED: float32, int8 (per-tensor and per-channel weights), uint8
 // and int16x8, matching LiteRT's reference kernels.
+#include <cstring>
+
 #include "kernels/common/requant.h"
 #include "kernels/common/dot.h"
 #include "kernels/matmul/fully_connected_fast.h"
 #include "kernels/matmul/fully_connected_math.h"
 #include "kernels/common/hybrid.h"
+#include "kernels/fast/hybrid.h"
 
 namespace tfldbg {
 namespace {
@@ -71,6 +74,12 @@ class FullyConnectedKernel : public Kernel {
         if (weights.type == DataType::kInt8) {
           TFLDBG_RETURN_IF_ERROR(PrepareHybrid(node, weights, options));
           PackWeights(input, weights);
+          // The fast hybrid GEMM (kernels/fast/hybrid.h) when the node's CPU path has it.
+          hybrid_fast_ = {};
+          if (weights.is_constant() &&
+              hybrid_fast_.Pack(fast::IsaKernelsFor(node.cpu), weights.data<int8_t>(), shape_.units, shape_.depth)) {
+            weights16_.clear();
+          }
           return Status::Ok();
         }
         if (weights.type != DataType::kFloat32) {
@@ -126,6 +135,10 @@ class FullyConnectedKernel : public Kernel {
     switch (input.type) {
       case DataType::kFloat32:
         if (weights.type == DataType::kInt8) {
+          if (hybrid_fast_.ready()) {
+            EvalHybridFast(input.data<float>(), bias ? bias->data<float>() : nullptr, weights, output.data<float>(), node.pool);
+            return Status::Ok();
+          }
           EvalHybrid(input.data<float>(), weights.data<int8_t>(), bias ? bias->data<float>() : nullptr, weights,
                      output.data<float>());
           return Status::Ok();
@@ -265,6 +278,46 @@ class FullyConnectedKernel : public Kernel {
     }
   }
 
+  // The fast path: the rows quantized as EvalHybrid does, the GEMM and the
+  // float stage (bias + acc · scale, clamp) in kernels/fast/hybrid.h.
+  struct HybridRows {
+    const uint8_t* rows;  // q + 128
+    int depth;
+  };
+  static void PackHybridRows(const void* context, int64_t r0, int count, uint8_t* tile, int64_t stride) {
+    const HybridRows& c = *static_cast<const HybridRows*>(context);
+    for (int r = 0; r < count; ++r) std::memcpy(tile + r * stride, c.rows + (r0 + r) * c.depth, static_cast<size_t>(c.depth));
+  }
+
+  void EvalHybridFast(const float* x, const float* bias, const Tensor& weights, float* y, ThreadPool* pool) {
+    uint8_t* u = reinterpret_cast<uint8_t*>(row_.data());
+    for (int b = 0; b < shape_.batches; ++b) {
+      // As QuantizeRow, the values as q + 128.
+      const int64_t at = static_cast<int64_t>(b) * shape_.depth;
+      float scale = 1.0f;
+      int32_t zero_point = 0;
+      if (asymmetric_) {
+        hybrid_fast_.QuantizeAsymmetric(x + at, shape_.depth, u + at, &scale, &zero_point);
+      } else {
+        scale = hybrid_fast_.QuantizeSymmetric(x + at, shape_.depth, u + at);
+      }
+      if (!weights.quant.per_channel()) scale *= weights.quant.scale[0];
+      row_scales_[static_cast<size_t>(b)] = scale;
+      row_offsets_[static_cast<size_t>(b)] = zero_point;
+    }
+    fast::HybridStage s;
+    s.mode = weights.quant.per_channel() ? fast::HybridStage::Mode::kRowTimesChannel : fast::HybridStage::Mode::kRowScale;
+    s.rows_per_group = 1;
+    s.row_scale = row_scales_.data();
+    s.zero_point = row_offsets_.data();
+    s.channel_scale = weights.quant.scale.data();
+    s.bias = bias;
+    s.min = float_clamp_.min;
+    s.max = float_clamp_.max;
+    const HybridRows rows{u, shape_.depth};
+    hybrid_fast_.Run(shape_.batches, PackHybridRows, &rows, s, y, shape_.units, pool);
+  }
+
   // The packed path: each row quantized straight into 16 bits, four units per dot pass.
   void EvalHybrid16(const float* x, const float* bias, const Tensor& weights, float* y) {
     const bool per_channel = weights.quant.per_channel();
@@ -328,6 +381,7 @@ class FullyConnectedKernel : public Kernel {
   }
 
   FastFullyConnected fast_;
+  fast::PackedHybridGemm hybrid_fast_;
   std::vector<float> packed_float_;
   std::vector<int16_t> weights16_;
   std::vector<int16_t> row16_;

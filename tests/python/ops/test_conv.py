@@ -122,6 +122,27 @@ def test_depthwise_conv2d(tmp_path, padding, stride, dilation, multiplier, dtype
     check(b, tmp_path)
 
 
+DW_TILE_CASES = [(c, p, s, d) for c in (8, 16, 24, 40) for p, s, d in (("SAME", 1, 1), ("VALID", 1, 2), ("SAME", 2, 1))]
+
+
+@pytest.mark.parametrize("channels,padding,stride,dilation", DW_TILE_CASES,
+                         ids=[f"c{c}-{p}-s{s}-d{d}" for c, p, s, d in DW_TILE_CASES])
+def test_depthwise_float_pixel_tiles(tmp_path, channels, padding, stride, dilation):
+    """Rows wide enough for the fast float depthwise tiles (8 channels as pixel pairs,
+    16 channels 8 pixels a tile, 24 channels 4, 40 pixel by pixel) and their edges."""
+    h, w, k = 5, 23, 3
+    oh, ow = out_size(padding, h, k, stride, dilation), out_size(padding, w, k, stride, dilation)
+    b = OpModelBuilder()
+    x = b.input("x", "float32", [1, h, w, channels])
+    f = b.constant("f", rng.normal(0, 0.5, [1, k, k, channels]).astype(np.float32))
+    bias = b.constant("bias", rng.normal(0, 0.1, [channels]).astype(np.float32))
+    y = b.output("y", "float32", [1, oh, ow, channels])
+    b.op("DEPTHWISE_CONV_2D", [x, f, bias], [y], version=2,
+         options={"padding": padding, "stride_w": stride, "stride_h": stride, "depth_multiplier": 1,
+                  "dilation_w_factor": dilation, "dilation_h_factor": dilation, "fused_activation_function": "RELU6"})
+    check(b, tmp_path)
+
+
 @pytest.mark.parametrize("computed_filter", [False, True], ids=["constant-filter", "input-filter"])
 @pytest.mark.parametrize("case", CASES, ids=[f"{c[0]}-k{c[1]}-o{c[2]}-{c[3]}-s{c[4]}-d{c[5]}-{c[6]}-{'bias' if c[7] else 'nobias'}"
                                             for c in CASES])
@@ -398,6 +419,10 @@ HYBRID_CONV_CASES = {
     "conv-grouped-pc": dict(scales=list(np.linspace(0.004, 0.02, 6).astype(np.float32)), groups=2),
     # DEPTHWISE_CONV_2D is always per-channel and asymmetric, equal scales or not
     "depthwise-pc-equal-scales": dict(scales=[0.01] * 8, depthwise=True, cout=8),
+    # wider than one 64-channel group of the fast hybrid GEMM, k = 3·3·20 = 180 (padded to the
+    # kernel's step), the padding taps at the (asymmetric) zero point: per tensor, then per channel
+    "conv-wide-pt": dict(scales=[0.01], cin=20, cout=70, act="NONE"),
+    "conv-wide-pc": dict(scales=list(np.linspace(0.002, 0.02, 70).astype(np.float32)), cin=20, cout=70, act="RELU"),
 }
 
 

@@ -132,6 +132,13 @@ def test_fully_connected_hybrid_edge_rows(tmp_path, asym):
     check(fc_hybrid_model(asym, False, 5, 13, weights_input=True), tmp_path / "w", inputs={"x": x, "w": w})
 
 
+@pytest.mark.parametrize("asym,per_channel", [(False, False), (True, True)], ids=["sym-pt", "asym-pc"])
+def test_fully_connected_hybrid_wide(tmp_path, asym, per_channel):
+    """Wider than one 64-unit group of the fast hybrid GEMM, more rows than one 6-row block, a
+    depth that is not a multiple of the kernels' 4-byte step."""
+    check(fc_hybrid_model(asym, per_channel, 7, 67, act="RELU6" if asym else "NONE", units=70), tmp_path)
+
+
 # --- hybrid BATCH_MATMUL: float lhs, constant int8 rhs ------------------------------------------------
 
 BMM_HYBRID_SHAPES = MATMUL_CASES + [
