@@ -5,16 +5,19 @@
 #   bash scripts/setup.sh            # packages, venv, release build
 #   bash scripts/setup.sh --asan     # also the AddressSanitizer+UBSan build
 #   bash scripts/setup.sh --fuzz     # also the libFuzzer build (clang)
+#   bash scripts/setup.sh --no-ray   # without the optional Ray (`--ray`, docs/ray.md; its tests then skip)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_asan=0
 want_fuzz=0
+want_ray=1
 for arg in "$@"; do
   case "$arg" in
     --asan) want_asan=1 ;;
     --fuzz) want_fuzz=1 ;;
-    *) echo "setup.sh: unknown option '$arg' (known: --asan, --fuzz)" >&2; exit 2 ;;
+    --no-ray) want_ray=0 ;;
+    *) echo "setup.sh: unknown option '$arg' (known: --asan, --fuzz, --no-ray)" >&2; exit 2 ;;
   esac
 done
 
@@ -44,6 +47,10 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -r scripts/requirements.txt
+if [ "$want_ray" = 1 ]; then
+  # Optional (`--ray`): ~45 s on a fresh venv, nothing once installed; constrained by the main pins.
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r scripts/requirements-ray.txt -c scripts/requirements.txt
+fi
 .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e scripts
 
 echo "setup: building (release preset)"
