@@ -3,32 +3,51 @@
     PYTHONPATH=scripts .venv/bin/python benchmarks/ray_speedup.py [--rounds N] [--cpus 2] [--shards N]
                                                                   [--model M --dataset DIR]
 
-Starts a local Ray cluster of --cpus CPUs (default 2: 2 workers), then runs, in
-alternating order for --rounds rounds, `dump --stats-only --dataset` and
-`quant-report --dataset` locally and with `--ray` (--shards shards, default the
-CPUs), each checked equal to the local result, and prints the median wall times and
-the speed-up (local / Ray). Wall time, because the work of the Ray path runs in Ray's
-worker processes, not in children of this one; the load average is printed beside
-it, since other processes on the machine take cores from both sides. Ray's start
-(once per cluster, not per command) is printed apart; a warm-up run of each command
-on Ray goes first (workers start and import tfldbg).
+Starts a local Ray cluster of --cpus CPUs (default 2: 2 workers) and runs the two
+dataset commands' work — `dump --stats-only --dataset` (the binary on the dataset's
+shards, merged) and `quant-report --dataset` (a replay per sample, folded) — locally
+(tfldbg.distributed.run_sharded without Ray: one shard) and on Ray (--shards shards,
+default the CPUs), in alternating order for --rounds rounds, each Ray result checked
+equal to the local one. Printed, as medians:
+
+- wall time, local and on Ray, and their ratio: the speed-up as the user sees it on
+  this machine now. Other processes take cores from both sides (the load average is
+  printed): on a busy machine (Linux's fair share, autogroups) this ratio says more
+  about the other processes than about the shards.
+- processor time (own + children, from getrusage in each process): the local run's
+  total, and the Ray run's critical path, the largest task's + the driver's merge.
+  Their ratio is the speed-up 2 idle cores give (Ray's scheduling latency aside),
+  steady under load.
+
+Ray's start (once per cluster, not per command) is printed apart; a warm-up run on
+Ray goes first (workers start and import tfldbg).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
-import json
+import functools
 import os
+import resource
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
+
+
+def _cpu() -> float:
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def timed(partial, samples):
+    """Runs on a worker: the partial's result with its processor time (own + children)."""
+    start = _cpu()
+    part = partial(samples)
+    return part, _cpu() - start
 
 
 def main() -> int:
@@ -44,57 +63,73 @@ def main() -> int:
     except ImportError:
         print("ray_speedup: Ray is not installed (pip install -r scripts/requirements-ray.txt)", file=sys.stderr)
         return 2
-    from tfldbg.cli import main as tfldbg
+    from tfldbg.analysis import quant_report as qr
+    from tfldbg.analysis import stats
+    from tfldbg.distributed import run_tasks, split
 
+    model, dataset = str(Path(args.model).resolve()), str(Path(args.dataset).resolve())
+    samples = qr.dataset_samples(dataset)
     start = time.perf_counter()
     ray.init(num_cpus=args.cpus, include_dashboard=False, logging_level="ERROR")
     started = time.perf_counter() - start
     shards = args.shards or args.cpus
-    tmp = Path(tempfile.mkdtemp(prefix="tfldbg-ray-bench-"))
 
-    def run(argv: list[str]) -> float:
-        out, err = io.StringIO(), io.StringIO()
-        t = time.perf_counter()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = tfldbg(argv)
-        elapsed = time.perf_counter() - t
-        if code != 0:
-            raise SystemExit(f"ray_speedup: {' '.join(argv)} failed: {err.getvalue().strip()}")
-        return elapsed
-
-    commands = {
-        "dump --stats-only": lambda where, ray_args: ["dump", args.model, "--stats-only", "--dataset", args.dataset,
-                                                      "--out", str(tmp / f"stats-{where}"), "--force", *ray_args],
-        "quant-report": lambda where, ray_args: ["quant-report", args.model, "--dataset", args.dataset,
-                                                 "--json", str(tmp / f"report-{where}.json"), *ray_args],
+    dump_partial = functools.partial(stats.stats_shards, argv=[model], dataset=dataset, cwd=os.getcwd())
+    commands = {  # name: (partial, local items, Ray items, merge)
+        "dump --stats-only": (dump_partial, ["0/1"], [f"{i}/{shards}" for i in range(shards)], stats.merge_shards),
+        "quant-report": (functools.partial(qr.shard_records, model=model, weights_from=None, rounding=None,
+                                           float_model=None), samples, samples, qr.merge_records),
     }
-    ray_args = ["--ray", "--ray-shards", str(shards)]
-    for make in commands.values():  # warm-up: Ray's workers start and import tfldbg
-        run(make("ray", ray_args))
-    times = {name: {"local": [], "ray": []} for name in commands}
+
+    def local(name):
+        partial, items, _, merge = commands[name]
+        t, c = time.perf_counter(), _cpu()
+        result = merge([partial(items)])
+        return result, time.perf_counter() - t, _cpu() - c
+
+    def on_ray(name):
+        partial, _, items, merge = commands[name]
+        t = time.perf_counter()
+        parts = run_tasks(functools.partial(timed, partial), split(items, shards), "")
+        c = _cpu()
+        result = merge([p for p, _ in parts])
+        merge_cpu = _cpu() - c
+        return result, time.perf_counter() - t, max(cpu for _, cpu in parts) + merge_cpu
+
+    def same(name, a, b):
+        if name == "quant-report":
+            return repr(qr.build_report(a, "m", len(samples), "sqnr_db")) == \
+                repr(qr.build_report(b, "m", len(samples), "sqnr_db"))  # repr: NaN equals NaN
+        return a[1] == b[1] and a[0]["run"]["dataset"]["samples_run"] == b[0]["run"]["dataset"]["samples_run"]
+
+    for name in commands:  # warm-up
+        on_ray(name)
+    wall = {name: {"local": [], "ray": []} for name in commands}
+    cpu = {name: {"local": [], "ray": []} for name in commands}
+    equal = {name: True for name in commands}
     loads = []
     for r in range(args.rounds):
-        for name, make in commands.items():
-            order = [("local", []), ("ray", ray_args)]
-            for where, extra in (order if r % 2 == 0 else order[::-1]):
-                times[name][where].append(run(make(where, extra)))
+        for name in commands:
+            runs = {}
+            for where in (("local", "ray") if r % 2 == 0 else ("ray", "local")):
+                runs[where] = (local if where == "local" else on_ray)(name)
+                wall[name][where].append(runs[where][1])
+                cpu[name][where].append(runs[where][2])
+            equal[name] &= same(name, runs["local"][0], runs["ray"][0])
         loads.append(os.getloadavg()[0])
-    # Equal results, as the tests check.
-    same_stats = json.loads((tmp / "stats-local/stats.json").read_text()) == \
-        json.loads((tmp / "stats-ray/stats.json").read_text())
-    same_report = (tmp / "report-local.json").read_text() == (tmp / "report-ray.json").read_text()
     ray.shutdown()
 
-    samples = len([p for p in Path(args.dataset).iterdir() if p.is_dir() or p.suffix == ".npy"])
-    print(f"{Path(args.model).name}, {samples} samples; Ray cluster of {args.cpus} CPUs on a machine with "
+    med = statistics.median
+    print(f"{Path(model).name}, {len(samples)} samples; Ray cluster of {args.cpus} CPUs on a machine with "
           f"{os.cpu_count()} cores, {shards} shards; Ray start {started:.1f} s (once per cluster)")
-    print(f"load average during the rounds: {', '.join(f'{x:.1f}' for x in loads)} (other processes share the cores)")
-    print(f"{'command':<20} {'local s':>9} {'Ray s':>9} {'speed-up':>9}  equal")
+    print(f"load average during the rounds: {', '.join(f'{x:.1f}' for x in loads)}")
+    print(f"{'command':<18} {'wall local':>10} {'wall Ray':>9} {'speed-up':>9} | {'cpu local':>9} {'cpu Ray path':>12} "
+          f"{'speed-up':>9} | equal")
     for name in commands:
-        local, on_ray = statistics.median(times[name]["local"]), statistics.median(times[name]["ray"])
-        equal = same_stats if name.startswith("dump") else same_report
-        print(f"{name:<20} {local:9.2f} {on_ray:9.2f} {local / on_ray:8.2f}x  {'yes' if equal else 'NO'}")
-    print(f"(median wall time of {args.rounds} interleaved rounds)")
+        wl, wr, cl, cr = med(wall[name]["local"]), med(wall[name]["ray"]), med(cpu[name]["local"]), med(cpu[name]["ray"])
+        print(f"{name:<18} {wl:9.2f}s {wr:8.2f}s {wl / wr:8.2f}x | {cl:8.2f}s {cr:11.2f}s {cl / cr:8.2f}x | "
+              f"{'yes' if equal[name] else 'NO'}")
+    print(f"(medians of {args.rounds} interleaved rounds; cpu Ray path = the largest task's processor time + the merge's)")
     return 0
 
 

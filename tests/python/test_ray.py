@@ -32,7 +32,8 @@ def cluster():
     """A local Ray cluster of 2 CPUs (2 workers) for this module, shut down after it."""
     if ray.is_initialized():
         ray.shutdown()
-    ray.init(num_cpus=2, include_dashboard=False, logging_level="ERROR")
+    # address="local": a new cluster of this process's own, even when another pytest-xdist worker runs one too.
+    ray.init(address="local", num_cpus=2, include_dashboard=False, logging_level="ERROR")
     assert ray.cluster_resources()["CPU"] == 2
     yield ray
     ray.shutdown()
