@@ -48,8 +48,13 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -r scripts/requirements.txt
 if [ "$want_ray" = 1 ]; then
-  # Optional (`--ray`): ~45 s on a fresh venv, nothing once installed; constrained by the main pins.
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r scripts/requirements-ray.txt -c scripts/requirements.txt
+  # Optional (`--ray`, docs/ray.md): 45-60 s into a fresh venv, skipped when the pinned Ray is there
+  # (pip's own check of an installed set takes ~8 s); constrained by the main pins.
+  ray_pin=$(sed -n 's/^ray==//p' scripts/requirements-ray.txt)
+  if ! .venv/bin/python -c "import importlib.metadata as m, sys; sys.exit(m.version('ray') != '$ray_pin')" 2>/dev/null; then
+    echo "setup: installing the optional Ray $ray_pin (scripts/requirements-ray.txt; skip with --no-ray)"
+    .venv/bin/python -m pip install -q --disable-pip-version-check -r scripts/requirements-ray.txt -c scripts/requirements.txt
+  fi
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e scripts
 
