@@ -79,8 +79,10 @@ def _quant_report(args) -> int:
     from tfldbg.render import report as render
 
     layers: dict = {}
+    if args.ray_shards is not None and args.ray is None:
+        raise ValueError("--ray-shards needs --ray")
     if args.ray is not None:
-        from tfldbg.analysis.stats import ray_address_or_model
+        from tfldbg.distributed import ray_address_or_model
 
         args.ray, swallowed = ray_address_or_model(args.ray)  # `--ray MODEL ...`: MODEL is not an address
         if swallowed is not None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 import socket
+from pathlib import Path
 from typing import Any, Callable, Sequence
 
 RAY_PIN = "ray==2.60.0"  # scripts/requirements-ray.txt and the `ray` extra pin the same version
@@ -49,6 +50,17 @@ def split(samples: Sequence, shards: int) -> list[list]:
         out.append(list(samples[start:start + size]))
         start += size
     return out
+
+
+def ray_address_or_model(value: str | None) -> tuple[str | None, str | None]:
+    """--ray's optional ADDRESS, or the positional MODEL it swallowed (`--ray MODEL ...`):
+    returns (address, model)."""
+    if value is None or value in ("", "auto", "local") or "://" in value or \
+            (":" in value and not value.endswith(".tflite") and not Path(value).exists()):
+        return value, None
+    if Path(value).exists() or value.endswith(".tflite"):
+        return "", value
+    raise ValueError(f"--ray {value}: expected auto, local, ray://HOST:PORT or HOST:PORT")
 
 
 def import_ray():
@@ -109,10 +121,10 @@ def run_sharded(partial: Callable[[list], Any], samples: Sequence, merge: Callab
     """merge([partial(slice) for slice in split(samples)]) on Ray when `ray_address` is
     not None ('' = Ray's default, see connect; shards default to the cluster's CPUs),
     else merge([partial(samples)]) here."""
+    if shards is not None and shards < 1:
+        raise ValueError(f"--ray-shards {shards}: expected a positive number")
     if ray_address is None:
         return merge([partial(list(samples))])
     ray = connect(ray_address)
-    count = shards if shards else cluster_cpus(ray)
-    if count < 1:
-        raise ValueError(f"--ray-shards {count}: expected a positive number")
+    count = shards or cluster_cpus(ray)
     return merge(run_tasks(partial, split(samples, count), ray_address))

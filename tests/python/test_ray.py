@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tfldbg.analysis.stats import ray_address_or_model
 from tfldbg.backends.engine import run_tool
 from tfldbg.cli import main
-from tfldbg.distributed import run_sharded, split
+from tfldbg.distributed import ray_address_or_model, run_sharded, split
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "digits"
 MODEL, FLOAT, DATASET = (str(EXAMPLE / n) for n in ("digits_int8.tflite", "digits_float.tflite", "dataset"))
@@ -108,6 +107,12 @@ def test_dump_ray_refuses_what_it_cannot_shard(tmp_path, capsys):
     assert "not a tfldbg dump" in capsys.readouterr().err
     assert main(["quant-report", MODEL, "--seed", "0", "--ray"]) == 2
     assert "--ray needs --dataset" in capsys.readouterr().err
+    assert main(["quant-report", MODEL, "--dataset", DATASET, "--ray-shards", "2"]) == 2
+    assert "--ray-shards needs --ray" in capsys.readouterr().err
+    assert main(["quant-report", MODEL, "--dataset", DATASET, "--ray", "--ray-shards", "0"]) == 2
+    assert "--ray-shards 0: expected a positive number" in capsys.readouterr().err
+    assert main(["dump", MODEL, "--stats-only", "--dataset", DATASET, "--out", out, "--ray", "--ray-shards", "0"]) == 2
+    assert "--ray-shards 0: expected a positive number" in capsys.readouterr().err
 
 
 @needs_ray

@@ -94,17 +94,6 @@ _RAY_USAGE = ("tfldbg dump MODEL --stats-only --dataset DIR --out OUT --ray [ADD
               "[--force] [other dump options]")
 
 
-def ray_address_or_model(value: str | None) -> tuple[str | None, str | None]:
-    """--ray's optional ADDRESS, or the positional MODEL it swallowed (`--ray MODEL ...`):
-    returns (address, model)."""
-    if value is None or value in ("", "auto", "local") or "://" in value or \
-            (":" in value and not value.endswith(".tflite") and not Path(value).exists()):
-        return value, None
-    if Path(value).exists() or value.endswith(".tflite"):
-        return "", value
-    raise ValueError(f"--ray {value}: expected auto, local, ray://HOST:PORT or HOST:PORT")
-
-
 def _why_not_replaceable(target: Path) -> str:
     """As the C++ DumpDirectory's --force rule (inspector/dump/dump_writer.cc)."""
     if target.is_symlink():
@@ -204,7 +193,7 @@ def dump_stats_on_ray(argv: list[str]) -> int:
     """`tfldbg dump ... --ray [ADDRESS]`: see the comment above."""
     import argparse
 
-    from tfldbg.distributed import connect, cluster_cpus, run_sharded
+    from tfldbg.distributed import cluster_cpus, connect, ray_address_or_model, run_sharded
 
     parser = argparse.ArgumentParser(prog="tfldbg dump", usage=_RAY_USAGE, add_help=False)
     parser.add_argument("--ray", nargs="?", const="")
