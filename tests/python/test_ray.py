@@ -6,14 +6,19 @@ is not installed (it is an optional dependency: scripts/requirements-ray.txt).""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tfldbg.backends.engine import run_tool
 from tfldbg.cli import main
 from tfldbg.distributed import ray_address_or_model, run_sharded, split
+
+from conftest import SHARED_MODELS
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "digits"
 MODEL, FLOAT, DATASET = (str(EXAMPLE / n) for n in ("digits_int8.tflite", "digits_float.tflite", "dataset"))
@@ -146,6 +151,41 @@ def test_quant_report_on_ray_equals_one_local_run(cluster, tmp_path):
     assert report["samples"] == 64 and report["layers"]
     assert report["layers"][0]["local"]["num_elements"] > 0 and report["layers"][0]["float_model"] is not None
     assert on_ray == local  # the whole report, byte for byte
+
+
+_SUMS = """
+import numpy as np
+from tfldbg.analysis.metrics import ErrorStats
+rng = np.random.default_rng(7)
+f = rng.standard_normal(300_000)
+print(repr(ErrorStats.of(f + rng.standard_normal(f.size) * 1e-3, f, scale=0.01)))
+"""
+
+
+def test_error_sums_do_not_depend_on_blas_threads():
+    # A Ray worker runs with one BLAS thread, the driver with several: the sums of a tensor's error
+    # must not depend on that (np.dot on long vectors does: its partial sums follow the threads).
+    outs = set()
+    for threads in ("1", "2", "4"):
+        env = dict(os.environ, OPENBLAS_NUM_THREADS=threads, OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads)
+        outs.add(subprocess.run([sys.executable, "-c", _SUMS], env=env, capture_output=True, text=True,
+                                check=True).stdout)
+    assert len(outs) == 1, outs
+
+
+@needs_ray
+def test_quant_report_on_ray_equals_local_on_a_real_model(cluster, tmp_path, require_shared_models):
+    # Tensors of 10^4-10^5 elements (where BLAS would split its sums over threads), a uint8 model.
+    model = str(SHARED_MODELS / "real" / "mobilenet_v1_0.25_128_quant_uint8.tflite")
+    rng = np.random.default_rng(5)
+    (tmp_path / "ds").mkdir()
+    for k in range(4):
+        np.save(tmp_path / "ds" / f"{k}.npy", rng.integers(0, 256, (1, 128, 128, 3), dtype=np.uint8))
+    common = ["quant-report", model, "--dataset", str(tmp_path / "ds")]
+    assert main([*common, "--json", str(tmp_path / "local.json")]) == 0
+    assert main([*common, "--ray", "--ray-shards", "2", "--json", str(tmp_path / "ray.json")]) == 0
+    assert json.loads((tmp_path / "ray.json").read_text())["samples"] == 4
+    assert (tmp_path / "ray.json").read_text() == (tmp_path / "local.json").read_text()
 
 
 @needs_ray
