@@ -5,16 +5,19 @@
 #   bash scripts/setup.sh            # packages, venv, release build
 #   bash scripts/setup.sh --asan     # also the AddressSanitizer+UBSan build
 #   bash scripts/setup.sh --fuzz     # also the libFuzzer build (clang)
+#   bash scripts/setup.sh --no-ray   # without the optional Ray (`--ray`, docs/ray.md; its tests then skip)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_asan=0
 want_fuzz=0
+want_ray=1
 for arg in "$@"; do
   case "$arg" in
     --asan) want_asan=1 ;;
     --fuzz) want_fuzz=1 ;;
-    *) echo "setup.sh: unknown option '$arg' (known: --asan, --fuzz)" >&2; exit 2 ;;
+    --no-ray) want_ray=0 ;;
+    *) echo "setup.sh: unknown option '$arg' (known: --asan, --fuzz, --no-ray)" >&2; exit 2 ;;
   esac
 done
 
@@ -44,6 +47,15 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -r scripts/requirements.txt
+if [ "$want_ray" = 1 ]; then
+  # Optional (`--ray`, docs/ray.md): 45-60 s into a fresh venv, skipped when the pinned Ray is there
+  # (pip's own check of an installed set takes ~8 s); constrained by the main pins.
+  ray_pin=$(sed -n 's/^ray==//p' scripts/requirements-ray.txt)
+  if ! .venv/bin/python -c "import importlib.metadata as m, sys; sys.exit(m.version('ray') != '$ray_pin')" 2>/dev/null; then
+    echo "setup: installing the optional Ray $ray_pin (scripts/requirements-ray.txt; skip with --no-ray)"
+    .venv/bin/python -m pip install -q --disable-pip-version-check -r scripts/requirements-ray.txt -c scripts/requirements.txt
+  fi
+fi
 .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e scripts
 
 echo "setup: building (release preset)"

@@ -94,6 +94,18 @@ def _quant_report(args) -> int:
     from tfldbg.render import report as render
 
     layers: dict = {}
+    if args.ray_shards is not None and args.ray is None:
+        raise ValueError("--ray-shards needs --ray")
+    if args.ray is not None:
+        from tfldbg.distributed import ray_address_or_model
+
+        args.ray, swallowed = ray_address_or_model(args.ray)  # `--ray MODEL ...`: MODEL is not an address
+        if swallowed is not None:
+            if args.model:
+                raise ValueError(f"--ray {swallowed}: expected auto, local, ray://HOST:PORT or HOST:PORT")
+            args.model = swallowed
+        if args.replays:
+            raise ValueError("--ray runs the replays itself: give MODEL --dataset DIR, not --replays")
     if args.replays:
         for d in args.replays:
             qr.fold_replay(layers, Path(d))
@@ -108,7 +120,21 @@ def _quant_report(args) -> int:
             one += ["--inputs", args.inputs] if args.inputs else []
             one += ["--seed", str(args.seed)] if args.seed is not None else []
             sample_args = [one]
-        qr.run_replays(args.model, sample_args, args.weights_from, args.rounding, layers, args.float)
+        if args.ray is not None:
+            if not args.dataset:
+                raise ValueError("--ray needs --dataset (it splits the dataset's samples into shards run as Ray tasks)")
+            import functools
+
+            from tfldbg.distributed import run_sharded
+
+            absolute = lambda p: str(Path(p).resolve()) if p else p  # noqa: E731 - workers need not share our cwd
+            partial = functools.partial(qr.shard_records, model=absolute(args.model),
+                                        weights_from=absolute(args.weights_from), rounding=args.rounding,
+                                        float_model=absolute(args.float))
+            sample_args = qr.dataset_samples(absolute(args.dataset))
+            layers = run_sharded(partial, sample_args, qr.merge_records, ray_address=args.ray, shards=args.ray_shards)
+        else:
+            qr.run_replays(args.model, sample_args, args.weights_from, args.rounding, layers, args.float)
         samples, model = len(sample_args), args.model
     if not layers:
         raise ValueError(f"{model}: no quantized layers (no step output has a scale)")
@@ -225,7 +251,23 @@ def _engine(command: str, argv: list[str]) -> int:
 
     from tfldbg.backends.engine import find_binary
 
-    return subprocess.call([str(find_binary()), command, *argv])
+    code = subprocess.call([str(find_binary()), command, *argv])
+    if command == "dump" and any(a in ("--help", "-h") for a in argv):
+        print("\nRay (this Python entry point only; docs/ray.md):\n"
+              "  --ray [ADDRESS]             with --stats-only --dataset DIR: run the shards as Ray tasks and merge\n"
+              "                              them (equal to one local run); ADDRESS: auto, local, ray://HOST:10001\n"
+              "  --ray-shards N              with --ray: number of shards (default: the cluster's CPUs)")
+    return code
+
+
+def add_ray_arguments(p: argparse.ArgumentParser) -> None:
+    """--ray [ADDRESS] and --ray-shards N of the dataset commands (docs/ray.md)."""
+    p.add_argument("--ray", nargs="?", const="", metavar="ADDRESS",
+                   help="with --dataset: split the samples into shards run as Ray tasks and merge them (equal to a "
+                        "local run, number for number); ADDRESS: auto (the cluster `ray start --head` started here), "
+                        "ray://HOST:10001, or none (Ray's default: a running local cluster, else a new one). Needs "
+                        "the optional dependency Ray (docs/ray.md)")
+    p.add_argument("--ray-shards", type=int, metavar="N", help="with --ray: number of shards (default: the cluster's CPUs)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -279,6 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--divergence", action="store_true",
                    help="also run `divergence` (reference vs LiteRT's optimized kernels) on the first sample's inputs; "
                         "a section of the HTML report and a key of the JSON")
+    add_ray_arguments(p)
     p.add_argument("--sort", default="sqnr_db", help="metric to rank the layers by, worst first (default sqnr_db)")
     p.add_argument("--csv", metavar="FILE")
     p.add_argument("--json", metavar="FILE")
@@ -382,6 +425,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] == "dump" and any(a == "--ray" or a.startswith("--ray=") for a in argv[1:]):
+        from tfldbg.analysis.stats import dump_stats_on_ray
+
+        return _guarded("dump", lambda: dump_stats_on_ray(argv[1:]))
     if argv and argv[0] in ENGINE_COMMANDS:
         try:
             return _engine(argv[0], argv[1:])
@@ -389,19 +436,24 @@ def main(argv: list[str] | None = None) -> int:
             print(f"tfldbg: error: {e}", file=sys.stderr)
             return 2
     args = build_parser().parse_args(argv)
+    return _guarded(args.command, lambda: args.run(args))
+
+
+def _guarded(command: str, run) -> int:
+    """Runs a Python command; every error is one line on stderr and exit 2."""
     import numpy as np
 
     from tfldbg.formats.reading import printable
 
     try:
         with np.errstate(all="ignore"):  # a hostile value's overflow is not a second line on stderr
-            return args.run(args)
+            return run()
     except (ValueError, FileExistsError, FileNotFoundError, OSError, RuntimeError) as e:
         print(f"tfldbg: error: {printable(e)}", file=sys.stderr)
         return 2
     except Exception as e:  # noqa: BLE001 (RecursionError, MemoryError, KeyError, TypeError, ...)
         # Every input is validated before use (formats/reading.py, formats/dump.py); reaching here is a gap
         # in that validation, still reported in one line as bad input (exit 2), never as a traceback.
-        print(f"tfldbg: error: {args.command}: unexpected {type(e).__name__} on this input: {printable(e)[:200]} "
+        print(f"tfldbg: error: {command}: unexpected {type(e).__name__} on this input: {printable(e)[:200]} "
               "(please report it)", file=sys.stderr)
         return 2

@@ -57,10 +57,20 @@ class Evidence:
         self.clip_low += int(np.count_nonzero(low))
         self.clip_high += int(np.count_nonzero(high))
         self.clip_err2 += float(np.sum(d[low | high] ** 2))
-        self.err2 += float(np.dot(d, d))
+        self.err2 += float(np.sum(d * d))  # not np.dot: BLAS threads change its sum
         span = self.qmax - self.qmin + 1
         bins = ((q - self.qmin) * LEVEL_BINS // span).clip(0, LEVEL_BINS - 1)
         self.levels += np.bincount(bins, minlength=LEVEL_BINS)
+
+    def merge(self, other: "Evidence") -> None:
+        """Adds another's sums (one sample's, or a shard's): the same numbers as
+        adding its samples here one by one."""
+        self.n += other.n
+        self.clip_low += other.clip_low
+        self.clip_high += other.clip_high
+        self.clip_err2 += other.clip_err2
+        self.err2 += other.err2
+        self.levels += other.levels
 
     def to_json(self) -> dict:
         total = max(int(self.levels.sum()), 1)

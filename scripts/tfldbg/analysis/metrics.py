@@ -51,9 +51,11 @@ class ErrorStats:
         if q is not None and qmin is not None:
             raw = np.asarray(q).ravel()
             saturated = int(np.count_nonzero((raw == qmin) | (raw == qmax)))
-        return cls(n=int(d.size), sum_d=float(d.sum()), sum_d2=float(np.dot(d, d)),
-                   max_abs=float(np.abs(d).max()) if d.size else 0.0, sum_f2=float(np.dot(f, f)),
-                   sum_q2=float(np.dot(a, a)), sum_fq=float(np.dot(f, a)), saturated=saturated, scale=float(scale))
+        # numpy's own (pairwise) sums, not np.dot: BLAS splits long dot products over its threads, so
+        # their last bits depend on the thread count (a Ray worker runs with one: docs/ray.md).
+        return cls(n=int(d.size), sum_d=float(d.sum()), sum_d2=float(np.sum(d * d)),
+                   max_abs=float(np.abs(d).max()) if d.size else 0.0, sum_f2=float(np.sum(f * f)),
+                   sum_q2=float(np.sum(a * a)), sum_fq=float(np.sum(f * a)), saturated=saturated, scale=float(scale))
 
     def merge(self, other: "ErrorStats") -> "ErrorStats":
         return ErrorStats(self.n + other.n, self.sum_d + other.sum_d, self.sum_d2 + other.sum_d2,

@@ -1,4 +1,5 @@
 """`python -m tfldbg quant-report`: per-layer quantization error of a quantized model.
+from tfldbg.analysis import diagnosis as diag
 
     python -m tfldbg quant-report MODEL [--seed N | --input NAME=F.npy ... | --inputs DIR | --dataset DIR]
                                   [--weights-from FLOAT.tflite] [--sort METRIC] [--csv F] [--json F]
@@ -25,7 +26,6 @@ from pathlib import Path
 
 import numpy as np
 
-from tfldbg.analysis import diagnosis as diag
 from tfldbg.analysis.metrics import LARGER_IS_WORSE, METRICS, ChannelStats, ErrorStats, SampleSeries
 from tfldbg.backends.engine import run_tool
 from tfldbg.formats.dump import Dump, load_dump
@@ -117,16 +117,50 @@ def _reference_value(dump: Dump, step_index: int, slot: int, like: np.ndarray, p
     return value
 
 
-def fold_replay(layers: dict[int, Layer], replay_dir: Path, float_weights: dict | None = None) -> None:
-    """Adds one replay (one sample) to the per-layer accumulators. The parts are
-    directories inside `replay_dir` (no links), each read as a dump. `float_weights`
-    (name -> array, the float original's constants) sharpens the weight evidence."""
+@dataclass
+class LayerSample:
+    """One layer's contribution of one sample: what fold_replay adds to its Layer.
+    Picklable, so a Ray task can return it (tfldbg.distributed)."""
+
+    step: int
+    subgraph: int
+    node: int
+    op: str
+    tensor: int
+    name: str
+    dtype: str
+    scale: float
+    axis: int
+    per_channel: bool
+    local: tuple[ErrorStats, ChannelStats]
+    accumulated: tuple[ErrorStats, ChannelStats]
+    histogram: np.ndarray
+    evidence: diag.Evidence | None = None  # this sample's alone (per-tensor outputs)
+    weights: dict | None = None            # the weight evidence (when asked for: weights do not change per sample)
+
+
+@dataclass
+class FloatSample:
+    """One layer's comparison with the separate float model on one sample."""
+
+    quant_step: int
+    float_name: str
+    stats: ErrorStats
+    channels: ChannelStats
+
+
+def replay_records(replay_dir: Path, float_weights: dict | None = None, with_weights: bool = True) -> list[LayerSample]:
+    """One replay (one sample) as per-layer records. The parts are directories
+    inside `replay_dir` (no links), each read as a dump. `with_weights` adds each
+    layer's weight evidence (the first sample of a run or shard); `float_weights`
+    (name -> array, the float original's constants) sharpens it."""
     parts = [stays_inside(replay_dir, part) for part in ("quant", "local", "accumulated")]
     quant, local, acc = (load_dump(part) for part in parts)
     if [(s.step, s.node, s.op) for s in quant.steps] != [(s.step, s.node, s.op) for s in local.steps]:
         raise ValueError(f"{replay_dir}: quant and local have different steps")
     if len(acc.steps) != len(quant.steps):
         raise ValueError(f"{replay_dir}: quant and accumulated have different steps")
+    records = []
     for i, step in enumerate(quant.steps):
         if not step.outputs:
             continue
@@ -136,41 +170,67 @@ def fold_replay(layers: dict[int, Layer], replay_dir: Path, float_weights: dict 
             continue
         q = t.quantization
         per_channel = len(q["scale"]) > 1
-        axis = q["quantized_dimension"] if per_channel else (len(t.shape) - 1 if t.shape else 0)
-        layer = layers.get(step.step)
-        if layer is None:
-            layer = Layer(step.step, step.subgraph, step.node, step.op, t.index, t.name, t.dtype,
-                          float(np.median(q["scale"])), int(axis), per_channel)
-            layers[step.step] = layer
+        axis = int(q["quantized_dimension"] if per_channel else (len(t.shape) - 1 if t.shape else 0))
+        scale = float(np.median(q["scale"]))
         raw = out.value
         deq = dequantize(raw, q)
         qmin, qmax = TYPE_RANGE[t.dtype]
         scales = q["scale"] if per_channel else [q["scale"][0]]
-        for side, ref_dump, part in ((layer.local, local, parts[1]), (layer.accumulated, acc, parts[2])):
+        sides = []
+        for ref_dump, part in ((local, parts[1]), (acc, parts[2])):
             ref = _reference_value(ref_dump, i, 0, raw, part).astype(np.float64)
-            stats = ErrorStats.of(deq, ref, q=raw, qmin=qmin, qmax=qmax, scale=layer.scale)
-            channels = ChannelStats.of(deq, ref, layer.axis if deq.ndim else 0, scales) if deq.ndim else \
+            stats = ErrorStats.of(deq, ref, q=raw, qmin=qmin, qmax=qmax, scale=scale)
+            channels = ChannelStats.of(deq, ref, axis if deq.ndim else 0, scales) if deq.ndim else \
                 ChannelStats.of(deq.reshape(1), ref.reshape(1), 0, scales[:1])
-            side.add(stats, channels)
+            sides.append((stats, channels))
         local_ref = _reference_value(local, i, 0, raw, parts[1]).astype(np.float64)
-        lsb = (deq - local_ref) / layer.scale
-        layer.histogram += np.histogram(np.clip(lsb, HIST_EDGES[0], HIST_EDGES[-1]), bins=HIST_EDGES)[0]
+        lsb = (deq - local_ref) / scale
+        histogram = np.histogram(np.clip(lsb, HIST_EDGES[0], HIST_EDGES[-1]), bins=HIST_EDGES)[0]
+        evidence = None
         if not per_channel:
-            if layer.evidence is None:
-                layer.evidence = diag.Evidence(qmin, qmax)
-            layer.evidence.add(raw, deq, local_ref, float(q["scale"][0]), int(q["zero_point"][0]))
-        if layer.weights is None and step.op in diag.WEIGHT_AXIS and len(step.inputs) > 1:
+            evidence = diag.Evidence(qmin, qmax)
+            evidence.add(raw, deq, local_ref, float(q["scale"][0]), int(q["zero_point"][0]))
+        weights = None
+        if with_weights and step.op in diag.WEIGHT_AXIS and len(step.inputs) > 1:
             w = step.inputs[1]
             wt = w.tensor
             if wt is not None and w.file is not None and wt.quantization and wt.dtype in TYPE_RANGE:
                 wq = w.value
                 flt = (float_weights or {}).get(wt.name)
-                layer.weights = diag.weight_evidence(step.op, wq, wt.quantization, dequantize(wq, wt.quantization),
-                                                     None if flt is None else np.asarray(flt, dtype=np.float64))
+                weights = diag.weight_evidence(step.op, wq, wt.quantization, dequantize(wq, wt.quantization),
+                                               None if flt is None else np.asarray(flt, dtype=np.float64))
+        records.append(LayerSample(step.step, step.subgraph, step.node, step.op, t.index, t.name, t.dtype, scale,
+                                   axis, per_channel, sides[0], sides[1], histogram, evidence, weights))
+    return records
 
 
-def fold_float_model(layers: dict[int, Layer], quant_dir: Path, float_dir: Path, alignment) -> None:
-    """Adds one sample's comparison with a separate float model (aligned tensors only)."""
+def apply_replay(layers: dict[int, Layer], records: list[LayerSample]) -> None:
+    """Adds one sample's records to the per-layer accumulators (the first sample
+    that has a layer creates it)."""
+    for r in records:
+        layer = layers.get(r.step)
+        if layer is None:
+            layer = Layer(r.step, r.subgraph, r.node, r.op, r.tensor, r.name, r.dtype, r.scale, r.axis, r.per_channel)
+            layers[r.step] = layer
+        layer.local.add(*r.local)
+        layer.accumulated.add(*r.accumulated)
+        layer.histogram += r.histogram
+        if r.evidence is not None:
+            if layer.evidence is None:
+                layer.evidence = diag.Evidence(r.evidence.qmin, r.evidence.qmax)
+            layer.evidence.merge(r.evidence)
+        if layer.weights is None and r.weights is not None:
+            layer.weights = r.weights
+
+
+def fold_replay(layers: dict[int, Layer], replay_dir: Path, float_weights: dict | None = None) -> None:
+    """Adds one replay (one sample) to the per-layer accumulators."""
+    apply_replay(layers, replay_records(replay_dir, float_weights))
+
+
+def float_model_records(quant_dir: Path, float_dir: Path, alignment) -> list[FloatSample]:
+    """One sample's comparison with a separate float model (aligned tensors whose
+    quantized side has a stored, quantized output; apply_float_model keeps those of known layers)."""
     quant, flt = load_dump(quant_dir), load_dump(float_dir)
     values = {}
     for step in flt.steps:
@@ -178,32 +238,52 @@ def fold_float_model(layers: dict[int, Layer], quant_dir: Path, float_dir: Path,
             if slot.tensor is not None and slot.file is not None and slot.tensor.index not in values:
                 values[slot.tensor.index] = slot
     by_step = {s.step: s for s in quant.steps}
+    records = []
     for pair in alignment.pairs:
-        layer = layers.get(pair.quant_step)
         step = by_step.get(pair.quant_step)
-        if layer is None or step is None or pair.float_tensor not in values:
+        if step is None or not step.outputs or pair.float_tensor not in values:
             continue
         out = step.outputs[0]
+        if out.tensor is None or out.file is None or not out.tensor.quantization or out.tensor.dtype not in TYPE_RANGE:
+            continue
         ref = values[pair.float_tensor].value.astype(np.float64)
         deq = dequantize(out.value, out.tensor.quantization)
         if ref.shape != deq.shape:
             continue
-        qmin, qmax = TYPE_RANGE[out.tensor.dtype]
         q = out.tensor.quantization
-        scales = q["scale"] if layer.per_channel else [q["scale"][0]]
-        stats = ErrorStats.of(deq, ref, q=out.value, qmin=qmin, qmax=qmax, scale=layer.scale)
-        channels = ChannelStats.of(deq, ref, layer.axis, scales) if deq.ndim else \
+        qmin, qmax = TYPE_RANGE[out.tensor.dtype]
+        per_channel = len(q["scale"]) > 1
+        axis = int(q["quantized_dimension"] if per_channel else (len(out.tensor.shape) - 1 if out.tensor.shape else 0))
+        scale = float(np.median(q["scale"]))
+        scales = q["scale"] if per_channel else [q["scale"][0]]
+        stats = ErrorStats.of(deq, ref, q=out.value, qmin=qmin, qmax=qmax, scale=scale)
+        channels = ChannelStats.of(deq, ref, axis, scales) if deq.ndim else \
             ChannelStats.of(deq.reshape(1), ref.reshape(1), 0, scales[:1])
+        records.append(FloatSample(pair.quant_step, pair.float_name, stats, channels))
+    return records
+
+
+def apply_float_model(layers: dict[int, Layer], records: list[FloatSample]) -> None:
+    for r in records:
+        layer = layers.get(r.quant_step)
+        if layer is None:
+            continue
         if layer.float_model is None:
             layer.float_model = Side()
-            layer.float_tensor = pair.float_name
-        layer.float_model.add(stats, channels)
+            layer.float_tensor = r.float_name
+        layer.float_model.add(r.stats, r.channels)
 
 
-def run_replays(model: str, samples: list[list[str]], weights_from: str | None, rounding: str | None,
-                layers: dict[int, Layer], float_model: str | None = None) -> None:
-    """Runs `tfldbg replay` once per sample (args for its inputs), folding and discarding each;
-    with `float_model`, also dumps the float model on the same input and compares aligned tensors."""
+def fold_float_model(layers: dict[int, Layer], quant_dir: Path, float_dir: Path, alignment) -> None:
+    """Adds one sample's comparison with a separate float model (aligned tensors only)."""
+    apply_float_model(layers, float_model_records(quant_dir, float_dir, alignment))
+
+
+def sample_records(model: str, samples: list[list[str]], weights_from: str | None, rounding: str | None,
+                   float_model: str | None = None):
+    """Runs `tfldbg replay` once per sample (args for its inputs), yielding each
+    sample's (layer records, float-model records) and discarding its files; with
+    `float_model`, also dumps the float model on the same input and compares aligned tensors."""
     alignment = None
     if float_model:
         from tfldbg.analysis.align import align_paths
@@ -219,11 +299,38 @@ def run_replays(model: str, samples: list[list[str]], weights_from: str | None, 
             extra = ["--weights-from", weights_from] if weights_from else []
             extra += ["--rounding", rounding] if rounding else []
             run_tool("replay", model, "--out", str(out), *input_args, *extra)
-            fold_replay(layers, out, float_weights)
+            records = replay_records(out, float_weights, with_weights=k == 0)
+            floats = []
             if alignment is not None:
                 run_tool("dump", float_model, "--out", str(out / "float"), *input_args)
-                fold_float_model(layers, out / "quant", out / "float", alignment)
+                floats = float_model_records(out / "quant", out / "float", alignment)
             shutil.rmtree(out)
+            yield records, floats
+
+
+def run_replays(model: str, samples: list[list[str]], weights_from: str | None, rounding: str | None,
+                layers: dict[int, Layer], float_model: str | None = None) -> None:
+    """Runs `tfldbg replay` once per sample (args for its inputs), folding and discarding each;
+    with `float_model`, also dumps the float model on the same input and compares aligned tensors."""
+    for records, floats in sample_records(model, samples, weights_from, rounding, float_model):
+        apply_replay(layers, records)
+        apply_float_model(layers, floats)
+
+
+def shard_records(samples: list[list[str]], model: str, weights_from: str | None, rounding: str | None,
+                  float_model: str | None) -> list:
+    """The partial of a Ray shard (tfldbg.distributed): every sample's records, in order."""
+    return list(sample_records(model, samples, weights_from, rounding, float_model))
+
+
+def merge_records(parts: list[list]) -> dict[int, Layer]:
+    """Folds the shards' per-sample records in sample order, exactly as run_replays does."""
+    layers: dict[int, Layer] = {}
+    for part in parts:
+        for records, floats in part:
+            apply_replay(layers, records)
+            apply_float_model(layers, floats)
+    return layers
 
 
 def float_constants(model: str, out: Path) -> dict:
