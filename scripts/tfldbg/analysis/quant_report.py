@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tfldbg.analysis import diagnosis as diag
 from tfldbg.analysis.metrics import LARGER_IS_WORSE, METRICS, ChannelStats, ErrorStats, SampleSeries
 from tfldbg.backends.engine import run_tool
 from tfldbg.formats.dump import Dump, load_dump
