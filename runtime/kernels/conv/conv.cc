@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "kernels/common/requant.h"
+#include "kernels/xnnpack/delegation.h"
 #include "kernels/conv/conv_fast.h"
 #include "kernels/conv/conv_math.h"
 #include "kernels/common/dot.h"
@@ -410,6 +411,11 @@ class ConvKernelBase : public Kernel {
     if (depthwise_ && node.kernels == KernelSet::kOptimized && node.rounding_follows_litert &&
         input.type == DataType::kInt8) {
       requant_.half_up_channels = out_channels / 8 * 8;  // measured: uint8 keeps the reference rounding
+    }
+    requant_.xnn_scales.clear();
+    if (node.xnnpack_delegated && input.type != DataType::kInt16) {
+      requant_.xnn_scales = xnnpack::RequantizationScales(input, filter, output, out_channels);
+      requant_.clamp = xnnpack::QuantizedOutputRange(activation_, output.scale(), output.zero_point(), output.type);
     }
     return Status::Ok();
   }
