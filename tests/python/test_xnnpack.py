@@ -150,8 +150,9 @@ def conv_model(depthwise: bool, dtype: str, per_channel: bool, act: str, cin=5, 
     w = rng.integers(lo, hi, wshape).astype(dtype)
     bias = rng.integers(-2000, 2000, cout).astype(np.int32)
     x = b.input("x", dtype, [1, *hw, cin], **_qparams(dtype, s_in, 5))
+    # (a per-tensor uint8 filter on axis 3 is left to LiteRT: test_nodes_the_delegate_leaves)
     wt = b.constant("w", w, scale=list(ws), zero_point=[0 if dtype == "int8" else 120] * nch,
-                    quantized_dimension=3 if depthwise else 0)
+                    quantized_dimension=3 if depthwise and dtype == "int8" else 0)
     bt = b.constant("b", bias, scale=list((np.float32(s_in) * ws).astype(np.float32)), zero_point=[0] * nch)
     from sweep import out_size
 
@@ -296,6 +297,22 @@ def test_mean_and_sum(tmp_path, op, shape, axes, keep, dtype, q):
     check_xnnpack(b, tmp_path)
 
 
+@pytest.mark.parametrize("k,stride,per_channel", [(3, 1, True), (3, 2, False), (1, 1, True), (1, 1, False), (1, 2, True)])
+def test_hybrid_conv_qd8(tmp_path, k, stride, per_channel):
+    """float32 input, int8 filter: XNNPACK quantizes each batch image dynamically
+    (qd8); a 1x1 stride-1 convolution is its fully connected: each pixel's row."""
+    b = OpModelBuilder()
+    x = b.input("x", "float32", [2, 7, 6, 5])
+    n = 6 if per_channel else 1
+    w = b.constant("w", rng.integers(-127, 128, (6, k, k, 5)).astype(np.int8), scale=list(rng.uniform(0.01, 0.05, n)),
+                   zero_point=[0] * n, quantized_dimension=0)
+    bias = b.constant("b", rng.standard_normal(6).astype(np.float32))
+    y = b.output("y", "float32", [2, (7 + stride - 1) // stride, (6 + stride - 1) // stride, 6])
+    b.op("CONV_2D", [x, w, bias], [y], options={"padding": "SAME", "stride_w": stride, "stride_h": stride,
+                                                "fused_activation_function": "RELU"})
+    check_xnnpack(b, tmp_path)
+
+
 def test_hybrid_fully_connected_qd8(tmp_path):
     """float32 input, int8 weights: XNNPACK quantizes each row dynamically (qd8)."""
     b = OpModelBuilder()
@@ -316,25 +333,27 @@ def not_delegated_models():
     cases = {}
     b = OpModelBuilder()  # int16 activations
     x = b.input("x", "int16", [4, 16], scale=[0.01], zero_point=[0])
-    w = b.constant("w", rng.integers(-127, 128, (8, 16)).astype(np.int8), scale=[0.02], zero_point=[0])
-    y = b.output("y", "int16", [4, 8], scale=[0.05], zero_point=[0])
-    b.op("FULLY_CONNECTED", [x, w, None], [y], options={"fused_activation_function": "NONE"}, version=7)
-    cases["int16-fc"] = b
+    y = b.output("y", "int16", [4, 16], scale=[1 / 32768], zero_point=[0])
+    b.op("LOGISTIC", [x], [y])
+    cases["int16-logistic"] = b
     b = OpModelBuilder()  # quantized average pool: XNNPACK takes float32 only
     x = b.input("x", "int8", [1, 6, 6, 4], scale=[0.05], zero_point=[3])
     y = b.output("y", "int8", [1, 3, 3, 4], scale=[0.05], zero_point=[3])
     b.op("AVERAGE_POOL_2D", [x], [y], options={"padding": "VALID", "stride_w": 2, "stride_h": 2, "filter_width": 2,
                                                "filter_height": 2, "fused_activation_function": "NONE"})
     cases["int8-avgpool"] = b
-    b = OpModelBuilder()  # a conv without bias
-    x = b.input("x", "int8", [1, 5, 5, 3], scale=[0.05], zero_point=[3])
-    w = b.constant("w", rng.integers(-127, 128, (4, 3, 3, 3)).astype(np.int8), scale=[0.01] * 4, zero_point=[0] * 4,
-                   quantized_dimension=0)
-    y = b.output("y", "int8", [1, 5, 5, 4], scale=[0.2], zero_point=[0])
-    b.op("CONV_2D", [x, w, None], [y], options={"padding": "SAME", "stride_w": 1, "stride_h": 1})
-    cases["conv-no-bias"] = b
-    b, _ = gemm_model("CONV_2D", "int8", True, "TANH")  # an activation XNNPACK cannot fuse
-    cases["conv-tanh"] = b
+    b = OpModelBuilder()  # a hybrid depthwise conv (float32 input, int8 filter)
+    x = b.input("x", "float32", [1, 6, 6, 3])
+    w = b.constant("w", rng.integers(-127, 128, (1, 3, 3, 3)).astype(np.int8), scale=[0.02] * 3, zero_point=[0] * 3,
+                   quantized_dimension=3)
+    bias = b.constant("b", rng.standard_normal(3).astype(np.float32))
+    y = b.output("y", "float32", [1, 6, 6, 3])
+    b.op("DEPTHWISE_CONV_2D", [x, w, bias], [y], options={"padding": "SAME", "stride_w": 1, "stride_h": 1,
+                                                          "depth_multiplier": 1})
+    cases["hybrid-depthwise"] = b
+    b = conv_model(True, "uint8", False, "NONE")  # a per-tensor uint8 depthwise filter on axis 3
+    b.tensors[[t.name for t in b.tensors].index("w")].quantized_dimension = 3
+    cases["uint8-depthwise-axis3"] = b
     return cases
 
 

@@ -47,7 +47,9 @@ bool QuantizedFilter(const Tensor* filter, DataType input_type, int channel_dim)
   for (float s : q.scale) {
     if (!(s > 0.0f) || !std::isnormal(s)) return false;
   }
-  if (input_type == DataType::kUInt8) return q.scale.size() == 1;
+  // uint8: per-tensor, and (measured) quantized_dimension 0: a per-tensor uint8
+  // depthwise filter that says axis 3 is left to LiteRT.
+  if (input_type == DataType::kUInt8) return q.scale.size() == 1 && q.quantized_dimension == 0;
   for (int64_t zp : q.zero_point) {
     if (zp != 0) return false;
   }
@@ -68,15 +70,15 @@ bool ConvLike(const NodeContext& node, int channel_dim, int fused) {
   if (bias != nullptr && !bias->is_constant()) return false;
   // The delegate's CONV_2D / DEPTHWISE_CONV_2D need a bias (FULLY_CONNECTED does not).
   if (bias == nullptr && node.op_name != "FULLY_CONNECTED") return false;
-  if (input->type == DataType::kFloat32 && node.op_name == "FULLY_CONNECTED" && filter != nullptr &&
+  if (input->type == DataType::kFloat32 && node.op_name != "DEPTHWISE_CONV_2D" && filter != nullptr &&
       filter->type == DataType::kInt8) {
-    // float32 input, int8 weights: XNNPACK quantizes each input row dynamically (qd8).
+    // float32 input, int8 weights (FULLY_CONNECTED, CONV_2D): XNNPACK quantizes
+    // each input row (each batch image) dynamically (qd8).
     return filter->is_constant() && QuantizedFilter(filter, DataType::kInt8, 0) &&
            (bias == nullptr || bias->type == DataType::kFloat32);
   }
   if (input->type == DataType::kFloat32) {
-    // int8 / float16 filters of a float CONV_2D are XNNPACK's dynamically
-    // quantized or f16 paths: not modelled, left to the optimized kernels.
+    // int8 filters of a float DEPTHWISE_CONV_2D: the delegate leaves the node.
     return filter != nullptr && filter->is_constant() && filter->type == DataType::kFloat32 &&
            (bias == nullptr || bias->type == DataType::kFloat32);
   }
