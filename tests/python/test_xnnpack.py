@@ -363,3 +363,45 @@ def test_nodes_the_delegate_leaves(tmp_path, case):
 
 
 REAL_MODELS = sorted((SHARED_MODELS / "real").glob("*.tflite")) if (SHARED_MODELS / "real").is_dir() else []
+
+
+@pytest.mark.skipif(not REAL_MODELS, reason="../shared/models/real is absent")
+@pytest.mark.parametrize("model", REAL_MODELS, ids=[m.stem for m in REAL_MODELS])
+def test_real_models_outputs_equal_litert_default(tmp_path, model):
+    """Every real model's graph outputs equal LiteRT's default path (integers bit for bit, floats within the
+    conformance table's xnnpack tolerance); and the two kernel sets tfldbg has besides differ on some."""
+    from tfldbg.testing.conformance_table import XNNPACK_FLOAT_TOLERANCE, repair_for_litert
+
+    rtol, atol = XNNPACK_FLOAT_TOLERANCE
+    reference_model = model
+    if model.name == "tflm_person_detect_int8.tflite":  # LiteRT refuses its axis-3 rank-1 bias (conformance_table)
+        reference_model = tmp_path / "litert-copy.tflite"
+        assert repair_for_litert(model, reference_model) > 0
+    result = check_model(model, tmp_path, seed=0, extra_args=XNNPACK, litert="xnnpack", rtol=rtol, atol=atol,
+                         reference_model=reference_model)
+    assert result and len(result.results) > 0, format_table(result, only_failures=True)
+
+
+LRELU_CASES = [("int8", 0.2, (0.05, -3), (0.04, 5)), ("int8", -0.5, (0.05, 10), (0.08, -20)),
+               ("uint8", 0.1, (0.03, 128), (0.02, 100)), ("int8", 3.0, (0.01, 0), (0.04, 0))]
+
+
+@pytest.mark.parametrize("dtype,alpha,qin,qout", LRELU_CASES, ids=[f"{c[0]}-{c[1]}" for c in LRELU_CASES])
+def test_leaky_relu(tmp_path, dtype, alpha, qin, qout):
+    b = OpModelBuilder()
+    x = b.input("x", dtype, [2, 128], scale=[qin[0]], zero_point=[qin[1]])
+    y = b.output("y", dtype, [2, 128], scale=[qout[0]], zero_point=[qout[1]])
+    b.op("LEAKY_RELU", [x], [y], options={"alpha": alpha})
+    every_byte = np.arange(256, dtype=np.int64).reshape(2, 128)
+    check_xnnpack(b, tmp_path, inputs={"x": (every_byte - 128 if dtype == "int8" else every_byte).astype(dtype)})
+
+
+@pytest.mark.parametrize("dtype,qin,qout", [("int8", (0.05, -3), (0.04, 5)), ("int8", (0.01, 0), (0.5, 0)),
+                                            ("uint8", (0.03, 128), (0.02, 100)), ("int8", (0.3, 20), (0.01, -7))])
+def test_requantize(tmp_path, dtype, qin, qout):
+    b = OpModelBuilder()
+    x = b.input("x", dtype, [2, 128], scale=[qin[0]], zero_point=[qin[1]])
+    y = b.output("y", dtype, [2, 128], scale=[qout[0]], zero_point=[qout[1]])
+    b.op("QUANTIZE", [x], [y])
+    every_byte = np.arange(256, dtype=np.int64).reshape(2, 128)
+    check_xnnpack(b, tmp_path, inputs={"x": (every_byte - 128 if dtype == "int8" else every_byte).astype(dtype)})

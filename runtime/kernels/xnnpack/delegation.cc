@@ -156,6 +156,16 @@ bool Delegates(const NodeContext& node) {
     return ActivationTensor(in) && ActivationTensor(out) && in->type == DataType::kFloat32 &&
            out->type == DataType::kFloat32;
   }
+  if (op == "LEAKY_RELU") {
+    const auto* o = node.options<tflite::LeakyReluOptions>();
+    if (o == nullptr || !std::isnormal(o->alpha())) return false;
+    if (!ActivationTensor(in) || !ActivationTensor(out) || in->type != out->type) return false;
+    if (in->type == DataType::kFloat32) return true;
+    const float positive = in->scale() / out->scale();
+    const float negative = positive * o->alpha();
+    return positive >= 1.0f / 256.0f && positive <= 128.0f && negative >= -127.99609375f && negative <= 128.0f &&
+           std::fabs(negative) >= 1.0f / 256.0f;
+  }
   if (op == "DEQUANTIZE") {
     return ActivationTensor(in) && IsQuantized8(in->type) && ActivationTensor(out) && out->type == DataType::kFloat32;
   }

@@ -22,8 +22,8 @@ namespace tfldbg::xnnpack {
 bool Delegates(const NodeContext& node);
 
 // The kernel computing XNNPACK's arithmetic for a delegated node whose op has
-// no xnnpack branch in its usual kernel (quantized ADD/SUB/MUL, quantized
-// LOGISTIC/TANH/ELU, QUANTIZE from float32); null otherwise.
+// no xnnpack branch in its usual kernel (quantized ADD/SUB/MUL, LOGISTIC,
+// TANH, ELU, LEAKY_RELU, MEAN, SUM; QUANTIZE); null otherwise.
 std::unique_ptr<Kernel> MakeKernel(const NodeContext& node);
 
 // XNNPACK's output range for a quantized op with a fused activation: the

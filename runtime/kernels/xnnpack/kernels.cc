@@ -1,7 +1,8 @@
 // --kernels xnnpack: XNNPACK's own kernels for the delegated nodes whose
 // arithmetic lives in no tfldbg kernel: quantized ADD / SUB / MUL (XNNPACK's
 // qs8/qu8 vadd and vmul), quantized unary ops as XNNPACK's 256-entry lookup
-// tables (LOGISTIC, TANH, ELU), and QUANTIZE from float32. The engine makes
+// tables (LOGISTIC, TANH, ELU), QUANTIZE (from float32, and int8/uint8
+// requantization), LEAKY_RELU, and quantized MEAN / SUM. The engine makes
 // these instead of the op's usual kernel when the node is delegated
 // (MakeKernel). Conv, depthwise conv and fully connected keep their kernels,
 // which requantize in fp32 (ChannelRequant::xnn_scales).
@@ -279,6 +280,53 @@ class ReduceKernel : public Kernel {
   float zero_point_ = 0.0f;
 };
 
+// LEAKY_RELU (qs8/qu8 vlrelu) and QUANTIZE int8 -> int8 / uint8 -> uint8
+// (qs8/qu8 vcvt): 8.8 fixed-point multipliers lrintf(256·s_in/s_out) (times
+// alpha for negative inputs), out = clamp(zp_out + (((x − zp_in)·m + 128) >> 8)).
+class FixedPointKernel : public Kernel {
+ public:
+  Status Prepare(NodeContext& node) override {
+    TFLDBG_RETURN_IF_ERROR(CheckInputCount(node, 1, 1));
+    TFLDBG_RETURN_IF_ERROR(CheckOutputCount(node, 1));
+    const Tensor& in = *node.input(0);
+    Tensor& out = *node.output(0);
+    TFLDBG_RETURN_IF_ERROR(SetOutputShape(node, out, in.shape));
+    const float positive = in.scale() / out.scale();
+    positive_ = static_cast<int32_t>(std::lrint(256.0f * positive));
+    negative_ = positive_;
+    if (const auto* o = node.options<tflite::LeakyReluOptions>()) {
+      negative_ = static_cast<int32_t>(std::lrint(256.0f * (positive * o->alpha())));
+    }
+    in_zp_ = in.zero_point();
+    out_zp_ = out.zero_point();
+    clamp_ = out.type == DataType::kInt8 ? quant::IntRange{-128, 127} : quant::IntRange{0, 255};
+    return Status::Ok();
+  }
+
+  Status Eval(NodeContext& node) override {
+    const Tensor& in = *node.input(0);
+    Tensor& out = *node.output(0);
+    const int64_t n = in.element_count();
+    for (int64_t i = 0; i < n; ++i) {
+      const int32_t x = in.type == DataType::kInt8 ? static_cast<int32_t>(in.data<int8_t>()[i])
+                                                   : static_cast<int32_t>(in.data<uint8_t>()[i]);
+      const int32_t d = x - in_zp_;
+      const int32_t acc = d * (d >= 0 ? positive_ : negative_) + 128;
+      const int32_t q = std::min(std::max(out_zp_ + (acc >> 8), clamp_.min), clamp_.max);
+      if (out.type == DataType::kInt8) {
+        Store<int8_t>(out.bytes, i, q);
+      } else {
+        Store<uint8_t>(out.bytes, i, q);
+      }
+    }
+    return Status::Ok();
+  }
+
+ private:
+  int32_t positive_ = 256, negative_ = 256, in_zp_ = 0, out_zp_ = 0;
+  quant::IntRange clamp_;
+};
+
 bool Quantized8(const Tensor* t) { return t != nullptr && (t->type == DataType::kInt8 || t->type == DataType::kUInt8); }
 
 }  // namespace
@@ -290,6 +338,8 @@ std::unique_ptr<Kernel> MakeKernel(const NodeContext& node) {
   if ((op == "ADD" || op == "SUB" || op == "MUL") && Quantized8(in)) return std::make_unique<BinaryKernel>();
   if ((op == "LOGISTIC" || op == "TANH" || op == "ELU") && Quantized8(in)) return std::make_unique<LookupKernel>();
   if ((op == "MEAN" || op == "SUM") && Quantized8(in)) return std::make_unique<ReduceKernel>();
+  if (op == "LEAKY_RELU" && Quantized8(in)) return std::make_unique<FixedPointKernel>();
+  if (op == "QUANTIZE" && Quantized8(in) && Quantized8(out)) return std::make_unique<FixedPointKernel>();
   if (op == "QUANTIZE" && in != nullptr && in->type == DataType::kFloat32 && Quantized8(out)) {
     return std::make_unique<QuantizeKernel>();
   }
