@@ -405,3 +405,21 @@ def test_requantize(tmp_path, dtype, qin, qout):
     b.op("QUANTIZE", [x], [y])
     every_byte = np.arange(256, dtype=np.int64).reshape(2, 128)
     check_xnnpack(b, tmp_path, inputs={"x": (every_byte - 128 if dtype == "int8" else every_byte).astype(dtype)})
+
+
+RESIZE_CASES = [(False, True, (4, 5), (7, 9)), (False, False, (4, 5), (8, 10)), (True, False, (4, 5), (7, 9)),
+                (False, True, (6, 6), (3, 4)), (False, False, (1, 3), (2, 7))]
+
+
+@pytest.mark.parametrize("dtype", ["int8", "uint8"])
+@pytest.mark.parametrize("align,half,hw,out_hw", RESIZE_CASES, ids=[f"{'ac' if c[0] else ''}{'hp' if c[1] else 'legacy'}-"
+                                                                    f"{c[2][0]}x{c[2][1]}-{c[3][0]}x{c[3][1]}"
+                                                                    for c in RESIZE_CASES])
+def test_resize_bilinear(tmp_path, dtype, align, half, hw, out_hw):
+    zp = 5 if dtype == "int8" else 133
+    b = OpModelBuilder()
+    x = b.input("x", dtype, [2, *hw, 3], scale=[0.1], zero_point=[zp])
+    size = b.constant("size", np.array(out_hw, np.int32))
+    y = b.output("y", dtype, [2, *out_hw, 3], scale=[0.1], zero_point=[zp])
+    b.op("RESIZE_BILINEAR", [x, size], [y], options={"align_corners": align, "half_pixel_centers": half})
+    check_xnnpack(b, tmp_path)

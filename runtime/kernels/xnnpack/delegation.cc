@@ -166,6 +166,13 @@ bool Delegates(const NodeContext& node) {
     return positive >= 1.0f / 256.0f && positive <= 128.0f && negative >= -127.99609375f && negative <= 128.0f &&
            std::fabs(negative) >= 1.0f / 256.0f;
   }
+  if (op == "RESIZE_BILINEAR") {
+    const Tensor* size = node.input(1);
+    if (!ActivationTensor(in) || !ActivationTensor(out) || in->type != out->type || in->rank() != 4) return false;
+    if (size == nullptr || !size->is_constant() || size->type != DataType::kInt32 || size->element_count() != 2) return false;
+    // XNNPACK interpolates the stored values: one quantization for both.
+    return in->type == DataType::kFloat32 || (in->scale() == out->scale() && in->zero_point() == out->zero_point());
+  }
   if (op == "DEQUANTIZE") {
     return ActivationTensor(in) && IsQuantized8(in->type) && ActivationTensor(out) && out->type == DataType::kFloat32;
   }

@@ -327,6 +327,85 @@ class FixedPointKernel : public Kernel {
   quant::IntRange clamp_;
 };
 
+// RESIZE_BILINEAR of int8 / uint8 (XNNPACK's s8/u8 ibilinear): source
+// coordinates in float as XNNPACK's q11 indirection computes them, the
+// fractions as 11-bit weights lrintf(alpha·2048), then
+// t = (tl << 11) + (tr − tl)·ax, b = (bl << 11) + (br − bl)·ax,
+// out = ((t << 11) + (b − t)·ay + 2^21) >> 22.
+class ResizeBilinearKernel : public Kernel {
+ public:
+  Status Prepare(NodeContext& node) override {
+    TFLDBG_RETURN_IF_ERROR(CheckInputCount(node, 2, 2));
+    TFLDBG_RETURN_IF_ERROR(CheckOutputCount(node, 1));
+    const Tensor& in = *node.input(0);
+    const Tensor& size = *node.input(1);
+    if (in.rank() != 4 || size.element_count() != 2) return node.InvalidModelError("expected a 4-D input and 2 sizes");
+    const auto* o = node.options<tflite::ResizeBilinearOptions>();
+    align_corners_ = o != nullptr && o->align_corners();
+    legacy_ = !(o != nullptr && o->half_pixel_centers());
+    const int32_t oh = size.data<int32_t>()[0], ow = size.data<int32_t>()[1];
+    return SetOutputShape(node, *node.output(0), {in.dim(0), oh, ow, in.dim(3)});
+  }
+
+  Status Eval(NodeContext& node) override {
+    const Tensor& in = *node.input(0);
+    Tensor& out = *node.output(0);
+    const int n = in.dim(0), ih = in.dim(1), iw = in.dim(2), c = in.dim(3);
+    const int oh = out.dim(1), ow = out.dim(2);
+    const int wa = align_corners_ && ow != 1, ha = align_corners_ && oh != 1;
+    const float width_scale = static_cast<float>(iw - wa) / static_cast<float>(ow - wa);
+    const float height_scale = static_cast<float>(ih - ha) / static_cast<float>(oh - ha);
+    auto source = [&](int o, float scale, int in_size, int* lo, int* hi, int32_t* alpha) {
+      float v = 0.0f;
+      if (legacy_ || align_corners_) {
+        v = std::min(static_cast<float>(o) * scale, static_cast<float>(in_size - 1));
+      } else {
+        const float offset = 0.5f * scale - 0.5f;
+        v = static_cast<float>(o) * scale + offset;
+        v = std::min(std::max(v, 0.0f), static_cast<float>(in_size - 1));
+      }
+      *lo = static_cast<int>(v);
+      *hi = std::min(*lo + 1, in_size - 1);
+      *alpha = static_cast<int32_t>(static_cast<int16_t>(std::lrint((v - static_cast<float>(*lo)) * 2048.0f)));
+    };
+    const bool s8 = in.type == DataType::kInt8;
+    auto at = [&](int b, int y, int x, int ch) -> int32_t {
+      const int64_t i = ((static_cast<int64_t>(b) * ih + y) * iw + x) * c + ch;
+      return s8 ? static_cast<int32_t>(in.data<int8_t>()[i]) : static_cast<int32_t>(in.data<uint8_t>()[i]);
+    };
+    for (int b = 0; b < n; ++b) {
+      for (int y = 0; y < oh; ++y) {
+        int top = 0, bottom = 0;
+        int32_t ay = 0;
+        source(y, height_scale, ih, &top, &bottom, &ay);
+        for (int x = 0; x < ow; ++x) {
+          int left = 0, right = 0;
+          int32_t ax = 0;
+          source(x, width_scale, iw, &left, &right, &ax);
+          for (int ch = 0; ch < c; ++ch) {
+            const int32_t tl = at(b, top, left, ch), tr = at(b, top, right, ch);
+            const int32_t bl = at(b, bottom, left, ch), br = at(b, bottom, right, ch);
+            const int32_t t = static_cast<int32_t>(static_cast<uint32_t>(tl) << 11) + (tr - tl) * ax;
+            const int32_t bo = static_cast<int32_t>(static_cast<uint32_t>(bl) << 11) + (br - bl) * ax;
+            const int32_t acc = static_cast<int32_t>(static_cast<uint32_t>(t) << 11) + (bo - t) * ay;
+            const int32_t v = (acc + (int32_t{1} << 21)) >> 22;
+            const int64_t o = ((static_cast<int64_t>(b) * oh + y) * ow + x) * c + ch;
+            if (s8) {
+              Store<int8_t>(out.bytes, o, v);
+            } else {
+              Store<uint8_t>(out.bytes, o, v);
+            }
+          }
+        }
+      }
+    }
+    return Status::Ok();
+  }
+
+ private:
+  bool align_corners_ = false, legacy_ = true;
+};
+
 bool Quantized8(const Tensor* t) { return t != nullptr && (t->type == DataType::kInt8 || t->type == DataType::kUInt8); }
 
 }  // namespace
@@ -338,6 +417,7 @@ std::unique_ptr<Kernel> MakeKernel(const NodeContext& node) {
   if ((op == "ADD" || op == "SUB" || op == "MUL") && Quantized8(in)) return std::make_unique<BinaryKernel>();
   if ((op == "LOGISTIC" || op == "TANH" || op == "ELU") && Quantized8(in)) return std::make_unique<LookupKernel>();
   if ((op == "MEAN" || op == "SUM") && Quantized8(in)) return std::make_unique<ReduceKernel>();
+  if (op == "RESIZE_BILINEAR" && Quantized8(in)) return std::make_unique<ResizeBilinearKernel>();
   if (op == "LEAKY_RELU" && Quantized8(in)) return std::make_unique<FixedPointKernel>();
   if (op == "QUANTIZE" && Quantized8(in) && Quantized8(out)) return std::make_unique<FixedPointKernel>();
   if (op == "QUANTIZE" && in != nullptr && in->type == DataType::kFloat32 && Quantized8(out)) {
