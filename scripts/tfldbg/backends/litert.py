@@ -204,12 +204,13 @@ def write_reference(model: str | Path, out: str | Path, assignments: list[str] =
     if kernels == "xnnpack":
         # Only the graph's outputs are LiteRT's results: the delegate's nodes
         # keep no intermediate, and inputs and constants are the given ones.
+        # (Variables an op updates in place, an LSTM's state, keep their final
+        # value: their memory is the variable's own.)
         outputs_only = {int(d["index"]) for d in interp.get_output_details()}
         no_value.update(t for t in details if t not in outputs_only)
         for t in list(files):
             if t not in outputs_only:
                 files[t] = None
-        updates.clear()
 
     steps = []
     for i, op in enumerate(ops):  # execution order
