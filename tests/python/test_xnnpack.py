@@ -423,3 +423,33 @@ def test_resize_bilinear(tmp_path, dtype, align, half, hw, out_hw):
     y = b.output("y", dtype, [2, *out_hw, 3], scale=[0.1], zero_point=[zp])
     b.op("RESIZE_BILINEAR", [x, size], [y], options={"align_corners": align, "half_pixel_centers": half})
     check_xnnpack(b, tmp_path)
+
+
+@pytest.mark.parametrize("dtype,per_channel,ties", [("int8", True, False), ("int8", False, True), ("uint8", False, False),
+                                                   ("uint8", False, True)])
+def test_transpose_conv(tmp_path, dtype, per_channel, ties):
+    n = 5 if per_channel else 1
+    s_in, s_out = (0.5, 2.0) if ties else (0.05, 0.1)
+    ws = np.full(n, 0.125, np.float32) if ties else rng.uniform(0.005, 0.02, n).astype(np.float32)
+    lo, hi = (-127, 128) if dtype == "int8" else (0, 256)
+    b = OpModelBuilder()
+    x = b.input("x", dtype, [1, 4, 4, 3], **_qparams(dtype, s_in, 2))
+    osz = b.constant("osz", np.array([1, 8, 8, 5], np.int32))
+    w = b.constant("w", rng.integers(lo, hi, (5, 3, 3, 3)).astype(dtype), scale=list(ws),
+                   zero_point=[0 if dtype == "int8" else 128] * n, quantized_dimension=0)
+    bias = b.constant("bias", rng.integers(-100, 100, 5).astype(np.int32), scale=list(np.float32(s_in) * ws),
+                      zero_point=[0] * n)
+    y = b.output("y", dtype, [1, 8, 8, 5], **_qparams(dtype, s_out, -3))
+    b.op("TRANSPOSE_CONV", [osz, w, x, bias], [y], options={"padding": "SAME", "stride_w": 2, "stride_h": 2}, version=4)
+    check_xnnpack(b, tmp_path)
+
+
+@pytest.mark.parametrize("ties,adj_y", [(False, False), (True, False), (True, True)])
+def test_batch_matmul(tmp_path, ties, adj_y):
+    s_a, s_b, s_out = (0.5, 0.125, 2.0) if ties else (0.05, 0.02, 0.2)
+    b = OpModelBuilder()
+    a = b.input("a", "int8", [2, 16, 8], scale=[s_a], zero_point=[2])
+    c = b.constant("c", rng.integers(-127, 128, (5, 8) if adj_y else (8, 5)).astype(np.int8), scale=[s_b], zero_point=[0])
+    y = b.output("y", "int8", [2, 16, 5], scale=[s_out], zero_point=[1])
+    b.op("BATCH_MATMUL", [a, c], [y], options={"adj_y": adj_y})
+    check_xnnpack(b, tmp_path)

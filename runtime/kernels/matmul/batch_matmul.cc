@@ -12,6 +12,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "kernels/common/channel_requant.h"
 #include "kernels/common/hybrid.h"
 #include "kernels/kernel.h"
 #include "quant/fixed_point.h"
@@ -87,6 +88,9 @@ class BatchMatMulKernel : public Kernel {
     const double real = static_cast<double>(lhs.scale()) * static_cast<double>(rhs.scale()) / static_cast<double>(out.scale());
     multiplier_ = quant::QuantizeMultiplier(real, node.rounding);
     rounding_ = node.rounding;
+    // --kernels xnnpack: XNNPACK's fp32 requantization, s_a·s_b/s_out in float.
+    xnn_ = node.xnnpack_delegated && lhs.type == DataType::kInt8;
+    xnn_scale_ = lhs.scale() * rhs.scale() / out.scale();
     return Status::Ok();
   }
 
@@ -308,7 +312,10 @@ class BatchMatMulKernel : public Kernel {
           if constexpr (std::is_same_v<T, float>) {
             y[static_cast<int64_t>(r) * cols_ + c] = acc;
           } else {
-            const int32_t q = quant::MultiplyByQuantizedMultiplier(acc, multiplier_, rounding_) + out_zp_;
+            const int32_t q =
+                xnn_ ? math::XnnpackRequantize(static_cast<int32_t>(acc), xnn_scale_, out_zp_,
+                                               {std::numeric_limits<T>::min(), std::numeric_limits<T>::max()})
+                     : quant::MultiplyByQuantizedMultiplier(acc, multiplier_, rounding_) + out_zp_;
             y[static_cast<int64_t>(r) * cols_ + c] =
                 static_cast<T>(std::clamp<int32_t>(q, std::numeric_limits<T>::min(), std::numeric_limits<T>::max()));
           }
@@ -327,6 +334,8 @@ class BatchMatMulKernel : public Kernel {
   std::vector<int32_t> out_batch_, lhs_batch_, rhs_batch_;
   int32_t lhs_zp_ = 0, rhs_zp_ = 0, out_zp_ = 0;
   quant::QuantizedMultiplier multiplier_;
+  bool xnn_ = false;  // --kernels xnnpack, a delegated int8 node
+  float xnn_scale_ = 1.0f;
   quant::RoundingMode rounding_ = quant::RoundingMode::kDouble;
 };
 

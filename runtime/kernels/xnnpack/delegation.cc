@@ -173,6 +173,30 @@ bool Delegates(const NodeContext& node) {
     // XNNPACK interpolates the stored values: one quantization for both.
     return in->type == DataType::kFloat32 || (in->scale() == out->scale() && in->zero_point() == out->zero_point());
   }
+  if (op == "TRANSPOSE_CONV") {
+    // inputs: output shape, filter, input, bias (optional)
+    const Tensor* shape = node.input(0);
+    const Tensor* filter = node.input(1);
+    const Tensor* x = node.input(2);
+    const Tensor* bias = node.input(3);
+    if (shape == nullptr || !shape->is_constant() || !ActivationTensor(x) || !ActivationTensor(out)) return false;
+    if (x->type != out->type) return false;
+    if (bias != nullptr && !bias->is_constant()) return false;
+    if (x->type == DataType::kFloat32) {
+      return filter != nullptr && filter->is_constant() && filter->type == DataType::kFloat32;
+    }
+    if (bias != nullptr && bias->type != DataType::kInt32) return false;
+    return QuantizedFilter(filter, x->type, 0);
+  }
+  if (op == "BATCH_MATMUL") {
+    const Tensor* b = node.input(1);
+    if (!ActivationTensor(in) || !ActivationTensor(out) || b == nullptr || b->dynamic) return false;
+    if (in->rank() < 2 || b->rank() < 2 || in->type != out->type) return false;
+    if (in->type == DataType::kFloat32) return b->type == DataType::kFloat32;
+    // int8 (per-tensor B: tfldbg's BATCH_MATMUL takes no per-channel B).
+    return in->type == DataType::kInt8 && b->type == DataType::kInt8 && b->quant.scale.size() == 1 &&
+           b->quant.zero_point.size() == 1 && b->quant.zero_point[0] == 0 && !b->quant.has_details;
+  }
   if (op == "DEQUANTIZE") {
     return ActivationTensor(in) && IsQuantized8(in->type) && ActivationTensor(out) && out->type == DataType::kFloat32;
   }
