@@ -453,3 +453,43 @@ def test_batch_matmul(tmp_path, ties, adj_y):
     y = b.output("y", "int8", [2, 16, 5], scale=[s_out], zero_point=[1])
     b.op("BATCH_MATMUL", [a, c], [y], options={"adj_y": adj_y})
     check_xnnpack(b, tmp_path)
+
+
+FLOAT_UNARY = ["LOGISTIC", "TANH", "ELU", "HARD_SWISH", "RELU", "RELU6", "RELU_N1_TO_1", "LEAKY_RELU", "SOFTMAX"]
+
+
+@pytest.mark.parametrize("op", FLOAT_UNARY)
+def test_float_unary_within_tolerance(tmp_path, op):
+    """XNNPACK's float microkernels (polynomial approximations, FMA) against the optimized kernels' float math."""
+    b = OpModelBuilder()
+    x = b.input("x", "float32", [4, 50])
+    y = b.output("y", "float32", [4, 50])
+    options = {"alpha": 0.2} if op == "LEAKY_RELU" else {"beta": 1.0} if op == "SOFTMAX" else None
+    b.op(op, [x], [y], options=options)
+    values = np.linspace(-12, 12, 200, dtype=np.float32).reshape(4, 50)
+    check_xnnpack(b, tmp_path, inputs={"x": values})
+
+
+@pytest.mark.parametrize("op", ["ADD", "SUB", "MUL"])
+def test_float_binary_within_tolerance(tmp_path, op):
+    b = OpModelBuilder()
+    a = b.input("a", "float32", [3, 4, 6])
+    c = b.input("b", "float32", [4, 1])
+    y = b.output("y", "float32", [3, 4, 6])
+    b.op(op, [a, c], [y], options={"fused_activation_function": "RELU6"})
+    check_xnnpack(b, tmp_path)
+
+
+def test_float_pool_mean_fc_within_tolerance(tmp_path):
+    """AVERAGE_POOL_2D, MEAN and FULLY_CONNECTED in float, one model."""
+    b = OpModelBuilder()
+    x = b.input("x", "float32", [1, 8, 8, 16])
+    p = b.tensor("p", "float32", [1, 4, 4, 16])
+    b.op("AVERAGE_POOL_2D", [x], [p], options={"padding": "VALID", "stride_w": 2, "stride_h": 2, "filter_width": 2,
+                                               "filter_height": 2})
+    m = b.tensor("m", "float32", [1, 16])
+    b.op("MEAN", [p, b.constant("axes", np.array([1, 2], np.int32))], [m], options={"keep_dims": False})
+    y = b.output("y", "float32", [1, 10])
+    b.op("FULLY_CONNECTED", [m, b.constant("w", rng.standard_normal((10, 16)).astype(np.float32)),
+                             b.constant("bias", rng.standard_normal(10).astype(np.float32))], [y])
+    check_xnnpack(b, tmp_path)
