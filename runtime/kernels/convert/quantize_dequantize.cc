@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "kernels/kernel.h"
+#include "kernels/convert/shadow_copy.h"
 #include "quant/quantize.h"
-#include "kernels/registry.h"
 
 namespace tfldbg {
 namespace {
