@@ -493,3 +493,19 @@ def test_float_pool_mean_fc_within_tolerance(tmp_path):
     b.op("FULLY_CONNECTED", [m, b.constant("w", rng.standard_normal((10, 16)).astype(np.float32)),
                              b.constant("bias", rng.standard_normal(10).astype(np.float32))], [y])
     check_xnnpack(b, tmp_path)
+
+
+@pytest.mark.parametrize("adj_x,adj_y,per_channel,b_batch", [(False, False, False, []), (True, False, True, [2]),
+                                                             (False, True, True, [1]), (False, False, True, [2])])
+def test_hybrid_batch_matmul_qd8(tmp_path, adj_x, adj_y, per_channel, b_batch):
+    """float32 A, int8 B: XNNPACK quantizes each row of A dynamically (qd8)."""
+    b = OpModelBuilder()
+    a_shape = [2, 12, 5] if adj_x else [2, 5, 12]
+    b_shape = b_batch + ([7, 12] if adj_y else [12, 7])
+    n = 7 if per_channel else 1
+    a = b.input("a", "float32", a_shape)
+    c = b.constant("c", rng.integers(-127, 128, b_shape).astype(np.int8), scale=list(rng.uniform(0.01, 0.05, n)),
+                   zero_point=[0] * n, quantized_dimension=len(b_shape) - (2 if adj_y else 1))
+    y = b.output("y", "float32", [2, 5, 7])
+    b.op("BATCH_MATMUL", [a, c], [y], options={"adj_x": adj_x, "adj_y": adj_y})
+    check_xnnpack(b, tmp_path)

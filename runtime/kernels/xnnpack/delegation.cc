@@ -192,6 +192,13 @@ bool Delegates(const NodeContext& node) {
     const Tensor* b = node.input(1);
     if (!ActivationTensor(in) || !ActivationTensor(out) || b == nullptr || b->dynamic) return false;
     if (in->rank() < 2 || b->rank() < 2 || in->type != out->type) return false;
+    if (in->type == DataType::kFloat32 && b->type == DataType::kInt8) {
+      // Hybrid: XNNPACK quantizes A's rows dynamically (qd8); B symmetric.
+      for (int64_t zp : b->quant.zero_point) {
+        if (zp != 0) return false;
+      }
+      return !b->quant.scale.empty() && !b->quant.has_details;
+    }
     if (in->type == DataType::kFloat32) return b->type == DataType::kFloat32;
     // int8 (per-tensor B: tfldbg's BATCH_MATMUL takes no per-channel B).
     return in->type == DataType::kInt8 && b->type == DataType::kInt8 && b->quant.scale.size() == 1 &&
