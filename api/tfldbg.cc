@@ -243,7 +243,9 @@ Result<std::unique_ptr<Interpreter>> Interpreter::Create(const Model& model, con
   internal.rounding = options.rounding == Rounding::kDouble   ? RoundingPolicy::kDouble
                       : options.rounding == Rounding::kSingle ? RoundingPolicy::kSingle
                                                               : RoundingPolicy::kLiteRt;
-  internal.kernels = options.kernels == Kernels::kOptimized ? KernelSet::kOptimized : KernelSet::kReference;
+  internal.kernels = options.kernels == Kernels::kOptimized ? KernelSet::kOptimized
+                     : options.kernels == Kernels::kXnnpack ? KernelSet::kXnnpack
+                                                            : KernelSet::kReference;
   internal.max_arena_bytes = options.max_arena_bytes;
   internal.max_loop_iterations = options.max_loop_iterations;
   const std::optional<CpuPath> cpu = ParseCpuPath(options.cpu);

@@ -70,8 +70,10 @@ enum class Planner { kReuse, kNoReuse };
 // requantization rounding everywhere (docs/cli.md, --rounding).
 enum class Rounding { kLiteRt, kDouble, kSingle };
 // Whose arithmetic the kernels compute (docs/deployment.md, --kernels):
-// LiteRT's reference kernels (the default) or its optimized CPU kernels.
-enum class Kernels { kReference, kOptimized };
+// LiteRT's reference kernels (the default), its optimized CPU kernels, or its
+// default CPU path: the nodes the XNNPACK delegate takes compute XNNPACK's
+// arithmetic, the others the optimized kernels'.
+enum class Kernels { kReference, kOptimized, kXnnpack };
 
 struct Options {
   std::string signature;  // run this signature's subgraph (else `subgraph`)

@@ -198,9 +198,10 @@ CommandRunner AddReplayCommand(CLI::App& root) {
                   "constant of this model (the float original) take its values instead of being dequantized, so "
                   "`local` measures what TensorFlow's QuantizationDebugger measures");
   static const std::map<std::string, KernelSet> kAgainst = {{"reference", KernelSet::kReference},
-                                                            {"optimized", KernelSet::kOptimized}};
+                                                            {"optimized", KernelSet::kOptimized},
+                                                            {"xnnpack", KernelSet::kXnnpack}};
   app->add_option("--against", args->against,
-                  "KERNELS: the references are the same integer model on these kernels (reference or optimized) "
+                  "KERNELS: the references are the same integer model on these kernels (reference, optimized or xnnpack) "
                   "instead of the float shadow: local/ runs each node on the inputs the quant/ run's node received, "
                   "accumulated/ the whole graph (what `python -m tfldbg divergence` reads)")
       ->transform(CLI::CheckedTransformer(kAgainst, CLI::ignore_case))

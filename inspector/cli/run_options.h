@@ -29,11 +29,14 @@ inline void AddRunOptions(CLI::App& app, InterpreterOptions& options) {
       ->transform(CLI::CheckedTransformer(kRounding, CLI::ignore_case))
       ->default_str("litert");
   static const std::map<std::string, KernelSet> kKernels = {{"reference", KernelSet::kReference},
-                                                             {"optimized", KernelSet::kOptimized}};
+                                                             {"optimized", KernelSet::kOptimized},
+                                                             {"xnnpack", KernelSet::kXnnpack}};
   app.add_option("--kernels", options.kernels,
-                 "Whose arithmetic: reference (LiteRT's reference kernels, the oracle) or optimized (what LiteRT's "
+                 "Whose arithmetic: reference (LiteRT's reference kernels, the oracle), optimized (what LiteRT's "
                  "optimized CPU kernels compute without delegates: their requantization rounding and their own "
-                 "arithmetic where it differs; docs/deployment.md)")
+                 "arithmetic where it differs) or xnnpack (LiteRT's default CPU path: the nodes its XNNPACK "
+                 "delegate takes compute XNNPACK's arithmetic, e.g. fp32 requantization; the rest the optimized "
+                 "kernels'; docs/deployment.md)")
       ->transform(CLI::CheckedTransformer(kKernels, CLI::ignore_case))
       ->default_str("reference");
   auto* signature = app.add_option("--signature", options.signature,

@@ -92,6 +92,7 @@ nlohmann::json BuildManifest(const Engine& interp, const std::vector<StepRecord>
                            {"time_ns", s.time_ns}};
     // Only where LiteRT's reference kernel is missing or defective (docs/litert-defects.md).
     if (s.litert_optimized) step["litert_kernels"] = "optimized";
+    if (s.xnnpack_delegated) step["xnnpack"] = true;  // --kernels xnnpack: the delegate takes this node
     out_steps.push_back(std::move(step));
   }
   m["steps"] = out_steps;

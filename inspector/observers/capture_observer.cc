@@ -90,6 +90,7 @@ Status CaptureObserver::BeforeNode(int step, const NodeContext& node) {
   record.op = node.op_name;
   record.op_version = node.op_version;
   record.litert_optimized = node.litert_optimized;
+  record.xnnpack_delegated = node.xnnpack_delegated;
   for (int slot = 0; slot < node.input_count(); ++slot) {
     const Tensor* tensor = node.inputs[static_cast<size_t>(slot)];
     SlotRecord s{slot, tensor ? tensor->index : -1, ""};

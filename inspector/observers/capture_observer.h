@@ -65,6 +65,8 @@ struct StepRecord {
   int op_version = 1;
   // The node computes LiteRT's optimized arithmetic (NodeContext::litert_optimized).
   bool litert_optimized = false;
+  // --kernels xnnpack: LiteRT's XNNPACK delegate takes the node (NodeContext::xnnpack_delegated).
+  bool xnnpack_delegated = false;
   std::vector<SlotRecord> inputs;
   std::vector<SlotRecord> outputs;
   // Inputs the node changed in place (variable tensors: an LSTM's or SVDF's

@@ -10,6 +10,7 @@
 #include "interpreter/float_shadow.h"
 #include "kernels/convert/shadow_copy.h"
 #include "kernels/registry.h"
+#include "kernels/xnnpack/delegation.h"
 #include "model/sparsity.h"
 
 namespace tfldbg {
@@ -35,7 +36,12 @@ const char* RoundingPolicyName(RoundingPolicy policy) {
 }
 
 const char* KernelSetName(KernelSet kernels) {
-  return kernels == KernelSet::kOptimized ? "optimized" : "reference";
+  switch (kernels) {
+    case KernelSet::kReference: return "reference";
+    case KernelSet::kOptimized: return "optimized";
+    case KernelSet::kXnnpack: return "xnnpack";
+  }
+  return "reference";
 }
 
 quant::RoundingMode RoundingForOp(RoundingPolicy policy, const OpInfo& op, KernelSet kernels) {
@@ -359,8 +365,14 @@ Status Engine::PrepareNodes() {
       if (info != nullptr && std::string(info->why_not) != "not yet") what += std::string(": ") + info->why_not;
       return Unsupported(ctx.Describe() + ": " + what);
     }
-    ctx.rounding = RoundingForOp(options_.rounding, *info, options_.kernels);
     ctx.kernels = options_.kernels;
+    if (ctx.kernels == KernelSet::kXnnpack) {
+      // The delegate's nodes compute XNNPACK's arithmetic; the rest LiteRT's optimized kernels'.
+      // Kernels read xnnpack_delegated; all else is the optimized kernels' arithmetic.
+      ctx.xnnpack_delegated = registered == nullptr && !custom && xnnpack::Delegates(ctx);
+      ctx.kernels = KernelSet::kOptimized;
+    }
+    ctx.rounding = RoundingForOp(options_.rounding, *info, ctx.kernels);
     ctx.rounding_follows_litert = options_.rounding == RoundingPolicy::kLiteRt;
     // LiteRT's other kernels would read a sparse constant's packed values as if dense.
     for (size_t slot = 0; slot < ctx.inputs.size(); ++slot) {
@@ -380,6 +392,9 @@ Status Engine::PrepareNodes() {
     // In float, (de)quantizing is the identity.
     const KernelFactory make = options_.float_shadow && info->ShadowIdentity() ? &CreateShadowCopyKernel : info->make;
     node.kernel = registered != nullptr ? CustomOpRegistry::MakeKernel(*registered) : make();
+    if (ctx.xnnpack_delegated && !options_.float_shadow) {
+      if (auto xnn = xnnpack::MakeKernel(ctx)) node.kernel = std::move(xnn);
+    }
     node.observed = observer_ != nullptr && observer_->WantsNode(ctx);
     // A node reading a dynamic tensor is prepared when it runs, as is one
     // whose output shapes depend on computed values; its outputs are dynamic.

@@ -30,9 +30,11 @@ class ThreadPool;  // cpu/thread_pool.h
 // Whose arithmetic the kernels compute (--kernels): LiteRT's reference kernels
 // (the default: what BUILTIN_REF computes) or its optimized CPU kernels (what
 // BUILTIN_WITHOUT_DEFAULT_DELEGATES computes on x86; docs/deployment.md lists
-// where the two differ, op by op).
-enum class KernelSet { kReference, kOptimized };
-const char* KernelSetName(KernelSet kernels);  // "reference", "optimized"
+// where the two differ, op by op) or its default CPU path, the XNNPACK
+// delegate (kXnnpack: the nodes XNNPACK takes compute XNNPACK's arithmetic,
+// the others the optimized kernels'; runtime/kernels/xnnpack/).
+enum class KernelSet { kReference, kOptimized, kXnnpack };
+const char* KernelSetName(KernelSet kernels);  // "reference", "optimized", "xnnpack"
 
 // Another subgraph of the model, prepared, as control-flow kernels (WHILE, IF,
 // CALL_ONCE) run it: set its inputs, Run, read its outputs. Every node it runs
@@ -101,6 +103,10 @@ struct NodeContext {
   // its reference kernel in more than the requantization rounding (which
   // `rounding` already carries), the kernel reads this.
   KernelSet kernels = KernelSet::kReference;
+  // --kernels xnnpack: true when LiteRT's XNNPACK delegate takes this node
+  // (runtime/kernels/xnnpack/). `kernels` is then kOptimized for every node:
+  // a kernel with XNNPACK arithmetic for the op branches on this flag.
+  bool xnnpack_delegated = false;
   RunContext* run = nullptr;  // other subgraphs and resource variables
   int invocation = 0;         // how many times this subgraph had run before, in this Invoke
   // The kernels' implementation (never kAuto here): kScalar runs the reference

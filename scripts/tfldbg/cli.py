@@ -283,9 +283,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--input", action="append", metavar="NAME=FILE.npy", help="value of one input (name or position)")
     p.add_argument("--like", metavar="DUMP", help="use the inputs recorded in this tfldbg dump")
     p.add_argument("--force", action="store_true", help="replace an existing tfldbg dump (or empty directory); nothing else")
-    p.add_argument("--kernels", choices=["reference", "optimized"], default="reference",
-                   help="LiteRT's reference kernels (the oracle, default) or its optimized CPU kernels without the "
-                        "XNNPACK delegate; every tensor is kept either way")
+    p.add_argument("--kernels", choices=["reference", "optimized", "xnnpack"], default="reference",
+                   help="LiteRT's reference kernels (the oracle, default), its optimized CPU kernels without the "
+                        "XNNPACK delegate (every tensor kept either way), or xnnpack: its default CPU path with the "
+                        "XNNPACK delegate, where only the graph's outputs have values (the delegate keeps no "
+                        "intermediates; compare then checks the outputs)")
     p.set_defaults(run=_reference)
 
     p = sub.add_parser("compare", help="compare two dumps tensor by tensor (exit 0 within tolerance, 1 otherwise)")

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -115,6 +116,26 @@ TEST(PublicApi, WritesADump) {
   tfldbg::DumpOptions force;
   force.force = true;
   EXPECT_TRUE(interp.value()->InvokeAndDump(dir.string(), force).ok());
+  std::filesystem::remove_all(dir);
+}
+
+// Options::kernels = Kernels::kXnnpack: the dump says so, and marks the nodes
+// LiteRT's XNNPACK delegate takes (the example's CONV_2D, FULLY_CONNECTED...).
+TEST(PublicApi, XnnpackKernelsMarkTheDelegatedNodes) {
+  const auto dir = std::filesystem::path(::testing::TempDir()) / "api_xnnpack_dump";
+  std::filesystem::remove_all(dir);
+  auto model = tfldbg::Model::FromFile(kExample);
+  ASSERT_TRUE(model.ok());
+  tfldbg::Options options;
+  options.kernels = tfldbg::Kernels::kXnnpack;
+  auto interp = tfldbg::Interpreter::Create(model.value(), options);
+  ASSERT_TRUE(interp.ok()) << interp.status().message();
+  ASSERT_TRUE(interp.value()->SetRandomInputs(0).ok());
+  ASSERT_TRUE(interp.value()->InvokeAndDump(dir.string()).ok());
+  std::ifstream in(dir / "manifest.json");
+  const std::string manifest((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(manifest.find("\"kernels\": \"xnnpack\""), std::string::npos);
+  EXPECT_NE(manifest.find("\"xnnpack\": true"), std::string::npos);
   std::filesystem::remove_all(dir);
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "kernels/common/requant.h"
+#include "kernels/xnnpack/delegation.h"
 #include "kernels/conv/conv_fast.h"
 #include "kernels/conv/conv_hybrid_fast.h"
 #include "kernels/conv/conv_math.h"
@@ -163,6 +164,7 @@ class ConvKernelBase : public Kernel {
  private:
   Status PrepareHybrid(const NodeContext& node, const Tensor& input, const Tensor& filter, int out_channels) {
     if (filter.quant.empty()) return node.InvalidModelError("int8 filters need scales");
+    xnn_qd8_ = node.xnnpack_delegated && !depthwise_;
     if (input.dim(0) == 0) return node.UnsupportedError("hybrid convolution of an empty batch (LiteRT refuses it)");
     if (depthwise_) {
       // LiteRT's EvalHybridPerChannel: one scale per output channel along axis 3.
@@ -272,7 +274,61 @@ class ConvKernelBase : public Kernel {
     }
   }
 
+  // --kernels xnnpack, a delegated hybrid CONV_2D: XNNPACK's qd8 convolution.
+  // Each batch image quantized asymmetrically (xnnpack::QuantizeRowQd8),
+  // acc = Σ (q − z)·w over the taps inside the image (XNNPACK pads with z),
+  // output = float(acc) · image scale · filter scale + bias, clamped.
+  void EvalHybridXnnpack(const Tensor& input, const Tensor& filter, const float* bias, Tensor& output) {
+    math::ConvGeometry g = geometry_;
+    const int batches = g.input.n;
+    g.input.n = g.output.n = 1;
+    const int64_t per_batch = static_cast<int64_t>(g.input.h) * g.input.w * g.input.c;
+    const int64_t per_output_batch = static_cast<int64_t>(g.output.h) * g.output.w * g.output.c;
+    const bool per_channel = filter.quant.per_channel();
+    if (g.filter.h == 1 && g.filter.w == 1 && g.stride_h == 1 && g.stride_w == 1 && g.filter.c == g.input.c) {
+      // A 1x1 convolution is XNNPACK's fully connected: each pixel's row of
+      // channels quantized on its own.
+      const int channels = g.input.c;
+      const int64_t pixels = static_cast<int64_t>(batches) * g.input.h * g.input.w;
+      const int out_channels = g.output.c;
+      for (int64_t p = 0; p < pixels; ++p) {
+        int32_t zero_point = 0;
+        int8_t* q = quantized_input_.data() + p * channels;
+        const float scale = xnnpack::QuantizeRowQd8(input.data<float>() + p * channels, channels, q, &zero_point);
+        for (int oc = 0; oc < out_channels; ++oc) {
+          const int32_t acc = math::DotWithOffsets(q, filter.data<int8_t>() + static_cast<int64_t>(oc) * channels, channels,
+                                                   -zero_point, 0);
+          const float ws = filter.quant.scale[per_channel ? static_cast<size_t>(oc) : 0];
+          const float v = static_cast<float>(acc) * scale * ws + (bias ? bias[oc] : 0.0f);
+          output.data<float>()[p * out_channels + oc] = std::min(std::max(v, float_clamp_.min), float_clamp_.max);
+        }
+      }
+      return;
+    }
+    for (int b = 0; b < batches; ++b) {
+      int32_t zero_point = 0;
+      int8_t* q = quantized_input_.data() + b * per_batch;
+      const float scale = xnnpack::QuantizeRowQd8(input.data<float>() + b * per_batch, static_cast<int>(per_batch), q,
+                                                  &zero_point);
+      float* y = output.data<float>() + b * per_output_batch;
+      math::Convolve<int32_t>(
+          g, q, filter.data<int8_t>(),
+          [zero_point](int32_t acc, const int8_t* x, const int8_t* w, int n) {
+            return quant::WrappingAdd(acc, math::DotWithOffsets(x, w, n, -zero_point, 0));
+          },
+          [&](int index, int oc, int32_t acc) {
+            const float ws = filter.quant.scale[per_channel ? static_cast<size_t>(oc) : 0];
+            const float v = static_cast<float>(acc) * scale * ws + (bias ? bias[oc] : 0.0f);
+            y[index] = std::min(std::max(v, float_clamp_.min), float_clamp_.max);
+          });
+    }
+  }
+
   void EvalHybrid(const Tensor& input, const Tensor& filter, const float* bias, Tensor& output) {
+    if (xnn_qd8_) {
+      EvalHybridXnnpack(input, filter, bias, output);
+      return;
+    }
     if (depthwise_) {
       EvalHybridDepthwise(input, filter, bias, output);
       return;
@@ -423,6 +479,11 @@ class ConvKernelBase : public Kernel {
         input.type == DataType::kInt8) {
       requant_.half_up_channels = out_channels / 8 * 8;  // measured: uint8 keeps the reference rounding
     }
+    requant_.xnn_scales.clear();
+    if (node.xnnpack_delegated && input.type != DataType::kInt16) {
+      requant_.xnn_scales = xnnpack::RequantizationScales(input, filter, output, out_channels);
+      requant_.clamp = xnnpack::QuantizedOutputRange(activation_, output.scale(), output.zero_point(), output.type);
+    }
     return Status::Ok();
   }
 
@@ -433,6 +494,7 @@ class ConvKernelBase : public Kernel {
   quant::Activation activation_ = quant::Activation::kNone;
   quant::FloatRange float_clamp_;
   math::ChannelRequant requant_;
+  bool xnn_qd8_ = false;  // --kernels xnnpack, a delegated hybrid CONV_2D: XNNPACK's qd8 path
 };
 
 class Conv2DKernel : public ConvKernelBase {

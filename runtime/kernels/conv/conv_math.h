@@ -207,6 +207,10 @@ void ConvQuantizedT(const ConvGeometry& g, const T* input, const W* filter, cons
                     T* output, const int16_t* packed = nullptr) {
   auto finish = [&](int index, int oc, int32_t acc) {
     if (bias) acc = quant::WrappingAdd(acc, bias[oc]);
+    if (!q.xnn_scales.empty()) {
+      output[index] = static_cast<T>(XnnpackRequantize(acc, q.xnn_scales[static_cast<size_t>(oc)], q.output_offset, q.clamp));
+      return;
+    }
     const quant::RoundingMode mode = oc < q.half_up_channels ? quant::RoundingMode::kDoubleHalfUp : q.rounding;
     int32_t v = quant::MultiplyByQuantizedMultiplier(acc, q.multipliers[static_cast<size_t>(oc)], mode);
     v = quant::WrappingAdd(v, q.output_offset);

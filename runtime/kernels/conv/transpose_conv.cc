@@ -7,6 +7,7 @@
 #include "kernels/common/hybrid.h"
 #include "kernels/common/requant.h"
 #include "kernels/conv/transpose_conv_math.h"
+#include "kernels/xnnpack/delegation.h"
 
 namespace tfldbg {
 namespace {
@@ -226,8 +227,14 @@ class TransposeConvKernel : public Kernel {
       return node.UnsupportedError("per-channel filter scales along axis " + std::to_string(filter.quant.quantized_dimension) +
                                    "; TRANSPOSE_CONV's output channels are axis 0");
     }
-    return PrepareChannelRequant(node, input, filter, output, out_channels, 0, activation_,
-                                 /*float_product=*/input.type == DataType::kUInt8, requant_);
+    TFLDBG_RETURN_IF_ERROR(PrepareChannelRequant(node, input, filter, output, out_channels, 0, activation_,
+                                                 /*float_product=*/input.type == DataType::kUInt8, requant_));
+    requant_.xnn_scales.clear();
+    if (node.xnnpack_delegated && input.type != DataType::kInt16) {  // --kernels xnnpack: fp32 requantization
+      requant_.xnn_scales = xnnpack::RequantizationScales(input, filter, output, out_channels);
+      requant_.clamp = xnnpack::QuantizedOutputRange(activation_, output.scale(), output.zero_point(), output.type);
+    }
+    return Status::Ok();
   }
 
   // LiteRT's hybrid TRANSPOSE_CONV: one scale per output channel (a single
@@ -354,6 +361,12 @@ class TransposeConvKernel : public Kernel {
       const int64_t oc = i % channels;
       Unsigned total = sums[i];
       if (bias != nullptr) total += static_cast<Unsigned>(static_cast<Acc>(bias[oc]));
+      if (!requant_.xnn_scales.empty()) {
+        output[i] = static_cast<In>(math::XnnpackRequantize(static_cast<int32_t>(static_cast<Acc>(total)),
+                                                            requant_.xnn_scales[static_cast<size_t>(oc)],
+                                                            requant_.output_offset, requant_.clamp));
+        continue;
+      }
       int32_t v = quant::MultiplyByQuantizedMultiplier(static_cast<Acc>(total), requant_.multipliers[static_cast<size_t>(oc)],
                                                        requant_.rounding);
       v = quant::WrappingAdd(v, requant_.output_offset);

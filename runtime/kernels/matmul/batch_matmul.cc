@@ -12,7 +12,9 @@
 #include <limits>
 #include <type_traits>
 
+#include "kernels/common/channel_requant.h"
 #include "kernels/common/hybrid.h"
+#include "kernels/xnnpack/delegation.h"
 #include "kernels/kernel.h"
 #include "quant/fixed_point.h"
 
@@ -71,6 +73,7 @@ class BatchMatMulKernel : public Kernel {
     shape.push_back(rows_);
     shape.push_back(cols_);
     TFLDBG_RETURN_IF_ERROR(SetOutputShape(node, out, shape));
+    xnn_qd8_ = hybrid_ && node.xnnpack_delegated;
     if (hybrid_) return PrepareHybrid(node, lhs, rhs);
     if (lhs.type == DataType::kFloat32) return Status::Ok();
     for (const Tensor* t : {&lhs, &rhs, static_cast<const Tensor*>(&out)}) {
@@ -87,10 +90,17 @@ class BatchMatMulKernel : public Kernel {
     const double real = static_cast<double>(lhs.scale()) * static_cast<double>(rhs.scale()) / static_cast<double>(out.scale());
     multiplier_ = quant::QuantizeMultiplier(real, node.rounding);
     rounding_ = node.rounding;
+    // --kernels xnnpack: XNNPACK's fp32 requantization, s_a·s_b/s_out in float.
+    xnn_ = node.xnnpack_delegated && lhs.type == DataType::kInt8;
+    xnn_scale_ = lhs.scale() * rhs.scale() / out.scale();
     return Status::Ok();
   }
 
   Status Eval(NodeContext& node) override {
+    if (xnn_qd8_) {
+      RunHybridXnnpack(node);
+      return Status::Ok();
+    }
     if (hybrid_) {
       RunHybrid(node);
       return Status::Ok();
@@ -247,6 +257,54 @@ class BatchMatMulKernel : public Kernel {
     }
   }
 
+  // --kernels xnnpack, a delegated hybrid node: XNNPACK's qd8 batch matmul.
+  // Each row of A (K values, after A's transpose for adj_x) quantized as
+  // xnnpack::QuantizeRowQd8, acc = Σ (q − z)·b exactly, output
+  // float(acc) · row scale · B's scale (per column when per-channel).
+  void RunHybridXnnpack(NodeContext& node) {
+    const Tensor& lhs = *node.input(0);
+    const Tensor& rhs = *node.input(1);
+    const float* a_all = lhs.data<float>();
+    const int8_t* b_all = rhs.data<int8_t>();
+    float* out = node.output(0)->data<float>();
+    const bool per_channel = rhs.quant.per_channel();
+    int64_t batches = 1;
+    for (int32_t d : out_batch_) batches *= d;
+    const int64_t lhs_size = static_cast<int64_t>(rows_) * depth_, rhs_size = static_cast<int64_t>(depth_) * cols_;
+    std::vector<float> row(static_cast<size_t>(depth_));
+    std::vector<int8_t> q(static_cast<size_t>(depth_));
+    for (int64_t b = 0; b < batches; ++b) {
+      int64_t rest = b, lb = 0, rb = 0, lstride = 1, rstride = 1;
+      for (int i = static_cast<int>(out_batch_.size()) - 1; i >= 0; --i) {
+        const int64_t coord = rest % out_batch_[static_cast<size_t>(i)];
+        rest /= out_batch_[static_cast<size_t>(i)];
+        if (lhs_batch_[static_cast<size_t>(i)] != 1) lb += coord * lstride;
+        if (rhs_batch_[static_cast<size_t>(i)] != 1) rb += coord * rstride;
+        lstride *= lhs_batch_[static_cast<size_t>(i)];
+        rstride *= rhs_batch_[static_cast<size_t>(i)];
+      }
+      const float* a = a_all + lb * lhs_size;
+      const int8_t* w = b_all + rb * rhs_size;
+      float* y = out + b * static_cast<int64_t>(rows_) * cols_;
+      for (int r = 0; r < rows_; ++r) {
+        for (int k = 0; k < depth_; ++k) {
+          row[static_cast<size_t>(k)] = adj_x_ ? a[static_cast<int64_t>(k) * rows_ + r] : a[static_cast<int64_t>(r) * depth_ + k];
+        }
+        int32_t zp = 0;
+        const float row_scale = xnnpack::QuantizeRowQd8(row.data(), depth_, q.data(), &zp);
+        for (int c = 0; c < cols_; ++c) {
+          int32_t acc = 0;
+          for (int k = 0; k < depth_; ++k) {
+            const int32_t wv = adj_y_ ? w[static_cast<int64_t>(c) * depth_ + k] : w[static_cast<int64_t>(k) * cols_ + c];
+            acc += (static_cast<int32_t>(q[static_cast<size_t>(k)]) - zp) * wv;
+          }
+          const float ws = rhs.quant.scale[per_channel ? static_cast<size_t>(c) : 0];
+          y[static_cast<int64_t>(r) * cols_ + c] = static_cast<float>(acc) * row_scale * ws;
+        }
+      }
+    }
+  }
+
   // C++'s float-to-int32 conversion for in-range values; saturating (and 0 for
   // NaN) where LiteRT's would be undefined.
   static int32_t FloatToInt32(float v) {
@@ -308,7 +366,10 @@ class BatchMatMulKernel : public Kernel {
           if constexpr (std::is_same_v<T, float>) {
             y[static_cast<int64_t>(r) * cols_ + c] = acc;
           } else {
-            const int32_t q = quant::MultiplyByQuantizedMultiplier(acc, multiplier_, rounding_) + out_zp_;
+            const int32_t q =
+                xnn_ ? math::XnnpackRequantize(static_cast<int32_t>(acc), xnn_scale_, out_zp_,
+                                               {std::numeric_limits<T>::min(), std::numeric_limits<T>::max()})
+                     : quant::MultiplyByQuantizedMultiplier(acc, multiplier_, rounding_) + out_zp_;
             y[static_cast<int64_t>(r) * cols_ + c] =
                 static_cast<T>(std::clamp<int32_t>(q, std::numeric_limits<T>::min(), std::numeric_limits<T>::max()));
           }
@@ -319,6 +380,7 @@ class BatchMatMulKernel : public Kernel {
 
   bool adj_x_ = false, adj_y_ = false;
   bool hybrid_ = false, asymmetric_ = false;
+  bool xnn_qd8_ = false;  // --kernels xnnpack, a delegated hybrid node: XNNPACK's qd8 path
   std::array<int64_t, 5> w_ext_{}, a_ext_{};  // hybrid: the kernel's operands, extended to rank 5
   std::vector<int8_t> quantized_, weights_;
   std::vector<float> lhs_rows_, row_scales_;
@@ -327,6 +389,8 @@ class BatchMatMulKernel : public Kernel {
   std::vector<int32_t> out_batch_, lhs_batch_, rhs_batch_;
   int32_t lhs_zp_ = 0, rhs_zp_ = 0, out_zp_ = 0;
   quant::QuantizedMultiplier multiplier_;
+  bool xnn_ = false;  // --kernels xnnpack, a delegated int8 node
+  float xnn_scale_ = 1.0f;
   quant::RoundingMode rounding_ = quant::RoundingMode::kDouble;
 };
 

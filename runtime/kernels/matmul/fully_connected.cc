@@ -5,6 +5,7 @@
 #include "kernels/common/requant.h"
 #include "kernels/common/dot.h"
 #include "kernels/matmul/fully_connected_fast.h"
+#include "kernels/xnnpack/delegation.h"
 #include "kernels/matmul/fully_connected_math.h"
 #include "kernels/common/hybrid.h"
 #include "kernels/fast/hybrid.h"
@@ -109,6 +110,11 @@ class FullyConnectedKernel : public Kernel {
     // MultiplyByQuantizedMultiplier (two roundings), not through the GEMM
     // backend that makes the dense path round once.
     if (!weights.sparse_levels.empty() && node.rounding_follows_litert) requant_.rounding = quant::RoundingMode::kDouble;
+    requant_.xnn_scales.clear();
+    if (node.xnnpack_delegated && input.type != DataType::kInt16) {
+      requant_.xnn_scales = xnnpack::RequantizationScales(input, weights, output, shape_.units);
+      requant_.clamp = xnnpack::QuantizedOutputRange(activation_, output.scale(), output.zero_point(), output.type);
+    }
     return PrepareFastOrPack(node, input, weights, bias);
   }
 
@@ -197,6 +203,7 @@ class FullyConnectedKernel : public Kernel {
 
   Status PrepareHybrid(const NodeContext& node, const Tensor& weights, const tflite::FullyConnectedOptions* options) {
     asymmetric_ = options != nullptr && options->asymmetric_quantize_inputs();
+    xnn_qd8_ = node.xnnpack_delegated;
     if (weights.quant.empty()) return node.InvalidModelError("int8 weights need scales");
     for (int64_t zp : weights.quant.zero_point) {
       if (zp != 0) return node.UnsupportedError("hybrid int8 weights must have zero point 0");
@@ -250,6 +257,10 @@ class FullyConnectedKernel : public Kernel {
   // acc = Σ w·q − z·Σ w, and each result is bias + acc · (row scale · weight scale).
   void EvalHybrid(const float* x, const int8_t* w, const float* bias, const Tensor& weights, float* y) {
     const bool per_channel = weights.quant.per_channel();
+    if (xnn_qd8_) {
+      EvalHybridXnnpack(x, w, bias, weights, y);
+      return;
+    }
     if (asymmetric_ && !weights.is_constant()) ComputeRowSums(w);
     if (!weights16_.empty()) {
       EvalHybrid16(x, bias, weights, y);
@@ -316,6 +327,24 @@ class FullyConnectedKernel : public Kernel {
     s.max = float_clamp_.max;
     const HybridRows rows{u, shape_.depth};
     hybrid_fast_.Run(shape_.batches, PackHybridRows, &rows, s, y, shape_.units, pool);
+  // --kernels xnnpack: XNNPACK's qd8 fully connected. Each row quantized
+  // asymmetrically (xnnpack::QuantizeRowQd8), acc = Σ (q − z)·w exactly, then
+  // float(acc) · row scale · weight scale + bias, clamped.
+  void EvalHybridXnnpack(const float* x, const int8_t* w, const float* bias, const Tensor& weights, float* y) {
+    const bool per_channel = weights.quant.per_channel();
+    for (int b = 0; b < shape_.batches; ++b) {
+      int8_t* row = row_.data() + static_cast<int64_t>(b) * shape_.depth;
+      int32_t zero_point = 0;
+      const float row_scale = xnnpack::QuantizeRowQd8(x + static_cast<int64_t>(b) * shape_.depth, shape_.depth, row,
+                                                      &zero_point);
+      for (int u = 0; u < shape_.units; ++u) {
+        const int8_t* wu = w + static_cast<int64_t>(u) * shape_.depth;
+        const int32_t acc = math::DotWithOffsets(row, wu, shape_.depth, -zero_point, 0);
+        const float ws = weights.quant.scale[per_channel ? static_cast<size_t>(u) : 0];
+        float v = static_cast<float>(acc) * row_scale * ws + (bias ? bias[u] : 0.0f);
+        y[static_cast<int64_t>(b) * shape_.units + u] = std::min(std::max(v, float_clamp_.min), float_clamp_.max);
+      }
+    }
   }
 
   // The packed path: each row quantized straight into 16 bits, four units per dot pass.
@@ -382,6 +411,7 @@ class FullyConnectedKernel : public Kernel {
 
   FastFullyConnected fast_;
   fast::PackedHybridGemm hybrid_fast_;
+  bool xnn_qd8_ = false;  // --kernels xnnpack, a delegated hybrid node: XNNPACK's qd8 path
   std::vector<float> packed_float_;
   std::vector<int16_t> weights16_;
   std::vector<int16_t> row16_;

@@ -67,6 +67,10 @@ void FullyConnectedQuantized(const FullyConnectedShape& s, const T* input, const
     T* out = output + static_cast<int64_t>(b) * s.units;
     auto write = [&](int u, int32_t acc) {
       if (bias) acc = quant::WrappingAdd(acc, bias[u]);
+      if (!q.xnn_scales.empty()) {
+        out[u] = static_cast<T>(XnnpackRequantize(acc, q.xnn_scales[static_cast<size_t>(u)], q.output_offset, q.clamp));
+        return;
+      }
       int32_t v = quant::MultiplyByQuantizedMultiplier(acc, q.multipliers[per_channel ? static_cast<size_t>(u) : 0], q.rounding);
       v = quant::WrappingAdd(v, q.output_offset);
       out[u] = static_cast<T>(std::min(std::max(v, q.clamp.min), q.clamp.max));

@@ -146,6 +146,7 @@ def compare_by_tensor(a: Dump, b: Dump, rtol: float = 1e-5, atol: float = 1e-6, 
         return found
 
     slots_a, slots_b = slots(a), slots(b)
+    no_value = 0
     for key, (sa, role, xa) in slots_a.items():
         if xa.file is None:
             continue
@@ -155,7 +156,12 @@ def compare_by_tensor(a: Dump, b: Dump, rtol: float = 1e-5, atol: float = 1e-6, 
             res.passed, res.reason = False, "no step of B reads or writes it"
             out.results.append(res)
             continue
+        if slots_b[key][2].no_value:  # B gives no value for it (LiteRT's default path: outputs only)
+            no_value += 1
+            continue
         out.results.append(_compare_slot(res, xa, slots_b[key][2], rtol, atol, lsb))
+    if no_value:
+        out.notes.append(f"{no_value} tensors left out: B gives no value for them")
     return out
 
 

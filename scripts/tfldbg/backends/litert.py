@@ -25,9 +25,12 @@ _DTYPE_NAMES = {np.dtype(t).name: np.dtype(t).name for t in (np.float32, np.floa
                                                              np.uint32, np.uint64, np.complex64, np.complex128)}
 
 
-# LiteRT's kernel sets: "reference" (the oracle: BUILTIN_REF) and "optimized"
-# (its optimized CPU kernels without the default XNNPACK delegate).
-KERNELS = ("reference", "optimized")
+# LiteRT's kernel sets: "reference" (the oracle: BUILTIN_REF), "optimized"
+# (its optimized CPU kernels without the default XNNPACK delegate) and
+# "xnnpack" (its default CPU path: the Interpreter as it comes, which applies
+# the XNNPACK delegate; the delegate keeps no intermediate tensors, so only
+# the graph's outputs have values).
+KERNELS = ("reference", "optimized", "xnnpack")
 
 
 def litert_interpreter(model: str | Path, kernels: str = "reference"):
@@ -35,6 +38,12 @@ def litert_interpreter(model: str | Path, kernels: str = "reference"):
 
     if kernels not in KERNELS:
         raise ValueError(f"kernels {kernels!r}: one of {', '.join(KERNELS)}")
+    if kernels == "xnnpack":
+        # The default resolver with its default delegate; preserving all
+        # tensors would turn the delegate off, so intermediates are not kept.
+        interp = Interpreter(model_path=str(model))
+        interp.allocate_tensors()
+        return interp
     resolver = OpResolverType.BUILTIN_REF if kernels == "reference" else OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
     interp = Interpreter(model_path=str(model), experimental_op_resolver_type=resolver,
                          experimental_preserve_all_tensors=True)
@@ -136,6 +145,8 @@ def write_reference(model: str | Path, out: str | Path, assignments: list[str] =
     # ops read them, before the Invoke; a variable an op changed in place
     # (an LSTM's state) gets its final value as that op's update, as tfldbg.
     ops = interp._get_ops_details()
+    if kernels == "xnnpack":  # the model's nodes; the delegate's own nodes (appended after them) are no steps
+        ops = [op for op in ops if op["op_name"] != "DELEGATE"]
     produced = {int(t) for op in ops for t in op["outputs"]}
     graph_in = {int(d["index"]) for d in interp.get_input_details()}
     # Resource and variant tensors (a hash table's handle) have no array to
@@ -209,12 +220,23 @@ def write_reference(model: str | Path, out: str | Path, assignments: list[str] =
         idx = int(d["index"])
         run_inputs.append({"name": d["name"], "tensor": idx, "source": "given", "file": file_for(idx)})
     def slot(s: int, t: int) -> dict:
-        entry = {"slot": s, "tensor": t, "file": file_for(t)}
+        entry = {"slot": s, "tensor": t, "file": None if t in no_value else file_for(t)}
         # -1: LiteRT lists no tensor there (an absent optional input, or an
         # output it leaves without a value: while_op_with_forwarding_input.bin).
         if t in no_value or t < 0:
             entry["no_value"] = True
         return entry
+
+    if kernels == "xnnpack":
+        # Only the graph's outputs are LiteRT's results: the delegate's nodes
+        # keep no intermediate, and inputs and constants are the given ones.
+        # (Variables an op updates in place, an LSTM's state, keep their final
+        # value: their memory is the variable's own.)
+        outputs_only = {int(d["index"]) for d in interp.get_output_details()}
+        no_value.update(t for t in details if t not in outputs_only)
+        for t in list(files):
+            if t not in outputs_only:
+                files[t] = None
 
     steps = []
     for i, op in enumerate(ops):  # execution order

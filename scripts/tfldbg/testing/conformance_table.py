@@ -21,6 +21,13 @@ integers bit for bit, floats within rtol/atol OPTIMIZED_FLOAT_TOLERANCE
 docs/deployment.md), checked in a child process of its own with the same time limit. It
 counts as a mismatch like the first.
 
+A third column, "xnnpack: outputs equal / total", holds `tfldbg dump --kernels
+xnnpack` against LiteRT's default path (the Interpreter as it comes, with its
+XNNPACK delegate), which keeps no intermediate tensor: the graph outputs only,
+integers bit for bit, floats within XNNPACK_FLOAT_TOLERANCE (variables an op
+updates in place, an LSTM's state, count as outputs), in a child process of its
+own. It counts as a mismatch like the others.
+
 Two repairs are made for LiteRT alone, and the row says so; tfldbg runs the
 file as it is:
 - a rank-1 tensor whose quantized_dimension is past its rank (old converters
@@ -53,6 +60,9 @@ DEFAULT_DIRS = [(REPO.parent / "shared" / "models" / "real", "*.tflite"),
 TIME_LIMIT_S = 120
 # rtol, atol of float tensors in the optimized column (docs/deployment.md).
 OPTIMIZED_FLOAT_TOLERANCE = (1e-4, 1e-4)
+# rtol, atol of float outputs in the xnnpack column (docs/deployment.md): XNNPACK's
+# float microkernels use FMA and their own summation order, as the optimized ones.
+XNNPACK_FLOAT_TOLERANCE = (1e-4, 1e-4)
 # Inputs that select what a test model computes, where seeded random values
 # would not run in LiteRT either: dynamic_shapes.bin slices the first int(z)
 # rows of y as its keys (z = 0 gives empty tensors LiteRT refuses, z > 90
@@ -146,8 +156,8 @@ def rewrite_custom_ops_for_litert(model: str | Path, out: Path) -> int:
     return changed
 
 
-def _check(model: str, queue, optimized: bool = False) -> None:
-    """In a child process: the row for one model (with `optimized`: only its optimized column's fields)."""
+def _check(model: str, queue, optimized: bool = False, xnnpack: bool = False) -> None:
+    """In a child process: the row for one model (with `optimized` / `xnnpack`: only that column's fields)."""
     import numpy as np
 
     from tfldbg.formats.dump import load_dump
@@ -226,7 +236,7 @@ def _check(model: str, queue, optimized: bool = False) -> None:
                               "kernel being missing or defective)")
     except Exception as e:  # noqa: BLE001 - any refusal of LiteRT's is a row, not a crash
         row["litert"] = "refuses: " + str(e).replace("\n", " ")[:90]
-    if row["litert"].startswith("runs") and row["tfldbg"] == "runs" and not optimized:
+    if row["litert"].startswith("runs") and row["tfldbg"] == "runs" and not optimized and not xnnpack:
         try:
             with tempfile.TemporaryDirectory(prefix="tfldbg-table-") as tmp:
                 result = check_model(model, tmp, seed=0, extra_args=tuple(input_args), reference_model=reference_model,
@@ -259,6 +269,21 @@ def _check(model: str, queue, optimized: bool = False) -> None:
             row["optimized_total"] = len(result.results)
             row["optimized_matched"] = sum(1 for r in result.results if r.passed)
             row["optimized_ok"] = bool(result)
+    if row["litert"].startswith("runs") and row["tfldbg"] == "runs" and xnnpack:
+        # LiteRT's default path keeps no intermediates: its graph outputs only.
+        try:
+            rtol, atol = XNNPACK_FLOAT_TOLERANCE
+            with tempfile.TemporaryDirectory(prefix="tfldbg-table-xnn-") as tmp:
+                result = check_model(model, tmp, seed=0, extra_args=(*input_args, "--kernels", "xnnpack"),
+                                     reference_model=reference_model, litert="xnnpack", rtol=rtol, atol=atol,
+                                     by_tensor=by_tensor)
+        except Exception as e:  # noqa: BLE001 - a failed comparison is a row that says why
+            row["xnnpack_ok"] = False
+            row["xnnpack_problem"] = ("comparing failed: " + str(e).replace("\n", " "))[:160]
+        else:
+            row["xnnpack_total"] = len(result.results)
+            row["xnnpack_matched"] = sum(1 for r in result.results if r.passed)
+            row["xnnpack_ok"] = bool(result)
     given.cleanup()
     queue.put(row)
 
@@ -273,13 +298,20 @@ def check_one(model: Path) -> dict:
         else:
             row["optimized_ok"] = False
             row["optimized_problem"] = opt.get("problem") or opt["litert"]
+        # The xnnpack column (LiteRT's default path: graph outputs) in another child.
+        xnn = _check_in_child(model, False, xnnpack=True)
+        if "xnnpack_ok" in xnn:
+            row.update({k: v for k, v in xnn.items() if k.startswith("xnnpack_")})
+        else:
+            row["xnnpack_ok"] = False
+            row["xnnpack_problem"] = xnn.get("problem") or xnn["litert"]
     return row
 
 
-def _check_in_child(model: Path, optimized: bool) -> dict:
+def _check_in_child(model: Path, optimized: bool, xnnpack: bool = False) -> dict:
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    proc = ctx.Process(target=_check, args=(str(model), queue, optimized))
+    proc = ctx.Process(target=_check, args=(str(model), queue, optimized, xnnpack))
     proc.start()
     proc.join(TIME_LIMIT_S)
     if proc.is_alive():
@@ -294,8 +326,9 @@ def _check_in_child(model: Path, optimized: bool) -> dict:
 
 
 def markdown(rows: list[dict]) -> str:
-    lines = ["| model | LiteRT | tfldbg | tensors matched / total | optimized: tensors equal / total |",
-             "| --- | --- | --- | --- | --- |"]
+    lines = ["| model | LiteRT | tfldbg | tensors matched / total | optimized: tensors equal / total "
+             "| xnnpack: outputs equal / total |",
+             "| --- | --- | --- | --- | --- | --- |"]
     for r in rows:
         if r["ok"] is None:
             cell = "-"
@@ -307,7 +340,13 @@ def markdown(rows: list[dict]) -> str:
             opt = "DIFFERS (" + r.get("optimized_problem", "") + ")"
         else:
             opt = f"{r['optimized_matched']} / {r['optimized_total']}" + ("" if r["optimized_ok"] else " DIFFERS")
-        lines.append(f"| {r['model']} | {r['litert']} | {r['tfldbg']} | {cell} | {opt} |")
+        if r.get("xnnpack_ok") is None:
+            xnn = "-"
+        elif "xnnpack_total" not in r:
+            xnn = "DIFFERS (" + r.get("xnnpack_problem", "") + ")"
+        else:
+            xnn = f"{r['xnnpack_matched']} / {r['xnnpack_total']}" + ("" if r["xnnpack_ok"] else " DIFFERS")
+        lines.append(f"| {r['model']} | {r['litert']} | {r['tfldbg']} | {cell} | {opt} | {xnn} |")
     return "\n".join(lines)
 
 
@@ -338,7 +377,11 @@ def run(args) -> int:
     print(f"Optimized kernels: {sum(1 for r in opt if r['optimized_ok'])} of {len(opt)} models equal on every tensor; "
           f"{sum(r.get('optimized_matched', 0) for r in opt)} of {sum(r.get('optimized_total', 0) for r in opt)} "
           "tensors equal.")
+    xnn = [r for r in rows if r.get("xnnpack_ok") is not None]
+    print(f"XNNPACK (LiteRT's default path): {sum(1 for r in xnn if r['xnnpack_ok'])} of {len(xnn)} models with "
+          f"every output equal; {sum(r.get('xnnpack_matched', 0) for r in xnn)} of "
+          f"{sum(r.get('xnnpack_total', 0) for r in xnn)} outputs equal.")
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1) + "\n")
-    return 0 if all(r["ok"] for r in both) and all(r["optimized_ok"] for r in opt) else 1
+    return 0 if all(r["ok"] for r in both) and all(r["optimized_ok"] for r in opt) and all(r["xnnpack_ok"] for r in xnn) else 1
 

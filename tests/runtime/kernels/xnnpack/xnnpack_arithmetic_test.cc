@@ -1,0 +1,82 @@
+// XNNPACK's arithmetic as --kernels xnnpack computes it, against values worked
+// out by hand (docs/deployment.md, "What LiteRT's default path computes").
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "kernels/common/channel_requant.h"
+#include "kernels/xnnpack/delegation.h"
+
+namespace tfldbg {
+namespace {
+
+TEST(XnnpackArithmetic, Fp32RequantizationRoundsTiesToEven) {
+  const quant::IntRange full{-128, 127};
+  const float scale = 1.0f / 32.0f;  // exact: every accumulator ≡ 16 (mod 32) is a tie
+  EXPECT_EQ(math::XnnpackRequantize(16, scale, 0, full), 0);    // 0.5 -> 0
+  EXPECT_EQ(math::XnnpackRequantize(48, scale, 0, full), 2);    // 1.5 -> 2
+  EXPECT_EQ(math::XnnpackRequantize(-16, scale, 0, full), 0);   // -0.5 -> 0 (LiteRT's reference: -1)
+  EXPECT_EQ(math::XnnpackRequantize(-48, scale, 0, full), -2);  // -1.5 -> -2
+  EXPECT_EQ(math::XnnpackRequantize(-17, scale, 0, full), -1);  // -0.53 -> -1
+  EXPECT_EQ(math::XnnpackRequantize(80, scale, 3, full), 5);    // 2.5 -> 2, + zero point 3
+  EXPECT_EQ(math::XnnpackRequantize(100000, 1.0f, 3, full), 127);
+  EXPECT_EQ(math::XnnpackRequantize(-100000, 1.0f, 3, full), -128);
+  EXPECT_EQ(math::XnnpackRequantize(1000, 1.0f, 0, quant::IntRange{0, 6}), 6);  // a fused RELU6's range
+}
+
+TEST(XnnpackArithmetic, OutputRangeOfFusedActivations) {
+  // RELU6 with scale 0.05, zero point -128: 6 / 0.05 - 128 = -8.
+  const quant::IntRange r6 = xnnpack::QuantizedOutputRange(quant::Activation::kRelu6, 0.05f, -128, DataType::kInt8);
+  EXPECT_EQ(r6.min, -128);
+  EXPECT_EQ(r6.max, -8);
+  const quant::IntRange none = xnnpack::QuantizedOutputRange(quant::Activation::kNone, 0.05f, 10, DataType::kUInt8);
+  EXPECT_EQ(none.min, 0);
+  EXPECT_EQ(none.max, 255);
+}
+
+TEST(XnnpackArithmetic, AddParamsAndTiesUp) {
+  const quant::IntRange full{-128, 127};
+  // Equal scales: ratio 1, shift 20, multipliers 2^20.
+  xnnpack::AddParams p = xnnpack::MakeAddParams(1.0f, 0, 1.0f, 0, 1.0f, 0, full, false);
+  EXPECT_EQ(p.shift, 20u);
+  EXPECT_EQ(p.a_multiplier, 1 << 20);
+  EXPECT_EQ(p.Apply(3, 4), 7);
+  EXPECT_EQ(p.Apply(120, 100), 127);  // saturates
+  xnnpack::AddParams sub = xnnpack::MakeAddParams(1.0f, 0, 1.0f, 0, 1.0f, 0, full, true);
+  EXPECT_EQ(sub.b_multiplier, -(1 << 20));
+  EXPECT_EQ(sub.Apply(3, 4), -1);
+  // Halved: ratio 0.5, shift 21, multipliers 2^20: x/2 with ties up.
+  xnnpack::AddParams half = xnnpack::MakeAddParams(0.5f, 0, 0.5f, 0, 1.0f, 0, full, false);
+  EXPECT_EQ(half.shift, 21u);
+  EXPECT_EQ(half.Apply(1, 0), 1);   // 0.5 -> 1
+  EXPECT_EQ(half.Apply(-1, 0), 0);  // -0.5 -> 0
+  EXPECT_EQ(half.Apply(-3, 0), -1);  // -1.5 -> -1
+  // Zero points fold into the bias: (a - 5) + (b + 2) with output zero point 1.
+  xnnpack::AddParams zp = xnnpack::MakeAddParams(1.0f, 5, 1.0f, -2, 1.0f, 1, full, false);
+  EXPECT_EQ(zp.Apply(5, -2), 1);
+  EXPECT_EQ(zp.Apply(10, 0), 8);
+}
+
+TEST(XnnpackArithmetic, Qd8RowQuantization) {
+  // [0, 2.55]: scale 100, zero point -128 (the minimum is exact).
+  const std::vector<float> x = {0.0f, 2.55f, 1.0f, 0.005f};
+  std::vector<int8_t> q(x.size());
+  int32_t zp = 0;
+  const float dequant = xnnpack::QuantizeRowQd8(x.data(), static_cast<int>(x.size()), q.data(), &zp);
+  EXPECT_EQ(zp, -128);
+  EXPECT_FLOAT_EQ(dequant, 0.01f);
+  EXPECT_EQ(q[0], -128);
+  EXPECT_EQ(q[1], 127);
+  EXPECT_EQ(q[2], -28);   // 100 - 128
+  EXPECT_EQ(q[3], -128);  // 0.5 rounds to even: 0
+  // An all-zero row: scale 1; the errors' sum (-128 + 127) is not positive,
+  // so the zero point comes from the maximum: 127, and every value is 127.
+  const std::vector<float> zeros(3, 0.0f);
+  std::vector<int8_t> qz(3);
+  EXPECT_FLOAT_EQ(xnnpack::QuantizeRowQd8(zeros.data(), 3, qz.data(), &zp), 1.0f);
+  EXPECT_EQ(zp, 127);
+  EXPECT_EQ(qz[0], 127);
+}
+
+}  // namespace
+}  // namespace tfldbg
