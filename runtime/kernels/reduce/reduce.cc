@@ -104,10 +104,13 @@ class ReduceKernel : public Kernel {
         return Status::Ok();
       }
     }
-    if (reduction_ == Reduction::kSum && input.type != DataType::kUInt8) {
+    // --kernels optimized: LiteRT's optimized uint8 SUM takes the same float rescale.
+    optimized_sum_ = reduction_ == Reduction::kSum &&
+                     (input.type != DataType::kUInt8 || node.kernels == KernelSet::kOptimized);
+    if (optimized_sum_) {
       // LiteRT's reference SUM reads int8 and int16 data as uint8 (no defined
       // sum); its optimized kernel rescales in float (docs/litert-defects.md).
-      node.litert_optimized = true;
+      if (input.type != DataType::kUInt8) node.litert_optimized = true;
       if (input.element_count() == 0 && output.element_count() > 0) {
         return node.UnsupportedError(std::string(DataTypeName(input.type)) +
                                      " SUM of an empty input (LiteRT leaves the output unwritten)");
@@ -200,7 +203,7 @@ class ReduceKernel : public Kernel {
       math::QuantizedProd(shape_, multiplier_, zp_in, zp_out, rounding_, in, out, sums_, started_);
     } else if (optimized_mean_) {
       math::MeanOptimized(shape_, multiplier_, optimized_bias_, in, out, sums_);
-    } else if (reduction_ == Reduction::kSum && !std::is_same_v<T, uint8_t>) {
+    } else if (optimized_sum_) {
       math::QuantizedSumOptimized(shape_, sum_scale_, sum_bias_, zp_out, in, out, sums_);
     } else {
       // MEAN, and uint8 SUM (LiteRT's reference QuantizedMeanOrSum).
@@ -245,6 +248,7 @@ class ReduceKernel : public Kernel {
   bool optimized_mean_ = false;  // --kernels optimized: LiteRT's optimized 4-D MEAN (PrepareOptimizedMean)
   int32_t optimized_bias_ = 0;
   float sum_scale_ = 0.0f, sum_bias_ = 0.0f;  // int8/int16 SUM (LiteRT's optimized arithmetic)
+  bool optimized_sum_ = false;                  // SUM through that float rescale (uint8 too under --kernels optimized)
   std::vector<int32_t> sums_;  // one int32 sum or product per output element, as LiteRT's temporaries
   std::vector<uint8_t> started_;
 };
