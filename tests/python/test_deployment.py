@@ -574,3 +574,27 @@ def _explained_exactly(dump_dir) -> None:
     ours = explain(load_dump(dump_dir), 0)
     assert ours.differing == 0, ours.text()
     assert "LiteRT's optimized" in ours.text()
+
+
+MUL_OPT = [([3, 40], [3, 40]), ([3, 40], [1]), ([3, 40], [40]), ([2, 3, 40], [2, 3, 1]), ([2, 3, 1, 5], [2, 1, 4, 5]),
+           ([3, 1, 17], [1, 5, 1])]
+
+
+@pytest.mark.parametrize("dtype", ["int8", "uint8"])
+@pytest.mark.parametrize("s_out", [1e-4, 0.002, 0.05])
+@pytest.mark.parametrize("shapes", MUL_OPT, ids=["+".join("x".join(map(str, s)) for s in p) for p in MUL_OPT])
+def test_mul_as_litert_optimized(tmp_path, shapes, s_out, dtype):
+    """8-bit MUL under --kernels optimized: the vector blocks (int8 16, uint8 8) narrow the rescaled product
+    to int16 (saturating; truncating in uint8 MulSimpleBroadcast) and add the zero point in int16, so a tiny
+    output scale wraps (measured: 255 LSB); the rest, and generic broadcasts, as the reference."""
+    s1, s2 = shapes
+    off = 0 if dtype == "int8" else 128
+    out_shape = list(np.broadcast_shapes(tuple(s1), tuple(s2)))
+    b = OpModelBuilder()
+    x = b.input("x", dtype, s1, scale=[0.05], zero_point=[-3 + off])
+    z = b.input("z", dtype, s2, scale=[0.07], zero_point=[5 + off])
+    y = b.output("y", dtype, out_shape, scale=[s_out], zero_point=[1 + off])
+    b.op("MUL", [x, z], [y], options={})
+    info = np.iinfo(dtype)
+    check_optimized(b, tmp_path, inputs={"x": np.resize(np.arange(info.min, info.max + 1, 3), s1).astype(dtype),
+                                         "z": np.resize(np.arange(info.max, info.min - 1, -7), s2).astype(dtype)})

@@ -107,7 +107,14 @@ class ArithmeticKernel : public Kernel {
       // LiteRT multiplies the scales in float, then widens.
       const float real = a.scale() * b.scale() / out.scale();
       mul_.output_multiplier = quant::QuantizeMultiplier(static_cast<double>(real), rounding);
-      return CheckShift(node, mul_.output_multiplier, "s1·s2/s_out");
+      TFLDBG_RETURN_IF_ERROR(CheckShift(node, mul_.output_multiplier, "s1·s2/s_out"));
+      optimized_add_ = math::OptimizedAddPlan();
+      if (node.kernels == KernelSet::kOptimized && node.rounding_follows_litert &&
+          (a.type == DataType::kInt8 || a.type == DataType::kUInt8)) {
+        // LiteRT's optimized 8-bit MUL: its vector blocks narrow through int16 (optimized_add.h).
+        optimized_add_ = math::PlanOptimizedMul(a.shape, b.shape, a.type == DataType::kInt8);
+      }
+      return Status::Ok();
     }
     if (a.type == DataType::kInt16 && pot_scale_int16) {
       int log2_a = 0, log2_b = 0, log2_out = 0;
@@ -223,7 +230,9 @@ class ArithmeticKernel : public Kernel {
 
   template <typename T>
   void EvalQuantized(const T* x1, const T* x2, T* y) const {
-    if (op_ == ArithmeticOp::kMul) {
+    if (op_ == ArithmeticOp::kMul && optimized_add_.path != math::OptimizedAddPath::kReference) {
+      EvalOptimizedMul(x1, x2, y);
+    } else if (op_ == ArithmeticOp::kMul) {
       broadcast_.ForEach([&](int64_t o, int64_t i1, int64_t i2) { y[o] = static_cast<T>(math::QuantizedMul(mul_, x1[i1], x2[i2])); });
     } else if (pot_) {
       broadcast_.ForEach([&](int64_t o, int64_t i1, int64_t i2) {
@@ -247,12 +256,21 @@ class ArithmeticKernel : public Kernel {
     }
   }
 
+  template <typename T>
+  void EvalOptimizedMul(const T* x1, const T* x2, T* y) const {
+    if constexpr (std::is_same_v<T, int8_t> || std::is_same_v<T, uint8_t>) {
+      broadcast_.ForEach([&](int64_t o, int64_t i1, int64_t i2) {
+        y[o] = static_cast<T>(math::QuantizedMulOptimized<T>(optimized_add_.At(o), mul_, x1[i1], x2[i2]));
+      });
+    }
+  }
+
   ArithmeticOp op_;
   FastAddSub fast_;
   math::Broadcast broadcast_;
   quant::FloatRange float_clamp_;
   math::QuantizedAddSubParams add_;
-  math::OptimizedAddPlan optimized_add_;  // --kernels optimized, 8-bit ADD
+  math::OptimizedAddPlan optimized_add_;  // --kernels optimized, 8-bit ADD and MUL
   math::QuantizedMulParams mul_;
   bool pot_ = false;
   math::Int16PotAddSubParams pot_params_;

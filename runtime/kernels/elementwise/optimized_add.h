@@ -19,7 +19,7 @@
 //                 right shift instead of RoundingDivideByPOT.
 // Both then rescale the sum as the reference does, narrow it to int16 by
 // truncation (vmovn), add the output zero point in int16 (wrapping) and
-// saturate to 8 bits before the activation clamp.
+// saturate to 8 bits before the activation clamp. MUL: see PlanOptimizedMul.
 #pragma once
 
 #include <algorithm>
@@ -31,7 +31,13 @@
 
 namespace tfldbg::math {
 
-enum class OptimizedAddPath : uint8_t { kReference, kFoldedShift, kShiftAfter };
+enum class OptimizedAddPath : uint8_t {
+  kReference,
+  kFoldedShift,     // ADD int8 elementwise
+  kShiftAfter,      // ADD uint8 elementwise, ADD AddScalarBroadcast
+  kMulSaturating,   // MUL: int32 -> int16 saturating (vqmovn_s32)
+  kMulTruncating,   // MUL uint8 MulSimpleBroadcast: int32 -> int16 truncating (vmovn_s32)
+};
 
 // Where the NEON blocks are: element o of the output (flat index) is in one
 // when (o % run) < run / block · block.
@@ -48,7 +54,24 @@ struct OptimizedAddPlan {
 
 // LiteRT's ProcessBroadcastShapes followed by the choice of kernel of its
 // optimized 8-bit ADD. `int8`: the int8 kernels, else the uint8 ones.
+// The runs of BinaryBroadcastFiveFold: `elementwise` for the same-shape
+// kernel and the y4 runs, `scalar` for the y3 runs against one value, with
+// their vector block sizes. (A plan with path kReference: the reference kernel.)
+struct FiveFoldPaths {
+  OptimizedAddPath elementwise, scalar;
+  int64_t elementwise_block, scalar_block;
+};
+
+inline OptimizedAddPlan PlanFiveFold(const std::vector<int32_t>& shape1, const std::vector<int32_t>& shape2,
+                                     const FiveFoldPaths& k);
+
 inline OptimizedAddPlan PlanOptimizedAdd(const std::vector<int32_t>& shape1, const std::vector<int32_t>& shape2, bool int8) {
+  const OptimizedAddPath elementwise = int8 ? OptimizedAddPath::kFoldedShift : OptimizedAddPath::kShiftAfter;
+  return PlanFiveFold(shape1, shape2, {elementwise, OptimizedAddPath::kShiftAfter, int8 ? 16 : 8, 8});
+}
+
+inline OptimizedAddPlan PlanFiveFold(const std::vector<int32_t>& shape1, const std::vector<int32_t>& shape2,
+                                     const FiveFoldPaths& k) {
   const size_t rank = std::max(shape1.size(), shape2.size());
   std::vector<int64_t> s0(rank, 1), s1(rank, 1);
   std::copy(shape1.begin(), shape1.end(), s0.begin() + static_cast<std::ptrdiff_t>(rank - shape1.size()));
@@ -57,9 +80,9 @@ inline OptimizedAddPlan PlanOptimizedAdd(const std::vector<int32_t>& shape1, con
   if (s0 == s1) {  // elementwise over the whole tensor
     int64_t n = 1;
     for (int64_t d : s0) n *= d;
-    plan.path = int8 ? OptimizedAddPath::kFoldedShift : OptimizedAddPath::kShiftAfter;
+    plan.path = k.elementwise;
     plan.run = n;
-    plan.block = int8 ? 16 : 8;
+    plan.block = k.elementwise_block;
     return plan;
   }
   // The innermost differing dimension decides which input "broadcasts fast".
@@ -86,13 +109,13 @@ inline OptimizedAddPlan PlanOptimizedAdd(const std::vector<int32_t>& shape1, con
   for (; i >= 0 && a[i] == b[i]; --i) y[0] *= b[i];
   if (i >= 0) return plan;  // kGenericBroadcast: the reference kernel
   if (y[4] > 1) {
-    plan.path = int8 ? OptimizedAddPath::kFoldedShift : OptimizedAddPath::kShiftAfter;
+    plan.path = k.elementwise;
     plan.run = y[4];
-    plan.block = int8 ? 16 : 8;
+    plan.block = k.elementwise_block;
   } else {
-    plan.path = OptimizedAddPath::kShiftAfter;
+    plan.path = k.scalar;
     plan.run = y[3];
-    plan.block = 8;
+    plan.block = k.scalar_block;
   }
   return plan;
 }
@@ -129,6 +152,31 @@ int32_t QuantizedAddOptimized(OptimizedAddPath path, const QuantizedAddSubParams
   const int32_t scaled =
       quant::MultiplyByQuantizedMultiplierSmallerThanOneExp(raw, p.output_multiplier, quant::RoundingMode::kDouble);
   return NarrowOptimizedAddOutput<T>(p, scaled);
+}
+
+// LiteRT's optimized 8-bit MUL (MulElementwise, MulSimpleBroadcast through
+// the same fivefold runs): the reference's product and double-rounding rescale,
+// then the vector narrowing: int32 to int16 (saturating, or truncating in
+// uint8 MulSimpleBroadcast), + the output zero point in int16 (wrapping),
+// saturated to 8 bits, clamped. int8 blocks of 16, uint8 blocks of 8.
+inline OptimizedAddPlan PlanOptimizedMul(const std::vector<int32_t>& shape1, const std::vector<int32_t>& shape2, bool int8) {
+  const int64_t block = int8 ? 16 : 8;
+  return PlanFiveFold(shape1, shape2,
+                      {OptimizedAddPath::kMulSaturating, int8 ? OptimizedAddPath::kMulSaturating : OptimizedAddPath::kMulTruncating,
+                       block, block});
+}
+
+template <typename T>
+int32_t QuantizedMulOptimized(OptimizedAddPath path, const QuantizedMulParams& p, int32_t q1, int32_t q2) {
+  if (path == OptimizedAddPath::kReference) return QuantizedMul(p, q1, q2);
+  const int32_t product = (p.input1_offset + q1) * (p.input2_offset + q2);
+  const int32_t scaled = quant::MultiplyByQuantizedMultiplier(product, p.output_multiplier, quant::RoundingMode::kDouble);
+  const int32_t v16 = path == OptimizedAddPath::kMulTruncating
+                          ? static_cast<int16_t>(static_cast<uint16_t>(static_cast<uint32_t>(scaled)))
+                          : std::clamp<int32_t>(scaled, -32768, 32767);
+  const int32_t with_offset = static_cast<int16_t>(static_cast<uint16_t>(static_cast<uint32_t>(v16 + p.output_offset)));
+  const int32_t saturated = std::clamp<int32_t>(with_offset, std::numeric_limits<T>::min(), std::numeric_limits<T>::max());
+  return std::min(std::max(saturated, p.clamp.min), p.clamp.max);
 }
 
 }  // namespace tfldbg::math
