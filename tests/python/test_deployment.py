@@ -598,3 +598,24 @@ def test_mul_as_litert_optimized(tmp_path, shapes, s_out, dtype):
     info = np.iinfo(dtype)
     check_optimized(b, tmp_path, inputs={"x": np.resize(np.arange(info.min, info.max + 1, 3), s1).astype(dtype),
                                          "z": np.resize(np.arange(info.max, info.min - 1, -7), s2).astype(dtype)})
+
+
+@pytest.mark.parametrize("dtype,s1,s2", [("int8", [3, 40], [3, 40]), ("uint8", [3, 40], [1]), ("uint8", [2, 3, 40], [2, 3, 1]),
+                                         ("int8", [3, 40], [40])])
+def test_explain_walks_through_the_optimized_mul(tmp_path, dtype, s1, s2):
+    from tfldbg.analysis.explain import explain
+
+    off = 0 if dtype == "int8" else 128
+    out_shape = list(np.broadcast_shapes(tuple(s1), tuple(s2)))
+    b = OpModelBuilder()
+    x = b.input("x", dtype, s1, scale=[0.05], zero_point=[-3 + off])
+    z = b.input("z", dtype, s2, scale=[0.07], zero_point=[5 + off])
+    y = b.output("y", dtype, out_shape, scale=[1e-4], zero_point=[1 + off])
+    b.op("MUL", [x, z], [y], options={})
+    info = np.iinfo(dtype)
+    dump = _optimized_dump(b, tmp_path, {"x": np.resize(np.arange(info.min, info.max + 1, 3), s1).astype(dtype),
+                                         "z": np.resize(np.arange(info.max, info.min - 1, -7), s2).astype(dtype)})
+    ours = explain(dump, 0)
+    assert ours.differing == 0, ours.text()
+    assert "LiteRT's optimized MUL" in ours.text()
+    assert explain(dump, 0, kernels="reference").differing > 0
