@@ -619,3 +619,27 @@ def test_explain_walks_through_the_optimized_mul(tmp_path, dtype, s1, s2):
     assert ours.differing == 0, ours.text()
     assert "LiteRT's optimized MUL" in ours.text()
     assert explain(dump, 0, kernels="reference").differing > 0
+
+
+@pytest.mark.parametrize("op", ["FULLY_CONNECTED", "CONV_2D"])
+def test_int16x8_gemm_keeps_the_reference_under_optimized(tmp_path, op):
+    """int16x8 CONV_2D / FULLY_CONNECTED: LiteRT's optimized kernels compute what its reference does
+    (FULLY_CONNECTED's single rounding, not the 8-bit GEMM's ties-up shift)."""
+    r = np.random.default_rng(16)
+    n, k, units = 12, 40, 24
+    b = OpModelBuilder()
+    x_shape = [n, k] if op == "FULLY_CONNECTED" else [1, n, 1, k]
+    y_shape = [n, units] if op == "FULLY_CONNECTED" else [1, n, 1, units]
+    ws = r.uniform(0.002, 0.02, units).astype(np.float32)
+    w = r.integers(-127, 128, (units, k)).astype(np.int8)
+    x = b.input("x", "int16", x_shape, scale=[0.001], zero_point=[0])
+    wt = b.constant("w", w if op == "FULLY_CONNECTED" else w.reshape(units, 1, 1, k), scale=list(ws),
+                    zero_point=[0] * units, quantized_dimension=0)
+    bt = b.constant("b", r.integers(-3000, 3000, units).astype(np.int64), scale=list((0.001 * ws).astype(np.float32)),
+                    zero_point=[0] * units)
+    y = b.output("y", "int16", y_shape, scale=[0.01], zero_point=[0])
+    options = {"fused_activation_function": "NONE"}
+    if op == "CONV_2D":
+        options.update({"padding": "VALID", "stride_w": 1, "stride_h": 1})
+    b.op(op, [x, wt, bt], [y], options=options, version=4 if op == "CONV_2D" else 7)
+    check_optimized(b, tmp_path)

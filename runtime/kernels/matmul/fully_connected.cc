@@ -100,6 +100,12 @@ class FullyConnectedKernel : public Kernel {
     // MultiplyByQuantizedMultiplier (two roundings), not through the GEMM
     // backend that makes the dense path round once.
     if (!weights.sparse_levels.empty() && node.rounding_follows_litert) requant_.rounding = quant::RoundingMode::kDouble;
+    // int16x8 under --kernels optimized: LiteRT's optimized kernel computes what
+    // its reference does (measured), so not the 8-bit GEMM's ties-up rounding
+    // the op table gives FULLY_CONNECTED there, but the reference's single rounding.
+    if (input.type == DataType::kInt16 && node.kernels == KernelSet::kOptimized && node.rounding_follows_litert) {
+      requant_.rounding = quant::RoundingMode::kSingle;
+    }
     return PrepareFastOrPack(node, input, weights, bias);
   }
 
