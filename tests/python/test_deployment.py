@@ -643,3 +643,19 @@ def test_int16x8_gemm_keeps_the_reference_under_optimized(tmp_path, op):
         options.update({"padding": "VALID", "stride_w": 1, "stride_h": 1})
     b.op(op, [x, wt, bt], [y], options=options, version=4 if op == "CONV_2D" else 7)
     check_optimized(b, tmp_path)
+
+
+def test_divergence_names_the_cause_of_a_newly_modelled_op(tmp_path):
+    """divergence on an int16 LOGISTIC at 2^-12: its own node departs, for the reason docs/deployment.md gives."""
+    b = OpModelBuilder()
+    x = b.input("x", "int16", [4, 300], scale=[2 ** -12], zero_point=[0])
+    y = b.output("y", "int16", [4, 300], scale=[1 / 32768], zero_point=[0])
+    b.op("LOGISTIC", [x], [y], version=3)
+    path = b.save(tmp_path / "logistic.tflite")
+    np.save(tmp_path / "x.npy", np.resize(np.arange(-32768, 32768, 55), [4, 300]).astype(np.int16))
+    proc = subprocess.run([sys.executable, "-m", "tfldbg", "divergence", str(path), "--input", f"x={tmp_path / 'x.npy'}",
+                           "--json", str(tmp_path / "d.json")], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads((tmp_path / "d.json").read_text())
+    assert report["first_departing"]["op"] == "LOGISTIC" and report["first_departing"]["max_lsb"] > 1
+    assert "gemmlowp's 16-bit logistic" in report["first_departing"]["cause"]
