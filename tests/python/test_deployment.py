@@ -659,3 +659,38 @@ def test_divergence_names_the_cause_of_a_newly_modelled_op(tmp_path):
     report = json.loads((tmp_path / "d.json").read_text())
     assert report["first_departing"]["op"] == "LOGISTIC" and report["first_departing"]["max_lsb"] > 1
     assert "gemmlowp's 16-bit logistic" in report["first_departing"]["cause"]
+
+
+@pytest.mark.parametrize("op", ["REDUCE_MAX", "REDUCE_MIN"])
+@pytest.mark.parametrize("axes", [[0, 1, 2], [1], [2], [0, 2]])
+def test_reduce_max_min_floats_as_litert_optimized(tmp_path, op, axes):
+    """float REDUCE_MAX/MIN under --kernels optimized: each output starts at its first input and folds the rest
+    in order with (acc > v ? acc : v): NaN inputs win and give way to the next number, -0 follows +0, an all -inf
+    MAX stays -inf (the reference folds from lowest())."""
+    shape = [3, 4, 5]
+    v = rng.uniform(-5, 5, shape).astype(np.float32)
+    flat = v.reshape(-1)
+    flat[[0, 7, 13, 22, 41]] = np.nan
+    flat[[3, 4]] = [0.0, -0.0]
+    flat[[30, 31]] = [-0.0, 0.0]
+    v[2] = -np.inf if op == "REDUCE_MAX" else np.inf
+    v[1, 2, :] = np.nan
+    b = OpModelBuilder()
+    x = b.input("x", "float32", shape)
+    a = b.constant("axes", np.array(axes, np.int32))
+    y = b.output("y", "float32", [1 if d in axes else n for d, n in enumerate(shape)])
+    b.op(op, [x, a], [y], options={"keep_dims": True})
+    check_optimized(b, tmp_path, inputs={"x": v})
+
+
+def test_bool_reduction_is_refused_under_optimized(tmp_path):
+    """LiteRT's optimized SUM/PROD/MAX/MIN fail on bool inputs: tfldbg says so in one line (the reference runs)."""
+    b = OpModelBuilder()
+    x = b.input("x", "bool", [2, 3])
+    a = b.constant("axes", np.array([1], np.int32))
+    y = b.output("y", "bool", [2])
+    b.op("REDUCE_MAX", [x, a], [y], options={"keep_dims": False})
+    path = b.save(tmp_path / "r.tflite")
+    proc = subprocess.run([str(find_binary()), "run", str(path), "--seed", "0", *OPTIMIZED], capture_output=True, text=True)
+    assert proc.returncode == 1 and "fails on bool" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert subprocess.run([str(find_binary()), "run", str(path), "--seed", "0"], capture_output=True).returncode == 0
