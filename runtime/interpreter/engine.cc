@@ -8,6 +8,7 @@
 
 #include "cpu/thread_pool.h"
 #include "interpreter/float_shadow.h"
+#include "kernels/convert/shadow_copy.h"
 #include "kernels/registry.h"
 #include "model/sparsity.h"
 

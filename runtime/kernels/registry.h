@@ -40,8 +40,4 @@ const OpInfo* FindCustomOp(const std::string& custom_code);
 // Every builtin operator of the schema (in op-table order), then the custom ones.
 const std::vector<OpInfo>& AllOps();
 
-// The float shadow's QUANTIZE/DEQUANTIZE (interpreter/float_shadow.h): copies
-// its float32 input to its float32 output.
-std::unique_ptr<Kernel> CreateShadowCopyKernel();
-
 }  // namespace tfldbg

@@ -8,8 +8,8 @@
 
 #include "kernels/kernel.h"
 #include "kernels/convert/optimized_quantize.h"
+#include "kernels/convert/shadow_copy.h"
 #include "quant/quantize.h"
-#include "kernels/registry.h"
 
 namespace tfldbg {
 namespace {
