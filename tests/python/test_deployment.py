@@ -694,3 +694,21 @@ def test_bool_reduction_is_refused_under_optimized(tmp_path):
     proc = subprocess.run([str(find_binary()), "run", str(path), "--seed", "0", *OPTIMIZED], capture_output=True, text=True)
     assert proc.returncode == 1 and "fails on bool" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     assert subprocess.run([str(find_binary()), "run", str(path), "--seed", "0"], capture_output=True).returncode == 0
+
+
+@pytest.mark.parametrize("ties", [True, False])
+def test_transpose_conv_uint8_as_litert_optimized(tmp_path, ties):
+    """uint8 TRANSPOSE_CONV under --kernels optimized: LiteRT's TransposeConvV2 requantizes the whole output in
+    blocks of 16 rounding the shift's ties up, the rest as the reference (found by the optimized sweep: 1 LSB).
+    Power-of-two scales (s_in·s_w/s_out = 2^-5) make exact ties frequent."""
+    r = np.random.default_rng(21)
+    cin, cout = 3, 5
+    s_in, s_w, s_out = (0.5, 0.125, 2.0) if ties else (0.04, 0.01, 0.2)
+    b = OpModelBuilder()
+    shape = b.constant("shape", np.array([1, 9, 11, cout], np.int32))
+    w = b.constant("w", r.integers(0, 256, [cout, 3, 3, cin]).astype(np.uint8), scale=[s_w], zero_point=[130])
+    x = b.input("x", "uint8", [1, 4, 5, cin], scale=[s_in], zero_point=[128])
+    bias = b.constant("b", r.integers(-60, 60, cout).astype(np.int32), scale=[s_in * s_w], zero_point=[0])
+    y = b.output("y", "uint8", [1, 9, 11, cout], scale=[s_out], zero_point=[128])
+    b.op("TRANSPOSE_CONV", [shape, w, x, bias], [y], options={"padding": "VALID", "stride_w": 2, "stride_h": 2}, version=3)
+    check_optimized(b, tmp_path, inputs={"x": r.integers(118, 139, [1, 4, 5, cin]).astype(np.uint8)} if ties else None)
