@@ -48,6 +48,9 @@ CAUSES = {
                 "in double; 8-bit requantization: blocks of 16 round the shift's ties up",
     "RESIZE_BILINEAR": "uint8: the four weights formed as products first and the taps summed in another order",
     "SUM": "uint8: the float rescale of LiteRT's optimized QuantizedMeanOrSum",
+    "TRANSPOSE_CONV": "uint8: the output requantized in blocks of 16 whose shift rounds ties up",
+    "REDUCE_MAX": "float: folded from the first input with (acc > v ? acc : v), so NaN and signed zeros differ",
+    "REDUCE_MIN": "float: folded from the first input with (acc < v ? acc : v), so NaN and signed zeros differ",
     "MEAN": "LiteRT's optimized 4-D MEAN: sums raw values, scales by s_in / (N·s_out) quantized from float, adds "
             "a zero-point bias computed in float (truncated for int8), instead of requantizing the centered sum",
 }
