@@ -373,7 +373,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="explain this rounding instead of the dump's (compare with a dump made with it)")
     p.add_argument("--kernels", choices=["reference", "optimized"],
                    help="explain this kernel set's arithmetic instead of the dump's (optimized: LiteRT's optimized "
-                        "CONV_2D / FULLY_CONNECTED requantization, docs/deployment.md)")
+                        "kernels: CONV_2D / FULLY_CONNECTED / DEPTHWISE_CONV_2D requantization, the 8-bit ADD and "
+                        "MUL vector blocks, QUANTIZE, MEAN; docs/deployment.md, docs/explain.md)")
     p.add_argument("--json", action="store_true", help="print the walk-through as JSON")
     p.set_defaults(run=_explain)
 

@@ -14,6 +14,7 @@
 
 #include "kernels/kernel.h"
 #include "kernels/activation/activation_math.h"
+#include "kernels/activation/optimized_softmax_math.h"
 #include "kernels/common/broadcast.h"
 #include "quant/quantize.h"
 
@@ -61,6 +62,8 @@ class SoftmaxKernel : public Kernel {
       return node.UnsupportedError("int8 output must have scale 1/256 and zero point -128 (as LiteRT requires), got scale " +
                                    FormatScale(output.scale()) + " zero point " + std::to_string(output.zero_point()));
     }
+    if (node.kernels == KernelSet::kOptimized) return PrepareOptimized(input, output);
+    optimized_ = false;
     constexpr int kScaledDiffIntegerBits = 5;
     params_.rounding = node.rounding;
     params_.input_beta = quant::PreprocessSoftmaxScaling(static_cast<double>(beta_), static_cast<double>(input.scale()),
@@ -75,6 +78,7 @@ class SoftmaxKernel : public Kernel {
   Status Eval(NodeContext& node) override {
     const Tensor& input = *node.input(kSoftmaxInput);
     Tensor& output = *node.output(0);
+    if (optimized_) return EvalOptimized(node, input, output);
     switch (input.type) {
       case DataType::kFloat32:
         math::SoftmaxFloat(input.data<float>(), rows_, depth_, beta_, output.data<float>());
@@ -102,6 +106,31 @@ class SoftmaxKernel : public Kernel {
   }
 
  private:
+  // --kernels optimized, int8/uint8 input: LiteRT's float exp table
+  // (optimized_softmax_math.h) with the output's own scale and zero point.
+  Status PrepareOptimized(const Tensor& input, const Tensor& output) {
+    optimized_ = true;
+    math::PopulateSoftmaxTable(input.scale(), beta_, &table_params_);
+    table_params_.output_scale = output.scale();
+    table_params_.output_zero_point = output.zero_point();
+    return Status::Ok();
+  }
+
+  Status EvalOptimized(NodeContext& node, const Tensor& input, Tensor& output) const {
+    if (input.type == DataType::kInt8 && output.type == DataType::kInt8) {
+      math::SoftmaxTable(table_params_, input.data<int8_t>(), rows_, depth_, output.data<int8_t>());
+    } else if (input.type == DataType::kInt8 && output.type == DataType::kInt16) {
+      math::SoftmaxTable(table_params_, input.data<int8_t>(), rows_, depth_, output.data<int16_t>());
+    } else if (input.type == DataType::kUInt8 && output.type == DataType::kUInt8) {
+      math::SoftmaxTable(table_params_, input.data<uint8_t>(), rows_, depth_, output.data<uint8_t>());
+    } else if (input.type == DataType::kUInt8 && output.type == DataType::kInt16) {
+      math::SoftmaxTable(table_params_, input.data<uint8_t>(), rows_, depth_, output.data<int16_t>());
+    } else {
+      return node.RuntimeFailure("unexpected input type");
+    }
+    return Status::Ok();
+  }
+
   Status PrepareInt16(const NodeContext& node, const Tensor& input, const Tensor& output) {
     if (input.zero_point() != 0 || output.zero_point() != 0) return node.UnsupportedError("int16 needs zero points 0");
     if (std::fabs(output.scale() - 1.0f / 32768) > 0.001f / 32768) {
@@ -128,6 +157,8 @@ class SoftmaxKernel : public Kernel {
   int depth_ = 1;
   int64_t rows_ = 0;
   math::SoftmaxParams params_;
+  bool optimized_ = false;
+  math::SoftmaxTableParams table_params_;
 };
 
 
@@ -212,6 +243,10 @@ class UnaryKernel : public Kernel {
       if (input.type == DataType::kInt16) {
         const int16_t* x = input.data<int16_t>();
         int16_t* y = output.data<int16_t>();
+        if (int16_fixed_point_) {
+          EvalInt16FixedPoint(x, n, y);
+          return Status::Ok();
+        }
         if (op_ == UnaryOp::kLogistic) {
           for (int64_t i = 0; i < n; ++i) y[i] = math::Int16Logistic(sigmoid_params_, x[i]);
         } else {
@@ -264,6 +299,7 @@ class UnaryKernel : public Kernel {
   // power-of-two scale (2^-12 for LOGISTIC, 2^-12 or 2^-11 for TANH) or rescaled
   // onto 1/(3·4096) with a 15-bit multiplier, as LiteRT's Prepare derives it.
   Status PrepareInt16Sigmoid(const NodeContext& node, const Tensor& input, const Tensor& output) {
+    int16_fixed_point_ = false;
     int log2_out = 0;
     if (!math::CheckedLog2(output.scale(), &log2_out) || log2_out != -15) {
       return node.UnsupportedError("int16 output scale must be 2^-15, got " + FormatScale(output.scale()));
@@ -274,6 +310,9 @@ class UnaryKernel : public Kernel {
     pot = pot && (left_shift == 0 || (op_ == UnaryOp::kTanh && left_shift == 1));
     if (pot) {
       sigmoid_params_ = {0, left_shift};
+      // --kernels optimized: on these power-of-two scales LiteRT's optimized
+      // kernel is gemmlowp's 16-bit fixed point (EvalInt16FixedPoint).
+      int16_fixed_point_ = node.kernels == KernelSet::kOptimized;
       return Status::Ok();
     }
     double multiplier = static_cast<double>(input.scale()) * 4096.0 * 3.0;
@@ -289,7 +328,23 @@ class UnaryKernel : public Kernel {
     return Status::Ok();
   }
 
+  // LiteRT's optimized int16 LOGISTIC/TANH on a power-of-two input scale
+  // (optimized_ops::Logistic/Tanh for int16): the input as Q3.12 (TANH at
+  // 2^-11: first doubled, saturating at ±2^14), gemmlowp's 16-bit logistic or
+  // tanh to Q0.15. The reference kernel interpolates a 256-entry table.
+  void EvalInt16FixedPoint(const int16_t* x, int64_t n, int16_t* y) const {
+    for (int64_t i = 0; i < n; ++i) {
+      int16_t v = x[i];
+      if (sigmoid_params_.input_left_shift == 1) {
+        v = v > 16383 ? int16_t{32767} : (v < -16383 ? int16_t{-32768} : static_cast<int16_t>(v * 2));
+      }
+      const quant::Fixed16<3> in = quant::Fixed16<3>::FromRaw(v);
+      y[i] = op_ == UnaryOp::kLogistic ? quant::Logistic(in).raw : quant::Tanh(in).raw;
+    }
+  }
+
   UnaryOp op_;
+  bool int16_fixed_point_ = false;
   float alpha_ = 0.0f;
   quant::IntRange range_;
   quant::IntRange clamp_;

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "kernels/activation/log_softmax_math.h"
+#include "kernels/activation/optimized_softmax_math.h"
 #include "kernels/kernel.h"
 
 namespace tfldbg {
@@ -40,6 +41,8 @@ class LogSoftmaxKernel : public Kernel {
       return node.UnsupportedError(std::string(DataTypeName(input.type)) + " output must have scale 16/256 and zero point " +
                                    std::to_string(zero_point) + " (as LiteRT requires), got scale " + got.str());
     }
+    optimized_ = node.kernels == KernelSet::kOptimized;
+    if (optimized_) return PrepareOptimized(input, output);
     // TFLite's PreprocessLogSoftmaxScalingExp with beta 1: the input scale
     // times 2^26 as a multiplier greater than one (LiteRT aborts otherwise),
     // and its inverse as a multiplier smaller than one.
@@ -63,6 +66,7 @@ class LogSoftmaxKernel : public Kernel {
   Status Eval(NodeContext& node) override {
     const Tensor& input = *node.input(kInput);
     Tensor& output = *node.output(kOutput);
+    if (optimized_) return EvalOptimized(node, input, output);
     bool ok = true;
     switch (input.type) {
       case DataType::kFloat32: math::LogSoftmaxFloat(input.data<float>(), rows_, depth_, output.data<float>()); break;
@@ -78,6 +82,27 @@ class LogSoftmaxKernel : public Kernel {
   }
 
  private:
+  // --kernels optimized: LiteRT's float exp table and float log
+  // (optimized_softmax_math.h); none of the reference's fixed-point limits.
+  Status PrepareOptimized(const Tensor& input, const Tensor& output) {
+    math::PopulateSoftmaxTable(input.scale(), 1.0f, &table_params_);
+    table_params_.output_scale = output.scale();
+    table_params_.output_zero_point = output.zero_point();
+    input_scale_ = input.scale();
+    return Status::Ok();
+  }
+
+  Status EvalOptimized(NodeContext& node, const Tensor& input, Tensor& output) const {
+    if (input.type == DataType::kInt8) {
+      math::LogSoftmaxTable(table_params_, input_scale_, input.data<int8_t>(), rows_, depth_, output.data<int8_t>());
+    } else if (input.type == DataType::kUInt8) {
+      math::LogSoftmaxTable(table_params_, input_scale_, input.data<uint8_t>(), rows_, depth_, output.data<uint8_t>());
+    } else {
+      return node.RuntimeFailure("unexpected input type");
+    }
+    return Status::Ok();
+  }
+
   static std::string FormatFloat(float v) {
     std::ostringstream s;
     s << v;
@@ -87,6 +112,9 @@ class LogSoftmaxKernel : public Kernel {
   int depth_ = 1;
   int64_t rows_ = 0;
   math::LogSoftmaxQuantizedParams params_;
+  bool optimized_ = false;
+  float input_scale_ = 1.0f;
+  math::SoftmaxTableParams table_params_;
 };
 
 }  // namespace

@@ -227,6 +227,10 @@ class TransposeConvKernel : public Kernel {
       return node.UnsupportedError("per-channel filter scales along axis " + std::to_string(filter.quant.quantized_dimension) +
                                    "; TRANSPOSE_CONV's output channels are axis 0");
     }
+    // --kernels optimized, uint8: LiteRT's optimized TransposeConvV2 requantizes
+    // the whole output in blocks of 16 with MultiplyByQuantizedMultiplier4Rows
+    // (the shift's ties round up), the last n % 16 values as the reference.
+    optimized_uint8_ = input.type == DataType::kUInt8 && node.kernels == KernelSet::kOptimized && node.rounding_follows_litert;
     TFLDBG_RETURN_IF_ERROR(PrepareChannelRequant(node, input, filter, output, out_channels, 0, activation_,
                                                  /*float_product=*/input.type == DataType::kUInt8, requant_));
     requant_.xnn_scales.clear();
@@ -357,6 +361,7 @@ class TransposeConvKernel : public Kernel {
                                    static_cast<int32_t>(static_cast<int32_t>(w) + filter_offset));
     });
     const int64_t channels = geometry_.output.c;
+    const int64_t half_up = optimized_uint8_ ? n / 16 * 16 : 0;
     for (int64_t i = 0; i < n; ++i) {
       const int64_t oc = i % channels;
       Unsigned total = sums[i];
@@ -368,7 +373,7 @@ class TransposeConvKernel : public Kernel {
         continue;
       }
       int32_t v = quant::MultiplyByQuantizedMultiplier(static_cast<Acc>(total), requant_.multipliers[static_cast<size_t>(oc)],
-                                                       requant_.rounding);
+                                                       i < half_up ? quant::RoundingMode::kDoubleHalfUp : requant_.rounding);
       v = quant::WrappingAdd(v, requant_.output_offset);
       output[i] = static_cast<In>(std::min(std::max(v, requant_.clamp.min), requant_.clamp.max));
     }
@@ -387,6 +392,7 @@ class TransposeConvKernel : public Kernel {
   quant::Activation activation_ = quant::Activation::kNone;
   quant::FloatRange float_clamp_;
   math::ChannelRequant requant_;
+  bool optimized_uint8_ = false;  // --kernels optimized: LiteRT's uint8 output stage, blocks of 16 ties up
   bool hybrid_ = false;
   bool int16_int32_bias_ = false;
   std::vector<float> channel_scales_;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kernels/kernel.h"
+#include "kernels/convert/optimized_quantize.h"
 #include "kernels/convert/shadow_copy.h"
 #include "quant/quantize.h"
 
@@ -49,6 +50,7 @@ class QuantizeKernel : public Kernel {
     rounding_ = node.rounding;
     if (input.type == DataType::kFloat32) {
       if (output.quant.per_channel()) TFLDBG_RETURN_IF_ERROR(ChannelLayout(node, output, "output", &axis_, &inner_));
+      optimized_float_ = node.kernels == KernelSet::kOptimized && !output.quant.per_channel();
       return Status::Ok();
     }
     if (output.quant.per_channel()) return node.UnsupportedError("per-channel output of an integer requantization");
@@ -61,8 +63,25 @@ class QuantizeKernel : public Kernel {
     }
     requant_ = quant::QuantizeMultiplier(static_cast<double>(input.scale()) / static_cast<double>(output.scale()), rounding_);
     if (requant_.shift > 30 || requant_.shift < -31) return node.UnsupportedError("s_in/s_out is out of range");
+    // --kernels optimized, 8-bit to 8-bit: LiteRT's optimized Requantize rounds
+    // the shift's ties up in whole blocks of 16 (its NEON code), the rest as the reference.
+    const bool bytes = (input.type == DataType::kInt8 || input.type == DataType::kUInt8) &&
+                       (output.type == DataType::kInt8 || output.type == DataType::kUInt8);
+    optimized_requant_ = bytes && node.kernels == KernelSet::kOptimized && node.rounding_follows_litert;
+    table_.clear();
+    if (optimized_requant_) return Status::Ok();
     BuildTable(node, input, output);
     return Status::Ok();
+  }
+
+  // --kernels optimized, float input, per-tensor output: LiteRT's optimized
+  // AffineQuantize (optimized_quantize.h), blocks of 8 and a double-division tail.
+  void EvalOptimizedFloat(const float* x, int64_t n, float scale, int32_t zp, Tensor& output) const {
+    const double wide_scale = static_cast<double>(scale);
+    const float reverse = static_cast<float>(1.0 / wide_scale);
+    const int64_t blocks = n / 8 * 8;
+    for (int64_t i = 0; i < blocks; ++i) output.SetIntegerAt(i, math::QuantizeOptimizedBlock(x[i], reverse, zp, range_));
+    for (int64_t i = blocks; i < n; ++i) output.SetIntegerAt(i, math::QuantizeOptimizedTail(x[i], wide_scale, zp, range_));
   }
 
   // Fast CPU paths: an 8-bit to 8-bit requantization is a function of the
@@ -96,6 +115,10 @@ class QuantizeKernel : public Kernel {
       }
       const float scale = output.scale();
       const int32_t zp = output.zero_point();
+      if (optimized_float_) {
+        EvalOptimizedFloat(x, n, scale, zp, output);
+        return Status::Ok();
+      }
       for (int64_t i = 0; i < n; ++i) output.SetIntegerAt(i, math::AffineQuantize(x[i], scale, zp, range_));
       return Status::Ok();
     }
@@ -104,6 +127,14 @@ class QuantizeKernel : public Kernel {
       return Status::Ok();
     }
     const int32_t in_zp = input.zero_point(), out_zp = output.zero_point();
+    if (optimized_requant_) {
+      const int64_t blocks = n / 16 * 16;
+      for (int64_t i = 0; i < n; ++i) {
+        const quant::RoundingMode mode = i < blocks ? quant::RoundingMode::kDoubleHalfUp : rounding_;
+        output.SetIntegerAt(i, math::Requantize(static_cast<int32_t>(input.IntegerAt(i)) - in_zp, requant_, out_zp, range_, mode));
+      }
+      return Status::Ok();
+    }
     for (int64_t i = 0; i < n; ++i) {
       output.SetIntegerAt(i, math::Requantize(static_cast<int32_t>(input.IntegerAt(i)) - in_zp, requant_, out_zp, range_, rounding_));
     }
@@ -115,6 +146,8 @@ class QuantizeKernel : public Kernel {
   quant::QuantizedMultiplier requant_;
   std::vector<uint8_t> table_;  // fast CPU paths, 8-bit to 8-bit: the output byte of each input byte
   quant::RoundingMode rounding_ = quant::RoundingMode::kDouble;
+  bool optimized_float_ = false;    // --kernels optimized, float -> per-tensor integer
+  bool optimized_requant_ = false;  // --kernels optimized, 8-bit -> 8-bit
   int axis_ = 0;
   int64_t inner_ = 1;
 };

@@ -4,10 +4,12 @@
 // pot_scale_int16 is set and every scale is a power of two (the LSTM path).
 #include "kernels/elementwise/arithmetic_fast.h"
 #include <cmath>
+#include <type_traits>
 #include <sstream>
 
 #include "kernels/common/requant.h"
 #include "kernels/elementwise/arithmetic_math.h"
+#include "kernels/elementwise/optimized_add.h"
 #include "kernels/common/broadcast.h"
 #include "quant/quantize.h"
 
@@ -105,7 +107,14 @@ class ArithmeticKernel : public Kernel {
       // LiteRT multiplies the scales in float, then widens.
       const float real = a.scale() * b.scale() / out.scale();
       mul_.output_multiplier = quant::QuantizeMultiplier(static_cast<double>(real), rounding);
-      return CheckShift(node, mul_.output_multiplier, "s1·s2/s_out");
+      TFLDBG_RETURN_IF_ERROR(CheckShift(node, mul_.output_multiplier, "s1·s2/s_out"));
+      optimized_add_ = math::OptimizedAddPlan();
+      if (node.kernels == KernelSet::kOptimized && node.rounding_follows_litert &&
+          (a.type == DataType::kInt8 || a.type == DataType::kUInt8)) {
+        // LiteRT's optimized 8-bit MUL: its vector blocks narrow through int16 (optimized_add.h).
+        optimized_add_ = math::PlanOptimizedMul(a.shape, b.shape, a.type == DataType::kInt8);
+      }
+      return Status::Ok();
     }
     if (a.type == DataType::kInt16 && pot_scale_int16) {
       int log2_a = 0, log2_b = 0, log2_out = 0;
@@ -145,12 +154,12 @@ class ArithmeticKernel : public Kernel {
     TFLDBG_RETURN_IF_ERROR(CheckShift(node, add_.input1_multiplier, "s1/(2·max scale)"));
     TFLDBG_RETURN_IF_ERROR(CheckShift(node, add_.input2_multiplier, "s2/(2·max scale)"));
     TFLDBG_RETURN_IF_ERROR(CheckShift(node, add_.output_multiplier, "the output rescale"));
-    optimized_block_elements_ = 0;
+    optimized_add_ = math::OptimizedAddPlan();
     if (node.kernels == KernelSet::kOptimized && node.rounding_follows_litert && op_ == ArithmeticOp::kAdd &&
-        a.type == DataType::kInt8 && a.shape == b.shape && a.shape == out.shape && add_.output_multiplier.shift <= 0) {
-      // LiteRT's optimized elementwise ADD: blocks of 16 its own way, the rest as the reference.
-      optimized_block_elements_ = out.element_count() / 16 * 16;
-      if (optimized_block_elements_ > 0) return Status::Ok();  // the scalar loop (no fast kernel for it)
+        (a.type == DataType::kInt8 || a.type == DataType::kUInt8) && add_.output_multiplier.shift <= 0) {
+      // LiteRT's optimized 8-bit ADD: its vector blocks their own way, the rest as the reference (optimized_add.h).
+      optimized_add_ = math::PlanOptimizedAdd(a.shape, b.shape, a.type == DataType::kInt8);
+      if (optimized_add_.path != math::OptimizedAddPath::kReference) return Status::Ok();  // the scalar loop
     }
     fast_.Prepare(node, a, b, out, add_);  // the fast kernels (arithmetic_fast.h) when they apply
     return Status::Ok();
@@ -221,19 +230,38 @@ class ArithmeticKernel : public Kernel {
 
   template <typename T>
   void EvalQuantized(const T* x1, const T* x2, T* y) const {
-    if (op_ == ArithmeticOp::kMul) {
+    if (op_ == ArithmeticOp::kMul && optimized_add_.path != math::OptimizedAddPath::kReference) {
+      EvalOptimizedMul(x1, x2, y);
+    } else if (op_ == ArithmeticOp::kMul) {
       broadcast_.ForEach([&](int64_t o, int64_t i1, int64_t i2) { y[o] = static_cast<T>(math::QuantizedMul(mul_, x1[i1], x2[i2])); });
     } else if (pot_) {
       broadcast_.ForEach([&](int64_t o, int64_t i1, int64_t i2) {
         y[o] = static_cast<T>(math::Int16PotAddSub(pot_params_, static_cast<int16_t>(x1[i1]), static_cast<int16_t>(x2[i2])));
       });
-    } else if (optimized_block_elements_ > 0) {
-      broadcast_.ForEach([&](int64_t o, int64_t i1, int64_t i2) {
-        y[o] = static_cast<T>(o < optimized_block_elements_ ? math::QuantizedAddOptimizedBlock(add_, x1[i1], x2[i2])
-                                                            : math::QuantizedAddSub(add_, x1[i1], x2[i2]));
-      });
+    } else if (optimized_add_.path != math::OptimizedAddPath::kReference) {
+      EvalOptimizedAdd(x1, x2, y);
     } else {
       broadcast_.ForEach([&](int64_t o, int64_t i1, int64_t i2) { y[o] = static_cast<T>(math::QuantizedAddSub(add_, x1[i1], x2[i2])); });
+    }
+  }
+
+  // --kernels optimized, 8-bit ADD: each element through the path LiteRT's
+  // optimized kernel takes for it (optimized_add.h).
+  template <typename T>
+  void EvalOptimizedAdd(const T* x1, const T* x2, T* y) const {
+    if constexpr (std::is_same_v<T, int8_t> || std::is_same_v<T, uint8_t>) {
+      broadcast_.ForEach([&](int64_t o, int64_t i1, int64_t i2) {
+        y[o] = static_cast<T>(math::QuantizedAddOptimized<T>(optimized_add_.At(o), add_, x1[i1], x2[i2]));
+      });
+    }
+  }
+
+  template <typename T>
+  void EvalOptimizedMul(const T* x1, const T* x2, T* y) const {
+    if constexpr (std::is_same_v<T, int8_t> || std::is_same_v<T, uint8_t>) {
+      broadcast_.ForEach([&](int64_t o, int64_t i1, int64_t i2) {
+        y[o] = static_cast<T>(math::QuantizedMulOptimized<T>(optimized_add_.At(o), mul_, x1[i1], x2[i2]));
+      });
     }
   }
 
@@ -242,7 +270,7 @@ class ArithmeticKernel : public Kernel {
   math::Broadcast broadcast_;
   quant::FloatRange float_clamp_;
   math::QuantizedAddSubParams add_;
-  int64_t optimized_block_elements_ = 0;  // --kernels optimized, int8 ADD: elements LiteRT computes in blocks of 16
+  math::OptimizedAddPlan optimized_add_;  // --kernels optimized, 8-bit ADD and MUL
   math::QuantizedMulParams mul_;
   bool pot_ = false;
   math::Int16PotAddSubParams pot_params_;

@@ -42,24 +42,6 @@ inline int32_t QuantizedAddSub(const QuantizedAddSubParams& p, int32_t q1, int32
   return std::min(std::max(v, p.clamp.min), p.clamp.max);
 }
 
-// LiteRT's optimized int8 ADD on whole blocks of 16 elements (its NEON code,
-// through NEON_2_SSE on x86; --kernels optimized): each input's rescale shift
-// is folded into the pre-shift (an arithmetic shift, flooring when negative)
-// and only the high multiply rounds; the output rescale is the reference's.
-inline int32_t QuantizedAddOptimizedBlock(const QuantizedAddSubParams& p, int32_t q1, int32_t q2) {
-  const auto scale = [&](int32_t x, quant::QuantizedMultiplier m) {
-    const int shift = p.left_shift + m.shift;
-    const int32_t pre = shift >= 0 ? static_cast<int32_t>(static_cast<uint32_t>(x) << std::min(shift, 31))
-                                   : (x >= 0 ? x >> std::min(-shift, 31) : ~((~x) >> std::min(-shift, 31)));
-    return quant::SaturatingRoundingDoublingHighMul(pre, m.multiplier);
-  };
-  const int32_t raw = scale(p.input1_offset + q1, p.input1_multiplier) + scale(p.input2_offset + q2, p.input2_multiplier);
-  const int32_t scaled =
-      quant::MultiplyByQuantizedMultiplierSmallerThanOneExp(raw, p.output_multiplier, quant::RoundingMode::kDouble);
-  const int32_t v = quant::WrappingAdd(scaled, p.output_offset);
-  return std::min(std::max(v, p.clamp.min), p.clamp.max);
-}
-
 // gemmlowp's RoundingDivideByPOT instantiated for int16_t, as the int16
 // power-of-two ADD/SUB path calls it: mask, threshold and sum are all int16.
 // For exponents of 16 and more the int16 mask is all ones, which gemmlowp turns

@@ -115,6 +115,12 @@ class FullyConnectedKernel : public Kernel {
       requant_.xnn_scales = xnnpack::RequantizationScales(input, weights, output, shape_.units);
       requant_.clamp = xnnpack::QuantizedOutputRange(activation_, output.scale(), output.zero_point(), output.type);
     }
+    // int16x8 under --kernels optimized: LiteRT's optimized kernel computes what
+    // its reference does (measured), so not the 8-bit GEMM's ties-up rounding
+    // the op table gives FULLY_CONNECTED there, but the reference's single rounding.
+    if (input.type == DataType::kInt16 && node.kernels == KernelSet::kOptimized && node.rounding_follows_litert) {
+      requant_.rounding = quant::RoundingMode::kSingle;
+    }
     return PrepareFastOrPack(node, input, weights, bias);
   }
 

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <limits>
 #include <type_traits>
+#include <vector>
 
 #include "kernels/kernel.h"
 #include "kernels/reduce/reduce_math.h"
@@ -36,6 +37,7 @@ class ReduceKernel : public Kernel {
     const Tensor& input = *node.input(kInput);
     const Tensor& axes = *node.input(kAxes);
     Tensor& output = *node.output(0);
+    optimized_fold_ = node.kernels == KernelSet::kOptimized;
     switch (reduction_) {
       case Reduction::kMean:
         TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8, DataType::kInt16}));
@@ -45,6 +47,11 @@ class ReduceKernel : public Kernel {
       default:
         TFLDBG_RETURN_IF_ERROR(CheckType(node, input, "input", {DataType::kFloat32, DataType::kInt8, DataType::kUInt8, DataType::kInt16,
                                                               DataType::kInt32, DataType::kInt64, DataType::kBool}));
+        if (input.type == DataType::kBool && node.kernels == KernelSet::kOptimized) {
+          // LiteRT's optimized ReduceGeneric has no bool case: its Invoke fails (measured).
+          return node.UnsupportedError(node.op_name + " of a bool input under --kernels optimized: LiteRT's "
+                                       "optimized kernel fails on bool (its reference kernel runs it)");
+        }
     }
     TFLDBG_RETURN_IF_ERROR(CheckSameType(node, input, "input", output, "output"));
     TFLDBG_RETURN_IF_ERROR(CheckRank(node, input, "input", 1, 6));
@@ -104,10 +111,13 @@ class ReduceKernel : public Kernel {
         return Status::Ok();
       }
     }
-    if (reduction_ == Reduction::kSum && input.type != DataType::kUInt8) {
+    // --kernels optimized: LiteRT's optimized uint8 SUM takes the same float rescale.
+    optimized_sum_ = reduction_ == Reduction::kSum &&
+                     (input.type != DataType::kUInt8 || node.kernels == KernelSet::kOptimized);
+    if (optimized_sum_) {
       // LiteRT's reference SUM reads int8 and int16 data as uint8 (no defined
       // sum); its optimized kernel rescales in float (docs/litert-defects.md).
-      node.litert_optimized = true;
+      if (input.type != DataType::kUInt8) node.litert_optimized = true;
       if (input.element_count() == 0 && output.element_count() > 0) {
         return node.UnsupportedError(std::string(DataTypeName(input.type)) +
                                      " SUM of an empty input (LiteRT leaves the output unwritten)");
@@ -200,7 +210,7 @@ class ReduceKernel : public Kernel {
       math::QuantizedProd(shape_, multiplier_, zp_in, zp_out, rounding_, in, out, sums_, started_);
     } else if (optimized_mean_) {
       math::MeanOptimized(shape_, multiplier_, optimized_bias_, in, out, sums_);
-    } else if (reduction_ == Reduction::kSum && !std::is_same_v<T, uint8_t>) {
+    } else if (optimized_sum_) {
       math::QuantizedSumOptimized(shape_, sum_scale_, sum_bias_, zp_out, in, out, sums_);
     } else {
       // MEAN, and uint8 SUM (LiteRT's reference QuantizedMeanOrSum).
@@ -218,14 +228,43 @@ class ReduceKernel : public Kernel {
       case Reduction::kProd:
       case Reduction::kAll: math::FoldReduce(shape_, T(1), math::WrappingProduct<T>, in, out); break;
       case Reduction::kMax:
+        if (optimized_fold_) {
+          FoldFromFirst(in, out, [](T acc, T v) { return acc > v ? acc : v; });
+          break;
+        }
         math::FoldReduce(shape_, std::numeric_limits<T>::lowest(), [](T acc, T v) { return v > acc ? v : acc; }, in, out);
         break;
       case Reduction::kMin:
+        if (optimized_fold_) {
+          FoldFromFirst(in, out, [](T acc, T v) { return acc < v ? acc : v; });
+          break;
+        }
         math::FoldReduce(shape_, std::numeric_limits<T>::max(), [](T acc, T v) { return v < acc ? v : acc; }, in, out);
         break;
       case Reduction::kMean: break;
     }
     return Status::Ok();
+  }
+
+  // --kernels optimized, REDUCE_MAX/MIN: LiteRT's optimized ReduceGeneric
+  // starts each output at its first input and folds the rest in input order
+  // with (acc > v ? acc : v): a NaN input wins and is replaced by the next
+  // number, -0 follows +0, and -inf stays -inf (the reference folds
+  // (v > acc ? v : acc) from lowest(): NaN never wins, an all -inf MAX gives
+  // lowest()). Equal to the reference on integers.
+  template <typename T, typename Fn>
+  void FoldFromFirst(const T* in, T* out, Fn fold) const {
+    std::fill(out, out + shape_.outputs, reduction_ == Reduction::kMax ? std::numeric_limits<T>::lowest()
+                                                                        : std::numeric_limits<T>::max());
+    std::vector<uint8_t> started(static_cast<size_t>(shape_.outputs), 0);
+    math::ForEachReduced(shape_, [&](int64_t i, int64_t o) {
+      if (!started[static_cast<size_t>(o)]) {
+        started[static_cast<size_t>(o)] = 1;
+        out[o] = in[i];
+      } else {
+        out[o] = fold(out[o], in[i]);
+      }
+    });
   }
 
   // bool, read as bytes (any nonzero byte is true): SUM, MAX and ANY are OR;
@@ -245,6 +284,8 @@ class ReduceKernel : public Kernel {
   bool optimized_mean_ = false;  // --kernels optimized: LiteRT's optimized 4-D MEAN (PrepareOptimizedMean)
   int32_t optimized_bias_ = 0;
   float sum_scale_ = 0.0f, sum_bias_ = 0.0f;  // int8/int16 SUM (LiteRT's optimized arithmetic)
+  bool optimized_sum_ = false;                  // SUM through that float rescale (uint8 too under --kernels optimized)
+  bool optimized_fold_ = false;                 // --kernels optimized: REDUCE_MAX/MIN fold from the first input
   std::vector<int32_t> sums_;  // one int32 sum or product per output element, as LiteRT's temporaries
   std::vector<uint8_t> started_;
 };

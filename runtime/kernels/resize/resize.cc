@@ -58,6 +58,11 @@ class ResizeKernel : public Kernel {
     params_.input = {input.dim(0), input.dim(1), input.dim(2), input.dim(3)};
     params_.output = {output.dim(0), output.dim(1), output.dim(2), output.dim(3)};
     rounding_ = node.rounding;
+    uint8_optimized_ = bilinear_ && input.type == DataType::kUInt8 && node.kernels == KernelSet::kOptimized;
+    if (uint8_optimized_ && math::ResizeBilinearUint8TakesThe888Path(params_)) {
+      return node.UnsupportedError("uint8 8x upsampling with half-pixel centres under --kernels optimized: LiteRT's "
+                                   "fixed-point ResizeBilinear888Uint8 path is not modelled");
+    }
     return Status::Ok();
   }
 
@@ -70,7 +75,13 @@ class ResizeKernel : public Kernel {
     }
     switch (input.type) {
       case DataType::kFloat32: math::ResizeBilinearFloat(params_, input.data<float>(), output.data<float>()); break;
-      case DataType::kUInt8: math::ResizeBilinearFloat(params_, input.data<uint8_t>(), output.data<uint8_t>()); break;
+      case DataType::kUInt8:
+        if (uint8_optimized_) {
+          math::ResizeBilinearUint8Optimized(params_, input.data<uint8_t>(), output.data<uint8_t>());
+        } else {
+          math::ResizeBilinearFloat(params_, input.data<uint8_t>(), output.data<uint8_t>());
+        }
+        break;
       case DataType::kInt8: math::ResizeBilinearInteger(params_, rounding_, input.data<int8_t>(), output.data<int8_t>()); break;
       case DataType::kInt16: math::ResizeBilinearInteger(params_, rounding_, input.data<int16_t>(), output.data<int16_t>()); break;
       default: return node.RuntimeFailure("unexpected input type");
@@ -82,6 +93,7 @@ class ResizeKernel : public Kernel {
   bool bilinear_;
   math::ResizeParams params_;
   quant::RoundingMode rounding_ = quant::RoundingMode::kDouble;
+  bool uint8_optimized_ = false;  // --kernels optimized: LiteRT's optimized uint8 bilinear weights
 };
 
 }  // namespace

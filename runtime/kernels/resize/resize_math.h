@@ -82,6 +82,48 @@ void ResizeBilinearFloat(const ResizeParams& p, const T* input, T* output) {
   }
 }
 
+// LiteRT's *optimized* uint8 RESIZE_BILINEAR (--kernels optimized; its
+// ResizeBilinearGenericSmallChannel): the four weights are products formed
+// first, ((1-dy)(1-dx), (1-dy)dx, dy(1-dx), dy·dx), and the taps are summed in
+// the order (y0,x0), (y0,x1), (y1,x0), (y1,x1), + 0.5, truncated; the
+// reference multiplies each tap by the two factors in turn, (y1,x0) second.
+inline void ResizeBilinearUint8Optimized(const ResizeParams& p, const uint8_t* input, uint8_t* output) {
+  const float hs = ResizeScale(p.input.h, p.output.h, p.align_corners);
+  const float ws = ResizeScale(p.input.w, p.output.w, p.align_corners);
+  for (int b = 0; b < p.output.n; ++b) {
+    for (int oy = 0; oy < p.output.h; ++oy) {
+      float iy;
+      int32_t y0, y1;
+      BilinearSource(oy, hs, p.half_pixel_centers, p.input.h, &iy, &y0, &y1);
+      const float dy = iy - static_cast<float>(y0);
+      for (int ox = 0; ox < p.output.w; ++ox) {
+        float ix;
+        int32_t x0, x1;
+        BilinearSource(ox, ws, p.half_pixel_centers, p.input.w, &ix, &x0, &x1);
+        const float dx = ix - static_cast<float>(x0);
+        const float w[4] = {(1 - dy) * (1 - dx), (1 - dy) * dx, dy * (1 - dx), dy * dx};
+        for (int c = 0; c < p.output.c; ++c) {
+          const float v = static_cast<float>(input[p.input.Offset(b, y0, x0, c)]) * w[0] +
+                          static_cast<float>(input[p.input.Offset(b, y0, x1, c)]) * w[1] +
+                          static_cast<float>(input[p.input.Offset(b, y1, x0, c)]) * w[2] +
+                          static_cast<float>(input[p.input.Offset(b, y1, x1, c)]) * w[3] + 0.5f;
+          output[p.output.Offset(b, oy, ox, c)] = static_cast<uint8_t>(static_cast<int32_t>(std::min(std::max(v, 0.0f), 255.0f)));
+        }
+      }
+    }
+  }
+}
+
+// LiteRT's optimized uint8 kernel takes a fixed-point path of its own for an
+// exact 8x upsampling with half-pixel centres and channels in multiples of 8
+// (ResizeBilinear888Uint8), not modelled.
+inline bool ResizeBilinearUint8TakesThe888Path(const ResizeParams& p) {
+  if (p.align_corners || !p.half_pixel_centers || p.output.c % 8 != 0) return false;
+  if (p.output.h < 8 || p.output.w < 8 || p.input.h <= 0) return false;
+  const int scale = p.output.h / p.input.h;
+  return scale == 8 && p.input.h * scale == p.output.h && p.input.w * scale == p.output.w;
+}
+
 // Scale in 1/1024 input pixels, rounded to nearest.
 inline int32_t ResizeScale10(int in, int out, bool align_corners) {
   if (align_corners && out > 1) return ((1 << 10) * (in - 1) + (out - 1) / 2) / (out - 1);

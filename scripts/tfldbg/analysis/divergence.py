@@ -35,8 +35,22 @@ CAUSES = {
                        "(LiteRT's optimized GEMM output stage), not once as the reference kernel",
     "DEPTHWISE_CONV_2D": "requantization: in whole blocks of 8 channels the shift rounds ties up (LiteRT's vector "
                          "code), not away from zero",
-    "ADD": "input rescale: in whole blocks of 16 elements each input's shift is folded into the pre-shift, so only "
-           "the high multiply rounds (LiteRT's vector code)",
+    "ADD": "LiteRT's vector blocks: int8 elementwise folds each input's shift into the pre-shift (only the high "
+           "multiply rounds), uint8 and broadcast runs floor the input shift; the sum is narrowed through int16",
+    "MUL": "LiteRT's vector blocks narrow the rescaled product through int16 (saturating or truncating) before "
+           "adding the zero point",
+    "SOFTMAX": "LiteRT's optimized 8-bit SOFTMAX: a float exp table and a float sum and rescale, not gemmlowp "
+               "fixed point",
+    "LOG_SOFTMAX": "LiteRT's optimized 8-bit LOG_SOFTMAX: a float exp table, float log and rint",
+    "LOGISTIC": "int16 on a power-of-two scale: gemmlowp's 16-bit logistic, not the interpolated table",
+    "TANH": "int16 on a power-of-two scale: gemmlowp's 16-bit tanh, not the interpolated table",
+    "QUANTIZE": "float input: blocks of 8 multiply by the float reciprocal and round ties to even, the tail divides "
+                "in double; 8-bit requantization: blocks of 16 round the shift's ties up",
+    "RESIZE_BILINEAR": "uint8: the four weights formed as products first and the taps summed in another order",
+    "SUM": "uint8: the float rescale of LiteRT's optimized QuantizedMeanOrSum",
+    "TRANSPOSE_CONV": "uint8: the output requantized in blocks of 16 whose shift rounds ties up",
+    "REDUCE_MAX": "float: folded from the first input with (acc > v ? acc : v), so NaN and signed zeros differ",
+    "REDUCE_MIN": "float: folded from the first input with (acc < v ? acc : v), so NaN and signed zeros differ",
     "MEAN": "LiteRT's optimized 4-D MEAN: sums raw values, scales by s_in / (N·s_out) quantized from float, adds "
             "a zero-point bias computed in float (truncated for int8), instead of requantizing the centered sum",
 }

@@ -317,8 +317,9 @@ def _conv_acc(x, w, o, depthwise: bool, io: int, fo: int, wide: bool):
 
 
 def _requant_channels(acc, bias, s_in, s_w, s_out, zp_out, act, out_dtype, mode, float_product, wide, ex: Explanation,
-                      idx, channel_axis_size):
-    """bias, per-channel multiplier, rounding, zero point, clamp: the common tail of CONV/DW/FC."""
+                      idx, channel_axis_size, half_up_channels: int = 0):
+    """bias, per-channel multiplier, rounding, zero point, clamp: the common tail of CONV/DW/FC.
+    half_up_channels: channels [0, n) round the shift's ties up (LiteRT's optimized int8 DEPTHWISE_CONV_2D)."""
     channels = channel_axis_size
     scales = np.broadcast_to(s_w, (channels,)) if s_w.size == 1 else s_w
     reals, mults = [], []
@@ -344,7 +345,15 @@ def _requant_channels(acc, bias, s_in, s_w, s_out, zp_out, act, out_dtype, mode,
     for ch in range(channels):
         mm, ss = mults[ch]
         sel = total[..., ch]
-        scaled[..., ch] = mbqm64(sel, mm, ss, mode) if wide else mbqm(sel, mm, ss, mode)
+        ch_mode = "double-half-up" if ch < half_up_channels else mode
+        scaled[..., ch] = mbqm64(sel, mm, ss, ch_mode) if wide else mbqm(sel, mm, ss, ch_mode)
+    if half_up_channels:
+        ex.add("LiteRT's optimized DEPTHWISE_CONV_2D",
+               f"channels 0..{half_up_channels - 1} (whole blocks of 8, its vector code) round the shift's ties up, "
+               f"the other {channels - half_up_channels} as the reference; channel {c} "
+               + ("rounds ties up" if c < half_up_channels else "as the reference"))
+        if c < half_up_channels:
+            mode = "double-half-up"
     x = int(total[idx])
     if wide:
         ex.add(f"{mode} rounding of the int64 accumulator", f"{x} -> {int(scaled[idx])}")
@@ -367,7 +376,7 @@ def _requant_channels(acc, bias, s_in, s_w, s_out, zp_out, act, out_dtype, mode,
     return out
 
 
-def explain_conv(step: Step, mode: str, index, depthwise: bool) -> Explanation:
+def explain_conv(step: Step, mode: str, index, depthwise: bool, kernels: str = "reference") -> Explanation:
     ex = Explanation(step.step, step.op, mode, ())
     x, w = _value(step.inputs[0], "input"), _value(step.inputs[1], "filter")
     bias = _value(step.inputs[2], "bias") if len(step.inputs) > 2 and step.inputs[2].tensor is not None else None
@@ -391,8 +400,10 @@ def explain_conv(step: Step, mode: str, index, depthwise: bool) -> Explanation:
     per_tap = w.shape[3] if not depthwise else 1
     ex.add("taps inside the image", f"{int(taps[idx[1], idx[2]])} of {kh * kw} (filter {kh}x{kw}), {per_tap} input channel(s) each")
     ex.add("accumulator = Σ (w + filter offset)·(x + input offset)", "int64" if wide else "int32, wrapping")
+    half_up = (acc.shape[-1] // 8 * 8 if depthwise and kernels == "optimized" and mode == "double" and
+               step.inputs[0].tensor.dtype == "int8" else 0)
     out = _requant_channels(acc, bias, s_in[0], s_w, s_out[0], z_out[0], step.options.get("fused_activation_function"),
-                            dtype, mode, step.inputs[0].tensor.dtype == "uint8", wide, ex, idx, acc.shape[-1])
+                            dtype, mode, step.inputs[0].tensor.dtype == "uint8", wide, ex, idx, acc.shape[-1], half_up)
     ex.add("the dump holds", int(dumped[idx]))
     ex.recomputed, ex.dumped = out.astype(np.int64), dumped.astype(np.int64)
     return ex
@@ -439,7 +450,7 @@ def _broadcast_pair(step: Step):
     return np.broadcast_arrays(a.astype(np.int64), b.astype(np.int64)), out_slot, dumped, dtype
 
 
-def explain_add(step: Step, mode: str, index) -> Explanation:
+def explain_add(step: Step, mode: str, index, kernels: str = "reference") -> Explanation:
     ex = Explanation(step.step, step.op, mode, ())
     (a, b), out_slot, dumped, dtype = _broadcast_pair(step)
     (s1, z1), (s2, z2), (so, zo) = _q(step.inputs[0]), _q(step.inputs[1]), _q(out_slot)
@@ -473,11 +484,112 @@ def explain_add(step: Step, mode: str, index) -> Explanation:
     ex.add(f"+ output zero point {int(zo[0])}", int(with_zp[idx]))
     ex.add(f"clamp to [{lo}, {hi}]", int(out[idx]))
     ex.add("the dump holds", int(dumped[idx]))
+    if kernels == "optimized" and step.op == "ADD" and dtype in ("int8", "uint8") and mode == "double":
+        out = _explain_add_optimized(step, ex, a, b, out_slot, dumped, dtype, left, m1, m2, mo, z1, z2, zo, lo, hi, out)
     ex.recomputed, ex.dumped = out, dumped.astype(np.int64)
     return ex
 
 
-def explain_mul(step: Step, mode: str, index) -> Explanation:
+def optimized_add_paths(shape1, shape2, int8: bool) -> tuple[str, int, int]:
+    """LiteRT's optimized 8-bit ADD (docs/deployment.md): (path, run, block). The output in runs of `run`
+    elements; inside each run the first run // block · block elements go through its vector `path`
+    ("folded": the shift folded into the pre-shift; "floor": SRDHM, then a flooring shift), the rest through
+    the reference arithmetic; path "reference" everywhere for a broadcast its fivefold pattern cannot
+    express. As runtime/kernels/elementwise/optimized_add.h."""
+    rank = max(len(shape1), len(shape2))
+    s0 = [1] * (rank - len(shape1)) + list(shape1)
+    s1 = [1] * (rank - len(shape2)) + list(shape2)
+    if s0 == s1:
+        return ("folded", int(np.prod(s0)), 16) if int8 else ("floor", int(np.prod(s0)), 8)
+    first_fast = None
+    for i in range(rank - 1, -1, -1):
+        if s0[i] == s1[i]:
+            continue
+        if s0[i] == 1:
+            first_fast = True
+        elif s1[i] == 1:
+            first_fast = False
+        break
+    if first_fast is None:
+        return "reference", 0, 1
+    a, b = (s0, s1) if first_fast else (s1, s0)
+    y = [1] * 5
+    i = rank - 1
+    for slot, test, src in ((4, "eq", b), (3, "a1", b), (2, "eq", a), (1, "b1", a), (0, "eq", b)):
+        while i >= 0 and ((a[i] == b[i]) if test == "eq" else (a[i] == 1) if test == "a1" else (b[i] == 1)):
+            y[slot] *= src[i]
+            i -= 1
+    if i >= 0:
+        return "reference", 0, 1
+    if y[4] > 1:
+        return ("folded", y[4], 16) if int8 else ("floor", y[4], 8)
+    return "floor", y[3], 8
+
+
+def _floor_shift(x, shift: int):
+    """vshl by a negative amount: an arithmetic right shift (flooring); a plain left shift otherwise."""
+    x = np.asarray(x, dtype=np.int64)
+    return wrap32(x << shift) if shift >= 0 else x >> min(-shift, 31)
+
+
+def _explain_add_optimized(step: Step, ex: Explanation, a, b, out_slot, dumped, dtype, left, m1, m2, mo, z1, z2, zo,
+                           lo, hi, reference_out):
+    """LiteRT's optimized 8-bit ADD: each element through the path its kernel takes (optimized_add_paths)."""
+    path, run, block = optimized_add_paths(list(_value(step.inputs[0], "input 1").shape),
+                                           list(_value(step.inputs[1], "input 2").shape), dtype == "int8")
+    flat = np.arange(dumped.size).reshape(dumped.shape)
+    in_block = (flat % run) < (run // block * block) if run else np.zeros(dumped.shape, bool)
+    c1, c2 = a - int(z1[0]), b - int(z2[0])
+    if path == "folded":
+        x1 = srdhm(_floor_shift(c1, left + m1[1]), m1[0])
+        x2 = srdhm(_floor_shift(c2, left + m2[1]), m2[0])
+    else:
+        x1 = _floor_shift(srdhm(wrap32(c1 << left), m1[0]), m1[1])
+        x2 = _floor_shift(srdhm(wrap32(c2 << left), m2[0]), m2[1])
+    scaled = mbqm_smaller(wrap32(x1 + x2), *mo, "double")
+    narrowed = ((scaled + (1 << 15)) & 0xFFFF) - (1 << 15)  # vmovn: truncated to int16
+    with_zp = ((narrowed + int(zo[0]) + (1 << 15)) & 0xFFFF) - (1 << 15)  # + zero point in int16, wrapping
+    info = np.iinfo(dtype)
+    vec = np.clip(np.clip(with_zp, info.min, info.max), lo, hi)
+    out = np.where(in_block, vec, reference_out)
+    idx = ex.index
+    if path == "reference" or not in_block[idx]:
+        where = ("a broadcast LiteRT's fivefold pattern cannot express: its reference kernel" if path == "reference"
+                 else f"element {int(flat[idx]) % run} of a run of {run}, past its blocks of {block}: the scalar loop")
+        ex.lines.insert(0, ("LiteRT's optimized ADD", where + " (the arithmetic below)"))
+    else:
+        name = ("AddElementwiseInt8's blocks of 16" if path == "folded" else
+                "AddScalarBroadcast's blocks of 8" if run != dumped.size or dtype == "int8" else
+                "AddElementwise's (uint8) blocks of 8")
+        ex.lines = [("LiteRT's optimized ADD", f"{name} (runs of {run} output elements)"),
+                    ("inputs q1, q2", f"{int(a[idx])}, {int(b[idx])} (zero points {int(z1[0])}, {int(z2[0])})")]
+        if path == "folded":
+            ex.add(f"centred, shifted by {left} + each input's shift (folded, flooring)",
+                   f"{int(_floor_shift(c1, left + m1[1])[idx])}, {int(_floor_shift(c2, left + m2[1])[idx])}")
+            ex.add("SaturatingRoundingDoublingHighMul by each input multiplier", f"{int(x1[idx])}, {int(x2[idx])}")
+        else:
+            ex.add(f"centred and shifted left by {left}", f"{int(wrap32(c1 << left)[idx])}, {int(wrap32(c2 << left)[idx])}")
+            ex.add("SaturatingRoundingDoublingHighMul, then a flooring shift by each input's shift "
+                   f"({m1[1]}, {m2[1]})", f"{int(x1[idx])}, {int(x2[idx])}")
+        ex.add("sum", int(wrap32(x1 + x2)[idx]))
+        ex.add(f"output multiplier {mo[0]}·2^({mo[1]}-31), double rounding", int(scaled[idx]))
+        ex.add(f"narrowed to int16, + output zero point {int(zo[0])} (int16, wrapping)", int(with_zp[idx]))
+        ex.add(f"saturated to {dtype}, clamp to [{lo}, {hi}]", int(vec[idx]))
+        ex.add("the dump holds", int(dumped[idx]))
+    return out
+
+
+def optimized_mul_paths(shape1, shape2, int8: bool) -> tuple[str, int, int, bool]:
+    """LiteRT's optimized 8-bit MUL: (path, run, block, truncating). The runs of optimized_add_paths: MulElementwise
+    for the whole tensor and the y4 runs, MulSimpleBroadcast for the y3 runs; int8 blocks of 16, uint8 of 8; uint8
+    MulSimpleBroadcast narrows to int16 by truncation, the others saturate."""
+    kind, run, _ = optimized_add_paths(shape1, shape2, True)  # int8 ADD: "folded" = elementwise, "floor" = scalar
+    if kind == "reference":
+        return "reference", 0, 1, False
+    return "vector", run, 16 if int8 else 8, (not int8) and kind == "floor"
+
+
+def explain_mul(step: Step, mode: str, index, kernels: str = "reference") -> Explanation:
     ex = Explanation(step.step, step.op, mode, ())
     (a, b), out_slot, dumped, dtype = _broadcast_pair(step)
     (s1, z1), (s2, z2), (so, zo) = _q(step.inputs[0]), _q(step.inputs[1]), _q(out_slot)
@@ -496,6 +608,23 @@ def explain_mul(step: Step, mode: str, index) -> Explanation:
     ex.add(f"+ output zero point {int(zo[0])}", int(with_zp[idx]))
     ex.add(f"clamp to [{lo}, {hi}]", int(out[idx]))
     ex.add("the dump holds", int(dumped[idx]))
+    if kernels == "optimized" and dtype in ("int8", "uint8") and mode == "double":
+        path, run, block, truncating = optimized_mul_paths(list(_value(step.inputs[0], "input 1").shape),
+                                                           list(_value(step.inputs[1], "input 2").shape), dtype == "int8")
+        flat = np.arange(dumped.size).reshape(dumped.shape)
+        in_block = (flat % run) < (run // block * block) if path != "reference" else np.zeros(dumped.shape, bool)
+        n16 = (((scaled + (1 << 15)) & 0xFFFF) - (1 << 15)) if truncating else np.clip(scaled, -32768, 32767)
+        v16 = ((n16 + int(zo[0]) + (1 << 15)) & 0xFFFF) - (1 << 15)
+        info = np.iinfo(dtype)
+        vec = np.clip(np.clip(v16, info.min, info.max), lo, hi)
+        out = np.where(in_block, vec, out)
+        if in_block[idx]:
+            ex.lines.insert(0, ("LiteRT's optimized MUL", f"its vector blocks of {block} (runs of {run} output elements)"))
+            ex.lines.insert(-1, ("narrowed to int16 " + ("(truncating)" if truncating else "(saturating)") +
+                                 f", + output zero point in int16 (wrapping), saturated to {dtype}, clamped",
+                                 int(vec[idx])))
+        else:
+            ex.lines.insert(0, ("LiteRT's optimized MUL", "its reference kernel / scalar loop for this element"))
     ex.recomputed, ex.dumped = out, dumped.astype(np.int64)
     return ex
 
@@ -582,7 +711,79 @@ def explain_mean(step: Step, mode: str, index) -> Explanation:
     return ex
 
 
-def explain_quantize(step: Step, mode: str, index) -> Explanation:
+def optimized_mean_applies(step: Step) -> bool:
+    """LiteRT's optimized MEAN takes an int8/uint8 4-D keep_dims MEAN whose axes resolve to {1, 2}."""
+    x = step.inputs[0].tensor
+    if x is None or x.dtype not in ("int8", "uint8") or not step.options.get("keep_dims", False):
+        return False
+    value = _value(step.inputs[0], "input")
+    if value.ndim != 4 or value.size == 0:
+        return False
+    axes = {int(a) % 4 for a in np.atleast_1d(_value(step.inputs[1], "axes"))}
+    return axes == {1, 2}
+
+
+def explain_mean_optimized(step: Step, index) -> Explanation:
+    """LiteRT's optimized MEAN over height and width (docs/deployment.md): the raw sum times a multiplier
+    quantizing the float32 s_in/(N·s_out), a float bias, channels in whole blocks of 16 rounding ties up."""
+    ex = Explanation(step.step, step.op, "optimized", ())
+    x = _value(step.inputs[0], "input").astype(np.int64)
+    out_slot = step.outputs[0]
+    dumped = _value(out_slot, "output")
+    dtype = out_slot.tensor.dtype
+    (s_in, z_in), (s_out, z_out) = _q(step.inputs[0]), _q(out_slot)
+    s_in, s_out = np.float32(s_in[0]), np.float32(s_out[0])
+    count = np.float32(x.shape[1] * x.shape[2])
+    real = np.float32(s_in / np.float32(count * s_out))
+    m, sh = quantize_multiplier(float(real), "double")
+    zp_term = np.float32(np.float32(np.float32(int(z_in[0])) * s_in) / s_out)
+    zp_term = np.float32(zp_term + np.float32(0.5)) if zp_term > 0 else np.float32(zp_term - np.float32(0.5))
+    bias = int(z_out[0]) - int(np.clip(zp_term, -2147483520.0, 2147483520.0)) if np.isfinite(zp_term) else int(z_out[0])
+    sums = wrap32(x.sum(axis=(1, 2), keepdims=True))
+    depth = x.shape[3]
+    vector = depth // 16 * 16
+    scaled = np.concatenate([mbqm(sums[..., c:c + 1], m, sh, "double-half-up" if c < vector else "double")
+                             for c in range(depth)], axis=-1) if depth else sums
+    with_zp = wrap32(scaled + bias)
+    lo, hi = TYPE_RANGE[dtype]
+    out = np.clip(with_zp, lo, hi).reshape(dumped.shape)
+    idx = _pick_index(dumped, sums.reshape(dumped.shape), index)
+    ex.index = idx
+    c = idx[-1]
+    ex.add("LiteRT's optimized MEAN", f"channels 0..{vector - 1} (whole blocks of 16) round the shift's ties up, the "
+           f"other {depth - vector} away from zero; channel {c} " + ("ties up" if c < vector else "away from zero")
+           if vector else f"all {depth} channels in its scalar loop (ties away from zero)")
+    ex.add(f"sum of the raw values over height and width ({int(count)} elements)", int(sums.reshape(dumped.shape)[idx]))
+    ex.add("s_in/(N·s_out) in float32", f"{float(real):.9g} -> {m}·2^({sh}-31)")
+    ex.add("bias z_out − round(z_in·s_in/s_out) (float, halves away from zero)", bias)
+    ex.add("double rounding" + (", shift ties up" if c < vector else ""), int(scaled.reshape(dumped.shape)[idx]))
+    ex.add("+ bias", int(with_zp.reshape(dumped.shape)[idx]))
+    ex.add(f"clamp to [{lo}, {hi}]", int(out[idx]))
+    ex.add("the dump holds", int(dumped[idx]))
+    ex.recomputed, ex.dumped = out.astype(np.int64), dumped.astype(np.int64)
+    return ex
+
+
+def _quantize_optimized_float(x, s: float, z: int, lo: int, hi: int):
+    """LiteRT's optimized float QUANTIZE (per-tensor): blocks of 8 as x·float(1/s) rounded half to even
+    (INT32_MIN out of range), the last n % 8 as round(x / s) in double. Returns (out, in_block, value)."""
+    flat = x.reshape(-1)
+    n = flat.size
+    in_block = np.arange(n) < n // 8 * 8
+    reverse = np.float32(1.0 / float(np.float32(s)))
+    with np.errstate(all="ignore"):
+        v = (flat * reverse).astype(np.float32)
+        vec = np.where((v >= -2147483648.0) & (v < 2147483648.0), np.rint(np.nan_to_num(v)), -2147483648.0)
+        q = round_half_away(flat.astype(np.float64) / float(np.float32(s)))
+        q = np.atleast_1d(q)
+        tail = np.where((q >= -2147483648.0) & (q < 2147483648.0), np.nan_to_num(q), -2147483648.0)
+    rounded = np.where(in_block, vec, tail).astype(np.int64)
+    out = np.clip(wrap32(rounded + z), lo, hi)
+    value = np.where(in_block, v.astype(np.float64), flat.astype(np.float64) / float(np.float32(s)))
+    return out.reshape(x.shape), in_block.reshape(x.shape), value.reshape(x.shape), rounded.reshape(x.shape)
+
+
+def explain_quantize(step: Step, mode: str, index, kernels: str = "reference") -> Explanation:
     ex = Explanation(step.step, step.op, mode, ())
     x = _value(step.inputs[0], "input")
     out_slot = step.outputs[0]
@@ -590,7 +791,22 @@ def explain_quantize(step: Step, mode: str, index) -> Explanation:
     dtype = out_slot.tensor.dtype
     s_out, z_out = _q(out_slot)
     lo, hi = TYPE_RANGE[dtype]
-    if x.dtype == np.float32:
+    if x.dtype == np.float32 and kernels == "optimized" and s_out.size == 1:
+        out, in_block, value, rounded = _quantize_optimized_float(x, float(s_out[0]), int(z_out[0]), lo, hi)
+        idx = _pick_index(dumped, None, index)
+        ex.index = idx
+        ex.add("x", f"{float(x[idx]):.9g}")
+        if in_block[idx]:
+            ex.add("LiteRT's optimized QUANTIZE", f"element in its blocks of 8 ({x.size // 8 * 8} of {x.size})")
+            ex.add(f"x · float(1/scale) (float32, 1/scale = {float(np.float32(1.0 / float(s_out[0]))):.9g})",
+                   f"{float(value[idx]):.9g}")
+            ex.add("round half to even (_mm_cvtps_epi32)", int(rounded[idx]))
+        else:
+            ex.add("LiteRT's optimized QUANTIZE", f"element in its scalar tail (the last {x.size % 8})")
+            ex.add(f"x / scale (double, scale {float(s_out[0]):.9g})", f"{float(value[idx]):.17g}")
+            ex.add("round half away from zero", int(rounded[idx]))
+        ex.add(f"+ zero point {int(z_out[0])}, clamp to [{lo}, {hi}]", int(out[idx]))
+    elif x.dtype == np.float32:
         if s_out.size > 1:
             axis = out_slot.tensor.quantization["quantized_dimension"]
             shape = [1] * x.ndim
@@ -614,6 +830,13 @@ def explain_quantize(step: Step, mode: str, index) -> Explanation:
         m = quantize_multiplier(float(s_in[0]) / float(s_out[0]), mode)
         centred = x.astype(np.int64) - int(z_in[0])
         scaled = mbqm(centred, *m, mode)
+        eight_bit = x.dtype in (np.int8, np.uint8) and dtype in ("int8", "uint8")
+        if kernels == "optimized" and mode == "double" and eight_bit:
+            # LiteRT's optimized Requantize: whole blocks of 16 round the shift's ties up.
+            blocks = np.arange(x.size).reshape(x.shape) < x.size // 16 * 16
+            scaled = np.where(blocks, mbqm(centred, *m, "double-half-up"), scaled)
+            ex.add("LiteRT's optimized requantization", f"elements 0..{x.size // 16 * 16 - 1} (blocks of 16) round the "
+                   "shift's ties up, the rest as the reference")
         out = np.clip(wrap32(scaled + int(z_out[0])), lo, hi)
         idx = _pick_index(dumped, None, index)
         ex.index = idx
@@ -637,15 +860,11 @@ def explain(dump: Dump, step_number: int, index: tuple[int, ...] | None = None, 
     if not step.outputs or step.outputs[0].tensor is None:
         raise ExplainError(f"step {step_number} has no output")
     mode = rounding_for(dump, step.op, rounding, kernels)
-    if (kernels or dump.manifest["run"].get("kernels")) == "optimized" and step.op == "MEAN" and \
-            step.inputs[0].tensor is not None and step.inputs[0].tensor.dtype in ("int8", "uint8"):
-        raise ExplainError("explain does not walk through LiteRT's optimized MEAN yet (docs/deployment.md has its "
-                           "arithmetic)")
     # The recomputation trusts the dump's shapes, options and quantization to fit the
     # operator; in a dump that lies about them, whatever breaks is named in one line.
     try:
         with np.errstate(all="ignore"):
-            return _explain_op(step, mode, index)
+            return _explain_op(step, mode, index, kernels or dump.manifest["run"].get("kernels", "reference"))
     except (InputError, ExplainError):
         raise
     except (IndexError, ValueError, TypeError, KeyError, ZeroDivisionError, OverflowError, AttributeError) as e:
@@ -653,17 +872,19 @@ def explain(dump: Dump, step_number: int, index: tuple[int, ...] | None = None, 
                            f"operator ({type(e).__name__}: {printable(e)[:160]})") from None
 
 
-def _explain_op(step: Step, mode: str, index) -> Explanation:
+def _explain_op(step: Step, mode: str, index, kernels: str = "reference") -> Explanation:
     if step.op in ("CONV_2D", "DEPTHWISE_CONV_2D"):
-        return explain_conv(step, mode, index, step.op == "DEPTHWISE_CONV_2D")
+        return explain_conv(step, mode, index, step.op == "DEPTHWISE_CONV_2D", kernels)
     if step.op == "FULLY_CONNECTED":
         return explain_fc(step, mode, index)
     if step.op in ("ADD", "SUB"):
-        return explain_add(step, mode, index)
+        return explain_add(step, mode, index, kernels)
     if step.op == "MUL":
-        return explain_mul(step, mode, index)
+        return explain_mul(step, mode, index, kernels)
     if step.op == "AVERAGE_POOL_2D":
         return explain_avg_pool(step, mode, index)
     if step.op == "MEAN":
+        if kernels == "optimized" and mode == "double" and optimized_mean_applies(step):
+            return explain_mean_optimized(step, index)
         return explain_mean(step, mode, index)
-    return explain_quantize(step, mode, index)
+    return explain_quantize(step, mode, index, kernels)

@@ -6,10 +6,19 @@ refusal of a model.
     check(builder, tmp_path)                                   # seeded random inputs, seeds 0 and 1
     check(builder, tmp_path, inputs={"x": array})               # given values (by input name or position)
     message = refused(builder, tmp_path, "int16 input needs zero point 0")
+
+TFLDBG_SWEEP_KERNELS=optimized runs every sweep through check() as tfldbg
+`--kernels optimized` against LiteRT's optimized kernels
+(BUILTIN_WITHOUT_DEFAULT_DELEGATES) instead of the reference pair: integers bit
+for bit, floats within the conformance table's optimized tolerance (reordered
+float sums). This is how the departures of docs/deployment.md were found:
+
+    TFLDBG_SWEEP_KERNELS=optimized .venv/bin/python -m pytest tests/python/ops -n 2
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -19,6 +28,11 @@ from tfldbg.analysis.compare import format_table
 from tfldbg.backends.engine import find_binary
 from tfldbg.testing.conformance import check_model
 from tfldbg.testing.opmodel import OpModelBuilder
+
+# "reference" (the default) or "optimized": which kernel pair every check() compares.
+SWEEP_KERNELS = os.environ.get("TFLDBG_SWEEP_KERNELS", "reference")
+if SWEEP_KERNELS not in ("reference", "optimized"):
+    raise ValueError(f"TFLDBG_SWEEP_KERNELS={SWEEP_KERNELS!r}: reference or optimized")
 
 SHARED_MODELS = Path(__file__).resolve().parents[3].parent / "shared" / "models"
 
@@ -45,6 +59,12 @@ def check(builder: OpModelBuilder, tmp_path, inputs: dict | None = None, seeds=(
     float tolerance (state why when it is not the default)."""
     path = builder.save(tmp_path / "op.tflite")
     args = _input_args(tmp_path, inputs)
+    if SWEEP_KERNELS == "optimized":
+        from tfldbg.testing.conformance_table import OPTIMIZED_FLOAT_TOLERANCE
+
+        args += ["--kernels", "optimized"]
+        litert = "optimized"
+        rtol, atol = max(rtol, OPTIMIZED_FLOAT_TOLERANCE[0]), max(atol, OPTIMIZED_FLOAT_TOLERANCE[1])
     covered = inputs is not None and len(inputs) >= len(builder.inputs)
     for seed in seeds[:1] if covered else seeds:
         result = check_model(path, tmp_path, seed=seed, extra_args=tuple(args), litert=litert, rtol=rtol, atol=atol)
