@@ -198,8 +198,13 @@ class ConvKernelBase : public Kernel {
                                    "(otherwise LiteRT reads input offsets it never computed)");
     }
     quantized_input_.assign(static_cast<size_t>(input.element_count()), 0);
-    // The fast kernels (conv_hybrid_fast.h) when the node's CPU path has them.
-    hybrid_fast_.Prepare(node, geometry_, filter, hybrid_per_channel_, float_clamp_);
+    // The fast kernels (conv_hybrid_fast.h) when the node's CPU path has them
+    // (not for XNNPACK's qd8 arithmetic, which quantizes the input its own way).
+    if (xnn_qd8_) {
+      hybrid_fast_ = FastHybridConv{};
+    } else {
+      hybrid_fast_.Prepare(node, geometry_, filter, hybrid_per_channel_, float_clamp_);
+    }
     return Status::Ok();
   }
 

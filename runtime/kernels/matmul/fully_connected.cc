@@ -147,7 +147,7 @@ class FullyConnectedKernel : public Kernel {
     switch (input.type) {
       case DataType::kFloat32:
         if (weights.type == DataType::kInt8) {
-          if (hybrid_fast_.ready()) {
+          if (hybrid_fast_.ready() && !xnn_qd8_) {
             EvalHybridFast(input.data<float>(), bias ? bias->data<float>() : nullptr, weights, output.data<float>(), node.pool);
             return Status::Ok();
           }
@@ -333,6 +333,8 @@ class FullyConnectedKernel : public Kernel {
     s.max = float_clamp_.max;
     const HybridRows rows{u, shape_.depth};
     hybrid_fast_.Run(shape_.batches, PackHybridRows, &rows, s, y, shape_.units, pool);
+  }
+
   // --kernels xnnpack: XNNPACK's qd8 fully connected. Each row quantized
   // asymmetrically (xnnpack::QuantizeRowQd8), acc = Σ (q − z)·w exactly, then
   // float(acc) · row scale · weight scale + bias, clamped.
