@@ -167,12 +167,33 @@ def _sensitivity(args) -> int:
     from tfldbg.analysis import quant_report as qr
     from tfldbg.analysis import sensitivity as sens
 
+    if args.ray_shards is not None and args.ray is None:
+        raise ValueError("--ray-shards needs --ray")
     samples = qr.dataset_samples(args.dataset)
     extra = ["--rounding", args.rounding] if args.rounding else []
     weights = None if args.dequantized_weights else args.float
+    runner = None
+    if args.ray is not None:
+        import functools
+
+        from tfldbg.distributed import run_sharded
+
+        absolute = lambda p: str(Path(p).resolve()) if p else p  # noqa: E731 - workers need not share our cwd
+        samples = qr.dataset_samples(absolute(args.dataset))
+        outputs = sens.model_nodes(args.model)["outputs"]
+        float_outputs = None
+        if args.float:
+            sg = sens.model_info(args.float)["subgraphs"][0]
+            float_outputs = [sg["tensors"][t]["name"] for t in sg["outputs"]]
+
+        def runner(sets):
+            work = functools.partial(sens.shard_partial, model=absolute(args.model), sets=sets, outputs=outputs,
+                                     float_model=absolute(args.float), float_outputs=float_outputs,
+                                     extra_args=extra, weights_from=absolute(weights))
+            return run_sharded(work, samples, sens.merge, ray_address=args.ray, shards=args.ray_shards)
     report = sens.analyse(args.model, samples, args.metric, args.target, args.float, extra,
                           max_nodes=args.max_float, log=lambda m: print(m, file=sys.stderr),
-                          all_nodes=args.all_nodes, weights_from=weights)
+                          all_nodes=args.all_nodes, weights_from=weights, runner=runner)
     print(sens.format_table(report))
     if args.json:
         sens.write_json(report, args.json)
@@ -351,6 +372,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --float: float nodes still use the dequantized weights (default: the float model's, "
                         "matched by name, as a converter keeps them)")
     p.add_argument("--rounding", choices=["litert", "double", "single"], help="requantization rounding of the run")
+    add_ray_arguments(p)
     p.add_argument("--json", metavar="FILE", help="the whole analysis (format tfldbg-sensitivity)")
     p.add_argument("--out", metavar="DIR", help="write sensitivity.json, denylist.json (TF QuantizationDebugOptions "
                                                 "arguments) and ai_edge_quantizer_recipe.json")

@@ -196,3 +196,15 @@ def test_a_failing_shard_is_one_line(cluster, tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert err.startswith("tfldbg: error:") and "bad.tflite" in err and "worker" in err and err.count("\n") == 0
     assert not (tmp_path / "s").exists()
+
+
+@needs_ray
+def test_sensitivity_on_ray_equals_one_local_run(cluster, tmp_path):
+    common = ["sensitivity", MODEL, "--dataset", DATASET, "--float", FLOAT, "--target", "40", "--max-float", "2"]
+    assert main([*common, "--json", str(tmp_path / "local.json")]) == 0
+    assert main([*common, "--ray", "--ray-shards", "3", "--json", str(tmp_path / "ray.json")]) == 0
+    local = (tmp_path / "local.json").read_text()
+    on_ray = (tmp_path / "ray.json").read_text()
+    report = json.loads(on_ray)
+    assert report["nodes"] and report["greedy"]["float_nodes"]
+    assert on_ray == local  # the whole analysis, byte for byte

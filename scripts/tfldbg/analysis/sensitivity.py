@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -108,10 +109,12 @@ def partial(model: str, samples: list[list[str]], sets: list[list[int]], outputs
             float_model: str | None = None, float_outputs: list[str] | None = None,
             extra_args: list[str] | None = None, weights_from: str | None = None) -> dict:
     """Pure per-sample work: runs each sample once per float set (one process per
-    sample) and returns the mergeable sums of each set against the reference (the
-    float model, else the float shadow: every node in float)."""
+    sample) and returns, per sample, each set's sums against the reference (the
+    float model, else the float shadow: every node in float). One record per
+    sample, not pre-added: `merge` folds them in sample order, so any contiguous
+    split of the samples (tfldbg.distributed, `--ray`) gives the same bits."""
     keys = [set_key(s) for s in sets]
-    sums = {k: _zero() for k in keys}
+    records = []
     extra = list(extra_args or [])
     with tempfile.TemporaryDirectory(prefix="tfldbg-sensitivity-") as tmp:
         tmp = Path(tmp)
@@ -130,20 +133,31 @@ def partial(model: str, samples: list[list[str]], sets: list[list[int]], outputs
                 ref = _load_outputs(ref_dir, float_outputs or [])
             else:
                 ref = _load_outputs(out / str(len(keys)), outputs)
+            record = {}
             for i, key in enumerate(keys):
-                _fold(sums[key], _load_outputs(out / str(i), outputs), ref)
-    return {"format": "tfldbg-sensitivity-partial", "sums": sums}
+                record[key] = _zero()
+                _fold(record[key], _load_outputs(out / str(i), outputs), ref)
+            records.append(record)
+            shutil.rmtree(out)
+    return {"format": "tfldbg-sensitivity-partial", "samples": records}
+
+
+def shard_partial(samples: list[list[str]], **kwargs) -> dict:
+    """`partial` with the samples first: what a Ray task runs on its shard (tfldbg.distributed)."""
+    return partial(samples=samples, **kwargs)
 
 
 def merge(parts: list[dict]) -> dict:
-    """Adds partial results (of disjoint sample shards) together."""
+    """Folds the partial results' per-sample records in sample order (parts in
+    sample order): each set's sums over every sample."""
     sums: dict[str, dict] = {}
     for part in parts:
-        for key, s in part["sums"].items():
-            acc = sums.setdefault(key, _zero())
-            for f in acc:
-                acc[f] += s[f]
-    return {"format": "tfldbg-sensitivity-partial", "sums": sums}
+        for record in part["samples"]:
+            for key, s in record.items():
+                acc = sums.setdefault(key, _zero())
+                for f in acc:
+                    acc[f] += s[f]
+    return {"format": "tfldbg-sensitivity-sums", "sums": sums}
 
 
 def score(s: dict, metric: str) -> float:
