@@ -10,8 +10,8 @@ graph: Model Explorer node data and tfldbg's HTML graph), explain (one quantized
 node recomputed in integer arithmetic, step by step), align (a quantized model's
 tensors paired with its float original's), qd-cross-check (our local error next
 to TensorFlow's QuantizationDebugger), conformance-table (every real and LiteRT
-test model against LiteRT), divergence (where LiteRT's optimized kernels depart
-from its reference kernels, node by node), extract (nodes of a model as a .tflite
+test model against LiteRT), divergence (where LiteRT's optimized kernels or its
+XNNPACK default path depart from its reference kernels, node by node), extract (nodes of a model as a .tflite
 of their own), repro (the first node where two dumps differ as a one-op model,
 its inputs, both outputs and a LiteRT script), sensitivity (which quantized nodes
 to keep in float: per-node output error, ranking, greedy deny-list).
@@ -147,7 +147,7 @@ def _quant_report(args) -> int:
         one = [a for i in args.input or [] for a in ("--input", i)]
         one += ["--inputs", args.inputs] if args.inputs else []
         one += ["--seed", str(args.seed if args.seed is not None else 0)] if not one or args.seed is not None else []
-        report["divergence"] = divergence(args.model, one)
+        report["divergence"] = divergence(args.model, one, kernels=args.divergence_kernels)
     print(render.format_table(report))
     for d in report.get("diagnosis", []):
         causes = "; ".join(c["text"] for c in d["causes"]) or "no single cause stands out"
@@ -342,8 +342,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also compare with this float model run on the same inputs, tensors aligned by name then "
                         "structure (`python -m tfldbg align`)")
     p.add_argument("--divergence", action="store_true",
-                   help="also run `divergence` (reference vs LiteRT's optimized kernels) on the first sample's inputs; "
-                        "a section of the HTML report and a key of the JSON")
+                   help="also run `divergence` (reference vs a deployment path, --divergence-kernels) on the first "
+                        "sample's inputs; a section of the HTML report and a key of the JSON")
+    p.add_argument("--divergence-kernels", choices=["optimized", "xnnpack"], default="optimized",
+                   help="with --divergence: LiteRT's optimized kernels (default) or its default path, the XNNPACK "
+                        "delegate")
     add_ray_arguments(p)
     p.add_argument("--sort", default="sqnr_db", help="metric to rank the layers by, worst first (default sqnr_db)")
     p.add_argument("--csv", metavar="FILE")
@@ -412,8 +415,9 @@ def build_parser() -> argparse.ArgumentParser:
     qd_arguments(p)
     p.set_defaults(run=_qd_cross_check)
 
-    p = sub.add_parser("divergence", help="where LiteRT's optimized kernels depart from its reference kernels: the "
-                                          "first departing node, by how many LSB, why, and how it grows")
+    p = sub.add_parser("divergence", help="where a deployment path (LiteRT's optimized kernels, or its default path "
+                                          "with XNNPACK: --kernels) departs from its reference kernels: the first "
+                                          "departing node, by how many LSB, why, and how it grows")
     from tfldbg.analysis.divergence import add_arguments as divergence_arguments
     divergence_arguments(p)
     p.set_defaults(run=_divergence)

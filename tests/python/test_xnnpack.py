@@ -509,3 +509,32 @@ def test_hybrid_batch_matmul_qd8(tmp_path, adj_x, adj_y, per_channel, b_batch):
     y = b.output("y", "float32", [2, 5, 7])
     b.op("BATCH_MATMUL", [a, c], [y], options={"adj_x": adj_x, "adj_y": adj_y})
     check_xnnpack(b, tmp_path)
+
+
+def test_divergence_against_xnnpack_names_the_delegates_rounding(tmp_path, require_shared_models):
+    """divergence --kernels xnnpack on ResNet-8 int8: the first node departing on its own is a delegated
+    CONV_2D (XNNPACK's fp32 requantization); the whole-graph run's output is LiteRT's default path's."""
+    from ai_edge_litert.interpreter import Interpreter
+
+    model = SHARED_MODELS / "real" / "mlperf_tiny_resnet8_int8.tflite"
+    proc = subprocess.run([sys.executable, "-m", "tfldbg", "divergence", str(model), "--kernels", "xnnpack",
+                           "--seed", "0", "--json", str(tmp_path / "d.json"), "--keep", str(tmp_path / "r")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "reference kernels vs LiteRT's default path (XNNPACK delegate)" in proc.stdout
+    report = json.loads((tmp_path / "d.json").read_text())
+    assert report["kernels"] == ["reference", "xnnpack"]
+    first = report["first_departing"]
+    assert first["op"] == "CONV_2D" and first["max_lsb"] == 1 and "fp32 requantization" in first["cause"]
+    assert all(s["xnnpack"] for s in report["steps"] if s["op"] == "CONV_2D")
+    # The accumulated run is tfldbg's XNNPACK path: its graph output equals LiteRT's default path's.
+    from tfldbg.formats.dump import load_dump
+
+    acc = load_dump(tmp_path / "r" / "accumulated")
+    interp = Interpreter(model_path=str(model))
+    interp.allocate_tensors()
+    for detail, slot in zip(interp.get_input_details(), acc.steps[0].inputs):
+        interp.set_tensor(detail["index"], slot.value)
+    interp.invoke()
+    ours = acc.steps[-1].outputs[0].value
+    assert np.array_equal(ours, interp.get_tensor(interp.get_output_details()[0]["index"]))

@@ -1,12 +1,14 @@
-"""Where LiteRT's optimized kernels depart from its reference kernels, node by node.
+"""Where a deployment path — LiteRT's optimized kernels, or its default path with the
+XNNPACK delegate — departs from LiteRT's reference kernels, node by node.
 
-    python -m tfldbg divergence MODEL [--input NAME=FILE.npy ... | --seed N] [--json FILE]
+    python -m tfldbg divergence MODEL [--kernels optimized|xnnpack] [--input NAME=FILE.npy ... | --seed N] [--json FILE]
 
-Runs `tfldbg replay MODEL --against optimized`: the model on the reference
-kernels (quant/), each node on the optimized kernels fed the very inputs the
-reference node received (local/: a node's own departure, so one node's ±1
-does not hide the next node's) and the whole graph on the optimized kernels
-(accumulated/: how the departures grow). Per step it reports how many output
+Runs `tfldbg replay MODEL --against KERNELS`: the model on the reference
+kernels (quant/), each node on the deployment path's arithmetic fed the very
+inputs the reference node received (local/: a node's own departure, so one
+node's ±1 does not hide the next node's) and the whole graph on that path
+(accumulated/: how the departures grow). tfldbg computes every intermediate
+XNNPACK computes but never exposes. Per step it reports how many output
 values differ and by how many LSB, both locally and accumulated; the first
 node whose own output departs; the rounding step that makes it (from the op:
 docs/deployment.md); and the graph outputs' difference.
@@ -72,11 +74,39 @@ def _diff(a: np.ndarray | None, b: np.ndarray | None) -> dict | None:
     return {"differ": int(np.count_nonzero(differ)), "count": int(d.size), "max_abs": float(np.nanmax(d)), "unit": "abs"}
 
 
-def divergence(model: str | Path, input_args: list[str], keep: str | Path | None = None) -> dict:
-    """The report as a dict (the JSON form). `input_args`: tfldbg's --input/--inputs/--seed arguments."""
+# What the XNNPACK delegate computes differently, per op, for the nodes it takes
+# (docs/deployment.md, "What LiteRT's default path computes"); the nodes it leaves
+# to LiteRT run the optimized kernels (CAUSES).
+XNNPACK_CAUSES = {
+    op: "XNNPACK's fp32 requantization: the int32 sum times the float32 scale s_in·s_w/s_out, rounded to nearest "
+        "even, not LiteRT's fixed-point multiplier and shift"
+    for op in ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "TRANSPOSE_CONV", "BATCH_MATMUL")
+}
+XNNPACK_CAUSES.update({
+    "ADD": "XNNPACK's vadd: 20-bit-class integer multipliers per input (nearest-even), one shift with ties up",
+    "SUB": "XNNPACK's vadd with the subtrahend's multiplier negated: one shift with ties up",
+    "MUL": "XNNPACK's vmul: the product of the centred inputs times a float32 scale, rounded to nearest even",
+    "MEAN": "XNNPACK's mean: the raw sum times a float32 scale, rounded to nearest even",
+    "SUM": "XNNPACK's sum: the raw sum times a float32 scale, rounded to nearest even",
+    "LOGISTIC": "XNNPACK's 256-entry table, computed in float and rounded to nearest even",
+    "TANH": "XNNPACK's 256-entry table, computed in float and rounded to nearest even",
+    "ELU": "XNNPACK's 256-entry table, computed in float and rounded to nearest even",
+    "LEAKY_RELU": "XNNPACK's leaky ReLU: float32 multipliers, rounded to nearest even",
+    "QUANTIZE": "XNNPACK's convert: x/s rounded to nearest even (float) or a float32 rescale (8-bit)",
+    "RESIZE_BILINEAR": "XNNPACK's 11-bit interpolation weights",
+})
+PATHS = ("optimized", "xnnpack")
+
+
+def divergence(model: str | Path, input_args: list[str], keep: str | Path | None = None,
+               kernels: str = "optimized") -> dict:
+    """The report as a dict (the JSON form). `input_args`: tfldbg's --input/--inputs/--seed arguments;
+    `kernels`: the deployment path, "optimized" or "xnnpack"."""
+    if kernels not in PATHS:
+        raise ValueError(f"--kernels {kernels}: one of {', '.join(PATHS)}")
     with tempfile.TemporaryDirectory(prefix="tfldbg-divergence-") as tmp:
         out = Path(keep) if keep else Path(tmp) / "replay"
-        run_tool("replay", str(model), "--against", "optimized", "--out", str(out), "--force", *input_args)
+        run_tool("replay", str(model), "--against", kernels, "--out", str(out), "--force", *input_args)
         ref, local, acc = (load_dump(out / part) for part in ("quant", "local", "accumulated"))
         graph_outputs = {t for sg in ref.manifest["subgraphs"][:1] for t in sg.get("outputs", [])}
         steps = []
@@ -92,13 +122,21 @@ def divergence(model: str | Path, input_args: list[str], keep: str | Path | None
                                        "graph_output": o_ref.tensor.index in graph_outputs})
             row["own_differs"] = any(o["own"] and o["own"]["differ"] for o in row["outputs"])
             row["accumulated_differs"] = any(o["accumulated"] and o["accumulated"]["differ"] for o in row["outputs"])
+            delegated = s_acc.xnnpack
+            if kernels == "xnnpack":
+                row["xnnpack"] = delegated
             if row["own_differs"]:
-                row["cause"] = CAUSES.get(s_ref.op, "the optimized kernel's own arithmetic (docs/deployment.md)")
+                if delegated:
+                    row["cause"] = XNNPACK_CAUSES.get(s_ref.op, "XNNPACK's own arithmetic (docs/deployment.md)")
+                else:
+                    row["cause"] = CAUSES.get(s_ref.op, "the optimized kernel's own arithmetic (docs/deployment.md)")
+                    if kernels == "xnnpack":
+                        row["cause"] += " (a node the XNNPACK delegate leaves to LiteRT's optimized kernels)"
             steps.append(row)
     first = next((s for s in steps if s["own_differs"]), None)
     outputs = [o for s in steps for o in s["outputs"] if o["graph_output"]]
     return {
-        "format": "tfldbg-divergence", "version": 1, "model": str(model), "kernels": ["reference", "optimized"],
+        "format": "tfldbg-divergence", "version": 1, "model": str(model), "kernels": ["reference", kernels],
         "steps": steps,
         "first_departing": None if first is None else {
             "step": first["step"], "op": first["op"], "cause": first["cause"],
@@ -123,10 +161,11 @@ def _cell(d: dict | None) -> str:
 
 
 def format_text(report: dict) -> str:
-    lines = [f"divergence of {report['model']}: reference vs optimized kernels"]
+    path = _path_name(report)
+    lines = [f"divergence of {report['model']}: reference kernels vs {path}"]
     first = report["first_departing"]
     if first is None:
-        lines.append("no node's own output departs: the optimized kernels compute the reference's values here")
+        lines.append(f"no node's own output departs: {path} computes the reference's values here")
     else:
         lines.append(f"first departing node: step {first['step']} {first['op']}: {first['differ']}/{first['count']} "
                      f"values differ, by up to {first['max_lsb']} LSB")
@@ -147,14 +186,20 @@ def format_text(report: dict) -> str:
     return "\n".join(lines)
 
 
+def _path_name(report: dict) -> str:
+    return {"optimized": "LiteRT's optimized kernels",
+            "xnnpack": "LiteRT's default path (XNNPACK delegate)"}[report["kernels"][1]]
+
+
 def html_section(report: dict) -> str:
     """The report's HTML section (quant-report --divergence)."""
     import html
 
     first = report["first_departing"]
-    parts = ["<section id='divergence'><h2>Reference vs optimized kernels</h2>"]
+    path = html.escape(_path_name(report))
+    parts = [f"<section id='divergence'><h2>Reference kernels vs {path}</h2>"]
     if first is None:
-        parts.append("<p>No node's own output departs: LiteRT's optimized kernels compute the reference's values.</p>")
+        parts.append(f"<p>No node's own output departs: {path} computes the reference's values.</p>")
     else:
         parts.append(f"<p>First departing node: <b>step {first['step']} {html.escape(first['op'])}</b>, "
                      f"{first['differ']}/{first['count']} values differ by up to {first['max_lsb']} LSB. "
@@ -177,6 +222,9 @@ def html_section(report: dict) -> str:
 
 def add_arguments(p) -> None:
     p.add_argument("model")
+    p.add_argument("--kernels", choices=PATHS, default="optimized",
+                   help="the deployment path to hold against the reference kernels: LiteRT's optimized kernels "
+                        "(default) or its default path, the XNNPACK delegate")
     p.add_argument("--input", action="append", metavar="NAME=FILE.npy", help="value of one input")
     p.add_argument("--inputs", metavar="DIR", help="directory of NAME.npy input files")
     p.add_argument("--seed", type=int, help="seeded random inputs (default 0 when no input is given)")
@@ -193,7 +241,7 @@ def input_args(args) -> list[str]:
 
 
 def run(args) -> int:
-    report = divergence(args.model, input_args(args), args.keep)
+    report = divergence(args.model, input_args(args), args.keep, args.kernels)
     print(format_text(report))
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1) + "\n")

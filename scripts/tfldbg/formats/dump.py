@@ -151,6 +151,7 @@ class Step:
     time_ns: int
     invocation: int = 0  # the how-manieth run of its subgraph (loop iteration), from 0
     updates: list[Slot] = field(default_factory=list)  # inputs changed in place (variables), new values
+    xnnpack: bool = False  # --kernels xnnpack: the XNNPACK delegate takes this node
 
     def label(self) -> str:
         run = f", run {self.invocation}" if self.invocation else ""
@@ -236,7 +237,7 @@ class Dump:
             return [self._slot(sg, x, f"steps[{k}].{key}[{j}]") for j, x in enumerate(s.get(key, []))]
 
         return Step(s["step"], sg, s["node"], s["op"], s["op_version"], s["options"], slots("inputs"), slots("outputs"),
-                    s["time_ns"], s["invocation"], slots("updates"))
+                    s["time_ns"], s["invocation"], slots("updates"), s.get("xnnpack") is True)
 
     @property
     def complete(self) -> bool:
