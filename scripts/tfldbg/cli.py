@@ -59,7 +59,7 @@ def _compare(args) -> int:
 
 
 def _extract(args) -> int:
-    from tfldbg.formats.extract import run
+    from tfldbg.analysis.repro import extract_command as run
 
     return run(args)
 
@@ -186,11 +186,13 @@ def _sensitivity(args) -> int:
             sg = sens.model_info(args.float)["subgraphs"][0]
             float_outputs = [sg["tensors"][t]["name"] for t in sg["outputs"]]
 
-        def runner(sets):
+        def ray_runner(sets):
             work = functools.partial(sens.shard_partial, model=absolute(args.model), sets=sets, outputs=outputs,
                                      float_model=absolute(args.float), float_outputs=float_outputs,
                                      extra_args=extra, weights_from=absolute(weights))
             return run_sharded(work, samples, sens.merge, ray_address=args.ray, shards=args.ray_shards)
+
+        runner = ray_runner
     report = sens.analyse(args.model, samples, args.metric, args.target, args.float, extra,
                           max_nodes=args.max_float, log=lambda m: print(m, file=sys.stderr),
                           all_nodes=args.all_nodes, weights_from=weights, runner=runner)

@@ -28,7 +28,8 @@ import numpy as np
 
 from tfldbg.analysis.compare import compare_dumps
 from tfldbg.formats.dump import load_dump
-from tfldbg.formats.extract import Extraction, extract
+from tfldbg.formats.extract import (Extraction, extract, parse_node_range, parse_tensor_lists, read_model,
+                                    tensor_name)
 from tfldbg.formats.reading import InputError, printable
 
 SCRIPT = '''\
@@ -198,3 +199,35 @@ def run(args) -> int:
         print("tfldbg repro: note: the node's inputs already differ between the dumps (an earlier node moved them "
               "within the tolerance); the repro feeds A's", file=sys.stderr)
     return 0
+
+
+def extract_command(args) -> int:
+    """`python -m tfldbg extract`: writes the part, names its inputs and outputs, and with
+    --check runs it in LiteRT against a whole-model dump (here: the check is analysis)."""
+    out = Path(args.out)
+    if (out.exists() or out.is_symlink()) and not args.force:
+        raise FileExistsError(f"{out}: already exists; pass --force to replace it")
+    if out.is_symlink() or (out.exists() and not out.is_file()):
+        raise InputError(f"{out}: not a regular file; refusing to replace it")
+    part = extract(args.model, nodes=parse_node_range(args.nodes) if args.nodes else None,
+                   tensors=parse_tensor_lists(args.tensors) if args.tensors else None, subgraph=args.subgraph)
+    tmp = out.with_name(f".{out.name}.tfldbg-partial-{os.getpid()}")
+    tmp.write_bytes(part.data)
+    os.replace(tmp, out)
+    model, _ = read_model(out)
+    names = [tensor_name(t) for t in model.subgraphs[0].tensors]
+    print(f"tfldbg extract: {len(part.nodes)} nodes ({part.nodes[0]}..{part.nodes[-1]}) of subgraph {part.subgraph}"
+          f"{f', {len(part.subgraph_map)} called subgraphs' if part.subgraph_map else ''} -> {out}", file=sys.stderr)
+    if part.added:
+        print(f"  added nodes {part.added}: they create (or initialise) resources the nodes read", file=sys.stderr)
+    for role, ts in (("input", part.inputs), ("output", part.outputs)):
+        for t in ts:
+            print(f"  {role} {names[part.tensor_map[t]]} (tensor {t} of the original)", file=sys.stderr)
+    if not args.check:
+        return 0
+    rows = check_with_dump(part, args.check)
+    for r in rows:
+        verdict = {True: "equal (bit for bit)", False: "DIFFERS", None: "not compared"}[r["equal"]]
+        print(f"check: output {names[part.tensor_map[r['tensor']]]} (tensor {r['tensor']}): LiteRT {r['kernels']} "
+              f"{verdict}{': ' + r['detail'] if r['detail'] else ''}")
+    return 1 if any(r["equal"] is False for r in rows) else 0

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import copy
 import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,7 +78,7 @@ def read_model(path: str | os.PathLike):
     return model, data
 
 
-def _name(t) -> str:
+def tensor_name(t) -> str:
     n = t.name
     return n.decode("utf-8", "replace") if isinstance(n, bytes) else (n or "")
 
@@ -115,7 +114,7 @@ def _called(op) -> list[int]:
 
 def _resolve_tensor(sg, sg_index: int, token: str, shown: str) -> int:
     token = token.strip()
-    names = [_name(t) for t in sg.tensors or []]
+    names = [tensor_name(t) for t in sg.tensors or []]
     hits = [i for i, n in enumerate(names) if n == token]
     if len(hits) == 1:
         return hits[0]
@@ -202,7 +201,7 @@ def extract(model_path: str | os.PathLike, nodes: tuple[int, int] | None = None,
         seen: set[int] = set()
         for o in outs:
             if o in stop:
-                raise InputError(f"--tensors: {_name(sg.tensors[o])!r} (tensor {o}) is both an input and an output")
+                raise InputError(f"--tensors: {tensor_name(sg.tensors[o])!r} (tensor {o}) is both an input and an output")
         while todo:
             t = todo.pop()
             if t in seen or t < 0:
@@ -212,7 +211,7 @@ def extract(model_path: str | os.PathLike, nodes: tuple[int, int] | None = None,
                 continue
             if t not in producer:
                 raise InputError(f"{shown}: subgraph {subgraph}: --tensors: the outputs depend on "
-                                 f"{_name(sg.tensors[t])!r} (tensor {t}), which no node produces and which is not "
+                                 f"{tensor_name(sg.tensors[t])!r} (tensor {t}), which no node produces and which is not "
                                  "among the inputs given")
             k = producer[t]
             chosen.add(k)
@@ -223,7 +222,7 @@ def extract(model_path: str | os.PathLike, nodes: tuple[int, int] | None = None,
         read = {int(x) for k in selected for x in ops[k].inputs if x >= 0}
         unused = [i for i in ins if i not in read]
         if unused:
-            raise InputError(f"--tensors: input {_name(sg.tensors[unused[0]])!r} (tensor {unused[0]}) is not read by "
+            raise InputError(f"--tensors: input {tensor_name(sg.tensors[unused[0]])!r} (tensor {unused[0]}) is not read by "
                              "the nodes that compute the outputs")
         given_inputs, given_outputs = ins, outs
 
@@ -393,35 +392,3 @@ def add_arguments(p) -> None:
                    help="then run the part in LiteRT fed DUMP's values of its inputs (a dump of the whole model: "
                         "`python -m tfldbg reference` or `tfldbg dump`) and compare its outputs with DUMP's, bit for "
                         "bit (exit 1 if one differs)")
-
-
-def run(args) -> int:
-    out = Path(args.out)
-    if (out.exists() or out.is_symlink()) and not args.force:
-        raise FileExistsError(f"{out}: already exists; pass --force to replace it")
-    if out.is_symlink() or (out.exists() and not out.is_file()):
-        raise InputError(f"{out}: not a regular file; refusing to replace it")
-    part = extract(args.model, nodes=parse_node_range(args.nodes) if args.nodes else None,
-                   tensors=parse_tensor_lists(args.tensors) if args.tensors else None, subgraph=args.subgraph)
-    tmp = out.with_name(f".{out.name}.tfldbg-partial-{os.getpid()}")
-    tmp.write_bytes(part.data)
-    os.replace(tmp, out)
-    model, _ = read_model(out)
-    names = [_name(t) for t in model.subgraphs[0].tensors]
-    print(f"tfldbg extract: {len(part.nodes)} nodes ({part.nodes[0]}..{part.nodes[-1]}) of subgraph {part.subgraph}"
-          f"{f', {len(part.subgraph_map)} called subgraphs' if part.subgraph_map else ''} -> {out}", file=sys.stderr)
-    if part.added:
-        print(f"  added nodes {part.added}: they create (or initialise) resources the nodes read", file=sys.stderr)
-    for role, ts in (("input", part.inputs), ("output", part.outputs)):
-        for t in ts:
-            print(f"  {role} {names[part.tensor_map[t]]} (tensor {t} of the original)", file=sys.stderr)
-    if not args.check:
-        return 0
-    from tfldbg.analysis.repro import check_with_dump  # the check runs LiteRT and compares: analysis, not format
-
-    rows = check_with_dump(part, args.check)
-    for r in rows:
-        verdict = {True: "equal (bit for bit)", False: "DIFFERS", None: "not compared"}[r["equal"]]
-        print(f"check: output {names[part.tensor_map[r['tensor']]]} (tensor {r['tensor']}): LiteRT {r['kernels']} "
-              f"{verdict}{': ' + r['detail'] if r['detail'] else ''}")
-    return 1 if any(r["equal"] is False for r in rows) else 0
