@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "interpreter/float_shadow.h"
+#include "observers/shadow_observer.h"
 
 namespace tfldbg {
 
@@ -68,21 +69,7 @@ Status MixedObserver::AfterNode(int step, const NodeContext& node, int64_t elaps
   }
   for (const Tensor* from : node.inputs) {
     if (from == nullptr || from->is_constant() || float_[static_cast<size_t>(from->index)]) continue;
-    Tensor& to = shadow_.tensors()[static_cast<size_t>(from->index)];
-    if (to.type == DataType::kFloat32 && from->type != DataType::kFloat32) {
-      if (to.element_count() != from->element_count()) {
-        return RuntimeError(node.Describe() + ": the shadow's tensor " + std::to_string(from->index) + " has shape " +
-                            ShapeToString(to.shape) + ", the quantized run's " + ShapeToString(from->shape));
-      }
-      TFLDBG_RETURN_IF_ERROR(DequantizeTensor(*from, to.data<float>()).WithContext(node.Describe()));
-    } else if (to.type == DataType::kString && from->type == DataType::kString) {
-      AssignPackedStrings(to, from->bytes, from->byte_size);
-    } else if (to.type == from->type && to.byte_size == from->byte_size) {
-      if (from->byte_size > 0) std::memcpy(to.bytes, from->bytes, from->byte_size);
-    } else {
-      return RuntimeError(node.Describe() + ": tensor " + std::to_string(from->index) + " is " + DataTypeName(from->type) +
-                          " in the quantized run and " + DataTypeName(to.type) + " in its float shadow");
-    }
+    TFLDBG_RETURN_IF_ERROR(FeedShadowTensor(node, *from, shadow_.tensors()[static_cast<size_t>(from->index)]));
   }
   TFLDBG_RETURN_IF_ERROR(shadow_.InvokeNode(node.op_index).WithContext("the float shadow"));
   for (const Tensor* t : node.outputs) {

@@ -6,26 +6,33 @@
 
 namespace tfldbg {
 
+// Gives the float shadow's tensor `to` the quantized run's value of `from`:
+// dequantized where the shadow holds float32, else copied (strings repacked).
+Status FeedShadowTensor(const NodeContext& node, const Tensor& from, Tensor& to) {
+  if (to.type == DataType::kFloat32 && from.type != DataType::kFloat32) {
+    if (to.element_count() != from.element_count()) {
+      return RuntimeError(node.Describe() + ": the shadow's tensor " + std::to_string(from.index) + " has shape " +
+                          ShapeToString(to.shape) + ", the quantized run's " + ShapeToString(from.shape));
+    }
+    return DequantizeTensor(from, to.data<float>()).WithContext(node.Describe());
+  }
+  if (to.type == DataType::kString && from.type == DataType::kString) {
+    AssignPackedStrings(to, from.bytes, from.byte_size);
+  } else if (to.type == from.type && to.byte_size == from.byte_size) {
+    if (from.byte_size > 0) std::memcpy(to.bytes, from.bytes, from.byte_size);
+  } else {
+    return RuntimeError(node.Describe() + ": tensor " + std::to_string(from.index) + " is " + DataTypeName(from.type) +
+                        " in the quantized run and " + DataTypeName(to.type) + " in its float shadow");
+  }
+  return Status::Ok();
+}
+
 Status ShadowObserver::AfterNode(int step, const NodeContext& node, int64_t elapsed_ns) {
   (void)step;
   (void)elapsed_ns;
   for (const Tensor* from : node.inputs) {
     if (from == nullptr || from->is_constant()) continue;  // the shadow has its own (dequantized) constants
-    Tensor& to = shadow_.tensors()[static_cast<size_t>(from->index)];
-    if (to.type == DataType::kFloat32 && from->type != DataType::kFloat32) {
-      if (to.element_count() != from->element_count()) {
-        return RuntimeError(node.Describe() + ": the shadow's tensor " + std::to_string(from->index) + " has shape " +
-                            ShapeToString(to.shape) + ", the quantized run's " + ShapeToString(from->shape));
-      }
-      TFLDBG_RETURN_IF_ERROR(DequantizeTensor(*from, to.data<float>()).WithContext(node.Describe()));
-    } else if (to.type == DataType::kString && from->type == DataType::kString) {
-      AssignPackedStrings(to, from->bytes, from->byte_size);
-    } else if (to.type == from->type && to.byte_size == from->byte_size) {
-      if (from->byte_size > 0) std::memcpy(to.bytes, from->bytes, from->byte_size);
-    } else {
-      return RuntimeError(node.Describe() + ": tensor " + std::to_string(from->index) + " is " + DataTypeName(from->type) +
-                          " in the quantized run and " + DataTypeName(to.type) + " in its float shadow");
-    }
+    TFLDBG_RETURN_IF_ERROR(FeedShadowTensor(node, *from, shadow_.tensors()[static_cast<size_t>(from->index)]));
   }
   return shadow_.InvokeNode(node.op_index);
 }

@@ -19,6 +19,11 @@
 
 namespace tfldbg {
 
+// Gives the float shadow's tensor `to` the quantized run's value of `from`:
+// dequantized where the shadow holds float32, else copied (strings repacked);
+// a shape or type the two runs disagree on is an error naming the node.
+Status FeedShadowTensor(const NodeContext& node, const Tensor& from, Tensor& to);
+
 class ShadowObserver : public NodeObserver {
  public:
   explicit ShadowObserver(Engine& shadow) : shadow_(shadow) {}
