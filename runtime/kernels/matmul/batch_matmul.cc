@@ -274,15 +274,8 @@ class BatchMatMulKernel : public Kernel {
     std::vector<float> row(static_cast<size_t>(depth_));
     std::vector<int8_t> q(static_cast<size_t>(depth_));
     for (int64_t b = 0; b < batches; ++b) {
-      int64_t rest = b, lb = 0, rb = 0, lstride = 1, rstride = 1;
-      for (int i = static_cast<int>(out_batch_.size()) - 1; i >= 0; --i) {
-        const int64_t coord = rest % out_batch_[static_cast<size_t>(i)];
-        rest /= out_batch_[static_cast<size_t>(i)];
-        if (lhs_batch_[static_cast<size_t>(i)] != 1) lb += coord * lstride;
-        if (rhs_batch_[static_cast<size_t>(i)] != 1) rb += coord * rstride;
-        lstride *= lhs_batch_[static_cast<size_t>(i)];
-        rstride *= rhs_batch_[static_cast<size_t>(i)];
-      }
+      int64_t lb = 0, rb = 0;
+      BatchOffsets(b, &lb, &rb);
       const float* a = a_all + lb * lhs_size;
       const int8_t* w = b_all + rb * rhs_size;
       float* y = out + b * static_cast<int64_t>(rows_) * cols_;
@@ -327,6 +320,20 @@ class BatchMatMulKernel : public Kernel {
     }
   }
 
+  // The flat batch index of each side for output batch b, with broadcast
+  // dimensions pinned to 0.
+  void BatchOffsets(int64_t b, int64_t* lb, int64_t* rb) const {
+    int64_t rest = b, lstride = 1, rstride = 1;
+    for (int i = static_cast<int>(out_batch_.size()) - 1; i >= 0; --i) {
+      const int64_t coord = rest % out_batch_[static_cast<size_t>(i)];
+      rest /= out_batch_[static_cast<size_t>(i)];
+      if (lhs_batch_[static_cast<size_t>(i)] != 1) *lb += coord * lstride;
+      if (rhs_batch_[static_cast<size_t>(i)] != 1) *rb += coord * rstride;
+      lstride *= lhs_batch_[static_cast<size_t>(i)];
+      rstride *= rhs_batch_[static_cast<size_t>(i)];
+    }
+  }
+
   template <typename T, typename Acc>
   void Run(NodeContext& node) const {
     const T* lhs = node.input(0)->data<T>();
@@ -336,16 +343,8 @@ class BatchMatMulKernel : public Kernel {
     for (int32_t d : out_batch_) batches *= d;
     const int64_t lhs_size = static_cast<int64_t>(rows_) * depth_, rhs_size = static_cast<int64_t>(depth_) * cols_;
     for (int64_t b = 0; b < batches; ++b) {
-      // The flat batch index of each side, with broadcast dimensions pinned to 0.
-      int64_t rest = b, lb = 0, rb = 0, lstride = 1, rstride = 1;
-      for (int i = static_cast<int>(out_batch_.size()) - 1; i >= 0; --i) {
-        const int64_t coord = rest % out_batch_[static_cast<size_t>(i)];
-        rest /= out_batch_[static_cast<size_t>(i)];
-        if (lhs_batch_[static_cast<size_t>(i)] != 1) lb += coord * lstride;
-        if (rhs_batch_[static_cast<size_t>(i)] != 1) rb += coord * rstride;
-        lstride *= lhs_batch_[static_cast<size_t>(i)];
-        rstride *= rhs_batch_[static_cast<size_t>(i)];
-      }
+      int64_t lb = 0, rb = 0;
+      BatchOffsets(b, &lb, &rb);
       const T* a = lhs + lb * lhs_size;
       const T* w = rhs + rb * rhs_size;
       T* y = out + b * static_cast<int64_t>(rows_) * cols_;
