@@ -156,6 +156,27 @@ def rewrite_custom_ops_for_litert(model: str | Path, out: Path) -> int:
     return changed
 
 
+def _deployment_column(row: dict, column: str, model: Path, input_args, reference_model, by_tensor,
+                       tolerance) -> None:
+    """Fills row[column + "_ok" / "_total" / "_matched" / "_problem"]: tfldbg `--kernels column`
+    against LiteRT's kernels of that name."""
+    from tfldbg.testing.conformance import check_model
+
+    try:
+        rtol, atol = tolerance
+        with tempfile.TemporaryDirectory(prefix=f"tfldbg-table-{column}-") as tmp:
+            result = check_model(model, tmp, seed=0, extra_args=(*input_args, "--kernels", column),
+                                 reference_model=reference_model, litert=column, rtol=rtol, atol=atol,
+                                 by_tensor=by_tensor)
+    except Exception as e:  # noqa: BLE001 - a failed comparison is a row that says why
+        row[f"{column}_ok"] = False
+        row[f"{column}_problem"] = ("comparing failed: " + str(e).replace("\n", " "))[:160]
+    else:
+        row[f"{column}_total"] = len(result.results)
+        row[f"{column}_matched"] = sum(1 for r in result.results if r.passed)
+        row[f"{column}_ok"] = bool(result)
+
+
 def _check(model: str, queue, optimized: bool = False, xnnpack: bool = False) -> None:
     """In a child process: the row for one model (with `optimized` / `xnnpack`: only that column's fields)."""
     import numpy as np
@@ -255,35 +276,12 @@ def _check(model: str, queue, optimized: bool = False, xnnpack: bool = False) ->
             row["ok"] = bool(result)
             if result.problems:
                 row["problem"] = "; ".join(result.problems)[:120]
-    if row["litert"].startswith("runs") and row["tfldbg"] == "runs" and optimized:
-        try:
-            rtol, atol = OPTIMIZED_FLOAT_TOLERANCE
-            with tempfile.TemporaryDirectory(prefix="tfldbg-table-opt-") as tmp:
-                result = check_model(model, tmp, seed=0, extra_args=(*input_args, "--kernels", "optimized"),
-                                     reference_model=reference_model, litert="optimized", rtol=rtol, atol=atol,
-                                     by_tensor=by_tensor)
-        except Exception as e:  # noqa: BLE001 - a failed comparison is a row that says why
-            row["optimized_ok"] = False
-            row["optimized_problem"] = ("comparing failed: " + str(e).replace("\n", " "))[:160]
-        else:
-            row["optimized_total"] = len(result.results)
-            row["optimized_matched"] = sum(1 for r in result.results if r.passed)
-            row["optimized_ok"] = bool(result)
-    if row["litert"].startswith("runs") and row["tfldbg"] == "runs" and xnnpack:
-        # LiteRT's default path keeps no intermediates: its graph outputs only.
-        try:
-            rtol, atol = XNNPACK_FLOAT_TOLERANCE
-            with tempfile.TemporaryDirectory(prefix="tfldbg-table-xnn-") as tmp:
-                result = check_model(model, tmp, seed=0, extra_args=(*input_args, "--kernels", "xnnpack"),
-                                     reference_model=reference_model, litert="xnnpack", rtol=rtol, atol=atol,
-                                     by_tensor=by_tensor)
-        except Exception as e:  # noqa: BLE001 - a failed comparison is a row that says why
-            row["xnnpack_ok"] = False
-            row["xnnpack_problem"] = ("comparing failed: " + str(e).replace("\n", " "))[:160]
-        else:
-            row["xnnpack_total"] = len(result.results)
-            row["xnnpack_matched"] = sum(1 for r in result.results if r.passed)
-            row["xnnpack_ok"] = bool(result)
+    runs = row["litert"].startswith("runs") and row["tfldbg"] == "runs"
+    for column, wanted, tolerance in (("optimized", optimized, OPTIMIZED_FLOAT_TOLERANCE),
+                                      ("xnnpack", xnnpack, XNNPACK_FLOAT_TOLERANCE)):
+        # The deployment columns; LiteRT's default path (xnnpack) keeps no intermediates: its graph outputs only.
+        if runs and wanted:
+            _deployment_column(row, column, model, input_args, reference_model, by_tensor, tolerance)
     given.cleanup()
     queue.put(row)
 
