@@ -20,6 +20,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from tfldbg.formats.dump import why_not_replaceable
+
 FORMAT = "tfldbg-stats"
 
 
@@ -94,32 +96,6 @@ _RAY_USAGE = ("tfldbg dump MODEL --stats-only --dataset DIR --out OUT --ray [ADD
               "[--force] [other dump options]")
 
 
-def _why_not_replaceable(target: Path) -> str:
-    """As the C++ DumpDirectory's --force rule (inspector/dump/dump_writer.cc)."""
-    if target.is_symlink():
-        return "is a symbolic link"
-    if not target.is_dir():
-        return "is not a directory"
-    canonical = target.resolve()
-    if canonical == Path(canonical.anchor):
-        return "is the root directory"
-    cwd = Path.cwd().resolve()
-    if canonical == cwd or canonical in cwd.parents:
-        return "is the working directory or one of its parents"
-    home = os.environ.get("HOME")
-    if home and Path(home).resolve() == canonical:
-        return "is the home directory"
-    if not any(target.iterdir()):
-        return ""
-    try:
-        manifest = json.loads((target / "manifest.json").read_text())
-    except (OSError, ValueError):
-        return "holds no tfldbg manifest.json, so it is not a tfldbg dump"
-    if not isinstance(manifest, dict) or manifest.get("format") not in ("tfldbg-dump", "tfldbg-replay"):
-        return 'has a manifest.json whose format is not "tfldbg-dump", so it is not a tfldbg dump'
-    return ""
-
-
 def _check_target(out: str, force: bool) -> Path:
     if not out:
         raise ValueError("the output directory name is empty")
@@ -129,7 +105,7 @@ def _check_target(out: str, force: bool) -> Path:
     if os.path.lexists(target):
         if not force:
             raise ValueError(f"{out}: already exists; pass --force to replace it (a tfldbg dump only)")
-        why = _why_not_replaceable(target)
+        why = why_not_replaceable(target)  # the dump writers' --force rule
         if why:
             raise ValueError(f"{out}: {why}; --force replaces only an empty directory or a tfldbg dump")
     if not target.parent.is_dir():

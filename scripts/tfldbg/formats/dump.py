@@ -353,7 +353,7 @@ def load_dump(path: str | Path, allow_incomplete: bool = False) -> Dump:
     return Dump(root, manifest, validated=True)
 
 
-def _why_not_replaceable(target: Path) -> str:
+def why_not_replaceable(target: Path) -> str:
     """Why `--force` must not delete this existing path, or "" when it may:
     only an empty directory or one tfldbg wrote (manifest format tfldbg-dump or
     tfldbg-replay), never the root, the home directory, the working directory
@@ -387,7 +387,7 @@ def _why_not_replaceable(target: Path) -> str:
 
 def check_replaceable(target: str | Path) -> None:
     """Raises FileExistsError unless `--force` may replace the existing `target`."""
-    why = _why_not_replaceable(Path(target))
+    why = why_not_replaceable(Path(target))
     if why:
         raise FileExistsError(f"{target}: {why}; --force replaces only an empty directory or a tfldbg dump")
 
