@@ -85,7 +85,30 @@ void SetShifts(quant::QuantizedMultiplier m, bool single, size_t c, OutputStageA
   }
 }
 
-void PointStage(const OutputStageArrays& a, bool single, Int8OutputStage& stage) {
+// The one-step form of channel c (Int8OutputStage::add64): after SetShifts and every multiplier.
+void SetOneStep(bool single, bool ties_up, size_t c, OutputStageArrays& a) {
+  if (c % 2 == 0) a.multiplier_odd[c] = c + 1 < a.multiplier.size() ? a.multiplier[c + 1] : 0;
+  const size_t at = c / kPanel * kPanel + c % 2 * (kPanel / 2) + c % kPanel / 2;
+  const int right = a.right[c];
+  if (single) {
+    a.shift64[at] = right;
+    a.add64[at] = int64_t{1} << (right - 1);
+    a.sign_fix64[at] = 0;
+  } else {
+    a.shift64[at] = 31 + right;
+    a.add64[at] = (int64_t{1} << 30) + (right > 0 ? int64_t{1} << (30 + right) : 0);
+    a.sign_fix64[at] = right > 0 && !ties_up ? int64_t{1} << 31 : 0;
+  }
+}
+
+void PointStage(OutputStageArrays& a, bool single, bool ties_up, Int8OutputStage& stage) {
+  for (size_t c = 0; c < a.multiplier.size(); ++c) SetOneStep(single, ties_up, c, a);
+  stage.multiplier_odd = a.multiplier_odd.data();
+  stage.add64 = a.add64.data();
+  stage.sign_fix64 = a.sign_fix64.data();
+  stage.shift64 = a.shift64.data();
+  stage.sign_fix = std::any_of(a.sign_fix64.begin(), a.sign_fix64.end(), [](int64_t f) { return f != 0; });
+  stage.ties_up = ties_up;
   stage.multiplier = a.multiplier.data();
   stage.left = a.left.data();
   stage.right = a.right.data();
@@ -101,6 +124,10 @@ void Resize(size_t padded, OutputStageArrays& a) {
   a.right.assign(padded, 1);
   a.mask.assign(padded, 1);
   a.half.assign(padded, 0);
+  a.multiplier_odd.assign(padded, 0);
+  a.add64.assign(padded, 0);
+  a.sign_fix64.assign(padded, 0);
+  a.shift64.assign(padded, 31);
 }
 
 }  // namespace
@@ -114,8 +141,7 @@ bool BuildOutputStage(const math::ChannelRequant& q, int channels, DataType outp
     if (m.multiplier < 0) return false;
     SetShifts(m, single, static_cast<size_t>(c), arrays);
   }
-  PointStage(arrays, single, stage);
-  stage.ties_up = q.rounding == quant::RoundingMode::kDoubleHalfUp;
+  PointStage(arrays, single, q.rounding == quant::RoundingMode::kDoubleHalfUp, stage);
   stage.output_offset = q.output_offset;
   stage.min = q.clamp.min;
   stage.max = q.clamp.max;
@@ -128,8 +154,7 @@ void BuildUniformStage(quant::QuantizedMultiplier m, quant::RoundingMode mode, i
   const bool single = mode == quant::RoundingMode::kSingle;
   Resize(static_cast<size_t>(RoundUp(channels, kPanel)), arrays);
   for (size_t c = 0; c < arrays.multiplier.size(); ++c) SetShifts(m, single, c, arrays);
-  PointStage(arrays, single, stage);
-  stage.ties_up = mode == quant::RoundingMode::kDoubleHalfUp;
+  PointStage(arrays, single, mode == quant::RoundingMode::kDoubleHalfUp, stage);
 }
 
 bool PackedInt8Gemm::Pack(const IsaKernels* isa, DataType type, const void* weights, int n, int k, const int32_t* bias,
@@ -224,12 +249,7 @@ void PackedInt8Gemm::Run(int64_t rows, PackRowsFn pack_rows, const void* context
     t.channels = n_ - p0 * kPanel;
     t.stage = stage_;
     const int c0 = p0 * kPanel;
-    t.stage.bias += c0;
-    t.stage.multiplier += c0;
-    t.stage.left += c0;
-    t.stage.right += c0;
-    t.stage.mask += c0;
-    t.stage.half += c0;
+    t.stage.Advance(c0);
     t.c = out + r0 * out_stride + c0;
     t.c_stride = out_stride;
     isa_->int8_gemm(t);

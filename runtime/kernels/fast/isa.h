@@ -44,6 +44,33 @@ struct Int8OutputStage {
   // Double rounding: RoundingDivideByPOT's mask 2^right - 1 and its half, per channel.
   const int32_t* mask = nullptr;
   const int32_t* half = nullptr;
+  // The same arithmetic in one 64-bit step per lane (both modes; the AVX-512
+  // kernels use it): with ab = a·multiplier[c] (a = acc << left[c]),
+  //   v = (ab + add64[c] − (ab < −2^30 ? sign_fix64[c] : 0)) >> shift64[c]
+  // Double rounding: shift 31 + right, add 2^30 + 2^(30+right) (right > 0),
+  // sign_fix 2^31 (right > 0, ties away from zero). Single: shift right, add
+  // 2^(right−1), sign_fix 0. (floor(floor(x)/2^e) = floor(x/2^e): the two
+  // roundings become one add and one shift; the sign term is RoundingDivideByPOT's.)
+  // 64-bit arrays are laid out per 16 channels: the 8 even channels, then the
+  // 8 odd ones; multiplier_odd[c] holds multiplier[c + 1] for even c.
+  const int32_t* multiplier_odd = nullptr;
+  const int64_t* add64 = nullptr;
+  const int64_t* sign_fix64 = nullptr;
+  const int64_t* shift64 = nullptr;
+  bool sign_fix = false;  // some sign_fix64[c] != 0
+
+  // Every per-channel array moved on by `channels` (a multiple of kPanel): the stage of a later panel.
+  // (Plain code: this header is compiled into the per-ISA files, which use no standard-library templates.)
+  void Advance(int channels) {
+    const int32_t** narrow[] = {&bias, &multiplier, &left, &right, &mask, &half, &multiplier_odd};
+    for (const int32_t** p : narrow) {
+      if (*p != nullptr) *p += channels;
+    }
+    const int64_t** wide[] = {&add64, &sign_fix64, &shift64};
+    for (const int64_t** p : wide) {
+      if (*p != nullptr) *p += channels;
+    }
+  }
   bool has_left = true;  // some left[c] != 0 (else the left shift is skipped)
   bool single_rounding = false;
   bool ties_up = false;  // double rounding with RoundingMode::kDoubleHalfUp's shift

@@ -13,44 +13,56 @@ namespace {
 inline int Min(int a, int b) { return a < b ? a : b; }
 inline __mmask16 LaneMask(int count) { return count >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << count) - 1); }
 
-// LiteRT's requantization of 16 int32 sums (channels c..c+15), as the scalar
-// quant::MultiplyByQuantizedMultiplier computes it, lane by lane.
-__attribute__((always_inline)) inline __m512i Requantize(__m512i acc, const Int8OutputStage& s, int c) {
-  const __m512i m = _mm512_loadu_si512(s.multiplier + c);
-  const __m512i right = _mm512_loadu_si512(s.right + c);
-  __m512i v;
-  if (!s.single_rounding) {
-    // SRDHM(a, m) = (a·m + 2^30) >> 31 in 64 bits (ties toward +inf, as
-    // gemmlowp's nudge-and-truncate gives); m >= 0, so it never saturates.
-    const __m512i a = s.has_left ? _mm512_sllv_epi32(acc, _mm512_loadu_si512(s.left + c)) : acc;
-    const __m512i nudge = _mm512_set1_epi64(int64_t{1} << 30);
-    const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(a, m), nudge);
-    const __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(a, 32), _mm512_srli_epi64(m, 32)), nudge);
-    // Bits 31..62 of each product: the even ones shifted down, the odd ones up into the high half.
-    const __m512i high = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(even, 31), _mm512_slli_epi64(odd, 1));
-    // RoundingDivideByPOT: floor shift, plus one when the remainder exceeds
-    // half (strictly; half plus one for negative values: ties away from zero).
-    const __m512i one = _mm512_set1_epi32(1);
-    const __m512i remainder = _mm512_and_si512(high, _mm512_loadu_si512(s.mask + c));
-    const __m512i threshold = s.ties_up ? _mm512_loadu_si512(s.half + c)
-                                         : _mm512_add_epi32(_mm512_loadu_si512(s.half + c), _mm512_srli_epi32(high, 31));
-    const __m512i floor = _mm512_srav_epi32(high, right);
-    v = _mm512_mask_add_epi32(floor, _mm512_cmpgt_epi32_mask(remainder, threshold), floor, one);
-  } else {
-    // (x·m + 2^(k-1)) >> k in 64 bits, k = right in [1, 63].
-    const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFF);
-    const __m512i k_even = _mm512_and_si512(right, low32);
-    const __m512i k_odd = _mm512_srli_epi64(right, 32);
-    const __m512i one = _mm512_set1_epi64(1);
-    const __m512i even = _mm512_mul_epi32(acc, m);
-    const __m512i odd = _mm512_mul_epi32(_mm512_srli_epi64(acc, 32), _mm512_srli_epi64(m, 32));
-    const __m512i re = _mm512_srav_epi64(_mm512_add_epi64(even, _mm512_sllv_epi64(one, _mm512_sub_epi64(k_even, one))), k_even);
-    const __m512i ro = _mm512_srav_epi64(_mm512_add_epi64(odd, _mm512_sllv_epi64(one, _mm512_sub_epi64(k_odd, one))), k_odd);
-    v = _mm512_mask_blend_epi32(0xAAAA, re, _mm512_slli_epi64(ro, 32));
+// LiteRT's requantization of 16 int32 sums (channels c..c+15, c a multiple
+// of 16), as the scalar quant::MultiplyByQuantizedMultiplier computes it, in
+// the one-step form of Int8OutputStage::add64: per 64-bit lane a product, an
+// add, (a sign fix-up) and a shift, for the even channels and the odd ones;
+// then the output offset (Requantize also clamps).
+__attribute__((always_inline)) inline __m512i RequantizeUnclamped(__m512i acc, const Int8OutputStage& s, int c) {
+  const __m512i a = s.has_left ? _mm512_sllv_epi32(acc, _mm512_loadu_si512(s.left + c)) : acc;
+  // m >= 0 and |a| <= 2^31: |ab| < 2^62, and the sums below stay inside int64.
+  const __m512i ab_even = _mm512_mul_epi32(a, _mm512_loadu_si512(s.multiplier + c));
+  const __m512i ab_odd = _mm512_mul_epi32(_mm512_shuffle_epi32(a, _MM_PERM_DDBB), _mm512_loadu_si512(s.multiplier_odd + c));
+  __m512i even = _mm512_add_epi64(ab_even, _mm512_loadu_si512(s.add64 + c));
+  __m512i odd = _mm512_add_epi64(ab_odd, _mm512_loadu_si512(s.add64 + c + 8));
+  if (s.sign_fix) {
+    // RoundingDivideByPOT's ties away from zero: the first rounding's result is negative.
+    const __m512i limit = _mm512_set1_epi64(-(int64_t{1} << 30));
+    even = _mm512_mask_sub_epi64(even, _mm512_cmplt_epi64_mask(ab_even, limit), even, _mm512_loadu_si512(s.sign_fix64 + c));
+    odd = _mm512_mask_sub_epi64(odd, _mm512_cmplt_epi64_mask(ab_odd, limit), odd, _mm512_loadu_si512(s.sign_fix64 + c + 8));
   }
-  v = _mm512_add_epi32(v, _mm512_set1_epi32(s.output_offset));
-  v = _mm512_max_epi32(v, _mm512_set1_epi32(s.min));
-  return _mm512_min_epi32(v, _mm512_set1_epi32(s.max));
+  even = _mm512_srav_epi64(even, _mm512_loadu_si512(s.shift64 + c));
+  odd = _mm512_srav_epi64(odd, _mm512_loadu_si512(s.shift64 + c + 8));
+  // The low halves, interleaved back: lane 2j from even[j], lane 2j + 1 from odd[j].
+  const __m512i interleave = _mm512_set_epi32(30, 14, 28, 12, 26, 10, 24, 8, 22, 6, 20, 4, 18, 2, 16, 0);
+  const __m512i v = _mm512_permutex2var_epi32(even, interleave, odd);
+  return _mm512_add_epi32(v, _mm512_set1_epi32(s.output_offset));  // wrapping, as the scalar kernels
+}
+
+__attribute__((always_inline)) inline __m512i Requantize(__m512i acc, const Int8OutputStage& s, int c) {
+  const __m512i v = RequantizeUnclamped(acc, s, c);
+  return _mm512_min_epi32(_mm512_max_epi32(v, _mm512_set1_epi32(s.min)), _mm512_set1_epi32(s.max));
+}
+
+// 64 channels c..c+63 (a..d: 16 each) requantized and stored as 64 bytes.
+// The packs saturate to int16 then to the output type, and the clamp follows
+// in bytes: the same bytes as clamping in int32, since [min, max] lies inside
+// the output type and every step is monotone.
+__attribute__((always_inline)) inline void StoreRequantized64(uint8_t* out, __m512i a, __m512i b, __m512i c, __m512i d,
+                                                              const Int8OutputStage& s, int c0) {
+  const __m512i ab = _mm512_packs_epi32(RequantizeUnclamped(a, s, c0), RequantizeUnclamped(b, s, c0 + 16));
+  const __m512i cd = _mm512_packs_epi32(RequantizeUnclamped(c, s, c0 + 32), RequantizeUnclamped(d, s, c0 + 48));
+  __m512i bytes;
+  if (s.output_unsigned) {
+    bytes = _mm512_packus_epi16(ab, cd);
+    bytes = _mm512_min_epu8(_mm512_max_epu8(bytes, _mm512_set1_epi8(static_cast<char>(s.min))), _mm512_set1_epi8(static_cast<char>(s.max)));
+  } else {
+    bytes = _mm512_packs_epi16(ab, cd);
+    bytes = _mm512_min_epi8(_mm512_max_epi8(bytes, _mm512_set1_epi8(static_cast<char>(s.min))), _mm512_set1_epi8(static_cast<char>(s.max)));
+  }
+  // The packs work per 128-bit lane: lane i holds a[4i..4i+3], b[4i..], c[4i..], d[4i..] (4 bytes each).
+  const __m512i order = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
+  _mm512_storeu_si512(out, _mm512_permutexvar_epi32(order, bytes));
 }
 
 // The clamped values fit the output type, so truncating to bytes is exact.
@@ -112,13 +124,21 @@ void Int8Block(const Int8GemmTile& t, int r0, int p0) {
                             ? _mm512_set1_epi32(static_cast<int32_t>(static_cast<uint32_t>(s.row_factor) *
                                                                      static_cast<uint32_t>(t.row_sums[r0 + i])))
                             : _mm512_setzero_si512();
+    __m512i x[NV];
     for (int v = 0; v < NV; ++v) {
+      x[v] = _mm512_add_epi32(_mm512_load_si512(sums + i * NV + v), _mm512_loadu_si512(s.bias + (p0 + v) * 16));
+      if (s.row_factor != 0) x[v] = _mm512_add_epi32(x[v], row);
+    }
+    int v = 0;
+    if (NV == 4 && t.channels - p0 * 16 >= 64) {
+      StoreRequantized64(out + p0 * 16, x[0], x[1], x[2], x[3], s, p0 * 16);
+      v = 4;
+    }
+    for (; v < NV; ++v) {
       const int c = (p0 + v) * 16;
       const int count = Min(16, t.channels - c);
       if (count <= 0) break;
-      __m512i x = _mm512_add_epi32(_mm512_load_si512(sums + i * NV + v), _mm512_loadu_si512(s.bias + c));
-      if (s.row_factor != 0) x = _mm512_add_epi32(x, row);
-      StoreRequantized(out + c, x, s, c, count);
+      StoreRequantized(out + c, x[v], s, c, count);
     }
   }
 }
