@@ -29,7 +29,8 @@ int32_t Reference(int32_t acc, quant::QuantizedMultiplier m, quant::RoundingMode
 
 TEST(FastOutputStage, EqualsTheScalarRequantizationOnEveryPath) {
   std::mt19937 rng(7);
-  const int channels = 37;  // two whole panels and a part
+  // 37: two whole panels and a part; 70: four whole panels stored together (64 bytes a row), then a part.
+  for (int channels : {37, 70})
   for (CpuPath path : FastPathsHere()) {
     const IsaKernels* isa = IsaKernelsFor(path);
     ASSERT_NE(isa, nullptr);
