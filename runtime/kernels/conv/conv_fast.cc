@@ -246,8 +246,9 @@ void FastConv::Run(const Tensor& input, Tensor& output, ThreadPool* pool) const 
 void FastConv::RunDepthwisePairs(const uint8_t* input, uint8_t* output, ThreadPool* pool) const {
   const math::ConvGeometry& g = g_;
   const int threads = pool ? pool->threads() : 1;
-  // Blocks of output rows: their input rows are rewritten once per block.
-  const int rows_per_task = std::clamp((g.output.h + 2 * threads - 1) / (2 * threads), 1, 8);
+  // Blocks of output rows: a block rewrites each input row it reads once
+  // (the rows its first output row reads are the only ones two blocks share).
+  const int rows_per_task = threads == 1 ? g.output.h : std::max(1, (g.output.h + 2 * threads - 1) / (2 * threads));
   const int blocks_per_image = (g.output.h + rows_per_task - 1) / rows_per_task;
   const int tasks = g.output.n * blocks_per_image;
   ParallelFor(pool, tasks, [&](int task) {
@@ -357,7 +358,7 @@ bool FastConv::PairScratchFits() const {
   // The rewritten rows of one task: a few times the input rows it reads. A
   // hostile geometry (huge dilation or stride) keeps the row kernel.
   const double cols = (static_cast<double>(g_.output.w) - 1) * g_.stride_w + (g_.filter.w + 1.0) * g_.dilation_w + 1;
-  const double rows = 8.0 * g_.stride_h + static_cast<double>(g_.filter.h) * g_.dilation_h + 1;
+  const double rows = (static_cast<double>(g_.filter.h) - 1) * g_.dilation_h + 1;  // the ring (DepthwisePairRing)
   return g_.filter.h <= fast::kMaxDepthwisePairRows && cols * rows * ((g_.output.c + 15) / 16) * 64 < 256.0 * 1024 * 1024;
 }
 

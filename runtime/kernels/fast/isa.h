@@ -200,11 +200,34 @@ inline int DepthwisePairCount(int filter_w) { return (filter_w + 1) / 2; }
 inline int64_t DepthwisePairColumns(const Int8DepthwisePairs& d) {
   return static_cast<int64_t>(d.out_w - 1) * d.stride_w + static_cast<int64_t>(2 * (DepthwisePairCount(d.filter_w) - 1)) * d.dilation_w + 1;
 }
-inline int64_t DepthwisePairRows(const Int8DepthwisePairs& d) {
-  return static_cast<int64_t>(d.oy1 - d.oy0 - 1) * d.stride_h + static_cast<int64_t>(d.filter_h - 1) * d.dilation_h + 1;
-}
+// The transformed rows live in a ring of this many slots (image row iy in slot
+// iy mod ring): the rows one output row reads, so each row is converted once
+// per task and the scratch stays small enough for the L2 cache.
+inline int DepthwisePairRing(const Int8DepthwisePairs& d) { return (d.filter_h - 1) * d.dilation_h + 1; }
 inline int64_t DepthwisePairsScratchBytes(const Int8DepthwisePairs& d) {
-  return DepthwisePairRows(d) * DepthwisePairColumns(d) * ((d.channels + kPanel - 1) / kPanel) * 64;
+  return DepthwisePairRing(d) * DepthwisePairColumns(d) * ((d.channels + kPanel - 1) / kPanel) * 64;
+}
+
+// The row loop of the pair kernels: for each output row oy in [oy0, oy1),
+// convert(iy, slot) for the image rows it reads that are not converted yet
+// (each once, in order), then compute(oy, trows) with trows[fy] the slot of
+// filter row fy (null outside the image, where the reference skips the taps).
+template <typename Convert, typename Compute>
+void ForEachDepthwisePairsRow(const Int8DepthwisePairs& d, int64_t row_bytes, Convert convert, Compute compute) {
+  const int ring = DepthwisePairRing(d);
+  const uint8_t* trows[kMaxDepthwisePairRows];
+  int64_t next = 0;  // the first image row not converted yet
+  for (int oy = d.oy0; oy < d.oy1; ++oy) {
+    const int64_t iy0 = static_cast<int64_t>(oy) * d.stride_h - d.pad_h;
+    const int64_t last = iy0 + ring - 1 < d.in_h - 1 ? iy0 + ring - 1 : d.in_h - 1;
+    for (int64_t iy = iy0 > next ? iy0 : next; iy <= last; ++iy) convert(iy, d.scratch + iy % ring * row_bytes);
+    if (last + 1 > next) next = last + 1;
+    for (int fy = 0; fy < d.filter_h; ++fy) {
+      const int64_t iy = iy0 + static_cast<int64_t>(fy) * d.dilation_h;
+      trows[fy] = iy < 0 || iy >= d.in_h ? nullptr : d.scratch + iy % ring * row_bytes;
+    }
+    compute(oy, static_cast<const uint8_t* const*>(trows));
+  }
 }
 
 struct IsaKernels {

@@ -497,18 +497,13 @@ void DepthwisePairsRowAny(const Int8DepthwisePairs& d, const uint8_t* const* tro
 void Int8DepthwisePairsRows(const Int8DepthwisePairs& d) {
   const int blocks = (d.channels + 15) / 16;
   const int64_t cols = DepthwisePairColumns(d);
-  const int64_t rows = DepthwisePairRows(d);
   const int64_t col_bytes = static_cast<int64_t>(blocks) * 64;
   const int64_t row_bytes = cols * col_bytes;
-  const int iy_first = d.oy0 * d.stride_h - d.pad_h;
   const __m512i offset = _mm512_set1_epi32(d.input_offset);
   const __m512i low16 = _mm512_set1_epi32(0xFFFF);
-  // 1. The input rows, as offset int16 pairs (x[j], x[j + dilation]).
-  for (int64_t r = 0; r < rows; ++r) {
-    const int64_t iy = iy_first + r;
-    if (iy < 0 || iy >= d.in_h) continue;  // never read: those taps are skipped
+  // 1. An input row, as offset int16 pairs (x[j], x[j + dilation]), when a row first needs it.
+  auto convert = [&](int64_t iy, uint8_t* t_row) {
     const uint8_t* in_row = d.input + iy * d.in_w * d.channels;
-    uint8_t* t_row = d.scratch + r * row_bytes;
     for (int b = 0; b < blocks; ++b) {
       const __mmask16 mask = LaneMask(d.channels - 16 * b);
       if (d.dilation_w == 1) {  // each column converted once, kept for the next pair
@@ -526,16 +521,10 @@ void Int8DepthwisePairsRows(const Int8DepthwisePairs& d) {
         }
       }
     }
-  }
-  // 2. Each output row: the valid filter rows (filter_h <= kMaxDepthwisePairRows), then block by block.
-  const uint8_t* trows[kMaxDepthwisePairRows];
-  for (int oy = d.oy0; oy < d.oy1; ++oy) {
+  };
+  // 2. Each output row, block by block.
+  ForEachDepthwisePairsRow(d, row_bytes, convert, [&](int oy, const uint8_t* const* trows) {
     uint8_t* out_row = d.output + static_cast<int64_t>(oy) * d.out_w * d.channels;
-    const int iy0 = oy * d.stride_h - d.pad_h;
-    for (int fy = 0; fy < d.filter_h; ++fy) {
-      const int iy = iy0 + fy * d.dilation_h;
-      trows[fy] = iy < 0 || iy >= d.in_h ? nullptr : d.scratch + (iy - iy_first) * row_bytes;
-    }
     for (int b = 0; b < blocks; ++b) {
       if (d.filter_h == 3 && d.filter_w == 3) {
         DepthwisePairsRow<3, 2>(d, trows, col_bytes, b, out_row);
@@ -545,7 +534,7 @@ void Int8DepthwisePairsRows(const Int8DepthwisePairs& d) {
         DepthwisePairsRowAny(d, trows, col_bytes, b, out_row);
       }
     }
-  }
+  });
 }
 
 const IsaKernels kAvx512Vnni = {CpuPath::kAvx512Vnni, Int8Layout::kQuad, Int8Gemm, Int8Depthwise, FloatGemm, FloatDepthwise,
