@@ -443,12 +443,42 @@ void Int8Add(const Int8AddRow& r) {
 // ---- int8 depthwise on int16 tap pairs (vpdpwssd) ----
 
 // Offset int32 lanes of 16 channels of input column j (0 outside the image or past the channels).
+template <bool kUnsigned>
 inline __m512i LoadOffsetColumn(const Int8DepthwisePairs& d, const uint8_t* in_row, int64_t j, int b, __mmask16 mask,
                                 __m512i offset) {
   if (j < 0 || j >= d.in_w) return _mm512_setzero_si512();
   const __m128i bytes = _mm_maskz_loadu_epi8(mask, in_row + j * d.channels + 16 * b);
-  const __m512i x = d.input_unsigned ? _mm512_cvtepu8_epi32(bytes) : _mm512_cvtepi8_epi32(bytes);
+  const __m512i x = kUnsigned ? _mm512_cvtepu8_epi32(bytes) : _mm512_cvtepi8_epi32(bytes);
   return _mm512_maskz_add_epi32(mask, x, offset);
+}
+
+// One input row as offset int16 pairs (x[j], x[j + dilation]) at the
+// transformed columns c = j + pad_w that start a pair: with an even stride
+// only every other column does (ox·stride + 2·pair·dilation), so the others
+// are skipped (never read).
+template <bool kUnsigned>
+void ConvertPairRow(const Int8DepthwisePairs& d, const uint8_t* in_row, uint8_t* t_row, int64_t cols, int64_t col_bytes) {
+  const int blocks = (d.channels + 15) / 16;
+  const __m512i offset = _mm512_set1_epi32(d.input_offset);
+  const __m512i low16 = _mm512_set1_epi32(0xFFFF);
+  const int64_t every = d.stride_w % 2 == 0 ? 2 : 1;
+  for (int b = 0; b < blocks; ++b) {
+    const __mmask16 mask = LaneMask(d.channels - 16 * b);
+    if (d.dilation_w == 1 && every == 1) {  // each column converted once, kept for the next pair
+      __m512i x0 = LoadOffsetColumn<kUnsigned>(d, in_row, -d.pad_w, b, mask, offset);
+      for (int64_t c = 0; c < cols; ++c) {
+        const __m512i x1 = LoadOffsetColumn<kUnsigned>(d, in_row, c - d.pad_w + 1, b, mask, offset);
+        _mm512_storeu_si512(t_row + c * col_bytes + 64 * b, _mm512_or_si512(_mm512_and_si512(x0, low16), _mm512_slli_epi32(x1, 16)));
+        x0 = x1;
+      }
+    } else {
+      for (int64_t c = 0; c < cols; c += every) {
+        const __m512i x0 = LoadOffsetColumn<kUnsigned>(d, in_row, c - d.pad_w, b, mask, offset);
+        const __m512i x1 = LoadOffsetColumn<kUnsigned>(d, in_row, c - d.pad_w + d.dilation_w, b, mask, offset);
+        _mm512_storeu_si512(t_row + c * col_bytes + 64 * b, _mm512_or_si512(_mm512_and_si512(x0, low16), _mm512_slli_epi32(x1, 16)));
+      }
+    }
+  }
 }
 
 // One output row for channel block b: FH filter rows (null: outside the
@@ -499,27 +529,13 @@ void Int8DepthwisePairsRows(const Int8DepthwisePairs& d) {
   const int64_t cols = DepthwisePairColumns(d);
   const int64_t col_bytes = static_cast<int64_t>(blocks) * 64;
   const int64_t row_bytes = cols * col_bytes;
-  const __m512i offset = _mm512_set1_epi32(d.input_offset);
-  const __m512i low16 = _mm512_set1_epi32(0xFFFF);
-  // 1. An input row, as offset int16 pairs (x[j], x[j + dilation]), when a row first needs it.
+  // 1. An input row, as offset int16 pairs, when a row first needs it.
   auto convert = [&](int64_t iy, uint8_t* t_row) {
     const uint8_t* in_row = d.input + iy * d.in_w * d.channels;
-    for (int b = 0; b < blocks; ++b) {
-      const __mmask16 mask = LaneMask(d.channels - 16 * b);
-      if (d.dilation_w == 1) {  // each column converted once, kept for the next pair
-        __m512i x0 = LoadOffsetColumn(d, in_row, -d.pad_w, b, mask, offset);
-        for (int64_t c = 0; c < cols; ++c) {
-          const __m512i x1 = LoadOffsetColumn(d, in_row, c - d.pad_w + 1, b, mask, offset);
-          _mm512_storeu_si512(t_row + c * col_bytes + 64 * b, _mm512_or_si512(_mm512_and_si512(x0, low16), _mm512_slli_epi32(x1, 16)));
-          x0 = x1;
-        }
-      } else {
-        for (int64_t c = 0; c < cols; ++c) {
-          const __m512i x0 = LoadOffsetColumn(d, in_row, c - d.pad_w, b, mask, offset);
-          const __m512i x1 = LoadOffsetColumn(d, in_row, c - d.pad_w + d.dilation_w, b, mask, offset);
-          _mm512_storeu_si512(t_row + c * col_bytes + 64 * b, _mm512_or_si512(_mm512_and_si512(x0, low16), _mm512_slli_epi32(x1, 16)));
-        }
-      }
+    if (d.input_unsigned) {
+      ConvertPairRow<true>(d, in_row, t_row, cols, col_bytes);
+    } else {
+      ConvertPairRow<false>(d, in_row, t_row, cols, col_bytes);
     }
   };
   // 2. Each output row, block by block.
