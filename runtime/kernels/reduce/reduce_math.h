@@ -49,6 +49,32 @@ void ForEachReduced(const ReduceShape& r, Fn fn) {
   int64_t n = 1;
   for (int32_t d : r.input) n *= d;
   if (n == 0) return;
+  // Kept outer axes × reduced axes × kept inner axes (MEAN over H and W of
+  // NHWC, a row sum, ...), axes of size 1 aside: plain loops, the innermost
+  // over consecutive inputs and outputs. Same calls in the same order.
+  int64_t groups[3] = {1, 1, 1};
+  int group = 0;  // 0: outer kept, 1: reduced, 2: inner kept
+  bool plain = true;
+  for (int d = 0; d < rank && plain; ++d) {
+    const auto u = static_cast<size_t>(d);
+    if (r.input[u] == 1) continue;
+    const int want = r.reduced[u] ? 1 : (group == 0 ? 0 : 2);
+    if (want < group) plain = false;
+    group = want;
+    groups[group] *= r.input[u];
+  }
+  if (plain) {
+    const int64_t outer = groups[0], mid = groups[1], inner = groups[2];
+    int64_t in = 0;
+    for (int64_t o = 0; o < outer; ++o) {
+      for (int64_t m = 0; m < mid; ++m) {
+        const int64_t out = o * inner;
+        for (int64_t i = 0; i < inner; ++i) fn(in + i, out + i);
+        in += inner;
+      }
+    }
+    return;
+  }
   // The output index advances by out_stride[d] when input axis d does (0 if reduced).
   std::vector<int64_t> out_stride(static_cast<size_t>(rank), 0);
   int64_t s = 1;
