@@ -60,9 +60,22 @@ void PackInt8Rows(const void* context, int64_t r0, int count, uint8_t* tile, int
         dst += static_cast<int64_t>(g.filter.w) * c;
         continue;
       }
+      if (iy < 0 || iy >= g.input.h) {  // the whole filter row outside the image
+        std::memset(dst, p.pad, static_cast<size_t>(g.filter.w) * c);
+        dst += static_cast<int64_t>(g.filter.w) * c;
+        continue;
+      }
+      if (g.dilation_w == 1) {  // pad on the left, one run inside, pad on the right
+        const int lo = std::clamp(-ix0, 0, g.filter.w), hi = std::clamp(g.input.w - ix0, lo, g.filter.w);
+        std::memset(dst, p.pad, static_cast<size_t>(lo) * c);
+        copy(dst + static_cast<int64_t>(lo) * c, input + g.input.Offset(b, iy, ix0 + lo, 0), static_cast<int64_t>(hi - lo) * c);
+        std::memset(dst + static_cast<int64_t>(hi) * c, p.pad, static_cast<size_t>(g.filter.w - hi) * c);
+        dst += static_cast<int64_t>(g.filter.w) * c;
+        continue;
+      }
       for (int fx = 0; fx < g.filter.w; ++fx, dst += c) {
         const int ix = ix0 + fx * g.dilation_w;
-        if (iy < 0 || iy >= g.input.h || ix < 0 || ix >= g.input.w) {
+        if (ix < 0 || ix >= g.input.w) {
           std::memset(dst, p.pad, static_cast<size_t>(c));
         } else {
           copy(dst, input + g.input.Offset(b, iy, ix, 0), c);
@@ -106,9 +119,23 @@ void PackFloatRows(const void* context, int64_t r0, int count, float* tile, int6
         dst += row_floats;
         continue;
       }
+      if (iy < 0 || iy >= g.input.h) {  // the whole filter row outside the image
+        std::fill(dst, dst + row_floats, 0.0f);
+        dst += row_floats;
+        continue;
+      }
+      if (g.dilation_w == 1) {  // zeros on the left, one run inside, zeros on the right
+        const int lo = std::clamp(-ix0, 0, g.filter.w), hi = std::clamp(g.input.w - ix0, lo, g.filter.w);
+        std::fill(dst, dst + static_cast<int64_t>(lo) * c, 0.0f);
+        std::memcpy(dst + static_cast<int64_t>(lo) * c, input + g.input.Offset(b, iy, ix0 + lo, 0),
+                    static_cast<size_t>(hi - lo) * c * sizeof(float));
+        std::fill(dst + static_cast<int64_t>(hi) * c, dst + row_floats, 0.0f);
+        dst += row_floats;
+        continue;
+      }
       for (int fx = 0; fx < g.filter.w; ++fx, dst += c) {
         const int ix = ix0 + fx * g.dilation_w;
-        if (iy < 0 || iy >= g.input.h || ix < 0 || ix >= g.input.w) {
+        if (ix < 0 || ix >= g.input.w) {
           std::fill(dst, dst + c, 0.0f);
         } else {
           std::memcpy(dst, input + g.input.Offset(b, iy, ix, 0), static_cast<size_t>(c) * sizeof(float));
