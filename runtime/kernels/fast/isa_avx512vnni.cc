@@ -65,6 +65,22 @@ __attribute__((always_inline)) inline void StoreRequantized64(uint8_t* out, __m5
   _mm512_storeu_si512(out, _mm512_permutexvar_epi32(order, bytes));
 }
 
+// 32 channels c..c+31 (a, b: 16 each) requantized and stored as 32 bytes, as StoreRequantized64.
+__attribute__((always_inline)) inline void StoreRequantized32(uint8_t* out, __m512i a, __m512i b, const Int8OutputStage& s, int c0) {
+  const __m512i ab = _mm512_packs_epi32(RequantizeUnclamped(a, s, c0), RequantizeUnclamped(b, s, c0 + 16));
+  __m512i bytes;
+  if (s.output_unsigned) {
+    bytes = _mm512_packus_epi16(ab, ab);
+    bytes = _mm512_min_epu8(_mm512_max_epu8(bytes, _mm512_set1_epi8(static_cast<char>(s.min))), _mm512_set1_epi8(static_cast<char>(s.max)));
+  } else {
+    bytes = _mm512_packs_epi16(ab, ab);
+    bytes = _mm512_min_epi8(_mm512_max_epi8(bytes, _mm512_set1_epi8(static_cast<char>(s.min))), _mm512_set1_epi8(static_cast<char>(s.max)));
+  }
+  // Lane i holds a[4i..4i+3], b[4i..4i+3] (then the same again).
+  const __m512i order = _mm512_set_epi32(0, 0, 0, 0, 0, 0, 0, 0, 13, 9, 5, 1, 12, 8, 4, 0);
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), _mm512_castsi512_si256(_mm512_permutexvar_epi32(order, bytes)));
+}
+
 // The clamped values fit the output type, so truncating to bytes is exact.
 inline void StoreBytes(uint8_t* out, __m512i v, int count) {
   _mm_mask_storeu_epi8(out, LaneMask(count), _mm512_cvtepi32_epi8(v));
@@ -133,6 +149,9 @@ void Int8Block(const Int8GemmTile& t, int r0, int p0) {
     if (NV == 4 && t.channels - p0 * 16 >= 64) {
       StoreRequantized64(out + p0 * 16, x[0], x[1], x[2], x[3], s, p0 * 16);
       v = 4;
+    }
+    for (; v + 1 < NV && t.channels - (p0 + v) * 16 >= 32; v += 2) {
+      StoreRequantized32(out + (p0 + v) * 16, x[v], x[v + 1], s, (p0 + v) * 16);
     }
     for (; v < NV; ++v) {
       const int c = (p0 + v) * 16;
