@@ -523,6 +523,35 @@ void DepthwisePairsRow(const Int8DepthwisePairs& d, const uint8_t* const* trows,
   }
 }
 
+// DepthwisePairsRow for the 32 channels of blocks b and b + 1 (both whole),
+// stored as one packed 32-byte store per pixel.
+template <int FH, int P>
+void DepthwisePairsRow32(const Int8DepthwisePairs& d, const uint8_t* const* trows, int64_t col_bytes, int b, uint8_t* out_row) {
+  const int64_t w_stride = static_cast<int64_t>((d.channels + 15) / 16) * 16;
+  __m512i w[FH][P][2];
+  for (int fy = 0; fy < FH; ++fy) {
+    for (int p = 0; p < P; ++p) {
+      for (int h = 0; h < 2; ++h) w[fy][p][h] = _mm512_loadu_si512(d.weights + (static_cast<int64_t>(fy) * P + p) * w_stride + 16 * (b + h));
+    }
+  }
+  const int64_t step = d.stride_w * col_bytes, pair_step = 2 * d.dilation_w * col_bytes;
+  const int c = 16 * b;
+  const Int8OutputStage stage = d.stage;  // a local copy: the byte stores below cannot alias it
+  const __m512i bias0 = _mm512_loadu_si512(stage.bias + c), bias1 = _mm512_loadu_si512(stage.bias + c + 16);
+  for (int ox = 0; ox < d.out_w; ++ox) {
+    __m512i acc0 = bias0, acc1 = bias1;
+    for (int fy = 0; fy < FH; ++fy) {
+      if (trows[fy] == nullptr) continue;
+      const uint8_t* t = trows[fy] + ox * step + 64 * b;
+      for (int p = 0; p < P; ++p) {
+        acc0 = _mm512_dpwssd_epi32(acc0, _mm512_loadu_si512(t + p * pair_step), w[fy][p][0]);
+        acc1 = _mm512_dpwssd_epi32(acc1, _mm512_loadu_si512(t + p * pair_step + 64), w[fy][p][1]);
+      }
+    }
+    StoreRequantized32(out_row + static_cast<int64_t>(ox) * d.channels + c, acc0, acc1, stage, c);
+  }
+}
+
 // Any filter size: the same sums, weights from memory.
 void DepthwisePairsRowAny(const Int8DepthwisePairs& d, const uint8_t* const* trows, int64_t col_bytes, int b,
                           uint8_t* out_row) {
@@ -560,7 +589,11 @@ void Int8DepthwisePairsRows(const Int8DepthwisePairs& d) {
   // 2. Each output row, block by block.
   ForEachDepthwisePairsRow(d, row_bytes, convert, [&](int oy, const uint8_t* const* trows) {
     uint8_t* out_row = d.output + static_cast<int64_t>(oy) * d.out_w * d.channels;
-    for (int b = 0; b < blocks; ++b) {
+    int b = 0;
+    if (d.filter_h == 3 && d.filter_w == 3) {
+      for (; 16 * b + 32 <= d.channels; b += 2) DepthwisePairsRow32<3, 2>(d, trows, col_bytes, b, out_row);
+    }
+    for (; b < blocks; ++b) {
       if (d.filter_h == 3 && d.filter_w == 3) {
         DepthwisePairsRow<3, 2>(d, trows, col_bytes, b, out_row);
       } else if (d.filter_h == 5 && d.filter_w == 5) {
