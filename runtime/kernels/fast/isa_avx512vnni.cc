@@ -539,16 +539,22 @@ void DepthwisePairsRow32(const Int8DepthwisePairs& d, const uint8_t* const* trow
   const Int8OutputStage stage = d.stage;  // a local copy: the byte stores below cannot alias it
   const __m512i bias0 = _mm512_loadu_si512(stage.bias + c), bias1 = _mm512_loadu_si512(stage.bias + c + 16);
   for (int ox = 0; ox < d.out_w; ++ox) {
-    __m512i acc0 = bias0, acc1 = bias1;
+    // Two chains per block (even and odd filter rows): half the latency of one.
+    __m512i acc0 = bias0, acc1 = bias1, odd0 = _mm512_setzero_si512(), odd1 = _mm512_setzero_si512();
     for (int fy = 0; fy < FH; ++fy) {
       if (trows[fy] == nullptr) continue;
       const uint8_t* t = trows[fy] + ox * step + 64 * b;
       for (int p = 0; p < P; ++p) {
-        acc0 = _mm512_dpwssd_epi32(acc0, _mm512_loadu_si512(t + p * pair_step), w[fy][p][0]);
-        acc1 = _mm512_dpwssd_epi32(acc1, _mm512_loadu_si512(t + p * pair_step + 64), w[fy][p][1]);
+        if (fy % 2 == 0) {
+          acc0 = _mm512_dpwssd_epi32(acc0, _mm512_loadu_si512(t + p * pair_step), w[fy][p][0]);
+          acc1 = _mm512_dpwssd_epi32(acc1, _mm512_loadu_si512(t + p * pair_step + 64), w[fy][p][1]);
+        } else {
+          odd0 = _mm512_dpwssd_epi32(odd0, _mm512_loadu_si512(t + p * pair_step), w[fy][p][0]);
+          odd1 = _mm512_dpwssd_epi32(odd1, _mm512_loadu_si512(t + p * pair_step + 64), w[fy][p][1]);
+        }
       }
     }
-    StoreRequantized32(out_row + static_cast<int64_t>(ox) * d.channels + c, acc0, acc1, stage, c);
+    StoreRequantized32(out_row + static_cast<int64_t>(ox) * d.channels + c, _mm512_add_epi32(acc0, odd0), _mm512_add_epi32(acc1, odd1), stage, c);
   }
 }
 
