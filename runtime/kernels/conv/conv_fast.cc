@@ -25,7 +25,18 @@ void PackInt8Rows(const void* context, int64_t r0, int count, uint8_t* tile, int
   const int c = g.input.c;
   const uint8_t* input = static_cast<const uint8_t*>(p.input);
   const uint8_t flip = p.flip;  // a local, so the loop below vectorizes
-  auto copy = [flip](uint8_t* __restrict dst, const uint8_t* __restrict src, int64_t n) {
+  const uint64_t flip8 = flip * uint64_t{0x0101010101010101};
+  auto copy = [flip, flip8](uint8_t* __restrict dst, const uint8_t* __restrict src, int64_t n) {
+    if (n >= 8 && n <= 16) {  // a few taps of a few channels: two overlapping 8-byte words, no loop
+      uint64_t head, tail;
+      std::memcpy(&head, src, 8);
+      std::memcpy(&tail, src + n - 8, 8);
+      head ^= flip8;
+      tail ^= flip8;
+      std::memcpy(dst, &head, 8);
+      std::memcpy(dst + n - 8, &tail, 8);
+      return;
+    }
     for (int64_t i = 0; i < n; ++i) dst[i] = static_cast<uint8_t>(src[i] ^ flip);
   };
   if (p.direct) {
