@@ -186,19 +186,27 @@ bool PackedInt8Gemm::Pack(const IsaKernels* isa, DataType type, const void* weig
 
   weights_.Allocate(static_cast<size_t>(panels_) * k_steps_ * 64);
   bias_.assign(static_cast<size_t>(panels_) * kPanel, 0);
+  // w' as a byte: w itself (int8) or w ^ 0x80 (uint8: w - 128).
+  const uint8_t to_signed = is_int8 ? 0 : 0x80;
   for (int o = 0; o < n; ++o) {
+    const uint8_t* src = static_cast<const uint8_t*>(weights) + static_cast<int64_t>(o) * k;
     uint32_t sum = 0;  // Σ_k w'
-    const int panel = o / kPanel, lane = o % kPanel;
-    for (int i = 0; i < k; ++i) {
-      const int32_t w = is_int8 ? static_cast<const int8_t*>(weights)[static_cast<int64_t>(o) * k + i]
-                                : static_cast<int32_t>(static_cast<const uint8_t*>(weights)[static_cast<int64_t>(o) * k + i]) - 128;
-      sum += static_cast<uint32_t>(w);
-      const int64_t row = static_cast<int64_t>(panel) * k_steps_ + i / step_;
-      if (step_ == 4) {
-        weights_.data()[row * 64 + lane * 4 + i % 4] = static_cast<uint8_t>(static_cast<int8_t>(w));
-      } else {
-        const int16_t w16 = static_cast<int16_t>(w);
-        std::memcpy(weights_.data() + row * 64 + lane * 4 + (i % 2) * 2, &w16, 2);
+    for (int i = 0; i < k; ++i) sum += static_cast<uint32_t>(static_cast<int32_t>(static_cast<int8_t>(src[i] ^ to_signed)));
+    uint8_t* panel = weights_.data() + static_cast<int64_t>(o / kPanel) * k_steps_ * 64 + (o % kPanel) * 4;
+    if (step_ == 4) {  // 4 consecutive k of the channel per 64-byte row, as one word
+      const uint32_t flip4 = to_signed * 0x01010101u;
+      const int quads = k / 4;
+      for (int q4 = 0; q4 < quads; ++q4) {
+        uint32_t v;
+        std::memcpy(&v, src + 4 * q4, 4);
+        v ^= flip4;
+        std::memcpy(panel + static_cast<int64_t>(q4) * 64, &v, 4);
+      }
+      for (int i = quads * 4; i < k; ++i) panel[static_cast<int64_t>(quads) * 64 + i % 4] = static_cast<uint8_t>(src[i] ^ to_signed);
+    } else {
+      for (int i = 0; i < k; ++i) {
+        const int16_t w16 = static_cast<int8_t>(src[i] ^ to_signed);
+        std::memcpy(panel + static_cast<int64_t>(i / 2) * 64 + (i % 2) * 2, &w16, 2);
       }
     }
     // Σ (w' + c)(u - u_zero) = Σ w'u - u_zero·Σw' + c·Σu - c·u_zero·k; the
