@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <iterator>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -85,29 +86,31 @@ void SetShifts(quant::QuantizedMultiplier m, bool single, size_t c, OutputStageA
   }
 }
 
-// The one-step form of channel c (Int8OutputStage::add64): after SetShifts and every multiplier.
+// The one-step form of channel c (StagePanel): after SetShifts and every multiplier.
 void SetOneStep(bool single, bool ties_up, size_t c, OutputStageArrays& a) {
-  if (c % 2 == 0) a.multiplier_odd[c] = c + 1 < a.multiplier.size() ? a.multiplier[c + 1] : 0;
-  const size_t at = c / kPanel * kPanel + c % 2 * (kPanel / 2) + c % kPanel / 2;
+  StagePanel& p = a.panels[c / kPanel];
+  const size_t lane = c % kPanel, at = c % 2 * (kPanel / 2) + lane / 2;
+  p.multiplier[lane] = a.multiplier[c];
+  p.left[lane] = a.left[c];
+  if (lane % 2 == 0) p.multiplier_odd[lane] = a.multiplier[c + 1];  // padded to whole panels: c + 1 exists
   const int right = a.right[c];
   if (single) {
-    a.shift64[at] = right;
-    a.add64[at] = int64_t{1} << (right - 1);
-    a.sign_fix64[at] = 0;
+    p.shift[at] = right;
+    p.add[at] = int64_t{1} << (right - 1);
+    p.sign_fix[at] = 0;
   } else {
-    a.shift64[at] = 31 + right;
-    a.add64[at] = (int64_t{1} << 30) + (right > 0 ? int64_t{1} << (30 + right) : 0);
-    a.sign_fix64[at] = right > 0 && !ties_up ? int64_t{1} << 31 : 0;
+    p.shift[at] = 31 + right;
+    p.add[at] = (int64_t{1} << 30) + (right > 0 ? int64_t{1} << (30 + right) : 0);
+    p.sign_fix[at] = right > 0 && !ties_up ? int64_t{1} << 31 : 0;
   }
 }
 
 void PointStage(OutputStageArrays& a, bool single, bool ties_up, Int8OutputStage& stage) {
   for (size_t c = 0; c < a.multiplier.size(); ++c) SetOneStep(single, ties_up, c, a);
-  stage.multiplier_odd = a.multiplier_odd.data();
-  stage.add64 = a.add64.data();
-  stage.sign_fix64 = a.sign_fix64.data();
-  stage.shift64 = a.shift64.data();
-  stage.sign_fix = std::any_of(a.sign_fix64.begin(), a.sign_fix64.end(), [](int64_t f) { return f != 0; });
+  stage.panel = a.panels.data();
+  stage.sign_fix = std::any_of(a.panels.begin(), a.panels.end(), [](const StagePanel& p) {
+    return std::any_of(std::begin(p.sign_fix), std::end(p.sign_fix), [](int64_t f) { return f != 0; });
+  });
   stage.ties_up = ties_up;
   stage.multiplier = a.multiplier.data();
   stage.left = a.left.data();
@@ -124,10 +127,7 @@ void Resize(size_t padded, OutputStageArrays& a) {
   a.right.assign(padded, 1);
   a.mask.assign(padded, 1);
   a.half.assign(padded, 0);
-  a.multiplier_odd.assign(padded, 0);
-  a.add64.assign(padded, 0);
-  a.sign_fix64.assign(padded, 0);
-  a.shift64.assign(padded, 31);
+  a.panels.assign(padded / kPanel, StagePanel{});
 }
 
 }  // namespace

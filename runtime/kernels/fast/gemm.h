@@ -44,8 +44,8 @@ class AlignedBuffer {
 
 // What an Int8OutputStage points at, per channel, padded to whole panels.
 struct OutputStageArrays {
-  std::vector<int32_t> multiplier, left, right, mask, half, multiplier_odd;
-  std::vector<int64_t> add64, sign_fix64, shift64;  // Int8OutputStage's 64-bit layout
+  std::vector<int32_t> multiplier, left, right, mask, half;
+  std::vector<StagePanel> panels;
 };
 
 // Fills `count` rows of A starting at row r0: k values per row (stride apart), as unsigned bytes.

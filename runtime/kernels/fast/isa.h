@@ -29,6 +29,26 @@ constexpr int kPanel = 16;
 //   kPair: 2 consecutive k of each channel as int16, [k/2][16][2] (vpmaddwd, exact in AVX2)
 enum class Int8Layout { kQuad, kPair };
 
+// The requantization of 16 channels in the one-step form the AVX-512 kernels
+// use, all of it at one address (one pointer per panel in the tile loops):
+// with ab = a·multiplier (a = acc << left),
+//   v = (ab + add − (ab < −2^30 ? sign_fix : 0)) >> shift
+// Double rounding: shift 31 + right, add 2^30 + 2^(30+right) (right > 0),
+// sign_fix 2^31 (right > 0, ties away from zero). Single: shift right, add
+// 2^(right−1), sign_fix 0. (floor(floor(x)/2^e) = floor(x/2^e): the two
+// roundings become one add and one shift; the sign term is RoundingDivideByPOT's.)
+// The 64-bit fields hold the 8 even channels, then the 8 odd ones;
+// multiplier_odd[2j] is multiplier[2j + 1].
+struct alignas(64) StagePanel {
+  int32_t multiplier[kPanel];
+  int32_t multiplier_odd[kPanel];
+  int32_t left[kPanel];
+  int32_t unused[kPanel];  // keeps the 64-bit fields 64-byte aligned
+  int64_t add[kPanel];
+  int64_t sign_fix[kPanel];
+  int64_t shift[kPanel];
+};
+
 // The requantization of a tile's int32 sums, LiteRT's arithmetic per output
 // channel (arrays indexed by channel, padded to whole panels):
 //   acc = Σ a·b + bias[c] + row_factor · row_sum[r]        (wrapping int32)
@@ -45,31 +65,18 @@ struct Int8OutputStage {
   const int32_t* mask = nullptr;
   const int32_t* half = nullptr;
   // The same arithmetic in one 64-bit step per lane (both modes; the AVX-512
-  // kernels use it): with ab = a·multiplier[c] (a = acc << left[c]),
-  //   v = (ab + add64[c] − (ab < −2^30 ? sign_fix64[c] : 0)) >> shift64[c]
-  // Double rounding: shift 31 + right, add 2^30 + 2^(30+right) (right > 0),
-  // sign_fix 2^31 (right > 0, ties away from zero). Single: shift right, add
-  // 2^(right−1), sign_fix 0. (floor(floor(x)/2^e) = floor(x/2^e): the two
-  // roundings become one add and one shift; the sign term is RoundingDivideByPOT's.)
-  // 64-bit arrays are laid out per 16 channels: the 8 even channels, then the
-  // 8 odd ones; multiplier_odd[c] holds multiplier[c + 1] for even c.
-  const int32_t* multiplier_odd = nullptr;
-  const int64_t* add64 = nullptr;
-  const int64_t* sign_fix64 = nullptr;
-  const int64_t* shift64 = nullptr;
-  bool sign_fix = false;  // some sign_fix64[c] != 0
+  // kernels use it), one StagePanel per 16 channels: panel[c / kPanel].
+  const StagePanel* panel = nullptr;
+  bool sign_fix = false;  // some StagePanel::sign_fix != 0
 
   // Every per-channel array moved on by `channels` (a multiple of kPanel): the stage of a later panel.
   // (Plain code: this header is compiled into the per-ISA files, which use no standard-library templates.)
   void Advance(int channels) {
-    const int32_t** narrow[] = {&bias, &multiplier, &left, &right, &mask, &half, &multiplier_odd};
+    const int32_t** narrow[] = {&bias, &multiplier, &left, &right, &mask, &half};
     for (const int32_t** p : narrow) {
       if (*p != nullptr) *p += channels;
     }
-    const int64_t** wide[] = {&add64, &sign_fix64, &shift64};
-    for (const int64_t** p : wide) {
-      if (*p != nullptr) *p += channels;
-    }
+    if (panel != nullptr) panel += channels / kPanel;
   }
   bool has_left = true;  // some left[c] != 0 (else the left shift is skipped)
   bool single_rounding = false;

@@ -15,24 +15,25 @@ inline __mmask16 LaneMask(int count) { return count >= 16 ? __mmask16(0xFFFF) : 
 
 // LiteRT's requantization of 16 int32 sums (channels c..c+15, c a multiple
 // of 16), as the scalar quant::MultiplyByQuantizedMultiplier computes it, in
-// the one-step form of Int8OutputStage::add64: per 64-bit lane a product, an
+// the one-step form of StagePanel: per 64-bit lane a product, an
 // add, (a sign fix-up) and a shift, for the even channels and the odd ones;
 // then the output offset (Requantize also clamps).
 __attribute__((always_inline)) inline __m512i RequantizeUnclamped(__m512i acc, const Int8OutputStage& s, int c) {
-  const __m512i a = s.has_left ? _mm512_sllv_epi32(acc, _mm512_loadu_si512(s.left + c)) : acc;
+  const StagePanel& p = s.panel[c / kPanel];
+  const __m512i a = s.has_left ? _mm512_sllv_epi32(acc, _mm512_load_si512(p.left)) : acc;
   // m >= 0 and |a| <= 2^31: |ab| < 2^62, and the sums below stay inside int64.
-  const __m512i ab_even = _mm512_mul_epi32(a, _mm512_loadu_si512(s.multiplier + c));
-  const __m512i ab_odd = _mm512_mul_epi32(_mm512_shuffle_epi32(a, _MM_PERM_DDBB), _mm512_loadu_si512(s.multiplier_odd + c));
-  __m512i even = _mm512_add_epi64(ab_even, _mm512_loadu_si512(s.add64 + c));
-  __m512i odd = _mm512_add_epi64(ab_odd, _mm512_loadu_si512(s.add64 + c + 8));
+  const __m512i ab_even = _mm512_mul_epi32(a, _mm512_load_si512(p.multiplier));
+  const __m512i ab_odd = _mm512_mul_epi32(_mm512_shuffle_epi32(a, _MM_PERM_DDBB), _mm512_load_si512(p.multiplier_odd));
+  __m512i even = _mm512_add_epi64(ab_even, _mm512_load_si512(p.add));
+  __m512i odd = _mm512_add_epi64(ab_odd, _mm512_load_si512(p.add + 8));
   if (s.sign_fix) {
     // RoundingDivideByPOT's ties away from zero: the first rounding's result is negative.
     const __m512i limit = _mm512_set1_epi64(-(int64_t{1} << 30));
-    even = _mm512_mask_sub_epi64(even, _mm512_cmplt_epi64_mask(ab_even, limit), even, _mm512_loadu_si512(s.sign_fix64 + c));
-    odd = _mm512_mask_sub_epi64(odd, _mm512_cmplt_epi64_mask(ab_odd, limit), odd, _mm512_loadu_si512(s.sign_fix64 + c + 8));
+    even = _mm512_mask_sub_epi64(even, _mm512_cmplt_epi64_mask(ab_even, limit), even, _mm512_load_si512(p.sign_fix));
+    odd = _mm512_mask_sub_epi64(odd, _mm512_cmplt_epi64_mask(ab_odd, limit), odd, _mm512_load_si512(p.sign_fix + 8));
   }
-  even = _mm512_srav_epi64(even, _mm512_loadu_si512(s.shift64 + c));
-  odd = _mm512_srav_epi64(odd, _mm512_loadu_si512(s.shift64 + c + 8));
+  even = _mm512_srav_epi64(even, _mm512_load_si512(p.shift));
+  odd = _mm512_srav_epi64(odd, _mm512_load_si512(p.shift + 8));
   // The low halves, interleaved back: lane 2j from even[j], lane 2j + 1 from odd[j].
   const __m512i interleave = _mm512_set_epi32(30, 14, 28, 12, 26, 10, 24, 8, 22, 6, 20, 4, 18, 2, 16, 0);
   const __m512i v = _mm512_permutex2var_epi32(even, interleave, odd);
