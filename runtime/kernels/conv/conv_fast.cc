@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace tfldbg {
 namespace {
 
@@ -26,8 +30,30 @@ void PackInt8Rows(const void* context, int64_t r0, int count, uint8_t* tile, int
   const uint8_t* input = static_cast<const uint8_t*>(p.input);
   const uint8_t flip = p.flip;  // a local, so the loop below vectorizes
   const uint64_t flip8 = flip * uint64_t{0x0101010101010101};
-  auto copy = [flip, flip8](uint8_t* __restrict dst, const uint8_t* __restrict src, int64_t n) {
-    if (n >= 8 && n <= 16) {  // a few taps of a few channels: two overlapping 8-byte words, no loop
+#if defined(__SSE2__)
+  const __m128i flip16 = _mm_set1_epi8(static_cast<char>(flip));
+#endif
+  // Short runs are the common case (a filter row of a few channels, thousands
+  // of times per node): no loop set-up, whole words, the last one overlapping.
+  auto copy = [flip, flip8
+#if defined(__SSE2__)
+               , flip16
+#endif
+  ](uint8_t* __restrict dst, const uint8_t* __restrict src, int64_t n) {
+#if defined(__SSE2__)
+    if (n >= 16) {
+      for (int64_t i = 0; i + 16 <= n; i += 16) {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i),
+                         _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i)), flip16));
+      }
+      if (n % 16 != 0) {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + n - 16),
+                         _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + n - 16)), flip16));
+      }
+      return;
+    }
+#endif
+    if (n >= 8 && n <= 16) {  // two overlapping 8-byte words
       uint64_t head, tail;
       std::memcpy(&head, src, 8);
       std::memcpy(&tail, src + n - 8, 8);
