@@ -143,6 +143,35 @@ def test_depthwise_float_pixel_tiles(tmp_path, channels, padding, stride, dilati
     check(b, tmp_path)
 
 
+DW_BLOCK_CASES = [(c, t, p, s, d, k) for c in (16, 32, 48, 80) for t in ("int8", "uint8")
+                  for p, s, d, k in (("SAME", 1, 1, 3), ("VALID", 1, 2, 3), ("SAME", 2, 1, 3), ("VALID", 2, 1, 3), ("SAME", 1, 1, 5))]
+
+
+@pytest.mark.parametrize("channels,dtype,padding,stride,dilation,k", DW_BLOCK_CASES,
+                         ids=[f"c{c}-{t}-{p}-s{s}-d{d}-k{k}" for c, t, p, s, d, k in DW_BLOCK_CASES])
+def test_depthwise_int8_channel_blocks(tmp_path, channels, dtype, padding, stride, dilation, k):
+    """The 8-bit depthwise kernels' channel blocks: pairs of 16-channel blocks (32 channels a pass),
+    a block left over (48, 80), strides 1 and 2 (with stride 2 only the columns that start a tap
+    pair are rewritten), dilation, SAME padding's skipped rows, and a 5x5 filter; int8 with per-channel
+    scales (ReLU6 clamp) and uint8 per-tensor, with sums large enough to reach the clamp."""
+    h, w = 7, 13
+    oh, ow = out_size(padding, h, k, stride, dilation), out_size(padding, w, k, stride, dilation)
+    u8 = dtype == "uint8"
+    b = OpModelBuilder()
+    s_in = 0.05
+    wscales = [0.01] if u8 else list(rng.uniform(0.002, 0.02, channels).astype(np.float32))
+    x = b.input("x", dtype, [1, h, w, channels], scale=s_in, zero_point=128 if u8 else -3)
+    wq = rng.integers(0 if u8 else -127, 256 if u8 else 128, [1, k, k, channels]).astype(np.uint8 if u8 else np.int8)
+    f = b.constant("f", wq, scale=wscales, zero_point=[120 if u8 else 0] * len(wscales), quantized_dimension=3)
+    bias = b.constant("bias", rng.integers(-500, 500, [channels]).astype(np.int32), scale=[s_in * s for s in wscales],
+                      zero_point=[0] * len(wscales))
+    y = b.output("y", dtype, [1, oh, ow, channels], scale=0.07, zero_point=110 if u8 else -5)
+    b.op("DEPTHWISE_CONV_2D", [x, f, bias], [y], version=2,
+         options={"padding": padding, "stride_w": stride, "stride_h": stride, "depth_multiplier": 1,
+                  "dilation_w_factor": dilation, "dilation_h_factor": dilation, "fused_activation_function": "RELU6"})
+    check(b, tmp_path)
+
+
 @pytest.mark.parametrize("computed_filter", [False, True], ids=["constant-filter", "input-filter"])
 @pytest.mark.parametrize("case", CASES, ids=[f"{c[0]}-k{c[1]}-o{c[2]}-{c[3]}-s{c[4]}-d{c[5]}-{c[6]}-{'bias' if c[7] else 'nobias'}"
                                             for c in CASES])
