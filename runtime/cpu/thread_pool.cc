@@ -2,10 +2,52 @@
 
 #include <chrono>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
 namespace tfldbg {
 namespace {
+
 // True on a thread while it runs a task: a nested Run then runs inline.
 thread_local bool t_in_task = false;
+
+constexpr uint64_t kStop = ~uint64_t{0};
+
+// Kernels of one model come a few microseconds apart, and a sleeping thread
+// takes tens of microseconds to wake (more on a virtual machine): workers
+// poll this long after a job before they sleep, which also covers the short
+// nodes that run on the calling thread alone (a pooling or a softmax between
+// two convolutions).
+constexpr auto kWorkerSpin = std::chrono::microseconds(500);
+// The caller polls this long for the last tasks of others: they are about as
+// long as its own, unless their thread was preempted.
+constexpr auto kCallerSpin = std::chrono::microseconds(100);
+
+// One polling step: tells the core this is a wait loop (less power, and the
+// other hyperthread runs), without giving the core away as a yield would on
+// a loaded machine (the scheduler may then not return it for milliseconds).
+inline void Relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
+
+// Polls done() until it holds or `spin` has passed; returns done().
+template <typename Done>
+bool SpinUntil(std::chrono::microseconds spin, Done done) {
+  const auto until = std::chrono::steady_clock::now() + spin;
+  for (;;) {
+    for (int i = 0; i < 64; ++i) {  // the clock is read every 64 pauses (a few microseconds)
+      if (done()) return true;
+      Relax();
+    }
+    if (std::chrono::steady_clock::now() >= until) return done();
+  }
+}
+
 }  // namespace
 
 ThreadPool::ThreadPool(int threads) {
@@ -13,73 +55,85 @@ ThreadPool::ThreadPool(int threads) {
 }
 
 ThreadPool::~ThreadPool() {
-  {
+  generation_.store(kStop);
+  if (sleeping_workers_.load() > 0) {
     std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-    published_.store(~uint64_t{0}, std::memory_order_release);
   }
   wake_.notify_all();
   for (std::thread& t : workers_) t.join();
 }
 
-void ThreadPool::Drain() {
+void ThreadPool::Work() {
   const bool outer = !t_in_task;
   t_in_task = true;
   for (;;) {
     const int i = next_.fetch_add(1, std::memory_order_relaxed);
     if (i >= count_) break;
-    (*task_)(i);
-    if (unfinished_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    fn_(context_, i);
+    if (unfinished_.fetch_sub(1) == 1 && caller_sleeping_.load()) {
+      // The caller sets caller_sleeping_ under the lock before it checks
+      // unfinished_: taking the lock here waits until it is inside wait().
       std::lock_guard<std::mutex> lock(mutex_);
-      done_.notify_all();
+      done_.notify_one();
     }
   }
   if (outer) t_in_task = false;
 }
 
-void ThreadPool::Run(int count, const std::function<void(int)>& task) {
+void ThreadPool::WaitForTasks() {
+  if (SpinUntil(kCallerSpin, [this] { return unfinished_.load(std::memory_order_acquire) == 0; })) return;
+  std::unique_lock<std::mutex> lock(mutex_);
+  caller_sleeping_.store(true);
+  done_.wait(lock, [this] { return unfinished_.load() == 0; });
+  caller_sleeping_.store(false);
+}
+
+void ThreadPool::Run(int count, TaskFn fn, void* context) {
   if (count <= 0) return;
   if (workers_.empty() || t_in_task) {
-    for (int i = 0; i < count; ++i) task(i);
+    for (int i = 0; i < count; ++i) fn(context, i);
     return;
   }
-  {
-    std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [&] { return draining_ == 0; });
-    task_ = &task;
-    count_ = count;
-    next_.store(0, std::memory_order_relaxed);
-    unfinished_.store(count, std::memory_order_relaxed);
-    ++generation_;
-    published_.store(generation_, std::memory_order_release);
+  // The previous job is closed and every task of it returned; wait for
+  // workers that counted themselves into it to leave before rewriting it
+  // (a moment, unless one was preempted there: then give it the core).
+  while (!SpinUntil(kCallerSpin, [this] { return inside_.load() == 0; })) std::this_thread::yield();
+  fn_ = fn;
+  context_ = context;
+  count_ = count;
+  next_.store(0, std::memory_order_relaxed);
+  unfinished_.store(count, std::memory_order_relaxed);
+  open_.store(true);
+  generation_.fetch_add(1);
+  if (sleeping_workers_.load() > 0) {
+    // A worker counts itself asleep under the lock before it checks the
+    // generation: with the lock taken once here, it either saw the new
+    // generation or is inside wait() and gets the notification.
+    { std::lock_guard<std::mutex> lock(mutex_); }
+    wake_.notify_all();
   }
-  wake_.notify_all();
-  Drain();
-  // Wait for the tasks other threads took; they are short, so poll a little first.
-  for (int spin = 0; spin < 20000 && unfinished_.load(std::memory_order_acquire) != 0; ++spin) {
-    std::this_thread::yield();
-  }
-  std::unique_lock<std::mutex> lock(mutex_);
-  done_.wait(lock, [&] { return unfinished_.load(std::memory_order_acquire) == 0; });
+  Work();
+  WaitForTasks();
+  open_.store(false);
 }
 
 void ThreadPool::WorkerLoop() {
   uint64_t seen = 0;
   for (;;) {
-    // Kernels of one model come in quick succession: poll for a while before sleeping.
-    const auto poll_until = std::chrono::steady_clock::now() + std::chrono::microseconds(200);
-    while (published_.load(std::memory_order_acquire) == seen && std::chrono::steady_clock::now() < poll_until) {
-      std::this_thread::yield();
+    if (!SpinUntil(kWorkerSpin, [&] { return generation_.load(std::memory_order_relaxed) != seen; })) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      sleeping_workers_.fetch_add(1);
+      wake_.wait(lock, [&] { return generation_.load() != seen; });
+      sleeping_workers_.fetch_sub(1);
     }
-    std::unique_lock<std::mutex> lock(mutex_);
-    wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
-    if (stopping_) return;
-    seen = generation_;
-    ++draining_;
-    lock.unlock();
-    Drain();
-    lock.lock();
-    if (--draining_ == 0) done_.notify_all();
+    seen = generation_.load();
+    if (seen == kStop) return;
+    // Counted in before looking at open_ (both sequentially consistent): the
+    // caller, which closes the job before it waits for inside_ to be 0, then
+    // either sees this worker inside or this worker sees the job closed.
+    inside_.fetch_add(1);
+    if (open_.load()) Work();
+    inside_.fetch_sub(1);
   }
 }
 

@@ -7,20 +7,24 @@
 //   ThreadPool pool(2);                                       // the caller and one worker
 //   ParallelFor(&pool, tiles, [&](int tile) { ...write tile... });
 //   ParallelFor(nullptr, tiles, task);                        // the same, on the calling thread
+//   int tasks = TaskCount(&pool, units, min_units);           // how many tasks a kernel cuts
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <functional>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace tfldbg {
 
 class ThreadPool {
  public:
+  using TaskFn = void (*)(void* context, int task);
+
   // `threads` >= 1 counts the calling thread: threads - 1 workers are started.
   explicit ThreadPool(int threads);
   ~ThreadPool();
@@ -29,30 +33,45 @@ class ThreadPool {
 
   int threads() const { return static_cast<int>(workers_.size()) + 1; }
 
-  // Calls task(i) once for every i in [0, count), spread over the threads
-  // (the caller takes part), and returns when every call has returned. A
-  // task that calls Run again runs the inner tasks itself.
-  void Run(int count, const std::function<void(int)>& task);
+  // Calls fn(context, i) once for every i in [0, count), spread over the
+  // threads (the caller takes part, taking tasks in order like the workers),
+  // and returns when every call has returned. One caller at a time (the
+  // interpreter that owns the pool); a task that calls Run again runs the
+  // inner tasks itself.
+  void Run(int count, TaskFn fn, void* context);
 
  private:
   void WorkerLoop();
-  void Drain();
+  // Takes tasks of the current job until none is left.
+  void Work();
+  // Waits (spinning, then asleep) until the last task of the job has returned.
+  void WaitForTasks();
 
   std::vector<std::thread> workers_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::condition_variable done_;
-  // One job at a time; a new generation wakes the workers.
-  uint64_t generation_ = 0;
-  bool stopping_ = false;
-  const std::function<void(int)>* task_ = nullptr;
+
+  // The current job. The caller writes it only while it is closed (open_
+  // false) and no worker is inside it (inside_ 0); a worker counts itself in
+  // before it checks open_, so it never reads a job being rewritten.
+  TaskFn fn_ = nullptr;
+  void* context_ = nullptr;
   int count_ = 0;
-  std::atomic<int> next_{0};
-  std::atomic<int> unfinished_{0};
-  std::atomic<uint64_t> published_{0};  // generation_, readable without the lock (for polling)
-  // Workers inside Drain (guarded by mutex_): a job's fields change only when
-  // none is, so a worker that wakes late never mixes two jobs.
-  int draining_ = 0;
+  std::atomic<bool> open_{false};
+  std::atomic<int> inside_{0};
+  // Task claims and completions live on their own cache lines: every task
+  // touches them, from every thread.
+  alignas(64) std::atomic<int> next_{0};
+  alignas(64) std::atomic<int> unfinished_{0};
+  // Bumped per job, and set to kStop at destruction; workers poll it.
+  alignas(64) std::atomic<uint64_t> generation_{0};
+
+  // Sleeping: workers after a while without jobs, the caller when the tasks
+  // of others take long. Each side says it sleeps before it checks the
+  // condition, and the other side looks for sleepers after changing it.
+  std::mutex mutex_;
+  std::condition_variable wake_;  // workers: a new job (or stop)
+  std::condition_variable done_;  // the caller: the last task returned
+  std::atomic<int> sleeping_workers_{0};
+  std::atomic<bool> caller_sleeping_{false};
 };
 
 // pool->Run(count, task), or the plain loop without a pool (or with one thread).
@@ -63,8 +82,22 @@ void ParallelFor(ThreadPool* pool, int count, Task&& task) {
     for (int i = 0; i < count; ++i) task(i);
     return;
   }
-  const std::function<void(int)> f = std::forward<Task>(task);
-  pool->Run(count, f);
+  using Callable = std::remove_reference_t<Task>;
+  pool->Run(count, [](void* context, int i) { (*static_cast<Callable*>(context))(i); },
+            const_cast<void*>(static_cast<const void*>(&task)));
+}
+
+// How many tasks to cut `units` of work into: 1 without a pool; otherwise
+// enough that each thread gets the same share (a multiple of the thread
+// count), up to 4 per thread so a thread that starts late or is preempted
+// leaves its share to the others, and as few as keeps `min_units` per task
+// (below 2 · min_units the work stays on the calling thread: a wake-up would
+// cost more than it saves).
+inline int TaskCount(const ThreadPool* pool, int64_t units, int64_t min_units) {
+  const int threads = pool ? pool->threads() : 1;
+  if (threads == 1 || units < 2 * min_units) return 1;
+  const int64_t per_thread = std::clamp<int64_t>(units / (threads * std::max<int64_t>(min_units, 1)), 1, 4);
+  return static_cast<int>(std::min<int64_t>(per_thread * threads, units));
 }
 
 }  // namespace tfldbg
