@@ -12,6 +12,10 @@ namespace {
 
 int64_t RoundUp(int64_t x, int64_t to) { return (x + to - 1) / to * to; }
 
+// Depthwise multiply-adds worth a task of their own (~5 µs on one core:
+// depthwise runs far below the GEMM's rate, each tap a load).
+constexpr int64_t kDepthwiseTaskMacs = 64 * 1024;
+
 struct PackContext {
   const math::ConvGeometry* g;
   const void* input;
@@ -309,10 +313,13 @@ void FastConv::Run(const Tensor& input, Tensor& output, ThreadPool* pool) const 
 
 void FastConv::RunDepthwisePairs(const uint8_t* input, uint8_t* output, ThreadPool* pool) const {
   const math::ConvGeometry& g = g_;
-  const int threads = pool ? pool->threads() : 1;
-  // Blocks of output rows: a block rewrites each input row it reads once
-  // (the rows its first output row reads are the only ones two blocks share).
-  const int rows_per_task = threads == 1 ? g.output.h : std::max(1, (g.output.h + 2 * threads - 1) / (2 * threads));
+  // Blocks of output rows: a block rewrites each input row it reads once, and
+  // the rows its first output row reads again (its neighbour's last): one
+  // block per image on one thread, and over threads as few blocks as keep
+  // them busy (TaskCount, at most 2 per thread), of equal rows.
+  const int64_t macs = static_cast<int64_t>(g.output.n) * g.output.h * g.output.w * g.output.c * g.filter.h * g.filter.w;
+  const int parts = std::min(TaskCount(pool, macs, kDepthwiseTaskMacs), 2 * (pool ? pool->threads() : 1));
+  const int rows_per_task = (g.output.h + parts - 1) / parts;
   const int blocks_per_image = (g.output.h + rows_per_task - 1) / rows_per_task;
   const int tasks = g.output.n * blocks_per_image;
   ParallelFor(pool, tasks, [&](int task) {
@@ -350,9 +357,9 @@ void FastConv::RunDepthwise(const uint8_t* input, uint8_t* output, size_t elemen
     return;
   }
   const int64_t out_rows = static_cast<int64_t>(g.output.n) * g.output.h;
-  const int threads = pool ? pool->threads() : 1;
-  // Several output rows per task, enough tasks to balance the threads.
-  const int64_t rows_per_task = std::max<int64_t>(1, out_rows / (threads > 1 ? 8 * threads : 1));
+  const int64_t macs = out_rows * g.output.w * g.output.c * g.filter.h * g.filter.w;
+  const int parts = TaskCount(pool, macs, kDepthwiseTaskMacs);
+  const int64_t rows_per_task = (out_rows + parts - 1) / parts;
   const int tasks = static_cast<int>((out_rows + rows_per_task - 1) / rows_per_task);
   fast::DepthwiseRowGeometry rg;
   rg.out_width = g.output.w;

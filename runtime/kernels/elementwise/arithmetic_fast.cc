@@ -43,12 +43,14 @@ bool FastAddSub::Prepare(const NodeContext& node, const Tensor& a, const Tensor&
 
 void FastAddSub::Run(const Tensor& a, const Tensor& b, Tensor& out, ThreadPool* pool) const {
   const int64_t n = a.element_count();
-  constexpr int64_t kChunk = 16 * 1024;  // elements per task: whole vectors, enough work per thread
-  const int tasks = static_cast<int>(std::max<int64_t>(1, (n + kChunk - 1) / kChunk));
+  // 2K elements take ~2 µs: the least worth a task. Chunks of whole vectors.
+  const int parts = TaskCount(pool, n, 2048);
+  const int64_t chunk = ((n + parts - 1) / parts + 63) / 64 * 64;
+  const int tasks = static_cast<int>((n + chunk - 1) / chunk);
   ParallelFor(pool, tasks, [&](int task) {
     fast::Int8AddRow r = row_;
-    const int64_t begin = task * kChunk;
-    r.n = std::min(kChunk, n - begin);
+    const int64_t begin = task * chunk;
+    r.n = std::min(chunk, n - begin);
     r.a = a.bytes + begin;
     r.b = b.bytes + begin;
     r.out = out.bytes + begin;

@@ -30,30 +30,37 @@ uint32_t ByteSum(const uint8_t* a, int64_t n) {
   return s;
 }
 
-// How a GEMM of `rows` × `panels` is cut into tasks: row tiles of at most
-// `tile_rows` (A tile in cache), and, when that gives the threads too few
-// tasks, groups of panels too. The cut never changes a result: each output
-// is computed whole by one tile call.
-struct Split {
-  int64_t tile_rows = 0, row_tiles = 0;
-  int group_panels = 0, groups = 0;
-};
+}  // namespace
 
-Split SplitWork(int64_t rows, int panels, int64_t a_row_bytes, ThreadPool* pool) {
-  Split s;
+GemmSplit::GemmSplit(int64_t rows, int panels, int64_t k, int64_t n, int64_t a_row_bytes, const ThreadPool* pool)
+    : rows_(rows), panels_(panels) {
   // Rows of 6 (the tall microkernels) whose A fits in ~96 KiB.
-  s.tile_rows = std::clamp<int64_t>((96 * 1024 / std::max<int64_t>(a_row_bytes, 1)) / 12 * 12, 12, 48);
-  s.row_tiles = (rows + s.tile_rows - 1) / s.tile_rows;
-  const int threads = pool ? pool->threads() : 1;
-  const int64_t wanted = threads > 1 ? 4 * threads : 1;
-  const int max_groups = std::max(1, panels / 4);
-  const int64_t groups = std::clamp<int64_t>((wanted + s.row_tiles - 1) / s.row_tiles, 1, max_groups);
-  s.group_panels = static_cast<int>(RoundUp((panels + groups - 1) / groups, 4));
-  s.groups = (panels + s.group_panels - 1) / s.group_panels;
-  return s;
+  tile_rows = std::clamp<int64_t>((96 * 1024 / std::max<int64_t>(a_row_bytes, 1)) / 12 * 12, 12, 48);
+  // The work in multiply-adds, plus the bytes of A packed and C written and
+  // of the weights read (weighted as small layers spend their time: a 1x1
+  // convolution of 16 channels moves more bytes than it multiplies, a
+  // product of one row waits on its weights). 2M of it takes ~5 µs on one
+  // core, enough to cover the hand-over to another thread.
+  const int64_t work = rows * (k * n + 64 * (k + n)) + 16 * k * n;
+  const int tasks = TaskCount(pool, work, int64_t{2} << 20);
+  // Row ranges of at least 24 rows (four of the tall microkernel's), and
+  // panel groups of 4 panels or more (the widest microkernel's) when the rows
+  // are too few to go round.
+  ranges = static_cast<int>(std::clamp<int64_t>(rows / 24, 1, tasks));
+  groups = std::clamp((tasks + ranges - 1) / ranges, 1, std::max(1, panels / 4));
 }
 
-}  // namespace
+int64_t GemmSplit::RowCut(int range) const {
+  // Equal shares, cut at whole microkernel rows (6).
+  return range == ranges ? rows_ : rows_ * range / ranges / 6 * 6;
+}
+
+int GemmSplit::PanelCut(int group) const {
+  // Equal shares, cut at whole 4-panel blocks where the groups are wide
+  // enough for the rounding not to unbalance them.
+  const int cut = static_cast<int>(static_cast<int64_t>(panels_) * group / groups);
+  return panels_ >= 16 * groups && group < groups ? (cut + 2) / 4 * 4 : cut;
+}
 
 void AlignedBuffer::Allocate(size_t bytes) {
   const size_t rounded = static_cast<size_t>(RoundUp(static_cast<int64_t>(std::max<size_t>(bytes, 64)), 64));
@@ -223,44 +230,43 @@ void PackedInt8Gemm::Run(int64_t rows, PackRowsFn pack_rows, const void* context
                          ThreadPool* pool) const {
   if (rows <= 0) return;
   const int64_t k_pad = static_cast<int64_t>(k_steps_) * step_;
-  const Split split = SplitWork(rows, panels_, k_pad, pool);
-  const int tasks = static_cast<int>(split.row_tiles * split.groups);
-  ParallelFor(pool, tasks, [&](int task) {
-    const int64_t tile = task / split.groups;
-    const int group = task % split.groups;
-    const int64_t r0 = tile * split.tile_rows;
-    const int count = static_cast<int>(std::min(split.tile_rows, rows - r0));
-    uint8_t* a = Scratch(static_cast<size_t>(count * k_pad), 0);
-    pack_rows(context, r0, count, a, k_pad);
-    if (k_pad > k_) {
-      for (int r = 0; r < count; ++r) std::memset(a + r * k_pad + k_, 0, static_cast<size_t>(k_pad - k_));
-    }
-    int32_t* sums = nullptr;
-    if (stage_.row_factor != 0) {
-      sums = reinterpret_cast<int32_t*>(Scratch(static_cast<size_t>(count) * 4, 1));
-      for (int r = 0; r < count; ++r) sums[r] = static_cast<int32_t>(ByteSum(a + r * k_pad, k_));
-    }
+  const GemmSplit split(rows, panels_, k_, n_, k_pad, pool);
+  ParallelFor(pool, split.tasks(), [&](int task) {
+    const int p0 = split.FirstPanel(task);
+    const int c0 = p0 * kPanel;
     Int8GemmTile t;
-    t.rows = count;
-    t.a = a;
     t.a_stride = k_pad;
-    if (step_ == 2) {  // int16 rows for vpmaddwd
-      int16_t* wide = reinterpret_cast<int16_t*>(Scratch(static_cast<size_t>(count * k_pad) * 2, 2));
-      for (int64_t i = 0; i < count * k_pad; ++i) wide[i] = a[i];
-      t.a = wide;
-    }
-    t.row_sums = sums;
-    const int p0 = group * split.group_panels;
-    t.panels = std::min(split.group_panels, panels_ - p0);
+    t.panels = split.EndPanel(task) - p0;
     t.b = weights_.data() + static_cast<int64_t>(p0) * k_steps_ * 64;
     t.k_steps = k_steps_;
-    t.channels = n_ - p0 * kPanel;
+    t.channels = n_ - c0;
     t.stage = stage_;
-    const int c0 = p0 * kPanel;
     t.stage.Advance(c0);
-    t.c = out + r0 * out_stride + c0;
     t.c_stride = out_stride;
-    isa_->int8_gemm(t);
+    const int64_t end = split.EndRow(task);
+    for (int64_t r0 = split.FirstRow(task); r0 < end; r0 += split.tile_rows) {
+      const int count = static_cast<int>(std::min(split.tile_rows, end - r0));
+      uint8_t* a = Scratch(static_cast<size_t>(count * k_pad), 0);
+      pack_rows(context, r0, count, a, k_pad);
+      if (k_pad > k_) {
+        for (int r = 0; r < count; ++r) std::memset(a + r * k_pad + k_, 0, static_cast<size_t>(k_pad - k_));
+      }
+      int32_t* sums = nullptr;
+      if (stage_.row_factor != 0) {
+        sums = reinterpret_cast<int32_t*>(Scratch(static_cast<size_t>(count) * 4, 1));
+        for (int r = 0; r < count; ++r) sums[r] = static_cast<int32_t>(ByteSum(a + r * k_pad, k_));
+      }
+      t.rows = count;
+      t.a = a;
+      if (step_ == 2) {  // int16 rows for vpmaddwd
+        int16_t* wide = reinterpret_cast<int16_t*>(Scratch(static_cast<size_t>(count * k_pad) * 2, 2));
+        for (int64_t i = 0; i < count * k_pad; ++i) wide[i] = a[i];
+        t.a = wide;
+      }
+      t.row_sums = sums;
+      t.c = out + r0 * out_stride + c0;
+      isa_->int8_gemm(t);
+    }
   });
 }
 
@@ -292,35 +298,34 @@ bool PackedFloatGemm::Pack(const IsaKernels* isa, const float* weights, int n, i
 void PackedFloatGemm::Run(int64_t rows, PackFloatRowsFn pack_rows, const void* context, const float* a, int64_t a_stride,
                           float* out, int64_t out_stride, ThreadPool* pool) const {
   if (rows <= 0) return;
-  const Split split = SplitWork(rows, panels_, static_cast<int64_t>(k_) * 4, pool);
-  const int tasks = static_cast<int>(split.row_tiles * split.groups);
-  ParallelFor(pool, tasks, [&](int task) {
-    const int64_t tile = task / split.groups;
-    const int group = task % split.groups;
-    const int64_t r0 = tile * split.tile_rows;
-    const int count = static_cast<int>(std::min(split.tile_rows, rows - r0));
+  const GemmSplit split(rows, panels_, k_, n_, static_cast<int64_t>(k_) * 4, pool);
+  ParallelFor(pool, split.tasks(), [&](int task) {
+    const int p0 = split.FirstPanel(task);
     FloatGemmTile t;
-    t.rows = count;
-    if (pack_rows != nullptr) {
-      float* tile_a = reinterpret_cast<float*>(Scratch(static_cast<size_t>(count) * k_ * sizeof(float), 0));
-      pack_rows(context, r0, count, tile_a, k_);
-      t.a = tile_a;
-      t.a_stride = k_;
-    } else {
-      t.a = a + r0 * a_stride;
-      t.a_stride = a_stride;
-    }
-    const int p0 = group * split.group_panels;
-    t.panels = std::min(split.group_panels, panels_ - p0);
+    t.panels = split.EndPanel(task) - p0;
     t.b = reinterpret_cast<const float*>(weights_.data()) + static_cast<int64_t>(p0) * k_ * kPanel;
     t.k = k_;
     t.channels = n_ - p0 * kPanel;
     t.bias = bias_.data() + p0 * kPanel;
     t.min = min_;
     t.max = max_;
-    t.c = out + r0 * out_stride + p0 * kPanel;
     t.c_stride = out_stride;
-    isa_->float_gemm(t);
+    const int64_t end = split.EndRow(task);
+    for (int64_t r0 = split.FirstRow(task); r0 < end; r0 += split.tile_rows) {
+      const int count = static_cast<int>(std::min(split.tile_rows, end - r0));
+      t.rows = count;
+      if (pack_rows != nullptr) {
+        float* tile_a = reinterpret_cast<float*>(Scratch(static_cast<size_t>(count) * k_ * sizeof(float), 0));
+        pack_rows(context, r0, count, tile_a, k_);
+        t.a = tile_a;
+        t.a_stride = k_;
+      } else {
+        t.a = a + r0 * a_stride;
+        t.a_stride = a_stride;
+      }
+      t.c = out + r0 * out_stride + p0 * kPanel;
+      isa_->float_gemm(t);
+    }
   });
 }
 

@@ -48,6 +48,31 @@ struct OutputStageArrays {
   std::vector<StagePanel> panels;
 };
 
+// How a GEMM of `rows` × `panels` is cut into tasks: as few as the work
+// needs (TaskCount), each a range of rows and, when the rows are too few to
+// go round the threads, a group of panels; inside a task, row tiles of at
+// most tile_rows (A tile in cache). Tasks of the same rows each pack them.
+// The cut never changes a result: each output is computed whole by one tile call.
+struct GemmSplit {
+  // k and n: the sizes of the product; a_row_bytes: one packed A row.
+  GemmSplit(int64_t rows, int panels, int64_t k, int64_t n, int64_t a_row_bytes, const ThreadPool* pool);
+  int tasks() const { return ranges * groups; }
+  // Task `task` computes rows [FirstRow, EndRow) × panels [FirstPanel, EndPanel).
+  int64_t FirstRow(int task) const { return RowCut(task / groups); }
+  int64_t EndRow(int task) const { return RowCut(task / groups + 1); }
+  int FirstPanel(int task) const { return PanelCut(task % groups); }
+  int EndPanel(int task) const { return PanelCut(task % groups + 1); }
+
+  int64_t tile_rows = 0;
+  int ranges = 1, groups = 1;
+
+ private:
+  int64_t RowCut(int range) const;
+  int PanelCut(int group) const;
+  int64_t rows_ = 0;
+  int panels_ = 0;
+};
+
 // Fills `count` rows of A starting at row r0: k values per row (stride apart), as unsigned bytes.
 using PackRowsFn = void (*)(const void* context, int64_t r0, int count, uint8_t* tile, int64_t stride);
 

@@ -104,6 +104,10 @@ class PackedHybridGemm {
            int64_t out_stride, ThreadPool* pool) const;
 
  private:
+  // Rows [r0, r0 + count) × panels [p0, p0 + panels): one call of the tile kernels.
+  void RunTile(int64_t r0, int count, int p0, int panels, PackRowsFn pack_rows, const void* context, const HybridStage& stage,
+               float* out, int64_t out_stride) const;
+
   const HybridKernels* kernels_ = nullptr;
   int n_ = 0, k_ = 0, panels_ = 0, k_steps_ = 0, step_ = 4;
   AlignedBuffer weights_;

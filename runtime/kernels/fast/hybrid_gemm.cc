@@ -127,68 +127,65 @@ void PackedHybridGemm::Run(int64_t rows, PackRowsFn pack_rows, const void* conte
                            int64_t out_stride, ThreadPool* pool) const {
   if (rows <= 0) return;
   const int64_t k_pad = static_cast<int64_t>(k_steps_) * step_;
-  // Row tiles whose A (k_pad bytes a row) fits in ~96 KiB; every output is
-  // computed whole by one tile, so the cut never changes a result.
-  const int64_t tile_rows = std::clamp<int64_t>((96 * 1024 / std::max<int64_t>(k_pad, 1)) / 12 * 12, 12, 48);
-  const int64_t row_tiles = (rows + tile_rows - 1) / tile_rows;
-  const int threads = pool ? pool->threads() : 1;
-  // Groups of panels too when the row tiles alone give the threads too few tasks.
-  const int64_t wanted = threads > 1 ? 4 * threads : 1;
-  const int64_t groups_wanted = std::clamp<int64_t>((wanted + row_tiles - 1) / row_tiles, 1, std::max(1, panels_ / 4));
-  const int group_panels = static_cast<int>(RoundUp((panels_ + groups_wanted - 1) / groups_wanted, 4));
-  const int groups = (panels_ + group_panels - 1) / group_panels;
-  const int tasks = static_cast<int>(row_tiles * groups);
-  ParallelFor(pool, tasks, [&](int task) {
-    const int64_t r0 = task / groups * tile_rows;
-    const int group = task % groups;
-    const int count = static_cast<int>(std::min(tile_rows, rows - r0));
-    uint8_t* a = Scratch(static_cast<size_t>(count * k_pad), 0);
-    pack_rows(context, r0, count, a, k_pad);
-    if (k_pad > k_) {
-      // Padding k: any u times a zero weight adds nothing.
-      for (int r = 0; r < count; ++r) std::memset(a + r * k_pad + k_, 0, static_cast<size_t>(k_pad - k_));
-    }
-    const int p0 = group * group_panels;
-    const int panels = std::min(group_panels, panels_ - p0);
-    const int64_t sums_stride = static_cast<int64_t>(panels) * kPanel;
-    int32_t* sums = reinterpret_cast<int32_t*>(Scratch(static_cast<size_t>(count * sums_stride) * 4, 1));
-    Int8GemmTile t;
-    t.rows = count;
-    t.a = a;
-    t.a_stride = k_pad;
-    if (step_ == 2) {  // int16 rows for vpmaddwd
-      int16_t* wide = reinterpret_cast<int16_t*>(Scratch(static_cast<size_t>(count * k_pad) * 2, 2));
-      for (int64_t i = 0; i < count * k_pad; ++i) wide[i] = a[i];
-      t.a = wide;
-    }
-    t.panels = panels;
-    t.b = weights_.data() + static_cast<int64_t>(p0) * k_steps_ * 64;
-    t.k_steps = k_steps_;
-    const int c0 = p0 * kPanel;
-    t.channels = std::min(n_ - c0, panels * kPanel);
-    t.stage.bias = bias_.data() + c0;
-    if (kernels_->gemm != nullptr) {
-      HybridGemmTile h;
-      h.gemm = t;
-      h.stage = &stage;
-      h.row0 = r0;
-      h.row_sums = row_sums_.data() + c0;
-      h.channel_scale = stage.channel_scale ? stage.channel_scale + c0 : nullptr;
-      h.bias = stage.bias ? stage.bias + c0 : nullptr;
-      h.out = out + r0 * out_stride + c0;
-      h.out_stride = out_stride;
-      kernels_->gemm(h);
-      return;
-    }
-    t.c = sums;
-    t.c_stride = sums_stride * 4;
-    kernels_->sums(t);
-    for (int r = 0; r < count; ++r) {
-      const int64_t row = r0 + r;
-      FinishRow(stage, sums + r * sums_stride, row_sums_.data(), row / stage.rows_per_group, c0, t.channels,
-                out + row * out_stride + c0);
+  const GemmSplit split(rows, panels_, k_, n_, k_pad, pool);
+  ParallelFor(pool, split.tasks(), [&](int task) {
+    const int p0 = split.FirstPanel(task);
+    const int panels = split.EndPanel(task) - p0;
+    const int64_t end = split.EndRow(task);
+    for (int64_t r0 = split.FirstRow(task); r0 < end; r0 += split.tile_rows) {
+      const int count = static_cast<int>(std::min(split.tile_rows, end - r0));
+      RunTile(r0, count, p0, panels, pack_rows, context, stage, out, out_stride);
     }
   });
+}
+
+void PackedHybridGemm::RunTile(int64_t r0, int count, int p0, int panels, PackRowsFn pack_rows, const void* context,
+                               const HybridStage& stage, float* out, int64_t out_stride) const {
+  const int64_t k_pad = static_cast<int64_t>(k_steps_) * step_;
+  uint8_t* a = Scratch(static_cast<size_t>(count * k_pad), 0);
+  pack_rows(context, r0, count, a, k_pad);
+  if (k_pad > k_) {
+    // Padding k: any u times a zero weight adds nothing.
+    for (int r = 0; r < count; ++r) std::memset(a + r * k_pad + k_, 0, static_cast<size_t>(k_pad - k_));
+  }
+  const int64_t sums_stride = static_cast<int64_t>(panels) * kPanel;
+  int32_t* sums = reinterpret_cast<int32_t*>(Scratch(static_cast<size_t>(count * sums_stride) * 4, 1));
+  Int8GemmTile t;
+  t.rows = count;
+  t.a = a;
+  t.a_stride = k_pad;
+  if (step_ == 2) {  // int16 rows for vpmaddwd
+    int16_t* wide = reinterpret_cast<int16_t*>(Scratch(static_cast<size_t>(count * k_pad) * 2, 2));
+    for (int64_t i = 0; i < count * k_pad; ++i) wide[i] = a[i];
+    t.a = wide;
+  }
+  t.panels = panels;
+  t.b = weights_.data() + static_cast<int64_t>(p0) * k_steps_ * 64;
+  t.k_steps = k_steps_;
+  const int c0 = p0 * kPanel;
+  t.channels = std::min(n_ - c0, panels * kPanel);
+  t.stage.bias = bias_.data() + c0;
+  if (kernels_->gemm != nullptr) {
+    HybridGemmTile h;
+    h.gemm = t;
+    h.stage = &stage;
+    h.row0 = r0;
+    h.row_sums = row_sums_.data() + c0;
+    h.channel_scale = stage.channel_scale ? stage.channel_scale + c0 : nullptr;
+    h.bias = stage.bias ? stage.bias + c0 : nullptr;
+    h.out = out + r0 * out_stride + c0;
+    h.out_stride = out_stride;
+    kernels_->gemm(h);
+    return;
+  }
+  t.c = sums;
+  t.c_stride = sums_stride * 4;
+  kernels_->sums(t);
+  for (int r = 0; r < count; ++r) {
+    const int64_t row = r0 + r;
+    FinishRow(stage, sums + r * sums_stride, row_sums_.data(), row / stage.rows_per_group, c0, t.channels,
+              out + row * out_stride + c0);
+  }
 }
 
 }  // namespace tfldbg::fast
