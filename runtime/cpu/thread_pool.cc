@@ -23,11 +23,16 @@ constexpr auto kWorkerSpin = std::chrono::microseconds(500);
 // The caller polls this long for the last tasks of others: they are about as
 // long as its own, unless their thread was preempted.
 constexpr auto kCallerSpin = std::chrono::microseconds(100);
+// How long the caller runs jobs alone after a worker was late (Run).
+constexpr auto kAlone = std::chrono::milliseconds(20);
 
-// One polling step: tells the core this is a wait loop (less power, and the
-// other hyperthread runs), without giving the core away as a yield would on
-// a loaded machine (the scheduler may then not return it for milliseconds).
-inline void Relax() {
+// Polling starts with pause instructions, which keep the core and answer
+// within a fraction of a microsecond, for this long (the gap between two
+// kernels); then it yields the core at each step, so that a thread it waits
+// for runs if the two share a core (the other one busy with other work).
+constexpr auto kPauseSpin = std::chrono::microseconds(20);
+
+inline void Pause() {
 #if defined(__x86_64__) || defined(__i386__)
   _mm_pause();
 #else
@@ -38,20 +43,25 @@ inline void Relax() {
 // Polls done() until it holds or `spin` has passed; returns done().
 template <typename Done>
 bool SpinUntil(std::chrono::microseconds spin, Done done) {
-  const auto until = std::chrono::steady_clock::now() + spin;
+  const auto start = std::chrono::steady_clock::now();
   for (;;) {
     for (int i = 0; i < 64; ++i) {  // the clock is read every 64 pauses (a few microseconds)
       if (done()) return true;
-      Relax();
+      Pause();
     }
-    if (std::chrono::steady_clock::now() >= until) return done();
+    if (std::chrono::steady_clock::now() - start >= std::min(spin, kPauseSpin)) break;
   }
+  while (std::chrono::steady_clock::now() - start < spin) {
+    if (done()) return true;
+    std::this_thread::yield();
+  }
+  return done();
 }
 
 }  // namespace
 
-ThreadPool::ThreadPool(int threads) {
-  for (int i = 1; i < threads; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+ThreadPool::ThreadPool(int threads) : shares_(std::make_unique<Share[]>(static_cast<size_t>(std::max(threads, 1)))) {
+  for (int i = 1; i < threads; ++i) workers_.emplace_back([this, i] { WorkerLoop(i); });
 }
 
 ThreadPool::~ThreadPool() {
@@ -63,18 +73,22 @@ ThreadPool::~ThreadPool() {
   for (std::thread& t : workers_) t.join();
 }
 
-void ThreadPool::Work() {
+void ThreadPool::Work(int slot) {
   const bool outer = !t_in_task;
   t_in_task = true;
-  for (;;) {
-    const int i = next_.fetch_add(1, std::memory_order_relaxed);
-    if (i >= count_) break;
-    fn_(context_, i);
-    if (unfinished_.fetch_sub(1) == 1 && caller_sleeping_.load()) {
-      // The caller sets caller_sleeping_ under the lock before it checks
-      // unfinished_: taking the lock here waits until it is inside wait().
-      std::lock_guard<std::mutex> lock(mutex_);
-      done_.notify_one();
+  const int threads = this->threads();
+  for (int k = 0; k < threads; ++k) {
+    Share& share = shares_[static_cast<size_t>((slot + k) % threads)];
+    for (;;) {
+      const int i = share.next.fetch_add(1, std::memory_order_relaxed);
+      if (i >= share.end) break;
+      fn_(context_, i);
+      if (unfinished_.fetch_sub(1) == 1 && caller_sleeping_.load()) {
+        // The caller sets caller_sleeping_ under the lock before it checks
+        // unfinished_: taking the lock here waits until it is inside wait().
+        std::lock_guard<std::mutex> lock(mutex_);
+        done_.notify_one();
+      }
     }
   }
   if (outer) t_in_task = false;
@@ -90,18 +104,24 @@ void ThreadPool::WaitForTasks() {
 
 void ThreadPool::Run(int count, TaskFn fn, void* context) {
   if (count <= 0) return;
-  if (workers_.empty() || t_in_task) {
+  const auto start = std::chrono::steady_clock::now();
+  if (workers_.empty() || t_in_task || start < alone_until_) {
     for (int i = 0; i < count; ++i) fn(context, i);
     return;
   }
   // The previous job is closed and every task of it returned; wait for
   // workers that counted themselves into it to leave before rewriting it
-  // (a moment, unless one was preempted there: then give it the core).
-  while (!SpinUntil(kCallerSpin, [this] { return inside_.load() == 0; })) std::this_thread::yield();
+  // (a moment, unless one was preempted there).
+  while (inside_.load() != 0) SpinUntil(kCallerSpin, [this] { return inside_.load() == 0; });
   fn_ = fn;
   context_ = context;
   count_ = count;
-  next_.store(0, std::memory_order_relaxed);
+  const int threads = this->threads();
+  for (int t = 0; t < threads; ++t) {
+    Share& share = shares_[static_cast<size_t>(t)];
+    share.next.store(static_cast<int>(static_cast<int64_t>(count) * t / threads), std::memory_order_relaxed);
+    share.end = static_cast<int>(static_cast<int64_t>(count) * (t + 1) / threads);
+  }
   unfinished_.store(count, std::memory_order_relaxed);
   open_.store(true);
   generation_.fetch_add(1);
@@ -112,12 +132,19 @@ void ThreadPool::Run(int count, TaskFn fn, void* context) {
     { std::lock_guard<std::mutex> lock(mutex_); }
     wake_.notify_all();
   }
-  Work();
+  Work(0);
+  const auto own_done = std::chrono::steady_clock::now();
   WaitForTasks();
   open_.store(false);
+  // A worker that kept the last task far longer than the caller took for its
+  // own share was preempted (other processes want the cores) or asleep: the
+  // next jobs run on the caller alone for a while, at one thread's speed,
+  // instead of waiting on it at every kernel.
+  const auto end = std::chrono::steady_clock::now();
+  if (end - own_done > 2 * (own_done - start) + kCallerSpin) alone_until_ = end + kAlone;
 }
 
-void ThreadPool::WorkerLoop() {
+void ThreadPool::WorkerLoop(int slot) {
   uint64_t seen = 0;
   for (;;) {
     if (!SpinUntil(kWorkerSpin, [&] { return generation_.load(std::memory_order_relaxed) != seen; })) {
@@ -132,7 +159,7 @@ void ThreadPool::WorkerLoop() {
     // caller, which closes the job before it waits for inside_ to be 0, then
     // either sees this worker inside or this worker sees the job closed.
     inside_.fetch_add(1);
-    if (open_.load()) Work();
+    if (open_.load()) Work(slot);
     inside_.fetch_sub(1);
   }
 }

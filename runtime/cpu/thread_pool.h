@@ -12,8 +12,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <type_traits>
@@ -34,16 +36,18 @@ class ThreadPool {
   int threads() const { return static_cast<int>(workers_.size()) + 1; }
 
   // Calls fn(context, i) once for every i in [0, count), spread over the
-  // threads (the caller takes part, taking tasks in order like the workers),
+  // threads (the caller takes part; each thread starts on its own equal run
+  // of consecutive tasks, the caller on the first),
   // and returns when every call has returned. One caller at a time (the
   // interpreter that owns the pool); a task that calls Run again runs the
   // inner tasks itself.
   void Run(int count, TaskFn fn, void* context);
 
  private:
-  void WorkerLoop();
-  // Takes tasks of the current job until none is left.
-  void Work();
+  void WorkerLoop(int slot);
+  // Takes tasks of the current job until none is left: those of its own
+  // share first, then those left in the others'.
+  void Work(int slot);
   // Waits (spinning, then asleep) until the last task of the job has returned.
   void WaitForTasks();
 
@@ -57,9 +61,16 @@ class ThreadPool {
   int count_ = 0;
   std::atomic<bool> open_{false};
   std::atomic<int> inside_{0};
-  // Task claims and completions live on their own cache lines: every task
-  // touches them, from every thread.
-  alignas(64) std::atomic<int> next_{0};
+  // Each thread (slot 0 the caller, i the i-th worker) owns an equal run of
+  // consecutive tasks: consecutive kernels cut their outputs alike, so a
+  // thread mostly reads what it wrote itself, in its own cache. A thread
+  // done with its run takes the tasks left in the others'. Claims and
+  // completions live on their own cache lines.
+  struct alignas(64) Share {
+    std::atomic<int> next{0};
+    int end = 0;
+  };
+  std::unique_ptr<Share[]> shares_;
   alignas(64) std::atomic<int> unfinished_{0};
   // Bumped per job, and set to kStop at destruction; workers poll it.
   alignas(64) std::atomic<uint64_t> generation_{0};
@@ -72,6 +83,8 @@ class ThreadPool {
   std::condition_variable done_;  // the caller: the last task returned
   std::atomic<int> sleeping_workers_{0};
   std::atomic<bool> caller_sleeping_{false};
+  // Until then, Run runs jobs on the caller alone (the caller's own clock).
+  std::chrono::steady_clock::time_point alone_until_;
 };
 
 // pool->Run(count, task), or the plain loop without a pool (or with one thread).
