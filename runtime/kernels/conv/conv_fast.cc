@@ -314,13 +314,15 @@ void FastConv::Run(const Tensor& input, Tensor& output, ThreadPool* pool) const 
 void FastConv::RunDepthwisePairs(const uint8_t* input, uint8_t* output, ThreadPool* pool) const {
   const math::ConvGeometry& g = g_;
   // Blocks of output rows: a block rewrites each input row it reads once, and
-  // the rows its first output row reads again (its neighbour's last): one
-  // block per image on one thread, and over threads as few blocks as keep
-  // them busy (TaskCount, at most 2 per thread), of equal rows.
+  // the rows its first output row reads again (its neighbour's last). One
+  // block per image on one thread; over threads, as many as the work needs
+  // (TaskCount) but no more than leave 8 rows to each, and at least one per
+  // thread, of equal rows.
+  const int threads = pool ? pool->threads() : 1;
   const int64_t macs = static_cast<int64_t>(g.output.n) * g.output.h * g.output.w * g.output.c * g.filter.h * g.filter.w;
-  const int parts = std::min(TaskCount(pool, macs, kDepthwiseTaskMacs), 2 * (pool ? pool->threads() : 1));
-  const int rows_per_task = (g.output.h + parts - 1) / parts;
-  const int blocks_per_image = (g.output.h + rows_per_task - 1) / rows_per_task;
+  int blocks_per_image = TaskCount(pool, macs, kDepthwiseTaskMacs);
+  if (blocks_per_image > 1) blocks_per_image = std::clamp(g.output.h / 8 / threads * threads, threads, blocks_per_image);
+  blocks_per_image = std::min(blocks_per_image, g.output.h);
   const int tasks = g.output.n * blocks_per_image;
   ParallelFor(pool, tasks, [&](int task) {
     const int b = task / blocks_per_image;
@@ -337,8 +339,9 @@ void FastConv::RunDepthwisePairs(const uint8_t* input, uint8_t* output, ThreadPo
     d.dilation_w = g.dilation_w;
     d.pad_h = g.pad_h;
     d.pad_w = g.pad_w;
-    d.oy0 = task % blocks_per_image * rows_per_task;
-    d.oy1 = std::min(g.output.h, d.oy0 + rows_per_task);
+    const int block = task % blocks_per_image;
+    d.oy0 = static_cast<int>(static_cast<int64_t>(g.output.h) * block / blocks_per_image);
+    d.oy1 = static_cast<int>(static_cast<int64_t>(g.output.h) * (block + 1) / blocks_per_image);
     d.input = input + g.input.Offset(b, 0, 0, 0);
     d.output = output + g.output.Offset(b, 0, 0, 0);
     d.input_unsigned = dw_input_unsigned_;
