@@ -115,7 +115,6 @@ void ThreadPool::Run(int count, TaskFn fn, void* context) {
   while (inside_.load() != 0) SpinUntil(kCallerSpin, [this] { return inside_.load() == 0; });
   fn_ = fn;
   context_ = context;
-  count_ = count;
   const int threads = this->threads();
   for (int t = 0; t < threads; ++t) {
     Share& share = shares_[static_cast<size_t>(t)];

@@ -36,9 +36,8 @@ class ThreadPool {
   int threads() const { return static_cast<int>(workers_.size()) + 1; }
 
   // Calls fn(context, i) once for every i in [0, count), spread over the
-  // threads (the caller takes part; each thread starts on its own equal run
-  // of consecutive tasks, the caller on the first),
-  // and returns when every call has returned. One caller at a time (the
+  // threads (the caller takes part, starting on the first tasks), and
+  // returns when every call has returned. One caller at a time (the
   // interpreter that owns the pool); a task that calls Run again runs the
   // inner tasks itself.
   void Run(int count, TaskFn fn, void* context);
@@ -58,7 +57,6 @@ class ThreadPool {
   // before it checks open_, so it never reads a job being rewritten.
   TaskFn fn_ = nullptr;
   void* context_ = nullptr;
-  int count_ = 0;
   std::atomic<bool> open_{false};
   std::atomic<int> inside_{0};
   // Each thread (slot 0 the caller, i the i-th worker) owns an equal run of

@@ -56,10 +56,13 @@ int64_t GemmSplit::RowCut(int range) const {
 }
 
 int GemmSplit::PanelCut(int group) const {
-  // Equal shares, cut at whole 4-panel blocks where the groups are wide
-  // enough for the rounding not to unbalance them.
+  // Equal shares, cut at whole 4-panel blocks (the widest microkernel's)
+  // where each group gets one: a group of 5 panels would run a 4-panel and
+  // a 1-panel block, nearly the time of two full ones. The groups of a row
+  // range go to one thread together (ThreadPool shares), so rounding them
+  // unequal leaves the threads equal.
   const int cut = static_cast<int>(static_cast<int64_t>(panels_) * group / groups);
-  return panels_ >= 16 * groups && group < groups ? (cut + 2) / 4 * 4 : cut;
+  return panels_ >= 4 * groups && group < groups ? (cut + 2) / 4 * 4 : cut;
 }
 
 void AlignedBuffer::Allocate(size_t bytes) {
