@@ -54,7 +54,10 @@ class ThreadPool {
 
   // The current job. The caller writes it only while it is closed (open_
   // false) and no worker is inside it (inside_ 0); a worker counts itself in
-  // before it checks open_, so it never reads a job being rewritten.
+  // before it checks open_, so it never reads a job being rewritten. One
+  // cache line with the generation the workers poll: a new job reaches a
+  // worker in one transfer.
+  alignas(64) std::atomic<uint64_t> generation_{0};  // bumped per job, kStop at destruction
   TaskFn fn_ = nullptr;
   void* context_ = nullptr;
   std::atomic<bool> open_{false};
@@ -70,8 +73,6 @@ class ThreadPool {
   };
   std::unique_ptr<Share[]> shares_;
   alignas(64) std::atomic<int> unfinished_{0};
-  // Bumped per job, and set to kStop at destruction; workers poll it.
-  alignas(64) std::atomic<uint64_t> generation_{0};
 
   // Sleeping: workers after a while without jobs, the caller when the tasks
   // of others take long. Each side says it sleeps before it checks the
@@ -100,14 +101,14 @@ void ParallelFor(ThreadPool* pool, int count, Task&& task) {
 
 // How many tasks to cut `units` of work into: 1 without a pool; otherwise
 // enough that each thread gets the same share (a multiple of the thread
-// count), up to 4 per thread so a thread that starts late or is preempted
-// leaves its share to the others, and as few as keeps `min_units` per task
+// count), up to 2 per thread so a thread that starts late leaves part of
+// its share to the others (more only add overhead: measured), and as few as keeps `min_units` per task
 // (below 2 · min_units the work stays on the calling thread: a wake-up would
 // cost more than it saves).
 inline int TaskCount(const ThreadPool* pool, int64_t units, int64_t min_units) {
   const int threads = pool ? pool->threads() : 1;
   if (threads == 1 || units < 2 * min_units) return 1;
-  const int64_t per_thread = std::clamp<int64_t>(units / (threads * std::max<int64_t>(min_units, 1)), 1, 4);
+  const int64_t per_thread = std::clamp<int64_t>(units / (threads * std::max<int64_t>(min_units, 1)), 1, 2);
   return static_cast<int>(std::min<int64_t>(per_thread * threads, units));
 }
 

@@ -16,7 +16,7 @@ TEST(TaskCount, OneWithoutThreadsOrWorkElseWholeRoundsOfTheThreads) {
   EXPECT_EQ(TaskCount(nullptr, int64_t{1} << 40, 1), 1);
   EXPECT_EQ(TaskCount(&pool, 99, 50), 1);     // below two tasks' worth: the caller alone
   EXPECT_EQ(TaskCount(&pool, 100, 50), 3);    // at least one per thread
-  EXPECT_EQ(TaskCount(&pool, 1000, 50), 12);  // at most 4 per thread
+  EXPECT_EQ(TaskCount(&pool, 1000, 50), 6);   // at most 2 per thread
   EXPECT_EQ(TaskCount(&pool, 2, 1), 2);       // never more tasks than units
   for (int64_t units : {100, 150, 300, 450, 599, 600, 601}) EXPECT_EQ(TaskCount(&pool, units, 50) % 3, 0) << units;
 }
