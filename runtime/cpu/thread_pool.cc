@@ -23,8 +23,12 @@ constexpr auto kWorkerSpin = std::chrono::microseconds(500);
 // The caller polls this long for the last tasks of others: they are about as
 // long as its own, unless their thread was preempted.
 constexpr auto kCallerSpin = std::chrono::microseconds(100);
-// How long the caller runs jobs alone after a worker was late (Run).
-constexpr auto kAlone = std::chrono::milliseconds(20);
+// A worker late by more than this (beyond twice the caller's own share)
+// was preempted for a time slice, not delayed by an interrupt: the caller
+// then runs jobs alone for kAlone, twice as long after each late job in a
+// row up to 64 times (Run).
+constexpr auto kLate = std::chrono::microseconds(500);
+constexpr auto kAlone = std::chrono::milliseconds(2);
 
 // Polling starts with pause instructions, which keep the core and answer
 // within a fraction of a microsecond, for this long (the gap between two
@@ -136,11 +140,16 @@ void ThreadPool::Run(int count, TaskFn fn, void* context) {
   WaitForTasks();
   open_.store(false);
   // A worker that kept the last task far longer than the caller took for its
-  // own share was preempted (other processes want the cores) or asleep: the
-  // next jobs run on the caller alone for a while, at one thread's speed,
-  // instead of waiting on it at every kernel.
+  // own share was preempted (other processes want the cores): the next jobs
+  // run on the caller alone for a while, at one thread's speed, instead of
+  // waiting on it at every kernel; longer while it stays so.
   const auto end = std::chrono::steady_clock::now();
-  if (end - own_done > 2 * (own_done - start) + kCallerSpin) alone_until_ = end + kAlone;
+  if (end - own_done > 2 * (own_done - start) + kLate) {
+    alone_until_ = end + kAlone * (1 << std::min(late_in_a_row_, 6));
+    ++late_in_a_row_;
+  } else {
+    late_in_a_row_ = 0;
+  }
 }
 
 void ThreadPool::WorkerLoop(int slot) {

@@ -82,8 +82,10 @@ class ThreadPool {
   std::condition_variable done_;  // the caller: the last task returned
   std::atomic<int> sleeping_workers_{0};
   std::atomic<bool> caller_sleeping_{false};
-  // Until then, Run runs jobs on the caller alone (the caller's own clock).
+  // Until then, Run runs jobs on the caller alone (the caller's own clock);
+  // jobs in a row whose worker was late (Run).
   std::chrono::steady_clock::time_point alone_until_;
+  int late_in_a_row_ = 0;
 };
 
 // pool->Run(count, task), or the plain loop without a pool (or with one thread).
