@@ -6,6 +6,7 @@
 #include <cstring>
 #include <vector>
 
+#include "cpu/thread_pool.h"
 #include "kernels/kernel.h"
 #include "kernels/convert/optimized_quantize.h"
 #include "kernels/convert/shadow_copy.h"
@@ -16,6 +17,8 @@ namespace {
 
 constexpr int kInput = 0;
 constexpr int kOutput = 0;
+// Bytes of a table or XOR requantization worth a task of their own (~2 µs).
+constexpr int64_t kQuantizeTaskBytes = 32 * 1024;
 
 // For per-channel tensors: the number of elements after the quantized dimension.
 Status ChannelLayout(const NodeContext& node, const Tensor& t, const char* slot, int* axis, int64_t* inner) {
@@ -128,15 +131,23 @@ class QuantizeKernel : public Kernel {
       return Status::Ok();
     }
     if (!table_.empty()) {
-      // Locals: a byte store may alias the tensors' own pointers, which the loops would then reload.
-      const uint8_t* in = input.bytes;
-      uint8_t* out = output.bytes;
-      if (flip_) {
-        for (int64_t i = 0; i < n; ++i) out[i] = static_cast<uint8_t>(in[i] ^ 0x80);
-        return Status::Ok();
-      }
-      const uint8_t* table = table_.data();
-      for (int64_t i = 0; i < n; ++i) out[i] = table[in[i]];
+      // Equal chunks over the threads: each thread then writes its part of
+      // the output (which the next kernel's tasks of that thread read), where
+      // the caller alone would first have to take every line from the other
+      // core's cache (MobileNetV2 int8's input QUANTIZE: 12 -> 17 us on 2 threads).
+      const int tasks = TaskCount(node.pool, n, kQuantizeTaskBytes);
+      ParallelFor(node.pool, tasks, [&](int task) {
+        // Locals: a byte store may alias the tensors' own pointers, which the loops would then reload.
+        const uint8_t* const in = input.bytes;
+        uint8_t* const out = output.bytes;
+        const int64_t begin = n * task / tasks, end = n * (task + 1) / tasks;
+        if (flip_) {
+          for (int64_t i = begin; i < end; ++i) out[i] = static_cast<uint8_t>(in[i] ^ 0x80);
+          return;
+        }
+        const uint8_t* const table = table_.data();
+        for (int64_t i = begin; i < end; ++i) out[i] = table[in[i]];
+      });
       return Status::Ok();
     }
     const int32_t in_zp = input.zero_point(), out_zp = output.zero_point();
