@@ -81,6 +81,12 @@ uint8_t* Scratch(size_t bytes, int slot) {
   return b.data() + ((64 - (p & 63)) & 63);
 }
 
+const int16_t* WidenRows(const uint8_t* a, int64_t bytes) {
+  int16_t* wide = reinterpret_cast<int16_t*>(Scratch(static_cast<size_t>(bytes) * 2, 2));
+  for (int64_t i = 0; i < bytes; ++i) wide[i] = a[i];
+  return wide;
+}
+
 namespace {
 
 void SetShifts(quant::QuantizedMultiplier m, bool single, size_t c, OutputStageArrays& a) {
@@ -261,11 +267,7 @@ void PackedInt8Gemm::Run(int64_t rows, PackRowsFn pack_rows, const void* context
       }
       t.rows = count;
       t.a = a;
-      if (step_ == 2) {  // int16 rows for vpmaddwd
-        int16_t* wide = reinterpret_cast<int16_t*>(Scratch(static_cast<size_t>(count * k_pad) * 2, 2));
-        for (int64_t i = 0; i < count * k_pad; ++i) wide[i] = a[i];
-        t.a = wide;
-      }
+      if (step_ == 2) t.a = WidenRows(a, count * k_pad);
       t.row_sums = sums;
       t.c = out + r0 * out_stride + c0;
       isa_->int8_gemm(t);

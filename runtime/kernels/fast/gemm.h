@@ -138,4 +138,8 @@ void BuildUniformStage(quant::QuantizedMultiplier m, quant::RoundingMode mode, i
 // Thread-local scratch, grown as needed and reused across calls.
 uint8_t* Scratch(size_t bytes, int slot);
 
+// The kPair layout's A rows (AVX2: vpmaddwd takes int16): `bytes` unsigned bytes
+// widened into thread-local scratch (slot 2).
+const int16_t* WidenRows(const uint8_t* a, int64_t bytes);
+
 }  // namespace tfldbg::fast

@@ -154,11 +154,7 @@ void PackedHybridGemm::RunTile(int64_t r0, int count, int p0, int panels, PackRo
   t.rows = count;
   t.a = a;
   t.a_stride = k_pad;
-  if (step_ == 2) {  // int16 rows for vpmaddwd
-    int16_t* wide = reinterpret_cast<int16_t*>(Scratch(static_cast<size_t>(count * k_pad) * 2, 2));
-    for (int64_t i = 0; i < count * k_pad; ++i) wide[i] = a[i];
-    t.a = wide;
-  }
+  if (step_ == 2) t.a = WidenRows(a, count * k_pad);
   t.panels = panels;
   t.b = weights_.data() + static_cast<int64_t>(p0) * k_steps_ * 64;
   t.k_steps = k_steps_;
