@@ -45,6 +45,14 @@ __attribute__((always_inline)) inline __m512i Requantize(__m512i acc, const Int8
   return _mm512_min_epi32(_mm512_max_epi32(v, _mm512_set1_epi32(s.min)), _mm512_set1_epi32(s.max));
 }
 
+// Two vectors of int16 words to bytes of the output type (saturating, per
+// 128-bit lane as the packs go), then clamped to [min, max] as bytes.
+__attribute__((always_inline)) inline __m512i NarrowClamped(__m512i lo, __m512i hi, const Int8OutputStage& s) {
+  const __m512i min = _mm512_set1_epi8(static_cast<char>(s.min)), max = _mm512_set1_epi8(static_cast<char>(s.max));
+  if (s.output_unsigned) return _mm512_min_epu8(_mm512_max_epu8(_mm512_packus_epi16(lo, hi), min), max);
+  return _mm512_min_epi8(_mm512_max_epi8(_mm512_packs_epi16(lo, hi), min), max);
+}
+
 // 64 channels c..c+63 (a..d: 16 each) requantized and stored as 64 bytes.
 // The packs saturate to int16 then to the output type, and the clamp follows
 // in bytes: the same bytes as clamping in int32, since [min, max] lies inside
@@ -53,14 +61,7 @@ __attribute__((always_inline)) inline void StoreRequantized64(uint8_t* out, __m5
                                                               const Int8OutputStage& s, int c0) {
   const __m512i ab = _mm512_packs_epi32(RequantizeUnclamped(a, s, c0), RequantizeUnclamped(b, s, c0 + 16));
   const __m512i cd = _mm512_packs_epi32(RequantizeUnclamped(c, s, c0 + 32), RequantizeUnclamped(d, s, c0 + 48));
-  __m512i bytes;
-  if (s.output_unsigned) {
-    bytes = _mm512_packus_epi16(ab, cd);
-    bytes = _mm512_min_epu8(_mm512_max_epu8(bytes, _mm512_set1_epi8(static_cast<char>(s.min))), _mm512_set1_epi8(static_cast<char>(s.max)));
-  } else {
-    bytes = _mm512_packs_epi16(ab, cd);
-    bytes = _mm512_min_epi8(_mm512_max_epi8(bytes, _mm512_set1_epi8(static_cast<char>(s.min))), _mm512_set1_epi8(static_cast<char>(s.max)));
-  }
+  const __m512i bytes = NarrowClamped(ab, cd, s);
   // The packs work per 128-bit lane: lane i holds a[4i..4i+3], b[4i..], c[4i..], d[4i..] (4 bytes each).
   const __m512i order = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
   _mm512_storeu_si512(out, _mm512_permutexvar_epi32(order, bytes));
@@ -69,14 +70,7 @@ __attribute__((always_inline)) inline void StoreRequantized64(uint8_t* out, __m5
 // 32 channels c..c+31 (a, b: 16 each) requantized and stored as 32 bytes, as StoreRequantized64.
 __attribute__((always_inline)) inline void StoreRequantized32(uint8_t* out, __m512i a, __m512i b, const Int8OutputStage& s, int c0) {
   const __m512i ab = _mm512_packs_epi32(RequantizeUnclamped(a, s, c0), RequantizeUnclamped(b, s, c0 + 16));
-  __m512i bytes;
-  if (s.output_unsigned) {
-    bytes = _mm512_packus_epi16(ab, ab);
-    bytes = _mm512_min_epu8(_mm512_max_epu8(bytes, _mm512_set1_epi8(static_cast<char>(s.min))), _mm512_set1_epi8(static_cast<char>(s.max)));
-  } else {
-    bytes = _mm512_packs_epi16(ab, ab);
-    bytes = _mm512_min_epi8(_mm512_max_epi8(bytes, _mm512_set1_epi8(static_cast<char>(s.min))), _mm512_set1_epi8(static_cast<char>(s.max)));
-  }
+  const __m512i bytes = NarrowClamped(ab, ab, s);
   // Lane i holds a[4i..4i+3], b[4i..4i+3] (then the same again).
   const __m512i order = _mm512_set_epi32(0, 0, 0, 0, 0, 0, 0, 0, 13, 9, 5, 1, 12, 8, 4, 0);
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), _mm512_castsi512_si256(_mm512_permutexvar_epi32(order, bytes)));
