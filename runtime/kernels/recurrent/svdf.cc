@@ -243,23 +243,30 @@ class SvdfKernel : public Kernel {
     int8_t* y = node.output(0)->data<int8_t>();
     const int64_t total = static_cast<int64_t>(batches_) * filters_ * memory_;
     std::copy(state + 1, state + total, state);
+    // Locals, so that the sums below vectorize (the stores to the state could
+    // otherwise alias the members); wrapping uint32 sums, as the reference's int32.
+    const int input_size = input_size_;
+    const int32_t zp = input_zero_point_;
     for (int b = 0; b < batches_; ++b) {
+      const int8_t* xb = x + static_cast<int64_t>(b) * input_size;
       for (int f = 0; f < filters_; ++f) {
-        int32_t acc = 0;
-        for (int c = 0; c < input_size_; ++c) {
-          acc = quant::WrappingAdd(acc, wf[f * input_size_ + c] * (x[b * input_size_ + c] - input_zero_point_));
-        }
+        const int8_t* w = wf + static_cast<int64_t>(f) * input_size;
+        uint32_t sum = 0;
+        for (int c = 0; c < input_size; ++c) sum += static_cast<uint32_t>(w[c] * (xb[c] - zp));
+        int32_t acc = static_cast<int32_t>(sum);
         acc = quant::MultiplyByQuantizedMultiplier(acc, to_state_, node.rounding);
         acc = std::min<int32_t>(std::max<int32_t>(acc, std::numeric_limits<int16_t>::min()), std::numeric_limits<int16_t>::max());
         state[(static_cast<int64_t>(b) * filters_ + f) * memory_ + memory_ - 1] = static_cast<int16_t>(acc);
       }
     }
+    const int memory = memory_;
     for (int b = 0; b < batches_; ++b) {
       for (int f = 0; f < filters_; ++f) {
         const int16_t* s = state + (static_cast<int64_t>(b) * filters_ + f) * memory_;
-        int32_t acc = 0;
-        for (int m = 0; m < memory_; ++m) acc = quant::WrappingAdd(acc, wt[f * memory_ + m] * s[m]);
-        scratch_[static_cast<size_t>(b) * filters_ + f] = acc;
+        const int16_t* w = wt + static_cast<int64_t>(f) * memory_;
+        uint32_t sum = 0;
+        for (int m = 0; m < memory; ++m) sum += static_cast<uint32_t>(w[m] * s[m]);
+        scratch_[static_cast<size_t>(b) * filters_ + f] = static_cast<int32_t>(sum);
       }
       for (int u = 0; u < units_; ++u) {
         int32_t sum = 0;
