@@ -91,26 +91,18 @@ void PackInt8Rows(const void* context, int64_t r0, int count, uint8_t* tile, int
     }
     uint8_t* dst = tile + r * stride;
     const int ix0 = ox * g.stride_w - g.pad_w;
-    // A filter row wholly inside the image with dilation 1 reads filter.w
-    // neighbouring pixels: one contiguous run of filter.w·c bytes.
-    const bool row_inside = g.dilation_w == 1 && ix0 >= 0 && ix0 + g.filter.w <= g.input.w;
     for (int fy = 0; fy < g.filter.h; ++fy) {
       const int iy = oy * g.stride_h - g.pad_h + fy * g.dilation_h;
-      if (row_inside && iy >= 0 && iy < g.input.h) {
-        copy(dst, input + g.input.Offset(b, iy, ix0, 0), static_cast<int64_t>(g.filter.w) * c);
-        dst += static_cast<int64_t>(g.filter.w) * c;
-        continue;
-      }
       if (iy < 0 || iy >= g.input.h) {  // the whole filter row outside the image
         std::memset(dst, p.pad, static_cast<size_t>(g.filter.w) * c);
         dst += static_cast<int64_t>(g.filter.w) * c;
         continue;
       }
-      if (g.dilation_w == 1) {  // pad on the left, one run inside, pad on the right
+      if (g.dilation_w == 1) {  // the taps inside the image are one run of the input: pad, run, pad
         const int lo = std::clamp(-ix0, 0, g.filter.w), hi = std::clamp(g.input.w - ix0, lo, g.filter.w);
-        std::memset(dst, p.pad, static_cast<size_t>(lo) * c);
-        copy(dst + static_cast<int64_t>(lo) * c, input + g.input.Offset(b, iy, ix0 + lo, 0), static_cast<int64_t>(hi - lo) * c);
-        std::memset(dst + static_cast<int64_t>(hi) * c, p.pad, static_cast<size_t>(g.filter.w - hi) * c);
+        if (lo > 0) std::memset(dst, p.pad, static_cast<size_t>(lo) * c);
+        if (hi > lo) copy(dst + static_cast<int64_t>(lo) * c, input + g.input.Offset(b, iy, ix0 + lo, 0), static_cast<int64_t>(hi - lo) * c);
+        if (hi < g.filter.w) std::memset(dst + static_cast<int64_t>(hi) * c, p.pad, static_cast<size_t>(g.filter.w - hi) * c);
         dst += static_cast<int64_t>(g.filter.w) * c;
         continue;
       }
@@ -146,30 +138,26 @@ void PackFloatRows(const void* context, int64_t r0, int count, float* tile, int6
     }
     float* dst = tile + r * stride;
     const int ix0 = ox * g.stride_w - g.pad_w;
-    // Every column of the filter row inside the image, one apart: one copy per filter row.
-    const bool whole_rows = g.dilation_w == 1 && ix0 >= 0 && ix0 + g.filter.w <= g.input.w;
     for (int fy = 0; fy < g.filter.h; ++fy) {
       const int iy = oy * g.stride_h - g.pad_h + fy * g.dilation_h;
-      if (whole_rows && iy >= 0 && iy < g.input.h) {
-        const float* src = input + g.input.Offset(b, iy, ix0, 0);
-        if (row_floats <= 32) {  // a few taps of a few channels: no library call
-          for (int64_t i = 0; i < row_floats; ++i) dst[i] = src[i];
-        } else {
-          std::memcpy(dst, src, static_cast<size_t>(row_floats) * sizeof(float));
-        }
-        dst += row_floats;
-        continue;
-      }
       if (iy < 0 || iy >= g.input.h) {  // the whole filter row outside the image
         std::fill(dst, dst + row_floats, 0.0f);
         dst += row_floats;
         continue;
       }
-      if (g.dilation_w == 1) {  // zeros on the left, one run inside, zeros on the right
+      if (g.dilation_w == 1) {  // the taps inside the image are one run of the input: zeros, run, zeros
         const int lo = std::clamp(-ix0, 0, g.filter.w), hi = std::clamp(g.input.w - ix0, lo, g.filter.w);
         std::fill(dst, dst + static_cast<int64_t>(lo) * c, 0.0f);
-        std::memcpy(dst + static_cast<int64_t>(lo) * c, input + g.input.Offset(b, iy, ix0 + lo, 0),
-                    static_cast<size_t>(hi - lo) * c * sizeof(float));
+        const int64_t n = static_cast<int64_t>(hi - lo) * c;
+        if (n > 0) {
+          const float* src = input + g.input.Offset(b, iy, ix0 + lo, 0);
+          float* run = dst + static_cast<int64_t>(lo) * c;
+          if (n <= 32) {  // a few taps of a few channels: no library call
+            for (int64_t i = 0; i < n; ++i) run[i] = src[i];
+          } else {
+            std::memcpy(run, src, static_cast<size_t>(n) * sizeof(float));
+          }
+        }
         std::fill(dst + static_cast<int64_t>(hi) * c, dst + row_floats, 0.0f);
         dst += row_floats;
         continue;

@@ -252,9 +252,7 @@ void PackedInt8Gemm::Run(int64_t rows, PackRowsFn pack_rows, const void* context
     t.stage = stage_;
     t.stage.Advance(c0);
     t.c_stride = out_stride;
-    const int64_t end = split.EndRow(task);
-    for (int64_t r0 = split.FirstRow(task); r0 < end; r0 += split.tile_rows) {
-      const int count = static_cast<int>(std::min(split.tile_rows, end - r0));
+    split.ForEachTile(task, [&](int64_t r0, int count) {
       uint8_t* a = Scratch(static_cast<size_t>(count * k_pad), 0);
       pack_rows(context, r0, count, a, k_pad);
       if (k_pad > k_) {
@@ -271,7 +269,7 @@ void PackedInt8Gemm::Run(int64_t rows, PackRowsFn pack_rows, const void* context
       t.row_sums = sums;
       t.c = out + r0 * out_stride + c0;
       isa_->int8_gemm(t);
-    }
+    });
   });
 }
 
@@ -315,9 +313,7 @@ void PackedFloatGemm::Run(int64_t rows, PackFloatRowsFn pack_rows, const void* c
     t.min = min_;
     t.max = max_;
     t.c_stride = out_stride;
-    const int64_t end = split.EndRow(task);
-    for (int64_t r0 = split.FirstRow(task); r0 < end; r0 += split.tile_rows) {
-      const int count = static_cast<int>(std::min(split.tile_rows, end - r0));
+    split.ForEachTile(task, [&](int64_t r0, int count) {
       t.rows = count;
       if (pack_rows != nullptr) {
         float* tile_a = reinterpret_cast<float*>(Scratch(static_cast<size_t>(count) * k_ * sizeof(float), 0));
@@ -330,7 +326,7 @@ void PackedFloatGemm::Run(int64_t rows, PackFloatRowsFn pack_rows, const void* c
       }
       t.c = out + r0 * out_stride + p0 * kPanel;
       isa_->float_gemm(t);
-    }
+    });
   });
 }
 

@@ -14,6 +14,7 @@
 //   }
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
@@ -62,6 +63,12 @@ struct GemmSplit {
   int64_t EndRow(int task) const { return RowCut(task / groups + 1); }
   int FirstPanel(int task) const { return PanelCut(task % groups); }
   int EndPanel(int task) const { return PanelCut(task % groups + 1); }
+  // fn(r0, count) for the row tiles of task `task`, in order.
+  template <typename Fn>
+  void ForEachTile(int task, Fn fn) const {
+    const int64_t end = EndRow(task);
+    for (int64_t r0 = FirstRow(task); r0 < end; r0 += tile_rows) fn(r0, static_cast<int>(std::min(tile_rows, end - r0)));
+  }
 
   int64_t tile_rows = 0;
   int ranges = 1, groups = 1;

@@ -131,11 +131,9 @@ void PackedHybridGemm::Run(int64_t rows, PackRowsFn pack_rows, const void* conte
   ParallelFor(pool, split.tasks(), [&](int task) {
     const int p0 = split.FirstPanel(task);
     const int panels = split.EndPanel(task) - p0;
-    const int64_t end = split.EndRow(task);
-    for (int64_t r0 = split.FirstRow(task); r0 < end; r0 += split.tile_rows) {
-      const int count = static_cast<int>(std::min(split.tile_rows, end - r0));
+    split.ForEachTile(task, [&](int64_t r0, int count) {
       RunTile(r0, count, p0, panels, pack_rows, context, stage, out, out_stride);
-    }
+    });
   });
 }
 

@@ -43,8 +43,7 @@ struct alignas(64) StagePanel {
   int32_t multiplier[kPanel];
   int32_t multiplier_odd[kPanel];
   int32_t left[kPanel];
-  int32_t unused[kPanel];  // keeps the 64-bit fields 64-byte aligned
-  int64_t add[kPanel];
+  int64_t add[kPanel];  // 64-byte aligned, as every field (3 × 64 bytes before it)
   int64_t sign_fix[kPanel];
   int64_t shift[kPanel];
 };

@@ -262,8 +262,8 @@ class SvdfKernel : public Kernel {
     const int memory = memory_;
     for (int b = 0; b < batches_; ++b) {
       for (int f = 0; f < filters_; ++f) {
-        const int16_t* s = state + (static_cast<int64_t>(b) * filters_ + f) * memory_;
-        const int16_t* w = wt + static_cast<int64_t>(f) * memory_;
+        const int16_t* s = state + (static_cast<int64_t>(b) * filters_ + f) * memory;
+        const int16_t* w = wt + static_cast<int64_t>(f) * memory;
         uint32_t sum = 0;
         for (int m = 0; m < memory; ++m) sum += static_cast<uint32_t>(w[m] * s[m]);
         scratch_[static_cast<size_t>(b) * filters_ + f] = static_cast<int32_t>(sum);
