@@ -1,7 +1,8 @@
 """Benchmarks over the real models (printed figures, not tests).
 
     .venv/bin/python benchmarks/models.py [--repeat N] [--only SUBSTRING] [--threads N] [--cpu PATH]
-                                          [--no-plans] [--tfldbg BINARY] [--scalar] [--models DIR]
+                                          [--no-plans] [--tfldbg BINARY] [--scalar] [--deployment]
+                                          [--models DIR]
 
 1. Memory planning: the reuse arena next to the lower bound (the largest sum of
    simultaneously live tensor bytes) and the no-reuse arena, per model.
@@ -16,6 +17,12 @@
    wall-clock time instead. Targets: tfldbg <= 1.0 x XNNPACK for int8/uint8
    models, <= 1.2 x for float ones. --scalar adds a column for the scalar
    reference kernels (`--cpu scalar`: tfldbg before its fast kernels).
+   --deployment adds tfldbg computing XNNPACK's arithmetic (`--kernels
+   xnnpack`: fused float sums of products like XNNPACK's, within the
+   deployment tolerance of docs/deployment.md) and its ratio to XNNPACK: the
+   like-for-like figure for float models, whose default (reference) sums
+   round every product. (Its 8-bit convolutions with XNNPACK's fp32
+   requantization run the scalar loops.)
 """
 
 from __future__ import annotations
@@ -50,8 +57,10 @@ def plan_row(binary: Path, model: Path) -> dict | None:
             "no_reuse": plan["no_reuse"]["arena_bytes"]}
 
 
-def tfldbg_ms(binary: Path, model: Path, repeat: int, args, cpu: str = "") -> float | None:
+def tfldbg_ms(binary: Path, model: Path, repeat: int, args, cpu: str = "", kernels: str = "") -> float | None:
     cmd = [str(binary), "run", str(model), "--seed", "0", "--repeat", str(repeat)]
+    if kernels:
+        cmd += ["--kernels", kernels]
     if args.threads != 1:
         cmd += ["--threads", str(args.threads)]
     if cpu or args.cpu:
@@ -111,6 +120,8 @@ def main() -> int:
     parser.add_argument("--no-plans", action="store_true", help="skip the memory-plan table")
     parser.add_argument("--tfldbg", type=Path, default=None, help="the tfldbg binary (default: this checkout's)")
     parser.add_argument("--scalar", action="store_true", help="also time the scalar reference kernels (--cpu scalar)")
+    parser.add_argument("--deployment", action="store_true",
+                        help="also time tfldbg --kernels xnnpack (XNNPACK's arithmetic) and its ratio to XNNPACK")
     parser.add_argument("--models", type=Path, default=SHARED, help="folder of .tflite models")
     args = parser.parse_args()
     binary = args.tfldbg or find_binary()
@@ -131,7 +142,9 @@ def main() -> int:
     print(f"\n== invoke time ({unit} per invoke), tfldbg --threads {args.threads}, LiteRT one thread; "
           f"median of 3 interleaved rounds")
     base = f" {'scalar':>9}" if args.scalar else ""
-    print(f"{'model':<44} {'invokes':>7}{base} {'tfldbg':>9} {'LiteRT ref':>10} {'opt':>9} {'XNNPACK':>9} {'/XNNPACK':>8}")
+    deploy = f" {'tfldbg xnn':>10} {'/XNNPACK':>8}" if args.deployment else ""
+    print(f"{'model':<44} {'invokes':>7}{base} {'tfldbg':>9} {'LiteRT ref':>10} {'opt':>9} {'XNNPACK':>9} {'/XNNPACK':>8}"
+          f"{deploy}")
     for m in models:
         probe = tfldbg_ms(binary, m, 1, args)
         sides = {k: litert(m, k) for k in LITERT_KINDS}
@@ -139,13 +152,15 @@ def main() -> int:
             print(f"{m.name:<44} {'-':>7}{' ' * len(base)} {'-':>9} (tfldbg does not run it)")
             continue
         n = int(min(20000, max(args.repeat, 300.0 / max(probe, 1e-3))))
-        ours, baseline = [], []
+        ours, baseline, deployed = [], [], []
         theirs: dict[str, list[float]] = {k: [] for k in LITERT_KINDS}
         for _ in range(3):
             ours.append(tfldbg_ms(binary, m, n, args))
             if args.scalar:
                 # The scalar kernels are slow: fewer invokes, same interleaving.
                 baseline.append(tfldbg_ms(binary, m, max(1, n // 10), args, cpu="scalar"))
+            if args.deployment:
+                deployed.append(tfldbg_ms(binary, m, n, args, kernels="xnnpack"))
             for k, side in sides.items():
                 if side is not None:
                     # LiteRT's reference kernels are slow: fewer invokes, same interleaving.
@@ -154,8 +169,13 @@ def main() -> int:
         ours_ms = statistics.median(x for x in ours if x is not None)
         base_col = f" {fmt(statistics.median(baseline)) if baseline and None not in baseline else '-':>9}" if args.scalar else ""
         ratio = f"{ours_ms / med['xnnpack']:8.2f}" if med["xnnpack"] else f"{'-':>8}"
+        deploy_col = ""
+        if args.deployment:
+            xnn = statistics.median(deployed) if deployed and None not in deployed else None
+            xnn_ratio = f"{xnn / med['xnnpack']:8.2f}" if xnn is not None and med["xnnpack"] else f"{'-':>8}"
+            deploy_col = f" {fmt(xnn):>10} {xnn_ratio}"
         print(f"{m.name:<44} {n:>7}{base_col} {ours_ms:>9.3f} {fmt(med['ref']):>10} {fmt(med['opt']):>9} "
-              f"{fmt(med['xnnpack']):>9} {ratio}", flush=True)
+              f"{fmt(med['xnnpack']):>9} {ratio}{deploy_col}", flush=True)
     return 0
 
 

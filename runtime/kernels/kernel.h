@@ -107,6 +107,11 @@ struct NodeContext {
   // (runtime/kernels/xnnpack/). `kernels` is then kOptimized for every node:
   // a kernel with XNNPACK arithmetic for the op branches on this flag.
   bool xnnpack_delegated = false;
+  // Float CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED sum their products
+  // with fused multiply-adds (the deployment kernel sets: XNNPACK and the
+  // optimized GEMMs fuse them), or round each product first (LiteRT's
+  // reference kernels): math::MulAdd.
+  bool fused_float_sums() const { return kernels != KernelSet::kReference; }
   RunContext* run = nullptr;  // other subgraphs and resource variables
   int invocation = 0;         // how many times this subgraph had run before, in this Invoke
   // The kernels' implementation (never kAuto here): kScalar runs the reference

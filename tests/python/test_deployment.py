@@ -712,3 +712,94 @@ def test_transpose_conv_uint8_as_litert_optimized(tmp_path, ties):
     y = b.output("y", "uint8", [1, 9, 11, cout], scale=[s_out], zero_point=[128])
     b.op("TRANSPOSE_CONV", [shape, w, x, bias], [y], options={"padding": "VALID", "stride_w": 2, "stride_h": 2}, version=3)
     check_optimized(b, tmp_path, inputs={"x": r.integers(118, 139, [1, 4, 5, cin]).astype(np.uint8)} if ties else None)
+
+
+def float_product_model(op: str, x_shape, k: int, cout: int, stride=1, padding="SAME", act="NONE", r=None,
+                        weights=None, bias=None):
+    """A float CONV_2D (k×k), DEPTHWISE_CONV_2D (k×k, multiplier 1) or FULLY_CONNECTED over x_shape."""
+    r = r or np.random.default_rng(7)
+    b = OpModelBuilder()
+    x = b.input("x", "float32", list(x_shape))
+    if op == "FULLY_CONNECTED":
+        w_shape, y_shape = [cout, x_shape[-1]], [x_shape[0], cout]
+        options = {"fused_activation_function": act}
+    else:
+        oh = -(-x_shape[1] // stride) if padding == "SAME" else (x_shape[1] - k) // stride + 1
+        ow = -(-x_shape[2] // stride) if padding == "SAME" else (x_shape[2] - k) // stride + 1
+        w_shape = [cout, k, k, x_shape[3]] if op == "CONV_2D" else [1, k, k, cout]
+        y_shape = [x_shape[0], oh, ow, cout]
+        options = {"padding": padding, "stride_w": stride, "stride_h": stride, "fused_activation_function": act}
+        if op == "DEPTHWISE_CONV_2D":
+            options["depth_multiplier"] = 1
+    w = b.constant("w", (r.normal(0, 0.3, w_shape) if weights is None else weights).reshape(w_shape).astype(np.float32))
+    bt = b.constant("b", (r.normal(0, 0.1, cout) if bias is None else bias).astype(np.float32))
+    y = b.output("y", "float32", y_shape)
+    b.op(op, [x, w, bt], [y], options=options, version=1 if op == "FULLY_CONNECTED" else 2)
+    return b
+
+
+# Two terms whose fused and unfused sums differ: (1 + 2^-12)² = 1 + 2^-11 + 2^-24 rounds
+# (a tie, to even) to 1 + 2^-11, so -1 + that is 2^-11 with a rounded product and
+# 2^-11 + 2^-24 with a fused multiply-add.
+FUSED_TERMS = np.array([1.0, 1.0 + 2.0 ** -12], np.float32), np.array([-1.0, 1.0 + 2.0 ** -12], np.float32)
+
+
+@pytest.mark.parametrize("op", ["FULLY_CONNECTED", "CONV_2D", "DEPTHWISE_CONV_2D"])
+def test_float_sums_fuse_under_the_deployment_kernels(tmp_path, op):
+    """Float CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED round every product under --kernels reference
+    (LiteRT's reference kernels) and fuse multiply and add under optimized and xnnpack (as XNNPACK and the
+    optimized GEMMs do), on every CPU path: the scalar kernels' std::fma, the portable path's fmaf and the
+    vector paths' FMA instructions give the same bits."""
+    x, w = FUSED_TERMS
+    if op == "FULLY_CONNECTED":
+        b, value = float_product_model(op, (1, 2), 1, 1, weights=w, bias=np.zeros(1)), x.reshape(1, 2)
+    elif op == "CONV_2D":  # 1x1 over two input channels
+        b, value = float_product_model(op, (1, 1, 1, 2), 1, 1, weights=w, bias=np.zeros(1)), x.reshape(1, 1, 1, 2)
+    else:  # a 1x2 row of one channel under a 2x2 filter (VALID): taps (0,0) (0,1) (1,0) (1,1), the last two 0
+        b = float_product_model(op, (1, 2, 2, 1), 2, 1, padding="VALID", weights=np.array([-1.0, 1 + 2.0 ** -12, 0, 0]),
+                                bias=np.zeros(1))
+        value = np.array([1.0, 1 + 2.0 ** -12, 0, 0], np.float32).reshape(1, 2, 2, 1)
+    path = b.save(tmp_path / "fma.tflite")
+    np.save(tmp_path / "x.npy", value)
+    from tfldbg.formats.dump import load_dump
+
+    for kernels, want in (("reference", 2.0 ** -11), ("optimized", 2.0 ** -11 + 2.0 ** -24),
+                          ("xnnpack", 2.0 ** -11 + 2.0 ** -24)):
+        for cpu in ("scalar", "auto"):
+            out = tmp_path / f"{kernels}-{cpu}"
+            run_tool("dump", str(path), "--input", f"x={tmp_path / 'x.npy'}", "--out", str(out), "--kernels", kernels,
+                     "--cpu", cpu)
+            got = load_dump(out).steps[0].outputs[0].value
+            assert got.reshape(-1)[0] == np.float32(want), (kernels, cpu, float(got.reshape(-1)[0]), want)
+        proc = subprocess.run([str(find_binary()), "cpu-check", str(path), "--input", f"x={tmp_path / 'x.npy'}",
+                               "--kernels", kernels], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+FUSED_CASES = [("CONV_2D", (1, 9, 11, 64), 3, 24, 1, "SAME", "NONE"), ("CONV_2D", (2, 10, 7, 5), 3, 40, 2, "VALID", "RELU6"),
+               ("CONV_2D", (1, 12, 12, 96), 1, 17, 1, "VALID", "RELU"),
+               ("DEPTHWISE_CONV_2D", (1, 9, 23, 8), 3, 8, 1, "SAME", "RELU6"),
+               ("DEPTHWISE_CONV_2D", (1, 9, 23, 24), 3, 24, 2, "SAME", "NONE"),
+               ("DEPTHWISE_CONV_2D", (1, 7, 9, 72), 5, 72, 1, "VALID", "NONE"),
+               ("FULLY_CONNECTED", (5, 300), 1, 20, 1, "SAME", "NONE"), ("FULLY_CONNECTED", (1, 33), 1, 70, 1, "SAME", "RELU")]
+
+
+@pytest.mark.parametrize("op,x_shape,k,cout,stride,padding,act", FUSED_CASES,
+                         ids=[f"{c[0]}-{'x'.join(map(str, c[1]))}-k{c[2]}-s{c[4]}-{c[5]}-{c[6]}" for c in FUSED_CASES])
+def test_fused_float_sums_against_litert_deployment(tmp_path, op, x_shape, k, cout, stride, padding, act):
+    """The fused float sums against LiteRT's optimized kernels (every tensor) and its default path (XNNPACK,
+    the outputs), within the deployment tolerances, on shapes that reach every tile of the fast kernels
+    (k·k·C up to 576 terms, channel counts off the 16-lane panels, strides, padding), and every CPU path equal
+    to the scalar fused sums (cpu-check)."""
+    from tfldbg.testing.conformance_table import OPTIMIZED_FLOAT_TOLERANCE, XNNPACK_FLOAT_TOLERANCE
+
+    b = float_product_model(op, x_shape, k, cout, stride, padding, act, r=np.random.default_rng(sum(x_shape) + k))
+    path = b.save(tmp_path / "op.tflite")
+    for kernels, tolerance in (("optimized", OPTIMIZED_FLOAT_TOLERANCE), ("xnnpack", XNNPACK_FLOAT_TOLERANCE)):
+        (tmp_path / kernels).mkdir()
+        result = check_model(path, tmp_path / kernels, seed=1, extra_args=("--kernels", kernels), litert=kernels,
+                             rtol=tolerance[0], atol=tolerance[1])
+        assert result, format_table(result, only_failures=True)
+        proc = subprocess.run([str(find_binary()), "cpu-check", str(path), "--seed", "1", "--kernels", kernels,
+                               "--thread-counts", "1", "3"], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -120,11 +120,16 @@ class ConvKernelBase : public Kernel {
           EvalHybrid(input, filter, b, output);
           return Status::Ok();
         }
+        const float* packed = packed_float_.empty() ? nullptr : packed_float_.data();
+        const float* x = input.data<float>();
+        const float* w = filter.data<float>();
+        float* y = output.data<float>();
         if (depthwise_) {
-          math::ConvFloatT<true>(g, input.data<float>(), filter.data<float>(), b, float_clamp_, output.data<float>());
+          node.fused_float_sums() ? math::ConvFloatT<true, true>(g, x, w, b, float_clamp_, y)
+                                  : math::ConvFloatT<true, false>(g, x, w, b, float_clamp_, y);
         } else {
-          math::ConvFloatT<false>(g, input.data<float>(), filter.data<float>(), b, float_clamp_, output.data<float>(),
-                                  packed_float_.empty() ? nullptr : packed_float_.data());
+          node.fused_float_sums() ? math::ConvFloatT<false, true>(g, x, w, b, float_clamp_, y, packed)
+                                  : math::ConvFloatT<false, false>(g, x, w, b, float_clamp_, y, packed);
         }
         return Status::Ok();
       }

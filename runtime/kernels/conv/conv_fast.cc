@@ -187,6 +187,7 @@ bool FastConv::Prepare(const NodeContext& node, const math::ConvGeometry& g, boo
   if (!int8 && !float32) return false;
   g_ = g;
   clamp_ = clamp;
+  fused_ = node.fused_float_sums();
   const int out_c = g.output.c;
   // Every product of sizes below fits easily in int64; the packed copies are
   // at most a few times the filter, which the model file holds.
@@ -263,7 +264,8 @@ bool FastConv::Prepare(const NodeContext& node, const math::ConvGeometry& g, boo
     if (!int8_gemm_.Pack(isa_, input.type, filter.bytes, out_c, k, bias ? bias->data<int32_t>() : nullptr, q)) return false;
     kind_ = Kind::kInt8Gemm;
   } else {
-    if (!float_gemm_.Pack(isa_, filter.data<float>(), out_c, k, bias ? bias->data<float>() : nullptr, clamp.min, clamp.max)) {
+    if (!float_gemm_.Pack(isa_, filter.data<float>(), out_c, k, bias ? bias->data<float>() : nullptr, clamp.min, clamp.max,
+                          node.fused_float_sums())) {
       return false;
     }
     kind_ = Kind::kFloatGemm;
@@ -392,6 +394,7 @@ void FastConv::RunDepthwise(const uint8_t* input, uint8_t* output, size_t elemen
         d.bias = dw_float_bias_.data();
         d.min = clamp_.min;
         d.max = clamp_.max;
+        d.fused = fused_;
         d.out = reinterpret_cast<float*>(out);
         isa_->float_depthwise(d);
       }

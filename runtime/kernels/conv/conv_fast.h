@@ -1,8 +1,9 @@
 // The fast CONV_2D and DEPTHWISE_CONV_2D (kernels/fast): weights packed once
 // at Prepare, tiles on the instruction set of the node's CPU path, threads.
-// Results equal the reference loops (conv_math.h) bit for bit, integers and
+// Results equal the scalar loops (conv_math.h) bit for bit, integers and
 // floats alike (each float output is summed in the reference's tap order,
-// without fused multiply-adds), whatever the thread count.
+// with fused multiply-adds where the node's kernel set fuses them:
+// NodeContext::fused_float_sums), whatever the thread count.
 //
 //   FastConv fast;
 //   if (fast.Prepare(node, geometry, depthwise, input, filter, bias, requant, clamp)) ...
@@ -52,6 +53,7 @@ class FastConv {
   bool dw_input_unsigned_ = false;
   int dw_expand_ = 1;  // depth multiplier (8-bit); g_.input.c is then the expanded out_c
   quant::FloatRange clamp_;
+  bool fused_ = false;  // float sums: NodeContext::fused_float_sums
 };
 
 }  // namespace tfldbg

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -173,9 +174,22 @@ void ConvolvePacked(const ConvGeometry& g, const In* input, const P* packed, Loa
   }
 }
 
-// float: sum of products, then bias, then the activation clamp.
+// One term of a float sum of products: a rounded product then a rounded add,
+// as LiteRT's reference kernels compute, or one fused multiply-add (kFused:
+// the deployment kernel sets, as XNNPACK and ruy compute; NodeContext::fused_float_sums).
+template <bool kFused>
+inline float MulAdd(float acc, float x, float w) {
+  if constexpr (kFused) {
+    return std::fma(x, w, acc);
+  } else {
+    return acc + x * w;
+  }
+}
+
+// float: sum of products (terms in the reference's order, MulAdd<kFused>),
+// then bias, then the activation clamp.
 // `packed` (optional, ungrouped CONV_2D only): the filter from PackFilterByOutputChannel.
-template <bool kDepthwise>
+template <bool kDepthwise, bool kFused = false>
 void ConvFloatT(const ConvGeometry& g, const float* input, const float* filter, const float* bias,
                 quant::FloatRange clamp, float* output, const float* packed = nullptr) {
   auto finish = [&](int index, int oc, float total) {
@@ -183,14 +197,12 @@ void ConvFloatT(const ConvGeometry& g, const float* input, const float* filter, 
     output[index] = std::min(std::max(value, clamp.min), clamp.max);
   };
   if (kDepthwise) {
-    ConvolveDepthwise<float>(
-        g, input, filter, [](float x) { return x; }, [](float acc, float x, float w) { return acc + x * w; }, finish);
+    ConvolveDepthwise<float>(g, input, filter, [](float x) { return x; }, MulAdd<kFused>, finish);
   } else if (packed != nullptr) {
-    ConvolvePacked<float>(g, input, packed, [](float x) { return x; }, [](float acc, float x, float w) { return acc + x * w; },
-                          finish);
+    ConvolvePacked<float>(g, input, packed, [](float x) { return x; }, MulAdd<kFused>, finish);
   } else {
     auto row = [](float acc, const float* x, const float* w, int n) {
-      for (int i = 0; i < n; ++i) acc += x[i] * w[i];  // in order: float sums are not associative
+      for (int i = 0; i < n; ++i) acc = MulAdd<kFused>(acc, x[i], w[i]);  // in order: float sums are not associative
       return acc;
     };
     Convolve<float>(g, input, filter, row, finish);

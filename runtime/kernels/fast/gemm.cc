@@ -274,7 +274,7 @@ void PackedInt8Gemm::Run(int64_t rows, PackRowsFn pack_rows, const void* context
 }
 
 bool PackedFloatGemm::Pack(const IsaKernels* isa, const float* weights, int n, int k, const float* bias, float min,
-                           float max) {
+                           float max, bool fused) {
   isa_ = nullptr;
   if (isa == nullptr || n <= 0 || k <= 0 || static_cast<int64_t>(n) * k > (int64_t{1} << 30)) return false;
   for (int64_t i = 0; i < static_cast<int64_t>(n) * k; ++i) {
@@ -285,6 +285,7 @@ bool PackedFloatGemm::Pack(const IsaKernels* isa, const float* weights, int n, i
   panels_ = static_cast<int>(RoundUp(n, kPanel) / kPanel);
   min_ = min;
   max_ = max;
+  fused_ = fused;
   weights_.Allocate(static_cast<size_t>(panels_) * k * kPanel * sizeof(float));
   float* w = reinterpret_cast<float*>(weights_.data());
   for (int o = 0; o < n; ++o) {
@@ -312,6 +313,7 @@ void PackedFloatGemm::Run(int64_t rows, PackFloatRowsFn pack_rows, const void* c
     t.bias = bias_.data() + p0 * kPanel;
     t.min = min_;
     t.max = max_;
+    t.fused = fused_;
     t.c_stride = out_stride;
     split.ForEachTile(task, [&](int64_t r0, int count) {
       t.rows = count;

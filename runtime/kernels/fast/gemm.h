@@ -117,9 +117,11 @@ using PackFloatRowsFn = void (*)(const void* context, int64_t r0, int count, flo
 
 class PackedFloatGemm {
  public:
-  // Weights [n][k]; bias may be null. False when a weight is not finite (a
-  // padded tap would then add 0·inf = NaN where the reference skips it).
-  bool Pack(const IsaKernels* isa, const float* weights, int n, int k, const float* bias, float min, float max);
+  // Weights [n][k]; bias may be null; fused: FloatGemmTile::fused. False
+  // when a weight is not finite (a padded tap would then add 0·inf = NaN
+  // where the reference skips it).
+  bool Pack(const IsaKernels* isa, const float* weights, int n, int k, const float* bias, float min, float max,
+            bool fused);
   bool ready() const { return isa_ != nullptr; }
   int k() const { return k_; }
   // Rows of A read in place (a: row 0, a_stride floats apart) when pack_rows is null.
@@ -130,6 +132,7 @@ class PackedFloatGemm {
   const IsaKernels* isa_ = nullptr;
   int n_ = 0, k_ = 0, panels_ = 0;
   float min_ = 0, max_ = 0;
+  bool fused_ = false;
   AlignedBuffer weights_;
   std::vector<float> bias_;
 };

@@ -130,11 +130,14 @@ struct Int8DepthwiseRow {
 };
 
 // rows × channels outputs: C[r][c] = clamp(Σ_k A[r][k] · B[k][c] + bias[c]),
-// each sum taken in k order, a rounded product then a rounded add, as the
-// reference kernels do: the results are theirs bit for bit, whatever the
-// tiling or the threads. (Fused multiply-adds were tried: up to 1.5% relative
-// error on near-zero outputs of the real float models, beyond LiteRT's
-// tolerance of rtol 1e-5 / atol 1e-6.)
+// each sum taken in k order, whatever the tiling or the threads. `fused`
+// false: a rounded product then a rounded add, as LiteRT's reference kernels
+// do (their bits). `fused` true: one fused multiply-add per term, as the
+// deployment kernels (XNNPACK, ruy/Eigen) compute, twice the throughput; the
+// scalar kernels then sum with std::fma in the same order (the same bits).
+// (Fused sums are up to 1.5% off LiteRT's reference on near-zero outputs of
+// the real float models, beyond its tolerance of rtol 1e-5 / atol 1e-6: the
+// reference kernel set keeps the unfused form.)
 struct FloatGemmTile {
   int rows = 0;
   const float* a = nullptr;
@@ -147,10 +150,11 @@ struct FloatGemmTile {
   float min = 0, max = 0;
   float* c = nullptr;
   int64_t c_stride = 0;  // floats between rows
+  bool fused = false;
 };
 
-// The depthwise row in float: taps in order (product, then add), then bias
-// and clamp: the reference's sums.
+// The depthwise row in float: taps in order (product then add, or one fused
+// multiply-add when `fused`, as FloatGemmTile), then bias and clamp.
 struct FloatDepthwiseRow {
   DepthwiseRowGeometry g;
   const float* const* rows = nullptr;
@@ -159,6 +163,7 @@ struct FloatDepthwiseRow {
   const float* bias = nullptr;     // padded (zeros when the op has none)
   float min = 0, max = 0;
   float* out = nullptr;
+  bool fused = false;
 };
 
 // LiteRT's quantized ADD/SUB of two same-shape 8-bit tensors, per element:

@@ -231,15 +231,25 @@ void Int8Depthwise(const Int8DepthwiseRow& d) {
 }
 
 // ---- float GEMM: MR rows × NV panels ----
-// Each sum is the reference's: k in order, a rounded product then a rounded
-// add (no fused multiply-add), so float results are the scalar kernels' bits.
+// Each sum in k order, a rounded product then a rounded add (the reference's)
+// or one fused multiply-add (F, the deployment kernels'; isa.h), so float
+// results are the scalar kernels' bits.
+
+template <bool F>
+inline __m512 MulAdd(__m512 acc, __m512 a, __m512 b) {
+  if constexpr (F) {
+    return _mm512_fmadd_ps(a, b, acc);
+  } else {
+    return _mm512_add_ps(acc, _mm512_mul_ps(a, b));
+  }
+}
 
 // max(lo, v) then min(hi, ·) with v second: a NaN sum stays NaN, as std::min/max leave it.
 inline __m512 Clamp(__m512 v, float lo, float hi) {
   return _mm512_min_ps(_mm512_set1_ps(hi), _mm512_max_ps(_mm512_set1_ps(lo), v));
 }
 
-template <int MR, int NV>
+template <bool F, int MR, int NV>
 void FloatBlock(const FloatGemmTile& t, int r0, int p0) {
   __m512 acc[MR][NV];
   for (int i = 0; i < MR; ++i)
@@ -252,7 +262,7 @@ void FloatBlock(const FloatGemmTile& t, int r0, int p0) {
     for (int v = 0; v < NV; ++v) bv[v] = _mm512_loadu_ps(b + v * panel + k * 16);
     for (int i = 0; i < MR; ++i) {
       const __m512 av = _mm512_set1_ps(a[i * t.a_stride + k]);
-      for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_add_ps(acc[i][v], _mm512_mul_ps(av, bv[v]));
+      for (int v = 0; v < NV; ++v) acc[i][v] = MulAdd<F>(acc[i][v], av, bv[v]);
     }
   }
   for (int i = 0; i < MR; ++i) {
@@ -268,23 +278,28 @@ void FloatBlock(const FloatGemmTile& t, int r0, int p0) {
 }
 
 using FloatBlockFn = void (*)(const FloatGemmTile&, int, int);
-template <int MR>
+template <bool F, int MR>
 struct FloatBlocks {
-  static constexpr FloatBlockFn fns[4] = {FloatBlock<MR, 1>, FloatBlock<MR, 2>, FloatBlock<MR, 3>, FloatBlock<MR, 4>};
+  static constexpr FloatBlockFn fns[4] = {FloatBlock<F, MR, 1>, FloatBlock<F, MR, 2>, FloatBlock<F, MR, 3>,
+                                          FloatBlock<F, MR, 4>};
 };
 
-void FloatGemm(const FloatGemmTile& t) {
-  static constexpr const FloatBlockFn* kBlocks[6] = {FloatBlocks<1>::fns, FloatBlocks<2>::fns, FloatBlocks<3>::fns,
-                                                     FloatBlocks<4>::fns, FloatBlocks<5>::fns, FloatBlocks<6>::fns};
+template <bool F>
+void FloatGemmT(const FloatGemmTile& t) {
+  static constexpr const FloatBlockFn* kBlocks[6] = {FloatBlocks<F, 1>::fns, FloatBlocks<F, 2>::fns,
+                                                     FloatBlocks<F, 3>::fns, FloatBlocks<F, 4>::fns,
+                                                     FloatBlocks<F, 5>::fns, FloatBlocks<F, 6>::fns};
   for (int p = 0; p < t.panels; p += 4) {
     const int nv = Min(4, t.panels - p);
     for (int r = 0; r < t.rows; r += 6) kBlocks[Min(6, t.rows - r) - 1][nv - 1](t, r, p);
   }
 }
 
+void FloatGemm(const FloatGemmTile& t) { t.fused ? FloatGemmT<true>(t) : FloatGemmT<false>(t); }
+
 // ---- float depthwise ----
 
-template <int NV>
+template <bool F, int NV>
 void FloatDepthwiseChannels(const FloatDepthwiseRow& d, int ox, int c0) {
   const DepthwiseRowGeometry& g = d.g;
   __m512 acc[NV];
@@ -303,7 +318,7 @@ void FloatDepthwiseChannels(const FloatDepthwiseRow& d, int ox, int c0) {
       const float* x = row + static_cast<int64_t>(ix) * g.channels + c0;
       const float* w = d.weights + static_cast<int64_t>(fy * g.filter_w + fx) * d.weights_stride + c0;
       for (int v = 0; v < NV; ++v) {
-        acc[v] = _mm512_add_ps(acc[v], _mm512_mul_ps(_mm512_maskz_loadu_ps(masks[v], x + 16 * v), _mm512_loadu_ps(w + 16 * v)));
+        acc[v] = MulAdd<F>(acc[v], _mm512_maskz_loadu_ps(masks[v], x + 16 * v), _mm512_loadu_ps(w + 16 * v));
       }
     }
   }
@@ -317,7 +332,7 @@ void FloatDepthwiseChannels(const FloatDepthwiseRow& d, int ox, int c0) {
 // P output pixels from ox whose taps are all inside the row: P·NV
 // independent sums (each still the reference's, taps in order), each weight
 // vector loaded once for the P pixels.
-template <int P, int NV>
+template <bool F, int P, int NV>
 void FloatDepthwisePixels(const FloatDepthwiseRow& d, int ox, int c0) {
   const DepthwiseRowGeometry& g = d.g;
   __m512 acc[P][NV];
@@ -338,7 +353,7 @@ void FloatDepthwisePixels(const FloatDepthwiseRow& d, int ox, int c0) {
       for (int v = 0; v < NV; ++v) wv[v] = _mm512_loadu_ps(w + 16 * v);
       for (int p = 0; p < P; ++p) {
         for (int v = 0; v < NV; ++v) {
-          acc[p][v] = _mm512_add_ps(acc[p][v], _mm512_mul_ps(_mm512_maskz_loadu_ps(masks[v], x + p * pixel_step + 16 * v), wv[v]));
+          acc[p][v] = MulAdd<F>(acc[p][v], _mm512_maskz_loadu_ps(masks[v], x + p * pixel_step + 16 * v), wv[v]);
         }
       }
     }
@@ -354,26 +369,26 @@ void FloatDepthwisePixels(const FloatDepthwiseRow& d, int ox, int c0) {
 
 // One channel block (NV vectors from c0) of the whole row: the pixels whose
 // taps are all inside [ix_lo, ox_hi] P at a time, the edges one at a time.
-template <int P, int NV>
+template <bool F, int P, int NV>
 void FloatDepthwiseBlock(const FloatDepthwiseRow& d, int c0, int ox_lo, int ox_hi) {
   int ox = 0;
-  for (; ox < d.g.out_width && ox < ox_lo; ++ox) FloatDepthwiseChannels<NV>(d, ox, c0);
-  for (; ox + P - 1 <= ox_hi; ox += P) FloatDepthwisePixels<P, NV>(d, ox, c0);
+  for (; ox < d.g.out_width && ox < ox_lo; ++ox) FloatDepthwiseChannels<F, NV>(d, ox, c0);
+  for (; ox + P - 1 <= ox_hi; ox += P) FloatDepthwisePixels<F, P, NV>(d, ox, c0);
   if (P > 4) {
-    for (; ox + 3 <= ox_hi; ox += 4) FloatDepthwisePixels<(P > 4 ? 4 : 1), NV>(d, ox, c0);
+    for (; ox + 3 <= ox_hi; ox += 4) FloatDepthwisePixels<F, (P > 4 ? 4 : 1), NV>(d, ox, c0);
   }
   if (P > 2) {
-    for (; ox + 1 <= ox_hi; ox += 2) FloatDepthwisePixels<(P > 2 ? 2 : 1), NV>(d, ox, c0);
+    for (; ox + 1 <= ox_hi; ox += 2) FloatDepthwisePixels<F, (P > 2 ? 2 : 1), NV>(d, ox, c0);
   }
-  for (; ox <= ox_hi; ++ox) FloatDepthwisePixels<1, NV>(d, ox, c0);
-  for (; ox < d.g.out_width; ++ox) FloatDepthwiseChannels<NV>(d, ox, c0);
+  for (; ox <= ox_hi; ++ox) FloatDepthwisePixels<F, 1, NV>(d, ox, c0);
+  for (; ox < d.g.out_width; ++ox) FloatDepthwiseChannels<F, NV>(d, ox, c0);
 }
 
 // 8 channels, stride 1: two neighbouring output pixels are one 16-lane vector
 // (lanes 0-7 the first pixel, 8-15 the second), and so are their inputs for any
 // tap; the weights and bias are duplicated into both halves. P such pairs from
 // ox, every tap inside the row; each lane's sum is the reference's.
-template <int P>
+template <bool F, int P>
 void FloatDepthwisePairs8(const FloatDepthwiseRow& d, int ox) {
   const DepthwiseRowGeometry& g = d.g;
   __m512 acc[P];
@@ -385,7 +400,7 @@ void FloatDepthwisePairs8(const FloatDepthwiseRow& d, int ox) {
     for (int fx = 0; fx < g.filter_w; ++fx) {
       const float* x = row + static_cast<int64_t>(ix0 + fx * g.dilation) * 8;
       const __m512 w = _mm512_broadcast_f32x8(_mm256_loadu_ps(d.weights + static_cast<int64_t>(fy * g.filter_w + fx) * d.weights_stride));
-      for (int p = 0; p < P; ++p) acc[p] = _mm512_add_ps(acc[p], _mm512_mul_ps(_mm512_loadu_ps(x + 16 * p), w));
+      for (int p = 0; p < P; ++p) acc[p] = MulAdd<F>(acc[p], _mm512_loadu_ps(x + 16 * p), w);
     }
   }
   const __m512 bias = _mm512_broadcast_f32x8(_mm256_loadu_ps(d.bias));
@@ -394,7 +409,8 @@ void FloatDepthwisePairs8(const FloatDepthwiseRow& d, int ox) {
   }
 }
 
-void FloatDepthwise(const FloatDepthwiseRow& d) {
+template <bool F>
+void FloatDepthwiseT(const FloatDepthwiseRow& d) {
   const DepthwiseRowGeometry& g = d.g;
   const int channels = g.channels;
   // Pixels [ox_lo, ox_hi] read only columns inside the row (ox_hi < ox_lo when none do).
@@ -403,19 +419,19 @@ void FloatDepthwise(const FloatDepthwiseRow& d) {
   const int ox_hi = last < 0 ? -1 : static_cast<int>(last / g.stride < g.out_width - 1 ? last / g.stride : g.out_width - 1);
   if (channels == 8 && g.stride == 1) {  // pixel pairs in whole vectors
     int ox = 0;
-    for (; ox < g.out_width && ox < ox_lo; ++ox) FloatDepthwiseChannels<1>(d, ox, 0);
-    for (; ox + 15 <= ox_hi; ox += 16) FloatDepthwisePairs8<8>(d, ox);
-    for (; ox + 1 <= ox_hi; ox += 2) FloatDepthwisePairs8<1>(d, ox);
-    for (; ox <= ox_hi; ++ox) FloatDepthwisePixels<1, 1>(d, ox, 0);
-    for (; ox < g.out_width; ++ox) FloatDepthwiseChannels<1>(d, ox, 0);
+    for (; ox < g.out_width && ox < ox_lo; ++ox) FloatDepthwiseChannels<F, 1>(d, ox, 0);
+    for (; ox + 15 <= ox_hi; ox += 16) FloatDepthwisePairs8<F, 8>(d, ox);
+    for (; ox + 1 <= ox_hi; ox += 2) FloatDepthwisePairs8<F, 1>(d, ox);
+    for (; ox <= ox_hi; ++ox) FloatDepthwisePixels<F, 1, 1>(d, ox, 0);
+    for (; ox < g.out_width; ++ox) FloatDepthwiseChannels<F, 1>(d, ox, 0);
     return;
   }
   if (channels <= 16) {  // one vector of channels: 8 pixels a tile
-    FloatDepthwiseBlock<8, 1>(d, 0, ox_lo, ox_hi);
+    FloatDepthwiseBlock<F, 8, 1>(d, 0, ox_lo, ox_hi);
     return;
   }
   if (channels <= 32) {
-    FloatDepthwiseBlock<4, 2>(d, 0, ox_lo, ox_hi);
+    FloatDepthwiseBlock<F, 4, 2>(d, 0, ox_lo, ox_hi);
     return;
   }
   // Wider: pixel by pixel, every channel of a pixel before the next (tiles
@@ -423,14 +439,16 @@ void FloatDepthwise(const FloatDepthwiseRow& d) {
   for (int ox = 0; ox < g.out_width; ++ox) {
     for (int c0 = 0; c0 < channels; c0 += 64) {
       switch ((Min(64, channels - c0) + 15) / 16) {
-        case 1: FloatDepthwiseChannels<1>(d, ox, c0); break;
-        case 2: FloatDepthwiseChannels<2>(d, ox, c0); break;
-        case 3: FloatDepthwiseChannels<3>(d, ox, c0); break;
-        default: FloatDepthwiseChannels<4>(d, ox, c0); break;
+        case 1: FloatDepthwiseChannels<F, 1>(d, ox, c0); break;
+        case 2: FloatDepthwiseChannels<F, 2>(d, ox, c0); break;
+        case 3: FloatDepthwiseChannels<F, 3>(d, ox, c0); break;
+        default: FloatDepthwiseChannels<F, 4>(d, ox, c0); break;
       }
     }
   }
 }
+
+void FloatDepthwise(const FloatDepthwiseRow& d) { d.fused ? FloatDepthwiseT<true>(d) : FloatDepthwiseT<false>(d); }
 
 // ---- int8 ADD/SUB ----
 

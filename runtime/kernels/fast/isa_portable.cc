@@ -3,6 +3,7 @@
 // without them (and to test the packing and tiling on their own). The
 // compiler vectorizes the 16-lane loops as far as the baseline allows.
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "kernels/common/hybrid.h"
@@ -104,9 +105,11 @@ void Int8Depthwise(const Int8DepthwiseRow& d) {
   }
 }
 
-// Float: no fused multiply-adds (the baseline has none, and -ffp-contract=off
-// keeps the compiler from making any), so these sums are the reference's.
+// Float: no contracted multiply-adds (-ffp-contract=off), so unfused sums are
+// the reference's; fused ones call fmaf (exact in software where the baseline
+// has no FMA instruction), as the scalar kernels' std::fma.
 float Clamp(float v, float lo, float hi) { return std::min(std::max(v, lo), hi); }
+float MulAdd(bool fused, float acc, float x, float w) { return fused ? std::fma(x, w, acc) : acc + x * w; }
 
 void FloatGemm(const FloatGemmTile& t) {
   const int64_t panel = static_cast<int64_t>(t.k) * kPanel;
@@ -122,7 +125,7 @@ void FloatGemm(const FloatGemmTile& t) {
         const float* row = b + k * kPanel;
         for (int i = 0; i < mr; ++i) {
           const float x = t.a[(r0 + i) * t.a_stride + k];
-          for (int j = 0; j < kPanel; ++j) acc[i][j] = acc[i][j] + x * row[j];
+          for (int j = 0; j < kPanel; ++j) acc[i][j] = MulAdd(t.fused, acc[i][j], x, row[j]);
         }
       }
       for (int i = 0; i < mr; ++i) {
@@ -149,7 +152,7 @@ void FloatDepthwise(const FloatDepthwiseRow& d) {
           if (ix < 0 || ix >= g.in_width) continue;
           const float* x = row + static_cast<int64_t>(ix) * g.channels + c0;
           const float* w = d.weights + static_cast<int64_t>(fy * g.filter_w + fx) * d.weights_stride + c0;
-          for (int j = 0; j < count; ++j) acc[j] = acc[j] + x[j] * w[j];
+          for (int j = 0; j < count; ++j) acc[j] = MulAdd(d.fused, acc[j], x[j], w[j]);
         }
       }
       float* out = d.out + static_cast<int64_t>(ox) * g.channels + c0;

@@ -145,7 +145,7 @@ class FullyConnectedKernel : public Kernel {
       return Status::Ok();
     }
     switch (input.type) {
-      case DataType::kFloat32:
+      case DataType::kFloat32: {
         if (weights.type == DataType::kInt8) {
           if (hybrid_fast_.ready() && !xnn_qd8_) {
             EvalHybridFast(input.data<float>(), bias ? bias->data<float>() : nullptr, weights, output.data<float>(), node.pool);
@@ -155,9 +155,17 @@ class FullyConnectedKernel : public Kernel {
                      output.data<float>());
           return Status::Ok();
         }
-        math::FullyConnectedFloat(shape_, input.data<float>(), weights.data<float>(), bias ? bias->data<float>() : nullptr,
-                                  float_clamp_, output.data<float>(), packed_float_.empty() ? nullptr : packed_float_.data());
+        const float* packed = packed_float_.empty() ? nullptr : packed_float_.data();
+        const float* b = bias ? bias->data<float>() : nullptr;
+        if (node.fused_float_sums()) {
+          math::FullyConnectedFloat<true>(shape_, input.data<float>(), weights.data<float>(), b, float_clamp_,
+                                          output.data<float>(), packed);
+        } else {
+          math::FullyConnectedFloat<false>(shape_, input.data<float>(), weights.data<float>(), b, float_clamp_,
+                                           output.data<float>(), packed);
+        }
         return Status::Ok();
+      }
       case DataType::kInt8:
         math::FullyConnectedQuantized(shape_, input.data<int8_t>(), weights.data<int8_t>(),
                                       bias ? bias->data<int32_t>() : nullptr, requant_, output.data<int8_t>(),

@@ -35,7 +35,7 @@ bool FastFullyConnected::Prepare(const NodeContext& node, const math::FullyConne
   }
   if (input.type == DataType::kFloat32 && weights.type == DataType::kFloat32) {
     return float_.Pack(isa, weights.data<float>(), shape.units, shape.depth, bias ? bias->data<float>() : nullptr, clamp.min,
-                       clamp.max);
+                       clamp.max, node.fused_float_sums());
   }
   return false;
 }

@@ -28,11 +28,13 @@ inline ConvGeometry AsOneByOneConv(const FullyConnectedShape& s) {
   return g;
 }
 
-inline void FullyConnectedFloat(const FullyConnectedShape& s, const float* input, const float* weights,
-                                const float* bias, quant::FloatRange clamp, float* output, const float* packed = nullptr) {
+// Terms in order, MulAdd<kFused> (conv_math.h).
+template <bool kFused = false>
+void FullyConnectedFloat(const FullyConnectedShape& s, const float* input, const float* weights, const float* bias,
+                         quant::FloatRange clamp, float* output, const float* packed = nullptr) {
   if (packed != nullptr) {
     ConvolvePacked<float>(
-        AsOneByOneConv(s), input, packed, [](float x) { return x; }, [](float acc, float x, float w) { return acc + x * w; },
+        AsOneByOneConv(s), input, packed, [](float x) { return x; }, MulAdd<kFused>,
         [&](int index, int u, float total) {
           const float value = total + (bias ? bias[u] : 0.0f);
           output[index] = std::min(std::max(value, clamp.min), clamp.max);
@@ -44,7 +46,7 @@ inline void FullyConnectedFloat(const FullyConnectedShape& s, const float* input
     for (int u = 0; u < s.units; ++u) {
       const float* w = weights + static_cast<int64_t>(u) * s.depth;
       float total = 0.0f;
-      for (int d = 0; d < s.depth; ++d) total += x[d] * w[d];
+      for (int d = 0; d < s.depth; ++d) total = MulAdd<kFused>(total, x[d], w[d]);
       const float value = total + (bias ? bias[u] : 0.0f);
       output[static_cast<int64_t>(b) * s.units + u] = std::min(std::max(value, clamp.min), clamp.max);
     }
