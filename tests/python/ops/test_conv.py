@@ -122,14 +122,15 @@ def test_depthwise_conv2d(tmp_path, padding, stride, dilation, multiplier, dtype
     check(b, tmp_path)
 
 
-DW_TILE_CASES = [(c, p, s, d) for c in (8, 16, 24, 40) for p, s, d in (("SAME", 1, 1), ("VALID", 1, 2), ("SAME", 2, 1))]
+DW_TILE_CASES = [(c, p, s, d) for c in (8, 16, 24, 37, 40, 72) for p, s, d in (("SAME", 1, 1), ("VALID", 1, 2), ("SAME", 2, 1))]
 
 
 @pytest.mark.parametrize("channels,padding,stride,dilation", DW_TILE_CASES,
                          ids=[f"c{c}-{p}-s{s}-d{d}" for c, p, s, d in DW_TILE_CASES])
 def test_depthwise_float_pixel_tiles(tmp_path, channels, padding, stride, dilation):
     """Rows wide enough for the fast float depthwise tiles (8 channels as pixel pairs,
-    16 channels 8 pixels a tile, 24 channels 4, 40 pixel by pixel) and their edges."""
+    16 channels 8 pixels a tile, 24 channels 4, 37-72 channels in groups of 16 4 pixels a tile with
+    the tail 8 pixels or one at a time; AVX-512: over 32 channels pixel by pixel) and their edges."""
     h, w, k = 5, 23, 3
     oh, ow = out_size(padding, h, k, stride, dilation), out_size(padding, w, k, stride, dilation)
     b = OpModelBuilder()
