@@ -122,12 +122,34 @@ inline float LstmActivation(quant::Activation a, float x) {
   }
 }
 
-// gate[b][r] += sum_c W[r][c] * v[b][c]
+// gate[b][r] += sum_c W[r][c] * v[b][c], each sum in c order from 0 (the
+// reference's bits). Four rows at a time: four independent sums, so the adds
+// overlap instead of waiting on one another (a single sum is bound by the
+// add's latency; mnist_lstm float 0.104 -> 0.079 ms per invoke on an AMD Zen 2).
 inline void LstmMatVecAccumulate(const float* w, int rows, int cols, const float* v, int n_batch, float* gate) {
   for (int b = 0; b < n_batch; ++b) {
     const float* vb = v + static_cast<int64_t>(b) * cols;
     float* gb = gate + static_cast<int64_t>(b) * rows;
-    for (int r = 0; r < rows; ++r) {
+    int r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      const float* w0 = w + static_cast<int64_t>(r) * cols;
+      const float* w1 = w0 + cols;
+      const float* w2 = w1 + cols;
+      const float* w3 = w2 + cols;
+      float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
+      for (int c = 0; c < cols; ++c) {
+        const float x = vb[c];
+        a0 += w0[c] * x;
+        a1 += w1[c] * x;
+        a2 += w2[c] * x;
+        a3 += w3[c] * x;
+      }
+      gb[r] += a0;
+      gb[r + 1] += a1;
+      gb[r + 2] += a2;
+      gb[r + 3] += a3;
+    }
+    for (; r < rows; ++r) {
       const float* wr = w + static_cast<int64_t>(r) * cols;
       float acc = 0.0f;
       for (int c = 0; c < cols; ++c) acc += wr[c] * vb[c];
