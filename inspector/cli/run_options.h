@@ -33,8 +33,8 @@ inline void AddRunOptions(CLI::App& app, InterpreterOptions& options) {
                                                              {"xnnpack", KernelSet::kXnnpack}};
   app.add_option("--kernels", options.kernels,
                  "Whose arithmetic: reference (LiteRT's reference kernels, the oracle), optimized (what LiteRT's "
-                 "optimized CPU kernels compute without delegates: their requantization rounding and their own "
-                 "arithmetic where it differs) or xnnpack (LiteRT's default CPU path: the nodes its XNNPACK "
+                 "optimized CPU kernels compute without delegates: their requantization rounding, fused float "
+                 "multiply-adds and their own arithmetic where it differs) or xnnpack (LiteRT's default CPU path: the nodes its XNNPACK "
                  "delegate takes compute XNNPACK's arithmetic, e.g. fp32 requantization; the rest the optimized "
                  "kernels'; docs/deployment.md)")
       ->transform(CLI::CheckedTransformer(kKernels, CLI::ignore_case))
