@@ -118,6 +118,25 @@ void PackInt8Rows(const void* context, int64_t r0, int count, uint8_t* tile, int
   }
 }
 
+// A run of n floats. Short runs are the common case (a filter row of a few
+// channels, thousands of times per node): whole 4-float words, the last one
+// overlapping, no library call.
+inline void CopyFloats(float* __restrict dst, const float* __restrict src, int64_t n) {
+#if defined(__SSE2__)
+  if (n >= 4 && n <= 256) {
+    int64_t i = 0;
+    for (; i + 4 <= n; i += 4) _mm_storeu_ps(dst + i, _mm_loadu_ps(src + i));
+    if (i < n) _mm_storeu_ps(dst + n - 4, _mm_loadu_ps(src + n - 4));
+    return;
+  }
+#endif
+  if (n <= 256) {
+    for (int64_t i = 0; i < n; ++i) dst[i] = src[i];
+  } else {
+    std::memcpy(dst, src, static_cast<size_t>(n) * sizeof(float));
+  }
+}
+
 void PackFloatRows(const void* context, int64_t r0, int count, float* tile, int64_t stride) {
   const PackContext& p = *static_cast<const PackContext*>(context);
   const math::ConvGeometry& g = *p.g;
@@ -138,8 +157,17 @@ void PackFloatRows(const void* context, int64_t r0, int count, float* tile, int6
     }
     float* dst = tile + r * stride;
     const int ix0 = ox * g.stride_w - g.pad_w;
+    const int iy0 = oy * g.stride_h - g.pad_h;
+    if (g.dilation_w == 1 && ix0 >= 0 && ix0 + g.filter.w <= g.input.w && iy0 >= 0 &&
+        iy0 + (g.filter.h - 1) * g.dilation_h < g.input.h) {
+      // Every tap inside the image (most pixels): one run per filter row.
+      const float* src = input + g.input.Offset(b, iy0, ix0, 0);
+      const int64_t row_step = static_cast<int64_t>(g.dilation_h) * g.input.w * c;
+      for (int fy = 0; fy < g.filter.h; ++fy, dst += row_floats, src += row_step) CopyFloats(dst, src, row_floats);
+      continue;
+    }
     for (int fy = 0; fy < g.filter.h; ++fy) {
-      const int iy = oy * g.stride_h - g.pad_h + fy * g.dilation_h;
+      const int iy = iy0 + fy * g.dilation_h;
       if (iy < 0 || iy >= g.input.h) {  // the whole filter row outside the image
         std::fill(dst, dst + row_floats, 0.0f);
         dst += row_floats;
@@ -149,15 +177,7 @@ void PackFloatRows(const void* context, int64_t r0, int count, float* tile, int6
         const int lo = std::clamp(-ix0, 0, g.filter.w), hi = std::clamp(g.input.w - ix0, lo, g.filter.w);
         std::fill(dst, dst + static_cast<int64_t>(lo) * c, 0.0f);
         const int64_t n = static_cast<int64_t>(hi - lo) * c;
-        if (n > 0) {
-          const float* src = input + g.input.Offset(b, iy, ix0 + lo, 0);
-          float* run = dst + static_cast<int64_t>(lo) * c;
-          if (n <= 32) {  // a few taps of a few channels: no library call
-            for (int64_t i = 0; i < n; ++i) run[i] = src[i];
-          } else {
-            std::memcpy(run, src, static_cast<size_t>(n) * sizeof(float));
-          }
-        }
+        if (n > 0) CopyFloats(dst + static_cast<int64_t>(lo) * c, input + g.input.Offset(b, iy, ix0 + lo, 0), n);
         std::fill(dst + static_cast<int64_t>(hi) * c, dst + row_floats, 0.0f);
         dst += row_floats;
         continue;
