@@ -22,6 +22,7 @@ struct PackContext {
   uint8_t flip;
   uint8_t pad;
   bool direct;
+  const float* zeros = nullptr;  // MakeFloatRuns: filter.w · C zeros
 };
 
 // im2col of `count` output pixels from r0: per pixel, the taps in the
@@ -137,17 +138,15 @@ inline void CopyFloats(float* __restrict dst, const float* __restrict src, int64
   }
 }
 
-void PackFloatRows(const void* context, int64_t r0, int count, float* tile, int64_t stride) {
-  const PackContext& p = *static_cast<const PackContext*>(context);
-  const math::ConvGeometry& g = *p.g;
-  const int c = g.input.c;
-  const float* input = static_cast<const float*>(p.input);
-  const int64_t per_image = static_cast<int64_t>(g.output.h) * g.output.w;
-  const int64_t row_floats = static_cast<int64_t>(g.filter.w) * c;
-  // The first row's pixel, then stepped along (no divisions per row).
-  int b = static_cast<int>(r0 / per_image);
-  int oy = static_cast<int>(r0 % per_image / g.output.w), ox = static_cast<int>(r0 % g.output.w) - 1;
-  for (int r = 0; r < count; ++r) {
+// Output pixels r0, r0 + 1, ... as (batch, oy, ox), stepped without divisions.
+struct PixelWalk {
+  PixelWalk(const math::ConvGeometry& g, int64_t r0) : g(g) {
+    const int64_t per_image = static_cast<int64_t>(g.output.h) * g.output.w;
+    b = static_cast<int>(r0 / per_image);
+    oy = static_cast<int>(r0 % per_image / g.output.w);
+    ox = static_cast<int>(r0 % g.output.w) - 1;
+  }
+  void Next() {
     if (++ox == g.output.w) {
       ox = 0;
       if (++oy == g.output.h) {
@@ -155,40 +154,86 @@ void PackFloatRows(const void* context, int64_t r0, int count, float* tile, int6
         ++b;
       }
     }
-    float* dst = tile + r * stride;
-    const int ix0 = ox * g.stride_w - g.pad_w;
-    const int iy0 = oy * g.stride_h - g.pad_h;
-    if (g.dilation_w == 1 && ix0 >= 0 && ix0 + g.filter.w <= g.input.w && iy0 >= 0 &&
-        iy0 + (g.filter.h - 1) * g.dilation_h < g.input.h) {
-      // Every tap inside the image (most pixels): one run per filter row.
-      const float* src = input + g.input.Offset(b, iy0, ix0, 0);
-      const int64_t row_step = static_cast<int64_t>(g.dilation_h) * g.input.w * c;
-      for (int fy = 0; fy < g.filter.h; ++fy, dst += row_floats, src += row_step) CopyFloats(dst, src, row_floats);
-      continue;
+  }
+  int ix0() const { return ox * g.stride_w - g.pad_w; }
+  int iy0() const { return oy * g.stride_h - g.pad_h; }
+  // Filter rows read whole from the input: dilation 1 and every column inside.
+  bool whole_rows() const { return g.dilation_w == 1 && ix0() >= 0 && ix0() + g.filter.w <= g.input.w; }
+  const math::ConvGeometry& g;
+  int b = 0, oy = 0, ox = 0;
+};
+
+// One filter row's taps (filter.w · C values, in the reference order) of the
+// pixel whose first tap is column ix0 of image row `row`; 0 outside the image.
+void PackFloatFilterRow(const math::ConvGeometry& g, const float* row, int ix0, float* dst) {
+  const int c = g.input.c;
+  if (g.dilation_w == 1) {  // the taps inside the image are one run of the input: zeros, run, zeros
+    const int lo = std::clamp(-ix0, 0, g.filter.w), hi = std::clamp(g.input.w - ix0, lo, g.filter.w);
+    std::fill(dst, dst + static_cast<int64_t>(lo) * c, 0.0f);
+    const int64_t n = static_cast<int64_t>(hi - lo) * c;
+    if (n > 0) CopyFloats(dst + static_cast<int64_t>(lo) * c, row + static_cast<int64_t>(ix0 + lo) * c, n);
+    std::fill(dst + static_cast<int64_t>(hi) * c, dst + static_cast<int64_t>(g.filter.w) * c, 0.0f);
+    return;
+  }
+  for (int fx = 0; fx < g.filter.w; ++fx, dst += c) {
+    const int ix = ix0 + fx * g.dilation_w;
+    if (ix < 0 || ix >= g.input.w) {
+      std::fill(dst, dst + c, 0.0f);
+    } else {
+      CopyFloats(dst, row + static_cast<int64_t>(ix) * c, c);
     }
-    for (int fy = 0; fy < g.filter.h; ++fy) {
-      const int iy = iy0 + fy * g.dilation_h;
+  }
+}
+
+// im2col of `count` output pixels from r0 (float): per pixel, the taps in the
+// reference order; taps outside the image hold 0, which adds +0 (finite weights).
+void PackFloatRows(const void* context, int64_t r0, int count, float* tile, int64_t stride) {
+  const PackContext& p = *static_cast<const PackContext*>(context);
+  const math::ConvGeometry& g = *p.g;
+  const float* input = static_cast<const float*>(p.input);
+  const int64_t row_floats = static_cast<int64_t>(g.filter.w) * g.input.c;
+  PixelWalk at(g, r0);
+  for (int r = 0; r < count; ++r) {
+    at.Next();
+    float* dst = tile + r * stride;
+    const bool whole = at.whole_rows();
+    for (int fy = 0; fy < g.filter.h; ++fy, dst += row_floats) {
+      const int iy = at.iy0() + fy * g.dilation_h;
       if (iy < 0 || iy >= g.input.h) {  // the whole filter row outside the image
         std::fill(dst, dst + row_floats, 0.0f);
-        dst += row_floats;
-        continue;
+      } else if (whole) {
+        CopyFloats(dst, input + g.input.Offset(at.b, iy, at.ix0(), 0), row_floats);
+      } else {
+        PackFloatFilterRow(g, input + g.input.Offset(at.b, iy, 0, 0), at.ix0(), dst);
       }
-      if (g.dilation_w == 1) {  // the taps inside the image are one run of the input: zeros, run, zeros
-        const int lo = std::clamp(-ix0, 0, g.filter.w), hi = std::clamp(g.input.w - ix0, lo, g.filter.w);
-        std::fill(dst, dst + static_cast<int64_t>(lo) * c, 0.0f);
-        const int64_t n = static_cast<int64_t>(hi - lo) * c;
-        if (n > 0) CopyFloats(dst + static_cast<int64_t>(lo) * c, input + g.input.Offset(b, iy, ix0 + lo, 0), n);
-        std::fill(dst + static_cast<int64_t>(hi) * c, dst + row_floats, 0.0f);
-        dst += row_floats;
-        continue;
-      }
-      for (int fx = 0; fx < g.filter.w; ++fx, dst += c) {
-        const int ix = ix0 + fx * g.dilation_w;
-        if (ix < 0 || ix >= g.input.w) {
-          std::fill(dst, dst + c, 0.0f);
-        } else {
-          std::memcpy(dst, input + g.input.Offset(b, iy, ix, 0), static_cast<size_t>(c) * sizeof(float));
-        }
+    }
+  }
+}
+
+// The indirect A (float_igemm) of `count` output pixels from r0: per pixel and
+// filter row, the run of its taps read in place from the input where it lies
+// whole in it (most pixels: no copy), p.zeros where the row is outside the
+// image, else a packed copy in `scratch`.
+void MakeFloatRuns(const void* context, int64_t r0, int count, const float** runs, float* scratch) {
+  const PackContext& p = *static_cast<const PackContext*>(context);
+  const math::ConvGeometry& g = *p.g;
+  const float* input = static_cast<const float*>(p.input);
+  const int64_t row_floats = static_cast<int64_t>(g.filter.w) * g.input.c;
+  PixelWalk at(g, r0);
+  for (int r = 0; r < count; ++r) {
+    at.Next();
+    const bool whole = at.whole_rows();
+    for (int fy = 0; fy < g.filter.h; ++fy) {
+      const int iy = at.iy0() + fy * g.dilation_h;
+      const float** slot = runs + static_cast<int64_t>(r) * g.filter.h + fy;
+      if (iy < 0 || iy >= g.input.h) {
+        *slot = p.zeros;
+      } else if (whole) {
+        *slot = input + g.input.Offset(at.b, iy, at.ix0(), 0);
+      } else {
+        PackFloatFilterRow(g, input + g.input.Offset(at.b, iy, 0, 0), at.ix0(), scratch);
+        *slot = scratch;
+        scratch += row_floats;
       }
     }
   }
@@ -288,6 +333,7 @@ bool FastConv::Prepare(const NodeContext& node, const math::ConvGeometry& g, boo
                           node.fused_float_sums())) {
       return false;
     }
+    float_zeros_.assign(static_cast<size_t>(g.filter.w) * g.filter.c, 0.0f);
     kind_ = Kind::kFloatGemm;
   }
   return true;
@@ -305,8 +351,12 @@ void FastConv::Run(const Tensor& input, Tensor& output, ThreadPool* pool) const 
       if (direct_rows_) {
         float_gemm_.Run(pixels, nullptr, nullptr, input.data<float>(), g_.input.c, output.data<float>(), g_.output.c, pool);
       } else {
-        const PackContext p{&g_, input.bytes, 0, 0, false};
-        float_gemm_.Run(pixels, PackFloatRows, &p, nullptr, 0, output.data<float>(), g_.output.c, pool);
+        const PackContext p{&g_, input.bytes, 0, 0, false, float_zeros_.data()};
+        if (float_gemm_.indirect()) {
+          float_gemm_.RunIndirect(pixels, MakeFloatRuns, &p, g_.filter.h, output.data<float>(), g_.output.c, pool);
+        } else {
+          float_gemm_.Run(pixels, PackFloatRows, &p, nullptr, 0, output.data<float>(), g_.output.c, pool);
+        }
       }
       return;
     }

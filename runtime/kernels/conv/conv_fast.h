@@ -43,6 +43,7 @@ class FastConv {
   bool direct_rows_ = false;  // 1x1, stride 1, no padding: A rows are the input's pixels
   fast::PackedInt8Gemm int8_gemm_;
   fast::PackedFloatGemm float_gemm_;
+  std::vector<float> float_zeros_;  // one filter row of zeros: the indirect rows' taps outside the image
   // Depthwise: weights [tap][padded channels] (int32 with the filter offset, or float), bias padded.
   std::vector<int32_t> dw_int_weights_, dw_int_bias_;
   fast::OutputStageArrays dw_arrays_;

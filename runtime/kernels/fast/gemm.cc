@@ -299,8 +299,8 @@ bool PackedFloatGemm::Pack(const IsaKernels* isa, const float* weights, int n, i
   return true;
 }
 
-void PackedFloatGemm::Run(int64_t rows, PackFloatRowsFn pack_rows, const void* context, const float* a, int64_t a_stride,
-                          float* out, int64_t out_stride, ThreadPool* pool) const {
+template <typename Fn>
+void PackedFloatGemm::ForEachTile(int64_t rows, float* out, int64_t out_stride, ThreadPool* pool, Fn fn) const {
   if (rows <= 0) return;
   const GemmSplit split(rows, panels_, k_, n_, static_cast<int64_t>(k_) * 4, pool);
   ParallelFor(pool, split.tasks(), [&](int task) {
@@ -317,18 +317,37 @@ void PackedFloatGemm::Run(int64_t rows, PackFloatRowsFn pack_rows, const void* c
     t.c_stride = out_stride;
     split.ForEachTile(task, [&](int64_t r0, int count) {
       t.rows = count;
-      if (pack_rows != nullptr) {
-        float* tile_a = reinterpret_cast<float*>(Scratch(static_cast<size_t>(count) * k_ * sizeof(float), 0));
-        pack_rows(context, r0, count, tile_a, k_);
-        t.a = tile_a;
-        t.a_stride = k_;
-      } else {
-        t.a = a + r0 * a_stride;
-        t.a_stride = a_stride;
-      }
       t.c = out + r0 * out_stride + p0 * kPanel;
-      isa_->float_gemm(t);
+      fn(t, r0, count);
     });
+  });
+}
+
+void PackedFloatGemm::Run(int64_t rows, PackFloatRowsFn pack_rows, const void* context, const float* a, int64_t a_stride,
+                          float* out, int64_t out_stride, ThreadPool* pool) const {
+  ForEachTile(rows, out, out_stride, pool, [&](FloatGemmTile& t, int64_t r0, int count) {
+    if (pack_rows != nullptr) {
+      float* tile_a = reinterpret_cast<float*>(Scratch(static_cast<size_t>(count) * k_ * sizeof(float), 0));
+      pack_rows(context, r0, count, tile_a, k_);
+      t.a = tile_a;
+      t.a_stride = k_;
+    } else {
+      t.a = a + r0 * a_stride;
+      t.a_stride = a_stride;
+    }
+    isa_->float_gemm(t);
+  });
+}
+
+void PackedFloatGemm::RunIndirect(int64_t rows, FloatRunsFn make_runs, const void* context, int segments, float* out,
+                                  int64_t out_stride, ThreadPool* pool) const {
+  ForEachTile(rows, out, out_stride, pool, [&](FloatGemmTile& t, int64_t r0, int count) {
+    const float** runs = reinterpret_cast<const float**>(Scratch(static_cast<size_t>(count) * segments * sizeof(float*), 1));
+    float* scratch = reinterpret_cast<float*>(Scratch(static_cast<size_t>(count) * k_ * sizeof(float), 0));
+    make_runs(context, r0, count, runs, scratch);
+    t.runs = runs;
+    t.segments = segments;
+    isa_->float_igemm(t);
   });
 }
 

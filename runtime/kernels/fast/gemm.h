@@ -114,6 +114,9 @@ class PackedInt8Gemm {
 
 // Fills `count` rows of A starting at row r0: k floats per row (stride apart).
 using PackFloatRowsFn = void (*)(const void* context, int64_t r0, int count, float* tile, int64_t stride);
+// The indirect A of `count` rows from r0 (FloatGemmTile::runs): runs[r · segments + s],
+// a run not found whole in the input packed into `scratch` (room for count · k floats).
+using FloatRunsFn = void (*)(const void* context, int64_t r0, int count, const float** runs, float* scratch);
 
 class PackedFloatGemm {
  public:
@@ -127,8 +130,16 @@ class PackedFloatGemm {
   // Rows of A read in place (a: row 0, a_stride floats apart) when pack_rows is null.
   void Run(int64_t rows, PackFloatRowsFn pack_rows, const void* context, const float* a, int64_t a_stride, float* out,
            int64_t out_stride, ThreadPool* pool) const;
+  // Whether the CPU path takes A as indirect rows (IsaKernels::float_igemm).
+  bool indirect() const { return isa_ != nullptr && isa_->float_igemm != nullptr; }
+  // The same product, A as rows of `segments` runs (k a multiple of segments; indirect() only).
+  void RunIndirect(int64_t rows, FloatRunsFn make_runs, const void* context, int segments, float* out,
+                   int64_t out_stride, ThreadPool* pool) const;
 
  private:
+  // fn(tile, r0, count) for each row tile, the tile's B, bias, clamp and output set.
+  template <typename Fn>
+  void ForEachTile(int64_t rows, float* out, int64_t out_stride, ThreadPool* pool, Fn fn) const;
   const IsaKernels* isa_ = nullptr;
   int n_ = 0, k_ = 0, panels_ = 0;
   float min_ = 0, max_ = 0;

@@ -142,6 +142,11 @@ struct FloatGemmTile {
   int rows = 0;
   const float* a = nullptr;
   int64_t a_stride = 0;
+  // Indirect A (float_igemm; `a` unused): row r's k values are `segments`
+  // runs of k / segments floats, run s from runs[r · segments + s] (a filter
+  // row's taps read in place from the input, or zeros, or a packed copy).
+  const float* const* runs = nullptr;
+  int segments = 0;
   const float* b = nullptr;  // `panels` panels of k rows of 16 floats
   int panels = 0;
   int k = 0;
@@ -247,6 +252,7 @@ struct IsaKernels {
   void (*int8_gemm)(const Int8GemmTile&);
   void (*int8_depthwise)(const Int8DepthwiseRow&);
   void (*float_gemm)(const FloatGemmTile&);
+  void (*float_igemm)(const FloatGemmTile&);  // FloatGemmTile::runs; null: im2col and float_gemm
   void (*float_depthwise)(const FloatDepthwiseRow&);
   void (*int8_add)(const Int8AddRow&);
   void (*int8_depthwise_pairs)(const Int8DepthwisePairs&);  // null where it would not pay

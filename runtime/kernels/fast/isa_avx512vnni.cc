@@ -624,8 +624,10 @@ void Int8DepthwisePairsRows(const Int8DepthwisePairs& d) {
   });
 }
 
-const IsaKernels kAvx512Vnni = {CpuPath::kAvx512Vnni, Int8Layout::kQuad, Int8Gemm, Int8Depthwise, FloatGemm, FloatDepthwise,
-                                Int8Add, Int8DepthwisePairsRows};
+// float_igemm null: im2col, then float_gemm (the indirect rows were measured on AVX2 only).
+const IsaKernels kAvx512Vnni = {CpuPath::kAvx512Vnni, Int8Layout::kQuad, Int8Gemm,       Int8Depthwise,
+                                FloatGemm,            nullptr,           FloatDepthwise, Int8Add,
+                                Int8DepthwisePairsRows};
 
 }  // namespace
 

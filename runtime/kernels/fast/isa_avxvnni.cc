@@ -5,8 +5,9 @@
 
 namespace tfldbg::fast {
 namespace {
-const IsaKernels kAvxVnni = {CpuPath::kAvxVnni, Int8Layout::kQuad, Int8Gemm, Int8Depthwise, FloatGemm, FloatDepthwise, Int8Add,
-                            Int8DepthwisePairsRows};
+const IsaKernels kAvxVnni = {CpuPath::kAvxVnni, Int8Layout::kQuad, Int8Gemm,       Int8Depthwise,
+                             FloatGemm,        FloatIGemm,        FloatDepthwise, Int8Add,
+                             Int8DepthwisePairsRows};
 }  // namespace
 const IsaKernels* AvxVnniKernels() { return &kAvxVnni; }
 const HybridKernels* AvxVnniHybridKernels() { return &kHybrid; }
