@@ -92,10 +92,17 @@ void PackInt8Rows(const void* context, int64_t r0, int count, uint8_t* tile, int
     }
     uint8_t* dst = tile + r * stride;
     const int ix0 = ox * g.stride_w - g.pad_w;
+    // Every tap of a filter row inside the image (most pixels): one run.
+    const bool whole = g.dilation_w == 1 && ix0 >= 0 && ix0 + g.filter.w <= g.input.w;
     for (int fy = 0; fy < g.filter.h; ++fy) {
       const int iy = oy * g.stride_h - g.pad_h + fy * g.dilation_h;
       if (iy < 0 || iy >= g.input.h) {  // the whole filter row outside the image
         std::memset(dst, p.pad, static_cast<size_t>(g.filter.w) * c);
+        dst += static_cast<int64_t>(g.filter.w) * c;
+        continue;
+      }
+      if (whole) {
+        copy(dst, input + g.input.Offset(b, iy, ix0, 0), static_cast<int64_t>(g.filter.w) * c);
         dst += static_cast<int64_t>(g.filter.w) * c;
         continue;
       }
