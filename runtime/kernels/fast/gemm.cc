@@ -158,6 +158,17 @@ bool BuildOutputStage(const math::ChannelRequant& q, int channels, DataType outp
     SetShifts(m, single, static_cast<size_t>(c), arrays);
   }
   PointStage(arrays, single, q.rounding == quant::RoundingMode::kDoubleHalfUp, stage);
+  arrays.fp32_scale.clear();
+  stage.fp32_scale = nullptr;
+  if (!q.xnn_scales.empty()) {  // XNNPACK's fp32 requantization (math::XnnpackRequantize)
+    arrays.fp32_scale.assign(arrays.multiplier.size(), 0.0f);
+    for (int c = 0; c < channels; ++c) {
+      arrays.fp32_scale[static_cast<size_t>(c)] = q.xnn_scales[q.xnn_scales.size() == 1 ? 0 : static_cast<size_t>(c)];
+    }
+    stage.fp32_scale = arrays.fp32_scale.data();
+    stage.fp32_min = static_cast<float>(q.clamp.min - q.output_offset);
+    stage.fp32_max = static_cast<float>(q.clamp.max - q.output_offset);
+  }
   stage.output_offset = q.output_offset;
   stage.min = q.clamp.min;
   stage.max = q.clamp.max;

@@ -47,6 +47,7 @@ class AlignedBuffer {
 struct OutputStageArrays {
   std::vector<int32_t> multiplier, left, right, mask, half;
   std::vector<StagePanel> panels;
+  std::vector<float> fp32_scale;  // ChannelRequant::xnn_scales, padded (empty without)
 };
 
 // How a GEMM of `rows` × `panels` is cut into tasks: as few as the work

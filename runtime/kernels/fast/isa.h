@@ -55,6 +55,10 @@ struct alignas(64) StagePanel {
 //     (ties_up: the shift rounds ties toward +inf, LiteRT's optimized output stage)
 //   single rounding: (acc · multiplier[c] + 2^(right[c]-1)) >> right[c]   (right = 31 - shift)
 //   out = clamp(v + output_offset, min, max) as int8 or uint8
+// or, with fp32_scale (XNNPACK's fp32 requantization, --kernels xnnpack;
+// math::XnnpackRequantize), in place of the integer rounding:
+//   v = nearbyint(min(max(float(acc) · fp32_scale[c], fp32_min), fp32_max))
+// (tables with IsaKernels::fp32_stage only).
 struct Int8OutputStage {
   const int32_t* bias = nullptr;
   const int32_t* multiplier = nullptr;
@@ -67,6 +71,8 @@ struct Int8OutputStage {
   // kernels use it), one StagePanel per 16 channels: panel[c / kPanel].
   const StagePanel* panel = nullptr;
   bool sign_fix = false;  // some StagePanel::sign_fix != 0
+  const float* fp32_scale = nullptr;  // per channel; null: the integer rounding
+  float fp32_min = 0, fp32_max = 0;   // the clamp minus the output offset, as float
 
   // Every per-channel array moved on by `channels` (a multiple of kPanel): the stage of a later panel.
   // (Plain code: this header is compiled into the per-ISA files, which use no standard-library templates.)
@@ -76,6 +82,7 @@ struct Int8OutputStage {
       if (*p != nullptr) *p += channels;
     }
     if (panel != nullptr) panel += channels / kPanel;
+    if (fp32_scale != nullptr) fp32_scale += channels;
   }
   bool has_left = true;  // some left[c] != 0 (else the left shift is skipped)
   bool single_rounding = false;
@@ -256,6 +263,7 @@ struct IsaKernels {
   void (*float_depthwise)(const FloatDepthwiseRow&);
   void (*int8_add)(const Int8AddRow&);
   void (*int8_depthwise_pairs)(const Int8DepthwisePairs&);  // null where it would not pay
+  bool fp32_stage;  // the int8 entries apply Int8OutputStage::fp32_scale (else callers keep the scalar loops)
 };
 
 // Null for kScalar and kAuto.

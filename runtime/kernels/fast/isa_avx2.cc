@@ -7,7 +7,7 @@ namespace tfldbg::fast {
 namespace {
 const IsaKernels kAvx2 = {CpuPath::kAvx2, Int8Layout::kPair, Int8Gemm,       Int8Depthwise,
                           FloatGemm,      FloatIGemm,        FloatDepthwise, Int8Add,
-                          Int8DepthwisePairsRows};
+                          Int8DepthwisePairsRows, true};
 }  // namespace
 const IsaKernels* Avx2Kernels() { return &kAvx2; }
 const HybridKernels* Avx2HybridKernels() { return &kHybrid; }

@@ -7,7 +7,7 @@ namespace tfldbg::fast {
 namespace {
 const IsaKernels kAvxVnni = {CpuPath::kAvxVnni, Int8Layout::kQuad, Int8Gemm,       Int8Depthwise,
                              FloatGemm,        FloatIGemm,        FloatDepthwise, Int8Add,
-                             Int8DepthwisePairsRows};
+                             Int8DepthwisePairsRows, true};
 }  // namespace
 const IsaKernels* AvxVnniKernels() { return &kAvxVnni; }
 const HybridKernels* AvxVnniHybridKernels() { return &kHybrid; }

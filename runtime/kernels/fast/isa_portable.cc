@@ -15,6 +15,11 @@ namespace {
 
 // Lane-by-lane twin of the vector Requantize (isa_avx512vnni.cc).
 int32_t Requantize(int32_t acc, const Int8OutputStage& s, int c) {
+  if (s.fp32_scale != nullptr) {
+    const float scaled = std::min(std::max(static_cast<float>(acc) * s.fp32_scale[c], s.fp32_min), s.fp32_max);
+    const int32_t v = static_cast<int32_t>(std::nearbyint(scaled)) + s.output_offset;
+    return std::min(std::max(v, s.min), s.max);
+  }
   const int64_t m = s.multiplier[c];
   const int right = s.right[c];
   int32_t v;
@@ -197,7 +202,7 @@ void Int8Add(const Int8AddRow& r) {
 }
 
 const IsaKernels kPortable = {CpuPath::kPortable, Int8Layout::kQuad, Int8Gemm, Int8Depthwise, FloatGemm, FloatIGemm,
-                              FloatDepthwise, Int8Add, nullptr};
+                              FloatDepthwise, Int8Add, nullptr, true};
 
 }  // namespace
 

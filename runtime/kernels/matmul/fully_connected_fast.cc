@@ -30,7 +30,7 @@ bool FastFullyConnected::Prepare(const NodeContext& node, const math::FullyConne
   const fast::IsaKernels* isa = fast::IsaKernelsFor(node.cpu);
   if (isa == nullptr || !weights.is_constant() || (bias != nullptr && !bias->is_constant())) return false;
   if ((input.type == DataType::kInt8 || input.type == DataType::kUInt8) && weights.type == input.type) {
-    if (!q.xnn_scales.empty()) return false;  // --kernels xnnpack: fp32 requantization, the reference loops
+    if (!q.xnn_scales.empty() && !isa->fp32_stage) return false;  // --kernels xnnpack without fp32_stage: the scalar loops
     return int8_.Pack(isa, input.type, weights.bytes, shape.units, shape.depth, bias ? bias->data<int32_t>() : nullptr, q);
   }
   if (input.type == DataType::kFloat32 && weights.type == DataType::kFloat32) {
