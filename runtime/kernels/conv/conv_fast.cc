@@ -253,9 +253,8 @@ bool FastConv::Prepare(const NodeContext& node, const math::ConvGeometry& g, boo
   kind_ = Kind::kNone;
   isa_ = fast::IsaKernelsFor(node.cpu);
   if (isa_ == nullptr || !filter.is_constant() || (bias != nullptr && !bias->is_constant())) return false;
-  // Per-channel roundings (--kernels optimized) and, where the table lacks it,
-  // XNNPACK's fp32 requantization (--kernels xnnpack): the scalar loop.
-  if (q.half_up_channels != 0 || (!q.xnn_scales.empty() && !isa_->fp32_stage)) return false;
+  // XNNPACK's fp32 requantization (--kernels xnnpack) where the table lacks it: the scalar loop.
+  if (!q.xnn_scales.empty() && !isa_->fp32_stage) return false;
   const bool int8 = (input.type == DataType::kInt8 || input.type == DataType::kUInt8) && filter.type == input.type;
   const bool float32 = input.type == DataType::kFloat32 && filter.type == DataType::kFloat32;
   if (!int8 && !float32) return false;

@@ -121,13 +121,14 @@ void SetOneStep(bool single, bool ties_up, size_t c, OutputStageArrays& a) {
   }
 }
 
-void PointStage(OutputStageArrays& a, bool single, bool ties_up, Int8OutputStage& stage) {
-  for (size_t c = 0; c < a.multiplier.size(); ++c) SetOneStep(single, ties_up, c, a);
+// ties_up_channels: Int8OutputStage::ties_up_channels.
+void PointStage(OutputStageArrays& a, bool single, int ties_up_channels, Int8OutputStage& stage) {
+  for (size_t c = 0; c < a.multiplier.size(); ++c) SetOneStep(single, static_cast<int64_t>(c) < ties_up_channels, c, a);
   stage.panel = a.panels.data();
   stage.sign_fix = std::any_of(a.panels.begin(), a.panels.end(), [](const StagePanel& p) {
     return std::any_of(std::begin(p.sign_fix), std::end(p.sign_fix), [](int64_t f) { return f != 0; });
   });
-  stage.ties_up = ties_up;
+  stage.ties_up_channels = single ? 0 : ties_up_channels;
   stage.multiplier = a.multiplier.data();
   stage.left = a.left.data();
   stage.right = a.right.data();
@@ -157,7 +158,8 @@ bool BuildOutputStage(const math::ChannelRequant& q, int channels, DataType outp
     if (m.multiplier < 0) return false;
     SetShifts(m, single, static_cast<size_t>(c), arrays);
   }
-  PointStage(arrays, single, q.rounding == quant::RoundingMode::kDoubleHalfUp, stage);
+  const int padded = static_cast<int>(arrays.multiplier.size());
+  PointStage(arrays, single, q.rounding == quant::RoundingMode::kDoubleHalfUp ? padded : q.half_up_channels, stage);
   arrays.fp32_scale.clear();
   stage.fp32_scale = nullptr;
   if (!q.xnn_scales.empty()) {  // XNNPACK's fp32 requantization (math::XnnpackRequantize)
@@ -181,7 +183,8 @@ void BuildUniformStage(quant::QuantizedMultiplier m, quant::RoundingMode mode, i
   const bool single = mode == quant::RoundingMode::kSingle;
   Resize(static_cast<size_t>(RoundUp(channels, kPanel)), arrays);
   for (size_t c = 0; c < arrays.multiplier.size(); ++c) SetShifts(m, single, c, arrays);
-  PointStage(arrays, single, mode == quant::RoundingMode::kDoubleHalfUp, stage);
+  PointStage(arrays, single, mode == quant::RoundingMode::kDoubleHalfUp ? static_cast<int>(arrays.multiplier.size()) : 0,
+             stage);
 }
 
 bool PackedInt8Gemm::Pack(const IsaKernels* isa, DataType type, const void* weights, int n, int k, const int32_t* bias,

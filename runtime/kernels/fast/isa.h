@@ -52,7 +52,9 @@ struct alignas(64) StagePanel {
 // channel (arrays indexed by channel, padded to whole panels):
 //   acc = Σ a·b + bias[c] + row_factor · row_sum[r]        (wrapping int32)
 //   double rounding: RoundingDivideByPOT(SRDHM(acc << left[c], multiplier[c]), right[c])
-//     (ties_up: the shift rounds ties toward +inf, LiteRT's optimized output stage)
+//     (channels below ties_up_channels: the shift rounds ties toward +inf, LiteRT's
+//     optimized output stage: every channel with RoundingMode::kDoubleHalfUp, the
+//     whole blocks of 8 of its int8 depthwise, ChannelRequant::half_up_channels)
 //   single rounding: (acc · multiplier[c] + 2^(right[c]-1)) >> right[c]   (right = 31 - shift)
 //   out = clamp(v + output_offset, min, max) as int8 or uint8
 // or, with fp32_scale (XNNPACK's fp32 requantization, --kernels xnnpack;
@@ -83,10 +85,11 @@ struct Int8OutputStage {
     }
     if (panel != nullptr) panel += channels / kPanel;
     if (fp32_scale != nullptr) fp32_scale += channels;
+    ties_up_channels = ties_up_channels > channels ? ties_up_channels - channels : 0;
   }
   bool has_left = true;  // some left[c] != 0 (else the left shift is skipped)
   bool single_rounding = false;
-  bool ties_up = false;  // double rounding with RoundingMode::kDoubleHalfUp's shift
+  int ties_up_channels = 0;  // double rounding: channels [0, n) round the shift's ties up (kDoubleHalfUp)
   int32_t row_factor = 0;
   int32_t output_offset = 0;
   int32_t min = 0, max = 0;

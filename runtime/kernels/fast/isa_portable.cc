@@ -29,7 +29,7 @@ int32_t Requantize(int32_t acc, const Int8OutputStage& s, int c) {
     const int32_t high = static_cast<int32_t>(static_cast<uint64_t>(high64) >> 31);  // bits 31..62
     const int32_t mask = static_cast<int32_t>((uint32_t{1} << right) - 1);
     const int32_t remainder = high & mask;
-    const int32_t threshold = (mask >> 1) + (high < 0 && !s.ties_up ? 1 : 0);
+    const int32_t threshold = (mask >> 1) + (high < 0 && c >= s.ties_up_channels ? 1 : 0);
     const int32_t floor = high >= 0 ? (high >> right) : ~((~high) >> right);
     v = floor + (remainder > threshold ? 1 : 0);
   } else {
