@@ -41,28 +41,36 @@ struct SoftmaxParams {
   quant::RoundingMode rounding = quant::RoundingMode::kDouble;
 };
 
+// The exponential of a difference to the row's maximum (<= 0), in Q0.31.
+inline quant::Fixed<0> SoftmaxExp(const SoftmaxParams& p, int32_t diff) {
+  const int32_t rescaled = quant::MultiplyByQuantizedMultiplierGreaterThanOne(diff, p.input_beta, p.rounding);
+  return quant::ExpOnNegativeValues(quant::Fixed<5>::FromRaw(rescaled));
+}
+
+// SoftmaxExp of the differences 0, -1, ..., -255 (table[d] for -d; 0 below
+// diff_min, never read): every difference an 8-bit input can have.
+inline void SoftmaxExpTable(const SoftmaxParams& p, int32_t* table) {
+  for (int d = 0; d < 256; ++d) table[d] = -d >= p.diff_min ? SoftmaxExp(p, -d).raw : 0;
+}
+
+// `table`: SoftmaxExpTable(p) computed beforehand (8-bit inputs only; the fast
+// paths keep one per node), else computed here when it pays.
 template <typename In, typename Out>
-void SoftmaxQuantized(const SoftmaxParams& p, const In* input, int64_t rows, int depth, Out* output) {
-  constexpr int kScaledDiffIntegerBits = 5;
+void SoftmaxQuantized(const SoftmaxParams& p, const In* input, int64_t rows, int depth, Out* output,
+                      const int32_t* table = nullptr) {
   constexpr int kAccumulationIntegerBits = 12;
-  using ScaledDiff = quant::Fixed<kScaledDiffIntegerBits>;
   using Accum = quant::Fixed<kAccumulationIntegerBits>;
-  auto exp_of = [&p](int32_t diff) {
-    const int32_t rescaled = quant::MultiplyByQuantizedMultiplierGreaterThanOne(diff, p.input_beta, p.rounding);
-    return quant::ExpOnNegativeValues(ScaledDiff::FromRaw(rescaled));
-  };
   // The exponential depends only on the difference to the row's maximum, which
   // 8-bit inputs keep in [-255, 0]: with enough elements, each of the 256 is
   // computed once per call (the same function of the same value).
   constexpr bool kByteInput = sizeof(In) == 1;
-  const bool use_table = kByteInput && rows * depth >= 512;
-  int32_t exp_table[256] = {};
-  if (use_table) {
-    for (int d = 0; d < 256; ++d) {
-      if (-d >= p.diff_min) exp_table[d] = exp_of(-d).raw;
-    }
+  int32_t exp_table[256];
+  if (kByteInput && table == nullptr && rows * depth >= 512) {
+    SoftmaxExpTable(p, exp_table);
+    table = exp_table;
   }
-  auto exp_at = [&](int32_t diff) { return use_table ? quant::Fixed<0>::FromRaw(exp_table[-diff]) : exp_of(diff); };
+  const bool use_table = kByteInput && table != nullptr;
+  auto exp_at = [&](int32_t diff) { return use_table ? quant::Fixed<0>::FromRaw(table[-diff]) : SoftmaxExp(p, diff); };
   for (int64_t r = 0; r < rows; ++r) {
     const In* x = input + r * depth;
     Out* y = output + r * depth;

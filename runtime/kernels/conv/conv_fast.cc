@@ -388,11 +388,25 @@ void FastConv::RunDepthwisePairs(const uint8_t* input, uint8_t* output, ThreadPo
   // thread, of equal rows.
   const int threads = pool ? pool->threads() : 1;
   const int64_t macs = static_cast<int64_t>(g.output.n) * g.output.h * g.output.w * g.output.c * g.filter.h * g.filter.w;
-  int blocks_per_image = TaskCount(pool, macs, kDepthwiseTaskMacs);
+  const int wanted = TaskCount(pool, macs, kDepthwiseTaskMacs);
+  int blocks_per_image = wanted;
   if (blocks_per_image > 1) blocks_per_image = std::clamp(g.output.h / 8 / threads * threads, threads, blocks_per_image);
   blocks_per_image = std::min(blocks_per_image, g.output.h);
-  const int tasks = g.output.n * blocks_per_image;
+  // Few rows that do not split evenly (a 7x7 layer: 4 + 3 rows on two
+  // threads) split by ranges of 16-channel blocks instead: each range
+  // rewrites only its own channels, so nothing is done twice and the shares
+  // are equal to a block.
+  const int channel_blocks = (g.output.c + fast::kPanel - 1) / fast::kPanel;
+  int groups = 1;
+  if (blocks_per_image > 1 && g.output.h % blocks_per_image != 0 && g.output.h / blocks_per_image < 8 &&
+      channel_blocks >= 2 * wanted) {
+    groups = wanted;
+    blocks_per_image = 1;
+  }
+  const int tasks = g.output.n * blocks_per_image * groups;
   ParallelFor(pool, tasks, [&](int task) {
+    const int group = task % groups;
+    task /= groups;
     const int b = task / blocks_per_image;
     fast::Int8DepthwisePairs d;
     d.in_h = g.input.h;
@@ -410,6 +424,8 @@ void FastConv::RunDepthwisePairs(const uint8_t* input, uint8_t* output, ThreadPo
     const int block = task % blocks_per_image;
     d.oy0 = static_cast<int>(static_cast<int64_t>(g.output.h) * block / blocks_per_image);
     d.oy1 = static_cast<int>(static_cast<int64_t>(g.output.h) * (block + 1) / blocks_per_image);
+    d.block0 = channel_blocks * group / groups;
+    d.block1 = channel_blocks * (group + 1) / groups;
     d.input = input + g.input.Offset(b, 0, 0, 0);
     d.output = output + g.output.Offset(b, 0, 0, 0);
     d.input_unsigned = dw_input_unsigned_;

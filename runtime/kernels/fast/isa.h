@@ -209,6 +209,11 @@ struct Int8DepthwisePairs {
   int in_h = 0, in_w = 0, channels = 0, out_w = 0;
   int filter_h = 0, filter_w = 0, stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1, pad_h = 0, pad_w = 0;
   int oy0 = 0, oy1 = 0;
+  // The 16-channel blocks computed, [block0, block1) (block1 0: to the last):
+  // a layer of few output rows splits its channels over the threads too. Each
+  // block's rewritten rows and sums are its own, so a range computes exactly
+  // those blocks of the whole call.
+  int block0 = 0, block1 = 0;
   const uint8_t* input = nullptr;  // the image's first pixel
   uint8_t* output = nullptr;       // the image's first output pixel
   bool input_unsigned = false;
@@ -230,6 +235,11 @@ inline int64_t DepthwisePairColumns(const Int8DepthwisePairs& d) {
 // iy mod ring): the rows one output row reads, so each row is converted once
 // per task and the scratch stays small enough for the L2 cache.
 inline int DepthwisePairRing(const Int8DepthwisePairs& d) { return (d.filter_h - 1) * d.dilation_h + 1; }
+// The end of the block range [d.block0, DepthwisePairBlockEnd(d)).
+inline int DepthwisePairBlockEnd(const Int8DepthwisePairs& d) {
+  const int blocks = (d.channels + kPanel - 1) / kPanel;
+  return d.block1 > 0 && d.block1 < blocks ? d.block1 : blocks;
+}
 inline int64_t DepthwisePairsScratchBytes(const Int8DepthwisePairs& d) {
   return DepthwisePairRing(d) * DepthwisePairColumns(d) * ((d.channels + kPanel - 1) / kPanel) * 64;
 }

@@ -490,11 +490,11 @@ inline __m512i LoadOffsetColumn(const Int8DepthwisePairs& d, const uint8_t* in_r
 // are skipped (never read).
 template <bool kUnsigned>
 void ConvertPairRow(const Int8DepthwisePairs& d, const uint8_t* in_row, uint8_t* t_row, int64_t cols, int64_t col_bytes) {
-  const int blocks = (d.channels + 15) / 16;
+  const int end = DepthwisePairBlockEnd(d);
   const __m512i offset = _mm512_set1_epi32(d.input_offset);
   const __m512i low16 = _mm512_set1_epi32(0xFFFF);
   const int64_t every = d.stride_w % 2 == 0 ? 2 : 1;
-  for (int b = 0; b < blocks; ++b) {
+  for (int b = d.block0; b < end; ++b) {
     const __mmask16 mask = LaneMask(d.channels - 16 * b);
     if (d.dilation_w == 1 && every == 1) {  // each column converted once, kept for the next pair
       __m512i x0 = LoadOffsetColumn<kUnsigned>(d, in_row, -d.pad_w, b, mask, offset);
@@ -592,7 +592,7 @@ void DepthwisePairsRowAny(const Int8DepthwisePairs& d, const uint8_t* const* tro
 }
 
 void Int8DepthwisePairsRows(const Int8DepthwisePairs& d) {
-  const int blocks = (d.channels + 15) / 16;
+  const int blocks = (d.channels + 15) / 16, end = DepthwisePairBlockEnd(d);
   const int64_t cols = DepthwisePairColumns(d);
   const int64_t col_bytes = static_cast<int64_t>(blocks) * 64;
   const int64_t row_bytes = cols * col_bytes;
@@ -608,11 +608,11 @@ void Int8DepthwisePairsRows(const Int8DepthwisePairs& d) {
   // 2. Each output row, block by block.
   ForEachDepthwisePairsRow(d, row_bytes, convert, [&](int oy, const uint8_t* const* trows) {
     uint8_t* out_row = d.output + static_cast<int64_t>(oy) * d.out_w * d.channels;
-    int b = 0;
+    int b = d.block0;
     if (d.filter_h == 3 && d.filter_w == 3) {
-      for (; 16 * b + 32 <= d.channels; b += 2) DepthwisePairsRow32<3, 2>(d, trows, col_bytes, b, out_row);
+      for (; b + 2 <= end && 16 * b + 32 <= d.channels; b += 2) DepthwisePairsRow32<3, 2>(d, trows, col_bytes, b, out_row);
     }
-    for (; b < blocks; ++b) {
+    for (; b < end; ++b) {
       if (d.filter_h == 3 && d.filter_w == 3) {
         DepthwisePairsRow<3, 2>(d, trows, col_bytes, b, out_row);
       } else if (d.filter_h == 5 && d.filter_w == 5) {

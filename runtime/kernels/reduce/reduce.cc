@@ -14,6 +14,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "cpu/thread_pool.h"
 #include "kernels/kernel.h"
 #include "kernels/reduce/reduce_math.h"
 
@@ -22,6 +23,8 @@ namespace {
 
 constexpr int kInput = 0;
 constexpr int kAxes = 1;
+// Input elements of a quantized MEAN worth a task of their own (~3 µs).
+constexpr int64_t kMeanTaskElements = 16 * 1024;
 
 enum class Reduction { kMean, kSum, kProd, kMax, kMin, kAny, kAll };
 
@@ -140,9 +143,9 @@ class ReduceKernel : public Kernel {
     if (reduction_ == Reduction::kMean) {
       switch (input.type) {
         case DataType::kFloat32: math::MeanFloat(shape_, input.data<float>(), output.data<float>()); return Status::Ok();
-        case DataType::kInt8: return Quantized<int8_t>(input, output, zp_in, zp_out);
-        case DataType::kUInt8: return Quantized<uint8_t>(input, output, zp_in, zp_out);
-        case DataType::kInt16: return Quantized<int16_t>(input, output, zp_in, zp_out);
+        case DataType::kInt8: return Quantized<int8_t>(node, input, output, zp_in, zp_out);
+        case DataType::kUInt8: return Quantized<uint8_t>(node, input, output, zp_in, zp_out);
+        case DataType::kInt16: return Quantized<int16_t>(node, input, output, zp_in, zp_out);
         default: return node.RuntimeFailure("unexpected input type");
       }
     }
@@ -151,9 +154,9 @@ class ReduceKernel : public Kernel {
       case DataType::kInt32: return Fold(input.data<int32_t>(), output.data<int32_t>());
       case DataType::kInt64: return Fold(input.data<int64_t>(), output.data<int64_t>());
       case DataType::kBool: FoldBool(input.bytes, output.bytes); break;
-      case DataType::kInt8: return quantized_ ? Quantized<int8_t>(input, output, zp_in, zp_out) : Fold(input.data<int8_t>(), output.data<int8_t>());
-      case DataType::kUInt8: return quantized_ ? Quantized<uint8_t>(input, output, zp_in, zp_out) : Fold(input.data<uint8_t>(), output.data<uint8_t>());
-      case DataType::kInt16: return quantized_ ? Quantized<int16_t>(input, output, zp_in, zp_out) : Fold(input.data<int16_t>(), output.data<int16_t>());
+      case DataType::kInt8: return quantized_ ? Quantized<int8_t>(node, input, output, zp_in, zp_out) : Fold(input.data<int8_t>(), output.data<int8_t>());
+      case DataType::kUInt8: return quantized_ ? Quantized<uint8_t>(node, input, output, zp_in, zp_out) : Fold(input.data<uint8_t>(), output.data<uint8_t>());
+      case DataType::kInt16: return quantized_ ? Quantized<int16_t>(node, input, output, zp_in, zp_out) : Fold(input.data<int16_t>(), output.data<int16_t>());
       default: return node.RuntimeFailure("unexpected input type");
     }
     return Status::Ok();
@@ -203,9 +206,21 @@ class ReduceKernel : public Kernel {
   }
 
   template <typename T>
-  Status Quantized(const Tensor& input, Tensor& output, int32_t zp_in, int32_t zp_out) {
+  Status Quantized(const NodeContext& node, const Tensor& input, Tensor& output, int32_t zp_in, int32_t zp_out) {
     const T* in = input.data<T>();
     T* out = output.data<T>();
+    if (reduction_ == Reduction::kMean && !optimized_mean_ && node.cpu != CpuPath::kScalar && shape_.count > 0 &&
+        math::ReducedRowsOfOutputs(shape_)) {
+      // The fast paths: runs of outputs summed in local arrays, ranges of
+      // outputs over the threads (MobileNetV2's MEAN of 7x7x1280).
+      const int tasks = static_cast<int>(std::min<int64_t>(TaskCount(node.pool, shape_.count * shape_.outputs, kMeanTaskElements), shape_.outputs));
+      const int64_t outputs = shape_.outputs;
+      ParallelFor(node.pool, tasks, [&](int task) {
+        math::MeanQuantizedOutputs(shape_, multiplier_, zp_in, zp_out, rounding_, in, out, outputs * task / tasks,
+                                   outputs * (task + 1) / tasks);
+      });
+      return Status::Ok();
+    }
     if (reduction_ == Reduction::kProd) {
       math::QuantizedProd(shape_, multiplier_, zp_in, zp_out, rounding_, in, out, sums_, started_);
     } else if (optimized_mean_) {

@@ -147,6 +147,45 @@ void MeanQuantized(const ReduceShape& r, quant::QuantizedMultiplier multiplier, 
   }
 }
 
+// True when the input is `count` reduced rows of `outputs` consecutive kept
+// values, axes of size 1 aside (MEAN over H and W of NHWC with one image):
+// output o then sums input[m · outputs + o] over m in [0, count).
+inline bool ReducedRowsOfOutputs(const ReduceShape& r) {
+  bool kept_seen = false;
+  for (size_t d = 0; d < r.input.size(); ++d) {
+    if (r.input[d] == 1) continue;
+    if (!r.reduced[d]) kept_seen = true;
+    else if (kept_seen) return false;
+  }
+  return true;
+}
+
+// MeanQuantized's outputs [o0, o1) of an input ReducedRowsOfOutputs accepts
+// (count > 0): the same wrapping sums and requantization, the sums of a run
+// of outputs kept in a local array across the rows (so the loop vectorizes).
+// Outputs are independent, so ranges may run on different threads.
+template <typename T>
+void MeanQuantizedOutputs(const ReduceShape& r, quant::QuantizedMultiplier multiplier, int32_t zp_in, int32_t zp_out,
+                          quant::RoundingMode rounding, const T* input, T* output, int64_t o0, int64_t o1) {
+  constexpr int kRun = 256;
+  constexpr int32_t kMin = std::numeric_limits<T>::min(), kMax = std::numeric_limits<T>::max();
+  const int32_t offset = static_cast<int32_t>(static_cast<uint32_t>(zp_in) * static_cast<uint32_t>(r.count));
+  for (int64_t begin = o0; begin < o1; begin += kRun) {
+    const int n = static_cast<int>(std::min<int64_t>(kRun, o1 - begin));
+    uint32_t sums[kRun];
+    for (int i = 0; i < n; ++i) sums[i] = 0;
+    const T* row = input + begin;
+    for (int64_t m = 0; m < r.count; ++m, row += r.outputs) {
+      for (int i = 0; i < n; ++i) sums[i] += static_cast<uint32_t>(static_cast<int32_t>(row[i]));
+    }
+    for (int i = 0; i < n; ++i) {
+      const int32_t centered = quant::WrappingAdd(static_cast<int32_t>(sums[i]), -offset);
+      const int32_t v = quant::WrappingAdd(quant::MultiplyByQuantizedMultiplier(centered, multiplier, rounding), zp_out);
+      output[begin + i] = static_cast<T>(std::min(std::max(v, kMin), kMax));
+    }
+  }
+}
+
 // LiteRT's optimized 4-D MEAN (int8/uint8, --kernels optimized): the raw
 // values' int32 sum times the multiplier, plus `bias`, clamped. Channels are
 // done 16 at a time in vector code (NEON, through NEON_2_SSE on x86), whose

@@ -7,13 +7,14 @@ From the former test_ops_conv3d.py, test_ops_sweep.py.
 from __future__ import annotations
 
 import itertools
+import subprocess
 
 import numpy as np
 import pytest
 
 from sweep import ACTIVATIONS, check, out_size, refused
 from tfldbg.analysis.compare import format_table
-from tfldbg.backends.engine import ToolError, run_tool
+from tfldbg.backends.engine import ToolError, find_binary, run_tool
 from tfldbg.testing.conformance import check_model, record_coverage
 from tfldbg.testing.opmodel import OpModelBuilder
 
@@ -171,6 +172,36 @@ def test_depthwise_int8_channel_blocks(tmp_path, channels, dtype, padding, strid
          options={"padding": padding, "stride_w": stride, "stride_h": stride, "depth_multiplier": 1,
                   "dilation_w_factor": dilation, "dilation_h_factor": dilation, "fused_activation_function": "RELU6"})
     check(b, tmp_path)
+
+
+FEW_ROW_CASES = [(h, s, c, t) for h, s, c in ((7, 1, 528), (14, 2, 528), (5, 1, 1040), (7, 1, 1040)) for t in ("int8", "uint8")]
+
+
+@pytest.mark.parametrize("h,stride,channels,dtype", FEW_ROW_CASES,
+                         ids=[f"h{h}-s{s}-c{c}-{t}" for h, s, c, t in FEW_ROW_CASES])
+def test_depthwise_int8_few_rows_over_threads(tmp_path, h, stride, channels, dtype):
+    """8-bit depthwise layers of few output rows (7 and 5: MobileNetV2's last layers) split their
+    16-channel blocks over the threads instead of rows that do not divide evenly; 528 channels are 33
+    blocks, so ranges start on odd blocks and cut pairs of blocks. Every thread count gives the
+    scalar bytes."""
+    u8 = dtype == "uint8"
+    oh = out_size("SAME", h, 3, stride)
+    b = OpModelBuilder()
+    s_in = 0.05
+    wscales = [0.01] if u8 else list(rng.uniform(0.002, 0.02, channels).astype(np.float32))
+    x = b.input("x", dtype, [1, h, h, channels], scale=s_in, zero_point=128 if u8 else -3)
+    wq = rng.integers(0 if u8 else -127, 256 if u8 else 128, [1, 3, 3, channels]).astype(np.uint8 if u8 else np.int8)
+    f = b.constant("f", wq, scale=wscales, zero_point=[120 if u8 else 0] * len(wscales), quantized_dimension=3)
+    bias = b.constant("bias", rng.integers(-500, 500, [channels]).astype(np.int32), scale=[s_in * s for s in wscales],
+                      zero_point=[0] * len(wscales))
+    y = b.output("y", dtype, [1, oh, oh, channels], scale=0.07, zero_point=110 if u8 else -5)
+    b.op("DEPTHWISE_CONV_2D", [x, f, bias], [y], version=2,
+         options={"padding": "SAME", "stride_w": stride, "stride_h": stride, "depth_multiplier": 1,
+                  "dilation_w_factor": 1, "dilation_h_factor": 1, "fused_activation_function": "RELU6"})
+    check(b, tmp_path)
+    proc = subprocess.run([str(find_binary()), "cpu-check", str(tmp_path / "op.tflite"), "--thread-counts", "1", "2", "3", "5"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0 and "identical to the scalar kernels" in proc.stdout, proc.stdout + proc.stderr
 
 
 @pytest.mark.parametrize("computed_filter", [False, True], ids=["constant-filter", "input-filter"])

@@ -8,12 +8,14 @@ From the former test_ops_shape.py, test_ops_sweep.py.
 from __future__ import annotations
 
 import itertools
+import subprocess
 
 import numpy as np
 import pytest
 
 from sweep import check, refused
 from tfldbg import run_tool
+from tfldbg.backends.engine import find_binary
 from tfldbg.testing.opmodel import OpModelBuilder
 
 
@@ -64,6 +66,23 @@ def test_mean(tmp_path, axes, keep, dtype):
     y = b.output("y", dtype, out, **qo)
     b.op("MEAN", [x, ax], [y], options={"keep_dims": keep}, version=2)
     check(b, tmp_path)
+
+
+@pytest.mark.parametrize("dtype", ["int8", "uint8", "int16"])
+def test_mean_over_pixels_over_threads(tmp_path, dtype):
+    """MEAN over height and width of one image with many channels (MobileNetV2's 7x7x1280): the fast
+    paths sum runs of channels and split the channels over the threads; every thread count gives the
+    scalar bytes."""
+    shape = [1, 7, 7, 1283]
+    b = OpModelBuilder()
+    x = b.input("x", dtype, shape, **QUANT[dtype])
+    ax = b.constant("axes", np.array([1, 2], np.int32))
+    y = b.output("y", dtype, [1, 1, 1, 1283], scale=0.01 if dtype != "int16" else 0.0003, zero_point=QUANT[dtype]["zero_point"])
+    b.op("MEAN", [x, ax], [y], options={"keep_dims": True}, version=2)
+    check(b, tmp_path)
+    proc = subprocess.run([str(find_binary()), "cpu-check", str(tmp_path / "op.tflite"), "--thread-counts", "1", "2", "3", "5"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0 and "identical to the scalar kernels" in proc.stdout, proc.stdout + proc.stderr
 
 
 @pytest.mark.parametrize("axis,dtype", [(1, "float32"), (2, "int8"), (0, "uint8")], ids=["ax1-f32", "ax2-i8", "ax0-u8"])
