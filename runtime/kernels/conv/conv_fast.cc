@@ -192,29 +192,46 @@ void PackFloatFilterRow(const math::ConvGeometry& g, const float* row, int ix0, 
   }
 }
 
+// For each of `count` output pixels from r0 and each filter row fy:
+// fn(r, fy, run, row, ix0) with `run` the row's taps read in place when they lie
+// whole in the input; else `row` the image row (null when outside the image)
+// and ix0 the column of its first tap.
+template <typename Fn>
+void ForEachFilterRow(const PackContext& p, int64_t r0, int count, Fn fn) {
+  const math::ConvGeometry& g = *p.g;
+  const float* input = static_cast<const float*>(p.input);
+  PixelWalk at(g, r0);
+  for (int r = 0; r < count; ++r) {
+    at.Next();
+    const bool whole = at.whole_rows();
+    for (int fy = 0; fy < g.filter.h; ++fy) {
+      const int iy = at.iy0() + fy * g.dilation_h;
+      if (iy < 0 || iy >= g.input.h) {
+        fn(r, fy, nullptr, nullptr, 0);
+      } else if (whole) {
+        fn(r, fy, input + g.input.Offset(at.b, iy, at.ix0(), 0), nullptr, 0);
+      } else {
+        fn(r, fy, nullptr, input + g.input.Offset(at.b, iy, 0, 0), at.ix0());
+      }
+    }
+  }
+}
+
 // im2col of `count` output pixels from r0 (float): per pixel, the taps in the
 // reference order; taps outside the image hold 0, which adds +0 (finite weights).
 void PackFloatRows(const void* context, int64_t r0, int count, float* tile, int64_t stride) {
   const PackContext& p = *static_cast<const PackContext*>(context);
-  const math::ConvGeometry& g = *p.g;
-  const float* input = static_cast<const float*>(p.input);
-  const int64_t row_floats = static_cast<int64_t>(g.filter.w) * g.input.c;
-  PixelWalk at(g, r0);
-  for (int r = 0; r < count; ++r) {
-    at.Next();
-    float* dst = tile + r * stride;
-    const bool whole = at.whole_rows();
-    for (int fy = 0; fy < g.filter.h; ++fy, dst += row_floats) {
-      const int iy = at.iy0() + fy * g.dilation_h;
-      if (iy < 0 || iy >= g.input.h) {  // the whole filter row outside the image
-        std::fill(dst, dst + row_floats, 0.0f);
-      } else if (whole) {
-        CopyFloats(dst, input + g.input.Offset(at.b, iy, at.ix0(), 0), row_floats);
-      } else {
-        PackFloatFilterRow(g, input + g.input.Offset(at.b, iy, 0, 0), at.ix0(), dst);
-      }
+  const int64_t row_floats = static_cast<int64_t>(p.g->filter.w) * p.g->input.c;
+  ForEachFilterRow(p, r0, count, [&](int r, int fy, const float* run, const float* row, int ix0) {
+    float* dst = tile + r * stride + fy * row_floats;
+    if (run != nullptr) {
+      CopyFloats(dst, run, row_floats);
+    } else if (row != nullptr) {
+      PackFloatFilterRow(*p.g, row, ix0, dst);
+    } else {
+      std::fill(dst, dst + row_floats, 0.0f);
     }
-  }
+  });
 }
 
 // The indirect A (float_igemm) of `count` output pixels from r0: per pixel and
@@ -223,27 +240,19 @@ void PackFloatRows(const void* context, int64_t r0, int count, float* tile, int6
 // image, else a packed copy in `scratch`.
 void MakeFloatRuns(const void* context, int64_t r0, int count, const float** runs, float* scratch) {
   const PackContext& p = *static_cast<const PackContext*>(context);
-  const math::ConvGeometry& g = *p.g;
-  const float* input = static_cast<const float*>(p.input);
-  const int64_t row_floats = static_cast<int64_t>(g.filter.w) * g.input.c;
-  PixelWalk at(g, r0);
-  for (int r = 0; r < count; ++r) {
-    at.Next();
-    const bool whole = at.whole_rows();
-    for (int fy = 0; fy < g.filter.h; ++fy) {
-      const int iy = at.iy0() + fy * g.dilation_h;
-      const float** slot = runs + static_cast<int64_t>(r) * g.filter.h + fy;
-      if (iy < 0 || iy >= g.input.h) {
-        *slot = p.zeros;
-      } else if (whole) {
-        *slot = input + g.input.Offset(at.b, iy, at.ix0(), 0);
-      } else {
-        PackFloatFilterRow(g, input + g.input.Offset(at.b, iy, 0, 0), at.ix0(), scratch);
-        *slot = scratch;
-        scratch += row_floats;
-      }
+  const int64_t row_floats = static_cast<int64_t>(p.g->filter.w) * p.g->input.c;
+  ForEachFilterRow(p, r0, count, [&](int r, int fy, const float* run, const float* row, int ix0) {
+    const float*& slot = runs[static_cast<int64_t>(r) * p.g->filter.h + fy];
+    if (run != nullptr) {
+      slot = run;
+    } else if (row != nullptr) {
+      PackFloatFilterRow(*p.g, row, ix0, scratch);
+      slot = scratch;
+      scratch += row_floats;
+    } else {
+      slot = p.zeros;
     }
-  }
+  });
 }
 
 }  // namespace

@@ -272,7 +272,7 @@ struct IsaKernels {
   void (*int8_gemm)(const Int8GemmTile&);
   void (*int8_depthwise)(const Int8DepthwiseRow&);
   void (*float_gemm)(const FloatGemmTile&);
-  void (*float_igemm)(const FloatGemmTile&);  // FloatGemmTile::runs; null: im2col and float_gemm
+  void (*float_igemm)(const FloatGemmTile&);  // FloatGemmTile::runs; null: im2col rows and float_gemm
   void (*float_depthwise)(const FloatDepthwiseRow&);
   void (*int8_add)(const Int8AddRow&);
   void (*int8_depthwise_pairs)(const Int8DepthwisePairs&);  // null where it would not pay

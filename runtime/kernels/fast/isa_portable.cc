@@ -141,29 +141,6 @@ void FloatGemm(const FloatGemmTile& t) {
   }
 }
 
-// The indirect rows (FloatGemmTile::runs): the same sums, segment by segment.
-void FloatIGemm(const FloatGemmTile& t) {
-  const int64_t panel = static_cast<int64_t>(t.k) * kPanel;
-  const int run = t.k / t.segments;
-  for (int p = 0; p < t.panels; ++p) {
-    const int c0 = p * kPanel;
-    const int count = std::min(kPanel, t.channels - c0);
-    if (count <= 0) break;
-    for (int r = 0; r < t.rows; ++r) {
-      float acc[kPanel] = {};
-      const float* b = t.b + p * panel;
-      for (int s = 0; s < t.segments; ++s) {
-        const float* a = t.runs[static_cast<int64_t>(r) * t.segments + s];
-        for (int k = 0; k < run; ++k, b += kPanel) {
-          for (int j = 0; j < kPanel; ++j) acc[j] = MulAdd(t.fused, acc[j], a[k], b[j]);
-        }
-      }
-      float* out = t.c + r * t.c_stride + c0;
-      for (int j = 0; j < count; ++j) out[j] = Clamp(acc[j] + t.bias[c0 + j], t.min, t.max);
-    }
-  }
-}
-
 void FloatDepthwise(const FloatDepthwiseRow& d) {
   const DepthwiseRowGeometry& g = d.g;
   float acc[kPanel];
@@ -201,7 +178,9 @@ void Int8Add(const Int8AddRow& r) {
   }
 }
 
-const IsaKernels kPortable = {CpuPath::kPortable, Int8Layout::kQuad, Int8Gemm, Int8Depthwise, FloatGemm, FloatIGemm,
+// float_igemm null: the portable path packs im2col rows (PackFloatRows), so
+// that every x86 machine's cpu-check runs both forms of the float CONV_2D input.
+const IsaKernels kPortable = {CpuPath::kPortable, Int8Layout::kQuad, Int8Gemm, Int8Depthwise, FloatGemm, nullptr,
                               FloatDepthwise, Int8Add, nullptr, true};
 
 }  // namespace
