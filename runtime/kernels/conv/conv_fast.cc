@@ -234,7 +234,7 @@ void PackFloatRows(const void* context, int64_t r0, int count, float* tile, int6
   });
 }
 
-// The indirect A (float_igemm) of `count` output pixels from r0: per pixel and
+// The indirect A (IsaKernels::float_runs) of `count` output pixels from r0: per pixel and
 // filter row, the run of its taps read in place from the input where it lies
 // whole in it (most pixels: no copy), p.zeros where the row is outside the
 // image, else a packed copy in `scratch`.

@@ -361,7 +361,7 @@ void PackedFloatGemm::RunIndirect(int64_t rows, FloatRunsFn make_runs, const voi
     make_runs(context, r0, count, runs, scratch);
     t.runs = runs;
     t.segments = segments;
-    isa_->float_igemm(t);
+    isa_->float_gemm(t);
   });
 }
 

@@ -131,8 +131,8 @@ class PackedFloatGemm {
   // Rows of A read in place (a: row 0, a_stride floats apart) when pack_rows is null.
   void Run(int64_t rows, PackFloatRowsFn pack_rows, const void* context, const float* a, int64_t a_stride, float* out,
            int64_t out_stride, ThreadPool* pool) const;
-  // Whether the CPU path takes A as indirect rows (IsaKernels::float_igemm).
-  bool indirect() const { return isa_ != nullptr && isa_->float_igemm != nullptr; }
+  // Whether the CPU path takes A as indirect rows (IsaKernels::float_runs).
+  bool indirect() const { return isa_ != nullptr && isa_->float_runs; }
   // The same product, A as rows of `segments` runs (k a multiple of segments; indirect() only).
   void RunIndirect(int64_t rows, FloatRunsFn make_runs, const void* context, int segments, float* out,
                    int64_t out_stride, ThreadPool* pool) const;

@@ -152,7 +152,7 @@ struct FloatGemmTile {
   int rows = 0;
   const float* a = nullptr;
   int64_t a_stride = 0;
-  // Indirect A (float_igemm; `a` unused): row r's k values are `segments`
+  // Indirect A (tables with float_runs; `a` unused when set): row r's k values are `segments`
   // runs of k / segments floats, run s from runs[r · segments + s] (a filter
   // row's taps read in place from the input, or zeros, or a packed copy).
   const float* const* runs = nullptr;
@@ -272,11 +272,11 @@ struct IsaKernels {
   void (*int8_gemm)(const Int8GemmTile&);
   void (*int8_depthwise)(const Int8DepthwiseRow&);
   void (*float_gemm)(const FloatGemmTile&);
-  void (*float_igemm)(const FloatGemmTile&);  // FloatGemmTile::runs; null: im2col rows and float_gemm
   void (*float_depthwise)(const FloatDepthwiseRow&);
   void (*int8_add)(const Int8AddRow&);
   void (*int8_depthwise_pairs)(const Int8DepthwisePairs&);  // null where it would not pay
   bool fp32_stage;  // the int8 entries apply Int8OutputStage::fp32_scale (else callers keep the scalar loops)
+  bool float_runs;  // float_gemm reads FloatGemmTile::runs (else callers pack im2col rows)
 };
 
 // Null for kScalar and kAuto.

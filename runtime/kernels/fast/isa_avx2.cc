@@ -5,9 +5,8 @@
 
 namespace tfldbg::fast {
 namespace {
-const IsaKernels kAvx2 = {CpuPath::kAvx2, Int8Layout::kPair, Int8Gemm,       Int8Depthwise,
-                          FloatGemm,      FloatIGemm,        FloatDepthwise, Int8Add,
-                          Int8DepthwisePairsRows, true};
+const IsaKernels kAvx2 = {CpuPath::kAvx2, Int8Layout::kPair, Int8Gemm, Int8Depthwise, FloatGemm, FloatDepthwise, Int8Add,
+                          Int8DepthwisePairsRows, /*fp32_stage=*/true, /*float_runs=*/true};
 }  // namespace
 const IsaKernels* Avx2Kernels() { return &kAvx2; }
 const HybridKernels* Avx2HybridKernels() { return &kHybrid; }

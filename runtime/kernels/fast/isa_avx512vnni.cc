@@ -624,11 +624,10 @@ void Int8DepthwisePairsRows(const Int8DepthwisePairs& d) {
   });
 }
 
-// float_igemm null: im2col, then float_gemm; fp32_stage false: the scalar loops
-// for XNNPACK's requantization (both built and measured on AVX2 only so far).
-const IsaKernels kAvx512Vnni = {CpuPath::kAvx512Vnni, Int8Layout::kQuad, Int8Gemm,       Int8Depthwise,
-                                FloatGemm,            nullptr,           FloatDepthwise, Int8Add,
-                                Int8DepthwisePairsRows, false};
+// fp32_stage false: the scalar loops for XNNPACK's requantization; float_runs
+// false: im2col rows (both built and measured on AVX2 only so far).
+const IsaKernels kAvx512Vnni = {CpuPath::kAvx512Vnni, Int8Layout::kQuad, Int8Gemm, Int8Depthwise, FloatGemm, FloatDepthwise,
+                                Int8Add, Int8DepthwisePairsRows, /*fp32_stage=*/false, /*float_runs=*/false};
 
 }  // namespace
 

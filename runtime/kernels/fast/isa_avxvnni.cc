@@ -5,9 +5,8 @@
 
 namespace tfldbg::fast {
 namespace {
-const IsaKernels kAvxVnni = {CpuPath::kAvxVnni, Int8Layout::kQuad, Int8Gemm,       Int8Depthwise,
-                             FloatGemm,        FloatIGemm,        FloatDepthwise, Int8Add,
-                             Int8DepthwisePairsRows, true};
+const IsaKernels kAvxVnni = {CpuPath::kAvxVnni, Int8Layout::kQuad, Int8Gemm, Int8Depthwise, FloatGemm, FloatDepthwise, Int8Add,
+                             Int8DepthwisePairsRows, /*fp32_stage=*/true, /*float_runs=*/true};
 }  // namespace
 const IsaKernels* AvxVnniKernels() { return &kAvxVnni; }
 const HybridKernels* AvxVnniHybridKernels() { return &kHybrid; }

@@ -178,10 +178,10 @@ void Int8Add(const Int8AddRow& r) {
   }
 }
 
-// float_igemm null: the portable path packs im2col rows (PackFloatRows), so
+// float_runs false: the portable path packs im2col rows (PackFloatRows), so
 // that every x86 machine's cpu-check runs both forms of the float CONV_2D input.
-const IsaKernels kPortable = {CpuPath::kPortable, Int8Layout::kQuad, Int8Gemm, Int8Depthwise, FloatGemm, nullptr,
-                              FloatDepthwise, Int8Add, nullptr, true};
+const IsaKernels kPortable = {CpuPath::kPortable, Int8Layout::kQuad, Int8Gemm, Int8Depthwise, FloatGemm, FloatDepthwise,
+                              Int8Add, nullptr, /*fp32_stage=*/true, /*float_runs=*/false};
 
 }  // namespace
 
