@@ -17,8 +17,14 @@ inline __mmask16 LaneMask(int count) { return count >= 16 ? __mmask16(0xFFFF) : 
 // of 16), as the scalar quant::MultiplyByQuantizedMultiplier computes it, in
 // the one-step form of StagePanel: per 64-bit lane a product, an
 // add, (a sign fix-up) and a shift, for the even channels and the odd ones;
-// then the output offset (Requantize also clamps).
+// then the output offset (Requantize also clamps). With fp32_scale, XNNPACK's
+// fp32 requantization instead (isa.h).
 __attribute__((always_inline)) inline __m512i RequantizeUnclamped(__m512i acc, const Int8OutputStage& s, int c) {
+  if (s.fp32_scale != nullptr) {  // XNNPACK's fp32 requantization: cvtps2dq rounds to nearest even (MXCSR default)
+    __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(acc), _mm512_loadu_ps(s.fp32_scale + c));
+    f = _mm512_min_ps(_mm512_max_ps(f, _mm512_set1_ps(s.fp32_min)), _mm512_set1_ps(s.fp32_max));
+    return _mm512_add_epi32(_mm512_cvtps_epi32(f), _mm512_set1_epi32(s.output_offset));
+  }
   const StagePanel& p = s.panel[c / kPanel];
   const __m512i a = s.has_left ? _mm512_sllv_epi32(acc, _mm512_load_si512(p.left)) : acc;
   // m >= 0 and |a| <= 2^31: |ab| < 2^62, and the sums below stay inside int64.
@@ -249,20 +255,38 @@ inline __m512 Clamp(__m512 v, float lo, float hi) {
   return _mm512_min_ps(_mm512_set1_ps(hi), _mm512_max_ps(_mm512_set1_ps(lo), v));
 }
 
+// k values of MR rows (row i from a[i]) into the sums, packed weight row b on.
+template <bool F, int MR, int NV>
+__attribute__((always_inline)) inline void FloatSteps(const float* const (&a)[MR], int k, const float* b, int64_t panel,
+                                                      __m512 (&acc)[MR][NV]) {
+  for (int kk = 0; kk < k; ++kk) {
+    __m512 bv[NV];
+    for (int v = 0; v < NV; ++v) bv[v] = _mm512_loadu_ps(b + v * panel + kk * 16);
+    for (int i = 0; i < MR; ++i) {
+      const __m512 av = _mm512_set1_ps(a[i][kk]);
+      for (int v = 0; v < NV; ++v) acc[i][v] = MulAdd<F>(acc[i][v], av, bv[v]);
+    }
+  }
+}
+
+// A's rows in place (t.a), or indirect (t.runs): segment by segment, each a
+// run of k / segments values per row.
 template <bool F, int MR, int NV>
 void FloatBlock(const FloatGemmTile& t, int r0, int p0) {
   __m512 acc[MR][NV];
   for (int i = 0; i < MR; ++i)
     for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_setzero_ps();
-  const float* a = t.a + r0 * t.a_stride;
   const int64_t panel = static_cast<int64_t>(t.k) * 16;
   const float* b = t.b + p0 * panel;
-  for (int k = 0; k < t.k; ++k) {
-    __m512 bv[NV];
-    for (int v = 0; v < NV; ++v) bv[v] = _mm512_loadu_ps(b + v * panel + k * 16);
-    for (int i = 0; i < MR; ++i) {
-      const __m512 av = _mm512_set1_ps(a[i * t.a_stride + k]);
-      for (int v = 0; v < NV; ++v) acc[i][v] = MulAdd<F>(acc[i][v], av, bv[v]);
+  const float* a[MR];
+  if (t.runs == nullptr) {
+    for (int i = 0; i < MR; ++i) a[i] = t.a + (r0 + i) * t.a_stride;
+    FloatSteps<F, MR, NV>(a, t.k, b, panel, acc);
+  } else {
+    const int run = t.k / t.segments;
+    for (int s = 0; s < t.segments; ++s, b += static_cast<int64_t>(run) * 16) {
+      for (int i = 0; i < MR; ++i) a[i] = t.runs[static_cast<int64_t>(r0 + i) * t.segments + s];
+      FloatSteps<F, MR, NV>(a, run, b, panel, acc);
     }
   }
   for (int i = 0; i < MR; ++i) {
@@ -624,10 +648,8 @@ void Int8DepthwisePairsRows(const Int8DepthwisePairs& d) {
   });
 }
 
-// fp32_stage false: the scalar loops for XNNPACK's requantization; float_runs
-// false: im2col rows (both built and measured on AVX2 only so far).
 const IsaKernels kAvx512Vnni = {CpuPath::kAvx512Vnni, Int8Layout::kQuad, Int8Gemm, Int8Depthwise, FloatGemm, FloatDepthwise,
-                                Int8Add, Int8DepthwisePairsRows, /*fp32_stage=*/false, /*float_runs=*/false};
+                                Int8Add, Int8DepthwisePairsRows, /*fp32_stage=*/true, /*float_runs=*/true};
 
 }  // namespace
 
