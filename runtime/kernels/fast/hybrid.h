@@ -73,14 +73,18 @@ void QuantizeBiasedPortable(const float* x, int64_t n, float inverse, float offs
 //   kRowTimesChannel: v = bias[c] + float(acc) · (row_scale[g] · channel_scale[c])   (FULLY_CONNECTED per channel)
 //   kChannelThenRow:  v = float(acc) · channel_scale[c] · row_scale[g], then + bias[c] only when there is a bias
 //                     (CONV_2D EvalHybridPerChannel)
-// then min(max(v, min), max). Without a bias, kRowScale and kRowTimesChannel add 0.0f (as the reference does).
+//   kRowThenChannel:  v = float(acc) · row_scale[g] · channel_scale[c] + (bias ? bias[c] : 0.0f)
+//                     (--kernels xnnpack: XNNPACK's qd8 FULLY_CONNECTED and CONV_2D, row_scale the
+//                     dequantization scale of xnnpack::QuantizeRowQd8)
+// then min(max(v, min), max). Without a bias, kRowScale, kRowTimesChannel and kRowThenChannel add 0.0f
+// (as the reference does).
 struct HybridStage {
-  enum class Mode { kRowScale, kRowTimesChannel, kChannelThenRow };
+  enum class Mode { kRowScale, kRowTimesChannel, kChannelThenRow, kRowThenChannel };
   Mode mode = Mode::kRowScale;
   int64_t rows_per_group = 1;
   const float* row_scale = nullptr;      // per group
   const int32_t* zero_point = nullptr;   // per group
-  const float* channel_scale = nullptr;  // per channel (kRowTimesChannel, kChannelThenRow)
+  const float* channel_scale = nullptr;  // per channel (kRowTimesChannel, kChannelThenRow, kRowThenChannel)
   const float* bias = nullptr;           // per channel, or null
   float min = 0, max = 0;
 };

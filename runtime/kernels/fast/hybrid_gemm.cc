@@ -47,6 +47,13 @@ void FinishRow(const HybridStage& s, const int32_t* sums, const int32_t* row_sum
         for (int j = 0; j < count; ++j) out[j] = clamp(acc(j) * channel[j] * row_scale);
       }
       break;
+    case HybridStage::Mode::kRowThenChannel:
+      if (bias) {
+        for (int j = 0; j < count; ++j) out[j] = clamp(acc(j) * row_scale * channel[j] + bias[j]);
+      } else {
+        for (int j = 0; j < count; ++j) out[j] = clamp(acc(j) * row_scale * channel[j] + 0.0f);
+      }
+      break;
   }
 }
 

@@ -705,6 +705,9 @@ void HybridBlock(const HybridGemmTile& h, int r0, int p0) {
         case HybridStage::Mode::kRowTimesChannel:
           y = _mm512_add_ps(bias, _mm512_mul_ps(f, _mm512_mul_ps(row_scale, _mm512_maskz_loadu_ps(mask, h.channel_scale + c))));
           break;
+        case HybridStage::Mode::kRowThenChannel:  // + 0.0f without a bias, as the reference
+          y = _mm512_add_ps(_mm512_mul_ps(_mm512_mul_ps(f, row_scale), _mm512_maskz_loadu_ps(mask, h.channel_scale + c)), bias);
+          break;
         default:  // kChannelThenRow: the bias added only when there is one
           y = _mm512_mul_ps(_mm512_mul_ps(f, _mm512_maskz_loadu_ps(mask, h.channel_scale + c)), row_scale);
           if (h.bias) y = _mm512_add_ps(y, bias);
