@@ -123,7 +123,8 @@ void FastHybridConv::Run(const Tensor& input, const float* bias, Tensor& output,
 }
 
 // As conv.cc's EvalHybridXnnpack: each image (or, 1x1 stride 1, each pixel's
-// channels) quantized by xnnpack::QuantizeRowQd8, stored as q + 128; a tap
+// channels) quantized as xnnpack::QuantizeRowQd8 does, stored as q + 128
+// (QuantizeRowQd8Biased); a tap
 // outside the image is the zero point, so Σ w·q − z·Σ w over all taps is the
 // loop's Σ (q − z)·w over the taps inside.
 void FastHybridConv::RunQd8(const Tensor& input, fast::HybridStage& s, Tensor& output, ThreadPool* pool) {
@@ -133,18 +134,17 @@ void FastHybridConv::RunQd8(const Tensor& input, fast::HybridStage& s, Tensor& o
   s.mode = fast::HybridStage::Mode::kRowThenChannel;
   s.channel_scale = qd8_scales_.data();
   s.rows_per_group = qd8_pixels_ ? 1 : pixels;
-  int8_t* q = reinterpret_cast<int8_t*>(quantized_.data());
+  uint8_t* u = quantized_.data();
   for (int b = 0; b < g.input.n; ++b) {
     const float* x = input.data<float>() + b * per_image;
     if (qd8_pixels_) {
       const int c = g.input.c;
       for (int64_t p = 0; p < pixels; ++p) {
-        scales_[static_cast<size_t>(p)] = xnnpack::QuantizeRowQd8(x + p * c, c, q + p * c, &zero_points_[static_cast<size_t>(p)]);
+        scales_[static_cast<size_t>(p)] = xnnpack::QuantizeRowQd8Biased(x + p * c, c, u + p * c, &zero_points_[static_cast<size_t>(p)]);
       }
     } else {
-      scales_[0] = xnnpack::QuantizeRowQd8(x, static_cast<int>(per_image), q, &zero_points_[0]);
+      scales_[0] = xnnpack::QuantizeRowQd8Biased(x, static_cast<int>(per_image), u, &zero_points_[0]);
     }
-    for (int64_t i = 0; i < per_image; ++i) quantized_[static_cast<size_t>(i)] ^= 0x80u;  // q + 128
     const QuantizedRows rows{&g_, quantized_.data(), 0, static_cast<uint8_t>(zero_points_[0] + 128), direct_rows_};
     gemm_.Run(pixels, PackQuantizedRows, &rows, s, output.data<float>() + b * pixels * g.output.c, g.output.c, pool);
   }

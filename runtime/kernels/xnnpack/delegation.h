@@ -64,4 +64,10 @@ AddParams MakeAddParams(float a_scale, int32_t a_zp, float b_scale, int32_t b_zp
 // int8. Returns the dequantization scale 1/scale and sets *zero_point.
 float QuantizeRowQd8(const float* x, int n, int8_t* q, int32_t* zero_point);
 
+// QuantizeRowQd8's values written as unsigned bytes u = q + 128 (the fast
+// hybrid GEMM's input, kernels/fast/hybrid.h), in loops the compiler
+// vectorizes: the same range, scale and zero point, and nearest-even rounding
+// by adding and subtracting 1.5 · 2^23 (exact for the clamped |v| <= 255).
+float QuantizeRowQd8Biased(const float* x, int n, uint8_t* u, int32_t* zero_point);
+
 }  // namespace tfldbg::xnnpack
