@@ -2,7 +2,6 @@
 
 #include <cstring>
 
-#include "kernels/xnnpack/delegation.h"
 
 namespace tfldbg {
 namespace {
@@ -124,7 +123,7 @@ void FastHybridConv::Run(const Tensor& input, const float* bias, Tensor& output,
 
 // As conv.cc's EvalHybridXnnpack: each image (or, 1x1 stride 1, each pixel's
 // channels) quantized as xnnpack::QuantizeRowQd8 does, stored as q + 128
-// (QuantizeRowQd8Biased); a tap
+// (PackedHybridGemm::QuantizeQd8); a tap
 // outside the image is the zero point, so Σ w·q − z·Σ w over all taps is the
 // loop's Σ (q − z)·w over the taps inside.
 void FastHybridConv::RunQd8(const Tensor& input, fast::HybridStage& s, Tensor& output, ThreadPool* pool) {
@@ -140,10 +139,10 @@ void FastHybridConv::RunQd8(const Tensor& input, fast::HybridStage& s, Tensor& o
     if (qd8_pixels_) {
       const int c = g.input.c;
       for (int64_t p = 0; p < pixels; ++p) {
-        scales_[static_cast<size_t>(p)] = xnnpack::QuantizeRowQd8Biased(x + p * c, c, u + p * c, &zero_points_[static_cast<size_t>(p)]);
+        scales_[static_cast<size_t>(p)] = gemm_.QuantizeQd8(x + p * c, c, u + p * c, &zero_points_[static_cast<size_t>(p)]);
       }
     } else {
-      scales_[0] = xnnpack::QuantizeRowQd8Biased(x, static_cast<int>(per_image), u, &zero_points_[0]);
+      scales_[0] = gemm_.QuantizeQd8(x, per_image, u, &zero_points_[0]);
     }
     const QuantizedRows rows{&g_, quantized_.data(), 0, static_cast<uint8_t>(zero_points_[0] + 128), direct_rows_};
     gemm_.Run(pixels, PackQuantizedRows, &rows, s, output.data<float>() + b * pixels * g.output.c, g.output.c, pool);

@@ -55,6 +55,12 @@ struct HybridKernels {
   // u[i] = math::RoundToInt8Range(offset + x[i] · inverse, lo, hi) + 128 (an
   // offset of 0 rounds as x[i] · inverse alone: adding 0 only turns −0 into +0).
   void (*quantize)(const float* x, int64_t n, float inverse, float offset, int32_t lo, int32_t hi, uint8_t* u);
+  // XNNPACK's qd8 row quantization (xnnpack::QuantizeRowQd8) in two steps, or
+  // both null (xnnpack::QuantizeRowQd8Biased then): the row's range, lo = the
+  // smallest of 0 and the values, hi the largest, NaN ignored, +0 kept over −0;
+  // u[i] = nearest-even(min(max(x[i] · scale, −128 − zp), 127 − zp)) + zp + 128.
+  void (*qd8_range)(const float* x, int64_t n, float* lo, float* hi);
+  void (*qd8_quantize)(const float* x, int64_t n, float scale, int32_t zero_point, uint8_t* u);
 };
 
 // Null for kScalar and kAuto. Each defined next to its table (isa_*.cc).
@@ -101,6 +107,9 @@ class PackedHybridGemm {
   // for Run. Symmetric returns the scale.
   float QuantizeSymmetric(const float* x, int64_t n, uint8_t* u) const;
   void QuantizeAsymmetric(const float* x, int64_t n, uint8_t* u, float* scale, int32_t* zero_point) const;
+  // xnnpack::QuantizeRowQd8's values as u = q + 128 on this path's vectors:
+  // returns the dequantization scale and sets *zero_point.
+  float QuantizeQd8(const float* x, int64_t n, uint8_t* u, int32_t* zero_point) const;
   // out[r][c] for r in [0, rows), c in [0, n), rows out_stride floats apart.
   // pack_rows writes each row's quantized values q as unsigned bytes q + 128
   // (a tap outside the image as the group's zero point + 128).

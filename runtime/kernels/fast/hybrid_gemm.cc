@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "kernels/common/hybrid.h"
+#include "kernels/xnnpack/delegation.h"
 
 namespace tfldbg::fast {
 namespace {
@@ -81,6 +82,15 @@ void PackedHybridGemm::QuantizeAsymmetric(const float* x, int64_t n, uint8_t* u,
     return;
   }
   kernels_->quantize(x, n, 1.0f / *scale, static_cast<float>(*zero_point), -128, 127, u);
+}
+
+float PackedHybridGemm::QuantizeQd8(const float* x, int64_t n, uint8_t* u, int32_t* zero_point) const {
+  if (kernels_->qd8_range == nullptr) return xnnpack::QuantizeRowQd8Biased(x, static_cast<int>(n), u, zero_point);
+  float lo = 0.0f, hi = 0.0f;
+  kernels_->qd8_range(x, n, &lo, &hi);
+  const float scale = xnnpack::Qd8Scale(lo, hi, zero_point);
+  kernels_->qd8_quantize(x, n, scale, *zero_point, u);
+  return 1.0f / scale;
 }
 
 const HybridKernels* HybridKernelsFor(CpuPath path) {

@@ -374,14 +374,14 @@ class FullyConnectedKernel : public Kernel {
   }
 
   // EvalHybridXnnpack on the fast hybrid GEMM: each row quantized as there
-  // (xnnpack::QuantizeRowQd8Biased: the same q, stored as q + 128); Σ w·q − z·Σ w
+  // (PackedHybridGemm::QuantizeQd8: the same q, stored as q + 128); Σ w·q − z·Σ w
   // (wrapping) is the same int32 as Σ (q − z)·w, and the kRowThenChannel stage
   // is the loop's float(acc) · row scale · weight scale + bias, clamped.
   void EvalHybridXnnpackFast(const float* x, const float* bias, float* y, ThreadPool* pool) {
     for (int b = 0; b < shape_.batches; ++b) {
       const int64_t at = static_cast<int64_t>(b) * shape_.depth;
       uint8_t* u = reinterpret_cast<uint8_t*>(row_.data() + at);
-      row_scales_[static_cast<size_t>(b)] = xnnpack::QuantizeRowQd8Biased(x + at, shape_.depth, u, &row_offsets_[static_cast<size_t>(b)]);
+      row_scales_[static_cast<size_t>(b)] = hybrid_fast_.QuantizeQd8(x + at, shape_.depth, u, &row_offsets_[static_cast<size_t>(b)]);
     }
     fast::HybridStage s;
     s.mode = fast::HybridStage::Mode::kRowThenChannel;

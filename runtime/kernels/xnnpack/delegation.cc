@@ -301,6 +301,18 @@ float QuantizeRowQd8(const float* x, int n, int8_t* q, int32_t* zero_point) {
   return 1.0f / scale;
 }
 
+float Qd8Scale(float lo, float hi, int32_t* zero_point) {
+  // As QuantizeRowQd8.
+  const float qmin = -128.0f, qmax = 127.0f;
+  const float scale = lo == hi ? 1.0f : (qmax - qmin) / (hi - lo);
+  const float descaled_min = lo * scale;
+  const float descaled_max = hi * scale;
+  float zp = (qmin + descaled_min) + (qmax + descaled_max) > 0.0f ? qmin - descaled_min : qmax - descaled_max;
+  zp = std::min(std::max(zp, qmin), qmax);
+  *zero_point = static_cast<int32_t>(std::nearbyint(zp));
+  return scale;
+}
+
 float QuantizeRowQd8Biased(const float* x, int n, uint8_t* u, int32_t* zero_point) {
   // The range: 8 running minima and maxima; (x < m) ? x : m ignores NaN and
   // keeps +0 over −0 in any order, so lanes combine to QuantizeRowQd8's lo, hi.
@@ -339,13 +351,7 @@ float QuantizeRowQd8Biased(const float* x, int n, uint8_t* u, int32_t* zero_poin
     lo = std::min(lo, x[i]);
     hi = std::max(hi, x[i]);
   }
-  const float qmin = -128.0f, qmax = 127.0f;
-  const float scale = lo == hi ? 1.0f : (qmax - qmin) / (hi - lo);
-  const float descaled_min = lo * scale;
-  const float descaled_max = hi * scale;
-  float zp = (qmin + descaled_min) + (qmax + descaled_max) > 0.0f ? qmin - descaled_min : qmax - descaled_max;
-  zp = std::min(std::max(zp, qmin), qmax);
-  *zero_point = static_cast<int32_t>(std::nearbyint(zp));
+  const float scale = Qd8Scale(lo, hi, zero_point);
   const float lo_q = static_cast<float>(-128 - *zero_point), hi_q = static_cast<float>(127 - *zero_point);
   const uint32_t offset = static_cast<uint32_t>(*zero_point) + 128u;
   // v + 1.5 · 2^23 lies in [2^23, 2^24), where floats are the integers: the sum

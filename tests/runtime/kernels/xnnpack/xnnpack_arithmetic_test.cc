@@ -8,7 +8,9 @@
 #include <random>
 #include <vector>
 
+#include "cpu/cpu.h"
 #include "kernels/common/channel_requant.h"
+#include "kernels/fast/hybrid.h"
 #include "kernels/xnnpack/delegation.h"
 
 namespace tfldbg {
@@ -82,10 +84,18 @@ TEST(XnnpackArithmetic, Qd8RowQuantization) {
   EXPECT_EQ(qz[0], 127);
 }
 
-// The fast path's quantizer writes QuantizeRowQd8's values as q + 128: the
+// The fast paths' quantizers (QuantizeRowQd8Biased and each path's
+// PackedHybridGemm::QuantizeQd8) write QuantizeRowQd8's values as q + 128: the
 // same scale, zero point and bytes for every length (vector bodies and tails),
 // ties, signed zeros, NaN and infinities.
 TEST(XnnpackArithmetic, Qd8BiasedRowMatchesReference) {
+  std::vector<fast::PackedHybridGemm> gemms;
+  const int8_t one = 1;
+  for (CpuPath p : {CpuPath::kPortable, CpuPath::kAvx2, CpuPath::kAvxVnni, CpuPath::kAvx512Vnni}) {
+    if (!CpuRuns(p)) continue;
+    gemms.emplace_back();
+    ASSERT_TRUE(gemms.back().Pack(fast::IsaKernelsFor(p), &one, 1, 1)) << CpuPathName(p);
+  }
   std::mt19937 rng(7);
   std::uniform_real_distribution<float> value(-3.0f, 5.0f);
   const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
@@ -111,6 +121,14 @@ TEST(XnnpackArithmetic, Qd8BiasedRowMatchesReference) {
     EXPECT_EQ(zp, zp_biased) << "trial " << trial;
     for (int i = 0; i < n; ++i) {
       EXPECT_EQ(static_cast<uint8_t>(q[static_cast<size_t>(i)] + 128), u[static_cast<size_t>(i)]) << "trial " << trial << " i " << i;
+    }
+    for (const fast::PackedHybridGemm& g : gemms) {
+      std::vector<uint8_t> v(x.size());
+      int32_t zp_fast = 0;
+      const float scale_fast = g.QuantizeQd8(x.data(), n, v.data(), &zp_fast);
+      EXPECT_EQ(std::memcmp(&scale, &scale_fast, sizeof(float)), 0) << "trial " << trial;
+      EXPECT_EQ(zp, zp_fast) << "trial " << trial;
+      EXPECT_EQ(u, v) << "trial " << trial;
     }
   }
 }
