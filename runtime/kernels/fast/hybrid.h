@@ -72,6 +72,8 @@ const HybridKernels* Avx512VnniHybridKernels();
 
 // The portable quantize entry (also the vector ones' tails).
 void QuantizeBiasedPortable(const float* x, int64_t n, float inverse, float offset, int32_t lo, int32_t hi, uint8_t* u);
+// The portable qd8_quantize (the vector ones' tails).
+void Qd8QuantizePortable(const float* x, int64_t n, float scale, int32_t zero_point, uint8_t* u);
 
 // The float stage of one output, acc = Σ w·q − zero_point·Σ w (wrapping int32)
 // of row r in group g = r / rows_per_group, channel c:

@@ -1,6 +1,7 @@
 #include "kernels/fast/hybrid.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "kernels/common/hybrid.h"
@@ -62,6 +63,15 @@ void FinishRow(const HybridStage& s, const int32_t* sums, const int32_t* row_sum
 
 void QuantizeBiasedPortable(const float* x, int64_t n, float inverse, float offset, int32_t lo, int32_t hi, uint8_t* u) {
   for (int64_t i = 0; i < n; ++i) u[i] = static_cast<uint8_t>(math::RoundToInt8Range(offset + x[i] * inverse, lo, hi) + 128);
+}
+
+void Qd8QuantizePortable(const float* x, int64_t n, float scale, int32_t zero_point, uint8_t* u) {
+  // As xnnpack::QuantizeRowQd8.
+  const float lo = static_cast<float>(-128 - zero_point), hi = static_cast<float>(127 - zero_point);
+  for (int64_t i = 0; i < n; ++i) {
+    const float v = std::min(std::max(x[i] * scale, lo), hi);
+    u[i] = static_cast<uint8_t>(static_cast<uint32_t>(static_cast<int32_t>(std::nearbyint(v))) + static_cast<uint32_t>(zero_point) + 128u);
+  }
 }
 
 float PackedHybridGemm::QuantizeSymmetric(const float* x, int64_t n, uint8_t* u) const {
