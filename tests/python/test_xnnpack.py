@@ -328,6 +328,33 @@ def test_hybrid_fully_connected_qd8(tmp_path):
     check_xnnpack(b, tmp_path, inputs={"x": values})
 
 
+@pytest.mark.parametrize("op,with_bias", [("FULLY_CONNECTED", True), ("FULLY_CONNECTED", False), ("CONV_2D 3x3", True),
+                                           ("CONV_2D 1x1", True)])
+def test_hybrid_qd8_wide(tmp_path, op, with_bias):
+    """qd8 on the fast hybrid GEMM: 70 channels (whole and partial panels of
+    16), a depth not a multiple of 4, more rows than one tile, with and without
+    a bias (without one the stage adds 0.0f; LiteRT's CONV_2D wants one); the
+    3x3 conv pads with the zero point, the 1x1 one quantizes each pixel."""
+    b = OpModelBuilder()
+    units, depth = 70, 37
+    if op == "FULLY_CONNECTED":
+        x = b.input("x", "float32", [9, depth])
+        w = b.constant("w", rng.integers(-127, 128, (units, depth)).astype(np.int8), scale=[0.02], zero_point=[0])
+        y = b.output("y", "float32", [9, units])
+        options, version = {"fused_activation_function": "RELU6"}, 5
+    else:
+        k, stride = (3, 2) if op.endswith("3x3") else (1, 1)
+        x = b.input("x", "float32", [2, 9, 8, depth])
+        w = b.constant("w", rng.integers(-127, 128, (units, k, k, depth)).astype(np.int8),
+                       scale=list(rng.uniform(0.01, 0.05, units)), zero_point=[0] * units, quantized_dimension=0)
+        y = b.output("y", "float32", [2, 9 // stride + 9 % stride, 8 // stride, units])
+        options = {"padding": "SAME", "stride_w": stride, "stride_h": stride, "fused_activation_function": "RELU"}
+        op, version = "CONV_2D", 1
+    inputs = [x, w, b.constant("b", rng.standard_normal(units).astype(np.float32))] if with_bias else [x, w, None]
+    b.op(op, inputs, [y], options=options, version=version)
+    check_xnnpack(b, tmp_path)
+
+
 def not_delegated_models():
     """Nodes the delegate leaves to LiteRT's optimized kernels."""
     cases = {}

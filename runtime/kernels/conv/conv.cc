@@ -203,13 +203,10 @@ class ConvKernelBase : public Kernel {
                                    "(otherwise LiteRT reads input offsets it never computed)");
     }
     quantized_input_.assign(static_cast<size_t>(input.element_count()), 0);
-    // The fast kernels (conv_hybrid_fast.h) when the node's CPU path has them
-    // (not for XNNPACK's qd8 arithmetic, which quantizes the input its own way).
-    if (xnn_qd8_) {
-      hybrid_fast_ = FastHybridConv{};
-    } else {
-      hybrid_fast_.Prepare(node, geometry_, filter, hybrid_per_channel_, float_clamp_);
-    }
+    // The fast kernels (conv_hybrid_fast.h) when the node's CPU path has them,
+    // with XNNPACK's qd8 arithmetic under --kernels xnnpack.
+    hybrid_fast_ = FastHybridConv{};
+    hybrid_fast_.Prepare(node, geometry_, filter, hybrid_per_channel_, float_clamp_, xnn_qd8_);
     return Status::Ok();
   }
 

@@ -57,7 +57,7 @@ void PackQuantizedRows(const void* context, int64_t r0, int count, uint8_t* tile
 }  // namespace
 
 bool FastHybridConv::Prepare(const NodeContext& node, const math::ConvGeometry& g, const Tensor& filter, bool per_channel,
-                             quant::FloatRange clamp) {
+                             quant::FloatRange clamp, bool qd8) {
   gemm_ = {};
   const fast::IsaKernels* isa = fast::IsaKernelsFor(node.cpu);
   if (isa == nullptr || !filter.is_constant() || filter.type != DataType::kInt8 || filter.quant.empty()) return false;
@@ -72,10 +72,20 @@ bool FastHybridConv::Prepare(const NodeContext& node, const math::ConvGeometry& 
   channel_scales_ = filter.quant.scale;
   direct_rows_ = g.filter.h == 1 && g.filter.w == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_h == 0 &&
                  g.pad_w == 0 && g.input.h == g.output.h && g.input.w == g.output.w;
+  const int64_t per_image = static_cast<int64_t>(g.input.h) * g.input.w * g.input.c;
+  qd8_ = qd8;
+  qd8_pixels_ = qd8 && g.filter.h == 1 && g.filter.w == 1 && g.stride_h == 1 && g.stride_w == 1;
+  if (qd8) {
+    if (per_image > INT32_MAX || (qd8_pixels_ && !direct_rows_)) return false;
+    if (filter.quant.per_channel() && filter.quant.scale.size() != static_cast<size_t>(g.output.c)) return false;
+    qd8_scales_ = filter.quant.per_channel() ? filter.quant.scale
+                                             : std::vector<float>(static_cast<size_t>(g.output.c), filter.quant.scale[0]);
+  }
   if (!gemm_.Pack(isa, filter.data<int8_t>(), g.output.c, static_cast<int>(k))) return false;
-  quantized_.assign(static_cast<size_t>(g.input.h) * g.input.w * g.input.c, 0);
-  scales_.assign(1, 0.0f);
-  zero_points_.assign(1, 0);
+  quantized_.assign(static_cast<size_t>(per_image), 0);
+  const size_t groups = qd8_pixels_ ? static_cast<size_t>(g.input.h) * g.input.w : 1;
+  scales_.assign(groups, 0.0f);
+  zero_points_.assign(groups, 0);
   return true;
 }
 
@@ -90,6 +100,10 @@ void FastHybridConv::Run(const Tensor& input, const float* bias, Tensor& output,
   s.bias = bias;
   s.min = clamp_.min;
   s.max = clamp_.max;
+  if (qd8_) {
+    RunQd8(input, s, output, pool);
+    return;
+  }
   for (int b = 0; b < g.input.n; ++b) {
     const float* x = input.data<float>() + b * per_image;
     // As conv.cc's EvalHybrid / EvalHybridPerChannel quantize each image.
@@ -101,6 +115,34 @@ void FastHybridConv::Run(const Tensor& input, const float* bias, Tensor& output,
       scales_[0] = gemm_.QuantizeSymmetric(x, per_image, quantized_.data()) * filter_scale_;
       zero_points_[0] = 0;
       s.mode = fast::HybridStage::Mode::kRowScale;
+    }
+    const QuantizedRows rows{&g_, quantized_.data(), 0, static_cast<uint8_t>(zero_points_[0] + 128), direct_rows_};
+    gemm_.Run(pixels, PackQuantizedRows, &rows, s, output.data<float>() + b * pixels * g.output.c, g.output.c, pool);
+  }
+}
+
+// As conv.cc's EvalHybridXnnpack: each image (or, 1x1 stride 1, each pixel's
+// channels) quantized as xnnpack::QuantizeRowQd8 does, stored as q + 128
+// (PackedHybridGemm::QuantizeQd8); a tap
+// outside the image is the zero point, so Σ w·q − z·Σ w over all taps is the
+// loop's Σ (q − z)·w over the taps inside.
+void FastHybridConv::RunQd8(const Tensor& input, fast::HybridStage& s, Tensor& output, ThreadPool* pool) {
+  const math::ConvGeometry& g = g_;
+  const int64_t per_image = static_cast<int64_t>(g.input.h) * g.input.w * g.input.c;
+  const int64_t pixels = static_cast<int64_t>(g.output.h) * g.output.w;
+  s.mode = fast::HybridStage::Mode::kRowThenChannel;
+  s.channel_scale = qd8_scales_.data();
+  s.rows_per_group = qd8_pixels_ ? 1 : pixels;
+  uint8_t* u = quantized_.data();
+  for (int b = 0; b < g.input.n; ++b) {
+    const float* x = input.data<float>() + b * per_image;
+    if (qd8_pixels_) {
+      const int c = g.input.c;
+      for (int64_t p = 0; p < pixels; ++p) {
+        scales_[static_cast<size_t>(p)] = gemm_.QuantizeQd8(x + p * c, c, u + p * c, &zero_points_[static_cast<size_t>(p)]);
+      }
+    } else {
+      scales_[0] = gemm_.QuantizeQd8(x, per_image, u, &zero_points_[0]);
     }
     const QuantizedRows rows{&g_, quantized_.data(), 0, static_cast<uint8_t>(zero_points_[0] + 128), direct_rows_};
     gemm_.Run(pixels, PackQuantizedRows, &rows, s, output.data<float>() + b * pixels * g.output.c, g.output.c, pool);

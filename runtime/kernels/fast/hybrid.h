@@ -55,6 +55,12 @@ struct HybridKernels {
   // u[i] = math::RoundToInt8Range(offset + x[i] · inverse, lo, hi) + 128 (an
   // offset of 0 rounds as x[i] · inverse alone: adding 0 only turns −0 into +0).
   void (*quantize)(const float* x, int64_t n, float inverse, float offset, int32_t lo, int32_t hi, uint8_t* u);
+  // XNNPACK's qd8 row quantization (xnnpack::QuantizeRowQd8) in two steps, or
+  // both null (xnnpack::QuantizeRowQd8Biased then): the row's range, lo = the
+  // smallest of 0 and the values, hi the largest, NaN ignored, +0 kept over −0;
+  // u[i] = nearest-even(min(max(x[i] · scale, −128 − zp), 127 − zp)) + zp + 128.
+  void (*qd8_range)(const float* x, int64_t n, float* lo, float* hi);
+  void (*qd8_quantize)(const float* x, int64_t n, float scale, int32_t zero_point, uint8_t* u);
 };
 
 // Null for kScalar and kAuto. Each defined next to its table (isa_*.cc).
@@ -66,6 +72,8 @@ const HybridKernels* Avx512VnniHybridKernels();
 
 // The portable quantize entry (also the vector ones' tails).
 void QuantizeBiasedPortable(const float* x, int64_t n, float inverse, float offset, int32_t lo, int32_t hi, uint8_t* u);
+// The portable qd8_quantize (the vector ones' tails).
+void Qd8QuantizePortable(const float* x, int64_t n, float scale, int32_t zero_point, uint8_t* u);
 
 // The float stage of one output, acc = Σ w·q − zero_point·Σ w (wrapping int32)
 // of row r in group g = r / rows_per_group, channel c:
@@ -73,14 +81,18 @@ void QuantizeBiasedPortable(const float* x, int64_t n, float inverse, float offs
 //   kRowTimesChannel: v = bias[c] + float(acc) · (row_scale[g] · channel_scale[c])   (FULLY_CONNECTED per channel)
 //   kChannelThenRow:  v = float(acc) · channel_scale[c] · row_scale[g], then + bias[c] only when there is a bias
 //                     (CONV_2D EvalHybridPerChannel)
-// then min(max(v, min), max). Without a bias, kRowScale and kRowTimesChannel add 0.0f (as the reference does).
+//   kRowThenChannel:  v = float(acc) · row_scale[g] · channel_scale[c] + (bias ? bias[c] : 0.0f)
+//                     (--kernels xnnpack: XNNPACK's qd8 FULLY_CONNECTED and CONV_2D, row_scale the
+//                     dequantization scale of xnnpack::QuantizeRowQd8)
+// then min(max(v, min), max). Without a bias, kRowScale, kRowTimesChannel and kRowThenChannel add 0.0f
+// (as the reference does).
 struct HybridStage {
-  enum class Mode { kRowScale, kRowTimesChannel, kChannelThenRow };
+  enum class Mode { kRowScale, kRowTimesChannel, kChannelThenRow, kRowThenChannel };
   Mode mode = Mode::kRowScale;
   int64_t rows_per_group = 1;
   const float* row_scale = nullptr;      // per group
   const int32_t* zero_point = nullptr;   // per group
-  const float* channel_scale = nullptr;  // per channel (kRowTimesChannel, kChannelThenRow)
+  const float* channel_scale = nullptr;  // per channel (kRowTimesChannel, kChannelThenRow, kRowThenChannel)
   const float* bias = nullptr;           // per channel, or null
   float min = 0, max = 0;
 };
@@ -97,6 +109,9 @@ class PackedHybridGemm {
   // for Run. Symmetric returns the scale.
   float QuantizeSymmetric(const float* x, int64_t n, uint8_t* u) const;
   void QuantizeAsymmetric(const float* x, int64_t n, uint8_t* u, float* scale, int32_t* zero_point) const;
+  // xnnpack::QuantizeRowQd8's values as u = q + 128 on this path's vectors:
+  // returns the dequantization scale and sets *zero_point.
+  float QuantizeQd8(const float* x, int64_t n, uint8_t* u, int32_t* zero_point) const;
   // out[r][c] for r in [0, rows), c in [0, n), rows out_stride floats apart.
   // pack_rows writes each row's quantized values q as unsigned bytes q + 128
   // (a tap outside the image as the group's zero point + 128).

@@ -1,9 +1,11 @@
 #include "kernels/fast/hybrid.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "kernels/common/hybrid.h"
+#include "kernels/xnnpack/delegation.h"
 
 namespace tfldbg::fast {
 namespace {
@@ -47,6 +49,13 @@ void FinishRow(const HybridStage& s, const int32_t* sums, const int32_t* row_sum
         for (int j = 0; j < count; ++j) out[j] = clamp(acc(j) * channel[j] * row_scale);
       }
       break;
+    case HybridStage::Mode::kRowThenChannel:
+      if (bias) {
+        for (int j = 0; j < count; ++j) out[j] = clamp(acc(j) * row_scale * channel[j] + bias[j]);
+      } else {
+        for (int j = 0; j < count; ++j) out[j] = clamp(acc(j) * row_scale * channel[j] + 0.0f);
+      }
+      break;
   }
 }
 
@@ -54,6 +63,15 @@ void FinishRow(const HybridStage& s, const int32_t* sums, const int32_t* row_sum
 
 void QuantizeBiasedPortable(const float* x, int64_t n, float inverse, float offset, int32_t lo, int32_t hi, uint8_t* u) {
   for (int64_t i = 0; i < n; ++i) u[i] = static_cast<uint8_t>(math::RoundToInt8Range(offset + x[i] * inverse, lo, hi) + 128);
+}
+
+void Qd8QuantizePortable(const float* x, int64_t n, float scale, int32_t zero_point, uint8_t* u) {
+  // As xnnpack::QuantizeRowQd8.
+  const float lo = static_cast<float>(-128 - zero_point), hi = static_cast<float>(127 - zero_point);
+  for (int64_t i = 0; i < n; ++i) {
+    const float v = std::min(std::max(x[i] * scale, lo), hi);
+    u[i] = static_cast<uint8_t>(static_cast<uint32_t>(static_cast<int32_t>(std::nearbyint(v))) + static_cast<uint32_t>(zero_point) + 128u);
+  }
 }
 
 float PackedHybridGemm::QuantizeSymmetric(const float* x, int64_t n, uint8_t* u) const {
@@ -74,6 +92,15 @@ void PackedHybridGemm::QuantizeAsymmetric(const float* x, int64_t n, uint8_t* u,
     return;
   }
   kernels_->quantize(x, n, 1.0f / *scale, static_cast<float>(*zero_point), -128, 127, u);
+}
+
+float PackedHybridGemm::QuantizeQd8(const float* x, int64_t n, uint8_t* u, int32_t* zero_point) const {
+  if (kernels_->qd8_range == nullptr) return xnnpack::QuantizeRowQd8Biased(x, static_cast<int>(n), u, zero_point);
+  float lo = 0.0f, hi = 0.0f;
+  kernels_->qd8_range(x, n, &lo, &hi);
+  const float scale = xnnpack::Qd8Scale(lo, hi, zero_point);
+  kernels_->qd8_quantize(x, n, scale, *zero_point, u);
+  return 1.0f / scale;
 }
 
 const HybridKernels* HybridKernelsFor(CpuPath path) {

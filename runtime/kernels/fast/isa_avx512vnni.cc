@@ -727,6 +727,9 @@ void HybridBlock(const HybridGemmTile& h, int r0, int p0) {
         case HybridStage::Mode::kRowTimesChannel:
           y = _mm512_add_ps(bias, _mm512_mul_ps(f, _mm512_mul_ps(row_scale, _mm512_maskz_loadu_ps(mask, h.channel_scale + c))));
           break;
+        case HybridStage::Mode::kRowThenChannel:  // + 0.0f without a bias, as the reference
+          y = _mm512_add_ps(_mm512_mul_ps(_mm512_mul_ps(f, row_scale), _mm512_maskz_loadu_ps(mask, h.channel_scale + c)), bias);
+          break;
         default:  // kChannelThenRow: the bias added only when there is one
           y = _mm512_mul_ps(_mm512_mul_ps(f, _mm512_maskz_loadu_ps(mask, h.channel_scale + c)), row_scale);
           if (h.bias) y = _mm512_add_ps(y, bias);
@@ -802,7 +805,40 @@ void QuantizeBiased(const float* x, int64_t n, float inverse, float offset, int3
   }
 }
 
-const HybridKernels kAvx512VnniHybrid = {Int8GemmSums, HybridGemm, MaxAbs, QuantizeBiased};
+// The qd8 range: vminps(x, m) is (x < m) ? x : m and vmaxps(x, m) is (x > m) ? x : m,
+// QuantizeRowQd8's selections (NaN and a −0 against +0 keep m); the lanes outside
+// the row load +0, which changes neither; no lane holds NaN or −0, so any
+// reduction order gives the same lo and hi.
+void Qd8Range(const float* x, int64_t n, float* lo, float* hi) {
+  __m512 l = _mm512_setzero_ps(), h = _mm512_setzero_ps();
+  for (int64_t i = 0; i < n; i += 16) {
+    const __m512 v = _mm512_maskz_loadu_ps(LaneMask(n - i >= 16 ? 16 : static_cast<int>(n - i)), x + i);
+    l = _mm512_min_ps(v, l);
+    h = _mm512_max_ps(v, h);
+  }
+  *lo = _mm512_reduce_min_ps(l);
+  *hi = _mm512_reduce_max_ps(h);
+}
+
+// nearest-even(min(max(x·scale, lo), hi)) + zp + 128 as bytes: vmaxps(lo, v)
+// and vminps(hi, v) keep v when it is NaN or equal, as std::max(v, lo) and
+// std::min(v, hi) do; vcvtps2dq rounds to nearest even as std::nearbyint (and
+// gives 0x80000000 for NaN, as the scalar conversion does); vpmovdb keeps the
+// low byte, as the scalar int8 cast.
+void Qd8Quantize(const float* x, int64_t n, float scale, int32_t zero_point, uint8_t* u) {
+  const __m512 s = _mm512_set1_ps(scale);
+  const __m512 lo = _mm512_set1_ps(static_cast<float>(-128 - zero_point)), hi = _mm512_set1_ps(static_cast<float>(127 - zero_point));
+  const __m512i offset = _mm512_set1_epi32(zero_point + 128);
+  for (int64_t i = 0; i < n; i += 16) {
+    const __mmask16 mask = LaneMask(n - i >= 16 ? 16 : static_cast<int>(n - i));
+    __m512 v = _mm512_mul_ps(_mm512_maskz_loadu_ps(mask, x + i), s);
+    v = _mm512_min_ps(hi, _mm512_max_ps(lo, v));
+    const __m512i t = _mm512_add_epi32(_mm512_cvtps_epi32(v), offset);
+    _mm_mask_storeu_epi8(u + i, mask, _mm512_cvtepi32_epi8(t));
+  }
+}
+
+const HybridKernels kAvx512VnniHybrid = {Int8GemmSums, HybridGemm, MaxAbs, QuantizeBiased, Qd8Range, Qd8Quantize};
 
 }  // namespace
 

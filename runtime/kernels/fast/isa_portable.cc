@@ -227,7 +227,7 @@ void Int8GemmSums(const Int8GemmTile& t) {
 
 float MaxAbs(const float* x, int64_t n) { return math::SymmetricRange(x, n); }
 
-const HybridKernels kPortableHybrid = {Int8GemmSums, nullptr, MaxAbs, QuantizeBiasedPortable};
+const HybridKernels kPortableHybrid = {Int8GemmSums, nullptr, MaxAbs, QuantizeBiasedPortable, nullptr, nullptr};
 
 }  // namespace
 

@@ -80,6 +80,12 @@ class FullyConnectedKernel : public Kernel {
           if (weights.is_constant() &&
               hybrid_fast_.Pack(fast::IsaKernelsFor(node.cpu), weights.data<int8_t>(), shape_.units, shape_.depth)) {
             weights16_.clear();
+            // XNNPACK's qd8 stage multiplies by one weight scale per unit.
+            qd8_weight_scales_.clear();
+            if (xnn_qd8_) {
+              qd8_weight_scales_.assign(static_cast<size_t>(shape_.units), weights.quant.scale[0]);
+              if (weights.quant.per_channel()) qd8_weight_scales_ = weights.quant.scale;
+            }
           }
           return Status::Ok();
         }
@@ -147,7 +153,11 @@ class FullyConnectedKernel : public Kernel {
     switch (input.type) {
       case DataType::kFloat32: {
         if (weights.type == DataType::kInt8) {
-          if (hybrid_fast_.ready() && !xnn_qd8_) {
+          if (hybrid_fast_.ready() && xnn_qd8_) {
+            EvalHybridXnnpackFast(input.data<float>(), bias ? bias->data<float>() : nullptr, output.data<float>(), node.pool);
+            return Status::Ok();
+          }
+          if (hybrid_fast_.ready()) {
             EvalHybridFast(input.data<float>(), bias ? bias->data<float>() : nullptr, weights, output.data<float>(), node.pool);
             return Status::Ok();
           }
@@ -363,6 +373,29 @@ class FullyConnectedKernel : public Kernel {
     }
   }
 
+  // EvalHybridXnnpack on the fast hybrid GEMM: each row quantized as there
+  // (PackedHybridGemm::QuantizeQd8: the same q, stored as q + 128); Σ w·q − z·Σ w
+  // (wrapping) is the same int32 as Σ (q − z)·w, and the kRowThenChannel stage
+  // is the loop's float(acc) · row scale · weight scale + bias, clamped.
+  void EvalHybridXnnpackFast(const float* x, const float* bias, float* y, ThreadPool* pool) {
+    for (int b = 0; b < shape_.batches; ++b) {
+      const int64_t at = static_cast<int64_t>(b) * shape_.depth;
+      uint8_t* u = reinterpret_cast<uint8_t*>(row_.data() + at);
+      row_scales_[static_cast<size_t>(b)] = hybrid_fast_.QuantizeQd8(x + at, shape_.depth, u, &row_offsets_[static_cast<size_t>(b)]);
+    }
+    fast::HybridStage s;
+    s.mode = fast::HybridStage::Mode::kRowThenChannel;
+    s.rows_per_group = 1;
+    s.row_scale = row_scales_.data();
+    s.zero_point = row_offsets_.data();
+    s.channel_scale = qd8_weight_scales_.data();
+    s.bias = bias;
+    s.min = float_clamp_.min;
+    s.max = float_clamp_.max;
+    const HybridRows rows{reinterpret_cast<const uint8_t*>(row_.data()), shape_.depth};
+    hybrid_fast_.Run(shape_.batches, PackHybridRows, &rows, s, y, shape_.units, pool);
+  }
+
   // The packed path: each row quantized straight into 16 bits, four units per dot pass.
   void EvalHybrid16(const float* x, const float* bias, const Tensor& weights, float* y) {
     const bool per_channel = weights.quant.per_channel();
@@ -428,6 +461,7 @@ class FullyConnectedKernel : public Kernel {
   FastFullyConnected fast_;
   fast::PackedHybridGemm hybrid_fast_;
   bool xnn_qd8_ = false;  // --kernels xnnpack, a delegated hybrid node: XNNPACK's qd8 path
+  std::vector<float> qd8_weight_scales_;  // xnn_qd8_ on the fast GEMM: each unit's weight scale
   std::vector<float> packed_float_;
   std::vector<int16_t> weights16_;
   std::vector<int16_t> row16_;

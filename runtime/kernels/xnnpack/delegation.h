@@ -64,4 +64,14 @@ AddParams MakeAddParams(float a_scale, int32_t a_zp, float b_scale, int32_t b_zp
 // int8. Returns the dequantization scale 1/scale and sets *zero_point.
 float QuantizeRowQd8(const float* x, int n, int8_t* q, int32_t* zero_point);
 
+// QuantizeRowQd8's values written as unsigned bytes u = q + 128 (the fast
+// hybrid GEMM's input, kernels/fast/hybrid.h), in loops the compiler
+// vectorizes: the same range, scale and zero point, and nearest-even rounding
+// by adding and subtracting 1.5 · 2^23 (exact for the clamped |v| <= 255).
+float QuantizeRowQd8Biased(const float* x, int n, uint8_t* u, int32_t* zero_point);
+
+// QuantizeRowQd8's scale (255/(hi − lo), 1 when lo == hi) and zero point of a
+// row whose range is [lo, hi] (lo <= 0 <= hi): returns the scale.
+float Qd8Scale(float lo, float hi, int32_t* zero_point);
+
 }  // namespace tfldbg::xnnpack

@@ -2,9 +2,15 @@
 // out by hand (docs/deployment.md, "What LiteRT's default path computes").
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <random>
 #include <vector>
 
+#include "cpu/cpu.h"
 #include "kernels/common/channel_requant.h"
+#include "kernels/fast/hybrid.h"
 #include "kernels/xnnpack/delegation.h"
 
 namespace tfldbg {
@@ -76,6 +82,55 @@ TEST(XnnpackArithmetic, Qd8RowQuantization) {
   EXPECT_FLOAT_EQ(xnnpack::QuantizeRowQd8(zeros.data(), 3, qz.data(), &zp), 1.0f);
   EXPECT_EQ(zp, 127);
   EXPECT_EQ(qz[0], 127);
+}
+
+// The fast paths' quantizers (QuantizeRowQd8Biased and each path's
+// PackedHybridGemm::QuantizeQd8) write QuantizeRowQd8's values as q + 128: the
+// same scale, zero point and bytes for every length (vector bodies and tails),
+// ties, signed zeros, NaN and infinities.
+TEST(XnnpackArithmetic, Qd8BiasedRowMatchesReference) {
+  std::vector<fast::PackedHybridGemm> gemms;
+  const int8_t one = 1;
+  for (CpuPath p : {CpuPath::kPortable, CpuPath::kAvx2, CpuPath::kAvxVnni, CpuPath::kAvx512Vnni}) {
+    if (!CpuRuns(p)) continue;
+    gemms.emplace_back();
+    ASSERT_TRUE(gemms.back().Pack(fast::IsaKernelsFor(p), &one, 1, 1)) << CpuPathName(p);
+  }
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> value(-3.0f, 5.0f);
+  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  for (int trial = 0; trial < 400; ++trial) {
+    const int n = 1 + trial % 41;
+    std::vector<float> x(static_cast<size_t>(n));
+    for (float& v : x) v = value(rng);
+    if (trial % 5 == 1) x[static_cast<size_t>(trial) % x.size()] = -0.0f;
+    if (trial % 7 == 2) x[static_cast<size_t>(trial) % x.size()] = nan;
+    if (trial % 11 == 3) x[0] = inf;
+    if (trial % 13 == 4) x.back() = -inf;
+    if (trial % 17 == 5) {  // ties: the range [0, 2.55] scales by 100, so k + 0.5 hundredths round to even
+      for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(i % 256) * 0.005f;
+      x[0] = 2.55f;
+    }
+    if (trial % 19 == 6) std::fill(x.begin(), x.end(), trial % 2 ? 0.0f : -0.0f);
+    std::vector<int8_t> q(x.size());
+    std::vector<uint8_t> u(x.size());
+    int32_t zp = 0, zp_biased = 0;
+    const float scale = xnnpack::QuantizeRowQd8(x.data(), n, q.data(), &zp);
+    const float scale_biased = xnnpack::QuantizeRowQd8Biased(x.data(), n, u.data(), &zp_biased);
+    EXPECT_EQ(std::memcmp(&scale, &scale_biased, sizeof(float)), 0) << "trial " << trial;
+    EXPECT_EQ(zp, zp_biased) << "trial " << trial;
+    for (int i = 0; i < n; ++i) {
+      EXPECT_EQ(static_cast<uint8_t>(q[static_cast<size_t>(i)] + 128), u[static_cast<size_t>(i)]) << "trial " << trial << " i " << i;
+    }
+    for (const fast::PackedHybridGemm& g : gemms) {
+      std::vector<uint8_t> v(x.size());
+      int32_t zp_fast = 0;
+      const float scale_fast = g.QuantizeQd8(x.data(), n, v.data(), &zp_fast);
+      EXPECT_EQ(std::memcmp(&scale, &scale_fast, sizeof(float)), 0) << "trial " << trial;
+      EXPECT_EQ(zp, zp_fast) << "trial " << trial;
+      EXPECT_EQ(u, v) << "trial " << trial;
+    }
+  }
 }
 
 }  // namespace
