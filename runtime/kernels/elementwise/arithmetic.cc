@@ -159,7 +159,12 @@ class ArithmeticKernel : public Kernel {
         (a.type == DataType::kInt8 || a.type == DataType::kUInt8) && add_.output_multiplier.shift <= 0) {
       // LiteRT's optimized 8-bit ADD: its vector blocks their own way, the rest as the reference (optimized_add.h).
       optimized_add_ = math::PlanOptimizedAdd(a.shape, b.shape, a.type == DataType::kInt8);
-      if (optimized_add_.path != math::OptimizedAddPath::kReference) return Status::Ok();  // the scalar loop
+      if (optimized_add_.path != math::OptimizedAddPath::kReference) {
+        // Same shapes: the fast kernels compute its blocks (arithmetic_fast.h); else the scalar loop.
+        fast_.PrepareOptimized(node, a, b, out, add_, optimized_add_.path == math::OptimizedAddPath::kFoldedShift,
+                               optimized_add_.block);
+        return Status::Ok();
+      }
     }
     fast_.Prepare(node, a, b, out, add_);  // the fast kernels (arithmetic_fast.h) when they apply
     return Status::Ok();

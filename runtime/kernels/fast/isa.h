@@ -186,6 +186,34 @@ struct FloatDepthwiseRow {
 //   y = out(s1 ± s2)
 // where each stage is the requantization above with one multiplier for all
 // lanes (arrays of kPanel equal entries; in1/in2 without offset or clamp).
+//
+//
+// The deployment kernel sets' 8-bit ADD/SUB (same shapes) take the same entry
+// with `arithmetic` set and their parameters in `lanes` (offsets, left_shift,
+// in1, in2, stage unused):
+//   kLiteRtOptimized: the vector blocks of LiteRT's optimized ADD (--kernels
+//     optimized; math::QuantizedAddOptimized), with SRDHM(x, m) =
+//     floor((x·m + 2^30) / 2^31) (m >= 0) and >> a flooring shift:
+//       s_i = SRDHM((q_i + offset_i) << lshift_i, m_i) >> rshift_i
+//         (kFoldedShift: lshift_i = 20 + shift_i, rshift_i = 0; kShiftAfter: 20 and −shift_i)
+//       v = RoundingDivideByPOT(SRDHM(s1 + s2, output_multiplier), output_right)   (ties away from zero)
+//       y = clamp(int16(int16(v) + output_offset), min, max)   (int16(): truncated)
+//   kXnnpack: XNNPACK's qs8/qu8 vadd (--kernels xnnpack; xnnpack::AddParams::Apply), raw q:
+//       y = clamp(((bias + q1·m1 + q2·m2) >> rshift1) + output_offset, min, max)
+// Every shift in [0, 31]; [min, max] inside the 8-bit type.
+enum class Int8AddArithmetic : uint8_t { kReference, kLiteRtOptimized, kXnnpack };
+
+struct Int8AddLanes {
+  int32_t offset1 = 0, offset2 = 0;
+  int32_t m1 = 0, m2 = 0;
+  int lshift1 = 0, lshift2 = 0;
+  int rshift1 = 0, rshift2 = 0;
+  int32_t output_multiplier = 0;
+  int output_right = 0;
+  int32_t bias = 0;
+  int32_t output_offset = 0, min = 0, max = 0;
+};
+
 struct Int8AddRow {
   int64_t n = 0;
   const uint8_t* a = nullptr;
@@ -196,6 +224,8 @@ struct Int8AddRow {
   int32_t offset1 = 0, offset2 = 0;
   int left_shift = 20;
   Int8OutputStage in1, in2, stage;
+  Int8AddArithmetic arithmetic = Int8AddArithmetic::kReference;
+  Int8AddLanes lanes;  // the other arithmetics
 };
 
 // Depthwise (multiplier 1, 8-bit) on 16-bit pairs of taps, for output rows

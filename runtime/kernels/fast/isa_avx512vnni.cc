@@ -476,7 +476,61 @@ void FloatDepthwise(const FloatDepthwiseRow& d) { d.fused ? FloatDepthwiseT<true
 
 // ---- int8 ADD/SUB ----
 
+// The deployment kernel sets' ADD (isa.h, Int8AddArithmetic), 16 lanes.
+// SRDHM with one multiplier m >= 0 (in every lane): bits 31..62 of x·m + 2^30.
+inline __m512i Srdhm(__m512i x, __m512i m) {
+  const __m512i nudge = _mm512_set1_epi64(int64_t{1} << 30);
+  const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, m), nudge);
+  const __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), m), nudge);
+  return _mm512_mask_blend_epi32(__mmask16(0xAAAA), _mm512_srli_epi64(even, 31), _mm512_slli_epi64(odd, 1));
+}
+
+// gemmlowp's RoundingDivideByPOT by r in [0, 31] (ties away from zero).
+inline __m512i RoundingDivideByPot(__m512i x, int r) {
+  const __m512i mask = _mm512_set1_epi32(static_cast<int32_t>((uint32_t{1} << r) - 1));
+  const __m512i threshold = _mm512_add_epi32(_mm512_srai_epi32(mask, 1), _mm512_srli_epi32(x, 31));
+  const __m512i floor = _mm512_sra_epi32(x, _mm_cvtsi32_si128(r));
+  return _mm512_mask_add_epi32(floor, _mm512_cmpgt_epi32_mask(_mm512_and_si512(x, mask), threshold), floor, _mm512_set1_epi32(1));
+}
+
+// The low 16 bits of each lane, sign-extended.
+inline __m512i Wrap16(__m512i x) { return _mm512_srai_epi32(_mm512_slli_epi32(x, 16), 16); }
+
+void DeploymentAdd(const Int8AddRow& r) {
+  const Int8AddLanes l = r.lanes;  // a local copy: the byte stores cannot alias it
+  const bool xnn = r.arithmetic == Int8AddArithmetic::kXnnpack;
+  const __m512i m1 = _mm512_set1_epi32(l.m1), m2 = _mm512_set1_epi32(l.m2), mo = _mm512_set1_epi32(l.output_multiplier);
+  const __m512i offset1 = _mm512_set1_epi32(l.offset1), offset2 = _mm512_set1_epi32(l.offset2);
+  const __m128i lshift1 = _mm_cvtsi32_si128(l.lshift1), lshift2 = _mm_cvtsi32_si128(l.lshift2);
+  const __m128i rshift1 = _mm_cvtsi32_si128(l.rshift1), rshift2 = _mm_cvtsi32_si128(l.rshift2);
+  const __m512i bias = _mm512_set1_epi32(l.bias), output_offset = _mm512_set1_epi32(l.output_offset);
+  const __m512i lo = _mm512_set1_epi32(l.min), hi = _mm512_set1_epi32(l.max);
+  for (int64_t i = 0; i < r.n; i += 16) {
+    const int count = r.n - i >= 16 ? 16 : static_cast<int>(r.n - i);
+    const __mmask16 mask = LaneMask(count);
+    const __m128i a = _mm_maskz_loadu_epi8(mask, r.a + i);
+    const __m128i b = _mm_maskz_loadu_epi8(mask, r.b + i);
+    const __m512i x1 = r.is_unsigned ? _mm512_cvtepu8_epi32(a) : _mm512_cvtepi8_epi32(a);
+    const __m512i x2 = r.is_unsigned ? _mm512_cvtepu8_epi32(b) : _mm512_cvtepi8_epi32(b);
+    __m512i v;
+    if (xnn) {
+      const __m512i acc = _mm512_add_epi32(bias, _mm512_add_epi32(_mm512_mullo_epi32(x1, m1), _mm512_mullo_epi32(x2, m2)));
+      v = _mm512_add_epi32(_mm512_sra_epi32(acc, rshift1), output_offset);
+    } else {
+      const __m512i s1 = _mm512_sra_epi32(Srdhm(_mm512_sll_epi32(_mm512_add_epi32(x1, offset1), lshift1), m1), rshift1);
+      const __m512i s2 = _mm512_sra_epi32(Srdhm(_mm512_sll_epi32(_mm512_add_epi32(x2, offset2), lshift2), m2), rshift2);
+      const __m512i scaled = RoundingDivideByPot(Srdhm(_mm512_add_epi32(s1, s2), mo), l.output_right);
+      v = Wrap16(_mm512_add_epi32(Wrap16(scaled), output_offset));
+    }
+    StoreBytes(r.out + i, _mm512_min_epi32(_mm512_max_epi32(v, lo), hi), count);
+  }
+}
+
 void Int8Add(const Int8AddRow& r) {
+  if (r.arithmetic != Int8AddArithmetic::kReference) {
+    DeploymentAdd(r);
+    return;
+  }
   const __m512i offset1 = _mm512_set1_epi32(r.offset1), offset2 = _mm512_set1_epi32(r.offset2);
   const __m512i shift = _mm512_set1_epi32(r.left_shift);
   const Int8OutputStage in1 = r.in1, in2 = r.in2, out_stage = r.stage;  // local copies: the byte stores cannot alias them

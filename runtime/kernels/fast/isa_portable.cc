@@ -166,7 +166,43 @@ void FloatDepthwise(const FloatDepthwiseRow& d) {
   }
 }
 
+// The deployment kernel sets' ADD lanes (isa.h, Int8AddArithmetic).
+int32_t Srdhm(int32_t x, int32_t m) {
+  return static_cast<int32_t>(static_cast<uint64_t>(static_cast<int64_t>(x) * m + (int64_t{1} << 30)) >> 31);
+}
+int32_t FloorShift(int32_t x, int r) { return x >= 0 ? x >> r : ~((~x) >> r); }
+int32_t RoundingDivideByPot(int32_t x, int r) {
+  const int32_t mask = static_cast<int32_t>((uint32_t{1} << r) - 1);
+  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return FloorShift(x, r) + ((x & mask) > threshold ? 1 : 0);
+}
+int32_t Wrap16(int32_t x) { return static_cast<int16_t>(static_cast<uint16_t>(static_cast<uint32_t>(x))); }
+uint32_t U(int32_t x) { return static_cast<uint32_t>(x); }
+
+int32_t DeploymentAddLane(const Int8AddRow& r, int32_t a, int32_t b) {
+  const Int8AddLanes& l = r.lanes;
+  int32_t v;
+  if (r.arithmetic == Int8AddArithmetic::kXnnpack) {
+    const int32_t acc = static_cast<int32_t>(U(l.bias) + U(a) * U(l.m1) + U(b) * U(l.m2));
+    v = static_cast<int32_t>(U(FloorShift(acc, l.rshift1)) + U(l.output_offset));
+  } else {
+    const int32_t s1 = FloorShift(Srdhm(static_cast<int32_t>(U(a + l.offset1) << l.lshift1), l.m1), l.rshift1);
+    const int32_t s2 = FloorShift(Srdhm(static_cast<int32_t>(U(b + l.offset2) << l.lshift2), l.m2), l.rshift2);
+    const int32_t scaled = RoundingDivideByPot(Srdhm(static_cast<int32_t>(U(s1) + U(s2)), l.output_multiplier), l.output_right);
+    v = Wrap16(static_cast<int32_t>(U(Wrap16(scaled)) + U(l.output_offset)));
+  }
+  return std::min(std::max(v, l.min), l.max);
+}
+
 void Int8Add(const Int8AddRow& r) {
+  if (r.arithmetic != Int8AddArithmetic::kReference) {
+    for (int64_t i = 0; i < r.n; ++i) {
+      const int32_t a = r.is_unsigned ? r.a[i] : static_cast<int8_t>(r.a[i]);
+      const int32_t b = r.is_unsigned ? r.b[i] : static_cast<int8_t>(r.b[i]);
+      StoreByte(r.out + i, DeploymentAddLane(r, a, b));
+    }
+    return;
+  }
   for (int64_t i = 0; i < r.n; ++i) {
     const int32_t a = r.is_unsigned ? r.a[i] : static_cast<int8_t>(r.a[i]);
     const int32_t b = r.is_unsigned ? r.b[i] : static_cast<int8_t>(r.b[i]);
