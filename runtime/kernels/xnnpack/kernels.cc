@@ -12,8 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "cpu/thread_pool.h"
 #include "kernels/common/broadcast.h"
 #include "kernels/common/channel_requant.h"
+#include "kernels/elementwise/arithmetic_fast.h"
 #include "kernels/xnnpack/delegation.h"
 
 namespace tfldbg::xnnpack {
@@ -58,6 +60,10 @@ class BinaryKernel : public Kernel {
     } else {
       add_ = MakeAddParams(a.scale(), a.zero_point(), b.scale(), b.zero_point(), out.scale(), out.zero_point(), clamp,
                            node.op_name == "SUB");
+      // Same shapes: the fast kernels' vadd lanes (fast::Int8AddArithmetic::kXnnpack) where they apply.
+      fast_ = FastAddSub();
+      fast_.PrepareXnnpack(node, a, b, out, add_.a_multiplier, add_.b_multiplier, add_.bias, static_cast<int>(add_.shift),
+                           add_.output_zero_point, add_.clamp);
     }
     return Status::Ok();
   }
@@ -66,6 +72,10 @@ class BinaryKernel : public Kernel {
     const Tensor& a = *node.input(0);
     const Tensor& b = *node.input(1);
     Tensor& out = *node.output(0);
+    if (!mul_ && fast_.ready()) {
+      fast_.Run(a, b, out, node.pool);
+      return Status::Ok();
+    }
     if (a.type == DataType::kInt8) {
       Run(a.data<int8_t>(), b.data<int8_t>(), out.data<int8_t>());
     } else {
@@ -88,6 +98,7 @@ class BinaryKernel : public Kernel {
   math::Broadcast broadcast_;
   bool mul_ = false;
   AddParams add_;
+  FastAddSub fast_;
   int32_t a_zp_ = 0, b_zp_ = 0, out_zp_ = 0;
   float scale_ = 1.0f;
   quant::IntRange clamp_;
@@ -300,6 +311,20 @@ class FixedPointKernel : public Kernel {
     in_zp_ = in.zero_point();
     out_zp_ = out.zero_point();
     clamp_ = out.type == DataType::kInt8 ? quant::IntRange{-128, 127} : quant::IntRange{0, 255};
+    // Fast CPU paths: the output is a function of the input byte, so a table
+    // of these results is exact; one that flips the top bit (int8 <-> uint8 at
+    // one scale, zero points 128 apart) is a plain XOR loop.
+    table_.clear();
+    flip_ = false;
+    if (node.cpu != CpuPath::kScalar) {
+      table_.resize(256);
+      flip_ = true;
+      for (int byte = 0; byte < 256; ++byte) {
+        const int32_t x = in.type == DataType::kInt8 ? static_cast<int8_t>(byte) : byte;
+        table_[static_cast<size_t>(byte)] = static_cast<uint8_t>(Compute(x));
+        flip_ = flip_ && table_[static_cast<size_t>(byte)] == (byte ^ 0x80);
+      }
+    }
     return Status::Ok();
   }
 
@@ -307,12 +332,25 @@ class FixedPointKernel : public Kernel {
     const Tensor& in = *node.input(0);
     Tensor& out = *node.output(0);
     const int64_t n = in.element_count();
+    if (!table_.empty()) {
+      const int tasks = TaskCount(node.pool, n, 32 * 1024);  // ~2 µs of bytes a task
+      ParallelFor(node.pool, tasks, [&](int task) {
+        const uint8_t* const x = in.bytes;  // locals: the byte stores cannot alias them
+        uint8_t* const y = out.bytes;
+        const int64_t begin = n * task / tasks, end = n * (task + 1) / tasks;
+        if (flip_) {
+          for (int64_t i = begin; i < end; ++i) y[i] = static_cast<uint8_t>(x[i] ^ 0x80);
+          return;
+        }
+        const uint8_t* const t = table_.data();
+        for (int64_t i = begin; i < end; ++i) y[i] = t[x[i]];
+      });
+      return Status::Ok();
+    }
     for (int64_t i = 0; i < n; ++i) {
       const int32_t x = in.type == DataType::kInt8 ? static_cast<int32_t>(in.data<int8_t>()[i])
                                                    : static_cast<int32_t>(in.data<uint8_t>()[i]);
-      const int32_t d = x - in_zp_;
-      const int32_t acc = d * (d >= 0 ? positive_ : negative_) + 128;
-      const int32_t q = std::min(std::max(out_zp_ + (acc >> 8), clamp_.min), clamp_.max);
+      const int32_t q = Compute(x);
       if (out.type == DataType::kInt8) {
         Store<int8_t>(out.bytes, i, q);
       } else {
@@ -323,8 +361,16 @@ class FixedPointKernel : public Kernel {
   }
 
  private:
+  int32_t Compute(int32_t x) const {
+    const int32_t d = x - in_zp_;
+    const int32_t acc = d * (d >= 0 ? positive_ : negative_) + 128;
+    return std::min(std::max(out_zp_ + (acc >> 8), clamp_.min), clamp_.max);
+  }
+
   int32_t positive_ = 256, negative_ = 256, in_zp_ = 0, out_zp_ = 0;
   quant::IntRange clamp_;
+  std::vector<uint8_t> table_;  // fast CPU paths: the output byte of each input byte
+  bool flip_ = false;           // table_[b] == b ^ 0x80 for every byte
 };
 
 // RESIZE_BILINEAR of int8 / uint8 (XNNPACK's s8/u8 ibilinear): source
