@@ -71,9 +71,10 @@ class QuantizeKernel : public Kernel {
     const bool bytes = (input.type == DataType::kInt8 || input.type == DataType::kUInt8) &&
                        (output.type == DataType::kInt8 || output.type == DataType::kUInt8);
     optimized_requant_ = bytes && node.kernels == KernelSet::kOptimized && node.rounding_follows_litert;
-    table_.clear();
-    if (optimized_requant_) return Status::Ok();
-    BuildTable(node, input, output);
+    // Fast CPU paths: tables of those results (the tail's own table when its rounding differs).
+    table_ = BuildTable(node, input, output, optimized_requant_ ? quant::RoundingMode::kDoubleHalfUp : rounding_, &flip_);
+    tail_table_.clear();
+    if (optimized_requant_) tail_table_ = BuildTable(node, input, output, rounding_, &tail_flip_);
     return Status::Ok();
   }
 
@@ -88,23 +89,51 @@ class QuantizeKernel : public Kernel {
   }
 
   // Fast CPU paths: an 8-bit to 8-bit requantization is a function of the
-  // input byte, so a 256-entry table of the reference's own results is exact.
-  void BuildTable(const NodeContext& node, const Tensor& input, const Tensor& output) {
-    table_.clear();
+  // input byte, so a 256-entry table of the reference's own results (in
+  // `mode`) is exact. Empty on the scalar path and for other types.
+  std::vector<uint8_t> BuildTable(const NodeContext& node, const Tensor& input, const Tensor& output, quant::RoundingMode mode,
+                                  bool* flip) const {
+    std::vector<uint8_t> table;
+    *flip = false;
     const bool bytes_in = input.type == DataType::kInt8 || input.type == DataType::kUInt8;
     const bool bytes_out = output.type == DataType::kInt8 || output.type == DataType::kUInt8;
-    if (node.cpu == CpuPath::kScalar || !bytes_in || !bytes_out) return;
-    table_.resize(256);
+    if (node.cpu == CpuPath::kScalar || !bytes_in || !bytes_out) return table;
+    table.resize(256);
     for (int byte = 0; byte < 256; ++byte) {
       const int32_t q = input.type == DataType::kInt8 ? static_cast<int8_t>(byte) : byte;
-      const int32_t v = math::Requantize(q - input.zero_point(), requant_, output.zero_point(), range_, rounding_);
-      table_[static_cast<size_t>(byte)] = static_cast<uint8_t>(v);
+      const int32_t v = math::Requantize(q - input.zero_point(), requant_, output.zero_point(), range_, mode);
+      table[static_cast<size_t>(byte)] = static_cast<uint8_t>(v);
     }
     // int8 <-> uint8 at the same scale, zero points 128 apart (a model's
     // uint8 input or output around an int8 graph): the table flips the top
     // bit, which a plain loop does 16+ bytes at a time.
-    flip_ = true;
-    for (int byte = 0; byte < 256; ++byte) flip_ = flip_ && table_[static_cast<size_t>(byte)] == (byte ^ 0x80);
+    *flip = true;
+    for (int byte = 0; byte < 256; ++byte) *flip = *flip && table[static_cast<size_t>(byte)] == (byte ^ 0x80);
+    return table;
+  }
+
+  // out[i] = table[in[i]] for i in [begin, end), over the threads.
+  static void Lookup(ThreadPool* pool, const uint8_t* in, uint8_t* out, int64_t begin, int64_t end,
+                     const std::vector<uint8_t>& table, bool flip) {
+    const int64_t n = end - begin;
+    if (n <= 0) return;
+    // Equal chunks over the threads: each thread then writes its part of
+    // the output (which the next kernel's tasks of that thread read), where
+    // the caller alone would first have to take every line from the other
+    // core's cache (MobileNetV2 int8's input QUANTIZE: 12 -> 17 us on 2 threads).
+    const int tasks = TaskCount(pool, n, kQuantizeTaskBytes);
+    ParallelFor(pool, tasks, [&](int task) {
+      // Locals: a byte store may alias the captured pointers, which the loops would then reload.
+      const uint8_t* const x = in;
+      uint8_t* const y = out;
+      const int64_t b = begin + n * task / tasks, e = begin + n * (task + 1) / tasks;
+      if (flip) {
+        for (int64_t i = b; i < e; ++i) y[i] = static_cast<uint8_t>(x[i] ^ 0x80);
+        return;
+      }
+      const uint8_t* const t = table.data();
+      for (int64_t i = b; i < e; ++i) y[i] = t[x[i]];
+    });
   }
 
   Status Eval(NodeContext& node) override {
@@ -131,23 +160,10 @@ class QuantizeKernel : public Kernel {
       return Status::Ok();
     }
     if (!table_.empty()) {
-      // Equal chunks over the threads: each thread then writes its part of
-      // the output (which the next kernel's tasks of that thread read), where
-      // the caller alone would first have to take every line from the other
-      // core's cache (MobileNetV2 int8's input QUANTIZE: 12 -> 17 us on 2 threads).
-      const int tasks = TaskCount(node.pool, n, kQuantizeTaskBytes);
-      ParallelFor(node.pool, tasks, [&](int task) {
-        // Locals: a byte store may alias the tensors' own pointers, which the loops would then reload.
-        const uint8_t* const in = input.bytes;
-        uint8_t* const out = output.bytes;
-        const int64_t begin = n * task / tasks, end = n * (task + 1) / tasks;
-        if (flip_) {
-          for (int64_t i = begin; i < end; ++i) out[i] = static_cast<uint8_t>(in[i] ^ 0x80);
-          return;
-        }
-        const uint8_t* const table = table_.data();
-        for (int64_t i = begin; i < end; ++i) out[i] = table[in[i]];
-      });
+      // --kernels optimized: whole blocks of 16 as its vector code, the rest as the reference (below).
+      const int64_t blocks = optimized_requant_ ? n / 16 * 16 : n;
+      Lookup(node.pool, input.bytes, output.bytes, 0, blocks, table_, flip_);
+      Lookup(nullptr, input.bytes, output.bytes, blocks, n, tail_table_, tail_flip_);
       return Status::Ok();
     }
     const int32_t in_zp = input.zero_point(), out_zp = output.zero_point();
@@ -170,6 +186,8 @@ class QuantizeKernel : public Kernel {
   quant::QuantizedMultiplier requant_;
   std::vector<uint8_t> table_;  // fast CPU paths, 8-bit to 8-bit: the output byte of each input byte
   bool flip_ = false;           // table_[b] == b ^ 0x80 for every byte
+  std::vector<uint8_t> tail_table_;  // --kernels optimized: the table of the last n % 16 values (the reference's rounding)
+  bool tail_flip_ = false;
   quant::RoundingMode rounding_ = quant::RoundingMode::kDouble;
   bool optimized_float_ = false;    // --kernels optimized, float -> per-tensor integer
   bool optimized_requant_ = false;  // --kernels optimized, 8-bit -> 8-bit
