@@ -273,7 +273,8 @@ def test_quantize_from_float(tmp_path, dtype, scale, zp):
 
 
 MEAN_CASES = [([1, 7, 7, 16], [1, 2], True), ([2, 5, 4, 20], [2, 1], True), ([2, 5, 4, 3], [1, 2], False),
-              ([2, 5, 4, 3], [3], True), ([3, 4, 7], [0, 2], False), ([2, 5, 4, 3], [-1, 1], True)]
+              ([2, 5, 4, 3], [3], True), ([3, 4, 7], [0, 2], False), ([2, 5, 4, 3], [-1, 1], True),
+              ([2, 5, 1, 3], [3, 1], True)]  # axes 1 and 3 around a dimension of 1: one block of the layout
 MEAN_QUANT = {"same": ((0.05, 4), (0.05, 4)), "rescale": ((0.05, 4), (0.03, -2)), "wide": ((0.5, -20), (0.004, 7))}
 
 
