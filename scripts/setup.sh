@@ -3,7 +3,7 @@
 # with, a Python venv (.venv) with pinned packages, and a release build.
 #
 #   bash scripts/setup.sh            # packages, venv, release build
-#   bash scripts/setup.sh --asan     # also the AddressSanitizer+UBSan build
+#   bash scripts/setup.sh --asan     # also the C++ tests under AddressSanitizer+UBSan (build/asan)
 #   bash scripts/setup.sh --fuzz     # also the libFuzzer build (clang)
 #   bash scripts/setup.sh --no-ray   # without the optional Ray (`--ray`, docs/ray.md; its tests then skip)
 set -euo pipefail
@@ -62,9 +62,11 @@ echo "setup: building (release preset)"
 cmake --preset release >/dev/null
 cmake --build --preset release
 if [ "$want_asan" = 1 ]; then
-  echo "setup: building (asan preset)"
+  # The suite scripts/test.sh runs under the sanitizers is the googletest binary:
+  # only it is built here (`cmake --build --preset asan` builds the CLI too).
+  echo "setup: building the C++ tests (asan preset)"
   cmake --preset asan >/dev/null
-  cmake --build --preset asan
+  cmake --build --preset asan --target tfldbg_tests
 fi
 if [ "$want_fuzz" = 1 ]; then
   echo "setup: building (fuzz preset)"
