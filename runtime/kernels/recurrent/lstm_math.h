@@ -18,6 +18,7 @@
 
 #include "kernels/activation/activation_math.h"
 #include "kernels/common/hybrid.h"
+#include "kernels/common/lanes.h"
 #include "quant/fixed_point.h"
 
 namespace tfldbg::math {
@@ -104,11 +105,10 @@ inline float RecurrentSigmoidScalar(float x) {
   return e / (1.0f + e);
 }
 
-// Four lanes of RecurrentTanh and RecurrentSigmoidPacket, in GCC's generic
-// vectors (SSE2 on x86-64, NEON on Arm; the compiler does not vectorize the
-// scalar forms itself: their min/max are branches it may not if-convert while
-// floating-point comparisons can trap). The same operations on the same values
-// in each lane, so the same bits, with three changes of form in the sigmoid:
+// Four lanes of RecurrentTanh and RecurrentSigmoidPacket (kernels/common/lanes.h:
+// the compiler does not vectorize the scalar forms itself). The same
+// operations on the same values in each lane, so the same bits, with three
+// changes of form in the sigmoid:
 // its branch is a select; floor(y) is y's truncation, minus 1 where that lies
 // above y (exact for |y| < 2^31; y lies in [-74.5, 12.5] once an x below
 // -104, whose result is 0 anyway, is replaced by -104; a NaN y is kept, as
@@ -117,25 +117,6 @@ inline float RecurrentSigmoidScalar(float x) {
 // field, shifted, is 0 as well). Held to the scalar forms bit for bit over
 // every 509th float bit pattern, the NaNs and infinities among them
 // (tests/runtime/kernels/recurrent/lstm_math_test.cc).
-namespace lanes {
-typedef float F4 __attribute__((vector_size(16)));
-typedef int32_t I4 __attribute__((vector_size(16)));
-
-inline F4 Splat(float v) { return F4{v, v, v, v}; }
-inline F4 Load(const float* p) {
-  F4 v;
-  std::memcpy(&v, p, sizeof(v));
-  return v;
-}
-inline void Store(float* p, F4 v) { std::memcpy(p, &v, sizeof(v)); }
-// mask ? a : b per lane (mask lanes all ones or all zeros).
-inline F4 Select(I4 mask, F4 a, F4 b) {
-  return reinterpret_cast<F4>((mask & reinterpret_cast<I4>(a)) | (~mask & reinterpret_cast<I4>(b)));
-}
-// std::min(a, b) and std::max(a, b) lane by lane: (b < a) ? b : a and (a < b) ? b : a.
-inline F4 Min(F4 a, F4 b) { return Select(b < a, b, a); }
-inline F4 Max(F4 a, F4 b) { return Select(a < b, b, a); }
-}  // namespace lanes
 
 inline lanes::F4 RecurrentTanh4(lanes::F4 a) {
   using lanes::Splat;
@@ -365,19 +346,37 @@ inline void LstmPackFloat(const LstmFloatWeights& w, const LstmDims& d, float* s
   }
 }
 
-// sums[b][r] = Σ_c packed[c][r] · v[b][c], each sum from +0 in c order (a rounded product, then a rounded add).
+// sums[b][r] = Σ_c packed[c][r] · v[b][c], each sum from +0 in c order (a
+// rounded product, then a rounded add), a block's sums in eight four-lane
+// registers.
 inline void LstmPackedMatVec(const float* packed, int rows, int cols, const float* v, int n_batch, float* sums) {
+  static_assert(kLstmRowBlock == 32, "eight four-lane sums");
   for (int b = 0; b < n_batch; ++b) {
     const float* vb = v + static_cast<int64_t>(b) * cols;
     for (int r0 = 0; r0 < rows; r0 += kLstmRowBlock) {
-      float acc[kLstmRowBlock] = {};
+      lanes::F4 a0 = lanes::Splat(0.0f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
       const float* p = packed + r0;
       for (int c = 0; c < cols; ++c) {
-        const float x = vb[c];
+        const lanes::F4 x = lanes::Splat(vb[c]);
         const float* pc = p + static_cast<int64_t>(c) * rows;
-        for (int i = 0; i < kLstmRowBlock; ++i) acc[i] += pc[i] * x;
+        a0 += lanes::Load(pc) * x;
+        a1 += lanes::Load(pc + 4) * x;
+        a2 += lanes::Load(pc + 8) * x;
+        a3 += lanes::Load(pc + 12) * x;
+        a4 += lanes::Load(pc + 16) * x;
+        a5 += lanes::Load(pc + 20) * x;
+        a6 += lanes::Load(pc + 24) * x;
+        a7 += lanes::Load(pc + 28) * x;
       }
-      std::copy(acc, acc + kLstmRowBlock, sums + static_cast<int64_t>(b) * rows + r0);
+      float* out = sums + static_cast<int64_t>(b) * rows + r0;
+      lanes::Store(out, a0);
+      lanes::Store(out + 4, a1);
+      lanes::Store(out + 8, a2);
+      lanes::Store(out + 12, a3);
+      lanes::Store(out + 16, a4);
+      lanes::Store(out + 20, a5);
+      lanes::Store(out + 24, a6);
+      lanes::Store(out + 28, a7);
     }
   }
 }
