@@ -208,6 +208,7 @@ inline float LstmActivation(quant::Activation a, float x) {
 // reference's bits). Four rows at a time: four independent sums, so the adds
 // overlap instead of waiting on one another (a single sum is bound by the
 // add's latency; mnist_lstm float 0.104 -> 0.079 ms per invoke on an AMD Zen 2).
+// The RNNs use it; the float LSTM kernel runs LstmPackedMatVec (the same sums).
 inline void LstmMatVecAccumulate(const float* w, int rows, int cols, const float* v, int n_batch, float* gate) {
   for (int b = 0; b < n_batch; ++b) {
     const float* vb = v + static_cast<int64_t>(b) * cols;

@@ -56,9 +56,10 @@ TEST(AveragePool, AWindowOutsideTheImageFails) {
 }
 
 // The channel-innermost float pools against a window loop per channel (the
-// form they replaced), byte for byte (an average's NaN: NaN): NaNs, infinities and signed zeros among
-// the inputs, channel counts around the lane width and the block size, SAME
-// padding (clipped windows), a clamp that cuts.
+// form they replaced), byte for byte (an average's NaN only as NaN, below):
+// NaNs, infinities and signed zeros among the inputs, channel counts around
+// the lane width, the 16-channel groups and the block size, SAME padding
+// (clipped windows), a clamp that cuts.
 TEST(PoolFloat, ChannelBlocksEqualAWindowLoopPerChannel) {
   auto bits = [](const std::vector<float>& v) {
     std::vector<uint32_t> b(v.size());
