@@ -288,7 +288,23 @@ class LstmKernel : public Kernel {
     }
     TFLDBG_RETURN_IF_ERROR(CheckType(node, *node.output(0), "output", {DataType::kFloat32}));
     scratch_.assign(static_cast<size_t>(5) * std::max(1, batches_) * std::max(dims_.n_cell, dims_.n_output), 0.0f);
+    packed_constant_ = true;
+    for (int g = 0; g < 4; ++g) {
+      for (int slot : {s_.input_to[g], dims_.n_aux > 0 ? s_.aux_to[g] : -1, s_.recurrent_to[g]}) {
+        const Tensor* t = In(node, slot);
+        if (t != nullptr && !t->is_constant()) packed_constant_ = false;
+      }
+    }
+    if (const Tensor* t = In(node, s_.projection); t != nullptr && !t->is_constant()) packed_constant_ = false;
+    packed_ready_ = false;
     return Status::Ok();
+  }
+
+  static bool SameMatrices(const math::LstmFloatWeights& a, const math::LstmFloatWeights& b) {
+    for (int g = 0; g < 4; ++g) {
+      if (a.input_to[g] != b.input_to[g] || a.aux_to[g] != b.aux_to[g] || a.recurrent_to[g] != b.recurrent_to[g]) return false;
+    }
+    return a.projection == b.projection && a.recurrent_diagonal == b.recurrent_diagonal;
   }
 
   math::LstmFloatWeights FloatWeights(const NodeContext& node) const {
@@ -352,11 +368,27 @@ class LstmKernel : public Kernel {
     }
   }
 
+  // The weights transposed for the step's row-block sums (math::LstmPackFloat):
+  // at the first Eval when they are constant (again if their addresses
+  // change), else at every Eval.
+  void PackFloat(const math::LstmFloatWeights& w) {
+    if (packed_constant_ && packed_ready_ && SameMatrices(w, packed_from_)) return;
+    packed_from_ = w;
+    packed_ready_ = true;
+    math::LstmDims d = dims_;
+    d.n_batch = std::max(1, batches_);
+    packed_weights_.resize(static_cast<size_t>(math::LstmPackedFloatSize(w, d)));
+    packed_sums_.assign(static_cast<size_t>(math::LstmPackedSumsSize(d)), 0.0f);
+    math::LstmPackFloat(w, d, packed_weights_.data(), packed_);
+    packed_.sums = packed_sums_.data();
+  }
+
   Status EvalFloat(NodeContext& node) {
     const math::LstmFloatWeights w = FloatWeights(node);
+    PackFloat(w);
     ForEachStep<float, float>(node, [&](const math::LstmDims& d, const float* x, const float* aux, float* h, float* c,
                                         float* y, int64_t y_stride) {
-      math::LstmFloatStep(w, d, x, aux, h, c, y, y_stride, scratch_.data());
+      math::LstmFloatStep(w, d, x, aux, h, c, y, y_stride, scratch_.data(), &packed_);
     });
     return Status::Ok();
   }
@@ -502,6 +534,13 @@ class LstmKernel : public Kernel {
   int batches_ = 1;
   math::LstmDims dims_;
   std::vector<float> scratch_;
+  // Float: the weights packed for math::LstmFloatStep, and its sums.
+  std::vector<float> packed_weights_;
+  std::vector<float> packed_sums_;
+  math::LstmFloatPacked packed_;
+  math::LstmFloatWeights packed_from_;  // the matrices packed_weights_ holds
+  bool packed_constant_ = false;
+  bool packed_ready_ = false;
   math::LstmHybridWeights hybrid_;
   std::vector<int32_t> row_sums_[13];          // input, recurrent, auxiliary (by gate), projection weights
   std::vector<float> peephole_weights_[4];     // dequantized

@@ -14,9 +14,11 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include "kernels/activation/activation_math.h"
 #include "kernels/common/hybrid.h"
+#include "kernels/common/lanes.h"
 #include "quant/fixed_point.h"
 
 namespace tfldbg::math {
@@ -103,11 +105,91 @@ inline float RecurrentSigmoidScalar(float x) {
   return e / (1.0f + e);
 }
 
+// Four lanes of RecurrentTanh and RecurrentSigmoidPacket (kernels/common/lanes.h:
+// the compiler does not vectorize the scalar forms itself). The same
+// operations on the same values in each lane, so the same bits, with three
+// changes of form in the sigmoid:
+// its branch is a select; floor(y) is y's truncation, minus 1 where that lies
+// above y (exact for |y| < 2^31; y lies in [-74.5, 12.5] once an x below
+// -104, whose result is 0 anyway, is replaced by -104; a NaN y is kept, as
+// floor keeps it); 2^m's exponent field comes from min(max(m + 127, 0), 255)
+// with a NaN taken to 0 (the scalar form converts NaN to 0x80000000, whose
+// field, shifted, is 0 as well). Held to the scalar forms bit for bit over
+// every 509th float bit pattern, the NaNs and infinities among them
+// (tests/runtime/kernels/recurrent/lstm_math_test.cc).
+
+inline lanes::F4 RecurrentTanh4(lanes::F4 a) {
+  using lanes::Splat;
+  constexpr float kClamp = 7.90738964080810547f;
+  constexpr float kAlpha[] = {1.394553628e-8f, 2.102733560e-5f, 3.520756727e-3f, 1.340216100e-1f};
+  constexpr float kBeta[] = {8.015776984e-7f, 3.326951409e-4f, 2.597254514e-2f, 4.673548340e-1f, 1.0f};
+  const lanes::F4 x = lanes::Max(Splat(-kClamp), lanes::Min(a, Splat(kClamp)));
+  const lanes::F4 x2 = x * x;
+  const lanes::F4 x3 = x2 * x;
+  lanes::F4 p = Splat(kAlpha[0]);
+  for (int i = 1; i < 4; ++i) p = p * x2 + Splat(kAlpha[i]);
+  lanes::F4 q = Splat(kBeta[0]);
+  for (int i = 1; i < 5; ++i) q = q * x2 + Splat(kBeta[i]);
+  p = x3 * p + x;
+  return p / q;
+}
+
+inline lanes::F4 RecurrentSigmoidPacket4(lanes::F4 x_in) {
+  using lanes::F4;
+  using lanes::I4;
+  using lanes::Splat;
+  const I4 below = x_in < Splat(-104.0f);
+  const F4 x = lanes::Min(lanes::Select(below, Splat(-104.0f), x_in), Splat(16.6355324f)) * Splat(0.5f);
+  const F4 y = x * Splat(1.44269504088896341f) + Splat(0.5f);
+  const I4 y_nan = y != y;
+  const F4 y_finite = lanes::Select(y_nan, Splat(0.0f), y);
+  const F4 t = __builtin_convertvector(__builtin_convertvector(y_finite, I4), F4);
+  const F4 floor_y = lanes::Select(t > y_finite, t - Splat(1.0f), t);
+  const F4 m = lanes::Select(y_nan, y, floor_y);
+  F4 r = m * Splat(-0.693359375f) + x;
+  r = m * Splat(2.12194440e-4f) + r;
+  const F4 r2 = r * r;
+  const F4 p_even = r2 * Splat(4.1898667812347412109375e-2f) + Splat(0.49999141693115234375f);
+  const F4 p_odd = r2 * Splat(8.33471305668354034423828125e-3f) + Splat(0.16666877269744873046875f);
+  const F4 p_low = r + Splat(1.0f);
+  F4 p = r * p_odd + p_even;
+  p = r2 * p + p_low;
+  const F4 m_biased = m + Splat(127.0f);
+  const F4 clamped = lanes::Min(lanes::Select(m_biased > Splat(0.0f), m_biased, Splat(0.0f)), Splat(255.0f));
+  const I4 bits = __builtin_convertvector(clamped, I4) << 23;
+  F4 e = p * reinterpret_cast<F4>(bits);
+  e = e * e;
+  return lanes::Select(below, Splat(0.0f), e / (Splat(1.0f) + e));
+}
+
 inline void RecurrentSigmoid(float* v, int64_t n, int64_t offset) {
   const int64_t head = std::min<int64_t>(n, (4 - offset % 4) % 4);
   const int64_t body_end = head + (n - head) / 4 * 4;
-  for (int64_t k = 0; k < n; ++k) {
-    v[k] = k >= head && k < body_end ? RecurrentSigmoidPacket(v[k]) : RecurrentSigmoidScalar(v[k]);
+  for (int64_t k = 0; k < head; ++k) v[k] = RecurrentSigmoidScalar(v[k]);
+  for (int64_t k = head; k < body_end; k += 4) lanes::Store(v + k, RecurrentSigmoidPacket4(lanes::Load(v + k)));
+  for (int64_t k = body_end; k < n; ++k) v[k] = RecurrentSigmoidScalar(v[k]);
+}
+
+inline float LstmActivation(quant::Activation a, float x);
+
+// v[k] = LstmActivation(a, v[k]); out[k] = scale[k] · LstmActivation(a, v[k])
+// (the switch outside the loops, so tanh's loop vectorizes).
+inline void LstmApplyActivation(quant::Activation a, float* v, int64_t n) {
+  if (a == quant::Activation::kTanh) {
+    int64_t k = 0;
+    for (; k + 4 <= n; k += 4) lanes::Store(v + k, RecurrentTanh4(lanes::Load(v + k)));
+    for (; k < n; ++k) v[k] = RecurrentTanh(v[k]);
+  } else {
+    for (int64_t k = 0; k < n; ++k) v[k] = LstmActivation(a, v[k]);
+  }
+}
+inline void LstmScaledActivation(quant::Activation a, const float* scale, const float* v, int64_t n, float* out) {
+  if (a == quant::Activation::kTanh) {
+    int64_t k = 0;
+    for (; k + 4 <= n; k += 4) lanes::Store(out + k, lanes::Load(scale + k) * RecurrentTanh4(lanes::Load(v + k)));
+    for (; k < n; ++k) out[k] = scale[k] * RecurrentTanh(v[k]);
+  } else {
+    for (int64_t k = 0; k < n; ++k) out[k] = scale[k] * LstmActivation(a, v[k]);
   }
 }
 
@@ -126,6 +208,7 @@ inline float LstmActivation(quant::Activation a, float x) {
 // reference's bits). Four rows at a time: four independent sums, so the adds
 // overlap instead of waiting on one another (a single sum is bound by the
 // add's latency; mnist_lstm float 0.104 -> 0.079 ms per invoke on an AMD Zen 2).
+// The RNNs use it; the float LSTM kernel runs LstmPackedMatVec (the same sums).
 inline void LstmMatVecAccumulate(const float* w, int rows, int cols, const float* v, int n_batch, float* gate) {
   for (int b = 0; b < n_batch; ++b) {
     const float* vb = v + static_cast<int64_t>(b) * cols;
@@ -191,9 +274,7 @@ inline void LstmGateTail(const float* cell_to, const float* layer_norm, const fl
     MeanStddevNormalize(gate, d.n_cell, d.n_batch);
     for (int64_t k = 0; k < size; ++k) gate[k] = gate[k] * layer_norm[k % d.n_cell] + bias[k % d.n_cell];
   }
-  if (!sigmoid) {
-    for (int64_t k = 0; k < size; ++k) gate[k] = LstmActivation(activation, gate[k]);
-  }
+  if (!sigmoid) LstmApplyActivation(activation, gate, size);
 }
 
 // Where LiteRT keeps gate g's scratch (in floats from its 64-byte-aligned
@@ -205,15 +286,135 @@ inline int64_t LstmScratchOffset(int g, bool cifg, const LstmDims& d) {
   return static_cast<int64_t>(slot) * d.n_cell * d.scratch_batches + static_cast<int64_t>(d.scratch_row) * d.n_cell;
 }
 
-// One gate for all rows of the batch into gate[n_batch * n_cell].
+// The float weights repacked for the step (LstmPackFloat, below): each matrix
+// transposed, [cols][rows], the four gates' rows one after the other (gate g's
+// cell i at row g·n_cell + i; zeros for CIFG's missing input gate), the rows
+// padded with zeros to whole blocks of kLstmRowBlock. LstmPackedMatVec then
+// keeps a block's sums in vector registers, one lane per row, each sum still
+// taken from +0 in column order: LstmMatVecAccumulate's sums, bit for bit,
+// with kLstmRowBlock of them in flight instead of 4.
+constexpr int kLstmRowBlock = 32;
+
+struct LstmFloatPacked {
+  const float* input = nullptr;       // [n_input][rows]
+  const float* aux = nullptr;         // [n_aux][rows] with an auxiliary input
+  const float* recurrent = nullptr;   // [n_output][rows]; null with diagonal recurrent weights
+  const float* projection = nullptr;  // [n_cell][projection_rows] with a projection
+  int rows = 0;                       // 4 · n_cell rounded up to kLstmRowBlock
+  int projection_rows = 0;            // n_output rounded up to kLstmRowBlock
+  float* sums = nullptr;              // scratch: LstmPackedSumsSize floats
+};
+
+inline int LstmPackedRows(int n) { return (n + kLstmRowBlock - 1) / kLstmRowBlock * kLstmRowBlock; }
+inline int64_t LstmPackedSumsSize(const LstmDims& d) {
+  return static_cast<int64_t>(3) * std::max(1, d.n_batch) * std::max(LstmPackedRows(4 * d.n_cell), LstmPackedRows(d.n_output));
+}
+
+// packed[c][r] = w[r][c] (r < rows of w, c < cols), for a packed matrix of packed_rows rows starting at row `first`.
+inline void LstmPackTransposed(const float* w, int rows, int cols, int first, int packed_rows, float* packed) {
+  if (w == nullptr) return;
+  for (int r = 0; r < rows; ++r) {
+    for (int c = 0; c < cols; ++c) packed[static_cast<int64_t>(c) * packed_rows + first + r] = w[static_cast<int64_t>(r) * cols + c];
+  }
+}
+
+// Packs w's matrices into storage (LstmPackedFloatSize(d) floats, zeroed
+// here) and points p at them (p.sums is the caller's).
+inline int64_t LstmPackedFloatSize(const LstmFloatWeights& w, const LstmDims& d) {
+  const int64_t rows = LstmPackedRows(4 * d.n_cell);
+  int64_t size = rows * (d.n_input + d.n_aux + (w.recurrent_diagonal ? 0 : d.n_output));
+  if (w.projection != nullptr) size += static_cast<int64_t>(d.n_cell) * LstmPackedRows(d.n_output);
+  return size;
+}
+inline void LstmPackFloat(const LstmFloatWeights& w, const LstmDims& d, float* storage, LstmFloatPacked& p) {
+  std::fill_n(storage, LstmPackedFloatSize(w, d), 0.0f);
+  p.rows = LstmPackedRows(4 * d.n_cell);
+  p.projection_rows = LstmPackedRows(d.n_output);
+  float* next = storage;
+  auto pack = [&](const float* const* mats, int cols) -> const float* {
+    float* start = next;
+    for (int g = 0; g < 4; ++g) LstmPackTransposed(mats[g], d.n_cell, cols, g * d.n_cell, p.rows, start);
+    next += static_cast<int64_t>(cols) * p.rows;
+    return start;
+  };
+  p.input = pack(w.input_to, d.n_input);
+  p.aux = d.n_aux > 0 ? pack(w.aux_to, d.n_aux) : nullptr;
+  p.recurrent = w.recurrent_diagonal ? nullptr : pack(w.recurrent_to, d.n_output);
+  p.projection = nullptr;
+  if (w.projection != nullptr) {
+    LstmPackTransposed(w.projection, d.n_output, d.n_cell, 0, p.projection_rows, next);
+    p.projection = next;
+  }
+}
+
+// sums[b][r] = Σ_c packed[c][r] · v[b][c], each sum from +0 in c order (a
+// rounded product, then a rounded add), a block's sums in eight four-lane
+// registers.
+inline void LstmPackedMatVec(const float* packed, int rows, int cols, const float* v, int n_batch, float* sums) {
+  static_assert(kLstmRowBlock == 32, "eight four-lane sums");
+  for (int b = 0; b < n_batch; ++b) {
+    const float* vb = v + static_cast<int64_t>(b) * cols;
+    for (int r0 = 0; r0 < rows; r0 += kLstmRowBlock) {
+      lanes::F4 a0 = lanes::Splat(0.0f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+      const float* p = packed + r0;
+      for (int c = 0; c < cols; ++c) {
+        const lanes::F4 x = lanes::Splat(vb[c]);
+        const float* pc = p + static_cast<int64_t>(c) * rows;
+        a0 += lanes::Load(pc) * x;
+        a1 += lanes::Load(pc + 4) * x;
+        a2 += lanes::Load(pc + 8) * x;
+        a3 += lanes::Load(pc + 12) * x;
+        a4 += lanes::Load(pc + 16) * x;
+        a5 += lanes::Load(pc + 20) * x;
+        a6 += lanes::Load(pc + 24) * x;
+        a7 += lanes::Load(pc + 28) * x;
+      }
+      float* out = sums + static_cast<int64_t>(b) * rows + r0;
+      lanes::Store(out, a0);
+      lanes::Store(out + 4, a1);
+      lanes::Store(out + 8, a2);
+      lanes::Store(out + 12, a3);
+      lanes::Store(out + 16, a4);
+      lanes::Store(out + 20, a5);
+      lanes::Store(out + 24, a6);
+      lanes::Store(out + 28, a7);
+    }
+  }
+}
+
+// gate[b][i] += sums[b][first + i] for the n_cell values of each row.
+inline void LstmAddSums(const float* sums, int sum_rows, int first, const LstmDims& d, float* gate) {
+  for (int b = 0; b < d.n_batch; ++b) {
+    const float* s = sums + static_cast<int64_t>(b) * sum_rows + first;
+    float* gb = gate + static_cast<int64_t>(b) * d.n_cell;
+    for (int i = 0; i < d.n_cell; ++i) gb[i] += s[i];
+  }
+}
+
+// One gate for all rows of the batch into gate[n_batch * n_cell]. With p
+// (packed weights), its input, auxiliary and recurrent sums are already in
+// p->sums (the step's LstmPackedMatVec passes): added in the same order.
 inline void LstmFloatGate(const LstmFloatWeights& w, int g, const LstmDims& d, const float* x, const float* aux,
-                          const float* h, const float* c, bool sigmoid, float* gate) {
+                          const float* h, const float* c, bool sigmoid, float* gate, const LstmFloatPacked* p = nullptr) {
   const int64_t size = static_cast<int64_t>(d.n_batch) * d.n_cell;
   LstmGateInit(w.bias[g], w.layer_norm[g] != nullptr, d, gate);
-  LstmMatVecAccumulate(w.input_to[g], d.n_cell, d.n_input, x, d.n_batch, gate);
-  if (d.n_aux > 0) LstmMatVecAccumulate(w.aux_to[g], d.n_cell, d.n_aux, aux, d.n_batch, gate);
+  const int64_t block = p != nullptr ? static_cast<int64_t>(d.n_batch) * p->rows : 0;
+  if (p != nullptr) {
+    LstmAddSums(p->sums, p->rows, g * d.n_cell, d, gate);
+  } else {
+    LstmMatVecAccumulate(w.input_to[g], d.n_cell, d.n_input, x, d.n_batch, gate);
+  }
+  if (d.n_aux > 0) {
+    if (p != nullptr) {
+      LstmAddSums(p->sums + block, p->rows, g * d.n_cell, d, gate);
+    } else {
+      LstmMatVecAccumulate(w.aux_to[g], d.n_cell, d.n_aux, aux, d.n_batch, gate);
+    }
+  }
   if (w.recurrent_diagonal) {
     for (int64_t k = 0; k < size; ++k) gate[k] += w.recurrent_to[g][k % d.n_cell] * h[k];
+  } else if (p != nullptr) {
+    LstmAddSums(p->sums + 2 * block, p->rows, g * d.n_cell, d, gate);
   } else {
     LstmMatVecAccumulate(w.recurrent_to[g], d.n_cell, d.n_output, h, d.n_batch, gate);
   }
@@ -225,11 +426,34 @@ inline void LstmFloatGate(const LstmFloatWeights& w, int g, const LstmDims& d, c
 inline void LstmUpdateCell(const LstmDims& d, bool cifg, const float* input_gate, const float* forget_gate,
                            const float* cell_gate, float cell_clip, float* cell_state) {
   const int64_t cells = static_cast<int64_t>(d.n_batch) * d.n_cell;
-  for (int64_t k = 0; k < cells; ++k) {
-    const float i = cifg ? 1.0f - forget_gate[k] : input_gate[k];
-    float c = forget_gate[k] * cell_state[k] + cell_gate[k] * i;
-    if (cell_clip > 0.0f) c = std::min(cell_clip, std::max(-cell_clip, c));
-    cell_state[k] = c;
+  // The same arithmetic per element, each case its own loop (vectorized).
+  auto update = [&](auto cifg_case, auto clip_case) {
+    for (int64_t k = 0; k < cells; ++k) {
+      const float i = decltype(cifg_case)::value ? 1.0f - forget_gate[k] : input_gate[k];
+      float c = forget_gate[k] * cell_state[k] + cell_gate[k] * i;
+      if (decltype(clip_case)::value) c = std::min(cell_clip, std::max(-cell_clip, c));
+      cell_state[k] = c;
+    }
+  };
+  using Yes = std::true_type;
+  using No = std::false_type;
+  const bool clip = cell_clip > 0.0f;
+  if (clip && !cifg) {
+    // The clip's min/max keep the compiler from vectorizing: four lanes by hand.
+    int64_t k = 0;
+    for (; k + 4 <= cells; k += 4) {
+      const lanes::F4 c = lanes::Load(forget_gate + k) * lanes::Load(cell_state + k) +
+                          lanes::Load(cell_gate + k) * lanes::Load(input_gate + k);
+      lanes::Store(cell_state + k, lanes::Min(lanes::Splat(cell_clip), lanes::Max(lanes::Splat(-cell_clip), c)));
+    }
+    for (; k < cells; ++k) {
+      const float c = forget_gate[k] * cell_state[k] + cell_gate[k] * input_gate[k];
+      cell_state[k] = std::min(cell_clip, std::max(-cell_clip, c));
+    }
+  } else if (cifg) {
+    clip ? update(Yes{}, Yes{}) : update(Yes{}, No{});
+  } else {
+    update(No{}, No{});
   }
 }
 
@@ -256,9 +480,12 @@ inline void LstmProjectionInit(const float* bias, const LstmDims& d, float* outp
 // Advances output_state [n_batch, n_output] and cell_state [n_batch, n_cell]
 // by one step of x [n_batch, n_input] (and aux [n_batch, n_aux]); row b of the
 // new output_state is also written to out + b * out_stride. scratch holds
-// 5 * n_batch * max(n_cell, n_output) floats.
+// 5 * n_batch * max(n_cell, n_output) floats. With packed (the weights of w
+// repacked, LstmPackFloat), the same values, the matrix-vector sums taken
+// kLstmRowBlock rows at a time.
 inline void LstmFloatStep(const LstmFloatWeights& w, const LstmDims& d, const float* x, const float* aux, float* output_state,
-                          float* cell_state, float* out, int64_t out_stride, float* scratch) {
+                          float* cell_state, float* out, int64_t out_stride, float* scratch,
+                          const LstmFloatPacked* packed = nullptr) {
   const int64_t cells = static_cast<int64_t>(d.n_batch) * d.n_cell;
   const int64_t stride = static_cast<int64_t>(d.n_batch) * std::max(d.n_cell, d.n_output);
   float* input_gate = scratch;
@@ -267,15 +494,33 @@ inline void LstmFloatStep(const LstmFloatWeights& w, const LstmDims& d, const fl
   float* output_gate = scratch + 3 * stride;
   float* hidden = scratch + 4 * stride;
   const bool cifg = w.input_to[kGateInput] == nullptr;
-  if (!cifg) LstmFloatGate(w, kGateInput, d, x, aux, output_state, cell_state, true, input_gate);
-  LstmFloatGate(w, kGateForget, d, x, aux, output_state, cell_state, true, forget_gate);
-  LstmFloatGate(w, kGateCell, d, x, aux, output_state, nullptr, false, cell_gate);
+  if (packed != nullptr) {
+    // Every gate's sums first: none of them reads the cell state or the new output state.
+    const int64_t block = static_cast<int64_t>(d.n_batch) * packed->rows;
+    LstmPackedMatVec(packed->input, packed->rows, d.n_input, x, d.n_batch, packed->sums);
+    if (d.n_aux > 0) LstmPackedMatVec(packed->aux, packed->rows, d.n_aux, aux, d.n_batch, packed->sums + block);
+    if (!w.recurrent_diagonal) {
+      LstmPackedMatVec(packed->recurrent, packed->rows, d.n_output, output_state, d.n_batch, packed->sums + 2 * block);
+    }
+  }
+  if (!cifg) LstmFloatGate(w, kGateInput, d, x, aux, output_state, cell_state, true, input_gate, packed);
+  LstmFloatGate(w, kGateForget, d, x, aux, output_state, cell_state, true, forget_gate, packed);
+  LstmFloatGate(w, kGateCell, d, x, aux, output_state, nullptr, false, cell_gate, packed);
   LstmUpdateCell(d, cifg, input_gate, forget_gate, cell_gate, w.cell_clip, cell_state);
-  LstmFloatGate(w, kGateOutput, d, x, aux, output_state, cell_state, true, output_gate);
-  for (int64_t k = 0; k < cells; ++k) hidden[k] = output_gate[k] * LstmActivation(w.activation, cell_state[k]);
+  LstmFloatGate(w, kGateOutput, d, x, aux, output_state, cell_state, true, output_gate, packed);
+  LstmScaledActivation(w.activation, output_gate, cell_state, cells, hidden);
   if (w.projection != nullptr) {
     LstmProjectionInit(w.projection_bias, d, output_state);
-    LstmMatVecAccumulate(w.projection, d.n_output, d.n_cell, hidden, d.n_batch, output_state);
+    if (packed != nullptr) {
+      LstmPackedMatVec(packed->projection, packed->projection_rows, d.n_cell, hidden, d.n_batch, packed->sums);
+      for (int b = 0; b < d.n_batch; ++b) {
+        const float* s = packed->sums + static_cast<int64_t>(b) * packed->projection_rows;
+        float* o = output_state + static_cast<int64_t>(b) * d.n_output;
+        for (int r = 0; r < d.n_output; ++r) o[r] += s[r];
+      }
+    } else {
+      LstmMatVecAccumulate(w.projection, d.n_output, d.n_cell, hidden, d.n_batch, output_state);
+    }
   } else {
     std::copy_n(hidden, cells, output_state);
   }
@@ -375,7 +620,7 @@ inline void LstmHybridStep(const LstmHybridWeights& w, const LstmDims& d, const 
   LstmHybridGate(w, kGateCell, d, qx, qa, qh, output_state, nullptr, false, cell_gate);
   LstmUpdateCell(d, cifg, input_gate, forget_gate, cell_gate, w.cell_clip, cell_state);
   LstmHybridGate(w, kGateOutput, d, qx, qa, qh, output_state, cell_state, true, output_gate);
-  for (int64_t k = 0; k < cells; ++k) hidden[k] = output_gate[k] * LstmActivation(w.activation, cell_state[k]);
+  LstmScaledActivation(w.activation, output_gate, cell_state, cells, hidden);
   if (w.projection != nullptr) {
     LstmProjectionInit(w.projection_bias, d, output_state);
     QuantizeBlock(hidden, d.n_batch, d.n_cell, w.asymmetric, qp);

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 namespace tfldbg::math {
 namespace {
@@ -59,6 +60,38 @@ TEST(RecurrentActivations, SigmoidSplitFollowsAlignment) {
   for (int i = 0; i < 7; ++i) EXPECT_EQ(Bits(v[i]), Bits(expected[i])) << i;
   EXPECT_EQ(RecurrentSigmoidPacket(-200.0f), 0.0f);
   EXPECT_EQ(RecurrentSigmoidPacket(30.0f), 1.0f);
+}
+
+// The four-lane forms (what RecurrentSigmoid runs on the groups of four, and
+// the tanh loops) against the scalar ones: every 509th bit pattern (all
+// exponents, both signs, NaNs with payloads, infinities), then the edges.
+TEST(RecurrentActivations, FourLaneFormsEqualTheScalarOnes) {
+  constexpr uint32_t kStep = 509;
+  std::vector<float> v;
+  for (uint64_t b = 0; b <= 0xffffffffu; b += kStep) v.push_back(FromBits(static_cast<uint32_t>(b)));
+  for (float x : {-104.0f, std::nextafter(-104.0f, -200.0f), std::nextafter(-104.0f, 0.0f), 16.6355324f, 0.0f, -0.0f,
+                  INFINITY, -INFINITY, NAN, -NAN, FromBits(0x7f800001), FromBits(0xffa00005), -87.3f, -88.7f, 88.7f,
+                  7.90738964f, -7.90738964f, 1e-30f, -1e-30f}) {
+    v.push_back(x);
+  }
+  while (v.size() % 4 != 0) v.push_back(0.5f);
+  int sigmoid_mismatches = 0, tanh_mismatches = 0;
+  for (size_t i = 0; i < v.size(); i += 4) {
+    float sig[4], tanh4[4];
+    lanes::Store(sig, RecurrentSigmoidPacket4(lanes::Load(&v[i])));
+    lanes::Store(tanh4, RecurrentTanh4(lanes::Load(&v[i])));
+    for (int j = 0; j < 4; ++j) {
+      const float x = v[i + static_cast<size_t>(j)];
+      if (Bits(sig[j]) != Bits(RecurrentSigmoidPacket(x)) && ++sigmoid_mismatches <= 5) {
+        ADD_FAILURE() << "sigmoid " << std::hex << Bits(x) << ": " << Bits(sig[j]) << " != " << Bits(RecurrentSigmoidPacket(x));
+      }
+      if (Bits(tanh4[j]) != Bits(RecurrentTanh(x)) && ++tanh_mismatches <= 5) {
+        ADD_FAILURE() << "tanh " << std::hex << Bits(x) << ": " << Bits(tanh4[j]) << " != " << Bits(RecurrentTanh(x));
+      }
+    }
+  }
+  EXPECT_EQ(sigmoid_mismatches, 0);
+  EXPECT_EQ(tanh_mismatches, 0);
 }
 
 TEST(Hybrid, MatVecSubtractsZeroPointTimesRowSums) {
