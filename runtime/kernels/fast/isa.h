@@ -187,7 +187,6 @@ struct FloatDepthwiseRow {
 // where each stage is the requantization above with one multiplier for all
 // lanes (arrays of kPanel equal entries; in1/in2 without offset or clamp).
 //
-//
 // The deployment kernel sets' 8-bit ADD/SUB (same shapes) take the same entry
 // with `arithmetic` set and their parameters in `lanes` (offsets, left_shift,
 // in1, in2, stage unused):

@@ -119,41 +119,32 @@ inline bool AveragePoolFloat(const PoolGeometry& g, const float* input, float lo
 // vectorizes.
 template <typename T>
 bool AveragePoolQuantized(const PoolGeometry& g, const T* input, int32_t lo, int32_t hi, T* output) {
-  constexpr int kBlock = 256;
-  uint32_t acc[kBlock];
+  uint32_t acc[kPoolBlock];
   bool ok = true;
-  for (int b = 0; b < g.output.n; ++b) {
-    for (int oy = 0; oy < g.output.h; ++oy) {
-      const int iy0 = oy * g.stride_h - g.pad_h;
-      const int ya = iy0 + std::max(0, -iy0), yb = iy0 + std::min(g.filter_h, g.input.h - iy0);
-      for (int ox = 0; ox < g.output.w; ++ox) {
-        const int ix0 = ox * g.stride_w - g.pad_w;
-        const int xa = ix0 + std::max(0, -ix0), xb = ix0 + std::min(g.filter_w, g.input.w - ix0);
-        if (ya >= yb || xa >= xb) {  // no valid tap
-          ok = false;
-          continue;
-        }
-        const int count = (yb - ya) * (xb - xa);
-        for (int c0 = 0; c0 < g.output.c; c0 += kBlock) {
-          const int n = std::min(kBlock, g.output.c - c0);
-          std::fill(acc, acc + n, 0u);
-          for (int y = ya; y < yb; ++y) {
-            for (int x = xa; x < xb; ++x) {
-              const T* in = input + g.input.Offset(b, y, x, c0);
-              for (int i = 0; i < n; ++i) acc[i] += static_cast<uint32_t>(static_cast<int32_t>(in[i]));
-            }
-          }
-          T* out = output + g.output.Offset(b, oy, ox, c0);
-          for (int i = 0; i < n; ++i) {
-            // Round half away from zero, in integer arithmetic.
-            const int64_t sum = static_cast<int32_t>(acc[i]);  // 64 bits: the rounding offset must not overflow
-            const int32_t average = static_cast<int32_t>(sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count);
-            out[i] = static_cast<T>(std::min(std::max(average, lo), hi));
-          }
+  ForEachWindowPixel(g, [&](int b, int oy, int ox, int ya, int yb, int xa, int xb) {
+    if (ya >= yb || xa >= xb) {  // no valid tap
+      ok = false;
+      return;
+    }
+    const int count = (yb - ya) * (xb - xa);
+    for (int c0 = 0; c0 < g.output.c; c0 += kPoolBlock) {
+      const int n = std::min(kPoolBlock, g.output.c - c0);
+      std::fill(acc, acc + n, 0u);
+      for (int y = ya; y < yb; ++y) {
+        for (int x = xa; x < xb; ++x) {
+          const T* in = input + g.input.Offset(b, y, x, c0);
+          for (int i = 0; i < n; ++i) acc[i] += static_cast<uint32_t>(static_cast<int32_t>(in[i]));
         }
       }
+      T* out = output + g.output.Offset(b, oy, ox, c0);
+      for (int i = 0; i < n; ++i) {
+        // Round half away from zero, in integer arithmetic.
+        const int64_t sum = static_cast<int32_t>(acc[i]);  // 64 bits: the rounding offset must not overflow
+        const int32_t average = static_cast<int32_t>(sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count);
+        out[i] = static_cast<T>(std::min(std::max(average, lo), hi));
+      }
     }
-  }
+  });
   return ok;
 }
 

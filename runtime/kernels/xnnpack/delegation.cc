@@ -286,13 +286,7 @@ float QuantizeRowQd8(const float* x, int n, int8_t* q, int32_t* zero_point) {
     lo = std::min(lo, x[i]);
     hi = std::max(hi, x[i]);
   }
-  const float qmin = -128.0f, qmax = 127.0f;
-  const float scale = lo == hi ? 1.0f : (qmax - qmin) / (hi - lo);
-  const float descaled_min = lo * scale;
-  const float descaled_max = hi * scale;
-  float zp = (qmin + descaled_min) + (qmax + descaled_max) > 0.0f ? qmin - descaled_min : qmax - descaled_max;
-  zp = std::min(std::max(zp, qmin), qmax);
-  *zero_point = static_cast<int32_t>(std::nearbyint(zp));
+  const float scale = Qd8Scale(lo, hi, zero_point);
   const float lo_q = static_cast<float>(-128 - *zero_point), hi_q = static_cast<float>(127 - *zero_point);
   for (int i = 0; i < n; ++i) {
     const float v = std::min(std::max(x[i] * scale, lo_q), hi_q);
@@ -302,7 +296,6 @@ float QuantizeRowQd8(const float* x, int n, int8_t* q, int32_t* zero_point) {
 }
 
 float Qd8Scale(float lo, float hi, int32_t* zero_point) {
-  // As QuantizeRowQd8.
   const float qmin = -128.0f, qmax = 127.0f;
   const float scale = lo == hi ? 1.0f : (qmax - qmin) / (hi - lo);
   const float descaled_min = lo * scale;

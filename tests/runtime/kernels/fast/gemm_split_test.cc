@@ -37,7 +37,9 @@ TEST(GemmSplit, EveryOutputInExactlyOneTask) {
             }
           }
           for (int h : hits) ASSERT_EQ(h, 1) << threads << " threads, " << rows << "x" << panels << " panels, k " << k;
-          if (threads == 1) EXPECT_EQ(split.tasks(), 1);
+          if (threads == 1) {
+            EXPECT_EQ(split.tasks(), 1);
+          }
         }
       }
     }
