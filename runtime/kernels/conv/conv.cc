@@ -9,6 +9,7 @@
 #include "kernels/conv/conv_math.h"
 #include "kernels/common/dot.h"
 #include "kernels/common/hybrid.h"
+#include "kernels/common/qd8.h"
 
 namespace tfldbg {
 namespace {
@@ -282,7 +283,7 @@ class ConvKernelBase : public Kernel {
   }
 
   // --kernels xnnpack, a delegated hybrid CONV_2D: XNNPACK's qd8 convolution.
-  // Each batch image quantized asymmetrically (xnnpack::QuantizeRowQd8),
+  // Each batch image quantized asymmetrically (math::QuantizeRowQd8),
   // acc = Σ (q − z)·w over the taps inside the image (XNNPACK pads with z),
   // output = float(acc) · image scale · filter scale + bias, clamped.
   void EvalHybridXnnpack(const Tensor& input, const Tensor& filter, const float* bias, Tensor& output) {
@@ -301,7 +302,7 @@ class ConvKernelBase : public Kernel {
       for (int64_t p = 0; p < pixels; ++p) {
         int32_t zero_point = 0;
         int8_t* q = quantized_input_.data() + p * channels;
-        const float scale = xnnpack::QuantizeRowQd8(input.data<float>() + p * channels, channels, q, &zero_point);
+        const float scale = math::QuantizeRowQd8(input.data<float>() + p * channels, channels, q, &zero_point);
         for (int oc = 0; oc < out_channels; ++oc) {
           const int32_t acc = math::DotWithOffsets(q, filter.data<int8_t>() + static_cast<int64_t>(oc) * channels, channels,
                                                    -zero_point, 0);
@@ -315,7 +316,7 @@ class ConvKernelBase : public Kernel {
     for (int b = 0; b < batches; ++b) {
       int32_t zero_point = 0;
       int8_t* q = quantized_input_.data() + b * per_batch;
-      const float scale = xnnpack::QuantizeRowQd8(input.data<float>() + b * per_batch, static_cast<int>(per_batch), q,
+      const float scale = math::QuantizeRowQd8(input.data<float>() + b * per_batch, static_cast<int>(per_batch), q,
                                                   &zero_point);
       float* y = output.data<float>() + b * per_output_batch;
       math::Convolve<int32_t>(

@@ -122,7 +122,7 @@ void FastHybridConv::Run(const Tensor& input, const float* bias, Tensor& output,
 }
 
 // As conv.cc's EvalHybridXnnpack: each image (or, 1x1 stride 1, each pixel's
-// channels) quantized as xnnpack::QuantizeRowQd8 does, stored as q + 128
+// channels) quantized as math::QuantizeRowQd8 does, stored as q + 128
 // (PackedHybridGemm::QuantizeQd8); a tap
 // outside the image is the zero point, so Σ w·q − z·Σ w over all taps is the
 // loop's Σ (q − z)·w over the taps inside.

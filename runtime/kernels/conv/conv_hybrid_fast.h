@@ -24,7 +24,7 @@ class FastHybridConv {
   // when the node's CPU path has fast kernels. per_channel: the filter scales
   // differ (LiteRT's asymmetric EvalHybridPerChannel), else HybridConv.
   // qd8: --kernels xnnpack's qd8 convolution instead (conv.cc EvalHybridXnnpack):
-  // xnnpack::QuantizeRowQd8 per image (per pixel for a 1x1 stride-1 filter,
+  // math::QuantizeRowQd8 per image (per pixel for a 1x1 stride-1 filter,
   // XNNPACK's fully connected), padding taps at the zero point, the
   // kRowThenChannel float stage.
   bool Prepare(const NodeContext& node, const math::ConvGeometry& g, const Tensor& filter, bool per_channel,

@@ -55,8 +55,8 @@ struct HybridKernels {
   // u[i] = math::RoundToInt8Range(offset + x[i] · inverse, lo, hi) + 128 (an
   // offset of 0 rounds as x[i] · inverse alone: adding 0 only turns −0 into +0).
   void (*quantize)(const float* x, int64_t n, float inverse, float offset, int32_t lo, int32_t hi, uint8_t* u);
-  // XNNPACK's qd8 row quantization (xnnpack::QuantizeRowQd8) in two steps, or
-  // both null (xnnpack::QuantizeRowQd8Biased then): the row's range, lo = the
+  // XNNPACK's qd8 row quantization (math::QuantizeRowQd8) in two steps, or
+  // both null (math::QuantizeRowQd8Biased then): the row's range, lo = the
   // smallest of 0 and the values, hi the largest, NaN ignored, +0 kept over −0;
   // u[i] = nearest-even(min(max(x[i] · scale, −128 − zp), 127 − zp)) + zp + 128.
   void (*qd8_range)(const float* x, int64_t n, float* lo, float* hi);
@@ -83,7 +83,7 @@ void Qd8QuantizePortable(const float* x, int64_t n, float scale, int32_t zero_po
 //                     (CONV_2D EvalHybridPerChannel)
 //   kRowThenChannel:  v = float(acc) · row_scale[g] · channel_scale[c] + (bias ? bias[c] : 0.0f)
 //                     (--kernels xnnpack: XNNPACK's qd8 FULLY_CONNECTED and CONV_2D, row_scale the
-//                     dequantization scale of xnnpack::QuantizeRowQd8)
+//                     dequantization scale of math::QuantizeRowQd8)
 // then min(max(v, min), max). Without a bias, kRowScale, kRowTimesChannel and kRowThenChannel add 0.0f
 // (as the reference does).
 struct HybridStage {
@@ -109,7 +109,7 @@ class PackedHybridGemm {
   // for Run. Symmetric returns the scale.
   float QuantizeSymmetric(const float* x, int64_t n, uint8_t* u) const;
   void QuantizeAsymmetric(const float* x, int64_t n, uint8_t* u, float* scale, int32_t* zero_point) const;
-  // xnnpack::QuantizeRowQd8's values as u = q + 128 on this path's vectors:
+  // math::QuantizeRowQd8's values as u = q + 128 on this path's vectors:
   // returns the dequantization scale and sets *zero_point.
   float QuantizeQd8(const float* x, int64_t n, uint8_t* u, int32_t* zero_point) const;
   // out[r][c] for r in [0, rows), c in [0, n), rows out_stride floats apart.

@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "kernels/common/hybrid.h"
-#include "kernels/xnnpack/delegation.h"
+#include "kernels/common/qd8.h"
 
 namespace tfldbg::fast {
 namespace {
@@ -66,7 +66,7 @@ void QuantizeBiasedPortable(const float* x, int64_t n, float inverse, float offs
 }
 
 void Qd8QuantizePortable(const float* x, int64_t n, float scale, int32_t zero_point, uint8_t* u) {
-  // As xnnpack::QuantizeRowQd8.
+  // As math::QuantizeRowQd8.
   const float lo = static_cast<float>(-128 - zero_point), hi = static_cast<float>(127 - zero_point);
   for (int64_t i = 0; i < n; ++i) {
     const float v = std::min(std::max(x[i] * scale, lo), hi);
@@ -95,10 +95,10 @@ void PackedHybridGemm::QuantizeAsymmetric(const float* x, int64_t n, uint8_t* u,
 }
 
 float PackedHybridGemm::QuantizeQd8(const float* x, int64_t n, uint8_t* u, int32_t* zero_point) const {
-  if (kernels_->qd8_range == nullptr) return xnnpack::QuantizeRowQd8Biased(x, static_cast<int>(n), u, zero_point);
+  if (kernels_->qd8_range == nullptr) return math::QuantizeRowQd8Biased(x, static_cast<int>(n), u, zero_point);
   float lo = 0.0f, hi = 0.0f;
   kernels_->qd8_range(x, n, &lo, &hi);
-  const float scale = xnnpack::Qd8Scale(lo, hi, zero_point);
+  const float scale = math::Qd8Scale(lo, hi, zero_point);
   kernels_->qd8_quantize(x, n, scale, *zero_point, u);
   return 1.0f / scale;
 }

@@ -14,6 +14,7 @@
 
 #include "kernels/common/channel_requant.h"
 #include "kernels/common/hybrid.h"
+#include "kernels/common/qd8.h"
 #include "kernels/xnnpack/delegation.h"
 #include "kernels/kernel.h"
 #include "quant/fixed_point.h"
@@ -259,7 +260,7 @@ class BatchMatMulKernel : public Kernel {
 
   // --kernels xnnpack, a delegated hybrid node: XNNPACK's qd8 batch matmul.
   // Each row of A (K values, after A's transpose for adj_x) quantized as
-  // xnnpack::QuantizeRowQd8, acc = Σ (q − z)·b exactly, output
+  // math::QuantizeRowQd8, acc = Σ (q − z)·b exactly, output
   // float(acc) · row scale · B's scale (per column when per-channel).
   void RunHybridXnnpack(NodeContext& node) {
     const Tensor& lhs = *node.input(0);
@@ -284,7 +285,7 @@ class BatchMatMulKernel : public Kernel {
           row[static_cast<size_t>(k)] = adj_x_ ? a[static_cast<int64_t>(k) * rows_ + r] : a[static_cast<int64_t>(r) * depth_ + k];
         }
         int32_t zp = 0;
-        const float row_scale = xnnpack::QuantizeRowQd8(row.data(), depth_, q.data(), &zp);
+        const float row_scale = math::QuantizeRowQd8(row.data(), depth_, q.data(), &zp);
         for (int c = 0; c < cols_; ++c) {
           int32_t acc = 0;
           for (int k = 0; k < depth_; ++k) {

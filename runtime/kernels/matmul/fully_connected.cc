@@ -8,6 +8,7 @@
 #include "kernels/xnnpack/delegation.h"
 #include "kernels/matmul/fully_connected_math.h"
 #include "kernels/common/hybrid.h"
+#include "kernels/common/qd8.h"
 #include "kernels/fast/hybrid.h"
 
 namespace tfldbg {
@@ -354,14 +355,14 @@ class FullyConnectedKernel : public Kernel {
   }
 
   // --kernels xnnpack: XNNPACK's qd8 fully connected. Each row quantized
-  // asymmetrically (xnnpack::QuantizeRowQd8), acc = Σ (q − z)·w exactly, then
+  // asymmetrically (math::QuantizeRowQd8), acc = Σ (q − z)·w exactly, then
   // float(acc) · row scale · weight scale + bias, clamped.
   void EvalHybridXnnpack(const float* x, const int8_t* w, const float* bias, const Tensor& weights, float* y) {
     const bool per_channel = weights.quant.per_channel();
     for (int b = 0; b < shape_.batches; ++b) {
       int8_t* row = row_.data() + static_cast<int64_t>(b) * shape_.depth;
       int32_t zero_point = 0;
-      const float row_scale = xnnpack::QuantizeRowQd8(x + static_cast<int64_t>(b) * shape_.depth, shape_.depth, row,
+      const float row_scale = math::QuantizeRowQd8(x + static_cast<int64_t>(b) * shape_.depth, shape_.depth, row,
                                                       &zero_point);
       for (int u = 0; u < shape_.units; ++u) {
         const int8_t* wu = w + static_cast<int64_t>(u) * shape_.depth;

@@ -11,6 +11,7 @@
 #include "cpu/cpu.h"
 #include "kernels/common/channel_requant.h"
 #include "kernels/fast/hybrid.h"
+#include "kernels/common/qd8.h"
 #include "kernels/xnnpack/delegation.h"
 
 namespace tfldbg {
@@ -68,7 +69,7 @@ TEST(XnnpackArithmetic, Qd8RowQuantization) {
   const std::vector<float> x = {0.0f, 2.55f, 1.0f, 0.005f};
   std::vector<int8_t> q(x.size());
   int32_t zp = 0;
-  const float dequant = xnnpack::QuantizeRowQd8(x.data(), static_cast<int>(x.size()), q.data(), &zp);
+  const float dequant = math::QuantizeRowQd8(x.data(), static_cast<int>(x.size()), q.data(), &zp);
   EXPECT_EQ(zp, -128);
   EXPECT_FLOAT_EQ(dequant, 0.01f);
   EXPECT_EQ(q[0], -128);
@@ -79,7 +80,7 @@ TEST(XnnpackArithmetic, Qd8RowQuantization) {
   // so the zero point comes from the maximum: 127, and every value is 127.
   const std::vector<float> zeros(3, 0.0f);
   std::vector<int8_t> qz(3);
-  EXPECT_FLOAT_EQ(xnnpack::QuantizeRowQd8(zeros.data(), 3, qz.data(), &zp), 1.0f);
+  EXPECT_FLOAT_EQ(math::QuantizeRowQd8(zeros.data(), 3, qz.data(), &zp), 1.0f);
   EXPECT_EQ(zp, 127);
   EXPECT_EQ(qz[0], 127);
 }
@@ -115,8 +116,8 @@ TEST(XnnpackArithmetic, Qd8BiasedRowMatchesReference) {
     std::vector<int8_t> q(x.size());
     std::vector<uint8_t> u(x.size());
     int32_t zp = 0, zp_biased = 0;
-    const float scale = xnnpack::QuantizeRowQd8(x.data(), n, q.data(), &zp);
-    const float scale_biased = xnnpack::QuantizeRowQd8Biased(x.data(), n, u.data(), &zp_biased);
+    const float scale = math::QuantizeRowQd8(x.data(), n, q.data(), &zp);
+    const float scale_biased = math::QuantizeRowQd8Biased(x.data(), n, u.data(), &zp_biased);
     EXPECT_EQ(std::memcmp(&scale, &scale_biased, sizeof(float)), 0) << "trial " << trial;
     EXPECT_EQ(zp, zp_biased) << "trial " << trial;
     for (int i = 0; i < n; ++i) {
