@@ -21,8 +21,8 @@
    xnnpack`: fused float sums of products like XNNPACK's, within the
    deployment tolerance of docs/deployment.md) and its ratio to XNNPACK: the
    like-for-like figure for float models, whose default (reference) sums
-   round every product. (Its 8-bit convolutions with XNNPACK's fp32
-   requantization run the scalar loops.)
+   round every product; for 8-bit models, XNNPACK's fp32 requantization
+   and its own ADD and dynamic (qd8) quantization.
 """
 
 from __future__ import annotations
