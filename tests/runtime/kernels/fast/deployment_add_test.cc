@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/cpu_paths.h"
+
 #include "kernels/elementwise/optimized_add.h"
 #include "kernels/fast/isa.h"
 #include "kernels/xnnpack/delegation.h"
@@ -18,13 +20,7 @@
 namespace tfldbg::fast {
 namespace {
 
-std::vector<CpuPath> FastPathsHere() {
-  std::vector<CpuPath> out;
-  for (CpuPath p : {CpuPath::kPortable, CpuPath::kAvx2, CpuPath::kAvxVnni, CpuPath::kAvx512Vnni}) {
-    if (CpuRuns(p)) out.push_back(p);
-  }
-  return out;
-}
+using testing::FastCpuPathsHere;
 
 struct Pairs {
   std::vector<uint8_t> a, b;
@@ -91,7 +87,7 @@ TEST(FastDeploymentAdd, LiteRtOptimizedBlocksEqualTheScalarArithmeticOnEveryPath
     ASSERT_GE(l.lshift2, 0);
     const math::OptimizedAddPath path = folded ? math::OptimizedAddPath::kFoldedShift : math::OptimizedAddPath::kShiftAfter;
     ++tested;
-    for (CpuPath cpu : FastPathsHere()) {
+    for (CpuPath cpu : FastCpuPathsHere()) {
       IsaKernelsFor(cpu)->int8_add(r);
       for (int64_t i = 0; i < n; ++i) {
         const int32_t x = Value(pairs.a[static_cast<size_t>(i)], is_unsigned), y = Value(pairs.b[static_cast<size_t>(i)], is_unsigned);
@@ -138,7 +134,7 @@ TEST(FastDeploymentAdd, XnnpackVaddEqualsTheScalarArithmeticOnEveryPath) {
     r.lanes.min = p.clamp.min;
     r.lanes.max = p.clamp.max;
     ++tested;
-    for (CpuPath cpu : FastPathsHere()) {
+    for (CpuPath cpu : FastCpuPathsHere()) {
       IsaKernelsFor(cpu)->int8_add(r);
       for (int64_t i = 0; i < n; ++i) {
         const int32_t x = Value(pairs.a[static_cast<size_t>(i)], is_unsigned), y = Value(pairs.b[static_cast<size_t>(i)], is_unsigned);

@@ -8,19 +8,15 @@
 
 #include <gtest/gtest.h>
 
+#include "support/cpu_paths.h"
+
 #include "kernels/fast/gemm.h"
 #include "quant/fixed_point.h"
 
 namespace tfldbg::fast {
 namespace {
 
-std::vector<CpuPath> FastPathsHere() {
-  std::vector<CpuPath> out;
-  for (CpuPath p : {CpuPath::kPortable, CpuPath::kAvx2, CpuPath::kAvxVnni, CpuPath::kAvx512Vnni}) {
-    if (CpuRuns(p)) out.push_back(p);
-  }
-  return out;
-}
+using testing::FastCpuPathsHere;
 
 int32_t Reference(int32_t acc, quant::QuantizedMultiplier m, quant::RoundingMode mode, int32_t offset, quant::IntRange r) {
   const int32_t v = quant::WrappingAdd(quant::MultiplyByQuantizedMultiplier(acc, m, mode), offset);
@@ -31,7 +27,7 @@ TEST(FastOutputStage, EqualsTheScalarRequantizationOnEveryPath) {
   std::mt19937 rng(7);
   // 37: two whole panels and a part; 70: four whole panels stored together (64 bytes a row), then a part.
   for (int channels : {37, 70})
-  for (CpuPath path : FastPathsHere()) {
+  for (CpuPath path : FastCpuPathsHere()) {
     const IsaKernels* isa = IsaKernelsFor(path);
     ASSERT_NE(isa, nullptr);
     for (quant::RoundingMode mode :

@@ -13,6 +13,7 @@
 #include "kernels/fast/hybrid.h"
 #include "kernels/common/qd8.h"
 #include "kernels/xnnpack/delegation.h"
+#include "support/cpu_paths.h"
 
 namespace tfldbg {
 namespace {
@@ -92,8 +93,7 @@ TEST(XnnpackArithmetic, Qd8RowQuantization) {
 TEST(XnnpackArithmetic, Qd8BiasedRowMatchesReference) {
   std::vector<fast::PackedHybridGemm> gemms;
   const int8_t one = 1;
-  for (CpuPath p : {CpuPath::kPortable, CpuPath::kAvx2, CpuPath::kAvxVnni, CpuPath::kAvx512Vnni}) {
-    if (!CpuRuns(p)) continue;
+  for (CpuPath p : testing::FastCpuPathsHere()) {
     gemms.emplace_back();
     ASSERT_TRUE(gemms.back().Pack(fast::IsaKernelsFor(p), &one, 1, 1)) << CpuPathName(p);
   }
